@@ -1,0 +1,30 @@
+package model
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// AuditEvent records one change. Events are append-only and chained: Hash
+// covers PrevHash, so editing, removing or reordering any event breaks every
+// hash after it.
+type AuditEvent struct {
+	Seq         int64           `json:"seq"`
+	At          time.Time       `json:"at"`
+	ActorUserID string          `json:"actor_user_id,omitempty"`
+	ActorOrgID  string          `json:"actor_org_id,omitempty"`
+	Action      string          `json:"action"`
+	ObjectType  string          `json:"object_type"`
+	ObjectID    string          `json:"object_id"`
+	Before      json.RawMessage `json:"before,omitempty"`
+	After       json.RawMessage `json:"after,omitempty"`
+	PayloadHash string          `json:"payload_hash"`
+	PrevHash    string          `json:"prev_hash"`
+	Hash        string          `json:"hash"`
+}
+
+// AuditFilter narrows the audit log to one object; empty fields match all.
+type AuditFilter struct {
+	ObjectType string
+	ObjectID   string
+}

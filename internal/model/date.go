@@ -1,0 +1,85 @@
+package model
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day (YYYY-MM-DD) with no time zone: a needed-by date,
+// a pledge date. The zero Date means "not set".
+type Date struct{ t time.Time }
+
+const dateLayout = "2006-01-02"
+
+func NewDate(year int, month time.Month, day int) Date {
+	return Date{time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
+}
+
+// DateOf is the calendar day of t in UTC.
+func DateOf(t time.Time) Date {
+	y, m, d := t.UTC().Date()
+	return NewDate(y, m, d)
+}
+
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+func (d Date) IsZero() bool         { return d.t.IsZero() }
+func (d Date) Time() time.Time      { return d.t }
+func (d Date) Before(o Date) bool   { return d.t.Before(o.t) }
+func (d Date) AddDays(n int) Date   { return Date{d.t.AddDate(0, 0, n)} }
+func (d Date) Equal(o Date) bool    { return d.t.Equal(o.t) }
+func (d Date) Year() int            { return d.t.Year() }
+func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
+
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(dateLayout)
+}
+
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
+// Value stores a Date as its ISO text, so both databases sort it correctly.
+func (d Date) Value() (driver.Value, error) {
+	if d.IsZero() {
+		return nil, nil
+	}
+	return d.String(), nil
+}
+
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = Date{}
+	case string:
+		return d.UnmarshalText([]byte(v))
+	case []byte:
+		return d.UnmarshalText(v)
+	case time.Time:
+		*d = DateOf(v)
+	default:
+		return fmt.Errorf("cannot scan %T into a date", src)
+	}
+	return nil
+}

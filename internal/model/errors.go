@@ -1,0 +1,74 @@
+// Package model holds the nouns of cyberaid (organisations, users, requirements,
+// pledges, audit events), their codes, and the errors every layer speaks.
+// It has no dependencies on storage or transport.
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The sentinels are declared once here; the web layer maps each to an HTTP
+// status and a safe message, and every other layer wraps them.
+var (
+	ErrNotFound        = errors.New("not found")
+	ErrUnauthenticated = errors.New("sign-in required")
+	ErrForbidden       = errors.New("not allowed")
+	ErrConflict        = errors.New("conflicts with the current state")
+	ErrInvalid         = errors.New("invalid input")
+	ErrRule            = errors.New("breaks a rule")
+	ErrRateLimited     = errors.New("too many attempts")
+)
+
+// FieldError names the field at fault. Kind is ErrInvalid for malformed
+// input (400) or ErrRule for a rule the input breaks (422).
+type FieldError struct {
+	Kind    error
+	Field   string
+	Code    string
+	Message string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+func (e *FieldError) Unwrap() error { return e.Kind }
+
+// Invalid reports malformed input in one field.
+func Invalid(field, format string, args ...any) error {
+	return &FieldError{Kind: ErrInvalid, Field: field, Code: "invalid_" + codeOf(field), Message: fmt.Sprintf(format, args...)}
+}
+
+// Broken reports input that is well formed but breaks a domain rule.
+func Broken(field, code, format string, args ...any) error {
+	return &FieldError{Kind: ErrRule, Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// StateError reports an action the state machine does not allow now.
+type StateError struct {
+	Code    string
+	Message string
+}
+
+func (e *StateError) Error() string { return e.Message }
+func (e *StateError) Unwrap() error { return ErrConflict }
+
+// Conflict reports a state-machine conflict (409).
+func Conflict(code, format string, args ...any) error {
+	return &StateError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func codeOf(field string) string {
+	if field == "" {
+		return "input"
+	}
+	return field
+}
+
+// ErrDuplicate is returned by the store when a unique key is taken; services
+// turn it into a FieldError when they know which field the user must change.
+var ErrDuplicate = errors.New("already exists")

@@ -1,0 +1,96 @@
+package model
+
+import (
+	"slices"
+	"time"
+)
+
+type PledgeStatus string
+
+const (
+	PledgeProposed   PledgeStatus = "proposed"
+	PledgeConfirmed  PledgeStatus = "confirmed"
+	PledgeInDelivery PledgeStatus = "in_delivery"
+	PledgeDelivered  PledgeStatus = "delivered"
+	PledgeReceived   PledgeStatus = "receipt_confirmed"
+	PledgeWithdrawn  PledgeStatus = "withdrawn"
+	PledgeRejected   PledgeStatus = "rejected" // failed the alignment review
+)
+
+var PledgeStatuses = []PledgeStatus{PledgeProposed, PledgeConfirmed, PledgeInDelivery, PledgeDelivered, PledgeReceived, PledgeWithdrawn, PledgeRejected}
+
+func (s PledgeStatus) Valid() bool { return slices.Contains(PledgeStatuses, s) }
+
+// Counts reports whether the pledge counts toward coverage and totals: every
+// pledge still standing, proposed ones included, so that two donors do not
+// buy the same thing while one of them is confirming.
+func (s PledgeStatus) Counts() bool {
+	return s != PledgeWithdrawn && s != PledgeRejected
+}
+
+type PledgeKind string
+
+const (
+	PledgeMoney  PledgeKind = "money"
+	PledgeInKind PledgeKind = "in_kind"
+)
+
+func (k PledgeKind) Valid() bool { return k == PledgeMoney || k == PledgeInKind }
+
+type Channel string
+
+const (
+	ChannelMechanism Channel = "mechanism"
+	ChannelBilateral Channel = "bilateral"
+)
+
+func (c Channel) Valid() bool { return c == ChannelMechanism || c == ChannelBilateral }
+
+// Review is the coordinators' alignment review of a company's or NGO's pledge.
+type Review string
+
+const (
+	ReviewNotRequired Review = "not_required"
+	ReviewPending     Review = "pending"
+	ReviewApproved    Review = "approved"
+	ReviewRejected    Review = "rejected"
+)
+
+type Pledge struct {
+	ID            string       `json:"id"`
+	DonorOrgID    string       `json:"donor_org_id"`
+	RequirementID string       `json:"requirement_id,omitempty"`
+	AmountMinor   int64        `json:"amount_minor"`
+	Currency      string       `json:"currency"`
+	EURMinor      int64        `json:"eur_minor"`
+	Rate          string       `json:"rate"` // units of Currency per 1 EUR, as the ECB publishes it
+	RateDate      Date         `json:"rate_date"`
+	PledgeDate    Date         `json:"pledge_date"`
+	Kind          PledgeKind   `json:"kind"`
+	Description   string       `json:"description,omitempty"`
+	Channel       Channel      `json:"channel"`
+	Status        PledgeStatus `json:"status"`
+	Review        Review       `json:"review"`
+	ReviewComment string       `json:"review_comment,omitempty"`
+	TLP           TLP          `json:"tlp"`
+	CreatedBy     string       `json:"created_by"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
+
+	SharedOrgIDs []string `json:"shared_org_ids,omitempty"`
+	NamedUserIDs []string `json:"named_user_ids,omitempty"`
+}
+
+type PledgeFilter struct {
+	RequirementID string
+	DonorOrgID    string
+	Status        PledgeStatus
+	Channel       Channel
+}
+
+// Rate is one ECB euro reference rate: units of Currency for one euro.
+type Rate struct {
+	Date     Date
+	Currency string
+	Rate     string
+}

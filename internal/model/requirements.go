@@ -1,0 +1,124 @@
+package model
+
+import (
+	"slices"
+	"time"
+)
+
+type RequirementStatus string
+
+const (
+	ReqDraft      RequirementStatus = "draft"
+	ReqSubmitted  RequirementStatus = "submitted"
+	ReqValidated  RequirementStatus = "validated"
+	ReqReturned   RequirementStatus = "returned"
+	ReqRejected   RequirementStatus = "rejected"
+	ReqInDelivery RequirementStatus = "in_delivery"
+	ReqDelivered  RequirementStatus = "delivered"
+	ReqClosed     RequirementStatus = "closed"
+	ReqWithdrawn  RequirementStatus = "withdrawn"
+)
+
+var RequirementStatuses = []RequirementStatus{ReqDraft, ReqSubmitted, ReqValidated, ReqReturned, ReqRejected, ReqInDelivery, ReqDelivered, ReqClosed, ReqWithdrawn}
+
+func (s RequirementStatus) Valid() bool { return slices.Contains(RequirementStatuses, s) }
+
+// Validated reports whether the beneficiary government has validated the
+// requirement, so that donors in its TLP audience may see it.
+func (s RequirementStatus) Validated() bool {
+	switch s {
+	case ReqValidated, ReqInDelivery, ReqDelivered, ReqClosed:
+		return true
+	}
+	return false
+}
+
+// OpenToPledges reports whether donors may pledge against the requirement.
+func (s RequirementStatus) OpenToPledges() bool {
+	return s == ReqValidated || s == ReqInDelivery
+}
+
+type Coverage string
+
+const (
+	CoverageNone    Coverage = "none"
+	CoveragePartial Coverage = "partial"
+	CoverageCovered Coverage = "covered"
+	CoverageOver    Coverage = "over"
+)
+
+// CoverageOf classifies pledged EUR against the estimated need.
+func CoverageOf(pledged, estimated int64) Coverage {
+	switch {
+	case pledged <= 0:
+		return CoverageNone
+	case pledged < estimated:
+		return CoveragePartial
+	case pledged == estimated:
+		return CoverageCovered
+	default:
+		return CoverageOver
+	}
+}
+
+type Requirement struct {
+	ID                string            `json:"id"`
+	Ref               string            `json:"ref"`
+	Title             string            `json:"title"`
+	Description       string            `json:"description"`
+	BeneficiaryOrgID  string            `json:"beneficiary_org_id"`
+	Sector            Sector            `json:"sector"`
+	Category          Category          `json:"category"`
+	LineOfEffort      LineOfEffort      `json:"line_of_effort"`
+	Priority          Priority          `json:"priority"`
+	EstimatedEURMinor int64             `json:"estimated_eur_minor"`
+	Quantity          int64             `json:"quantity"`
+	Unit              string            `json:"unit"`
+	NeededBy          Date              `json:"needed_by"`
+	Region            string            `json:"region,omitempty"`
+	TLP               TLP               `json:"tlp"`
+	Status            RequirementStatus `json:"status"`
+	CreatedBy         string            `json:"created_by"`
+	ValidatedAt       *time.Time        `json:"validated_at,omitempty"`
+	CreatedAt         time.Time         `json:"created_at"`
+	UpdatedAt         time.Time         `json:"updated_at"`
+
+	// Access lists. SharedOrgIDs: organisations a coordinator shared an
+	// AMBER+STRICT record with. NamedUserIDs: the only readers of a RED record.
+	SharedOrgIDs []string `json:"shared_org_ids,omitempty"`
+	NamedUserIDs []string `json:"named_user_ids,omitempty"`
+}
+
+// RequirementFilter selects requirements in a list; empty fields match all.
+type RequirementFilter struct {
+	Status      RequirementStatus
+	Sector      Sector
+	Category    Category
+	Line        LineOfEffort
+	Priority    Priority
+	Beneficiary string
+	Query       string // matched case-insensitively against ref, title and description
+}
+
+// Validation is one decision of the beneficiary government on a requirement.
+type ValidationDecision string
+
+const (
+	DecisionApprove ValidationDecision = "approve"
+	DecisionReturn  ValidationDecision = "return"
+	DecisionReject  ValidationDecision = "reject"
+)
+
+func (d ValidationDecision) Valid() bool {
+	return d == DecisionApprove || d == DecisionReturn || d == DecisionReject
+}
+
+// ValidationRecord is one decision of a validator, kept with its comment.
+type ValidationRecord struct {
+	ID            string             `json:"id"`
+	RequirementID string             `json:"requirement_id"`
+	Decision      ValidationDecision `json:"decision"`
+	Comment       string             `json:"comment"`
+	UserID        string             `json:"user_id"`
+	At            time.Time          `json:"at"`
+}

@@ -1,0 +1,121 @@
+// Package store persists cyberaid's records in SQLite or PostgreSQL behind one
+// set of interfaces. All SQL of the program lives in this package.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+// Store is a database. Reads may run on it directly; every change runs in
+// InTx, so that a command and its audit event commit or fail together.
+type Store interface {
+	Queries
+	// InTx runs fn in one read-write transaction, committed if fn returns nil.
+	InTx(ctx context.Context, fn func(q Queries) error) error
+	// Dialect names the backend: "sqlite" or "postgres".
+	Dialect() string
+	Close() error
+}
+
+// Queries is everything that can be asked of the database, inside or
+// outside a transaction.
+type Queries interface {
+	Organisations
+	Users
+	Sessions
+	Requirements
+	Pledges
+	Rates
+	Audit
+	Counters
+	LoginAttempts
+}
+
+type Organisations interface {
+	CreateOrganisation(ctx context.Context, o *model.Organisation) error
+	UpdateOrganisation(ctx context.Context, o *model.Organisation) error
+	OrganisationByID(ctx context.Context, id string) (model.Organisation, error)
+	// ListOrganisations returns every organisation ordered by name.
+	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
+	CountOrganisations(ctx context.Context) (int, error)
+}
+
+type Users interface {
+	CreateUser(ctx context.Context, u *model.User) error
+	UpdateUser(ctx context.Context, u *model.User) error
+	UserByID(ctx context.Context, id string) (model.User, error)
+	// UserByEmail matches the address case-insensitively.
+	UserByEmail(ctx context.Context, email string) (model.User, error)
+	// ListUsers returns users ordered by email; orgID "" means all.
+	ListUsers(ctx context.Context, orgID string) ([]model.User, error)
+	CountUsers(ctx context.Context) (int, error)
+}
+
+type Sessions interface {
+	CreateSession(ctx context.Context, s model.Session) error
+	SessionByTokenHash(ctx context.Context, hash string) (model.Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+	DeleteUserSessions(ctx context.Context, userID string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
+
+	CreateAPIToken(ctx context.Context, t model.APIToken) error
+	APITokenByHash(ctx context.Context, hash string) (model.APIToken, error)
+	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
+}
+
+type Requirements interface {
+	CreateRequirement(ctx context.Context, r *model.Requirement) error
+	UpdateRequirement(ctx context.Context, r *model.Requirement) error
+	// RequirementByID locks the row for update inside a PostgreSQL transaction.
+	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
+	// ListRequirements returns up to limit requirements matching f, newest
+	// first, after the cursor (an id; "" starts at the newest).
+	ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error)
+	// AddValidation records one decision with its comment.
+	AddValidation(ctx context.Context, v model.ValidationRecord) error
+	Validations(ctx context.Context, requirementID string) ([]model.ValidationRecord, error)
+}
+
+type Pledges interface {
+	CreatePledge(ctx context.Context, p *model.Pledge) error
+	UpdatePledge(ctx context.Context, p *model.Pledge) error
+	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
+	// ListPledges returns up to limit pledges matching f, newest first,
+	// after the cursor ("" starts at the newest; limit <= 0 means all).
+	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
+	// PledgesForRequirements returns every pledge on the given requirements.
+	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+}
+
+type Rates interface {
+	// PutRates inserts or replaces rates; it returns how many it wrote.
+	PutRates(ctx context.Context, rates []model.Rate) (int, error)
+	// RateOnOrBefore returns the latest rate for currency on or before day.
+	RateOnOrBefore(ctx context.Context, currency string, day model.Date) (model.Rate, error)
+	CountRates(ctx context.Context) (int, error)
+}
+
+type Audit interface {
+	// LastAuditEvent returns the head of the chain, or ErrNotFound when the
+	// log is empty. Inside a transaction it serialises appenders, so that two
+	// writers never chain onto the same head.
+	LastAuditEvent(ctx context.Context) (model.AuditEvent, error)
+	AppendAuditEvent(ctx context.Context, e model.AuditEvent) error
+	// ListAuditEvents returns events in chain order (ascending seq) after
+	// the given sequence number; limit <= 0 means all.
+	ListAuditEvents(ctx context.Context, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error)
+}
+
+type Counters interface {
+	// NextCounter increments and returns the named counter (first value 1).
+	NextCounter(ctx context.Context, name string) (int64, error)
+}
+
+type LoginAttempts interface {
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+}
