@@ -1,0 +1,189 @@
+package money
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+// CSVError says where an ECB file is wrong, so that whoever imports it can
+// open the file at that line. Column is the 1-based cell number (0 when the
+// fault is the line as a whole) and Name that column's header.
+type CSVError struct {
+	Line   int
+	Column int
+	Name   string
+	Msg    string
+}
+
+func (e *CSVError) Error() string {
+	switch {
+	case e.Column > 0 && e.Name != "":
+		return fmt.Sprintf("ECB rates, line %d, column %d (%s): %s", e.Line, e.Column, e.Name, e.Msg)
+	case e.Column > 0:
+		return fmt.Sprintf("ECB rates, line %d, column %d: %s", e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("ECB rates, line %d: %s", e.Line, e.Msg)
+}
+
+// Unwrap makes a bad file a bad input (400) to the web layer.
+func (e *CSVError) Unwrap() error { return model.ErrInvalid }
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// The daily file writes "24 November 2026"; the historical one ISO dates.
+const ecbDailyDate = "2 January 2006"
+
+// ParseECB reads the ECB's euro reference rates in either of its own CSV
+// formats: the historical eurofxref-hist.csv ("Date,USD,JPY,…," with ISO
+// dates) or the daily eurofxref.csv ("Date, USD, JPY, …" with dates like
+// "24 November 2026"). Cells that are empty or "N/A" (a currency not quoted
+// that day, or no longer quoted at all) are skipped. Rates come back in file
+// order. The reader is streamed; the historical file is several megabytes.
+func ParseECB(r io.Reader) ([]model.Rate, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(bom)); err == nil && bytes.Equal(b, bom) {
+		_, _ = br.Discard(len(bom))
+	}
+	cr := csv.NewReader(br)
+	cr.TrimLeadingSpace = true
+	cr.FieldsPerRecord = -1 // checked below, with a clearer message
+	cr.ReuseRecord = true
+
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &CSVError{Line: 1, Msg: "the file is empty"}
+	}
+	if err != nil {
+		return nil, csvErr(err)
+	}
+	currencies, err := readHeader(header)
+	if err != nil {
+		return nil, err
+	}
+
+	var rates []model.Rate
+	seen := map[model.Date]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvErr(err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) < len(currencies) {
+			return nil, &CSVError{Line: line, Msg: fmt.Sprintf("has %d cells but the header has %d", len(rec), len(currencies))}
+		}
+		date, err := parseECBDate(strings.TrimSpace(rec[0]))
+		if err != nil {
+			return nil, &CSVError{Line: line, Column: 1, Name: "Date", Msg: err.Error()}
+		}
+		if prev, ok := seen[date]; ok {
+			return nil, &CSVError{Line: line, Column: 1, Name: "Date", Msg: fmt.Sprintf("%s is already on line %d", date, prev)}
+		}
+		seen[date] = line
+		for i := 1; i < len(rec); i++ {
+			cell := strings.TrimSpace(rec[i])
+			if cell == "" || cell == "N/A" {
+				continue
+			}
+			if i >= len(currencies) || currencies[i] == "" {
+				return nil, &CSVError{Line: line, Column: i + 1, Msg: fmt.Sprintf("%q is in a column without a currency (a rate written with a decimal comma?)", cell)}
+			}
+			if _, err := ParseRate(cell); err != nil {
+				return nil, &CSVError{Line: line, Column: i + 1, Name: currencies[i], Msg: fmt.Sprintf("%q is not a positive decimal rate", cell)}
+			}
+			rates = append(rates, model.Rate{Date: date, Currency: currencies[i], Rate: cell})
+		}
+	}
+	if len(rates) == 0 {
+		return nil, &CSVError{Line: 1, Msg: "the file holds no rates"}
+	}
+	return rates, nil
+}
+
+// readHeader returns the currency of every column up to the last named one,
+// "" for the Date column; the ECB's trailing comma adds an empty column that
+// rows may or may not repeat.
+func readHeader(header []string) ([]string, error) {
+	if strings.TrimSpace(header[0]) != "Date" {
+		return nil, &CSVError{Line: 1, Column: 1, Msg: fmt.Sprintf("the header starts with %q, not Date: this is not an ECB reference rate file", header[0])}
+	}
+	currencies := make([]string, len(header))
+	at := map[string]int{}
+	for i := 1; i < len(header); i++ {
+		c := strings.TrimSpace(header[i])
+		if c == "" {
+			// Only trailing: an empty header between currencies would shift
+			// every rate after it into the wrong currency without notice.
+			if slices.ContainsFunc(header[i:], func(h string) bool { return strings.TrimSpace(h) != "" }) {
+				return nil, &CSVError{Line: 1, Column: i + 1, Msg: "empty column name between currencies"}
+			}
+			currencies = currencies[:i]
+			break
+		}
+		if c == "EUR" {
+			return nil, &CSVError{Line: 1, Column: i + 1, Name: c, Msg: "EUR is the base of the reference rates, not a quoted currency"}
+		}
+		if !ValidCurrency(c) {
+			return nil, &CSVError{Line: 1, Column: i + 1, Msg: fmt.Sprintf("%q is not an ISO 4217 currency code", c)}
+		}
+		if j, dup := at[c]; dup {
+			return nil, &CSVError{Line: 1, Column: i + 1, Name: c, Msg: fmt.Sprintf("%s is already column %d", c, j+1)}
+		}
+		at[c] = i
+		currencies[i] = c
+	}
+	if len(at) == 0 {
+		return nil, &CSVError{Line: 1, Msg: "the header names no currency"}
+	}
+	return currencies, nil
+}
+
+func parseECBDate(s string) (model.Date, error) {
+	if d, err := model.ParseDate(s); err == nil {
+		return d, nil
+	}
+	if t, err := time.Parse(ecbDailyDate, s); err == nil {
+		return model.DateOf(t), nil
+	}
+	return model.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or 24 November 2026)", s)
+}
+
+func csvErr(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &CSVError{Line: pe.Line, Msg: fmt.Sprintf("%v (character %d)", pe.Err, pe.Column)}
+	}
+	return fmt.Errorf("reading ECB rates: %w", err)
+}
+
+// bundledCSV is a snapshot of the ECB's historical file, so that a fresh
+// installation can convert pledges before anyone imports the real one.
+//
+//go:embed ecb/eurofxref-hist.csv
+var bundledCSV []byte
+
+var bundled = sync.OnceValues(func() ([]model.Rate, error) {
+	return ParseECB(bytes.NewReader(bundledCSV))
+})
+
+// BundledRates returns the rate table shipped with cyberaid (see
+// ecb/README.md: an approximate snapshot, to be replaced by the ECB's own
+// file with `cyberaid rates import`). Each call returns a fresh slice.
+func BundledRates() ([]model.Rate, error) {
+	rates, err := bundled()
+	return slices.Clone(rates), err
+}

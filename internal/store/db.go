@@ -1,0 +1,344 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Config says where the data lives.
+type Config struct {
+	// DataDir holds the SQLite database file, cyberaid.db. It is created
+	// when missing.
+	DataDir string
+	// DatabaseURL selects PostgreSQL instead when it is a postgres:// or
+	// postgresql:// URL. A search_path query parameter selects the schema.
+	DatabaseURL string
+}
+
+// DB is a Store over SQLite or PostgreSQL. Its own methods run outside any
+// transaction: reads on the reader pool, and each write on the writer as a
+// transaction of its own.
+type DB struct {
+	*queries
+	reader *sql.DB
+	writer *sql.DB
+}
+
+var _ Store = (*DB)(nil)
+
+// Open connects to the database cfg names. It does not migrate: call
+// Migrate before use.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if u := cfg.DatabaseURL; strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		return openPostgres(ctx, u)
+	}
+	if cfg.DatabaseURL != "" {
+		return nil, errors.New("database URL: only postgres:// and postgresql:// URLs are supported")
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("a data directory or a database URL is required")
+	}
+	return openSQLite(ctx, cfg.DataDir)
+}
+
+func newDB(d dialect, reader, writer *sql.DB) *DB {
+	return &DB{
+		queries: &queries{dialect: d, rd: conn{reader, d}, wr: conn{writer, d}, writer: writer},
+		reader:  reader,
+		writer:  writer,
+	}
+}
+
+// Dialect names the backend: "sqlite" or "postgres".
+func (d *DB) Dialect() string { return string(d.dialect) }
+
+// SQLDB returns the connection pool that writes. It is for tests and
+// maintenance tools, which need SQL the Store interfaces do not offer.
+func (d *DB) SQLDB() *sql.DB { return d.writer }
+
+func (d *DB) Close() error {
+	err := d.writer.Close()
+	if d.reader != d.writer {
+		err = errors.Join(err, d.reader.Close())
+	}
+	return err
+}
+
+// InTx runs fn in one read-write transaction, committed if fn returns nil
+// and rolled back otherwise. Inside fn, use only q: on SQLite the
+// transaction holds the one writer connection, so a write through d would
+// wait for it forever.
+func (d *DB) InTx(ctx context.Context, fn func(q Queries) error) error {
+	return runTx(ctx, d.dialect, d.writer, func(q *queries) error { return fn(q) })
+}
+
+func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", translate(err))
+	}
+	// Rolls back when fn fails, panics or exits the goroutine (t.Fatal);
+	// after Commit it does nothing.
+	defer tx.Rollback()
+	c := conn{tx, d}
+	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", translate(err))
+	}
+	return nil
+}
+
+// queries implements Queries, either on the pools or on one transaction.
+type queries struct {
+	dialect dialect
+	rd, wr  conn
+	inTx    bool
+	writer  *sql.DB // nil inside a transaction
+}
+
+// atomic runs fn in q's transaction, or in a new one when q has none, so
+// that a change spanning several statements is never half made.
+func (q *queries) atomic(ctx context.Context, fn func(q *queries) error) error {
+	if q.inTx {
+		return fn(q)
+	}
+	return runTx(ctx, q.dialect, q.writer, fn)
+}
+
+// forUpdate locks the rows a transaction reads before changing them.
+// SQLite needs no lock: its write transactions are serialised already.
+func (q *queries) forUpdate() string {
+	if q.inTx && q.dialect == dialectPostgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn runs SQL written once with ? placeholders on either backend.
+type conn struct {
+	db      execer
+	dialect dialect
+}
+
+func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.db.ExecContext(ctx, c.dialect.rebind(query), bindArgs(args)...)
+}
+
+func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.db.QueryContext(ctx, c.dialect.rebind(query), bindArgs(args)...)
+}
+
+func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.db.QueryRowContext(ctx, c.dialect.rebind(query), bindArgs(args)...)
+}
+
+// execOne runs a statement that must change exactly one row; none means the
+// row does not exist.
+func (c conn) execOne(ctx context.Context, query string, args ...any) error {
+	res, err := c.exec(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return sql.ErrNoRows
+	}
+	return nil
+}
+
+type dialect string
+
+const (
+	dialectSQLite   dialect = "sqlite"
+	dialectPostgres dialect = "postgres"
+)
+
+// rebind turns ? placeholders into PostgreSQL's $n. Question marks inside
+// quoted literals are left alone.
+func (d dialect) rebind(query string) string {
+	if d != dialectPostgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n, quoted := 0, false
+	for i := 0; i < len(query); i++ {
+		ch := query[i]
+		switch {
+		case ch == '\'':
+			quoted = !quoted
+		case ch == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// bindArgs stores every instant in UTC with microseconds, as PostgreSQL
+// keeps them, so that both backends hold the same value and SQLite's text
+// timestamps compare in time order.
+func bindArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			out[i] = instantOf(v)
+		case *time.Time:
+			if v != nil {
+				out[i] = instantOf(*v)
+			}
+		default:
+			out[i] = a
+		}
+	}
+	return out
+}
+
+func instantOf(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// stampCreate fills the times of a new record the caller left zero and
+// normalises them, so the caller's copy equals what a read returns.
+func stampCreate(created, updated *time.Time) {
+	if created.IsZero() {
+		*created = time.Now()
+	}
+	*created = instantOf(*created)
+	if updated.IsZero() {
+		*updated = *created
+	}
+	*updated = instantOf(*updated)
+}
+
+// stampUpdate keeps the caller's UpdatedAt (a service with a clock sets it)
+// and fills it when left zero.
+func stampUpdate(updated *time.Time) {
+	if updated.IsZero() {
+		*updated = time.Now()
+	}
+	*updated = instantOf(*updated)
+}
+
+// newID returns a UUIDv7: its text sorts by creation time, so lists ordered
+// by id are newest first and an id is a stable cursor.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// instant scans a timestamp into UTC, whatever zone the driver returns.
+type instant struct{ t *time.Time }
+
+func (i instant) Scan(src any) error {
+	v, ok := src.(time.Time)
+	if !ok {
+		return fmt.Errorf("cannot scan %T into a time", src)
+	}
+	*i.t = v.UTC()
+	return nil
+}
+
+// nullInstant scans a nullable timestamp.
+type nullInstant struct{ t **time.Time }
+
+func (i nullInstant) Scan(src any) error {
+	if src == nil {
+		*i.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (instant{&t}).Scan(src); err != nil {
+		return err
+	}
+	*i.t = &t
+	return nil
+}
+
+// nullIfEmpty stores an absent optional reference as NULL, which foreign
+// keys and unique indexes treat as "none".
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// chunkSize keeps IN lists well under both backends' limits on parameters.
+const chunkSize = 500
+
+// inChunks calls fn with a placeholder list "?, ?, …" and its arguments for
+// each slice of ids.
+func inChunks(ids []string, fn func(placeholders string, args []any) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), chunkSize)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		if err := fn(placeholders(n), args); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// where joins filter conditions into a WHERE clause.
+func where(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// limitClause adds a LIMIT when limit is positive; otherwise all rows.
+func limitClause(limit int, args []any) (string, []any) {
+	if limit <= 0 {
+		return "", args
+	}
+	return " LIMIT ?", append(args, limit)
+}
+
+// queryAll runs a query and scans every row.
+func queryAll[T any](ctx context.Context, c conn, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"slices"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+// Access lists of requirements and pledges live in access_grants: one row
+// per organisation a record is shared with, one per user named on it.
+
+const (
+	grantRequirement = "requirement"
+	grantPledge      = "pledge"
+)
+
+type grants struct {
+	orgIDs, userIDs []string
+}
+
+// canonicalIDs removes repeats and sorts, so that an access list reads back
+// as it was written; an empty list is nil.
+func canonicalIDs(ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// replaceGrants makes the object's access lists exactly orgIDs and userIDs.
+func (q *queries) replaceGrants(ctx context.Context, objectType, objectID string, orgIDs, userIDs []string) error {
+	if _, err := q.wr.exec(ctx, `DELETE FROM access_grants WHERE object_type = ? AND object_id = ?`, objectType, objectID); err != nil {
+		return err
+	}
+	for _, id := range orgIDs {
+		if _, err := q.wr.exec(ctx, `INSERT INTO access_grants (object_type, object_id, org_id) VALUES (?, ?, ?)`, objectType, objectID, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range userIDs {
+		if _, err := q.wr.exec(ctx, `INSERT INTO access_grants (object_type, object_id, user_id) VALUES (?, ?, ?)`, objectType, objectID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadGrants reads the access lists of many objects at once: one query per
+// chunk of ids, not one per object.
+func (q *queries) loadGrants(ctx context.Context, objectType string, ids []string) (map[string]grants, error) {
+	out := make(map[string]grants)
+	err := inChunks(ids, func(in string, args []any) error {
+		rows, err := q.rd.query(ctx, `SELECT object_id, COALESCE(org_id, ''), COALESCE(user_id, '') FROM access_grants WHERE object_type = ? AND object_id IN (`+in+`)`,
+			append([]any{objectType}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var objectID, orgID, userID string
+			if err := rows.Scan(&objectID, &orgID, &userID); err != nil {
+				return err
+			}
+			g := out[objectID]
+			if orgID != "" {
+				g.orgIDs = append(g.orgIDs, orgID)
+			} else {
+				g.userIDs = append(g.userIDs, userID)
+			}
+			out[objectID] = g
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	for id, g := range out {
+		out[id] = grants{canonicalIDs(g.orgIDs), canonicalIDs(g.userIDs)}
+	}
+	return out, nil
+}
+
+func (q *queries) loadRequirementGrants(ctx context.Context, rs []model.Requirement) error {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	gs, err := q.loadGrants(ctx, grantRequirement, ids)
+	if err != nil {
+		return err
+	}
+	for i := range rs {
+		g := gs[rs[i].ID]
+		rs[i].SharedOrgIDs, rs[i].NamedUserIDs = g.orgIDs, g.userIDs
+	}
+	return nil
+}
+
+func (q *queries) loadPledgeGrants(ctx context.Context, ps []model.Pledge) error {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	gs, err := q.loadGrants(ctx, grantPledge, ids)
+	if err != nil {
+		return err
+	}
+	for i := range ps {
+		g := gs[ps[i].ID]
+		ps[i].SharedOrgIDs, ps[i].NamedUserIDs = g.orgIDs, g.userIDs
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+const pledgeInsertColumns = `id, donor_org_id, requirement_id, amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
+	description, channel, status, review, review_comment, tlp, created_by, created_at, updated_at`
+
+const pledgeColumns = `id, donor_org_id, COALESCE(requirement_id, ''), amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
+	description, channel, status, review, review_comment, tlp, COALESCE(created_by, ''), created_at, updated_at`
+
+func scanPledge(s scanner) (model.Pledge, error) {
+	var p model.Pledge
+	err := s.Scan(&p.ID, &p.DonorOrgID, &p.RequirementID, &p.AmountMinor, &p.Currency, &p.EURMinor, &p.Rate, &p.RateDate, &p.PledgeDate, &p.Kind,
+		&p.Description, &p.Channel, &p.Status, &p.Review, &p.ReviewComment, &p.TLP, &p.CreatedBy, instant{&p.CreatedAt}, instant{&p.UpdatedAt})
+	return p, err
+}
+
+func (q *queries) CreatePledge(ctx context.Context, p *model.Pledge) error {
+	if p.ID == "" {
+		p.ID = newID()
+	}
+	stampCreate(&p.CreatedAt, &p.UpdatedAt)
+	p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)
+	err := q.atomic(ctx, func(q *queries) error {
+		_, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
+			p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return q.replaceGrants(ctx, grantPledge, p.ID, p.SharedOrgIDs, p.NamedUserIDs)
+	})
+	return dbErr(err, "create pledge")
+}
+
+// UpdatePledge writes every field but the id and the creation.
+func (q *queries) UpdatePledge(ctx context.Context, p *model.Pledge) error {
+	stampUpdate(&p.UpdatedAt)
+	p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)
+	err := q.atomic(ctx, func(q *queries) error {
+		err := q.wr.execOne(ctx, `UPDATE pledges SET donor_org_id = ?, requirement_id = ?, amount_minor = ?, currency = ?, eur_minor = ?, rate = ?,
+			rate_date = ?, pledge_date = ?, kind = ?, description = ?, channel = ?, status = ?, review = ?, review_comment = ?, tlp = ?,
+			updated_at = ? WHERE id = ?`,
+			p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate,
+			p.RateDate, p.PledgeDate, p.Kind, p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP,
+			p.UpdatedAt, p.ID)
+		if err != nil {
+			return err
+		}
+		return q.replaceGrants(ctx, grantPledge, p.ID, p.SharedOrgIDs, p.NamedUserIDs)
+	})
+	return dbErr(err, "update pledge %s", p.ID)
+}
+
+func (q *queries) PledgeByID(ctx context.Context, id string) (model.Pledge, error) {
+	p, err := scanPledge(q.rd.row(ctx, `SELECT `+pledgeColumns+` FROM pledges WHERE id = ?`+q.forUpdate(), id))
+	if err != nil {
+		return model.Pledge{}, dbErr(err, "pledge %s", id)
+	}
+	ps := []model.Pledge{p}
+	if err := q.loadPledgeGrants(ctx, ps); err != nil {
+		return model.Pledge{}, dbErr(err, "pledge %s", id)
+	}
+	return ps[0], nil
+}
+
+func (q *queries) ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		conds, args = append(conds, cond), append(args, arg)
+	}
+	if f.RequirementID != "" {
+		add("requirement_id = ?", f.RequirementID)
+	}
+	if f.DonorOrgID != "" {
+		add("donor_org_id = ?", f.DonorOrgID)
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.Channel != "" {
+		add("channel = ?", f.Channel)
+	}
+	if after != "" {
+		add("id < ?", after)
+	}
+	lim, args := limitClause(limit, args)
+	ps, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+pledgeColumns+` FROM pledges`+where(conds)+` ORDER BY id DESC`+lim, args...)
+	if err == nil {
+		err = q.loadPledgeGrants(ctx, ps)
+	}
+	if err != nil {
+		return nil, dbErr(err, "list pledges")
+	}
+	return ps, nil
+}
+
+// PledgesForRequirements returns the pledges newest first.
+func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error) {
+	var ps []model.Pledge
+	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+		chunk, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+pledgeColumns+` FROM pledges WHERE requirement_id IN (`+in+`)`, args...)
+		ps = append(ps, chunk...)
+		return err
+	})
+	if err == nil {
+		slices.SortFunc(ps, func(a, b model.Pledge) int { return cmp.Compare(b.ID, a.ID) })
+		err = q.loadPledgeGrants(ctx, ps)
+	}
+	if err != nil {
+		return nil, dbErr(err, "pledges of requirements")
+	}
+	return ps, nil
+}

@@ -1,0 +1,38 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// Advisory locks are database-wide while tables live in a schema. Each lock
+// therefore takes a fixed class and a key of its schema, so that deployments
+// or tests sharing one database in different schemas never wait on one
+// another.
+const (
+	// auditLockClass serialises audit appenders on the chain head; the
+	// second key is the oid of the schema's audit_events table.
+	auditLockClass = 0x63796261 // "cyba"
+)
+
+func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	// Several stateless servers share one PostgreSQL: keep each pool modest.
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	// One pool serves both: PostgreSQL runs concurrent writers itself.
+	return newDB(dialectPostgres, db, db), nil
+}

@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+const requirementInsertColumns = `id, ref, title, description, beneficiary_org_id, sector, category, line_of_effort, priority,
+	estimated_eur_minor, quantity, unit, needed_by, region, tlp, status, created_by, validated_at, created_at, updated_at, search_text`
+
+const requirementColumns = `id, COALESCE(ref, ''), title, description, beneficiary_org_id, sector, category, line_of_effort, priority,
+	estimated_eur_minor, quantity, unit, needed_by, region, tlp, status, COALESCE(created_by, ''), validated_at, created_at, updated_at`
+
+func scanRequirement(s scanner) (model.Requirement, error) {
+	var r model.Requirement
+	err := s.Scan(&r.ID, &r.Ref, &r.Title, &r.Description, &r.BeneficiaryOrgID, &r.Sector, &r.Category, &r.LineOfEffort, &r.Priority,
+		&r.EstimatedEURMinor, &r.Quantity, &r.Unit, &r.NeededBy, &r.Region, &r.TLP, &r.Status, &r.CreatedBy,
+		nullInstant{&r.ValidatedAt}, instant{&r.CreatedAt}, instant{&r.UpdatedAt})
+	return r, err
+}
+
+// searchText is what RequirementFilter.Query matches. Lower-casing in Go
+// rather than in SQL folds every script, Cyrillic included, the same way on
+// both backends (SQLite's lower() folds ASCII only).
+func searchText(r *model.Requirement) string {
+	return strings.ToLower(r.Ref + " " + r.Title + " " + r.Description)
+}
+
+// likeEscaper makes user input match literally in LIKE … ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func normaliseRequirement(r *model.Requirement) {
+	r.SharedOrgIDs = canonicalIDs(r.SharedOrgIDs)
+	r.NamedUserIDs = canonicalIDs(r.NamedUserIDs)
+	if r.ValidatedAt != nil {
+		t := instantOf(*r.ValidatedAt)
+		r.ValidatedAt = &t
+	}
+}
+
+func (q *queries) CreateRequirement(ctx context.Context, r *model.Requirement) error {
+	if r.ID == "" {
+		r.ID = newID()
+	}
+	stampCreate(&r.CreatedAt, &r.UpdatedAt)
+	normaliseRequirement(r)
+	err := q.atomic(ctx, func(q *queries) error {
+		_, err := q.wr.exec(ctx, `INSERT INTO requirements (`+requirementInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, nullIfEmpty(r.Ref), r.Title, r.Description, r.BeneficiaryOrgID, r.Sector, r.Category, r.LineOfEffort, r.Priority,
+			r.EstimatedEURMinor, r.Quantity, r.Unit, r.NeededBy, r.Region, r.TLP, r.Status, nullIfEmpty(r.CreatedBy),
+			r.ValidatedAt, r.CreatedAt, r.UpdatedAt, searchText(r))
+		if err != nil {
+			return err
+		}
+		return q.replaceGrants(ctx, grantRequirement, r.ID, r.SharedOrgIDs, r.NamedUserIDs)
+	})
+	return dbErr(err, "create requirement")
+}
+
+// UpdateRequirement writes every field but the id and the creation.
+func (q *queries) UpdateRequirement(ctx context.Context, r *model.Requirement) error {
+	stampUpdate(&r.UpdatedAt)
+	normaliseRequirement(r)
+	err := q.atomic(ctx, func(q *queries) error {
+		err := q.wr.execOne(ctx, `UPDATE requirements SET ref = ?, title = ?, description = ?, beneficiary_org_id = ?, sector = ?, category = ?,
+			line_of_effort = ?, priority = ?, estimated_eur_minor = ?, quantity = ?, unit = ?, needed_by = ?, region = ?, tlp = ?, status = ?,
+			validated_at = ?, updated_at = ?, search_text = ? WHERE id = ?`,
+			nullIfEmpty(r.Ref), r.Title, r.Description, r.BeneficiaryOrgID, r.Sector, r.Category,
+			r.LineOfEffort, r.Priority, r.EstimatedEURMinor, r.Quantity, r.Unit, r.NeededBy, r.Region, r.TLP, r.Status,
+			r.ValidatedAt, r.UpdatedAt, searchText(r), r.ID)
+		if err != nil {
+			return err
+		}
+		return q.replaceGrants(ctx, grantRequirement, r.ID, r.SharedOrgIDs, r.NamedUserIDs)
+	})
+	return dbErr(err, "update requirement %s", r.ID)
+}
+
+func (q *queries) RequirementByID(ctx context.Context, id string) (model.Requirement, error) {
+	r, err := scanRequirement(q.rd.row(ctx, `SELECT `+requirementColumns+` FROM requirements WHERE id = ?`+q.forUpdate(), id))
+	if err != nil {
+		return model.Requirement{}, dbErr(err, "requirement %s", id)
+	}
+	rs := []model.Requirement{r}
+	if err := q.loadRequirementGrants(ctx, rs); err != nil {
+		return model.Requirement{}, dbErr(err, "requirement %s", id)
+	}
+	return rs[0], nil
+}
+
+func (q *queries) ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		conds, args = append(conds, cond), append(args, arg)
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.Sector != "" {
+		add("sector = ?", f.Sector)
+	}
+	if f.Category != "" {
+		add("category = ?", f.Category)
+	}
+	if f.Line != "" {
+		add("line_of_effort = ?", f.Line)
+	}
+	if f.Priority != "" {
+		add("priority = ?", f.Priority)
+	}
+	if f.Beneficiary != "" {
+		add("beneficiary_org_id = ?", f.Beneficiary)
+	}
+	if s := strings.TrimSpace(f.Query); s != "" {
+		add(`search_text LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
+	}
+	if after != "" {
+		add("id < ?", after)
+	}
+	lim, args := limitClause(limit, args)
+	rs, err := queryAll(ctx, q.rd, scanRequirement, `SELECT `+requirementColumns+` FROM requirements`+where(conds)+` ORDER BY id DESC`+lim, args...)
+	if err == nil {
+		err = q.loadRequirementGrants(ctx, rs)
+	}
+	if err != nil {
+		return nil, dbErr(err, "list requirements")
+	}
+	return rs, nil
+}
+
+func (q *queries) AddValidation(ctx context.Context, v model.ValidationRecord) error {
+	if v.ID == "" {
+		v.ID = newID()
+	}
+	if v.At.IsZero() {
+		v.At = time.Now()
+	}
+	_, err := q.wr.exec(ctx, `INSERT INTO validations (id, requirement_id, decision, comment, user_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		v.ID, v.RequirementID, v.Decision, v.Comment, v.UserID, v.At)
+	return dbErr(err, "add validation of requirement %s", v.RequirementID)
+}
+
+// Validations returns the decisions on a requirement, oldest first.
+func (q *queries) Validations(ctx context.Context, requirementID string) ([]model.ValidationRecord, error) {
+	vs, err := queryAll(ctx, q.rd, func(s scanner) (model.ValidationRecord, error) {
+		var v model.ValidationRecord
+		err := s.Scan(&v.ID, &v.RequirementID, &v.Decision, &v.Comment, &v.UserID, instant{&v.At})
+		return v, err
+	}, `SELECT id, requirement_id, decision, comment, user_id, at FROM validations WHERE requirement_id = ? ORDER BY at, id`, requirementID)
+	return vs, dbErr(err, "validations of requirement %s", requirementID)
+}

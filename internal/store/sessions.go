@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+func (q *queries) CreateSession(ctx context.Context, s model.Session) error {
+	_, err := q.wr.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		s.TokenHash, s.UserID, s.CSRFToken, s.CreatedAt, s.ExpiresAt)
+	return dbErr(err, "create session")
+}
+
+func (q *queries) SessionByTokenHash(ctx context.Context, hash string) (model.Session, error) {
+	var s model.Session
+	err := q.rd.row(ctx, `SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = ?`, hash).
+		Scan(&s.TokenHash, &s.UserID, &s.CSRFToken, instant{&s.CreatedAt}, instant{&s.ExpiresAt})
+	if err != nil {
+		// The hash is a credential: it stays out of the message.
+		return model.Session{}, dbErr(err, "session")
+	}
+	return s, nil
+}
+
+// DeleteSession succeeds when the session is already gone: signing out
+// twice is not an error.
+func (q *queries) DeleteSession(ctx context.Context, hash string) error {
+	_, err := q.wr.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash)
+	return dbErr(err, "delete session")
+}
+
+func (q *queries) DeleteUserSessions(ctx context.Context, userID string) error {
+	_, err := q.wr.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+	return dbErr(err, "delete sessions of user %s", userID)
+}
+
+func (q *queries) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
+	_, err := q.wr.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now)
+	return dbErr(err, "delete expired sessions")
+}
+
+// CreateAPIToken gives the token a new id when it has none.
+func (q *queries) CreateAPIToken(ctx context.Context, t model.APIToken) error {
+	if t.ID == "" {
+		t.ID = newID()
+	}
+	_, err := q.wr.exec(ctx, `INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.ID, t.UserID, t.TokenHash, t.CreatedAt, t.ExpiresAt, t.RevokedAt)
+	return dbErr(err, "create API token")
+}
+
+func (q *queries) APITokenByHash(ctx context.Context, hash string) (model.APIToken, error) {
+	var t model.APIToken
+	err := q.rd.row(ctx, `SELECT id, user_id, token_hash, created_at, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).
+		Scan(&t.ID, &t.UserID, &t.TokenHash, instant{&t.CreatedAt}, instant{&t.ExpiresAt}, nullInstant{&t.RevokedAt})
+	if err != nil {
+		return model.APIToken{}, dbErr(err, "API token")
+	}
+	return t, nil
+}
+
+// RevokeAPIToken keeps the first revocation time when revoked twice.
+func (q *queries) RevokeAPIToken(ctx context.Context, id string, at time.Time) error {
+	err := q.wr.execOne(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, at, id)
+	return dbErr(err, "revoke API token %s", id)
+}

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// sqliteFile is the name of the database file in the data directory.
+const sqliteFile = "cyberaid.db"
+
+// openSQLite opens one writer connection and a pool of readers. SQLite
+// allows one writer at a time: funnelling every write through one
+// connection, whose transactions take the write lock at BEGIN, queues
+// writers in Go instead of failing them with SQLITE_BUSY, while WAL lets the
+// readers run beside it.
+func openSQLite(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path, err := filepath.Abs(filepath.Join(dir, sqliteFile))
+	if err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+
+	writer, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	// The writer connects first, so that the file is in WAL mode before any
+	// reader opens it.
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+
+	reader, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	if err := reader.PingContext(ctx); err != nil {
+		reader.Close()
+		writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return newDB(dialectSQLite, reader, writer), nil
+}
+
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		// NORMAL is durable in WAL mode except for the last commits on power
+		// loss, and spares an fsync per transaction.
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+	}
+	// Times are written as "2006-01-02 15:04:05.999999999-07:00", always
+	// in UTC (see bindArgs), so their text sorts in time order.
+	q.Set("_time_format", "sqlite")
+	return (&url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}).String()
+}
