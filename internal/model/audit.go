@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -27,4 +28,14 @@ type AuditEvent struct {
 type AuditFilter struct {
 	ObjectType string
 	ObjectID   string
+}
+
+// MarshalJSON adds the string id every API object has: the event's
+// sequence number, which is also its place in the chain.
+func (e AuditEvent) MarshalJSON() ([]byte, error) {
+	type plain AuditEvent
+	return json.Marshal(struct {
+		ID string `json:"id"`
+		plain
+	}{strconv.FormatInt(e.Seq, 10), plain(e)})
 }

@@ -2,6 +2,9 @@ package model
 
 import (
 	"database/sql/driver"
+	"encoding/json"
+	"reflect"
+	"strconv"
 	"fmt"
 	"time"
 )
@@ -46,6 +49,33 @@ func (d Date) String() string {
 }
 
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// MarshalJSON writes an unset date as null, so that clients never meet an
+// empty string where a date belongs.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reports a malformed date as a type error, which
+// encoding/json completes with the field's name, so the client learns
+// which date is wrong.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[Date]()}
+	}
+	if err := d.UnmarshalText([]byte(s)); err != nil {
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Date]()}
+	}
+	return nil
+}
 
 func (d *Date) UnmarshalText(b []byte) error {
 	if len(b) == 0 {

@@ -72,3 +72,20 @@ func codeOf(field string) string {
 // ErrDuplicate is returned by the store when a unique key is taken; services
 // turn it into a FieldError when they know which field the user must change.
 var ErrDuplicate = errors.New("already exists")
+
+// Required is one field a request must carry.
+type Required struct {
+	Field   string
+	Missing bool
+}
+
+// CheckRequired names the first missing field, in the order given, so that
+// the same request always gets the same answer.
+func CheckRequired(fields ...Required) error {
+	for _, f := range fields {
+		if f.Missing {
+			return Invalid(f.Field, "is required")
+		}
+	}
+	return nil
+}

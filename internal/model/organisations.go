@@ -7,7 +7,7 @@ type Organisation struct {
 	Name          string        `json:"name"`
 	Kind          OrgKind       `json:"kind"`
 	Participation Participation `json:"participation"`
-	Country       string        `json:"country,omitempty"` // ISO 3166-1 alpha-2
+	Country       string        `json:"country"` // ISO 3166-1 alpha-2
 	CreatedAt     time.Time     `json:"created_at"`
 	UpdatedAt     time.Time     `json:"updated_at"`
 }

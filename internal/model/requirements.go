@@ -79,7 +79,7 @@ type Requirement struct {
 	TLP               TLP               `json:"tlp"`
 	Status            RequirementStatus `json:"status"`
 	CreatedBy         string            `json:"created_by"`
-	ValidatedAt       *time.Time        `json:"validated_at,omitempty"`
+	ValidatedAt       *time.Time        `json:"validated_at"`
 	CreatedAt         time.Time         `json:"created_at"`
 	UpdatedAt         time.Time         `json:"updated_at"`
 

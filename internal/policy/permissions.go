@@ -1,0 +1,118 @@
+package policy
+
+import (
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+// Permission names an action; routes and services name the one they need.
+type Permission string
+
+const (
+	OrganisationsRead    Permission = "organisations:read"
+	OrganisationsManage  Permission = "organisations:manage"
+	UsersManage          Permission = "users:manage"
+	RequirementsRead     Permission = "requirements:read"
+	RequirementsCreate   Permission = "requirements:create"
+	RequirementsEdit     Permission = "requirements:edit"
+	RequirementsSubmit   Permission = "requirements:submit"
+	RequirementsValidate Permission = "requirements:validate"
+	RequirementsWithdraw Permission = "requirements:withdraw"
+	RequirementsShare    Permission = "requirements:share"
+	PledgesRead          Permission = "pledges:read"
+	PledgesCreate        Permission = "pledges:create"
+	PledgesEdit          Permission = "pledges:edit"
+	PledgesConfirm       Permission = "pledges:confirm"
+	PledgesWithdraw      Permission = "pledges:withdraw"
+	PledgesReview        Permission = "pledges:review"
+	AuditRead            Permission = "audit:read"
+)
+
+// Every signed-in participant reads; TLP then decides which records.
+var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead}
+
+var rolePermissions = map[model.Role][]Permission{
+	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead},
+	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead},
+	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw},
+	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw},
+	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw},
+	model.RoleDelegate:    {},
+	model.RoleViewer:      {},
+}
+
+// Allowed reports whether any of the viewer's roles grants p. It is the
+// route-level check; Authorize adds the rules that depend on the record.
+func Allowed(v Viewer, p Permission) bool {
+	if !v.participant() {
+		return false
+	}
+	for _, q := range everyone {
+		if q == p {
+			return true
+		}
+	}
+	for _, r := range v.Roles {
+		for _, q := range rolePermissions[r] {
+			if q == p {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Authorize decides whether v may do p to the record r. It answers
+// ErrNotFound when v may not even see r (so that a hidden record looks
+// exactly like a missing one), ErrUnauthenticated for a visitor, and
+// ErrForbidden when v sees r but may not act on it.
+func Authorize(v Viewer, p Permission, r Resource) error {
+	if !Visible(v, r) {
+		return model.ErrNotFound
+	}
+	if v.Anonymous() {
+		return model.ErrUnauthenticated
+	}
+	if !Allowed(v, p) {
+		return model.ErrForbidden
+	}
+	ok := true
+	switch p {
+	case RequirementsEdit, RequirementsWithdraw:
+		// The beneficiary's own requesters, or the government's validators.
+		ok = v.validator() || (v.Has(model.RoleRequester) && v.InOrg(r.BeneficiaryOrgID))
+	case RequirementsSubmit:
+		ok = v.InOrg(r.BeneficiaryOrgID)
+	case PledgesCreate:
+		// r is the requirement pledged on: a beneficiary does not pledge to itself.
+		ok = CanDonate(v.Org) && !v.InOrg(r.BeneficiaryOrgID)
+	case PledgesEdit, PledgesConfirm, PledgesWithdraw:
+		ok = v.InOrg(r.OwnerOrgID)
+	}
+	if !ok {
+		return model.ErrForbidden
+	}
+	return nil
+}
+
+// Require is the route-level check for actions on no particular record.
+func Require(v Viewer, p Permission) error {
+	if v.Anonymous() {
+		return model.ErrUnauthenticated
+	}
+	if !Allowed(v, p) {
+		return model.ErrForbidden
+	}
+	return nil
+}
+
+// CanDonate reports whether an organisation may pledge: states and
+// international organisations in the mechanism, and contributing companies
+// and NGOs. Beneficiary entities receive; former participants no longer give
+// through the mechanism.
+func CanDonate(o model.Organisation) bool {
+	switch o.Participation {
+	case model.Beneficiary, model.Former:
+		return false
+	}
+	return o.Kind != model.KindBeneficiaryAgency
+}
