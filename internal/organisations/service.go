@@ -1,0 +1,170 @@
+// Package organisations is who takes part in the mechanism and how: members
+// decide, observers discuss, contributors give, beneficiaries receive.
+package organisations
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+type Service struct {
+	store store.Store
+	now   func() time.Time
+}
+
+func NewService(s store.Store, now func() time.Time) *Service {
+	return &Service{store: s, now: now}
+}
+
+// Input is an organisation as an administrator writes it; on update, nil
+// fields stay unchanged.
+type Input struct {
+	Name          *string              `json:"name"`
+	Kind          *model.OrgKind       `json:"kind"`
+	Participation *model.Participation `json:"participation"`
+	Country       *string              `json:"country"`
+}
+
+// ValidCountry reports whether code is an ISO 3166-1 alpha-2 country.
+func ValidCountry(code string) bool {
+	if len(code) != 2 || strings.ToUpper(code) != code {
+		return false
+	}
+	r, err := language.ParseRegion(code)
+	return err == nil && r.IsCountry() && r.String() == code
+}
+
+func (in Input) apply(o *model.Organisation) error {
+	if in.Name != nil {
+		n, err := model.CleanText("name", *in.Name, 1, model.MaxTitle)
+		if err != nil {
+			return err
+		}
+		o.Name = n
+	}
+	if in.Kind != nil {
+		if !in.Kind.Valid() {
+			return model.Invalid("kind", "%q is not a kind; use state, international_org, private_company, ngo or beneficiary_agency", *in.Kind)
+		}
+		o.Kind = *in.Kind
+	}
+	if in.Participation != nil {
+		if !in.Participation.Valid() {
+			return model.Invalid("participation", "%q is not a participation; use member, observer, applicant, contributor, beneficiary or former", *in.Participation)
+		}
+		o.Participation = *in.Participation
+	}
+	if in.Country != nil {
+		c := strings.ToUpper(strings.TrimSpace(*in.Country))
+		if c != "" && !ValidCountry(c) {
+			return model.Invalid("country", "%q is not an ISO 3166-1 alpha-2 country code (e.g. UA, EE)", *in.Country)
+		}
+		o.Country = c
+	}
+	switch {
+	case o.Kind == model.KindState && o.Country == "":
+		return model.Invalid("country", "is required for a state")
+	case o.Participation == model.Contributor && !o.IsBusiness():
+		return model.Broken("participation", "contributor_not_business", "contributors are companies and NGOs; a %s is a member, observer or applicant", o.Kind)
+	case o.Kind == model.KindBeneficiaryAgency && o.Participation != model.Beneficiary && o.Participation != model.Former:
+		return model.Broken("participation", "agency_not_beneficiary", "a beneficiary agency takes part as a beneficiary")
+	}
+	return nil
+}
+
+// Create adds an organisation. actor is empty when the operator uses the command line.
+func (s *Service) Create(ctx context.Context, actor policy.Viewer, in Input) (model.Organisation, error) {
+	if !actor.Anonymous() {
+		if err := policy.Require(actor, policy.OrganisationsManage); err != nil {
+			return model.Organisation{}, err
+		}
+	}
+	if err := model.CheckRequired(
+		model.Required{Field: "name", Missing: in.Name == nil},
+		model.Required{Field: "kind", Missing: in.Kind == nil},
+		model.Required{Field: "participation", Missing: in.Participation == nil},
+	); err != nil {
+		return model.Organisation{}, err
+	}
+	now := s.now().UTC()
+	o := model.Organisation{CreatedAt: now, UpdatedAt: now}
+	if err := in.apply(&o); err != nil {
+		return model.Organisation{}, err
+	}
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		if err := q.CreateOrganisation(ctx, &o); err != nil {
+			if errors.Is(err, model.ErrDuplicate) {
+				return model.Broken("name", "name_taken", "an organisation is already called %q", o.Name)
+			}
+			return err
+		}
+		_, err := audit.Record(ctx, q, now, audit.Actor{UserID: actor.UserID, OrgID: actor.Org.ID}, audit.Change{
+			Action: "organisation.create", ObjectType: "organisation", ObjectID: o.ID, After: o,
+		})
+		return err
+	})
+	return o, err
+}
+
+// Update changes an organisation; its users' roles must still fit it.
+func (s *Service) Update(ctx context.Context, actor policy.Viewer, id string, in Input, checkRoles func([]model.Role, model.Organisation) error) (model.Organisation, error) {
+	if err := policy.Require(actor, policy.OrganisationsManage); err != nil {
+		return model.Organisation{}, err
+	}
+	var out model.Organisation
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		o, err := q.OrganisationByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		before := o
+		if err := in.apply(&o); err != nil {
+			return err
+		}
+		users, err := q.ListUsers(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			if err := checkRoles(u.Roles, o); err != nil {
+				return model.Broken("participation", "roles_no_longer_fit", "%s holds roles the organisation could no longer have (%v); change them first", u.Email, err)
+			}
+		}
+		o.UpdatedAt = s.now().UTC()
+		if err := q.UpdateOrganisation(ctx, &o); err != nil {
+			if errors.Is(err, model.ErrDuplicate) {
+				return model.Broken("name", "name_taken", "an organisation is already called %q", o.Name)
+			}
+			return err
+		}
+		out = o
+		_, err = audit.Record(ctx, q, o.UpdatedAt, audit.Actor{UserID: actor.UserID, OrgID: actor.Org.ID}, audit.Change{
+			Action: "organisation.update", ObjectType: "organisation", ObjectID: o.ID, Before: before, After: o,
+		})
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Organisation, error) {
+	if err := policy.Require(v, policy.OrganisationsRead); err != nil {
+		return model.Organisation{}, err
+	}
+	return s.store.OrganisationByID(ctx, id)
+}
+
+func (s *Service) List(ctx context.Context, v policy.Viewer) ([]model.Organisation, error) {
+	if err := policy.Require(v, policy.OrganisationsRead); err != nil {
+		return nil, err
+	}
+	return s.store.ListOrganisations(ctx)
+}

@@ -1,0 +1,90 @@
+package pledges
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// Get returns a pledge v may see; any other is ErrNotFound.
+func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Pledge, error) {
+	p, err := s.store.PledgeByID(ctx, id)
+	if err != nil {
+		return model.Pledge{}, err
+	}
+	req, pledges, err := requirementOf(ctx, s.store, p.RequirementID)
+	if err != nil {
+		return model.Pledge{}, err
+	}
+	if !policy.Visible(v, resourceOf(p, req, pledges)) {
+		return model.Pledge{}, model.ErrNotFound
+	}
+	return p, nil
+}
+
+const MaxPage = 200
+
+// List returns up to limit pledges v may see, and the next cursor ("" at the end).
+func (s *Service) List(ctx context.Context, v policy.Viewer, f model.PledgeFilter, after string, limit int) ([]model.Pledge, string, error) {
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	var out []model.Pledge
+	cursor := after
+	for {
+		batch, err := s.store.ListPledges(ctx, f, cursor, limit+1)
+		if err != nil {
+			return nil, "", err
+		}
+		visible, err := s.visible(ctx, v, batch)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, p := range visible {
+			if len(out) == limit {
+				return out, out[len(out)-1].ID, nil
+			}
+			out = append(out, p)
+		}
+		if len(batch) < limit+1 {
+			return out, "", nil
+		}
+		cursor = batch[len(batch)-1].ID
+	}
+}
+
+// All returns every pledge v may see that matches f, for reports and exports.
+func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter) ([]model.Pledge, error) {
+	batch, err := s.store.ListPledges(ctx, f, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(ctx, v, batch)
+}
+
+// visible keeps the pledges v may see, loading each requirement they serve
+// (with all its pledges, which decide who is engaged on it) once.
+func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pledge) ([]model.Pledge, error) {
+	type parent struct {
+		req     *model.Requirement
+		pledges []model.Pledge
+	}
+	parents := map[string]parent{}
+	out := make([]model.Pledge, 0, len(batch))
+	for _, p := range batch {
+		par, ok := parents[p.RequirementID]
+		if !ok {
+			req, pledges, err := requirementOf(ctx, s.store, p.RequirementID)
+			if err != nil {
+				return nil, err
+			}
+			par = parent{req, pledges}
+			parents[p.RequirementID] = par
+		}
+		if policy.Visible(v, resourceOf(p, par.req, par.pledges)) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

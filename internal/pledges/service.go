@@ -1,0 +1,398 @@
+// Package pledges is a donor's commitment against a need: valued in euros at
+// the ECB reference rate of its date, reviewed for alignment when a company or
+// NGO makes it, confirmed or withdrawn by its donor.
+package pledges
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// RateLookback is how far before a pledge date the latest ECB rate may be:
+// the ECB publishes on working days only, and a bundled table may be sparser.
+const RateLookback = 40
+
+type Service struct {
+	store store.Store
+	now   func() time.Time
+}
+
+func NewService(s store.Store, now func() time.Time) *Service {
+	return &Service{store: s, now: now}
+}
+
+// Input is what a donor writes; on update, nil fields stay unchanged.
+type Input struct {
+	RequirementID *string           `json:"requirement_id"`
+	AmountMinor   *int64            `json:"amount_minor"`
+	Currency      *string           `json:"currency"`
+	Kind          *model.PledgeKind `json:"kind"`
+	Description   *string           `json:"description"`
+	Channel       *model.Channel    `json:"channel"`
+	PledgeDate    *model.Date       `json:"pledge_date"`
+	TLP           *model.TLP        `json:"tlp"`
+	NamedUserIDs  *[]string         `json:"named_user_ids"`
+}
+
+// Result is a pledge with what its donor must know at once.
+type Result struct {
+	model.Pledge
+	// OverCoverage is set when the pledge takes the requirement past its
+	// estimated need: accepted, since in-kind values are estimates and
+	// co-funding can be deliberate, but the donor is told.
+	OverCoverage bool `json:"over_coverage"`
+}
+
+func (in Input) apply(p *model.Pledge, today model.Date) error {
+	if in.AmountMinor != nil {
+		a := *in.AmountMinor
+		if a <= 0 {
+			return model.Broken("amount_minor", "amount_not_positive", "must be more than zero")
+		}
+		if a > money.MaxMinor {
+			return model.Broken("amount_minor", "amount_too_large", "is larger than any pledge can be (at most %d minor units)", money.MaxMinor)
+		}
+		p.AmountMinor = a
+	}
+	if in.Currency != nil {
+		if !money.ValidCurrency(*in.Currency) {
+			return model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", *in.Currency)
+		}
+		p.Currency = *in.Currency
+	}
+	if in.Kind != nil {
+		if !in.Kind.Valid() {
+			return model.Invalid("kind", "%q is not a pledge kind; use money or in_kind", *in.Kind)
+		}
+		p.Kind = *in.Kind
+	}
+	if in.Description != nil {
+		d, err := model.CleanText("description", *in.Description, 0, model.MaxDescription)
+		if err != nil {
+			return err
+		}
+		p.Description = d
+	}
+	if in.Channel != nil {
+		if !in.Channel.Valid() {
+			return model.Invalid("channel", "%q is not a channel; use mechanism or bilateral", *in.Channel)
+		}
+		p.Channel = *in.Channel
+	}
+	if in.PledgeDate != nil {
+		if in.PledgeDate.IsZero() {
+			return model.Invalid("pledge_date", "is required")
+		}
+		if today.Before(*in.PledgeDate) {
+			return model.Broken("pledge_date", "date_in_future", "%s is in the future: a pledge is dated the day it is made", in.PledgeDate)
+		}
+		p.PledgeDate = *in.PledgeDate
+	}
+	if in.TLP != nil {
+		if !in.TLP.Valid() {
+			return model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
+		}
+		p.TLP = *in.TLP
+	}
+	if in.NamedUserIDs != nil {
+		ids := slices.Clone(*in.NamedUserIDs)
+		slices.Sort(ids)
+		p.NamedUserIDs = slices.Compact(ids)
+	}
+	if p.Kind == model.PledgeInKind && p.Description == "" {
+		return model.Invalid("description", "is required for an in-kind pledge: say what is given")
+	}
+	return nil
+}
+
+// value prices the pledge in euros at the ECB reference rate of its date.
+func value(ctx context.Context, q store.Queries, p *model.Pledge) error {
+	if p.Currency == "EUR" {
+		p.Rate, p.RateDate, p.EURMinor = "1", p.PledgeDate, p.AmountMinor
+		return nil
+	}
+	rate, err := q.RateOnOrBefore(ctx, p.Currency, p.PledgeDate)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && rate.Date.DaysUntil(p.PledgeDate) > RateLookback) {
+		return model.Broken("currency", "no_reference_rate", "the ECB publishes no euro reference rate for %s on or shortly before %s; pledge in EUR or a currency the ECB quotes", p.Currency, p.PledgeDate)
+	}
+	if err != nil {
+		return err
+	}
+	eur, err := money.ToEUR(p.AmountMinor, p.Currency, rate.Rate)
+	if err != nil {
+		return model.Broken("amount_minor", "amount_too_large", "cannot be valued in euros: %v", err)
+	}
+	if eur > money.MaxMinor {
+		return model.Broken("amount_minor", "amount_too_large", "is worth more in euros than any pledge can be")
+	}
+	p.Rate, p.RateDate, p.EURMinor = rate.Rate, rate.Date, eur
+	return nil
+}
+
+// requirementOf loads the requirement a pledge serves with every pledge on
+// it, as the policy needs them; nil when the pledge serves none.
+func requirementOf(ctx context.Context, q store.Queries, id string) (*model.Requirement, []model.Pledge, error) {
+	if id == "" {
+		return nil, nil, nil
+	}
+	r, err := q.RequirementByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	pledges, err := q.PledgesForRequirements(ctx, []string{id})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &r, pledges, nil
+}
+
+func resourceOf(p model.Pledge, req *model.Requirement, pledges []model.Pledge) policy.Resource {
+	if req == nil {
+		return policy.PledgeResource(p, nil)
+	}
+	rr := policy.RequirementResource(*req, pledges)
+	return policy.PledgeResource(p, &rr)
+}
+
+// overCovered reports whether the pledges v can see on req exceed its need.
+func overCovered(v policy.Viewer, req *model.Requirement, pledges []model.Pledge) bool {
+	if req == nil {
+		return false
+	}
+	rr := policy.RequirementResource(*req, pledges)
+	var total int64
+	for _, p := range pledges {
+		if p.Channel == model.ChannelMechanism && p.Status.Counts() && policy.Visible(v, policy.PledgeResource(p, &rr)) {
+			total += p.EURMinor
+		}
+	}
+	return model.CoverageOf(total, req.EstimatedEURMinor) == model.CoverageOver
+}
+
+func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Pledge) error {
+	c := audit.Change{Action: "pledge." + action, ObjectType: "pledge", ObjectID: after.ID, After: after}
+	if before != nil {
+		c.Before = before
+	}
+	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
+	return err
+}
+
+// Create records a pledge of the donor's own organisation. A mechanism
+// pledge needs a validated requirement the donor can see; a bilateral report
+// may name one.
+func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result, error) {
+	if err := policy.Require(v, policy.PledgesCreate); err != nil {
+		return Result{}, err
+	}
+	if !policy.CanDonate(v.Org) {
+		return Result{}, model.ErrForbidden
+	}
+	if err := model.CheckRequired(
+		model.Required{Field: "amount_minor", Missing: in.AmountMinor == nil},
+		model.Required{Field: "currency", Missing: in.Currency == nil},
+	); err != nil {
+		return Result{}, err
+	}
+	now := s.now().UTC()
+	p := model.Pledge{
+		DonorOrgID: v.Org.ID,
+		Kind:       model.PledgeMoney,
+		Channel:    model.ChannelMechanism,
+		Status:     model.PledgeProposed,
+		Review:     model.ReviewNotRequired,
+		TLP:        model.TLPAmber,
+		PledgeDate: model.DateOf(now),
+		CreatedBy:  v.UserID,
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}
+	if in.RequirementID != nil {
+		p.RequirementID = *in.RequirementID
+	}
+	if err := in.apply(&p, model.DateOf(now)); err != nil {
+		return Result{}, err
+	}
+	if v.Org.IsBusiness() && p.Channel == model.ChannelMechanism {
+		p.Review = model.ReviewPending
+	}
+	var res Result
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		if p.RequirementID == "" && p.Channel == model.ChannelMechanism {
+			return model.Invalid("requirement_id", "is required for a pledge through the mechanism")
+		}
+		req, pledges, err := requirementOf(ctx, q, p.RequirementID)
+		if errors.Is(err, model.ErrNotFound) {
+			return model.Invalid("requirement_id", "no requirement you can see has the id %q", p.RequirementID)
+		}
+		if err != nil {
+			return err
+		}
+		if req != nil {
+			switch err := policy.Authorize(v, policy.PledgesCreate, policy.RequirementResource(*req, pledges)); {
+			case errors.Is(err, model.ErrNotFound):
+				return model.Invalid("requirement_id", "no requirement you can see has the id %q", p.RequirementID)
+			case err != nil:
+				return err
+			}
+			if p.Channel == model.ChannelMechanism && !req.Status.OpenToPledges() {
+				return model.Broken("requirement_id", "requirement_not_open", "requirement %s is %s; pledges are taken on validated requirements only", req.Ref, req.Status)
+			}
+		}
+		if err := checkNamed(ctx, q, v, &p); err != nil {
+			return err
+		}
+		if err := value(ctx, q, &p); err != nil {
+			return err
+		}
+		if err := q.CreatePledge(ctx, &p); err != nil {
+			return err
+		}
+		res = Result{Pledge: p, OverCoverage: overCovered(v, req, append(pledges, p))}
+		return s.record(ctx, q, v, "create", nil, &p)
+	})
+	return res, err
+}
+
+func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, p *model.Pledge) error {
+	if p.TLP != model.TLPRed {
+		return nil
+	}
+	if !slices.Contains(p.NamedUserIDs, v.UserID) {
+		p.NamedUserIDs = append(p.NamedUserIDs, v.UserID)
+		slices.Sort(p.NamedUserIDs)
+	}
+	for _, id := range p.NamedUserIDs {
+		if _, err := q.UserByID(ctx, id); err != nil {
+			return model.Invalid("named_user_ids", "no user has the id %q", id)
+		}
+	}
+	return nil
+}
+
+// change loads a pledge v may act on with perm, lets fn change it, and saves
+// it with its audit event in one transaction.
+func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm policy.Permission, action string, fn func(q store.Queries, p *model.Pledge, req *model.Requirement) error) (Result, error) {
+	var res Result
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		p, err := q.PledgeByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		req, pledges, err := requirementOf(ctx, q, p.RequirementID)
+		if err != nil {
+			return err
+		}
+		if err := policy.Authorize(v, perm, resourceOf(p, req, pledges)); err != nil {
+			return err
+		}
+		before := p
+		if err := fn(q, &p, req); err != nil {
+			return err
+		}
+		p.UpdatedAt = s.now().UTC()
+		if err := q.UpdatePledge(ctx, &p); err != nil {
+			return err
+		}
+		for i := range pledges {
+			if pledges[i].ID == p.ID {
+				pledges[i] = p
+			}
+		}
+		res = Result{Pledge: p, OverCoverage: overCovered(v, req, pledges)}
+		return s.record(ctx, q, v, action, &before, &p)
+	})
+	return res, err
+}
+
+// Update changes a pledge its donor has not yet confirmed. A company's or
+// NGO's changed pledge goes back to alignment review.
+func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Input) (Result, error) {
+	if in.RequirementID != nil || in.Channel != nil {
+		field := "requirement_id"
+		if in.Channel != nil {
+			field = "channel"
+		}
+		return Result{}, model.Broken(field, "immutable", "cannot be changed; withdraw the pledge and make a new one")
+	}
+	return s.change(ctx, v, id, policy.PledgesEdit, "update", func(q store.Queries, p *model.Pledge, _ *model.Requirement) error {
+		if p.Status != model.PledgeProposed {
+			return model.Conflict("not_editable", "a %s pledge can no longer be changed; withdraw it and make a new one", p.Status)
+		}
+		if err := in.apply(p, model.DateOf(s.now())); err != nil {
+			return err
+		}
+		if err := checkNamed(ctx, q, v, p); err != nil {
+			return err
+		}
+		if p.Review != model.ReviewNotRequired {
+			p.Review, p.ReviewComment = model.ReviewPending, ""
+		}
+		return value(ctx, q, p)
+	})
+}
+
+// Confirm makes a proposed pledge a commitment. A company's or NGO's pledge
+// must have passed the coordinators' alignment review first.
+func (s *Service) Confirm(ctx context.Context, v policy.Viewer, id string) (Result, error) {
+	return s.change(ctx, v, id, policy.PledgesConfirm, "confirm", func(_ store.Queries, p *model.Pledge, req *model.Requirement) error {
+		if p.Status != model.PledgeProposed {
+			return model.Conflict("not_proposed", "only a proposed pledge can be confirmed; this one is %s", p.Status)
+		}
+		if p.Review == model.ReviewPending {
+			return model.Conflict("review_pending", "the coordinators have not yet reviewed this pledge's alignment with the mechanism's aims")
+		}
+		if req != nil && p.Channel == model.ChannelMechanism && !req.Status.OpenToPledges() {
+			return model.Conflict("requirement_not_open", "requirement %s is %s and no longer takes pledges", req.Ref, req.Status)
+		}
+		p.Status = model.PledgeConfirmed
+		return nil
+	})
+}
+
+// Withdraw lets a donor take back its pledge before delivery.
+func (s *Service) Withdraw(ctx context.Context, v policy.Viewer, id string) (Result, error) {
+	return s.change(ctx, v, id, policy.PledgesWithdraw, "withdraw", func(_ store.Queries, p *model.Pledge, _ *model.Requirement) error {
+		switch p.Status {
+		case model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery:
+		default:
+			return model.Conflict("not_withdrawable", "a %s pledge cannot be withdrawn", p.Status)
+		}
+		p.Status = model.PledgeWithdrawn
+		return nil
+	})
+}
+
+// Review is a coordinator's alignment decision on a company's or NGO's pledge.
+func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, d model.ValidationDecision, comment string) (Result, error) {
+	if d != model.DecisionApprove && d != model.DecisionReject {
+		return Result{}, model.Invalid("decision", "%q is not a review decision; use approve or reject", d)
+	}
+	comment, err := model.CleanText("comment", comment, 0, model.MaxComment)
+	if err != nil {
+		return Result{}, err
+	}
+	if d == model.DecisionReject && comment == "" {
+		return Result{}, model.Invalid("comment", "is required to reject a pledge: tell the donor why")
+	}
+	return s.change(ctx, v, id, policy.PledgesReview, "review", func(_ store.Queries, p *model.Pledge, _ *model.Requirement) error {
+		if p.Review != model.ReviewPending {
+			return model.Conflict("no_review_pending", "this pledge is not awaiting an alignment review")
+		}
+		p.ReviewComment = comment
+		if d == model.DecisionApprove {
+			p.Review = model.ReviewApproved
+			return nil
+		}
+		p.Review, p.Status = model.ReviewRejected, model.PledgeRejected
+		return nil
+	})
+}

@@ -1,0 +1,263 @@
+// Package reports computes the figures people decide on: what has been
+// pledged, by whom and for what, and which needs still wait. Every figure is
+// computed over the records the viewer may see, and over nothing else.
+package reports
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+type Service struct {
+	store        store.Store
+	requirements *requirements.Service
+	pledges      *pledges.Service
+}
+
+func NewService(s store.Store, r *requirements.Service, p *pledges.Service) *Service {
+	return &Service{store: s, requirements: r, pledges: p}
+}
+
+// Row is one group of a summary.
+type Row struct {
+	Key      string `json:"key"`
+	Label    string `json:"label"`
+	EURMinor int64  `json:"eur_minor"`
+	Count    int    `json:"count"`
+}
+
+// Dimensions are the groupings of GET /api/v1/reports/summary.
+var Dimensions = []string{"donor", "line", "sector", "category", "status", "month"}
+
+// Summary groups the mechanism pledges v may see by one dimension.
+// Bilateral reports are kept apart, as the mechanism counts them separately.
+type Summary struct {
+	By             string `json:"by"`
+	Rows           []Row  `json:"rows"`
+	TotalEURMinor  int64  `json:"total_eur_minor"`
+	BilateralRows  []Row  `json:"bilateral_rows"`
+	BilateralTotal int64  `json:"bilateral_total_eur_minor"`
+}
+
+// Dashboard is the front page's figures.
+type Dashboard struct {
+	PledgedEURMinor   int64 `json:"pledged_eur_minor"`
+	BilateralEURMinor int64 `json:"bilateral_eur_minor"`
+	PledgeCount       int   `json:"pledge_count"`
+	ByDonor           []Row `json:"by_donor"`
+	ByLine            []Row `json:"by_line"`
+	// Validated needs: how many, how many fully covered, and the share of
+	// their estimated euros that pledges cover (capped per need, so that one
+	// over-covered need does not hide another's gap).
+	ValidatedCount  int                 `json:"validated_count"`
+	CoveredCount    int                 `json:"covered_count"`
+	NeedEURMinor    int64               `json:"need_eur_minor"`
+	CoveredEURMinor int64               `json:"covered_eur_minor"`
+	CoveredPermille int                 `json:"covered_permille"`
+	ByStatus        []Row               `json:"by_status"`
+	CriticalOpen    []requirements.View `json:"critical_open"`
+}
+
+type data struct {
+	reqs    []requirements.View
+	byID    map[string]requirements.View
+	pledges []model.Pledge
+	orgs    map[string]model.Organisation
+}
+
+func (s *Service) load(ctx context.Context, v policy.Viewer) (data, error) {
+	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return data{}, err
+	}
+	pl, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	if err != nil {
+		return data{}, err
+	}
+	orgs, err := s.store.ListOrganisations(ctx)
+	if err != nil {
+		return data{}, err
+	}
+	d := data{reqs: reqs, pledges: pl, byID: map[string]requirements.View{}, orgs: map[string]model.Organisation{}}
+	for _, r := range reqs {
+		d.byID[r.ID] = r
+	}
+	for _, o := range orgs {
+		d.orgs[o.ID] = o
+	}
+	return d, nil
+}
+
+// group sums counting pledges by key; label names a key for people.
+func group(pl []model.Pledge, key func(model.Pledge) (string, string)) []Row {
+	rows := map[string]*Row{}
+	for _, p := range pl {
+		if !p.Status.Counts() {
+			continue
+		}
+		k, label := key(p)
+		row := rows[k]
+		if row == nil {
+			row = &Row{Key: k, Label: label}
+			rows[k] = row
+		}
+		row.EURMinor += p.EURMinor
+		row.Count++
+	}
+	out := make([]Row, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b Row) int {
+		if a.EURMinor != b.EURMinor {
+			if a.EURMinor > b.EURMinor {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out
+}
+
+func (d data) keyFunc(by string) func(model.Pledge) (string, string) {
+	req := func(p model.Pledge) (requirements.View, bool) {
+		r, ok := d.byID[p.RequirementID]
+		return r, ok
+	}
+	const none = "none"
+	switch by {
+	case "donor":
+		return func(p model.Pledge) (string, string) { return p.DonorOrgID, d.orgs[p.DonorOrgID].Name }
+	case "line":
+		return func(p model.Pledge) (string, string) {
+			if r, ok := req(p); ok {
+				return string(r.LineOfEffort), string(r.LineOfEffort)
+			}
+			return none, none
+		}
+	case "sector":
+		return func(p model.Pledge) (string, string) {
+			if r, ok := req(p); ok {
+				return string(r.Sector), string(r.Sector)
+			}
+			return none, none
+		}
+	case "category":
+		return func(p model.Pledge) (string, string) {
+			if r, ok := req(p); ok {
+				return string(r.Category), string(r.Category)
+			}
+			return none, none
+		}
+	case "status":
+		return func(p model.Pledge) (string, string) { return string(p.Status), string(p.Status) }
+	case "month":
+		return func(p model.Pledge) (string, string) {
+			m := p.PledgeDate.String()[:7]
+			return m, m
+		}
+	}
+	return nil
+}
+
+// Summary answers GET /api/v1/reports/summary?by=….
+func (s *Service) Summary(ctx context.Context, v policy.Viewer, by string) (Summary, error) {
+	if !slices.Contains(Dimensions, by) {
+		return Summary{}, model.Invalid("by", "%q is not a grouping; use one of %s", by, strings.Join(Dimensions, ", "))
+	}
+	d, err := s.load(ctx, v)
+	if err != nil {
+		return Summary{}, err
+	}
+	mech, bil := split(d.pledges)
+	out := Summary{By: by, Rows: group(mech, d.keyFunc(by)), BilateralRows: group(bil, d.keyFunc(by))}
+	for _, r := range out.Rows {
+		out.TotalEURMinor += r.EURMinor
+	}
+	for _, r := range out.BilateralRows {
+		out.BilateralTotal += r.EURMinor
+	}
+	if by == "month" {
+		// Months read in calendar order.
+		for _, rows := range [][]Row{out.Rows, out.BilateralRows} {
+			slices.SortFunc(rows, func(a, b Row) int { return strings.Compare(a.Key, b.Key) })
+		}
+	}
+	return out, nil
+}
+
+func split(pl []model.Pledge) (mechanism, bilateral []model.Pledge) {
+	for _, p := range pl {
+		if p.Channel == model.ChannelBilateral {
+			bilateral = append(bilateral, p)
+		} else {
+			mechanism = append(mechanism, p)
+		}
+	}
+	return mechanism, bilateral
+}
+
+// Dashboard computes the front page for v.
+func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, error) {
+	d, err := s.load(ctx, v)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	mech, bil := split(d.pledges)
+	out := Dashboard{ByDonor: group(mech, d.keyFunc("donor")), ByLine: group(mech, d.keyFunc("line"))}
+	for _, p := range mech {
+		if p.Status.Counts() {
+			out.PledgedEURMinor += p.EURMinor
+			out.PledgeCount++
+		}
+	}
+	for _, p := range bil {
+		if p.Status.Counts() {
+			out.BilateralEURMinor += p.EURMinor
+		}
+	}
+	statuses := map[model.RequirementStatus]int{}
+	for _, r := range d.reqs {
+		statuses[r.Status]++
+		if !r.Status.Validated() || r.Status == model.ReqClosed {
+			continue
+		}
+		out.ValidatedCount++
+		out.NeedEURMinor += r.EstimatedEURMinor
+		out.CoveredEURMinor += min(r.PledgedEURMinor, r.EstimatedEURMinor)
+		if r.Coverage == model.CoverageCovered || r.Coverage == model.CoverageOver {
+			out.CoveredCount++
+		} else if r.Priority == model.PriorityCritical && r.Status == model.ReqValidated {
+			out.CriticalOpen = append(out.CriticalOpen, r)
+		}
+	}
+	if out.NeedEURMinor > 0 {
+		out.CoveredPermille = int(out.CoveredEURMinor * 1000 / out.NeedEURMinor)
+	}
+	for _, st := range model.RequirementStatuses {
+		if n := statuses[st]; n > 0 {
+			out.ByStatus = append(out.ByStatus, Row{Key: string(st), Label: string(st), Count: n})
+		}
+	}
+	// Critical needs that have waited longest since validation come first.
+	slices.SortFunc(out.CriticalOpen, func(a, b requirements.View) int {
+		return waitingSince(a).Compare(waitingSince(b))
+	})
+	return out, nil
+}
+
+func waitingSince(r requirements.View) time.Time {
+	if r.ValidatedAt != nil {
+		return *r.ValidatedAt
+	}
+	return r.CreatedAt
+}

@@ -1,0 +1,149 @@
+package requirements
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// viewOf builds what v sees of r given every pledge linked to it, or
+// reports false when v may not see r at all.
+func viewOf(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View, bool) {
+	res := policy.RequirementResource(r, pledges)
+	if !policy.Visible(v, res) {
+		return View{}, false
+	}
+	view := View{Requirement: r}
+	for _, p := range pledges {
+		if p.RequirementID != r.ID || !policy.Visible(v, policy.PledgeResource(p, &res)) {
+			continue
+		}
+		view.Pledges = append(view.Pledges, p)
+		if !p.Status.Counts() {
+			continue
+		}
+		if p.Channel == model.ChannelBilateral {
+			view.BilateralEURMinor += p.EURMinor
+		} else {
+			view.PledgedEURMinor += p.EURMinor
+		}
+	}
+	view.Coverage = model.CoverageOf(view.PledgedEURMinor, r.EstimatedEURMinor)
+	// The access lists name organisations and people; only those who can
+	// already see the record in full need them.
+	if !policy.SeesAccessLists(v, res) {
+		view.SharedOrgIDs = nil
+		view.NamedUserIDs = nil
+	}
+	return view, true
+}
+
+// Get returns the requirement as v sees it; a requirement v may not see is
+// ErrNotFound, exactly like one that does not exist.
+func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (View, error) {
+	r, err := s.store.RequirementByID(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	pledges, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+	if err != nil {
+		return View{}, err
+	}
+	view, ok := viewOf(v, r, pledges)
+	if !ok {
+		return View{}, model.ErrNotFound
+	}
+	return view, nil
+}
+
+// MaxPage bounds one page of any list.
+const MaxPage = 200
+
+// List returns up to limit requirements that v may see, and the cursor of
+// the next page ("" at the end). Visibility is decided per record by the
+// policy, so the store is read in batches until the page is full.
+func (s *Service) List(ctx context.Context, v policy.Viewer, f model.RequirementFilter, after string, limit int) ([]View, string, error) {
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	var out []View
+	cursor := after
+	for {
+		batch, err := s.store.ListRequirements(ctx, f, cursor, limit+1)
+		if err != nil {
+			return nil, "", err
+		}
+		views, err := s.visible(ctx, v, batch)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, view := range views {
+			if len(out) == limit {
+				// More visible records remain: the page ends at the last one kept.
+				return out, out[len(out)-1].ID, nil
+			}
+			out = append(out, view)
+		}
+		if len(batch) < limit+1 {
+			return out, "", nil
+		}
+		cursor = batch[len(batch)-1].ID
+	}
+}
+
+// All returns every requirement v may see that matches f, for reports and exports.
+func (s *Service) All(ctx context.Context, v policy.Viewer, f model.RequirementFilter) ([]View, error) {
+	batch, err := s.store.ListRequirements(ctx, f, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(ctx, v, batch)
+}
+
+func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Requirement) ([]View, error) {
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(batch))
+	for i, r := range batch {
+		ids[i] = r.ID
+	}
+	pledges, err := s.store.PledgesForRequirements(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byReq := make(map[string][]model.Pledge, len(batch))
+	for _, p := range pledges {
+		byReq[p.RequirementID] = append(byReq[p.RequirementID], p)
+	}
+	out := make([]View, 0, len(batch))
+	for _, r := range batch {
+		if view, ok := viewOf(v, r, byReq[r.ID]); ok {
+			out = append(out, view)
+		}
+	}
+	return out, nil
+}
+
+// History is the record of what happened to a requirement: the validators'
+// decisions and the audit trail of every change.
+type History struct {
+	Validations []model.ValidationRecord
+	Events      []model.AuditEvent
+}
+
+func (s *Service) History(ctx context.Context, v policy.Viewer, id string) (History, error) {
+	if _, err := s.Get(ctx, v, id); err != nil {
+		return History{}, err
+	}
+	vals, err := s.store.Validations(ctx, id)
+	if err != nil {
+		return History{}, err
+	}
+	events, err := s.store.ListAuditEvents(ctx, model.AuditFilter{ObjectType: "requirement", ObjectID: id}, 0, 0)
+	if err != nil {
+		return History{}, err
+	}
+	return History{Validations: vals, Events: events}, nil
+}

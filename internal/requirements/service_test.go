@@ -1,0 +1,265 @@
+package requirements_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/app"
+	"github.com/cyberaid/cyberaid/internal/apptest"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+	"github.com/cyberaid/cyberaid/internal/store/storetest"
+)
+
+var now = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
+
+func ptr[T any](v T) *T { return &v }
+
+func input(tlp model.TLP) requirements.Input {
+	return requirements.Input{
+		Title: ptr("Incident response retainer"), Sector: ptr(model.Sector("water")),
+		Category: ptr(model.Category("incident_response")), LineOfEffort: ptr(model.LineSustain),
+		Priority: ptr(model.PriorityMedium), EstimatedEURMinor: ptr(int64(1_000_000_00)),
+		NeededBy: ptr(model.DateOf(now).AddDays(30)), TLP: &tlp,
+	}
+}
+
+type env struct {
+	a    *app.App
+	cast apptest.Cast
+	s    *store.DB
+}
+
+func (e env) create(t *testing.T, tlp model.TLP) model.Requirement {
+	t.Helper()
+	r, err := e.a.Requirements.Create(context.Background(), e.cast.Viewer("requester"), input(tlp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (e env) validated(t *testing.T, tlp model.TLP) model.Requirement {
+	t.Helper()
+	ctx := context.Background()
+	r := e.create(t, tlp)
+	if _, err := e.a.Requirements.Submit(ctx, e.cast.Viewer("requester"), r.ID); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.a.Requirements.Validate(ctx, e.cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func each(t *testing.T, fn func(t *testing.T, e env)) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		a, cast := apptest.New(t, s, func() time.Time { return now })
+		fn(t, env{a, cast, s})
+	})
+}
+
+func TestLifecycle(t *testing.T) {
+	type step struct {
+		as     string
+		action string // submit, approve, return, reject, withdraw
+		want   model.RequirementStatus
+		err    error
+	}
+	cases := []struct {
+		name  string
+		steps []step
+	}{
+		{"approved", []step{{"requester", "submit", model.ReqSubmitted, nil}, {"validator", "approve", model.ReqValidated, nil}}},
+		{"returned, changed, resubmitted", []step{{"requester", "submit", model.ReqSubmitted, nil}, {"validator", "return", model.ReqReturned, nil}, {"requester", "submit", model.ReqSubmitted, nil}, {"validator", "approve", model.ReqValidated, nil}}},
+		{"rejected is final", []step{{"requester", "submit", model.ReqSubmitted, nil}, {"validator", "reject", model.ReqRejected, nil}, {"requester", "submit", "", model.ErrConflict}, {"requester", "withdraw", "", model.ErrConflict}}},
+		{"a draft cannot be validated", []step{{"validator", "approve", "", model.ErrConflict}}},
+		{"validated twice", []step{{"requester", "submit", model.ReqSubmitted, nil}, {"validator", "approve", model.ReqValidated, nil}, {"validator", "approve", "", model.ErrConflict}}},
+		{"withdrawn by the beneficiary", []step{{"requester", "withdraw", model.ReqWithdrawn, nil}, {"requester", "submit", "", model.ErrConflict}}},
+		{"withdrawn by a validator", []step{{"requester", "submit", model.ReqSubmitted, nil}, {"validator", "withdraw", model.ReqWithdrawn, nil}}},
+		{"only the government validates", []step{{"requester", "submit", model.ReqSubmitted, nil}, {"coordinator", "approve", "", model.ErrForbidden}, {"requester", "approve", "", model.ErrForbidden}}},
+		{"another beneficiary cannot submit", []step{{"requester2", "submit", "", model.ErrNotFound}}},
+	}
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				r := e.create(t, model.TLPAmber)
+				for i, st := range c.steps {
+					v := e.cast.Viewer(st.as)
+					var got model.Requirement
+					var err error
+					switch st.action {
+					case "submit":
+						got, err = e.a.Requirements.Submit(ctx, v, r.ID)
+					case "withdraw":
+						got, err = e.a.Requirements.Withdraw(ctx, v, r.ID)
+					default:
+						got, err = e.a.Requirements.Validate(ctx, v, r.ID, model.ValidationDecision(st.action), "Reason given")
+					}
+					if st.err != nil {
+						if !errors.Is(err, st.err) {
+							t.Fatalf("step %d (%s %s): err %v, want %v", i, st.as, st.action, err, st.err)
+						}
+						continue
+					}
+					if err != nil || got.Status != st.want {
+						t.Fatalf("step %d (%s %s): %v, status %s, want %s", i, st.as, st.action, err, got.Status, st.want)
+					}
+				}
+			})
+		}
+	})
+}
+
+func TestChangeOfScopeSendsBackToValidation(t *testing.T) {
+	cases := []struct {
+		name       string
+		in         requirements.Input
+		revalidate bool
+	}{
+		{"cost", requirements.Input{EstimatedEURMinor: ptr(int64(2_000_000_00))}, true},
+		{"title", requirements.Input{Title: ptr("A wider retainer")}, true},
+		{"category", requirements.Input{Category: ptr(model.Category("training"))}, true},
+		{"quantity", requirements.Input{Quantity: ptr(int64(3))}, true},
+		{"audience", requirements.Input{TLP: ptr(model.TLPClear)}, true},
+		{"priority", requirements.Input{Priority: ptr(model.PriorityCritical)}, false},
+		{"deadline", requirements.Input{NeededBy: ptr(model.DateOf(now).AddDays(60))}, false},
+		{"same cost", requirements.Input{EstimatedEURMinor: ptr(int64(1_000_000_00))}, false},
+	}
+	each(t, func(t *testing.T, e env) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				r := e.validated(t, model.TLPAmber)
+				got, err := e.a.Requirements.Update(context.Background(), e.cast.Viewer("requester"), r.ID, c.in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := model.ReqValidated
+				if c.revalidate {
+					want = model.ReqSubmitted
+				}
+				if got.Status != want {
+					t.Fatalf("status %s, want %s", got.Status, want)
+				}
+				// A donor loses sight of it until validated again.
+				_, err = e.a.Requirements.Get(context.Background(), e.cast.Viewer("donor"), r.ID)
+				if c.revalidate != errors.Is(err, model.ErrNotFound) {
+					t.Fatalf("donor read after change: %v", err)
+				}
+			})
+		}
+	})
+}
+
+// TestTotalsCountOnlyWhatTheViewerSees checks that a RED pledge shows in no
+// figure of a viewer it does not name.
+func TestTotalsCountOnlyWhatTheViewerSees(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		r := e.validated(t, model.TLPAmber)
+		pledge := func(as string, eur int64, tlp model.TLP) {
+			if _, err := e.a.Pledges.Create(ctx, e.cast.Viewer(as), pledges.Input{
+				RequirementID: &r.ID, AmountMinor: &eur, Currency: ptr("EUR"), TLP: &tlp,
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pledge("donor", 300_000_00, model.TLPRed)
+		pledge("donor_ee", 200_000_00, model.TLPAmber)
+		for _, c := range []struct {
+			as      string
+			pledged int64
+			cov     model.Coverage
+		}{
+			{"donor", 500_000_00, model.CoveragePartial},
+			{"donor_ee", 200_000_00, model.CoveragePartial},
+			{"coordinator", 200_000_00, model.CoveragePartial},
+		} {
+			v, err := e.a.Requirements.Get(ctx, e.cast.Viewer(c.as), r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.PledgedEURMinor != c.pledged || v.Coverage != c.cov || len(v.Pledges) != map[bool]int{true: 2, false: 1}[c.as == "donor"] {
+				t.Errorf("%s sees %d pledged (%s) over %d pledges, want %d", c.as, v.PledgedEURMinor, v.Coverage, len(v.Pledges), c.pledged)
+			}
+			d, err := e.a.Reports.Dashboard(ctx, e.cast.Viewer(c.as))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.PledgedEURMinor != c.pledged {
+				t.Errorf("%s's dashboard shows %d pledged, want %d", c.as, d.PledgedEURMinor, c.pledged)
+			}
+		}
+	})
+}
+
+func TestListPagesThroughVisibleRecordsOnly(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		want := map[string]bool{}
+		for i := range 7 {
+			if i%3 == 0 {
+				e.create(t, model.TLPAmber) // a draft: hidden from donors
+				continue
+			}
+			want[e.validated(t, model.TLPAmber).ID] = true
+		}
+		seen := map[string]bool{}
+		cursor := ""
+		for pages := 0; ; pages++ {
+			items, next, err := e.a.Requirements.List(ctx, e.cast.Viewer("donor"), model.RequirementFilter{}, cursor, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if seen[it.ID] || !want[it.ID] {
+					t.Fatalf("page %d: unexpected or repeated %s", pages, it.Ref)
+				}
+				seen[it.ID] = true
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("saw %d of %d visible requirements", len(seen), len(want))
+		}
+	})
+}
+
+func TestNothingHalfWritten(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		before, err := e.s.ListAuditEvents(ctx, model.AuditFilter{}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := input(model.TLPRed)
+		in.NamedUserIDs = &[]string{"no-such-user"}
+		if _, err := e.a.Requirements.Create(ctx, e.cast.Viewer("requester"), in); !errors.Is(err, model.ErrInvalid) {
+			t.Fatalf("want an invalid named user, got %v", err)
+		}
+		after, err := e.s.ListAuditEvents(ctx, model.AuditFilter{}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs, err := e.s.ListRequirements(ctx, model.RequirementFilter{}, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before) || len(reqs) != 0 {
+			t.Fatalf("a refused command left %d audit events and %d requirements behind", len(after)-len(before), len(reqs))
+		}
+		// The reference counter rolled back too: the next requirement is number 1.
+		if r := e.create(t, model.TLPAmber); r.Ref != "REQ-2026-0001" {
+			t.Fatalf("ref %s, want REQ-2026-0001", r.Ref)
+		}
+	})
+}
