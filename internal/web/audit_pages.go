@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+const auditPageSize = 100
+
+type auditData struct {
+	Events []model.AuditEvent
+	Verify audit.Report
+	Orgs   map[string]string
+	Users  map[string]string
+	// Older is the ?before= of the previous page, 0 at the start of the log.
+	Older int64
+}
+
+// auditPage shows the newest events first. The chain is verified on every
+// view: it is what a reader comes to this page to trust, and the check also
+// gives the head of the log from which the newest page is counted.
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	rep, err := s.Audit.Verify(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	before := rep.Events + 1
+	if b := r.URL.Query().Get("before"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n < 1 {
+			return model.Invalid("before", "must be the sequence number of an event")
+		}
+		before = min(n, before)
+	}
+	after := max(0, before-1-auditPageSize)
+	var events []model.AuditEvent
+	if n := int(before - 1 - after); n > 0 {
+		if events, err = s.Audit.List(r.Context(), v, model.AuditFilter{}, after, n); err != nil {
+			return err
+		}
+	}
+	slices.Reverse(events)
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	// Audit readers administer the platform; the log names the people who
+	// acted, which is its purpose.
+	users, err := s.Store.ListUsers(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+		if u.Name == "" {
+			names[u.ID] = u.Email
+		}
+	}
+	data := auditData{Events: events, Verify: rep, Orgs: orgs, Users: names}
+	if after > 0 {
+		data.Older = after + 1
+	}
+	return s.show(w, r, http.StatusOK, "audit", "audit", "audit.title", data)
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/organisations"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// orgNames names the organisations behind the records a page shows. The
+// policy has already decided which records the viewer sees; an
+// organisation's name on one of them is part of the record, which is why a
+// visitor of a public record sees it too.
+func (s *Server) orgNames(r *http.Request) (map[string]string, error) {
+	orgs, err := s.Store.ListOrganisations(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		out[o.ID] = o.Name
+	}
+	return out, nil
+}
+
+type orgGroup struct {
+	Participation model.Participation
+	Orgs          []model.Organisation
+}
+
+type organisationsData struct {
+	Groups    []orgGroup
+	CanManage bool
+}
+
+func (s *Server) organisationsPage(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	orgs, err := s.Organisations.List(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	data := organisationsData{CanManage: policy.Allowed(v, policy.OrganisationsManage)}
+	// Grouped as the mechanism is constituted: those who decide first.
+	for _, p := range model.Participations {
+		g := orgGroup{Participation: p}
+		for _, o := range orgs {
+			if o.Participation == p {
+				g.Orgs = append(g.Orgs, o)
+			}
+		}
+		if len(g.Orgs) > 0 {
+			data.Groups = append(data.Groups, g)
+		}
+	}
+	return s.show(w, r, http.StatusOK, "organisations", "organisations", "organisations.title", data)
+}
+
+type organisationData struct {
+	O         model.Organisation
+	Users     []model.User
+	ShowUsers bool
+}
+
+func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	o, err := s.Organisations.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	data := organisationData{O: o}
+	if policy.Allowed(v, policy.UsersManage) {
+		users, err := s.Accounts.List(r.Context(), v)
+		if err != nil {
+			return err
+		}
+		data.ShowUsers = true
+		for _, u := range users {
+			if u.OrgID == o.ID {
+				data.Users = append(data.Users, u)
+			}
+		}
+	}
+	l := s.localizer(r)
+	lay := s.newLayout(r, l, "organisations", o.Name, data)
+	if r.URL.Query().Get("done") == "created" {
+		lay.Notice = l.T("notice.organisation.created")
+	}
+	return s.render(w, r, http.StatusOK, "organisation", lay)
+}
+
+type organisationForm struct {
+	Name, Kind, Participation, Country string
+	Errors                             map[string]string
+	Error                              string
+}
+
+var organisationFields = []string{"name", "kind", "participation", "country"}
+
+func (s *Server) showOrganisationForm(w http.ResponseWriter, r *http.Request, f organisationForm, err error) error {
+	l := s.localizer(r)
+	status := http.StatusOK
+	if err != nil {
+		var rest error
+		f.Errors, f.Error, rest = s.formErrors(l, err, organisationFields, nil)
+		if rest != nil {
+			return rest
+		}
+		status = statusOf(err)
+	}
+	return s.render(w, r, status, "organisation_form", s.newLayout(r, l, "organisations", l.T("organisation_form.title"), f))
+}
+
+func (s *Server) newOrganisationPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showOrganisationForm(w, r, organisationForm{}, nil)
+}
+
+func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) error {
+	f := organisationForm{
+		Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"),
+		Participation: r.PostFormValue("participation"), Country: strings.TrimSpace(r.PostFormValue("country")),
+	}
+	if err := required("name", f.Name, "kind", f.Kind, "participation", f.Participation); err != nil {
+		return s.showOrganisationForm(w, r, f, err)
+	}
+	kind, part := model.OrgKind(f.Kind), model.Participation(f.Participation)
+	o, err := s.Organisations.Create(r.Context(), viewerOf(r), organisations.Input{
+		Name: &f.Name, Kind: &kind, Participation: &part, Country: &f.Country,
+	})
+	if err != nil {
+		return s.showOrganisationForm(w, r, f, err)
+	}
+	return seeOther(w, r, "/organisations/"+o.ID+"?done=created")
+}

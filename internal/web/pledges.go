@@ -1,0 +1,101 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+)
+
+func pledgeFilter(r *http.Request) (model.PledgeFilter, error) {
+	q := r.URL.Query()
+	f := model.PledgeFilter{
+		RequirementID: q.Get("requirement"),
+		DonorOrgID:    q.Get("donor"),
+		Status:        model.PledgeStatus(q.Get("status")),
+		Channel:       model.Channel(q.Get("channel")),
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, model.Invalid("status", "%q is not a pledge status", f.Status)
+	}
+	if f.Channel != "" && !f.Channel.Valid() {
+		return f, model.Invalid("channel", "%q is not a channel; use mechanism or bilateral", f.Channel)
+	}
+	return f, nil
+}
+
+func (s *Server) apiListPledges(w http.ResponseWriter, r *http.Request) error {
+	f, err := pledgeFilter(r)
+	if err != nil {
+		return err
+	}
+	cursor, limit, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.Pledges.List(r.Context(), viewerOf(r), f, cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, next))
+}
+
+func (s *Server) apiGetPledge(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.Pledges.Get(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiCreatePledge(w http.ResponseWriter, r *http.Request) error {
+	var in pledges.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	res, err := s.Pledges.Create(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, res)
+}
+
+func (s *Server) apiUpdatePledge(w http.ResponseWriter, r *http.Request) error {
+	var in pledges.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	res, err := s.Pledges.Update(r.Context(), viewerOf(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) apiConfirmPledge(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.Pledges.Confirm(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) apiWithdrawPledge(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.Pledges.Withdraw(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) apiReviewPledge(w http.ResponseWriter, r *http.Request) error {
+	var in validateRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	res, err := s.Pledges.Review(r.Context(), viewerOf(r), r.PathValue("id"), in.Decision, in.Comment)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,330 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+)
+
+const listPage = 50
+
+type requirementsData struct {
+	Filter    map[string]string
+	Items     []requirements.View
+	Orgs      map[string]string
+	Next      string
+	Filtered  bool
+	CanCreate bool
+}
+
+func (s *Server) requirementsPage(w http.ResponseWriter, r *http.Request) error {
+	f, err := requirementFilter(r)
+	if err != nil {
+		return err
+	}
+	v := viewerOf(r)
+	items, next, err := s.Requirements.List(r.Context(), v, f, r.URL.Query().Get("cursor"), listPage)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	data := requirementsData{
+		Filter: map[string]string{
+			"status": q.Get("status"), "sector": q.Get("sector"), "category": q.Get("category"),
+			"line": q.Get("line"), "priority": q.Get("priority"), "q": q.Get("q"),
+		},
+		Items: items, Orgs: orgs, Filtered: f != model.RequirementFilter{},
+		CanCreate: policy.Allowed(v, policy.RequirementsCreate),
+	}
+	if next != "" {
+		data.Next = nextPage(r, next)
+	}
+	return s.show(w, r, http.StatusOK, "requirements", "requirements", "requirements.title", data)
+}
+
+// nextPage is the current list with its filters and the next cursor.
+func nextPage(r *http.Request, cursor string) string {
+	q := r.URL.Query()
+	q.Set("cursor", cursor)
+	return r.URL.Path + "?" + q.Encode()
+}
+
+// requirementActions are the buttons a viewer is offered. They are decided
+// by the policy on the record and its state, as the service will decide
+// them again when the button is used.
+type requirementActions struct {
+	Submit, Validate, Withdraw, Edit, Pledge bool
+}
+
+func requirementActionsFor(v policy.Viewer, view requirements.View) requirementActions {
+	res := policy.RequirementResource(view.Requirement, view.Pledges)
+	can := func(p policy.Permission) bool { return policy.Authorize(v, p, res) == nil }
+	st := view.Status
+	return requirementActions{
+		Submit:   (st == model.ReqDraft || st == model.ReqReturned) && can(policy.RequirementsSubmit),
+		Validate: st == model.ReqSubmitted && can(policy.RequirementsValidate),
+		Withdraw: !slices.Contains([]model.RequirementStatus{model.ReqWithdrawn, model.ReqClosed, model.ReqRejected}, st) && can(policy.RequirementsWithdraw),
+		Edit:     editable(st) && can(policy.RequirementsEdit),
+		Pledge:   st.OpenToPledges() && can(policy.PledgesCreate),
+	}
+}
+
+func editable(st model.RequirementStatus) bool {
+	switch st {
+	case model.ReqDraft, model.ReqReturned, model.ReqSubmitted, model.ReqValidated:
+		return true
+	}
+	return false
+}
+
+type validateForm struct {
+	Decision string
+	Comment  string
+	Errors   map[string]string
+}
+
+type requirementData struct {
+	R        requirements.View
+	Orgs     map[string]string
+	History  requirements.History
+	Can      requirementActions
+	Validate validateForm
+	Error    string
+}
+
+// requirementNotices are the ?done= values a redirect after an action may
+// carry; anything else shows nothing.
+var requirementNotices = []string{"created", "updated", "submitted", "validated", "withdrawn"}
+
+func (s *Server) requirementPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showRequirement(w, r, http.StatusOK, validateForm{}, "")
+}
+
+// showRequirement renders the record page, also after a refused action, with
+// the refusal beside the form that caused it.
+func (s *Server) showRequirement(w http.ResponseWriter, r *http.Request, status int, vf validateForm, errText string) error {
+	v := viewerOf(r)
+	view, err := s.Requirements.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	hist, err := s.Requirements.History(r.Context(), v, view.ID)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	data := requirementData{R: view, Orgs: orgs, History: hist, Can: requirementActionsFor(v, view), Validate: vf, Error: errText}
+	l := s.localizer(r)
+	lay := s.newLayout(r, l, "requirements", view.Ref+" · "+view.Title, data)
+	if done := r.URL.Query().Get("done"); status == http.StatusOK && slices.Contains(requirementNotices, done) {
+		lay.Notice = l.T("notice.requirement." + done)
+	}
+	return s.render(w, r, status, "requirement", lay)
+}
+
+// requirementForm is a draft as typed, kept as text so that a refused form
+// comes back exactly as the user left it.
+type requirementForm struct {
+	ID, Ref, Status string
+	Title           string
+	Description     string
+	Sector          string
+	Category        string
+	Line            string
+	Priority        string
+	Estimated       string
+	Quantity        string
+	Unit            string
+	NeededBy        string
+	Region          string
+	TLP             string
+	Errors          map[string]string
+	Error           string
+}
+
+var requirementFields = []string{"title", "description", "sector", "category", "line_of_effort", "priority", "estimated_eur", "quantity", "unit", "needed_by", "region", "tlp"}
+
+var requirementAliases = map[string]string{"estimated_eur_minor": "estimated_eur", "amount": "estimated_eur"}
+
+func requirementFormOf(r *http.Request) requirementForm {
+	return requirementForm{
+		Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
+		Sector: r.PostFormValue("sector"), Category: r.PostFormValue("category"),
+		Line: r.PostFormValue("line_of_effort"), Priority: r.PostFormValue("priority"),
+		Estimated: r.PostFormValue("estimated_eur"), Quantity: r.PostFormValue("quantity"),
+		Unit: r.PostFormValue("unit"), NeededBy: r.PostFormValue("needed_by"),
+		Region: r.PostFormValue("region"), TLP: r.PostFormValue("tlp"),
+	}
+}
+
+func requirementFormFrom(view requirements.View) requirementForm {
+	return requirementForm{
+		ID: view.ID, Ref: view.Ref, Status: string(view.Status),
+		Title: view.Title, Description: view.Description,
+		Sector: string(view.Sector), Category: string(view.Category),
+		Line: string(view.LineOfEffort), Priority: string(view.Priority),
+		Estimated: plainAmount(view.EstimatedEURMinor, "EUR"),
+		Quantity:  strconv.FormatInt(view.Quantity, 10), Unit: view.Unit,
+		NeededBy: view.NeededBy.String(), Region: view.Region, TLP: string(view.TLP),
+	}
+}
+
+// plainAmount writes an amount the way ParseAmount reads it back.
+func plainAmount(minor int64, code string) string {
+	return strings.ReplaceAll(money.FormatMinor(minor, code), ",", "")
+}
+
+// input converts the typed form to what the service takes. Selects left on
+// their empty choice are "required" here rather than "not a sector" there.
+func (f requirementForm) input() (requirements.Input, error) {
+	if err := required("title", f.Title, "sector", f.Sector, "category", f.Category,
+		"line_of_effort", f.Line, "priority", f.Priority, "estimated_eur", f.Estimated, "tlp", f.TLP); err != nil {
+		return requirements.Input{}, err
+	}
+	est, err := money.ParseAmount(f.Estimated, "EUR")
+	if err != nil {
+		return requirements.Input{}, err
+	}
+	qty := int64(1)
+	if q := strings.TrimSpace(f.Quantity); q != "" {
+		if qty, err = strconv.ParseInt(q, 10, 64); err != nil {
+			return requirements.Input{}, model.Invalid("quantity", "must be a whole number")
+		}
+	}
+	var needed model.Date
+	if d := strings.TrimSpace(f.NeededBy); d != "" {
+		if needed, err = model.ParseDate(d); err != nil {
+			return requirements.Input{}, model.Invalid("needed_by", "must be a date in the form YYYY-MM-DD")
+		}
+	}
+	sector, category := model.Sector(f.Sector), model.Category(f.Category)
+	line, prio, tlp := model.LineOfEffort(f.Line), model.Priority(f.Priority), model.TLP(f.TLP)
+	return requirements.Input{
+		Title: &f.Title, Description: &f.Description, Sector: &sector, Category: &category,
+		LineOfEffort: &line, Priority: &prio, EstimatedEURMinor: &est, Quantity: &qty,
+		Unit: &f.Unit, NeededBy: &needed, Region: &f.Region, TLP: &tlp,
+	}, nil
+}
+
+// showRequirementForm re-renders a refused draft with the message beside
+// its field.
+func (s *Server) showRequirementForm(w http.ResponseWriter, r *http.Request, f requirementForm, err error) error {
+	l := s.localizer(r)
+	title := "requirement_form.new_title"
+	if f.ID != "" {
+		title = "requirement_form.edit_title"
+	}
+	status := http.StatusOK
+	if err != nil {
+		var rest error
+		f.Errors, f.Error, rest = s.formErrors(l, err, requirementFields, requirementAliases)
+		if rest != nil {
+			return rest
+		}
+		status = statusOf(err)
+	}
+	return s.render(w, r, status, "requirement_form", s.newLayout(r, l, "requirements", l.T(title), f))
+}
+
+func (s *Server) newRequirementPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showRequirementForm(w, r, requirementForm{TLP: string(model.TLPAmber), Quantity: "1"}, nil)
+}
+
+func (s *Server) createRequirement(w http.ResponseWriter, r *http.Request) error {
+	f := requirementFormOf(r)
+	in, err := f.input()
+	if err != nil {
+		return s.showRequirementForm(w, r, f, err)
+	}
+	req, err := s.Requirements.Create(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return s.showRequirementForm(w, r, f, err)
+	}
+	return seeOther(w, r, "/requirements/"+req.ID+"?done=created")
+}
+
+func (s *Server) editRequirementPage(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	view, err := s.Requirements.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := policy.Authorize(v, policy.RequirementsEdit, policy.RequirementResource(view.Requirement, view.Pledges)); err != nil {
+		return err
+	}
+	if !editable(view.Status) {
+		return model.Conflict("not_editable", "a %s requirement can no longer be changed", view.Status)
+	}
+	return s.showRequirementForm(w, r, requirementFormFrom(view), nil)
+}
+
+func (s *Server) updateRequirement(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	view, err := s.Requirements.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	f := requirementFormOf(r)
+	f.ID, f.Ref, f.Status = view.ID, view.Ref, string(view.Status)
+	in, err := f.input()
+	if err != nil {
+		return s.showRequirementForm(w, r, f, err)
+	}
+	if _, err := s.Requirements.Update(r.Context(), v, view.ID, in); err != nil {
+		return s.showRequirementForm(w, r, f, err)
+	}
+	return seeOther(w, r, "/requirements/"+view.ID+"?done=updated")
+}
+
+// actionFailed shows a refused action on the record page when the refusal
+// is something the user can act on; other failures go to pageFail.
+func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, vf validateForm, err error) error {
+	l := s.localizer(r)
+	errs, text, rest := s.formErrors(l, err, []string{"decision", "comment"}, nil)
+	if rest != nil {
+		return rest
+	}
+	vf.Errors = errs
+	return s.showRequirement(w, r, statusOf(err), vf, text)
+}
+
+func (s *Server) submitRequirement(w http.ResponseWriter, r *http.Request) error {
+	req, err := s.Requirements.Submit(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return s.actionFailed(w, r, validateForm{}, err)
+	}
+	return seeOther(w, r, "/requirements/"+req.ID+"?done=submitted")
+}
+
+func (s *Server) validateRequirement(w http.ResponseWriter, r *http.Request) error {
+	vf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
+	if vf.Decision == "" {
+		return s.actionFailed(w, r, vf, model.Invalid("decision", "is required"))
+	}
+	req, err := s.Requirements.Validate(r.Context(), viewerOf(r), r.PathValue("id"), model.ValidationDecision(vf.Decision), vf.Comment)
+	if err != nil {
+		return s.actionFailed(w, r, vf, err)
+	}
+	return seeOther(w, r, "/requirements/"+req.ID+"?done=validated")
+}
+
+func (s *Server) withdrawRequirement(w http.ResponseWriter, r *http.Request) error {
+	req, err := s.Requirements.Withdraw(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return s.actionFailed(w, r, validateForm{}, err)
+	}
+	return seeOther(w, r, "/requirements/"+req.ID+"?done=withdrawn")
+}

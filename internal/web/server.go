@@ -1,0 +1,135 @@
+// Package web serves the HTML pages and the /api/v1 JSON API on one port.
+// Handlers decode, authorise at the route, call a domain service and encode;
+// the rules live in the domain packages and the policy package.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/accounts"
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/i18n"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/organisations"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/reports"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Deps are the services the web layer calls.
+type Deps struct {
+	Store         store.Store
+	Accounts      *accounts.Service
+	Audit         *audit.Service
+	Organisations *organisations.Service
+	Requirements  *requirements.Service
+	Pledges       *pledges.Service
+	Reports       *reports.Service
+	Log           *slog.Logger
+	Now           func() time.Time
+	// SecureCookies marks cookies Secure; set when served over TLS or behind
+	// a TLS-terminating proxy.
+	SecureCookies bool
+}
+
+type Server struct {
+	Deps
+	log     *slog.Logger
+	handler http.Handler
+	pages   map[string]*template.Template
+	static  *staticFiles
+	i18n    *i18n.Bundle
+}
+
+func New(d Deps) (*Server, error) {
+	s := &Server{Deps: d, log: d.Log}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	var err error
+	if s.i18n, err = i18n.Load(); err != nil {
+		return nil, err
+	}
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.securityHeaders(s.crossOrigin(s.identify(s.fallback(mux))))
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handler is what every route implements: errors are answered in one place.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// ctxKey carries the request's identity.
+type ctxKey struct{}
+
+type requestAuth struct {
+	identity accounts.Identity
+	viewer   policy.Viewer
+	session  *model.Session  // set for a browser session
+	token    *model.APIToken // set for a bearer token
+	rawToken string
+}
+
+func authOf(r *http.Request) *requestAuth {
+	a, _ := r.Context().Value(ctxKey{}).(*requestAuth)
+	if a == nil {
+		return &requestAuth{}
+	}
+	return a
+}
+
+func viewerOf(r *http.Request) policy.Viewer { return authOf(r).viewer }
+
+func withAuth(ctx context.Context, a *requestAuth) context.Context {
+	return context.WithValue(ctx, ctxKey{}, a)
+}
+
+// crossOrigin refuses cross-site form posts to the site, whose sessions
+// ride on cookies. The API authenticates with bearer tokens that a browser
+// never attaches by itself, so other origins may call it.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	site := http.NewCrossOriginProtection()
+	site.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.pageFail(w, r, model.ErrForbidden)
+	}))
+	protected := site.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if s.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=63072000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
