@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/app"
+	"github.com/cyberaid/cyberaid/internal/demo"
+	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// DemoPassword is every demo account's password; the demo prints it.
+const DemoPassword = "demo-password-2026"
+
+func (e *env) serve(args []string) error {
+	fs, db := newFlagSet("serve", e)
+	addr := fs.String("addr", envOr("CYBERAID_ADDR", ":8080"), "address to listen on")
+	withDemo := fs.Bool("demo", false, "fill an empty database with the demonstration data set")
+	secure := fs.Bool("secure-cookies", envOr("CYBERAID_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS, directly or behind a proxy)")
+	debug := fs.Bool("debug", false, "log every refused request")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	s, err := e.open(db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := loadBundledRates(e.ctx, s); err != nil {
+		return err
+	}
+	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + displayAddr(ln.Addr())
+	if err := e.greet(a, *withDemo, url); err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "url", url, "database", s.Dialect())
+	select {
+	case err := <-errc:
+		return err
+	case <-e.ctx.Done():
+	}
+	log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// greet seeds the demo when asked, and tells the operator how to sign in.
+func (e *env) greet(a *app.App, withDemo bool, url string) error {
+	empty, err := demo.Empty(e.ctx, a)
+	if err != nil {
+		return err
+	}
+	if withDemo && empty {
+		fmt.Fprintln(e.stdout, "Creating the demonstration data set…")
+		accounts, err := demo.Seed(e.ctx, a, DemoPassword)
+		if err != nil {
+			return fmt.Errorf("seed the demo: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "\ncyberaid is running at %s\n\nDemo accounts (password %q):\n", url, DemoPassword)
+		for _, acc := range accounts {
+			fmt.Fprintf(e.stdout, "  %-12s %-40s %s\n", acc.Role, acc.Email, acc.Org)
+		}
+		fmt.Fprintln(e.stdout)
+		return nil
+	}
+	if withDemo {
+		fmt.Fprintln(e.stdout, "The database already holds data; the demo is only loaded into an empty one.")
+	}
+	users, err := a.Store.CountUsers(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "cyberaid is running at %s\n", url)
+	if users == 0 {
+		fmt.Fprint(e.stdout, `
+No one can sign in yet. Create the first organisation and administrator:
+
+  cyberaid org add --name "Coordination office" --kind state --participation member --country EE
+  cyberaid user add --org <id printed above> --email you@example.org --role admin --password-stdin
+
+(or run "cyberaid serve --demo" on an empty database to explore with demonstration data)
+`)
+	}
+	return nil
+}
+
+// loadBundledRates gives a new database the ECB rates shipped with the
+// program, so that pledges in other currencies can be valued at once.
+func loadBundledRates(ctx context.Context, s *store.DB) error {
+	n, err := s.CountRates(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	rates, err := money.BundledRates()
+	if err != nil {
+		return err
+	}
+	_, err = s.PutRates(ctx, rates)
+	return err
+}
+
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("localhost:%d", tcp.Port)
+		}
+	}
+	return a.String()
+}

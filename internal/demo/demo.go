@@ -1,0 +1,326 @@
+// Package demo fills an empty database with a realistic picture of the
+// mechanism (members, beneficiaries, needs in every state, pledges in several
+// currencies), so that `cyberaid serve --demo` and the README show the
+// platform at work. Everything goes through the domain services, acting as
+// the users who would do it, so the demo's audit log verifies like a real one.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cyberaid/cyberaid/internal/accounts"
+	"github.com/cyberaid/cyberaid/internal/app"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/organisations"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+)
+
+// Domain is the demo users' e-mail domain; .example is reserved (RFC 2606),
+// so no demo address can reach a real mailbox.
+const Domain = "demo.cyberaid.example"
+
+// Account is one demo sign-in, for the README and the `serve --demo` banner.
+type Account struct {
+	Role  string
+	Email string
+	Org   string
+}
+
+// ErrNotEmpty refuses to mix demo records into a database that has others.
+var ErrNotEmpty = errors.New("demo data goes only into an empty database")
+
+// Empty reports whether the database has no organisation yet, which is when
+// the demo may be seeded.
+func Empty(ctx context.Context, a *app.App) (bool, error) {
+	n, err := a.Store.CountOrganisations(ctx)
+	if err != nil {
+		return false, err
+	}
+	return n == 0, nil
+}
+
+// Seed creates the demo organisations, users, requirements and pledges; every
+// demo user signs in with password. It returns one sign-in per role, and
+// ErrNotEmpty when the database already holds organisations.
+func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
+	empty, err := Empty(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if !empty {
+		return nil, ErrNotEmpty
+	}
+	if err := loadRates(ctx, a); err != nil {
+		return nil, err
+	}
+	anchor, err := pledgeAnchor(model.DateOf(a.Now()))
+	if err != nil {
+		return nil, err
+	}
+	s := &seeder{
+		a: a, today: model.DateOf(a.Now()), anchor: anchor,
+		orgs:  map[string]model.Organisation{},
+		users: map[string]policy.Viewer{},
+		reqs:  map[string]model.Requirement{},
+	}
+	if err := s.createOrganisations(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.createUsers(ctx, password); err != nil {
+		return nil, err
+	}
+	if err := s.createRequirements(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.createPledges(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]Account, 0, len(bannerAccounts))
+	for _, key := range bannerAccounts {
+		v := s.users[key]
+		role := string(v.Roles[0])
+		out = append(out, Account{Role: role, Email: email(key), Org: v.Org.Name})
+	}
+	return out, nil
+}
+
+func email(local string) string { return local + "@" + Domain }
+
+// loadRates gives a fresh database the bundled ECB table, without which no
+// pledge in a currency other than the euro can be valued. Rates already
+// there were imported on purpose and are kept.
+func loadRates(ctx context.Context, a *app.App) error {
+	n, err := a.Store.CountRates(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	rates, err := money.BundledRates()
+	if err != nil {
+		return err
+	}
+	_, err = a.Store.PutRates(ctx, rates)
+	return err
+}
+
+// pledgeAnchor is the day the demo's pledge dates count back from: today,
+// unless the bundled rate table ends so long before today that recent
+// pledges could not be valued, in which case shortly after its last rate.
+func pledgeAnchor(today model.Date) (model.Date, error) {
+	rates, err := money.BundledRates()
+	if err != nil {
+		return model.Date{}, err
+	}
+	var last model.Date
+	for _, r := range rates {
+		if last.Before(r.Date) {
+			last = r.Date
+		}
+	}
+	if limit := last.AddDays(pledges.RateLookback / 2); limit.Before(today) {
+		return limit, nil
+	}
+	return today, nil
+}
+
+type seeder struct {
+	a      *app.App
+	today  model.Date
+	anchor model.Date
+	orgs   map[string]model.Organisation
+	users  map[string]policy.Viewer
+	reqs   map[string]model.Requirement
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// operator is the command line's actor: organisations and accounts are
+// created as `cyberaid org add` and `cyberaid user add` would.
+var operator = policy.Viewer{}
+
+func (s *seeder) createOrganisations(ctx context.Context) error {
+	for _, o := range orgSpecs {
+		org, err := s.a.Organisations.Create(ctx, operator, organisations.Input{
+			Name: ptr(o.name), Kind: ptr(o.kind), Participation: ptr(o.participation), Country: ptr(o.country),
+		})
+		if err != nil {
+			return fmt.Errorf("demo organisation %s: %w", o.name, err)
+		}
+		s.orgs[o.key] = org
+	}
+	return nil
+}
+
+func (s *seeder) createUsers(ctx context.Context, password string) error {
+	for _, u := range userSpecs {
+		org := s.orgs[u.org]
+		c, err := s.a.Accounts.Create(ctx, operator, accounts.NewUser{
+			OrgID: org.ID, Email: email(u.local), Name: u.name, Roles: u.roles, Password: password,
+		})
+		if err != nil {
+			return fmt.Errorf("demo user %s: %w", email(u.local), err)
+		}
+		s.users[u.local] = policy.ViewerFor(c.User, org)
+	}
+	return nil
+}
+
+func (s *seeder) userIDs(keys []string) *[]string {
+	if len(keys) == 0 {
+		return nil
+	}
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = s.users[k].UserID
+	}
+	return &ids
+}
+
+func (s *seeder) createRequirements(ctx context.Context) error {
+	validator := s.users["validator"]
+	coordinator := s.users["coordinator"]
+	for _, r := range reqSpecs {
+		if err := s.requirement(ctx, r, validator, coordinator); err != nil {
+			return fmt.Errorf("demo requirement %q: %w", r.title, err)
+		}
+	}
+	return nil
+}
+
+// requirement walks one need through its lifecycle to the state r asks for.
+func (s *seeder) requirement(ctx context.Context, r reqSpec, validator, coordinator policy.Viewer) error {
+	req := s.a.Requirements
+	author := s.users[r.by]
+	in := requirements.Input{
+		Title: ptr(r.title), Description: ptr(r.description),
+		Sector: ptr(r.sector), Category: ptr(r.category), LineOfEffort: ptr(r.line), Priority: ptr(r.priority),
+		EstimatedEURMinor: ptr(r.eur * 100), Quantity: ptr(r.quantity), Unit: ptr(r.unit),
+		Region: ptr(r.region), TLP: ptr(r.tlp), NamedUserIDs: s.userIDs(r.named),
+	}
+	if r.neededIn > 0 {
+		in.NeededBy = ptr(s.today.AddDays(r.neededIn))
+	}
+	created, err := req.Create(ctx, author, in)
+	if err != nil {
+		return err
+	}
+	id := created.ID
+
+	target := r.status
+	if target == model.ReqWithdrawn {
+		target = r.withdrawnFrom
+	}
+	if target != model.ReqDraft {
+		if _, err := req.Submit(ctx, author, id); err != nil {
+			return err
+		}
+	}
+	if r.revise != nil {
+		if _, err := req.Validate(ctx, validator, id, model.DecisionReturn, r.revise.comment); err != nil {
+			return err
+		}
+		if _, err := req.Update(ctx, author, id, requirements.Input{
+			EstimatedEURMinor: ptr(r.revise.eur * 100), Description: ptr(r.revise.description),
+		}); err != nil {
+			return err
+		}
+		if _, err := req.Submit(ctx, author, id); err != nil {
+			return err
+		}
+	}
+	switch target {
+	case model.ReqValidated:
+		_, err = req.Validate(ctx, validator, id, model.DecisionApprove, r.comment)
+	case model.ReqReturned:
+		_, err = req.Validate(ctx, validator, id, model.DecisionReturn, r.comment)
+	case model.ReqRejected:
+		_, err = req.Validate(ctx, validator, id, model.DecisionReject, r.comment)
+	}
+	if err != nil {
+		return err
+	}
+	if len(r.sharedWith) > 0 {
+		orgIDs := make([]string, len(r.sharedWith))
+		for i, k := range r.sharedWith {
+			orgIDs[i] = s.orgs[k].ID
+		}
+		if _, err := req.Share(ctx, coordinator, id, orgIDs); err != nil {
+			return err
+		}
+	}
+	if r.status == model.ReqWithdrawn {
+		if _, err := req.Withdraw(ctx, s.users[r.withdrawnBy], id); err != nil {
+			return err
+		}
+	}
+	final, err := req.Get(ctx, author, id)
+	if err != nil {
+		return err
+	}
+	s.reqs[r.key] = final.Requirement
+	return nil
+}
+
+func (s *seeder) createPledges(ctx context.Context) error {
+	// The back office reviews contributors' pledges in this demo.
+	reviewer := s.users["coordinator.warsaw"]
+	for _, p := range pledgeSpecs {
+		if err := s.pledge(ctx, p, reviewer); err != nil {
+			return fmt.Errorf("demo pledge of %s %d %s on %q: %w", p.by, p.amount, p.currency, p.req, err)
+		}
+	}
+	return nil
+}
+
+func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewer) error {
+	svc := s.a.Pledges
+	donor := s.users[p.by]
+	digits, err := money.MinorUnits(p.currency)
+	if err != nil {
+		return err
+	}
+	amount := p.amount
+	for range digits {
+		amount *= 10
+	}
+	in := pledges.Input{
+		AmountMinor: ptr(amount), Currency: ptr(p.currency),
+		Kind: ptr(model.PledgeMoney), Channel: ptr(model.ChannelMechanism),
+		PledgeDate: ptr(s.anchor.AddDays(-p.daysAgo)), TLP: ptr(p.tlp), NamedUserIDs: s.userIDs(p.named),
+	}
+	if p.req != "" {
+		in.RequirementID = ptr(s.reqs[p.req].ID)
+	}
+	if p.description != "" {
+		in.Description = ptr(p.description)
+	}
+	if p.inKind != "" {
+		in.Kind, in.Description = ptr(model.PledgeInKind), ptr(p.inKind)
+	}
+	if p.bilateral {
+		in.Channel = ptr(model.ChannelBilateral)
+	}
+	res, err := svc.Create(ctx, donor, in)
+	if err != nil {
+		return err
+	}
+	id := res.ID
+	if p.reviewed {
+		if _, err := svc.Review(ctx, reviewer, id, model.DecisionApprove, p.reviewNote); err != nil {
+			return err
+		}
+	}
+	switch p.status {
+	case model.PledgeConfirmed:
+		_, err = svc.Confirm(ctx, donor, id)
+	case model.PledgeWithdrawn:
+		if _, err = svc.Confirm(ctx, donor, id); err == nil {
+			_, err = svc.Withdraw(ctx, donor, id)
+		}
+	}
+	return err
+}
