@@ -3,9 +3,9 @@ package model
 import (
 	"database/sql/driver"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
-	"fmt"
 	"time"
 )
 
