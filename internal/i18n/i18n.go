@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -39,34 +38,75 @@ type Bundle struct {
 	ids map[string]map[string]bool // language → message ids
 }
 
-// Load parses the embedded catalogues.
+// files lists a language's catalogue files. Each area of the interface
+// keeps its own file, named AREA.LANG.json, so that texts are found next to
+// each other and edited without touching other areas.
+func files(lang string) ([]string, error) {
+	names, err := fs.Glob(locales, "locales/*."+lang+".json")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("i18n: no catalogue for %s", lang)
+	}
+	return names, nil
+}
+
+// Load parses the embedded catalogues. An id defined in two files of one
+// language is an error, since only one of the texts could be shown.
 func Load() (*Bundle, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	out := &Bundle{b: b, ids: map[string]map[string]bool{}}
 	for _, lang := range Languages() {
-		name := path.Join("locales", lang+".json")
-		buf, err := locales.ReadFile(name)
+		names, err := files(lang)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: %w", err)
-		}
-		f, err := b.ParseMessageFileBytes(buf, name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			return nil, err
 		}
 		ids := map[string]bool{}
-		for _, m := range f.Messages {
-			ids[m.ID] = true
+		for _, name := range names {
+			buf, err := locales.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			f, err := b.ParseMessageFileBytes(buf, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for _, m := range f.Messages {
+				if ids[m.ID] {
+					return nil, fmt.Errorf("i18n: %s: %q is defined in another %s file too", name, m.ID, lang)
+				}
+				ids[m.ID] = true
+			}
 		}
 		out.ids[lang] = ids
 	}
 	return out, nil
 }
 
-// Catalogue returns the raw message file of one language, for tests that
-// compare catalogues.
+// Catalogue returns every message of one language as one JSON object, for
+// tests that compare catalogues.
 func Catalogue(lang string) ([]byte, error) {
-	return fs.ReadFile(locales, path.Join("locales", lang+".json"))
+	names, err := files(lang)
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]json.RawMessage{}
+	for _, name := range names {
+		buf, err := locales.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(buf, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for k, v := range m {
+			all[k] = v
+		}
+	}
+	return json.Marshal(all)
 }
 
 // IDs lists the message ids of one language.
