@@ -60,7 +60,7 @@ func New(s store.Store, o Options) (*App, error) {
 		Audit:         audit.NewService(s),
 		Organisations: organisations.NewService(s, o.Now),
 		Requirements:  requirements.NewService(s, o.Now),
-		Pledges:       pledges.NewService(s, o.Now),
+		Pledges:       pledges.NewService(s, o.Now, o.Accounts.BeneficiaryCountry),
 	}
 	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
 	a.Web, err = web.New(web.Deps{

@@ -410,6 +410,11 @@ type pledgeSpec struct {
 	reviewed    bool               // a company's or NGO's pledge the coordinators approved
 	reviewNote  string
 	description string // for a money pledge, what it pays for
+	// Where a bilateral report on no requirement goes, and when.
+	to       string // beneficiary organisation key
+	sector   model.Sector
+	category model.Category
+	months   int // length of the period from the pledge date
 }
 
 const (
@@ -476,9 +481,12 @@ var pledgeSpecs = []pledgeSpec{
 	{req: "fibre", by: "donor.de", amount: 5_000_000, currency: "EUR", bilateral: true, daysAgo: 500, tlp: tlpAmber, status: confirmed,
 		inKind: "Optical transport equipment delivered under Germany's bilateral programme."},
 	{by: "donor.uk", amount: 10_000_000, currency: "GBP", bilateral: true, daysAgo: 780, tlp: tlpGreen, status: confirmed,
+		to: "ssscip", sector: "government", category: "incident_response", months: 24,
 		description: "UK bilateral cyber programme for Ukraine: incident response and protection of critical national infrastructure."},
 	{by: "donor", amount: 30_000_000, currency: "USD", bilateral: true, daysAgo: 990, tlp: tlpClear, status: confirmed,
+		to: "power", sector: "energy", category: "hardware_software", months: 36,
 		description: "Bilateral cyber resilience programme for critical infrastructure operators."},
 	{by: "donor.dk", amount: 40_000_000, currency: "DKK", bilateral: true, daysAgo: 160, tlp: tlpGreen, status: proposed,
+		to: "power", sector: "energy", category: "edr", months: 12,
 		description: "Danish support to the Ukrainian energy sector's cybersecurity, agreed bilaterally."},
 }

@@ -304,6 +304,12 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 	if p.bilateral {
 		in.Channel = ptr(model.ChannelBilateral)
 	}
+	if p.to != "" {
+		start := s.anchor.AddDays(-p.daysAgo)
+		end := model.DateOf(start.Time().AddDate(0, p.months, -1))
+		in.BeneficiaryOrgID, in.Sector, in.Category = ptr(s.orgs[p.to].ID), ptr(p.sector), ptr(p.category)
+		in.PeriodStart, in.PeriodEnd = &start, &end
+	}
 	res, err := svc.Create(ctx, donor, in)
 	if err != nil {
 		return err

@@ -73,9 +73,21 @@ type Pledge struct {
 	Review        Review       `json:"review"`
 	ReviewComment string       `json:"review_comment,omitempty"`
 	TLP           TLP          `json:"tlp"`
-	CreatedBy     string       `json:"created_by"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
+	// Where the help goes: copied from the requirement of a mechanism
+	// pledge, stated by the donor in a bilateral report.
+	BeneficiaryOrgID string   `json:"beneficiary_org_id"`
+	Sector           Sector   `json:"sector"`
+	Category         Category `json:"category"`
+	// PeriodStart and PeriodEnd bound when bilateral help is given, so that
+	// deconfliction can match it to needs of the same period.
+	PeriodStart Date `json:"period_start"`
+	PeriodEnd   Date `json:"period_end"`
+	// IATIIdentifier names the published activity a bilateral report was
+	// imported from; importing it again updates the report.
+	IATIIdentifier string    `json:"iati_identifier,omitempty"`
+	CreatedBy      string    `json:"created_by"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 
 	SharedOrgIDs []string `json:"shared_org_ids,omitempty"`
 	NamedUserIDs []string `json:"named_user_ids,omitempty"`
@@ -84,6 +96,7 @@ type Pledge struct {
 type PledgeFilter struct {
 	RequirementID string
 	DonorOrgID    string
+	Beneficiary   string
 	Status        PledgeStatus
 	Channel       Channel
 }

@@ -23,10 +23,13 @@ const RateLookback = 40
 type Service struct {
 	store store.Store
 	now   func() time.Time
+	// beneficiaryCountry is the ISO 3166 code of the country assisted: a
+	// bilateral report names one of its organisations as the recipient.
+	beneficiaryCountry string
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
-	return &Service{store: s, now: now}
+func NewService(s store.Store, now func() time.Time, beneficiaryCountry string) *Service {
+	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry}
 }
 
 // Input is what a donor writes; on update, nil fields stay unchanged.
@@ -40,6 +43,12 @@ type Input struct {
 	PledgeDate    *model.Date       `json:"pledge_date"`
 	TLP           *model.TLP        `json:"tlp"`
 	NamedUserIDs  *[]string         `json:"named_user_ids"`
+	// A bilateral report that serves no requirement says where the help goes.
+	BeneficiaryOrgID *string         `json:"beneficiary_org_id"`
+	Sector           *model.Sector   `json:"sector"`
+	Category         *model.Category `json:"category"`
+	PeriodStart      *model.Date     `json:"period_start"`
+	PeriodEnd        *model.Date     `json:"period_end"`
 }
 
 // Result is a pledge with what its donor must know at once.
@@ -107,8 +116,60 @@ func (in Input) apply(p *model.Pledge, today model.Date) error {
 		slices.Sort(ids)
 		p.NamedUserIDs = slices.Compact(ids)
 	}
+	if in.BeneficiaryOrgID != nil {
+		p.BeneficiaryOrgID = *in.BeneficiaryOrgID
+	}
+	if in.Sector != nil {
+		if *in.Sector != "" && !in.Sector.Valid() {
+			return model.Invalid("sector", "%q is not a sector; use one of %v", *in.Sector, model.Sectors)
+		}
+		p.Sector = *in.Sector
+	}
+	if in.Category != nil {
+		if *in.Category != "" && !in.Category.Valid() {
+			return model.Invalid("category", "%q is not a category; use one of %v", *in.Category, model.Categories)
+		}
+		p.Category = *in.Category
+	}
+	if in.PeriodStart != nil {
+		p.PeriodStart = *in.PeriodStart
+	}
+	if in.PeriodEnd != nil {
+		p.PeriodEnd = *in.PeriodEnd
+	}
+	if !p.PeriodStart.IsZero() && !p.PeriodEnd.IsZero() && p.PeriodEnd.Before(p.PeriodStart) {
+		return model.Broken("period_end", "period_reversed", "ends on %s, before the period starts (%s)", p.PeriodEnd, p.PeriodStart)
+	}
 	if p.Kind == model.PledgeInKind && p.Description == "" {
 		return model.Invalid("description", "is required for an in-kind pledge: say what is given")
+	}
+	return nil
+}
+
+// place fixes where a pledge's help goes. A pledge on a requirement goes to
+// its beneficiary, in its sector and category, whatever the donor wrote; a
+// bilateral report on no requirement must say so itself.
+func (s *Service) place(ctx context.Context, q store.Queries, p *model.Pledge, req *model.Requirement) error {
+	if req != nil {
+		p.BeneficiaryOrgID, p.Sector, p.Category = req.BeneficiaryOrgID, req.Sector, req.Category
+		return nil
+	}
+	if err := model.CheckRequired(
+		model.Required{Field: "beneficiary_org_id", Missing: p.BeneficiaryOrgID == ""},
+		model.Required{Field: "sector", Missing: p.Sector == ""},
+		model.Required{Field: "category", Missing: p.Category == ""},
+	); err != nil {
+		return err
+	}
+	org, err := q.OrganisationByID(ctx, p.BeneficiaryOrgID)
+	if errors.Is(err, model.ErrNotFound) {
+		return model.Invalid("beneficiary_org_id", "no organisation has the id %q", p.BeneficiaryOrgID)
+	}
+	if err != nil {
+		return err
+	}
+	if org.Country != s.beneficiaryCountry {
+		return model.Broken("beneficiary_org_id", "not_beneficiary", "%s is not an organisation of the assisted country (%s)", org.Name, s.beneficiaryCountry)
 	}
 	return nil
 }
@@ -247,6 +308,9 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 				return model.Broken("requirement_id", "requirement_not_open", "requirement %s is %s; pledges are taken on validated requirements only", req.Ref, req.Status)
 			}
 		}
+		if err := s.place(ctx, q, &p, req); err != nil {
+			return err
+		}
 		if err := checkNamed(ctx, q, v, &p); err != nil {
 			return err
 		}
@@ -323,11 +387,14 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		}
 		return Result{}, model.Broken(field, "immutable", "cannot be changed; withdraw the pledge and make a new one")
 	}
-	return s.change(ctx, v, id, policy.PledgesEdit, "update", func(q store.Queries, p *model.Pledge, _ *model.Requirement) error {
+	return s.change(ctx, v, id, policy.PledgesEdit, "update", func(q store.Queries, p *model.Pledge, req *model.Requirement) error {
 		if p.Status != model.PledgeProposed {
 			return model.Conflict("not_editable", "a %s pledge can no longer be changed; withdraw it and make a new one", p.Status)
 		}
 		if err := in.apply(p, model.DateOf(s.now())); err != nil {
+			return err
+		}
+		if err := s.place(ctx, q, p, req); err != nil {
 			return err
 		}
 		if err := checkNamed(ctx, q, v, p); err != nil {

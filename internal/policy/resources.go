@@ -33,6 +33,8 @@ func PledgeResource(p model.Pledge, req *Resource) Resource {
 	}
 	if req != nil {
 		res.BeneficiaryOrgID = req.BeneficiaryOrgID
+	} else {
+		res.BeneficiaryOrgID = p.BeneficiaryOrgID
 	}
 	return res
 }

@@ -9,15 +9,18 @@ import (
 )
 
 const pledgeInsertColumns = `id, donor_org_id, requirement_id, amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
-	description, channel, status, review, review_comment, tlp, created_by, created_at, updated_at`
+	description, channel, status, review, review_comment, tlp, created_by, created_at, updated_at,
+	beneficiary_org_id, sector, category, period_start, period_end, iati_identifier`
 
 const pledgeColumns = `id, donor_org_id, COALESCE(requirement_id, ''), amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
-	description, channel, status, review, review_comment, tlp, COALESCE(created_by, ''), created_at, updated_at`
+	description, channel, status, review, review_comment, tlp, COALESCE(created_by, ''), created_at, updated_at,
+	COALESCE(beneficiary_org_id, ''), sector, category, period_start, period_end, COALESCE(iati_identifier, '')`
 
 func scanPledge(s scanner) (model.Pledge, error) {
 	var p model.Pledge
 	err := s.Scan(&p.ID, &p.DonorOrgID, &p.RequirementID, &p.AmountMinor, &p.Currency, &p.EURMinor, &p.Rate, &p.RateDate, &p.PledgeDate, &p.Kind,
-		&p.Description, &p.Channel, &p.Status, &p.Review, &p.ReviewComment, &p.TLP, &p.CreatedBy, instant{&p.CreatedAt}, instant{&p.UpdatedAt})
+		&p.Description, &p.Channel, &p.Status, &p.Review, &p.ReviewComment, &p.TLP, &p.CreatedBy, instant{&p.CreatedAt}, instant{&p.UpdatedAt},
+		&p.BeneficiaryOrgID, &p.Sector, &p.Category, &p.PeriodStart, &p.PeriodEnd, &p.IATIIdentifier)
 	return p, err
 }
 
@@ -28,9 +31,10 @@ func (q *queries) CreatePledge(ctx context.Context, p *model.Pledge) error {
 	stampCreate(&p.CreatedAt, &p.UpdatedAt)
 	p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)
 	err := q.atomic(ctx, func(q *queries) error {
-		_, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
-			p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt)
+			p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
+			nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier))
 		if err != nil {
 			return err
 		}
@@ -46,10 +50,12 @@ func (q *queries) UpdatePledge(ctx context.Context, p *model.Pledge) error {
 	err := q.atomic(ctx, func(q *queries) error {
 		err := q.wr.execOne(ctx, `UPDATE pledges SET donor_org_id = ?, requirement_id = ?, amount_minor = ?, currency = ?, eur_minor = ?, rate = ?,
 			rate_date = ?, pledge_date = ?, kind = ?, description = ?, channel = ?, status = ?, review = ?, review_comment = ?, tlp = ?,
-			updated_at = ? WHERE id = ?`,
+			updated_at = ?, beneficiary_org_id = ?, sector = ?, category = ?, period_start = ?, period_end = ?, iati_identifier = ?
+			WHERE id = ?`,
 			p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate,
 			p.RateDate, p.PledgeDate, p.Kind, p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP,
-			p.UpdatedAt, p.ID)
+			p.UpdatedAt, nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier),
+			p.ID)
 		if err != nil {
 			return err
 		}
@@ -81,6 +87,9 @@ func (q *queries) ListPledges(ctx context.Context, f model.PledgeFilter, after s
 	}
 	if f.DonorOrgID != "" {
 		add("donor_org_id = ?", f.DonorOrgID)
+	}
+	if f.Beneficiary != "" {
+		add("beneficiary_org_id = ?", f.Beneficiary)
 	}
 	if f.Status != "" {
 		add("status = ?", f.Status)
@@ -118,4 +127,18 @@ func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []s
 		return nil, dbErr(err, "pledges of requirements")
 	}
 	return ps, nil
+}
+
+// PledgeByIATIIdentifier finds the report a donor imported from a published
+// activity, so that importing it again updates rather than duplicates it.
+func (q *queries) PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identifier string) (model.Pledge, error) {
+	p, err := scanPledge(q.rd.row(ctx, `SELECT `+pledgeColumns+` FROM pledges WHERE donor_org_id = ? AND iati_identifier = ?`+q.forUpdate(), donorOrgID, identifier))
+	if err != nil {
+		return model.Pledge{}, dbErr(err, "pledge imported as %s", identifier)
+	}
+	ps := []model.Pledge{p}
+	if err := q.loadPledgeGrants(ctx, ps); err != nil {
+		return model.Pledge{}, dbErr(err, "pledge imported as %s", identifier)
+	}
+	return ps[0], nil
 }

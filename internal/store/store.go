@@ -86,6 +86,8 @@ type Pledges interface {
 	// ListPledges returns up to limit pledges matching f, newest first,
 	// after the cursor ("" starts at the newest; limit <= 0 means all).
 	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
+	// PledgeByIATIIdentifier finds a donor's report imported from one IATI activity.
+	PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identifier string) (model.Pledge, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 }

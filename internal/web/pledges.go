@@ -12,6 +12,7 @@ func pledgeFilter(r *http.Request) (model.PledgeFilter, error) {
 	f := model.PledgeFilter{
 		RequirementID: q.Get("requirement"),
 		DonorOrgID:    q.Get("donor"),
+		Beneficiary:   q.Get("beneficiary"),
 		Status:        model.PledgeStatus(q.Get("status")),
 		Channel:       model.Channel(q.Get("channel")),
 	}

@@ -111,6 +111,15 @@ CREATE TABLE pledges (
     status         text NOT NULL CHECK (status IN ('proposed', 'confirmed', 'in_delivery', 'delivered', 'receipt_confirmed', 'withdrawn', 'rejected')),
     review         text NOT NULL CHECK (review IN ('not_required', 'pending', 'approved', 'rejected')),
     review_comment text NOT NULL DEFAULT '',
+    -- Where the help goes: the requirement's beneficiary, sector and category
+    -- for a mechanism pledge; stated by the donor for a bilateral report.
+    beneficiary_org_id text REFERENCES organisations (id),
+    sector         text NOT NULL DEFAULT '' CHECK (sector IN ('', 'energy', 'telecom', 'government', 'finance', 'transport', 'water', 'health', 'other')),
+    category       text NOT NULL DEFAULT '' CHECK (category IN ('', 'hardware_software', 'edr', 'incident_response', 'training', 'satellite_comms', 'audit_consulting', 'restoration', 'other')),
+    period_start   date,
+    period_end     date,
+    -- The activity a bilateral report was imported from, so a new import updates it.
+    iati_identifier text,
     tlp            text NOT NULL CHECK (tlp IN ('clear', 'green', 'amber', 'amber+strict', 'red')),
     created_by     text REFERENCES users (id),
     created_at     timestamptz NOT NULL,
@@ -120,11 +129,13 @@ CREATE INDEX pledges_requirement ON pledges (requirement_id);
 CREATE INDEX pledges_donor ON pledges (donor_org_id);
 CREATE INDEX pledges_status ON pledges (status);
 CREATE INDEX pledges_channel ON pledges (channel);
+CREATE INDEX pledges_beneficiary ON pledges (beneficiary_org_id);
+CREATE UNIQUE INDEX pledges_iati ON pledges (donor_org_id, iati_identifier) WHERE iati_identifier IS NOT NULL;
 
 -- Who may see an AMBER+STRICT or RED record beyond its audience: one row
 -- per organisation shared with or per user named.
 CREATE TABLE access_grants (
-    object_type text NOT NULL CHECK (object_type IN ('requirement', 'pledge')),
+    object_type text NOT NULL CHECK (object_type <> ''),
     object_id   text NOT NULL,
     org_id      text REFERENCES organisations (id),
     user_id     text REFERENCES users (id),

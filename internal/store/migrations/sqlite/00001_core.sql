@@ -112,6 +112,15 @@ CREATE TABLE pledges (
     status         TEXT NOT NULL CHECK (status IN ('proposed', 'confirmed', 'in_delivery', 'delivered', 'receipt_confirmed', 'withdrawn', 'rejected')),
     review         TEXT NOT NULL CHECK (review IN ('not_required', 'pending', 'approved', 'rejected')),
     review_comment TEXT NOT NULL DEFAULT '',
+    -- Where the help goes: the requirement's beneficiary, sector and category
+    -- for a mechanism pledge; stated by the donor for a bilateral report.
+    beneficiary_org_id TEXT REFERENCES organisations (id),
+    sector         TEXT NOT NULL DEFAULT '' CHECK (sector IN ('', 'energy', 'telecom', 'government', 'finance', 'transport', 'water', 'health', 'other')),
+    category       TEXT NOT NULL DEFAULT '' CHECK (category IN ('', 'hardware_software', 'edr', 'incident_response', 'training', 'satellite_comms', 'audit_consulting', 'restoration', 'other')),
+    period_start   TEXT CHECK (period_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    period_end     TEXT CHECK (period_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    -- The activity a bilateral report was imported from, so a new import updates it.
+    iati_identifier TEXT,
     tlp            TEXT NOT NULL CHECK (tlp IN ('clear', 'green', 'amber', 'amber+strict', 'red')),
     created_by     TEXT REFERENCES users (id),
     created_at     TIMESTAMP NOT NULL,
@@ -121,11 +130,13 @@ CREATE INDEX pledges_requirement ON pledges (requirement_id);
 CREATE INDEX pledges_donor ON pledges (donor_org_id);
 CREATE INDEX pledges_status ON pledges (status);
 CREATE INDEX pledges_channel ON pledges (channel);
+CREATE INDEX pledges_beneficiary ON pledges (beneficiary_org_id);
+CREATE UNIQUE INDEX pledges_iati ON pledges (donor_org_id, iati_identifier) WHERE iati_identifier IS NOT NULL;
 
 -- Who may see an AMBER+STRICT or RED record beyond its audience: one row
 -- per organisation shared with or per user named.
 CREATE TABLE access_grants (
-    object_type TEXT NOT NULL CHECK (object_type IN ('requirement', 'pledge')),
+    object_type TEXT NOT NULL CHECK (object_type <> ''),
     object_id   TEXT NOT NULL,
     org_id      TEXT REFERENCES organisations (id),
     user_id     TEXT REFERENCES users (id),
