@@ -9,6 +9,15 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/coordination"
+	"github.com/cyberaid/cyberaid/internal/delivery"
+	"github.com/cyberaid/cyberaid/internal/exchange"
+	"github.com/cyberaid/cyberaid/internal/governance"
+	"github.com/cyberaid/cyberaid/internal/i18n"
+	"github.com/cyberaid/cyberaid/internal/jobs"
+	"github.com/cyberaid/cyberaid/internal/lessons"
+	"github.com/cyberaid/cyberaid/internal/notify"
+	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/reports"
@@ -23,6 +32,10 @@ type Options struct {
 	Log           *slog.Logger
 	Now           func() time.Time
 	SecureCookies bool
+	// Mailer sends notification e-mail; nil sends none.
+	Mailer notify.Mailer
+	// BaseURL is where the site is reached, for links in e-mails.
+	BaseURL string
 }
 
 // App is the program's services over one store.
@@ -34,6 +47,13 @@ type App struct {
 	Requirements  *requirements.Service
 	Pledges       *pledges.Service
 	Reports       *reports.Service
+	Delivery      *delivery.Service
+	Lessons       *lessons.Service
+	Governance    *governance.Service
+	Notify        *notify.Service
+	Exchange      *exchange.Service
+	Offers        *offers.Service
+	Coordination  *coordination.Service
 	Web           *web.Server
 	// Now is the clock every service reads.
 	Now func() time.Time
@@ -63,13 +83,47 @@ func New(s store.Store, o Options) (*App, error) {
 		Pledges:       pledges.NewService(s, o.Now, o.Accounts.BeneficiaryCountry),
 	}
 	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
+	a.Delivery = delivery.NewService(s, o.Now)
+	a.Lessons = lessons.NewService(s, o.Now)
+	a.Audit.Register("lesson", a.Lessons.VisibleByID)
+	a.Governance = governance.NewService(s, o.Now, governance.PublicFigures(s, a.Pledges), nil)
+	a.Audit.Register("proposal", a.Governance.ProposalVisibleByID)
+	a.Audit.Register("rotation", a.Governance.RotationVisibleByID)
+	a.Audit.Register("meeting", a.Governance.MeetingVisibleByID)
+	a.Governance.SetLessonCheck(a.Lessons.VisibleByID)
+	texts, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	a.Notify = notify.NewService(s, o.Now, o.Mailer, texts)
+	a.Notify.BaseURL = o.BaseURL
+	a.Governance.SetNotifier(a.Notify)
+	a.Requirements.SetNotifier(a.Notify)
+	a.Pledges.SetNotifier(a.Notify)
+	a.Exchange = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Pledges)
+	a.Offers = offers.NewService(s, o.Now, a.Pledges)
+	a.Audit.Register("offer", a.Offers.VisibleByID)
+	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
 	a.Web, err = web.New(web.Deps{
 		Store: s, Accounts: a.Accounts, Audit: a.Audit, Organisations: a.Organisations,
 		Requirements: a.Requirements, Pledges: a.Pledges, Reports: a.Reports,
+		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
+		Exchange: a.Exchange,
+		Offers:   a.Offers, Coordination: a.Coordination,
 		Log: o.Log, Now: o.Now, SecureCookies: o.SecureCookies,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// Jobs is the background work every serving process runs; each job claims
+// its work in the database, so several processes may run them together.
+func (a *App) Jobs() []jobs.Job {
+	return []jobs.Job{
+		{Name: "close proposals at their deadline", Run: a.Governance.CloseDue},
+		{Name: "remind members a day before a deadline", Run: a.Governance.RemindDue},
+		{Name: "send notification e-mail", Run: a.Notify.SendMail},
+	}
 }

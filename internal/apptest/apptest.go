@@ -98,6 +98,8 @@ func New(t testing.TB, s store.Store, now func() time.Time) (*app.App, Cast) {
 		{"donor_company", "company", []model.Role{model.RoleDonor}},
 		{"donor_ngo", "ngo", []model.Role{model.RoleDonor}},
 		{"delegate", "ee", []model.Role{model.RoleDelegate}},
+		{"delegate_ua", "ua", []model.Role{model.RoleDelegate}},
+		{"delegate_us", "us", []model.Role{model.RoleDelegate}},
 		{"viewer", "eu", []model.Role{model.RoleViewer}},
 		{"former", "former", []model.Role{model.RoleViewer}},
 	}

@@ -24,6 +24,7 @@ Usage:
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
   cyberaid rates import FILE                 load the ECB's euro reference rates (CSV)
   cyberaid audit verify                      check the audit log's hash chain
+  cyberaid import iati FILE|URL              read donors' published IATI activities as bilateral reports
 
 Every subcommand takes --data-dir DIR (SQLite, default ./data) or
 --database-url postgres://… (also CYBERAID_DATABASE_URL, CYBERAID_DATA_DIR).
@@ -52,7 +53,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "cyberaid: %v\n\n%s", err, usage)
 		return 2
-	case errors.Is(err, errVerifyFailed):
+	case errors.Is(err, errVerifyFailed), errors.Is(err, errRefused):
 		return 1
 	default:
 		fmt.Fprintf(stderr, "cyberaid: %v\n", err)
@@ -87,6 +88,8 @@ func (e *env) dispatch(args []string) error {
 		return e.ratesImport(rest[1:])
 	case cmd == "audit" && sub == "verify":
 		return e.auditVerify(rest[1:])
+	case cmd == "import" && sub == "iati":
+		return e.importIATI(rest[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -11,7 +11,9 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/demo"
+	"github.com/cyberaid/cyberaid/internal/jobs"
 	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/notify"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -24,6 +26,11 @@ func (e *env) serve(args []string) error {
 	withDemo := fs.Bool("demo", false, "fill an empty database with the demonstration data set")
 	secure := fs.Bool("secure-cookies", envOr("CYBERAID_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS, directly or behind a proxy)")
 	debug := fs.Bool("debug", false, "log every refused request")
+	smtpAddr := fs.String("smtp-addr", envOr("CYBERAID_SMTP_ADDR", ""), "host:port of the SMTP submission server for notification e-mail (none: no e-mail)")
+	smtpFrom := fs.String("smtp-from", envOr("CYBERAID_SMTP_FROM", ""), "From address of notification e-mail")
+	smtpUser := fs.String("smtp-username", envOr("CYBERAID_SMTP_USERNAME", ""), "SMTP user name (with CYBERAID_SMTP_PASSWORD in the environment)")
+	baseURL := fs.String("base-url", envOr("CYBERAID_BASE_URL", ""), "the site's public address, for links in e-mail (e.g. https://cyberaid.example.org)")
+	jobInterval := fs.Duration("job-interval", envDuration("CYBERAID_JOB_INTERVAL", time.Minute), "how often background jobs (deadlines, reminders, mail) look for work")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,7 +47,15 @@ func (e *env) serve(args []string) error {
 	if err := loadBundledRates(e.ctx, s); err != nil {
 		return err
 	}
-	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure})
+	var mailer notify.Mailer
+	if *smtpAddr != "" {
+		m, err := notify.NewSMTP(notify.SMTPConfig{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: envOr("CYBERAID_SMTP_PASSWORD", "")})
+		if err != nil {
+			return err
+		}
+		mailer = m
+	}
+	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL})
 	if err != nil {
 		return err
 	}
@@ -61,6 +76,9 @@ func (e *env) serve(args []string) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	jobCtx, stopJobs := context.WithCancel(e.ctx)
+	defer stopJobs()
+	go jobs.Every(jobCtx, log, *jobInterval, a.Jobs()...)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "url", url, "database", s.Dialect())
@@ -141,4 +159,12 @@ func displayAddr(a net.Addr) string {
 		}
 	}
 	return a.String()
+}
+
+// envDuration reads a duration such as "30s" from the environment.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(envOr(name, "")); err == nil && d > 0 {
+		return d
+	}
+	return def
 }

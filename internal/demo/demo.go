@@ -80,6 +80,15 @@ func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
 	if err := s.createPledges(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.createDeliveries(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.createGovernance(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.createOffers(ctx); err != nil {
+		return nil, err
+	}
 	out := make([]Account, 0, len(bannerAccounts))
 	for _, key := range bannerAccounts {
 		v := s.users[key]

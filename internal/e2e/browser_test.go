@@ -74,49 +74,8 @@ func TestRequirementToPledge(t *testing.T) {
 	srv := httptest.NewServer(a.Web)
 	defer srv.Close()
 	base := srv.URL
-
-	fail := func(step string, err error) {
-		t.Helper()
-		dumpCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		html, _ := chromedp.Run(dumpCtx, chromedp.OuterHTML(chromedp.CSS("main")))
-		t.Fatalf("%s: %v\npage: %.2000s", step, err, html)
-	}
-	run := func(step string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		stepCtx, cancel := context.WithTimeout(ctx, stepTimeout)
-		defer cancel()
-		if err := chromedp.Do(stepCtx, steps...); err != nil {
-			fail(step, err)
-		}
-	}
-	read := func(step string, a chromedp.Action[string]) string {
-		t.Helper()
-		stepCtx, cancel := context.WithTimeout(ctx, stepTimeout)
-		defer cancel()
-		v, err := chromedp.Run(stepCtx, a)
-		if err != nil {
-			fail(step, err)
-		}
-		return strings.TrimSpace(v)
-	}
-	signIn := func(user string) {
-		t.Helper()
-		run("sign in as "+user,
-			chromedp.Navigate(base+"/signin"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), user+"@test.example"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), apptest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)),
-		)
-	}
-	signOut := func() {
-		t.Helper()
-		run("sign out",
-			chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)),
-			chromedp.WaitVisible(chromedp.CSS(`a[href^="/signin"]`)),
-		)
-	}
+	s := &session{t: t, ctx: ctx, base: base}
+	run, read, signIn, signOut := s.run, s.read, s.signIn, s.signOut
 	pledged := func() string {
 		t.Helper()
 		run("open the dashboard", chromedp.Navigate(base+"/"))

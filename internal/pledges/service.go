@@ -26,6 +26,7 @@ type Service struct {
 	// beneficiaryCountry is the ISO 3166 code of the country assisted: a
 	// bilateral report names one of its organisations as the recipient.
 	beneficiaryCountry string
+	notify             Notifier
 }
 
 func NewService(s store.Store, now func() time.Time, beneficiaryCountry string) *Service {
@@ -321,6 +322,11 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 			return err
 		}
 		res = Result{Pledge: p, OverCoverage: overCovered(v, req, append(pledges, p))}
+		if s.notify != nil && req != nil {
+			if err := s.notify.PledgeMade(ctx, q, p, *req); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, q, v, "create", nil, &p)
 	})
 	return res, err

@@ -62,6 +62,7 @@ type record struct {
 	engaged     []string // organisations whose pledge or offer is linked to it
 	shared      []string // organisations a coordinator shared it with
 	named       []string // the users named on it
+	voters      []string // organisations that may take a position on it (a proposal's electorate)
 	// awaitingValidation: a requirement not yet validated by the
 	// beneficiary government (see awaitingValidation below).
 	awaitingValidation bool
@@ -188,6 +189,7 @@ func wantVisible(p person, r record) bool {
 // decides which records.
 var readPermissions = []policy.Permission{
 	policy.OrganisationsRead, policy.RequirementsRead, policy.PledgesRead,
+	policy.ProposalsRead, policy.ProposalsComment, policy.RotationsRead, policy.MeetingsRead, policy.OffersRead,
 }
 
 // rolesFor lists, per permission, the roles that grant it (the table of
@@ -207,6 +209,27 @@ var rolesFor = map[policy.Permission][]model.Role{
 	policy.PledgesConfirm:       {model.RoleDonor},
 	policy.PledgesWithdraw:      {model.RoleDonor},
 	policy.PledgesReview:        {model.RoleCoordinator},
+	policy.PledgesDeliver:       {model.RoleDonor, model.RoleCoordinator},
+	policy.PledgesReceipt:       {model.RoleRequester},
+	policy.RequirementsClose:    {model.RoleRequester, model.RoleValidator},
+	policy.LessonsCreate:        {model.RoleCoordinator, model.RoleValidator, model.RoleRequester, model.RoleDonor, model.RoleDelegate},
+	policy.LessonsEdit:          {model.RoleCoordinator, model.RoleValidator, model.RoleRequester, model.RoleDonor, model.RoleDelegate},
+	policy.ProposalsCreate:      {model.RoleDelegate, model.RoleCoordinator},
+	policy.ProposalsPosition:    {model.RoleDelegate},
+	policy.ProposalsSign:        {model.RoleDelegate},
+	policy.RotationsManage:      {model.RoleCoordinator},
+	policy.MeetingsManage:       {model.RoleCoordinator},
+	// Matching and deconfliction: donors offer and look for matches;
+	// coordinators review offers, plan, and deconflict.
+	policy.OffersCreate:             {model.RoleDonor},
+	policy.OffersEdit:               {model.RoleDonor},
+	policy.OffersReview:             {model.RoleCoordinator},
+	policy.MatchingSuggest:          {model.RoleDonor, model.RoleCoordinator},
+	policy.MatchingPlan:             {model.RoleCoordinator},
+	policy.DeconflictionRead:        {model.RoleCoordinator},
+	policy.DeconflictionAcknowledge: {model.RoleCoordinator},
+	// Data exchange: an administrator imports published IATI files.
+	policy.ImportsRun: {model.RoleAdmin},
 }
 
 // wantGranted: does some role of p grant perm? Roles count only for
@@ -248,7 +271,7 @@ func canDonate(kind model.OrgKind, part model.Participation) bool {
 // objectRule: the rules of permissions.go that depend on the record.
 func objectRule(p person, perm policy.Permission, r record) bool {
 	switch perm {
-	case policy.RequirementsEdit, policy.RequirementsWithdraw:
+	case policy.RequirementsEdit, policy.RequirementsWithdraw, policy.RequirementsClose:
 		return p.validator() || (p.has(model.RoleRequester) && p.inOrg(r.beneficiary))
 	case policy.RequirementsSubmit:
 		return p.has(model.RoleRequester) && p.inOrg(r.beneficiary)
@@ -257,6 +280,26 @@ func objectRule(p person, perm policy.Permission, r record) bool {
 		return p.has(model.RoleDonor) && canDonate(p.kind, p.part) && !p.inOrg(r.beneficiary)
 	case policy.PledgesEdit, policy.PledgesConfirm, policy.PledgesWithdraw:
 		return p.has(model.RoleDonor) && p.inOrg(r.owner)
+	case policy.OffersEdit:
+		// Only the offering organisation's donors change its offer.
+		return p.has(model.RoleDonor) && p.inOrg(r.owner)
+	case policy.PledgesDeliver:
+		// A pledge's donor reports its delivery; coordinators track every one.
+		return p.coordinator() || (p.has(model.RoleDonor) && p.inOrg(r.owner))
+	case policy.PledgesReceipt:
+		// The beneficiary organisation says whether the help arrived.
+		return p.has(model.RoleRequester) && p.inOrg(r.beneficiary)
+	case policy.LessonsEdit:
+		// Its author's organisation, or a coordinator.
+		return p.coordinator() || p.inOrg(r.owner)
+	case policy.ProposalsPosition:
+		// Only a member organisation of the electorate decides, through its delegate.
+		return p.has(model.RoleDelegate) && p.part == model.Member && p.orgListed(r.voters)
+	case policy.ProposalsSign:
+		return p.has(model.RoleDelegate) && p.part == model.Member
+	case policy.ProposalsComment:
+		// Members, observers and applicants discuss; coordinators too.
+		return p.coordinator() || p.part == model.Member || p.part == model.Observer || p.part == model.Applicant
 	}
 	return true
 }

@@ -25,18 +25,45 @@ const (
 	PledgesWithdraw      Permission = "pledges:withdraw"
 	PledgesReview        Permission = "pledges:review"
 	AuditRead            Permission = "audit:read"
+	// Delivery to receipt, and lessons learned.
+	PledgesDeliver    Permission = "pledges:deliver"
+	PledgesReceipt    Permission = "pledges:receipt"
+	RequirementsClose Permission = "requirements:close"
+	LessonsCreate     Permission = "lessons:create"
+	LessonsEdit       Permission = "lessons:edit"
+	// Governance.
+	ProposalsRead     Permission = "proposals:read"
+	ProposalsCreate   Permission = "proposals:create"
+	ProposalsPosition Permission = "proposals:position"
+	ProposalsComment  Permission = "proposals:comment"
+	ProposalsSign     Permission = "proposals:sign"
+	RotationsRead     Permission = "rotations:read"
+	RotationsManage   Permission = "rotations:manage"
+	MeetingsRead      Permission = "meetings:read"
+	MeetingsManage    Permission = "meetings:manage"
+	// Matching and deconfliction.
+	OffersRead               Permission = "offers:read"
+	OffersCreate             Permission = "offers:create"
+	OffersEdit               Permission = "offers:edit"
+	OffersReview             Permission = "offers:review"
+	MatchingSuggest          Permission = "matching:suggest"
+	MatchingPlan             Permission = "matching:plan"
+	DeconflictionRead        Permission = "deconfliction:read"
+	DeconflictionAcknowledge Permission = "deconfliction:acknowledge"
+	// Data exchange: importing donors' published IATI activities.
+	ImportsRun Permission = "imports:run"
 )
 
 // Every signed-in participant reads; TLP then decides which records.
-var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead}
+var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, ProposalsRead, ProposalsComment, RotationsRead, MeetingsRead, OffersRead}
 
 var rolePermissions = map[model.Role][]Permission{
-	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead},
-	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead},
-	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw},
-	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw},
-	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw},
-	model.RoleDelegate:    {},
+	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead, ImportsRun},
+	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge},
+	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw, RequirementsClose, LessonsCreate, LessonsEdit},
+	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit},
+	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest},
+	model.RoleDelegate:    {LessonsCreate, LessonsEdit, ProposalsCreate, ProposalsPosition, ProposalsSign},
 	model.RoleViewer:      {},
 }
 
@@ -77,7 +104,7 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 	}
 	ok := true
 	switch p {
-	case RequirementsEdit, RequirementsWithdraw:
+	case RequirementsEdit, RequirementsWithdraw, RequirementsClose:
 		// The beneficiary's own requesters, or the government's validators.
 		ok = v.validator() || (v.Has(model.RoleRequester) && v.InOrg(r.BeneficiaryOrgID))
 	case RequirementsSubmit:
@@ -85,8 +112,24 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 	case PledgesCreate:
 		// r is the requirement pledged on: a beneficiary does not pledge to itself.
 		ok = CanDonate(v.Org) && !v.InOrg(r.BeneficiaryOrgID)
-	case PledgesEdit, PledgesConfirm, PledgesWithdraw:
+	case PledgesEdit, PledgesConfirm, PledgesWithdraw, OffersEdit:
 		ok = v.InOrg(r.OwnerOrgID)
+	case PledgesDeliver:
+		// The donor reports its own delivery; a coordinator tracks any.
+		ok = v.coordinator() || (v.Has(model.RoleDonor) && v.InOrg(r.OwnerOrgID))
+	case PledgesReceipt:
+		// Only the organisation the help went to can say it arrived.
+		ok = v.InOrg(r.BeneficiaryOrgID)
+	case LessonsEdit:
+		ok = v.coordinator() || v.InOrg(r.OwnerOrgID)
+	case ProposalsPosition:
+		// r is a proposal: a member organisation of its electorate speaks
+		// through its delegate; observers and applicants never decide.
+		ok = v.Org.Participation == model.Member && v.orgIn(r.VoterOrgIDs)
+	case ProposalsSign:
+		ok = v.Org.Participation == model.Member
+	case ProposalsComment:
+		ok = v.coordinator() || inGovernance(v.Org.Participation)
 	}
 	if !ok {
 		return model.ErrForbidden
@@ -115,4 +158,11 @@ func CanDonate(o model.Organisation) bool {
 		return false
 	}
 	return o.Kind != model.KindBeneficiaryAgency
+}
+
+// inGovernance reports whether an organisation takes part in the
+// coordination group's discussions: members decide, observers and
+// applicants (interim observers) discuss.
+func inGovernance(p model.Participation) bool {
+	return p == model.Member || p == model.Observer || p == model.Applicant
 }

@@ -49,6 +49,9 @@ type Resource struct {
 	SharedOrgIDs []string
 	// NamedUserIDs are the only readers of a RED record.
 	NamedUserIDs []string
+	// VoterOrgIDs are the organisations that may take a position on the
+	// record (a proposal's electorate). It grants no visibility.
+	VoterOrgIDs []string
 	// Parent is the record this one hangs on (a pledge's requirement): a
 	// viewer who may not see the parent sees the child only if it is theirs.
 	Parent *Resource

@@ -40,6 +40,29 @@ var allPermissions = []policy.Permission{
 	policy.PledgesWithdraw,
 	policy.PledgesReview,
 	policy.AuditRead,
+	policy.PledgesDeliver,
+	policy.PledgesReceipt,
+	policy.RequirementsClose,
+	policy.LessonsCreate,
+	policy.LessonsEdit,
+	policy.ProposalsRead,
+	policy.ProposalsCreate,
+	policy.ProposalsPosition,
+	policy.ProposalsComment,
+	policy.ProposalsSign,
+	policy.RotationsRead,
+	policy.RotationsManage,
+	policy.MeetingsRead,
+	policy.MeetingsManage,
+	policy.OffersRead,
+	policy.OffersCreate,
+	policy.OffersEdit,
+	policy.OffersReview,
+	policy.MatchingSuggest,
+	policy.MatchingPlan,
+	policy.DeconflictionRead,
+	policy.DeconflictionAcknowledge,
+	policy.ImportsRun,
 }
 
 // The identities of a case. The viewer is always user-viewer of org-viewer;
@@ -479,6 +502,10 @@ var genericRelations = []struct {
 	{"named", func(c *genericCase) {
 		c.res.NamedUserIDs = append(c.res.NamedUserIDs, viewerUser)
 		c.rec.named = append(c.rec.named, viewerUser)
+	}},
+	{"voter", func(c *genericCase) {
+		c.res.VoterOrgIDs = append(c.res.VoterOrgIDs, viewerOrg)
+		c.rec.voters = append(c.rec.voters, viewerOrg)
 	}},
 }
 

@@ -51,3 +51,47 @@ func everValidated(r model.Requirement) bool {
 func SeesAccessLists(v Viewer, r Resource) bool {
 	return Visible(v, r) && (v.coordinator() || v.validator() || v.InOrg(r.BeneficiaryOrgID))
 }
+
+// ProposalResource describes a proposal: its proposer owns it, the
+// organisation it is about (an applicant) is its beneficiary, and its
+// electorate may take positions on it.
+func ProposalResource(p model.Proposal) Resource {
+	return Resource{
+		TLP:              p.TLP,
+		OwnerOrgID:       p.ProposerOrgID,
+		BeneficiaryOrgID: p.SubjectOrgID,
+		VoterOrgIDs:      p.Electorate,
+	}
+}
+
+// LessonResource describes a lesson learned; about is the record it is
+// linked to (a requirement or a pledge), nil for a general lesson, so that a
+// lesson never tells a viewer of a record they may not see.
+func LessonResource(l model.Lesson, about *Resource) Resource {
+	res := Resource{
+		TLP:          l.TLP,
+		OwnerOrgID:   l.AuthorOrgID,
+		NamedUserIDs: l.NamedUserIDs,
+		Parent:       about,
+	}
+	if about != nil {
+		res.BeneficiaryOrgID = about.BeneficiaryOrgID
+	}
+	return res
+}
+
+// OfferResource describes an offer in the catalogue: its donor owns it; it
+// serves no one yet, so no beneficiary sees it by right.
+func OfferResource(o model.Offer) Resource {
+	return Resource{
+		TLP:          o.TLP,
+		OwnerOrgID:   o.DonorOrgID,
+		NamedUserIDs: o.NamedUserIDs,
+	}
+}
+
+// MeetingResource describes a meeting of the coordination group by its
+// label; the organisation that convened it owns it.
+func MeetingResource(m model.Meeting) Resource {
+	return Resource{TLP: m.TLP, OwnerOrgID: m.OwnerOrgID}
+}

@@ -17,8 +17,9 @@ import (
 )
 
 type Service struct {
-	store store.Store
-	now   func() time.Time
+	store  store.Store
+	now    func() time.Time
+	notify Notifier
 }
 
 func NewService(s store.Store, now func() time.Time) *Service {
@@ -329,9 +330,15 @@ func (s *Service) Validate(ctx context.Context, v policy.Viewer, id string, d mo
 		case model.DecisionReject:
 			r.Status = model.ReqRejected
 		}
-		return q.AddValidation(ctx, model.ValidationRecord{
+		if err := q.AddValidation(ctx, model.ValidationRecord{
 			RequirementID: r.ID, Decision: d, Comment: comment, UserID: v.UserID, At: now,
-		})
+		}); err != nil {
+			return err
+		}
+		if d == model.DecisionApprove && s.notify != nil {
+			return s.notify.RequirementValidated(ctx, q, *r)
+		}
+		return nil
 	})
 }
 

@@ -32,6 +32,18 @@ type Queries interface {
 	Audit
 	Counters
 	LoginAttempts
+	Delivery
+	Lessons
+	Streams
+	Governance
+	Matching
+	Notifications
+}
+
+// Streams iterate over every matching row in constant memory, for exports.
+type Streams interface {
+	EachPledge(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error
+	EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error
 }
 
 type Organisations interface {
@@ -120,4 +132,44 @@ type LoginAttempts interface {
 	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
 	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, key string) error
+}
+
+// Governance is proposals, positions, comments, statement signatories and
+// lead rotation (governance.go's rules decide what they mean).
+type Governance interface {
+	CreateProposal(ctx context.Context, p *model.Proposal) error
+	UpdateProposal(ctx context.Context, p *model.Proposal) error
+	// ProposalByID locks the row for update inside a PostgreSQL transaction.
+	ProposalByID(ctx context.Context, id string) (model.Proposal, error)
+	// ListProposals returns up to limit proposals matching f, newest first,
+	// after the cursor ("" starts at the newest; limit <= 0 means all).
+	ListProposals(ctx context.Context, f model.ProposalFilter, after string, limit int) ([]model.Proposal, error)
+	DueProposals(ctx context.Context, now time.Time) ([]string, error)
+	ProposalsToRemind(ctx context.Context, before time.Time) ([]string, error)
+	PutPosition(ctx context.Context, p model.Position) error
+	Positions(ctx context.Context, proposalID string) ([]model.Position, error)
+	AddComment(ctx context.Context, c *model.Comment) error
+	Comments(ctx context.Context, proposalID string) ([]model.Comment, error)
+	AddSignatory(ctx context.Context, s model.Signatory) error
+	Signatories(ctx context.Context, proposalID string) ([]model.Signatory, error)
+	CreateRotation(ctx context.Context, r *model.Rotation) error
+	ListRotations(ctx context.Context) ([]model.Rotation, error)
+	LockRotations(ctx context.Context) error
+	CreateMeeting(ctx context.Context, m *model.Meeting) error
+	UpdateMeeting(ctx context.Context, m *model.Meeting) error
+	// MeetingByID locks the row for update inside a PostgreSQL transaction.
+	MeetingByID(ctx context.Context, id string) (model.Meeting, error)
+	ListMeetings(ctx context.Context) ([]model.Meeting, error)
+}
+
+// Notifications are what users are told, and their e-mail outbox.
+type Notifications interface {
+	AddNotification(ctx context.Context, n *model.Notification) error
+	ListNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
+	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
+	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
+	ClaimMail(ctx context.Context, id string, now, staleBefore time.Time) (bool, error)
+	FinishMail(ctx context.Context, id string, state model.MailState) error
+	MailPreferences(ctx context.Context, userID string) (map[model.NotificationKind]bool, error)
+	SetMailPreference(ctx context.Context, userID string, kind model.NotificationKind, on bool) error
 }

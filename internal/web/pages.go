@@ -29,13 +29,19 @@ type layout struct {
 	Can       navPerms
 	Notice    string
 	Warning   string
-	Data      any
+	// Leads are the organisations leading the offices today, if known.
+	Leads *leads
+	Data  any
 }
 
 type navPerms struct {
 	Organisations bool
 	Users         bool
 	Audit         bool
+	Imports       bool
+	Matching      bool
+	Deconfliction bool
+	Bilateral     bool // may report bilateral assistance
 }
 
 // localizer picks the reader's language: the switch they used, else what
@@ -75,8 +81,13 @@ func (s *Server) newLayout(r *http.Request, l *i18n.Localizer, nav, title string
 			Organisations: policy.Allowed(a.viewer, policy.OrganisationsRead),
 			Users:         policy.Allowed(a.viewer, policy.UsersManage),
 			Audit:         policy.Allowed(a.viewer, policy.AuditRead),
+			Imports:       policy.Allowed(a.viewer, policy.ImportsRun),
+			Matching:      policy.Allowed(a.viewer, policy.MatchingSuggest),
+			Deconfliction: policy.Allowed(a.viewer, policy.DeconflictionRead),
+			Bilateral:     policy.Allowed(a.viewer, policy.PledgesCreate) && policy.CanDonate(a.viewer.Org),
 		}
 	}
+	lay.Leads = s.currentLeads(r, a.viewer)
 	return lay
 }
 
@@ -298,6 +309,9 @@ type dashboardData struct {
 	MaxLine   int64
 	MaxStatus int64
 	Anonymous bool
+	Charts    []chartView
+	// LessonsDue counts the lessons due for the coordination group's review.
+	LessonsDue int
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
@@ -307,6 +321,12 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := dashboardData{D: d, Anonymous: v.Anonymous()}
+	if data.Charts, err = s.dashboardCharts(r, v); err != nil {
+		return err
+	}
+	if data.LessonsDue, err = s.lessonsDue(r, v); err != nil {
+		return err
+	}
 	for _, row := range d.ByDonor {
 		data.MaxDonor = max(data.MaxDonor, row.EURMinor)
 	}

@@ -207,9 +207,11 @@ type pledgeData struct {
 	Can    pledgeActions
 	Review validateForm
 	Error  string
+	// Delivery is the pledge's delivery to receipt (delivery_pages.go).
+	Delivery *deliveryPanel
 }
 
-var pledgeNotices = []string{"created", "confirmed", "withdrawn", "reviewed"}
+var pledgeNotices = []string{"created", "confirmed", "withdrawn", "reviewed", "milestone", "receipt_received", "receipt_problem"}
 
 func (s *Server) pledgePage(w http.ResponseWriter, r *http.Request) error {
 	return s.showPledge(w, r, http.StatusOK, validateForm{}, "")
@@ -240,6 +242,9 @@ func (s *Server) showPledge(w http.ResponseWriter, r *http.Request, status int, 
 		Confirm:  p.Status == model.PledgeProposed && p.Review != model.ReviewPending && can(policy.PledgesConfirm),
 		Withdraw: slices.Contains([]model.PledgeStatus{model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery}, p.Status) && can(policy.PledgesWithdraw),
 		Review:   p.Review == model.ReviewPending && can(policy.PledgesReview),
+	}
+	if data.Delivery, err = s.deliveryPanelFor(r, p, res); err != nil {
+		return err
 	}
 	if data.Orgs, err = s.orgNames(r); err != nil {
 		return err

@@ -63,7 +63,7 @@ func nextPage(r *http.Request, cursor string) string {
 // by the policy on the record and its state, as the service will decide
 // them again when the button is used.
 type requirementActions struct {
-	Submit, Validate, Withdraw, Edit, Pledge bool
+	Submit, Validate, Withdraw, Edit, Pledge, Close bool
 }
 
 func requirementActionsFor(v policy.Viewer, view requirements.View) requirementActions {
@@ -76,6 +76,7 @@ func requirementActionsFor(v policy.Viewer, view requirements.View) requirementA
 		Withdraw: !slices.Contains([]model.RequirementStatus{model.ReqWithdrawn, model.ReqClosed, model.ReqRejected}, st) && can(policy.RequirementsWithdraw),
 		Edit:     editable(st) && can(policy.RequirementsEdit),
 		Pledge:   st.OpenToPledges() && can(policy.PledgesCreate),
+		Close:    st == model.ReqDelivered && can(policy.RequirementsClose),
 	}
 }
 
@@ -104,7 +105,7 @@ type requirementData struct {
 
 // requirementNotices are the ?done= values a redirect after an action may
 // carry; anything else shows nothing.
-var requirementNotices = []string{"created", "updated", "submitted", "validated", "withdrawn"}
+var requirementNotices = []string{"created", "updated", "submitted", "validated", "withdrawn", "closed"}
 
 func (s *Server) requirementPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showRequirement(w, r, http.StatusOK, validateForm{}, "")

@@ -13,8 +13,15 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/coordination"
+	"github.com/cyberaid/cyberaid/internal/delivery"
+	"github.com/cyberaid/cyberaid/internal/exchange"
+	"github.com/cyberaid/cyberaid/internal/governance"
 	"github.com/cyberaid/cyberaid/internal/i18n"
+	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/notify"
+	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -32,6 +39,13 @@ type Deps struct {
 	Requirements  *requirements.Service
 	Pledges       *pledges.Service
 	Reports       *reports.Service
+	Delivery      *delivery.Service
+	Lessons       *lessons.Service
+	Governance    *governance.Service
+	Notify        *notify.Service
+	Exchange      *exchange.Service
+	Offers        *offers.Service
+	Coordination  *coordination.Service
 	Log           *slog.Logger
 	Now           func() time.Time
 	// SecureCookies marks cookies Secure; set when served over TLS or behind

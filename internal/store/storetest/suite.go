@@ -48,6 +48,9 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"ConcurrentAudit", testConcurrentAudit},
 		{"InTxRollback", testInTxRollback},
+		{"Proposals", testProposals},
+		{"Rotations", testRotations},
+		{"Meetings", testMeetings},
 		{"ConstraintErrors", testConstraintErrors},
 	}
 	for _, tc := range tests {

@@ -1,0 +1,42 @@
+package cli_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestImportIATI(t *testing.T) {
+	testdata := filepath.Join("..", "exchange", "testdata")
+	backends(t, func(t *testing.T, db []string) {
+		args := func(a ...string) []string { return append(a, db...) }
+		if r := run(t, "", args("org", "add", "--name", "Ukraine", "--kind", "state", "--participation", "member", "--country", "UA")...); r.code != 0 {
+			t.Fatalf("org add: %+v", r)
+		}
+		r := run(t, "", args("import", "iati", filepath.Join(testdata, "iati-2.02.xml"))...)
+		if r.code != 0 || !strings.Contains(r.stdout, "2 activities: 1 created, 0 updated, 0 unchanged, 1 skipped; 1 organisations created") {
+			t.Fatalf("import: %+v", r)
+		}
+		if strings.Contains(r.stderr, "[") {
+			t.Fatalf("a progress bar was drawn on a pipe: %q", r.stderr)
+		}
+		srv := httptest.NewServer(http.FileServer(http.Dir(testdata)))
+		defer srv.Close()
+		r = run(t, "", args("import", "iati", srv.URL+"/iati-2.02.xml")...)
+		if r.code != 0 || !strings.Contains(r.stdout, "0 created, 0 updated, 1 unchanged") {
+			t.Fatalf("import again, from a URL: %+v", r)
+		}
+		r = run(t, "", args("import", "iati", filepath.Join(testdata, "invalid.xml"))...)
+		if r.code != 1 || !strings.Contains(r.stderr, "nothing was imported") || !strings.Contains(r.stderr, "line 12 (GB-GOV-1-BAD-VALUE)") {
+			t.Fatalf("invalid file: %+v", r)
+		}
+		if r := run(t, "", args("import", "iati", srv.URL+"/missing.xml")...); r.code != 1 || !strings.Contains(r.stderr, "404") {
+			t.Fatalf("missing URL: %+v", r)
+		}
+		if r := run(t, "", args("import", "iati")...); r.code != 2 {
+			t.Fatalf("no file: %+v", r)
+		}
+	})
+}

@@ -1,0 +1,294 @@
+package coordination
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Alert is one deconfliction finding, built only from records the viewer
+// may see, with links to them.
+type Alert struct {
+	Key  string          `json:"key"`
+	Kind model.AlertKind `json:"kind"`
+	// Requirement is the need concerned, when there is one.
+	RequirementID string         `json:"requirement_id,omitempty"`
+	Ref           string         `json:"requirement_ref,omitempty"`
+	Title         string         `json:"requirement_title,omitempty"`
+	Priority      model.Priority `json:"priority,omitempty"`
+	PledgeIDs     []string       `json:"pledge_ids"`
+	DonorOrgIDs   []string       `json:"donor_org_ids"`
+	// EURMinor: the excess (over-coverage), the remaining need (gap), the
+	// pledged amounts concerned (duplicates, stale pledges).
+	EURMinor     int64                  `json:"eur_minor"`
+	DaysWaiting  int                    `json:"days_waiting"`
+	Acknowledged *model.Acknowledgement `json:"acknowledged,omitempty"`
+}
+
+// AlertFilter selects alerts; empty fields match all.
+type AlertFilter struct {
+	Kind model.AlertKind
+	// Open: only alerts nobody has acknowledged.
+	Open bool
+}
+
+func daysBetween(from, to model.Date) int {
+	if from.IsZero() || to.Before(from) {
+		return 0
+	}
+	return from.DaysUntil(to)
+}
+
+// period is when a pledge's help is given: a bilateral report says so; a
+// mechanism pledge runs from its date to its requirement's needed-by date.
+type period struct{ start, end model.Date }
+
+func (p period) overlaps(o period) bool {
+	// A missing bound is open.
+	if !p.end.IsZero() && !o.start.IsZero() && p.end.Before(o.start) {
+		return false
+	}
+	if !o.end.IsZero() && !p.start.IsZero() && o.end.Before(p.start) {
+		return false
+	}
+	return true
+}
+
+// Alerts lists the deconfliction findings over the records v may see.
+func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
+	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
+		return nil, err
+	}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return nil, model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
+	}
+	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	if err != nil {
+		return nil, err
+	}
+	acks, err := s.store.Acknowledgements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := model.DateOf(s.now())
+	reqBy := make(map[string]requirements.View, len(reqs))
+	for _, r := range reqs {
+		reqBy[r.ID] = r
+	}
+	var out []Alert
+	add := func(a Alert) {
+		if a.PledgeIDs == nil {
+			a.PledgeIDs = []string{}
+		}
+		if a.DonorOrgIDs == nil {
+			a.DonorOrgIDs = []string{}
+		}
+		out = append(out, a)
+	}
+	onReq := func(a Alert, r requirements.View) Alert {
+		a.RequirementID, a.Ref, a.Title, a.Priority = r.ID, r.Ref, r.Title, r.Priority
+		return a
+	}
+
+	for _, r := range reqs {
+		// Figures of the view count only the pledges v may see.
+		var mech, bilat []model.Pledge
+		for _, p := range r.Pledges {
+			if !p.Status.Counts() {
+				continue
+			}
+			if p.Channel == model.ChannelBilateral {
+				bilat = append(bilat, p)
+			} else {
+				mech = append(mech, p)
+			}
+		}
+		if r.PledgedEURMinor > r.EstimatedEURMinor && r.Status.Validated() {
+			a := onReq(Alert{Key: "over_coverage:" + r.ID, Kind: model.AlertOverCoverage, EURMinor: r.PledgedEURMinor - r.EstimatedEURMinor}, r)
+			for _, p := range mech {
+				a.PledgeIDs = append(a.PledgeIDs, p.ID)
+				a.DonorOrgIDs = appendNew(a.DonorOrgIDs, p.DonorOrgID)
+			}
+			add(a)
+		}
+		byDonor := map[string][]model.Pledge{}
+		for _, p := range mech {
+			byDonor[p.DonorOrgID] = append(byDonor[p.DonorOrgID], p)
+		}
+		for donor, ps := range byDonor {
+			if len(ps) < 2 {
+				continue
+			}
+			a := onReq(Alert{Key: "duplicate:" + r.ID + ":" + donor, Kind: model.AlertDuplicate, DonorOrgIDs: []string{donor}}, r)
+			for _, p := range ps {
+				a.PledgeIDs = append(a.PledgeIDs, p.ID)
+				a.EURMinor += p.EURMinor
+			}
+			add(a)
+		}
+		if len(mech) > 0 && len(bilat) > 0 {
+			a := onReq(Alert{Key: "bilateral:" + r.ID, Kind: model.AlertBilateral}, r)
+			for _, p := range append(slices.Clone(mech), bilat...) {
+				a.PledgeIDs = append(a.PledgeIDs, p.ID)
+				a.DonorOrgIDs = appendNew(a.DonorOrgIDs, p.DonorOrgID)
+				a.EURMinor += p.EURMinor
+			}
+			add(a)
+		}
+		if r.Status.OpenToPledges() && r.PledgedEURMinor < r.EstimatedEURMinor {
+			since := model.DateOf(r.CreatedAt)
+			if r.ValidatedAt != nil {
+				since = model.DateOf(*r.ValidatedAt)
+			}
+			add(onReq(Alert{Key: "gap:" + r.ID, Kind: model.AlertGap, EURMinor: r.EstimatedEURMinor - r.PledgedEURMinor, DaysWaiting: daysBetween(since, today)}, r))
+		}
+	}
+
+	// A bilateral report on no requirement duplicates the mechanism pledges
+	// on the same beneficiary and category in an overlapping period: one
+	// alert per report and requirement.
+	for _, b := range all {
+		if b.Channel != model.ChannelBilateral || b.RequirementID != "" || !b.Status.Counts() {
+			continue
+		}
+		bp := period{b.PeriodStart, b.PeriodEnd}
+		byReq := map[string]*Alert{}
+		var order []string
+		for _, m := range all {
+			if m.Channel != model.ChannelMechanism || !m.Status.Counts() || m.BeneficiaryOrgID != b.BeneficiaryOrgID || m.Category != b.Category {
+				continue
+			}
+			r, ok := reqBy[m.RequirementID]
+			if !ok {
+				continue
+			}
+			if !bp.overlaps(period{start: m.PledgeDate, end: r.NeededBy}) {
+				continue
+			}
+			a := byReq[r.ID]
+			if a == nil {
+				na := onReq(Alert{Key: "bilateral:" + b.ID + ":" + r.ID, Kind: model.AlertBilateral, PledgeIDs: []string{b.ID},
+					DonorOrgIDs: []string{b.DonorOrgID}, EURMinor: b.EURMinor}, r)
+				a = &na
+				byReq[r.ID] = a
+				order = append(order, r.ID)
+			}
+			a.PledgeIDs = append(a.PledgeIDs, m.ID)
+			a.DonorOrgIDs = appendNew(a.DonorOrgIDs, m.DonorOrgID)
+			a.EURMinor += m.EURMinor
+		}
+		for _, id := range order {
+			add(*byReq[id])
+		}
+	}
+
+	stale := s.cfg.StaleAfterDays
+	for _, p := range all {
+		if p.Status != model.PledgeProposed || p.Channel != model.ChannelMechanism {
+			continue
+		}
+		days := daysBetween(model.DateOf(p.CreatedAt), today)
+		if days < stale {
+			continue
+		}
+		a := Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}
+		if r, ok := reqBy[p.RequirementID]; ok {
+			a = onReq(a, r)
+		}
+		add(a)
+	}
+
+	kept := out[:0]
+	for _, a := range out {
+		if ack, ok := acks[a.Key]; ok {
+			a.Acknowledged = &ack
+		}
+		if (f.Kind == "" || a.Kind == f.Kind) && (!f.Open || a.Acknowledged == nil) {
+			kept = append(kept, a)
+		}
+	}
+	slices.SortFunc(kept, alertOrder)
+	return kept, nil
+}
+
+var kindOrder = map[model.AlertKind]int{model.AlertGap: 0, model.AlertOverCoverage: 1, model.AlertDuplicate: 2, model.AlertBilateral: 3, model.AlertStalePledge: 4}
+
+// alertOrder: by kind, then by priority (critical first), then the longest
+// waiting, then by key, so that gaps read as a ranked list.
+func alertOrder(a, b Alert) int {
+	if c := cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(rankOf(a.Priority), rankOf(b.Priority)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.DaysWaiting, a.DaysWaiting); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Key, b.Key)
+}
+
+func rankOf(p model.Priority) int {
+	if p == "" {
+		return len(model.Priorities)
+	}
+	return p.Rank()
+}
+
+func appendNew(ids []string, id string) []string {
+	if slices.Contains(ids, id) {
+		return ids
+	}
+	return append(ids, id)
+}
+
+// Acknowledge records a coordinator's comment on an alert v can see now.
+func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment string) (Alert, error) {
+	if err := policy.Require(v, policy.DeconflictionAcknowledge); err != nil {
+		return Alert{}, err
+	}
+	if strings.TrimSpace(key) == "" {
+		return Alert{}, model.Invalid("key", "is required")
+	}
+	comment, err := model.CleanText("comment", comment, 1, model.MaxComment)
+	if err != nil {
+		return Alert{}, err
+	}
+	alerts, err := s.Alerts(ctx, v, AlertFilter{})
+	if err != nil {
+		return Alert{}, err
+	}
+	i := slices.IndexFunc(alerts, func(a Alert) bool { return a.Key == key })
+	if i < 0 {
+		return Alert{}, model.ErrNotFound
+	}
+	a := alerts[i]
+	ack := model.Acknowledgement{Key: key, Comment: comment, UserID: v.UserID, OrgID: v.Org.ID, At: s.now().UTC()}
+	err = s.store.InTx(ctx, func(q store.Queries) error {
+		if err := q.PutAcknowledgement(ctx, ack); err != nil {
+			return err
+		}
+		c := audit.Change{Action: "alert.acknowledge", ObjectType: "alert", ObjectID: key, After: ack}
+		if a.Acknowledged != nil {
+			c.Before = a.Acknowledged
+		}
+		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
+		return err
+	})
+	if err != nil {
+		return Alert{}, err
+	}
+	a.Acknowledged = &ack
+	return a, nil
+}

@@ -1,0 +1,262 @@
+// Package exchange moves the mechanism's records in and out: spreadsheet and
+// JSON exports of every list, the IATI 2.03 activity export, and the import
+// of donors' published IATI activities as bilateral reports.
+package exchange
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Service answers exports and imports; it reads through the policy, so an
+// export holds exactly the records its viewer may see.
+type Service struct {
+	store store.Store
+	now   func() time.Time
+	// beneficiaryCountry is the ISO 3166 code of the assisted country.
+	beneficiaryCountry string
+	// pledges values and saves imported bilateral reports.
+	pledges *pledges.Service
+}
+
+func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service) *Service {
+	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p}
+}
+
+// Formats an export can be written in.
+const (
+	CSV  = "csv"
+	XLSX = "xlsx"
+	JSON = "json"
+)
+
+var contentTypes = map[string]string{
+	CSV:  "text/csv; charset=utf-8",
+	XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	JSON: "application/json",
+}
+
+// Export is a prepared export: its dataset, format and filters are checked,
+// so that a bad request is refused before the first byte is written.
+type Export struct {
+	Dataset     string
+	Format      string
+	ContentType string
+	Filename    string
+	columns     []string
+	rows        rowsFunc
+}
+
+// Prepare checks an export of dataset in format with the list filters of query.
+func (s *Service) Prepare(dataset, format string, query url.Values) (*Export, error) {
+	d, ok := datasetByName(dataset)
+	if !ok {
+		return nil, model.ErrNotFound
+	}
+	ct, ok := contentTypes[format]
+	if !ok {
+		return nil, model.ErrNotFound
+	}
+	rows, err := d.open(s, query)
+	if err != nil {
+		return nil, err
+	}
+	return &Export{
+		Dataset: d.name, Format: format, ContentType: ct,
+		Filename: fmt.Sprintf("cyberaid-%s-%s.%s", d.name, s.now().UTC().Format("20060102"), format),
+		columns:  d.columns, rows: rows,
+	}, nil
+}
+
+// Write streams the rows v may see to w, one at a time.
+func (e *Export) Write(ctx context.Context, v policy.Viewer, w io.Writer) error {
+	var rw rowWriter
+	switch e.Format {
+	case CSV:
+		rw = newCSVWriter(w)
+	case XLSX:
+		rw = newXLSXWriter(w)
+	default:
+		rw = newJSONWriter(w)
+	}
+	if err := rw.header(e.columns); err != nil {
+		return err
+	}
+	if err := e.rows(ctx, v, rw.row); err != nil {
+		return err
+	}
+	return rw.close()
+}
+
+// rowWriter is one output format; every format takes the same rows of cells.
+type rowWriter interface {
+	header(cols []string) error
+	row(cells []string) error
+	close() error
+}
+
+type csvWriter struct {
+	buf *bufio.Writer
+	csv *csv.Writer
+}
+
+func newCSVWriter(w io.Writer) *csvWriter {
+	buf := bufio.NewWriterSize(w, 64<<10)
+	c := csv.NewWriter(buf)
+	// RFC 4180 ends records with CRLF, which spreadsheet programs expect.
+	c.UseCRLF = true
+	return &csvWriter{buf: buf, csv: c}
+}
+
+func (c *csvWriter) header(cols []string) error {
+	// The byte order mark makes Excel read the file as UTF-8 rather than
+	// the machine's legacy code page.
+	if _, err := c.buf.WriteString("\uFEFF"); err != nil {
+		return err
+	}
+	return c.csv.Write(cols)
+}
+
+func (c *csvWriter) row(cells []string) error {
+	for i, v := range cells {
+		cells[i] = defuse(v)
+	}
+	return c.csv.Write(cells)
+}
+
+func (c *csvWriter) close() error {
+	c.csv.Flush()
+	if err := c.csv.Error(); err != nil {
+		return err
+	}
+	return c.buf.Flush()
+}
+
+// defuse stops a spreadsheet program from running a cell as a formula
+// (CSV injection): text a donor typed that starts like a formula gets a
+// leading apostrophe, which spreadsheets read as "this is text".
+func defuse(v string) string {
+	if v == "" {
+		return v
+	}
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + v
+	}
+	return v
+}
+
+type jsonWriter struct {
+	buf   *bufio.Writer
+	cols  [][]byte
+	first bool
+}
+
+func newJSONWriter(w io.Writer) *jsonWriter {
+	return &jsonWriter{buf: bufio.NewWriterSize(w, 64<<10), first: true}
+}
+
+func (j *jsonWriter) header(cols []string) error {
+	j.cols = make([][]byte, len(cols))
+	for i, c := range cols {
+		b, _ := json.Marshal(c)
+		j.cols[i] = b
+	}
+	_, err := j.buf.WriteString("[")
+	return err
+}
+
+func (j *jsonWriter) row(cells []string) error {
+	if !j.first {
+		j.buf.WriteByte(',')
+	}
+	j.first = false
+	j.buf.WriteString("\n{")
+	for i, v := range cells {
+		if i > 0 {
+			j.buf.WriteByte(',')
+		}
+		j.buf.Write(j.cols[i])
+		j.buf.WriteByte(':')
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := j.buf.Write(b); err != nil {
+			return err
+		}
+	}
+	_, err := j.buf.WriteString("}")
+	return err
+}
+
+func (j *jsonWriter) close() error {
+	j.buf.WriteString("\n]\n")
+	return j.buf.Flush()
+}
+
+// xlsxWriter uses excelize's stream writer, which spills rows to a
+// temporary file rather than holding the sheet in memory.
+type xlsxWriter struct {
+	w    io.Writer
+	f    *excelize.File
+	sw   *excelize.StreamWriter
+	next int
+}
+
+func newXLSXWriter(w io.Writer) *xlsxWriter { return &xlsxWriter{w: w} }
+
+func (x *xlsxWriter) header(cols []string) error {
+	x.f = excelize.NewFile()
+	sw, err := x.f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	x.sw = sw
+	return x.row(cols)
+}
+
+func (x *xlsxWriter) row(cells []string) error {
+	x.next++
+	if x.next > excelize.TotalRows {
+		return model.Broken("format", "too_many_rows", "a spreadsheet holds at most %d rows; narrow the filters or export CSV", excelize.TotalRows-1)
+	}
+	vals := make([]any, len(cells))
+	for i, c := range cells {
+		// Stored as inline text, never as a formula: no defusing needed.
+		vals[i] = c
+	}
+	cell, err := excelize.CoordinatesToCellName(1, x.next)
+	if err != nil {
+		return err
+	}
+	return x.sw.SetRow(cell, vals)
+}
+
+func (x *xlsxWriter) close() error {
+	defer x.f.Close()
+	if err := x.sw.Flush(); err != nil {
+		return err
+	}
+	return x.f.Write(x.w)
+}
+
+// decimal writes minor units as a plain decimal without grouping, which
+// every spreadsheet program parses as a number.
+func decimal(amount int64, currency string) string {
+	return strings.ReplaceAll(moneyFormat(amount, currency), ",", "")
+}

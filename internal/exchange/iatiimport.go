@@ -1,0 +1,820 @@
+package exchange
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/encoding/ianaindex"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// LineError is one fault of an imported file, at the line it starts on.
+type LineError struct {
+	Line       int    `json:"line"`
+	Identifier string `json:"iati_identifier,omitempty"`
+	Message    string `json:"message"`
+}
+
+func (e LineError) String() string {
+	if e.Identifier != "" {
+		return fmt.Sprintf("line %d (%s): %s", e.Line, e.Identifier, e.Message)
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+}
+
+// maxLineErrors bounds how many faults one refusal lists: enough to fix a
+// file in one go, not a flood.
+const maxLineErrors = 20
+
+// FileError refuses a whole file: nothing of it was imported.
+type FileError struct {
+	Errors []LineError
+}
+
+func (e *FileError) Error() string {
+	parts := make([]string, len(e.Errors))
+	for i, le := range e.Errors {
+		parts[i] = le.String()
+	}
+	return "the IATI file was refused, nothing was imported: " + strings.Join(parts, "; ")
+}
+
+func (e *FileError) Unwrap() error { return model.ErrInvalid }
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Version    string `json:"version"`
+	Activities int    `json:"activities"`
+	Created    int    `json:"created"`
+	Updated    int    `json:"updated"`
+	Unchanged  int    `json:"unchanged"`
+	// Skipped activities are not imported: without an identifier they could
+	// not be matched again, and activities for other countries are not help
+	// to the assisted country.
+	Skipped       int         `json:"skipped"`
+	Notices       []LineError `json:"notices,omitempty"`
+	Organisations int         `json:"organisations_created"`
+	Bytes         int64       `json:"bytes"`
+}
+
+// ImportIATI reads a donor's published IATI activity file (versions 2.01 to
+// 2.03) as bilateral reports, one per activity, in one transaction: a file
+// that is malformed or has an invalid activity is refused whole, with the
+// line of every fault. The file is decoded one activity at a time, so memory
+// does not grow with its size. progress, if set, is told how many bytes have
+// been read.
+func (s *Service) ImportIATI(ctx context.Context, v policy.Viewer, r io.Reader, progress func(read int64)) (ImportResult, error) {
+	if err := policy.Require(v, policy.ImportsRun); err != nil {
+		return ImportResult{}, err
+	}
+	return s.importIATI(ctx, audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, r, progress)
+}
+
+// ImportIATIAsSystem imports on behalf of the operator at the command line,
+// who has the machine and so the database already.
+func (s *Service) ImportIATIAsSystem(ctx context.Context, r io.Reader, progress func(read int64)) (ImportResult, error) {
+	return s.importIATI(ctx, audit.Actor{}, r, progress)
+}
+
+func (s *Service) importIATI(ctx context.Context, actor audit.Actor, r io.Reader, progress func(read int64)) (ImportResult, error) {
+	var res ImportResult
+	cr := &progressReader{r: r, progress: progress}
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		im, err := s.newImporter(ctx, q, actor)
+		if err != nil {
+			return err
+		}
+		res, err = im.run(ctx, cr)
+		return err
+	})
+	res.Bytes = cr.n
+	if err != nil {
+		return ImportResult{Bytes: cr.n}, err
+	}
+	return res, nil
+}
+
+type progressReader struct {
+	r        io.Reader
+	n        int64
+	last     int64
+	progress func(int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if p.progress != nil && (p.n-p.last >= 1<<20 || err == io.EOF) {
+		p.last = p.n
+		p.progress(p.n)
+	}
+	return n, err
+}
+
+type importer struct {
+	s      *Service
+	q      store.Queries
+	actor  audit.Actor
+	orgs   map[string]model.Organisation // by lower-cased name and by exported ref
+	gov    model.Organisation            // the beneficiary government
+	res    ImportResult
+	errs   []LineError
+	failed bool
+}
+
+func (s *Service) newImporter(ctx context.Context, q store.Queries, actor audit.Actor) (*importer, error) {
+	orgs, err := q.ListOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{s: s, q: q, actor: actor, orgs: map[string]model.Organisation{}}
+	for _, o := range orgs {
+		im.remember(o)
+		if o.Kind == model.KindState && o.Country == s.country() && (im.gov.ID == "" || o.Participation == model.Member) {
+			im.gov = o
+		}
+	}
+	return im, nil
+}
+
+func (im *importer) remember(o model.Organisation) {
+	im.orgs[strings.ToLower(o.Name)] = o
+	im.orgs[strings.ToLower(orgRef(o))] = o
+}
+
+func (im *importer) fail(line int, id, format string, args ...any) {
+	im.failed = true
+	if len(im.errs) < maxLineErrors {
+		im.errs = append(im.errs, LineError{Line: line, Identifier: id, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (im *importer) notice(line int, id, format string, args ...any) {
+	if len(im.res.Notices) < maxLineErrors {
+		im.res.Notices = append(im.res.Notices, LineError{Line: line, Identifier: id, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// supportedVersions are the IATI versions whose activity files are read.
+var supportedVersions = []string{"2.01", "2.02", "2.03"}
+
+// decoded is one step of reading a file: its root element, an activity,
+// or the fault that ends the reading.
+type decoded struct {
+	line   int
+	root   *xml.StartElement
+	act    *iActivity
+	fault  string
+	noRoot bool
+}
+
+// run decodes the file in one goroutine while this one checks and saves
+// what it reads, so that parsing and writing overlap; a short queue keeps
+// memory constant.
+func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) {
+	steps := make(chan decoded, 16)
+	done := make(chan struct{})
+	defer func() {
+		// Wait for the decoder to stop, so that it never reads on after
+		// the transaction has ended.
+		close(done)
+		for range steps {
+		}
+	}()
+	go decodeActivities(r, steps, done)
+	for st := range steps {
+		switch {
+		case st.fault != "":
+			im.fail(st.line, "", "%s", st.fault)
+			return im.res, &FileError{Errors: im.errs}
+		case st.noRoot:
+			im.fail(1, "", "the file holds no <iati-activities> element")
+		case st.root != nil:
+			im.checkVersion(st.line, attr(*st.root, "version"))
+		case st.act != nil:
+			im.res.Activities++
+			if err := im.activity(ctx, st.line, st.act); err != nil {
+				return im.res, err
+			}
+		}
+	}
+	if im.failed {
+		return im.res, &FileError{Errors: im.errs}
+	}
+	return im.res, nil
+}
+
+// decodeActivities reads the file token by token, decoding one activity at
+// a time, and sends each step until the end, a fault, or done.
+func decodeActivities(r io.Reader, steps chan<- decoded, done <-chan struct{}) {
+	defer close(steps)
+	send := func(st decoded) bool {
+		select {
+		case steps <- st:
+			return true
+		case <-done:
+			return false
+		}
+	}
+	malformed := func(line int, err error) {
+		var se *xml.SyntaxError
+		if errors.As(err, &se) {
+			line = se.Line
+		}
+		send(decoded{line: line, fault: "the file is not well-formed XML: " + syntaxMessage(err)})
+	}
+	d := xml.NewDecoder(r)
+	d.CharsetReader = charsetReader
+	depth := 0
+	sawRoot := false
+	for {
+		line, _ := d.InputPos()
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			malformed(line, err)
+			return
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			line, _ = d.InputPos()
+			if depth == 0 {
+				if t.Name.Local != "iati-activities" {
+					send(decoded{line: line, fault: fmt.Sprintf("the root element is <%s>, not <iati-activities>: this is not an IATI activity file", t.Name.Local)})
+					return
+				}
+				sawRoot = true
+				depth++
+				if !send(decoded{line: line, root: &t}) {
+					return
+				}
+				continue
+			}
+			if depth == 1 && t.Name.Local == "iati-activity" {
+				a := new(iActivity)
+				if err := d.DecodeElement(a, &t); err != nil {
+					malformed(line, err)
+					return
+				}
+				if !send(decoded{line: line, act: a}) {
+					return
+				}
+				continue
+			}
+			// Other children of the root are extensions the schema allows.
+			if err := d.Skip(); err != nil {
+				malformed(line, err)
+				return
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+	if !sawRoot {
+		send(decoded{noRoot: true})
+	}
+}
+
+func syntaxMessage(err error) string {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return se.Msg
+	}
+	return err.Error()
+}
+
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	enc, err := ianaindex.IANA.Encoding(label)
+	if err != nil || enc == nil {
+		return nil, fmt.Errorf("the encoding %q is not supported; use UTF-8", label)
+	}
+	return enc.NewDecoder().Reader(in), nil
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name && a.Name.Space == "" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func (im *importer) checkVersion(line int, v string) {
+	im.res.Version = v
+	switch {
+	case slices.Contains(supportedVersions, v):
+	case v == "":
+		im.fail(line, "", "<iati-activities> has no version attribute")
+	case strings.HasPrefix(v, "1."):
+		im.fail(line, "", "IATI version %s is not read; publish the file as 2.01, 2.02 or 2.03", v)
+	default:
+		// The schema takes any text here (its own test files say "xx"):
+		// read the file as 2.03 and say so.
+		im.notice(line, "", "version %q is not one of %s; the file was read as 2.03", v, strings.Join(supportedVersions, ", "))
+	}
+}
+
+// The parts of an activity an import reads; everything else is skipped.
+type iNarrative struct {
+	Lang string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	Text string `xml:",chardata"`
+}
+
+type iText struct {
+	Narratives []iNarrative `xml:"narrative"`
+	Text       string       `xml:",chardata"`
+}
+
+func (t iText) best() string {
+	for _, n := range t.Narratives {
+		if s := strings.TrimSpace(n.Text); s != "" && (n.Lang == "" || strings.EqualFold(n.Lang, "en")) {
+			return s
+		}
+	}
+	for _, n := range t.Narratives {
+		if s := strings.TrimSpace(n.Text); s != "" {
+			return s
+		}
+	}
+	return strings.TrimSpace(t.Text)
+}
+
+type iOrg struct {
+	iText
+	Ref  string `xml:"ref,attr"`
+	Type string `xml:"type,attr"`
+	Role string `xml:"role,attr"`
+}
+
+type iCode struct {
+	Code string `xml:"code,attr"`
+}
+
+type iDate struct {
+	Type string `xml:"type,attr"`
+	ISO  string `xml:"iso-date,attr"`
+}
+
+type iSector struct {
+	Vocabulary string `xml:"vocabulary,attr"`
+	Code       string `xml:"code,attr"`
+	Percentage string `xml:"percentage,attr"`
+}
+
+type iValue struct {
+	Currency  string `xml:"currency,attr"`
+	ValueDate string `xml:"value-date,attr"`
+	Text      string `xml:",chardata"`
+}
+
+type iBudget struct {
+	Type  string `xml:"type,attr"`
+	Value iValue `xml:"value"`
+}
+
+type iTransaction struct {
+	Type  iCode  `xml:"transaction-type"`
+	Date  iDate  `xml:"transaction-date"`
+	Value iValue `xml:"value"`
+}
+
+type iActivity struct {
+	DefaultCurrency string         `xml:"default-currency,attr"`
+	Identifier      string         `xml:"iati-identifier"`
+	ReportingOrg    iOrg           `xml:"reporting-org"`
+	Title           iText          `xml:"title"`
+	Descriptions    []iText        `xml:"description"`
+	Participating   []iOrg         `xml:"participating-org"`
+	Status          iCode          `xml:"activity-status"`
+	Dates           []iDate        `xml:"activity-date"`
+	Countries       []iCode        `xml:"recipient-country"`
+	Sectors         []iSector      `xml:"sector"`
+	Budgets         []iBudget      `xml:"budget"`
+	Transactions    []iTransaction `xml:"transaction"`
+}
+
+// activity checks one activity and, while the file is still sound, saves it.
+func (im *importer) activity(ctx context.Context, line int, a *iActivity) error {
+	id := strings.TrimSpace(a.Identifier)
+	if id == "" {
+		im.res.Skipped++
+		im.notice(line, "", "the activity has no iati-identifier, so it could not be matched on a later import; skipped")
+		return nil
+	}
+	if len(a.Countries) > 0 && !slices.ContainsFunc(a.Countries, func(c iCode) bool { return strings.EqualFold(strings.TrimSpace(c.Code), im.s.country()) }) {
+		im.res.Skipped++
+		im.notice(line, id, "the activity is not for %s; skipped", im.s.country())
+		return nil
+	}
+	p := model.Pledge{
+		IATIIdentifier: id,
+		Channel:        model.ChannelBilateral,
+		Status:         statusOfActivity(a.Status.Code),
+		Review:         model.ReviewNotRequired,
+		// Published activities are public: anyone may read them.
+		TLP: model.TLPClear,
+	}
+	p.Sector, p.Category = sectorOf(a.Sectors)
+	p.Description = describe(id, a)
+	var ok bool
+	if p.PeriodStart, p.PeriodEnd, ok = im.period(line, id, a.Dates); !ok {
+		return nil
+	}
+	if !im.amount(ctx, line, id, a, &p) {
+		return nil
+	}
+	if p.AmountMinor > 0 {
+		p.Kind = model.PledgeMoney
+	} else {
+		p.Kind = model.PledgeInKind
+	}
+	if im.failed {
+		// The file is refused already: read on only to list its faults.
+		return nil
+	}
+	donor, err := im.donor(ctx, a)
+	if err != nil {
+		return err
+	}
+	p.DonorOrgID = donor.ID
+	ben, found := im.beneficiary(a)
+	if !found {
+		im.fail(line, id, "no organisation of %s to receive the help: create the beneficiary government organisation first", im.s.country())
+		return nil
+	}
+	p.BeneficiaryOrgID = ben.ID
+	p.CreatedBy = im.actor.UserID
+	_, outcome, err := im.s.pledges.UpsertImported(ctx, im.q, im.actor, p)
+	var fe *model.FieldError
+	switch {
+	case errors.As(err, &fe):
+		im.fail(line, id, "%s %s", fe.Field, fe.Message)
+		return nil
+	case err != nil:
+		return err
+	}
+	switch outcome {
+	case pledges.ImportCreated:
+		im.res.Created++
+	case pledges.ImportUpdated:
+		im.res.Updated++
+	default:
+		im.res.Unchanged++
+	}
+	return nil
+}
+
+func statusOfActivity(code string) model.PledgeStatus {
+	switch strings.TrimSpace(code) {
+	case "1":
+		return model.PledgeProposed
+	case "2":
+		return model.PledgeInDelivery
+	case "3", "4":
+		return model.PledgeDelivered
+	case "5", "6":
+		return model.PledgeWithdrawn
+	}
+	return model.PledgeConfirmed
+}
+
+// sectorOf maps the activity's main DAC sector to the mechanism's sectors,
+// and its custom cyber category back, where they fit.
+func sectorOf(ss []iSector) (model.Sector, model.Category) {
+	sector, category := model.Sector("other"), model.Category("other")
+	best := -1.0
+	for _, s := range ss {
+		code := strings.TrimSpace(s.Code)
+		switch strings.TrimSpace(s.Vocabulary) {
+		case "", "1", "2", "DAC", "DAC-3":
+			pct, err := strconv.ParseFloat(strings.TrimSpace(s.Percentage), 64)
+			if err != nil {
+				pct = 0
+			}
+			if pct > best {
+				best = pct
+				sector = dacToSector(code)
+			}
+		case "98", "99":
+			if c := model.Category(code); c.Valid() {
+				category = c
+			}
+		}
+	}
+	return sector, category
+}
+
+func dacToSector(code string) model.Sector {
+	for s, dac := range dacSectors {
+		if code == dac {
+			return s
+		}
+	}
+	if len(code) < 3 {
+		return "other"
+	}
+	switch p := code[:3]; {
+	case p[:2] == "23":
+		return "energy"
+	case p == "220":
+		return "telecom"
+	case p == "151" || p == "152":
+		return "government"
+	case p == "240" || p == "241":
+		return "finance"
+	case p == "210":
+		return "transport"
+	case p == "140":
+		return "water"
+	case p == "121" || p == "122" || p == "123" || p == "130":
+		return "health"
+	}
+	return "other"
+}
+
+func describe(id string, a *iActivity) string {
+	parts := []string{}
+	if t := a.Title.best(); t != "" {
+		parts = append(parts, t)
+	}
+	for _, d := range a.Descriptions {
+		if t := d.best(); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "IATI activity "+id)
+	}
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return ' '
+		}
+		return r
+	}, strings.Join(parts, "\n\n"))
+	if rs := []rune(s); len(rs) > model.MaxDescription {
+		s = string(rs[:model.MaxDescription])
+	}
+	return s
+}
+
+// period reads the activity's start and end: actual dates before planned
+// ones, in the codes of 2.02+ and the names of 2.01.
+func (im *importer) period(line int, id string, dates []iDate) (start, end model.Date, ok bool) {
+	pick := map[string]model.Date{}
+	for _, d := range dates {
+		iso := strings.TrimSpace(d.ISO)
+		if iso == "" {
+			continue
+		}
+		day, err := model.ParseDate(iso)
+		if err != nil {
+			im.fail(line, id, "activity-date %q is not a date (YYYY-MM-DD)", iso)
+			return start, end, false
+		}
+		pick[strings.TrimSpace(d.Type)] = day
+	}
+	first := func(keys ...string) model.Date {
+		for _, k := range keys {
+			if d, ok := pick[k]; ok {
+				return d
+			}
+		}
+		return model.Date{}
+	}
+	start = first("2", "start-actual", "1", "start-planned")
+	end = first("4", "end-actual", "3", "end-planned")
+	if !start.IsZero() && !end.IsZero() && end.Before(start) {
+		end = model.Date{}
+	}
+	return start, end, true
+}
+
+// commitmentTypes are the transaction types of a commitment: 2 since 2.02,
+// C in 2.01.
+var commitmentTypes = []string{"2", "C"}
+
+// amount sums the activity's commitments, or else its budgets, in their
+// currency; values in several currencies are summed in euros.
+func (im *importer) amount(ctx context.Context, line int, id string, a *iActivity, p *model.Pledge) bool {
+	var values []iValue
+	var dates []string
+	for _, t := range a.Transactions {
+		if slices.Contains(commitmentTypes, strings.TrimSpace(t.Type.Code)) {
+			values = append(values, t.Value)
+			dates = append(dates, strings.TrimSpace(t.Date.ISO))
+		}
+	}
+	if len(values) == 0 {
+		revised := slices.ContainsFunc(a.Budgets, func(b iBudget) bool { return strings.TrimSpace(b.Type) == "2" })
+		for _, b := range a.Budgets {
+			if t := strings.TrimSpace(b.Type); (revised && t == "2") || (!revised && t != "2") {
+				values = append(values, b.Value)
+				dates = append(dates, "")
+			}
+		}
+	}
+	type part struct {
+		minor    int64
+		currency string
+		day      model.Date
+	}
+	var parts []part
+	for i, v := range values {
+		cur := strings.ToUpper(strings.TrimSpace(v.Currency))
+		if cur == "" {
+			cur = strings.ToUpper(strings.TrimSpace(a.DefaultCurrency))
+		}
+		if cur == "" {
+			im.fail(line, id, "a value has no currency and the activity no default-currency")
+			return false
+		}
+		if !money.ValidCurrency(cur) {
+			im.fail(line, id, "%q is not an ISO 4217 currency code", cur)
+			return false
+		}
+		minor, err := minorUnits(v.Text, cur)
+		if err != nil {
+			im.fail(line, id, "value %q: %v", strings.TrimSpace(v.Text), err)
+			return false
+		}
+		dayText := dates[i]
+		if dayText == "" {
+			dayText = strings.TrimSpace(v.ValueDate)
+		}
+		var day model.Date
+		if dayText != "" {
+			if day, err = model.ParseDate(dayText); err != nil {
+				im.fail(line, id, "date %q is not a date (YYYY-MM-DD)", dayText)
+				return false
+			}
+		}
+		parts = append(parts, part{minor, cur, day})
+	}
+	if len(parts) == 0 {
+		p.Currency = "EUR"
+		p.PledgeDate = p.PeriodStart
+		return true
+	}
+	single := !slices.ContainsFunc(parts, func(x part) bool { return x.currency != parts[0].currency })
+	var total int64
+	for _, x := range parts {
+		if p.PledgeDate.IsZero() || (!x.day.IsZero() && x.day.Before(p.PledgeDate)) {
+			p.PledgeDate = x.day
+		}
+		m := x.minor
+		if !single && x.currency != "EUR" {
+			day := x.day
+			if day.IsZero() {
+				day = model.DateOf(im.s.now())
+			}
+			rate, err := im.q.RateOnOrBefore(ctx, x.currency, day)
+			if err != nil {
+				im.fail(line, id, "no ECB euro reference rate for %s on or before %s, so the activity's values in several currencies cannot be summed", x.currency, day)
+				return false
+			}
+			if m, err = money.ToEUR(x.minor, x.currency, rate.Rate); err != nil {
+				im.fail(line, id, "value in %s cannot be valued in euros: %v", x.currency, err)
+				return false
+			}
+		}
+		total += m
+		if total > money.MaxMinor || total < -money.MaxMinor {
+			im.fail(line, id, "the activity's values add up to more than any report can hold")
+			return false
+		}
+	}
+	p.Currency = parts[0].currency
+	if !single {
+		p.Currency = "EUR"
+	}
+	// Decommitments can outweigh commitments; a report never goes below nothing.
+	p.AmountMinor = max(total, 0)
+	return true
+}
+
+// minorUnits reads an xsd:decimal value in the currency's minor units,
+// rounding half away from zero: IATI values may carry more decimals.
+func minorUnits(text, cur string) (int64, error) {
+	s := strings.TrimSpace(text)
+	if s == "" {
+		return 0, errors.New("is empty")
+	}
+	if strings.ContainsAny(s, "eE/") {
+		return 0, errors.New("is not a decimal number")
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return 0, errors.New("is not a decimal number")
+	}
+	digits, err := money.MinorUnits(cur)
+	if err != nil {
+		return 0, err
+	}
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil)))
+	num, den := r.Num(), r.Denom()
+	q, m := new(big.Int).QuoRem(num, den, new(big.Int))
+	if new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)).Cmp(den) >= 0 {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	if !q.IsInt64() || q.Int64() > money.MaxMinor || q.Int64() < -money.MaxMinor {
+		return 0, errors.New("is larger than any report can hold")
+	}
+	return q.Int64(), nil
+}
+
+// donor finds the organisation that gives: the first funding
+// participating-org, else the reporting-org; matched by the identifier
+// cyberaid exports them under or by name, and created when unknown.
+func (im *importer) donor(ctx context.Context, a *iActivity) (model.Organisation, error) {
+	src := a.ReportingOrg
+	for _, o := range a.Participating {
+		if strings.TrimSpace(o.Role) == roleFunding && (o.best() != "" || strings.TrimSpace(o.Ref) != "") {
+			src = o
+			break
+		}
+	}
+	name, ref := src.best(), strings.TrimSpace(src.Ref)
+	if o, ok := im.orgs[strings.ToLower(ref)]; ok && ref != "" {
+		return o, nil
+	}
+	if o, ok := im.orgs[strings.ToLower(name)]; ok && name != "" {
+		return o, nil
+	}
+	if name == "" {
+		name = ref
+	}
+	if name == "" {
+		name = "Unnamed IATI publisher"
+	}
+	if rs := []rune(name); len(rs) > model.MaxTitle {
+		name = string(rs[:model.MaxTitle])
+	}
+	if o, ok := im.orgs[strings.ToLower(name)]; ok {
+		return o, nil
+	}
+	// A publisher not yet known takes part as a contributor: it has no
+	// users, so it gains no one any sight of anything.
+	o := model.Organisation{Name: name, Kind: kindOfIATIType(src.Type), Participation: model.Contributor}
+	now := im.s.now().UTC()
+	o.CreatedAt, o.UpdatedAt = now, now
+	if err := im.q.CreateOrganisation(ctx, &o); err != nil {
+		return model.Organisation{}, err
+	}
+	if _, err := audit.Record(ctx, im.q, now, im.actor, audit.Change{Action: "organisation.import", ObjectType: "organisation", ObjectID: o.ID, After: &o}); err != nil {
+		return model.Organisation{}, err
+	}
+	im.res.Organisations++
+	im.remember(o)
+	return o, nil
+}
+
+func kindOfIATIType(t string) model.OrgKind {
+	switch strings.TrimSpace(t) {
+	case "10", "11", "15":
+		return model.KindState
+	case "40":
+		return model.KindInternationalOrg
+	case "70", "71", "72", "73":
+		return model.KindPrivateCompany
+	}
+	return model.KindNGO
+}
+
+// beneficiary is the implementing or accountable organisation when it is
+// one of the assisted country's, else the beneficiary government.
+func (im *importer) beneficiary(a *iActivity) (model.Organisation, bool) {
+	for _, role := range []string{roleImplementing, roleAccountable} {
+		for _, po := range a.Participating {
+			if strings.TrimSpace(po.Role) != role {
+				continue
+			}
+			for _, key := range []string{strings.ToLower(strings.TrimSpace(po.Ref)), strings.ToLower(po.best())} {
+				if o, ok := im.orgs[key]; ok && key != "" && o.Country == im.s.country() {
+					return o, true
+				}
+			}
+		}
+	}
+	return im.gov, im.gov.ID != ""
+}

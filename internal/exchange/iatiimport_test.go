@@ -1,0 +1,192 @@
+package exchange_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/exchange"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+	"github.com/cyberaid/cyberaid/internal/store/storetest"
+)
+
+func importFile(t *testing.T, w *world, name string) (exchange.ImportResult, error) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	must(t, err)
+	return w.a.Exchange.ImportIATI(context.Background(), w.cast.Viewer("admin"), bytes.NewReader(b), nil)
+}
+
+func imported(t *testing.T, w *world) map[string]model.Pledge {
+	t.Helper()
+	out := map[string]model.Pledge{}
+	must(t, w.a.Store.EachPledge(context.Background(), model.PledgeFilter{Channel: model.ChannelBilateral}, func(p model.Pledge) error {
+		if p.IATIIdentifier != "" {
+			if _, dup := out[p.IATIIdentifier]; dup {
+				t.Errorf("%s imported twice", p.IATIIdentifier)
+			}
+			out[p.IATIIdentifier] = p
+		}
+		return nil
+	}))
+	return out
+}
+
+func auditCount(t *testing.T, w *world, action string) int {
+	t.Helper()
+	evs, err := w.a.Store.ListAuditEvents(context.Background(), model.AuditFilter{}, 0, 0)
+	must(t, err)
+	n := 0
+	for _, e := range evs {
+		if e.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+func TestIATIImport(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		w := newWorld(t, s)
+		power, gov, us := w.cast.Orgs["power"], w.cast.Orgs["ua"], w.cast.Orgs["us"]
+
+		t.Run("2.01", func(t *testing.T) {
+			res, err := importFile(t, w, "iati-2.01.xml")
+			must(t, err)
+			if res.Created != 1 || res.Version != "2.01" {
+				t.Fatalf("result %+v", res)
+			}
+			p := imported(t, w)["US-GOV-1-UA-CYBER-001"]
+			if p.DonorOrgID != us.ID || p.BeneficiaryOrgID != power.ID || p.Sector != "telecom" ||
+				p.AmountMinor != 250_000_00 || p.Currency != "USD" || p.EURMinor <= 0 || p.Status != model.PledgeInDelivery ||
+				p.PeriodStart.String() != "2026-02-01" || p.PeriodEnd.String() != "2026-12-31" || p.TLP != model.TLPClear ||
+				p.Channel != model.ChannelBilateral || p.PledgeDate.String() != "2026-02-10" {
+				t.Fatalf("imported as %+v", p)
+			}
+		})
+
+		t.Run("2.02", func(t *testing.T) {
+			res, err := importFile(t, w, "iati-2.02.xml")
+			must(t, err)
+			if res.Created != 1 || res.Skipped != 1 || res.Organisations != 1 || res.Activities != 2 {
+				t.Fatalf("result %+v", res)
+			}
+			p := imported(t, w)["XI-IATI-NCF-2026-07"]
+			if p.AmountMinor != 80_000_50 || p.Currency != "EUR" || p.Sector != "water" || p.Category != "incident_response" ||
+				p.BeneficiaryOrgID != gov.ID || p.Status != model.PledgeProposed {
+				t.Fatalf("imported as %+v", p)
+			}
+			donor, err := w.a.Store.OrganisationByID(context.Background(), p.DonorOrgID)
+			must(t, err)
+			if donor.Name != "Nordic Cyber Fund" || donor.Kind != model.KindNGO {
+				t.Fatalf("donor created as %+v", donor)
+			}
+		})
+
+		t.Run("2.03, again and changed", func(t *testing.T) {
+			res, err := importFile(t, w, "iati-2.03.xml")
+			must(t, err)
+			if res.Created != 1 {
+				t.Fatalf("result %+v", res)
+			}
+			p := imported(t, w)["GB-GOV-1-300999"]
+			// GBP and EUR commitments are summed in euros.
+			if p.Currency != "EUR" || p.AmountMinor <= 50_000_00 || p.Category != "edr" || p.Sector != "government" || p.BeneficiaryOrgID != gov.ID {
+				t.Fatalf("imported as %+v", p)
+			}
+			before := len(imported(t, w))
+			res, err = importFile(t, w, "iati-2.03.xml")
+			must(t, err)
+			if res.Created != 0 || res.Updated != 0 || res.Unchanged != 1 {
+				t.Fatalf("importing again: %+v", res)
+			}
+			b, err := os.ReadFile(filepath.Join("testdata", "iati-2.03.xml"))
+			must(t, err)
+			changed := strings.Replace(string(b), ">50000</value>", ">60000</value>", 1)
+			res, err = w.a.Exchange.ImportIATI(context.Background(), w.cast.Viewer("admin"), strings.NewReader(changed), nil)
+			must(t, err)
+			if res.Updated != 1 {
+				t.Fatalf("importing a change: %+v", res)
+			}
+			after := imported(t, w)
+			if len(after) != before || after["GB-GOV-1-300999"].ID != p.ID || after["GB-GOV-1-300999"].AmountMinor != p.AmountMinor+10_000_00 {
+				t.Fatalf("a changed activity must update its report: %+v", after["GB-GOV-1-300999"])
+			}
+			if n := auditCount(t, w, "pledge.import"); n != 3 {
+				t.Errorf("%d import events, want one per created report", n)
+			}
+			if n := auditCount(t, w, "pledge.reimport"); n != 1 {
+				t.Errorf("%d re-import events, want 1", n)
+			}
+		})
+
+		t.Run("refused whole, with lines", func(t *testing.T) {
+			before := len(imported(t, w))
+			for _, c := range []struct {
+				file  string
+				lines []int
+				says  string
+			}{
+				{"malformed.xml", []int{8}, "well-formed"},
+				{"invalid.xml", []int{12, 21}, "not a decimal"},
+				{"version-1.xml", []int{2}, "1.05"},
+			} {
+				_, err := importFile(t, w, c.file)
+				var fe *exchange.FileError
+				if !errors.As(err, &fe) || !errors.Is(err, model.ErrInvalid) {
+					t.Fatalf("%s: %v, want a FileError", c.file, err)
+				}
+				var lines []int
+				for _, le := range fe.Errors {
+					lines = append(lines, le.Line)
+				}
+				if len(lines) != len(c.lines) || !strings.Contains(err.Error(), c.says) {
+					t.Errorf("%s: errors %v, want lines %v saying %q", c.file, fe.Errors, c.lines, c.says)
+					continue
+				}
+				for i := range lines {
+					if lines[i] != c.lines[i] {
+						t.Errorf("%s: errors %v, want lines %v", c.file, fe.Errors, c.lines)
+					}
+				}
+			}
+			if after := len(imported(t, w)); after != before {
+				t.Fatalf("%d reports after refused files, want %d: nothing is half-imported", after, before)
+			}
+		})
+
+		t.Run("only administrators", func(t *testing.T) {
+			_, err := w.a.Exchange.ImportIATI(context.Background(), w.cast.Viewer("donor"), strings.NewReader("<iati-activities/>"), nil)
+			if !errors.Is(err, model.ErrForbidden) {
+				t.Fatalf("a donor imports: %v", err)
+			}
+		})
+
+		t.Run("the schema's should-pass examples", func(t *testing.T) {
+			dir := filepath.Join(iatiDir(t), "tests", "activity-should-pass")
+			n := 0
+			must(t, filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() || !strings.HasSuffix(path, ".xml") {
+					return err
+				}
+				f, err := os.Open(path)
+				must(t, err)
+				defer f.Close()
+				if _, err := w.a.Exchange.ImportIATI(context.Background(), w.cast.Viewer("admin"), f, nil); err != nil {
+					t.Errorf("%s: %v", path, err)
+				}
+				n++
+				return nil
+			}))
+			if n < 40 {
+				t.Fatalf("only %d examples", n)
+			}
+		})
+	})
+}

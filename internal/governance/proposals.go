@@ -1,0 +1,297 @@
+package governance
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Input is a new proposal as its proposer writes it.
+type Input struct {
+	Kind         *model.ProposalKind `json:"kind"`
+	Title        *string             `json:"title"`
+	Text         *string             `json:"text"`
+	Procedure    *model.Procedure    `json:"procedure"`
+	Deadline     *time.Time          `json:"deadline"`
+	TLP          *model.TLP          `json:"tlp"`
+	SubjectOrgID *string             `json:"subject_org_id"`
+}
+
+// MinNotice is the shortest time members get to answer; MaxNotice the longest.
+const (
+	MinNotice = time.Hour
+	MaxNotice = 366 * 24 * time.Hour
+)
+
+// View is a proposal with what its audience sees of the deliberation.
+type View struct {
+	model.Proposal
+	Positions   []model.Position  `json:"positions"`
+	Comments    []model.Comment   `json:"comments"`
+	Signatories []model.Signatory `json:"signatories"`
+	Tally       Tally             `json:"tally"`
+	// Preview is a statement's text with today's figures, until it is
+	// frozen on adoption.
+	Preview string `json:"preview,omitempty"`
+}
+
+// Open puts a proposal to the member organisations of this moment.
+func (s *Service) Open(ctx context.Context, v policy.Viewer, in Input) (model.Proposal, error) {
+	if err := policy.Require(v, policy.ProposalsCreate); err != nil {
+		return model.Proposal{}, err
+	}
+	if err := model.CheckRequired(
+		model.Required{Field: "kind", Missing: in.Kind == nil},
+		model.Required{Field: "title", Missing: in.Title == nil},
+		model.Required{Field: "procedure", Missing: in.Procedure == nil},
+		model.Required{Field: "deadline", Missing: in.Deadline == nil},
+	); err != nil {
+		return model.Proposal{}, err
+	}
+	now := s.now().UTC()
+	p := model.Proposal{
+		Kind: *in.Kind, Procedure: *in.Procedure, Deadline: in.Deadline.UTC(), TLP: model.TLPGreen,
+		Status: model.ProposalOpen, ProposerID: v.UserID, ProposerOrgID: v.Org.ID, CreatedAt: now, UpdatedAt: now,
+	}
+	if !p.Kind.Valid() {
+		return model.Proposal{}, model.Invalid("kind", "%q is not a kind of proposal; use one of %v", p.Kind, model.ProposalKinds)
+	}
+	if !p.Procedure.Valid() {
+		return model.Proposal{}, model.Invalid("procedure", "%q is not a procedure; use consensus or silence", p.Procedure)
+	}
+	var err error
+	if p.Title, err = model.CleanText("title", *in.Title, 1, model.MaxTitle); err != nil {
+		return model.Proposal{}, err
+	}
+	if in.Text != nil {
+		if p.Text, err = model.CleanText("text", *in.Text, 0, model.MaxDescription); err != nil {
+			return model.Proposal{}, err
+		}
+	}
+	if in.TLP != nil {
+		p.TLP = *in.TLP
+	}
+	switch {
+	case !p.TLP.Valid():
+		return model.Proposal{}, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber or amber+strict", p.TLP)
+	case p.TLP == model.TLPRed:
+		// RED names single people; a proposal is put to organisations.
+		return model.Proposal{}, model.Broken("tlp", "red_not_for_proposals", "a proposal is put to organisations and cannot be RED")
+	}
+	if p.Deadline.Before(now.Add(MinNotice)) {
+		return model.Proposal{}, model.Broken("deadline", "deadline_too_soon", "must leave members at least an hour to answer")
+	}
+	if p.Deadline.After(now.Add(MaxNotice)) {
+		return model.Proposal{}, model.Broken("deadline", "deadline_too_far", "must fall within a year")
+	}
+
+	err = s.store.InTx(ctx, func(q store.Queries) error {
+		if err := s.checkProposer(ctx, q, v, &p, in.SubjectOrgID); err != nil {
+			return err
+		}
+		orgs, err := q.ListOrganisations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if o.Participation == model.Member {
+				p.Electorate = append(p.Electorate, o.ID)
+			}
+		}
+		if len(p.Electorate) == 0 {
+			return model.Broken("kind", "no_members", "the mechanism has no member organisations to decide")
+		}
+		if err := q.CreateProposal(ctx, &p); err != nil {
+			return err
+		}
+		if err := s.record(ctx, q, actorOf(v), "proposal.open", "proposal", p.ID, nil, p); err != nil {
+			return err
+		}
+		if p.Kind.Admits() {
+			if err := s.admit(ctx, q, actorOf(v), p); err != nil {
+				return err
+			}
+		}
+		return s.notify.ProposalOpened(ctx, q, p)
+	})
+	return p, err
+}
+
+// checkProposer applies who may propose what: members (through a delegate)
+// and coordinators put matters to the group; an organisation may also apply
+// for itself. For an application it fills the subject and its prior
+// participation.
+func (s *Service) checkProposer(ctx context.Context, q store.Queries, v policy.Viewer, p *model.Proposal, subjectID *string) error {
+	coordinator := v.Has(model.RoleCoordinator)
+	member := v.Org.Participation == model.Member
+	if !p.Kind.Admits() {
+		if subjectID != nil && *subjectID != "" {
+			return model.Invalid("subject_org_id", "only a membership application or observer admission is about an organisation")
+		}
+		if !member && !coordinator {
+			return model.ErrForbidden
+		}
+		return nil
+	}
+	id := v.Org.ID
+	if subjectID != nil && *subjectID != "" {
+		id = *subjectID
+	}
+	if id != v.Org.ID && !member && !coordinator {
+		return model.ErrForbidden
+	}
+	subject, err := q.OrganisationByID(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return model.Invalid("subject_org_id", "no organisation has the id %q", id)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case subject.Participation == model.Applicant:
+		return model.Conflict("application_pending", "%s already has an application under consideration", subject.Name)
+	case subject.Participation == model.Member:
+		return model.Broken("subject_org_id", "already_member", "%s is already a member", subject.Name)
+	case subject.Participation == model.Observer && p.Kind == model.ProposalObserver:
+		return model.Broken("subject_org_id", "already_observer", "%s is already an observer", subject.Name)
+	case subject.Kind == model.KindBeneficiaryAgency:
+		return model.Broken("subject_org_id", "beneficiary_entity", "an entity of the beneficiary country receives help and does not join the group")
+	}
+	p.SubjectOrgID, p.PriorParticipation = subject.ID, subject.Participation
+	return nil
+}
+
+// admit sets the participation of an application's subject for the
+// proposal's status: interim observer while open, member or observer on
+// adoption, back to what it was otherwise.
+func (s *Service) admit(ctx context.Context, q store.Queries, actor audit.Actor, p model.Proposal) error {
+	o, err := q.OrganisationByID(ctx, p.SubjectOrgID)
+	if err != nil {
+		return err
+	}
+	before := o
+	o.Participation = Admission(p.Kind, p.PriorParticipation, p.Status)
+	if o.Participation == before.Participation {
+		return nil
+	}
+	o.UpdatedAt = s.now()
+	if err := q.UpdateOrganisation(ctx, &o); err != nil {
+		return err
+	}
+	return s.record(ctx, q, actor, "organisation.participation", "organisation", o.ID, before, o)
+}
+
+// Get returns a proposal its viewer may see, with the deliberation.
+func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (View, error) {
+	if err := policy.Require(v, policy.ProposalsRead); err != nil && !errors.Is(err, model.ErrUnauthenticated) {
+		return View{}, err
+	}
+	p, err := s.store.ProposalByID(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	if published(p) && (v.Anonymous() || !policy.Visible(v, policy.ProposalResource(p))) {
+		// Its adoption made the statement public; its deliberation keeps its label.
+		return s.publicView(ctx, p)
+	}
+	if v.Anonymous() || !policy.Visible(v, policy.ProposalResource(p)) {
+		return View{}, model.ErrNotFound
+	}
+	return s.view(ctx, p)
+}
+
+func (s *Service) view(ctx context.Context, p model.Proposal) (View, error) {
+	out := View{Proposal: p}
+	var err error
+	if out.Positions, err = s.store.Positions(ctx, p.ID); err != nil {
+		return View{}, err
+	}
+	if out.Comments, err = s.store.Comments(ctx, p.ID); err != nil {
+		return View{}, err
+	}
+	if out.Signatories, err = s.store.Signatories(ctx, p.ID); err != nil {
+		return View{}, err
+	}
+	out.Tally = Count(p, out.Positions)
+	if p.Kind == model.ProposalStatement && p.Status == model.ProposalOpen {
+		f, err := s.figures(ctx)
+		if err != nil {
+			return View{}, err
+		}
+		out.Preview = Render(p.Text, f)
+	}
+	if out.Positions == nil {
+		out.Positions = []model.Position{}
+	}
+	if out.Comments == nil {
+		out.Comments = []model.Comment{}
+	}
+	if out.Signatories == nil {
+		out.Signatories = []model.Signatory{}
+	}
+	return out, nil
+}
+
+// List returns up to limit proposals the viewer may see, newest first,
+// and the cursor of the next page ("" at the end).
+func (s *Service) List(ctx context.Context, v policy.Viewer, f model.ProposalFilter, after string, limit int) ([]model.Proposal, string, error) {
+	if err := policy.Require(v, policy.ProposalsRead); err != nil {
+		return nil, "", err
+	}
+	if f.Status != "" && !slices.Contains([]model.ProposalStatus{model.ProposalOpen, model.ProposalAdopted, model.ProposalBlocked, model.ProposalLapsed}, f.Status) {
+		return nil, "", model.Invalid("status", "%q is not a proposal status; use open, adopted, blocked or lapsed", f.Status)
+	}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return nil, "", model.Invalid("kind", "%q is not a kind of proposal", f.Kind)
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	var out []model.Proposal
+	for {
+		batch, err := s.store.ListProposals(ctx, f, after, limit)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, p := range batch {
+			if policy.Visible(v, policy.ProposalResource(p)) {
+				out = append(out, p)
+				if len(out) == limit {
+					return out, p.ID, nil
+				}
+			}
+		}
+		if len(batch) < limit {
+			return out, "", nil
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// ListWithPositions is List with each proposal's positions and tally (not
+// its discussion), as the API lists proposals: DESIGN §5 has a proposal
+// carry its positions.
+func (s *Service) ListWithPositions(ctx context.Context, v policy.Viewer, f model.ProposalFilter, after string, limit int) ([]View, string, error) {
+	ps, next, err := s.List(ctx, v, f, after, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]View, 0, len(ps))
+	for _, p := range ps {
+		pos, err := s.store.Positions(ctx, p.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		if pos == nil {
+			pos = []model.Position{}
+		}
+		out = append(out, View{Proposal: p, Positions: pos, Comments: []model.Comment{}, Signatories: []model.Signatory{}, Tally: Count(p, pos)})
+	}
+	return out, next, nil
+}

@@ -1,0 +1,106 @@
+package governance
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// RotationInput is a period of lead organisations.
+type RotationInput struct {
+	Starts           *model.Date `json:"starts"`
+	Ends             *model.Date `json:"ends"`
+	FrontOfficeOrgID *string     `json:"front_office_org_id"`
+	BackOfficeOrgID  *string     `json:"back_office_org_id"`
+}
+
+// Overlaps reports whether two periods (both ends included) share a day.
+func Overlaps(a, b model.Rotation) bool {
+	return !a.Ends.Before(b.Starts) && !b.Ends.Before(a.Starts)
+}
+
+// Current returns the period that covers day, if any.
+func Current(rs []model.Rotation, day model.Date) (model.Rotation, bool) {
+	for _, r := range rs {
+		if !day.Before(r.Starts) && !r.Ends.Before(day) {
+			return r, true
+		}
+	}
+	return model.Rotation{}, false
+}
+
+// AddRotation adds a period; periods never overlap, and a lead is a member.
+func (s *Service) AddRotation(ctx context.Context, v policy.Viewer, in RotationInput) (model.Rotation, error) {
+	if err := policy.Require(v, policy.RotationsManage); err != nil {
+		return model.Rotation{}, err
+	}
+	if err := model.CheckRequired(
+		model.Required{Field: "starts", Missing: in.Starts == nil || in.Starts.IsZero()},
+		model.Required{Field: "ends", Missing: in.Ends == nil || in.Ends.IsZero()},
+		model.Required{Field: "front_office_org_id", Missing: in.FrontOfficeOrgID == nil || *in.FrontOfficeOrgID == ""},
+		model.Required{Field: "back_office_org_id", Missing: in.BackOfficeOrgID == nil || *in.BackOfficeOrgID == ""},
+	); err != nil {
+		return model.Rotation{}, err
+	}
+	r := model.Rotation{Starts: *in.Starts, Ends: *in.Ends, FrontOfficeOrgID: *in.FrontOfficeOrgID, BackOfficeOrgID: *in.BackOfficeOrgID, CreatedAt: s.now().UTC()}
+	if r.Ends.Before(r.Starts) {
+		return model.Rotation{}, model.Broken("ends", "ends_before_starts", "the period ends before it starts")
+	}
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		for _, f := range []struct{ field, id string }{{"front_office_org_id", r.FrontOfficeOrgID}, {"back_office_org_id", r.BackOfficeOrgID}} {
+			o, err := q.OrganisationByID(ctx, f.id)
+			if errors.Is(err, model.ErrNotFound) {
+				return model.Invalid(f.field, "no organisation has the id %q", f.id)
+			}
+			if err != nil {
+				return err
+			}
+			if o.Participation != model.Member {
+				return model.Broken(f.field, "lead_not_member", "%s is not a member; a lead organisation must be one", o.Name)
+			}
+		}
+		if err := q.LockRotations(ctx); err != nil {
+			return err
+		}
+		existing, err := q.ListRotations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, e := range existing {
+			if Overlaps(r, e) {
+				return model.Broken("starts", "rotation_overlap", "the period overlaps the one from %s to %s", e.Starts, e.Ends)
+			}
+		}
+		if err := q.CreateRotation(ctx, &r); err != nil {
+			return err
+		}
+		return s.record(ctx, q, actorOf(v), "rotation.create", "rotation", r.ID, nil, r)
+	})
+	return r, err
+}
+
+// Rotations lists every period in calendar order. Who leads the offices is
+// no secret among participants.
+func (s *Service) Rotations(ctx context.Context, v policy.Viewer) ([]model.Rotation, error) {
+	if err := policy.Require(v, policy.RotationsRead); err != nil {
+		return nil, err
+	}
+	rs, err := s.store.ListRotations(ctx)
+	if rs == nil {
+		rs = []model.Rotation{}
+	}
+	return rs, err
+}
+
+// CurrentLeads returns the period covering today, for the page header.
+func (s *Service) CurrentLeads(ctx context.Context, v policy.Viewer) (model.Rotation, bool, error) {
+	rs, err := s.Rotations(ctx, v)
+	if err != nil {
+		return model.Rotation{}, false, err
+	}
+	r, ok := Current(rs, model.DateOf(s.now()))
+	return r, ok, nil
+}

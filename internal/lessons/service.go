@@ -1,0 +1,321 @@
+// Package lessons keeps what the coordination group learns: what happened,
+// what was learned, and a recommendation followed from proposal to
+// implementation, with a date on which the group looks at it again.
+package lessons
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+type Service struct {
+	store store.Store
+	now   func() time.Time
+}
+
+func NewService(s store.Store, now func() time.Time) *Service {
+	return &Service{store: s, now: now}
+}
+
+// Input is what a participant writes; on update, nil fields stay unchanged.
+type Input struct {
+	Title          *string             `json:"title"`
+	Link           *model.LessonLink   `json:"link"`
+	LinkID         *string             `json:"link_id"`
+	WhatHappened   *string             `json:"what_happened"`
+	WhatLearned    *string             `json:"what_learned"`
+	Recommendation *string             `json:"recommendation"`
+	Status         *model.LessonStatus `json:"status"`
+	OwnerUserID    *string             `json:"owner_user_id"`
+	ReviewOn       *model.Date         `json:"review_on"`
+	TLP            *model.TLP          `json:"tlp"`
+	NamedUserIDs   *[]string           `json:"named_user_ids"`
+}
+
+// Filter selects lessons; Due keeps the ones the group should review by today.
+type Filter struct {
+	Status model.LessonStatus
+	LinkID string
+	Due    bool
+}
+
+func text(field string, in *string, out *string, min, max int) error {
+	if in == nil {
+		return nil
+	}
+	t, err := model.CleanText(field, *in, min, max)
+	if err != nil {
+		return err
+	}
+	*out = t
+	return nil
+}
+
+func (in Input) apply(l *model.Lesson) error {
+	if err := text("title", in.Title, &l.Title, 1, model.MaxTitle); err != nil {
+		return err
+	}
+	if err := text("what_happened", in.WhatHappened, &l.WhatHappened, 0, model.MaxDescription); err != nil {
+		return err
+	}
+	if err := text("what_learned", in.WhatLearned, &l.WhatLearned, 0, model.MaxDescription); err != nil {
+		return err
+	}
+	if err := text("recommendation", in.Recommendation, &l.Recommendation, 0, model.MaxDescription); err != nil {
+		return err
+	}
+	if in.Status != nil {
+		if !in.Status.Valid() {
+			return model.Invalid("status", "%q is not a recommendation status; use proposed, accepted, implemented or dropped", *in.Status)
+		}
+		l.Status = *in.Status
+	}
+	if in.OwnerUserID != nil {
+		l.OwnerUserID = *in.OwnerUserID
+	}
+	if in.ReviewOn != nil {
+		l.ReviewOn = *in.ReviewOn
+	}
+	if in.TLP != nil {
+		if !in.TLP.Valid() {
+			return model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
+		}
+		l.TLP = *in.TLP
+	}
+	if in.NamedUserIDs != nil {
+		ids := slices.Clone(*in.NamedUserIDs)
+		slices.Sort(ids)
+		l.NamedUserIDs = slices.Compact(ids)
+	}
+	return nil
+}
+
+// about describes the record a lesson is linked to, nil for a general one.
+func about(ctx context.Context, q store.Queries, l model.Lesson) (*policy.Resource, error) {
+	reqResource := func(id string) (*policy.Resource, error) {
+		r, err := q.RequirementByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		ps, err := q.PledgesForRequirements(ctx, []string{id})
+		if err != nil {
+			return nil, err
+		}
+		res := policy.RequirementResource(r, ps)
+		return &res, nil
+	}
+	switch l.Link {
+	case model.LinkRequirement:
+		return reqResource(l.LinkID)
+	case model.LinkPledge, model.LinkDelivery:
+		p, err := q.PledgeByID(ctx, l.LinkID)
+		if err != nil {
+			return nil, err
+		}
+		var parent *policy.Resource
+		if p.RequirementID != "" {
+			if parent, err = reqResource(p.RequirementID); err != nil {
+				return nil, err
+			}
+		}
+		res := policy.PledgeResource(p, parent)
+		return &res, nil
+	}
+	return nil, nil
+}
+
+func resourceOf(ctx context.Context, q store.Queries, l model.Lesson) (policy.Resource, error) {
+	a, err := about(ctx, q, l)
+	if err != nil {
+		return policy.Resource{}, err
+	}
+	return policy.LessonResource(l, a), nil
+}
+
+func (s *Service) check(ctx context.Context, q store.Queries, v policy.Viewer, l *model.Lesson) error {
+	if l.OwnerUserID != "" {
+		if _, err := q.UserByID(ctx, l.OwnerUserID); err != nil {
+			return model.Invalid("owner_user_id", "no user has the id %q", l.OwnerUserID)
+		}
+	}
+	if l.TLP == model.TLPRed {
+		if !slices.Contains(l.NamedUserIDs, v.UserID) {
+			l.NamedUserIDs = append(l.NamedUserIDs, v.UserID)
+			slices.Sort(l.NamedUserIDs)
+		}
+		for _, id := range l.NamedUserIDs {
+			if _, err := q.UserByID(ctx, id); err != nil {
+				return model.Invalid("named_user_ids", "no user has the id %q", id)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Lesson) error {
+	c := audit.Change{Action: "lesson." + action, ObjectType: "lesson", ObjectID: after.ID, After: after}
+	if before != nil {
+		c.Before = before
+	}
+	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
+	return err
+}
+
+// Create records a lesson of the writer's organisation. A lesson linked to
+// a record needs a record the writer can see.
+func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.Lesson, error) {
+	if err := policy.Require(v, policy.LessonsCreate); err != nil {
+		return model.Lesson{}, err
+	}
+	if err := model.CheckRequired(model.Required{Field: "title", Missing: in.Title == nil}); err != nil {
+		return model.Lesson{}, err
+	}
+	now := s.now().UTC()
+	l := model.Lesson{
+		Link: model.LinkNone, Status: model.LessonProposed, TLP: model.TLPAmber,
+		AuthorOrgID: v.Org.ID, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now,
+	}
+	if in.Link != nil {
+		if !in.Link.Valid() {
+			return model.Lesson{}, model.Invalid("link", "%q is not a link; use none, requirement, pledge or delivery", *in.Link)
+		}
+		l.Link = *in.Link
+	}
+	if in.LinkID != nil {
+		l.LinkID = *in.LinkID
+	}
+	switch {
+	case l.Link == model.LinkNone && l.LinkID != "":
+		return model.Lesson{}, model.Invalid("link_id", "must be empty for a general lesson (link none)")
+	case l.Link != model.LinkNone && l.LinkID == "":
+		return model.Lesson{}, model.Invalid("link_id", "is required for a lesson linked to a %s", l.Link)
+	}
+	if err := in.apply(&l); err != nil {
+		return model.Lesson{}, err
+	}
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		a, err := about(ctx, q, l)
+		if errors.Is(err, model.ErrNotFound) || (err == nil && a != nil && !policy.Visible(v, *a)) {
+			return model.Invalid("link_id", "no %s you can see has the id %q", l.Link, l.LinkID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.check(ctx, q, v, &l); err != nil {
+			return err
+		}
+		if err := q.CreateLesson(ctx, &l); err != nil {
+			return err
+		}
+		return s.record(ctx, q, v, "create", nil, &l)
+	})
+	return l, err
+}
+
+// Update changes a lesson: its text, the recommendation's status and
+// owner, the review date. What a lesson is about does not change.
+func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Input) (model.Lesson, error) {
+	if in.Link != nil || in.LinkID != nil {
+		return model.Lesson{}, model.Broken("link", "immutable", "cannot be changed; write a new lesson")
+	}
+	var out model.Lesson
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		l, err := q.LessonByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		res, err := resourceOf(ctx, q, l)
+		if err != nil {
+			return err
+		}
+		if err := policy.Authorize(v, policy.LessonsEdit, res); err != nil {
+			return err
+		}
+		before := l
+		if err := in.apply(&l); err != nil {
+			return err
+		}
+		if err := s.check(ctx, q, v, &l); err != nil {
+			return err
+		}
+		l.UpdatedAt = s.now().UTC()
+		if err := q.UpdateLesson(ctx, &l); err != nil {
+			return err
+		}
+		out = l
+		return s.record(ctx, q, v, "update", &before, &l)
+	})
+	return out, err
+}
+
+// Get returns a lesson v may see; any other is ErrNotFound.
+func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Lesson, error) {
+	l, err := s.store.LessonByID(ctx, id)
+	if err != nil {
+		return model.Lesson{}, err
+	}
+	res, err := resourceOf(ctx, s.store, l)
+	if err != nil {
+		return model.Lesson{}, err
+	}
+	if !policy.Visible(v, res) {
+		return model.Lesson{}, model.ErrNotFound
+	}
+	return l, nil
+}
+
+// List returns the lessons v may see that match f, newest first; the ones
+// due for review come by review date, the longest overdue first.
+func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.Lesson, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return nil, model.Invalid("status", "%q is not a recommendation status", f.Status)
+	}
+	all, err := s.store.ListLessons(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := model.DateOf(s.now())
+	out := []model.Lesson{}
+	for _, l := range all {
+		if (f.Status != "" && l.Status != f.Status) || (f.LinkID != "" && l.LinkID != f.LinkID) || (f.Due && !l.DueForReview(today)) {
+			continue
+		}
+		res, err := resourceOf(ctx, s.store, l)
+		if errors.Is(err, model.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if policy.Visible(v, res) {
+			out = append(out, l)
+		}
+	}
+	if f.Due {
+		slices.SortStableFunc(out, func(a, b model.Lesson) int { return a.ReviewOn.Time().Compare(b.ReviewOn.Time()) })
+	}
+	return out, nil
+}
+
+// VisibleByID tells the audit log whether v may read what its events say
+// of a lesson.
+func (s *Service) VisibleByID(ctx context.Context, v policy.Viewer, id string) (bool, error) {
+	_, err := s.Get(ctx, v, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// CanEdit reports whether v may change l, for pages deciding which forms to offer.
+func (s *Service) CanEdit(ctx context.Context, v policy.Viewer, l model.Lesson) bool {
+	res, err := resourceOf(ctx, s.store, l)
+	return err == nil && policy.Authorize(v, policy.LessonsEdit, res) == nil
+}

@@ -1,0 +1,42 @@
+package model
+
+import "time"
+
+type NotificationKind string
+
+const (
+	NotifyProposalOpened       NotificationKind = "proposal_opened"
+	NotifyDeadlineNear         NotificationKind = "deadline_near"
+	NotifyProposalClosed       NotificationKind = "proposal_closed"
+	NotifyRequirementValidated NotificationKind = "requirement_validated"
+	NotifyPledgeMade           NotificationKind = "pledge_made"
+)
+
+var NotificationKinds = []NotificationKind{NotifyProposalOpened, NotifyDeadlineNear, NotifyProposalClosed, NotifyRequirementValidated, NotifyPledgeMade}
+
+// MailState is where a notification's e-mail is.
+type MailState string
+
+const (
+	MailNone    MailState = "none"
+	MailPending MailState = "pending"
+	MailSending MailState = "sending"
+	MailSent    MailState = "sent"
+	MailFailed  MailState = "failed"
+)
+
+// Notification tells one user of an event about one record. It names the
+// record and the title it had; whoever reads it is checked against the
+// record's audience again.
+type Notification struct {
+	ID         string           `json:"id"`
+	UserID     string           `json:"-"`
+	Kind       NotificationKind `json:"kind"`
+	ObjectType string           `json:"object_type"`
+	ObjectID   string           `json:"object_id"`
+	Subject    string           `json:"subject"`
+	CreatedAt  time.Time        `json:"created_at"`
+	ReadAt     *time.Time       `json:"read_at,omitempty"`
+	Mail       MailState        `json:"-"`
+	Attempts   int              `json:"-"`
+}

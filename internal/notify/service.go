@@ -1,0 +1,252 @@
+// Package notify tells people what concerns them: in the application, and
+// by e-mail when they want it. Every notification is addressed through the
+// policy: a user is told only of records they may see, and is checked again
+// when reading it or when its e-mail goes out.
+package notify
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/i18n"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+type Service struct {
+	store  store.Store
+	now    func() time.Time
+	mailer Mailer // nil: no e-mail
+	texts  *i18n.Bundle
+	// BaseURL prefixes the links in e-mails.
+	BaseURL string
+}
+
+func NewService(s store.Store, now func() time.Time, mailer Mailer, texts *i18n.Bundle) *Service {
+	return &Service{store: s, now: now, mailer: mailer, texts: texts}
+}
+
+type recipient struct {
+	user   model.User
+	viewer policy.Viewer
+}
+
+// people returns every active user with their viewer.
+func people(ctx context.Context, q store.Queries) ([]recipient, error) {
+	orgs, err := q.ListOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]model.Organisation{}
+	for _, o := range orgs {
+		byID[o.ID] = o
+	}
+	users, err := q.ListUsers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []recipient
+	for _, u := range users {
+		v := policy.ViewerFor(u, byID[u.OrgID])
+		if !v.Anonymous() {
+			out = append(out, recipient{user: u, viewer: v})
+		}
+	}
+	return out, nil
+}
+
+// tell adds a notification for each user whom who selects and who may see
+// the record res describes.
+func (s *Service) tell(ctx context.Context, q store.Queries, kind model.NotificationKind, objectType, objectID, subject string,
+	res policy.Resource, who func(r recipient) bool) error {
+	all, err := people(ctx, q)
+	if err != nil {
+		return err
+	}
+	for _, r := range all {
+		if !who(r) || !policy.Visible(r.viewer, res) {
+			continue
+		}
+		n := model.Notification{UserID: r.user.ID, Kind: kind, ObjectType: objectType, ObjectID: objectID,
+			Subject: subject, CreatedAt: s.now().UTC(), Mail: model.MailNone}
+		if s.mailer != nil {
+			prefs, err := q.MailPreferences(ctx, r.user.ID)
+			if err != nil {
+				return err
+			}
+			if on, set := prefs[kind]; !set || on {
+				n.Mail = model.MailPending
+			}
+		}
+		if err := q.AddNotification(ctx, &n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ProposalOpened tells the delegates of the electorate.
+func (s *Service) ProposalOpened(ctx context.Context, q store.Queries, p model.Proposal) error {
+	return s.tell(ctx, q, model.NotifyProposalOpened, "proposal", p.ID, p.Title, policy.ProposalResource(p), func(r recipient) bool {
+		return r.viewer.Has(model.RoleDelegate) && slices.Contains(p.Electorate, r.user.OrgID)
+	})
+}
+
+// DeadlineNear tells the delegates of the members that have not answered.
+func (s *Service) DeadlineNear(ctx context.Context, q store.Queries, p model.Proposal, silent []string) error {
+	return s.tell(ctx, q, model.NotifyDeadlineNear, "proposal", p.ID, p.Title, policy.ProposalResource(p), func(r recipient) bool {
+		return r.viewer.Has(model.RoleDelegate) && slices.Contains(silent, r.user.OrgID)
+	})
+}
+
+// ProposalClosed tells everyone in the proposal's audience who takes part
+// in the coordination group.
+func (s *Service) ProposalClosed(ctx context.Context, q store.Queries, p model.Proposal) error {
+	return s.tell(ctx, q, model.NotifyProposalClosed, "proposal", p.ID, p.Title, policy.ProposalResource(p), func(r recipient) bool {
+		switch r.viewer.Org.Participation {
+		case model.Member, model.Observer, model.Applicant:
+			return true
+		}
+		return r.viewer.Has(model.RoleCoordinator)
+	})
+}
+
+// RequirementValidated tells the donors who may see the requirement.
+func (s *Service) RequirementValidated(ctx context.Context, q store.Queries, r model.Requirement) error {
+	pl, err := q.PledgesForRequirements(ctx, []string{r.ID})
+	if err != nil {
+		return err
+	}
+	return s.tell(ctx, q, model.NotifyRequirementValidated, "requirement", r.ID, r.Ref+" "+r.Title, policy.RequirementResource(r, pl), func(rc recipient) bool {
+		return rc.viewer.Has(model.RoleDonor) && policy.CanDonate(rc.viewer.Org) && rc.user.OrgID != r.BeneficiaryOrgID
+	})
+}
+
+// PledgeMade tells the beneficiary organisation's people of a pledge on
+// its requirement, if they may see the pledge.
+func (s *Service) PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement) error {
+	pl, err := q.PledgesForRequirements(ctx, []string{req.ID})
+	if err != nil {
+		return err
+	}
+	parent := policy.RequirementResource(req, append(pl, p))
+	return s.tell(ctx, q, model.NotifyPledgeMade, "pledge", p.ID, req.Ref+" "+req.Title, policy.PledgeResource(p, &parent), func(rc recipient) bool {
+		return rc.user.OrgID == req.BeneficiaryOrgID
+	})
+}
+
+// visible decides again whether v may see the record a notification names.
+func visible(ctx context.Context, q store.Queries, v policy.Viewer, objectType, id string) (bool, error) {
+	var res policy.Resource
+	switch objectType {
+	case "proposal":
+		p, err := q.ProposalByID(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		res = policy.ProposalResource(p)
+	case "requirement":
+		r, err := q.RequirementByID(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		pl, err := q.PledgesForRequirements(ctx, []string{r.ID})
+		if err != nil {
+			return false, err
+		}
+		res = policy.RequirementResource(r, pl)
+	case "pledge":
+		p, err := q.PledgeByID(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		var parent *policy.Resource
+		if p.RequirementID != "" {
+			r, err := q.RequirementByID(ctx, p.RequirementID)
+			if err != nil {
+				return false, err
+			}
+			pl, err := q.PledgesForRequirements(ctx, []string{r.ID})
+			if err != nil {
+				return false, err
+			}
+			rr := policy.RequirementResource(r, pl)
+			parent = &rr
+		}
+		res = policy.PledgeResource(p, parent)
+	default:
+		return false, nil
+	}
+	return policy.Visible(v, res), nil
+}
+
+// List returns the viewer's notifications about records they may still see.
+func (s *Service) List(ctx context.Context, v policy.Viewer) ([]model.Notification, error) {
+	if v.Anonymous() {
+		return nil, model.ErrUnauthenticated
+	}
+	ns, err := s.store.ListNotifications(ctx, v.UserID, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.Notification{}
+	for _, n := range ns {
+		ok, err := visible(ctx, s.store, v, n.ObjectType, n.ObjectID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return nil, err
+		}
+		if ok {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// MarkRead marks one of the viewer's notifications read.
+func (s *Service) MarkRead(ctx context.Context, v policy.Viewer, id string) error {
+	if v.Anonymous() {
+		return model.ErrUnauthenticated
+	}
+	return s.store.MarkNotificationRead(ctx, v.UserID, id, s.now().UTC())
+}
+
+// Preferences says, per kind, whether the viewer gets e-mail.
+func (s *Service) Preferences(ctx context.Context, v policy.Viewer) (map[model.NotificationKind]bool, error) {
+	if v.Anonymous() {
+		return nil, model.ErrUnauthenticated
+	}
+	set, err := s.store.MailPreferences(ctx, v.UserID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[model.NotificationKind]bool{}
+	for _, k := range model.NotificationKinds {
+		on, ok := set[k]
+		out[k] = !ok || on
+	}
+	return out, nil
+}
+
+// SetPreference turns e-mail of one kind on or off for the viewer.
+func (s *Service) SetPreference(ctx context.Context, v policy.Viewer, kind model.NotificationKind, on bool) error {
+	if v.Anonymous() {
+		return model.ErrUnauthenticated
+	}
+	if !slices.Contains(model.NotificationKinds, kind) {
+		return model.Invalid("kind", "%q is not a kind of notification", kind)
+	}
+	return s.store.InTx(ctx, func(q store.Queries) error {
+		if err := q.SetMailPreference(ctx, v.UserID, kind, on); err != nil {
+			return err
+		}
+		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, audit.Change{
+			Action: "notification.preference", ObjectType: "user", ObjectID: v.UserID,
+			After: map[string]any{"kind": kind, "email": on},
+		})
+		return err
+	})
+}

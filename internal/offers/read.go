@@ -1,0 +1,148 @@
+package offers
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// Get returns an offer v may see; any other is ErrNotFound.
+func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (View, error) {
+	o, err := s.store.OfferByID(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	if !policy.Visible(v, policy.OfferResource(o)) {
+		return View{}, model.ErrNotFound
+	}
+	return s.viewOf(ctx, v, o)
+}
+
+func (s *Service) viewOf(ctx context.Context, v policy.Viewer, o model.Offer) (View, error) {
+	views, err := s.views(ctx, v, []model.Offer{o})
+	if err != nil {
+		return View{}, err
+	}
+	return views[0], nil
+}
+
+const MaxPage = 200
+
+// List returns up to limit offers v may see, and the next cursor ("" at the end).
+func (s *Service) List(ctx context.Context, v policy.Viewer, f model.OfferFilter, after string, limit int) ([]View, string, error) {
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	var out []model.Offer
+	cursor := after
+	for {
+		batch, err := s.store.ListOffers(ctx, f, cursor, limit+1)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, o := range batch {
+			if !policy.Visible(v, policy.OfferResource(o)) {
+				continue
+			}
+			if len(out) == limit {
+				views, err := s.views(ctx, v, out)
+				return views, out[len(out)-1].ID, err
+			}
+			out = append(out, o)
+		}
+		if len(batch) < limit+1 {
+			views, err := s.views(ctx, v, out)
+			return views, "", err
+		}
+		cursor = batch[len(batch)-1].ID
+	}
+}
+
+// All returns every offer v may see that matches f, for matching and reports.
+func (s *Service) All(ctx context.Context, v policy.Viewer, f model.OfferFilter) ([]View, error) {
+	batch, err := s.store.ListOffers(ctx, f, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Offer
+	for _, o := range batch {
+		if policy.Visible(v, policy.OfferResource(o)) {
+			out = append(out, o)
+		}
+	}
+	return s.views(ctx, v, out)
+}
+
+// views adds to each offer what is committed from it and what is left,
+// counting only the pledges drawn from it that v may see, so that the
+// figure never reveals a pledge hidden from v.
+func (s *Service) views(ctx context.Context, v policy.Viewer, os []model.Offer) ([]View, error) {
+	out := make([]View, len(os))
+	if len(os) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(os))
+	for i, o := range os {
+		ids[i] = o.ID
+	}
+	links, err := s.store.OfferPledges(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	offerOf := make(map[string]string, len(links))
+	donors := map[string]bool{}
+	donorOf := make(map[string]string, len(os))
+	for _, o := range os {
+		donorOf[o.ID] = o.DonorOrgID
+	}
+	for _, l := range links {
+		offerOf[l.PledgeID] = l.OfferID
+		donors[donorOf[l.OfferID]] = true
+	}
+	committed := map[string]int64{}
+	for donor := range donors {
+		ps, err := s.pledges.All(ctx, v, model.PledgeFilter{DonorOrgID: donor})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if offer, ok := offerOf[p.ID]; ok && p.Status.Counts() {
+				committed[offer] += p.EURMinor
+			}
+		}
+	}
+	today := model.DateOf(s.now())
+	for i, o := range os {
+		if !policy.SeesAccessLists(v, policy.OfferResource(o)) && !v.InOrg(o.DonorOrgID) {
+			o.NamedUserIDs = nil
+		}
+		// Open constraint sets read as empty lists, never null.
+		o.Sectors = nonNil(o.Sectors)
+		o.Categories = nonNil(o.Categories)
+		o.Lines = nonNil(o.Lines)
+		o.Regions = nonNil(o.Regions)
+		out[i] = View{Offer: o, CommittedEURMinor: committed[o.ID], AvailableEURMinor: max(0, o.EURMinor-committed[o.ID]), Usable: o.Usable(today)}
+	}
+	return out, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// VisibleByID tells the audit log whether v may read events about an offer.
+func (s *Service) VisibleByID(ctx context.Context, v policy.Viewer, id string) (bool, error) {
+	o, err := s.store.OfferByID(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return policy.Visible(v, policy.OfferResource(o)), nil
+}

@@ -1,0 +1,365 @@
+// Package offers is the catalogue of what donors offer without a
+// requirement: money for some sectors, categories, lines of effort or
+// regions, or in-kind help with a declared value. A company's or NGO's offer
+// passes the coordinators' alignment review, as its pledges do.
+package offers
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+type Service struct {
+	store   store.Store
+	now     func() time.Time
+	pledges *pledges.Service
+}
+
+func NewService(s store.Store, now func() time.Time, p *pledges.Service) *Service {
+	return &Service{store: s, now: now, pledges: p}
+}
+
+// View is an offer as one viewer sees it: what is left of it counts only the
+// pledges drawn from it that the viewer may see.
+type View struct {
+	model.Offer
+	CommittedEURMinor int64 `json:"committed_eur_minor"`
+	AvailableEURMinor int64 `json:"available_eur_minor"`
+	// Usable: open, past (or spared) the alignment review, still valid.
+	Usable bool `json:"usable"`
+}
+
+// Input is what a donor writes; on update, nil fields stay unchanged.
+type Input struct {
+	Title        *string               `json:"title"`
+	Description  *string               `json:"description"`
+	Kind         *model.PledgeKind     `json:"kind"`
+	AmountMinor  *int64                `json:"amount_minor"`
+	Currency     *string               `json:"currency"`
+	Quantity     *int64                `json:"quantity"`
+	Unit         *string               `json:"unit"`
+	Sectors      *[]model.Sector       `json:"sectors"`
+	Categories   *[]model.Category     `json:"categories"`
+	Lines        *[]model.LineOfEffort `json:"lines_of_effort"`
+	Regions      *[]string             `json:"regions"`
+	ValidUntil   *model.Date           `json:"valid_until"`
+	TLP          *model.TLP            `json:"tlp"`
+	NamedUserIDs *[]string             `json:"named_user_ids"`
+	// Status on update: "withdrawn" takes the offer out of the catalogue.
+	Status *model.OfferStatus `json:"status"`
+}
+
+const maxQuantity = 1_000_000_000
+
+func checkSet[T ~string](field string, set []T, valid func(T) bool) ([]T, error) {
+	for _, v := range set {
+		if !valid(v) {
+			return nil, model.Invalid(field, "%q is not a known code", v)
+		}
+	}
+	out := slices.Clone(set)
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// apply writes the given fields onto o, checking each. It reports whether
+// what is offered changed, which sends a reviewed offer back to review.
+func (in Input) apply(o *model.Offer, today model.Date) (changed bool, err error) {
+	if in.Title != nil {
+		if o.Title, err = model.CleanText("title", *in.Title, 1, model.MaxTitle); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if in.Description != nil {
+		if o.Description, err = model.CleanText("description", *in.Description, 0, model.MaxDescription); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if in.Kind != nil {
+		if !in.Kind.Valid() {
+			return false, model.Invalid("kind", "%q is not an offer kind; use money or in_kind", *in.Kind)
+		}
+		o.Kind, changed = *in.Kind, true
+	}
+	if in.AmountMinor != nil {
+		a := *in.AmountMinor
+		if a <= 0 {
+			return false, model.Broken("amount_minor", "amount_not_positive", "must be more than zero")
+		}
+		if a > money.MaxMinor {
+			return false, model.Broken("amount_minor", "amount_too_large", "is larger than any offer can be (at most %d minor units)", money.MaxMinor)
+		}
+		o.AmountMinor, changed = a, true
+	}
+	if in.Currency != nil {
+		if !money.ValidCurrency(*in.Currency) {
+			return false, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", *in.Currency)
+		}
+		o.Currency, changed = *in.Currency, true
+	}
+	if in.Quantity != nil {
+		if *in.Quantity < 0 || *in.Quantity > maxQuantity {
+			return false, model.Invalid("quantity", "must be between 0 and %d", maxQuantity)
+		}
+		o.Quantity, changed = *in.Quantity, true
+	}
+	if in.Unit != nil {
+		if o.Unit, err = model.CleanText("unit", *in.Unit, 0, model.MaxShort); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if in.Sectors != nil {
+		if o.Sectors, err = checkSet("sectors", *in.Sectors, model.Sector.Valid); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if in.Categories != nil {
+		if o.Categories, err = checkSet("categories", *in.Categories, model.Category.Valid); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if in.Lines != nil {
+		if o.Lines, err = checkSet("lines_of_effort", *in.Lines, model.LineOfEffort.Valid); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if in.Regions != nil {
+		if o.Regions, err = checkSet("regions", *in.Regions, model.ValidRegion); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if in.ValidUntil != nil {
+		if in.ValidUntil.IsZero() {
+			return false, model.Invalid("valid_until", "is required")
+		}
+		if in.ValidUntil.Before(today) {
+			return false, model.Broken("valid_until", "date_in_past", "%s has passed: an offer must still be valid", in.ValidUntil)
+		}
+		o.ValidUntil, changed = *in.ValidUntil, true
+	}
+	if in.TLP != nil {
+		if !in.TLP.Valid() {
+			return false, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
+		}
+		o.TLP = *in.TLP
+	}
+	if in.NamedUserIDs != nil {
+		ids := slices.Clone(*in.NamedUserIDs)
+		slices.Sort(ids)
+		o.NamedUserIDs = slices.Compact(ids)
+	}
+	if o.Kind == model.PledgeInKind && o.Description == "" {
+		return false, model.Invalid("description", "is required for an in-kind offer: say what is offered")
+	}
+	return changed, nil
+}
+
+// value prices the offer in euros at the ECB reference rate of its date,
+// exactly as a pledge is priced.
+func value(ctx context.Context, q store.Queries, o *model.Offer) error {
+	if o.Currency == "EUR" {
+		o.Rate, o.RateDate, o.EURMinor = "1", o.OfferDate, o.AmountMinor
+		return nil
+	}
+	rate, err := q.RateOnOrBefore(ctx, o.Currency, o.OfferDate)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && rate.Date.DaysUntil(o.OfferDate) > pledges.RateLookback) {
+		return model.Broken("currency", "no_reference_rate", "the ECB publishes no euro reference rate for %s on or shortly before %s; offer in EUR or a currency the ECB quotes", o.Currency, o.OfferDate)
+	}
+	if err != nil {
+		return err
+	}
+	eur, err := money.ToEUR(o.AmountMinor, o.Currency, rate.Rate)
+	if err != nil || eur > money.MaxMinor {
+		return model.Broken("amount_minor", "amount_too_large", "is worth more in euros than any offer can be")
+	}
+	o.Rate, o.RateDate, o.EURMinor = rate.Rate, rate.Date, eur
+	return nil
+}
+
+func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, o *model.Offer) error {
+	if o.TLP != model.TLPRed {
+		return nil
+	}
+	if !slices.Contains(o.NamedUserIDs, v.UserID) {
+		o.NamedUserIDs = append(o.NamedUserIDs, v.UserID)
+		slices.Sort(o.NamedUserIDs)
+	}
+	for _, id := range o.NamedUserIDs {
+		if _, err := q.UserByID(ctx, id); err != nil {
+			return model.Invalid("named_user_ids", "no user has the id %q", id)
+		}
+	}
+	return nil
+}
+
+func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Offer) error {
+	c := audit.Change{Action: "offer." + action, ObjectType: "offer", ObjectID: after.ID, After: after}
+	if before != nil {
+		c.Before = before
+	}
+	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
+	return err
+}
+
+// Create puts an offer of the donor's own organisation in the catalogue.
+func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, error) {
+	if err := policy.Require(v, policy.OffersCreate); err != nil {
+		return View{}, err
+	}
+	if !policy.CanDonate(v.Org) {
+		return View{}, model.ErrForbidden
+	}
+	if err := model.CheckRequired(
+		model.Required{Field: "title", Missing: in.Title == nil},
+		model.Required{Field: "amount_minor", Missing: in.AmountMinor == nil},
+		model.Required{Field: "currency", Missing: in.Currency == nil},
+		model.Required{Field: "valid_until", Missing: in.ValidUntil == nil},
+	); err != nil {
+		return View{}, err
+	}
+	if in.Status != nil {
+		return View{}, model.Invalid("status", "is set by the catalogue: a new offer is open")
+	}
+	now := s.now().UTC()
+	today := model.DateOf(now)
+	o := model.Offer{
+		DonorOrgID: v.Org.ID,
+		Kind:       model.PledgeMoney,
+		OfferDate:  today,
+		Status:     model.OfferOpen,
+		Review:     model.ReviewNotRequired,
+		TLP:        model.TLPAmber,
+		CreatedBy:  v.UserID,
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}
+	if _, err := in.apply(&o, today); err != nil {
+		return View{}, err
+	}
+	if v.Org.IsBusiness() {
+		o.Review = model.ReviewPending
+	}
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		if err := checkNamed(ctx, q, v, &o); err != nil {
+			return err
+		}
+		if err := value(ctx, q, &o); err != nil {
+			return err
+		}
+		if err := q.CreateOffer(ctx, &o); err != nil {
+			return err
+		}
+		return s.record(ctx, q, v, "create", nil, &o)
+	})
+	if err != nil {
+		return View{}, err
+	}
+	return s.viewOf(ctx, v, o)
+}
+
+// change loads an offer v may act on with perm, lets fn change it, and saves
+// it with its audit event in one transaction.
+func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm policy.Permission, action string, fn func(q store.Queries, o *model.Offer) error) (View, error) {
+	var out model.Offer
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		o, err := q.OfferByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := policy.Authorize(v, perm, policy.OfferResource(o)); err != nil {
+			return err
+		}
+		before := o
+		if err := fn(q, &o); err != nil {
+			return err
+		}
+		o.UpdatedAt = s.now().UTC()
+		if err := q.UpdateOffer(ctx, &o); err != nil {
+			return err
+		}
+		out = o
+		return s.record(ctx, q, v, action, &before, &o)
+	})
+	if err != nil {
+		return View{}, err
+	}
+	return s.viewOf(ctx, v, out)
+}
+
+// Update changes an open offer, or withdraws it. A company's or NGO's offer
+// whose substance changes goes back to alignment review.
+func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Input) (View, error) {
+	action := "update"
+	if in.Status != nil {
+		if *in.Status != model.OfferWithdrawn {
+			return View{}, model.Invalid("status", "%q cannot be set; use withdrawn to take the offer out of the catalogue", *in.Status)
+		}
+		action = "withdraw"
+	}
+	return s.change(ctx, v, id, policy.OffersEdit, action, func(q store.Queries, o *model.Offer) error {
+		if o.Status != model.OfferOpen {
+			return model.Conflict("not_open", "a %s offer can no longer be changed", o.Status)
+		}
+		today := model.DateOf(s.now())
+		changed, err := in.apply(o, today)
+		if err != nil {
+			return err
+		}
+		if err := checkNamed(ctx, q, v, o); err != nil {
+			return err
+		}
+		if in.Status != nil {
+			o.Status = model.OfferWithdrawn
+		}
+		if changed && o.Review != model.ReviewNotRequired {
+			o.Review, o.ReviewComment = model.ReviewPending, ""
+		}
+		if in.AmountMinor != nil || in.Currency != nil {
+			o.OfferDate = today
+			return value(ctx, q, o)
+		}
+		return nil
+	})
+}
+
+// Review is a coordinator's alignment decision on a company's or NGO's offer.
+func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, d model.ValidationDecision, comment string) (View, error) {
+	if d != model.DecisionApprove && d != model.DecisionReject {
+		return View{}, model.Invalid("decision", "%q is not a review decision; use approve or reject", d)
+	}
+	comment, err := model.CleanText("comment", comment, 0, model.MaxComment)
+	if err != nil {
+		return View{}, err
+	}
+	if d == model.DecisionReject && comment == "" {
+		return View{}, model.Invalid("comment", "is required to reject an offer: tell the donor why")
+	}
+	return s.change(ctx, v, id, policy.OffersReview, "review", func(_ store.Queries, o *model.Offer) error {
+		if o.Review != model.ReviewPending {
+			return model.Conflict("no_review_pending", "this offer is not awaiting an alignment review")
+		}
+		o.ReviewComment = comment
+		if d == model.DecisionApprove {
+			o.Review = model.ReviewApproved
+			return nil
+		}
+		o.Review, o.Status = model.ReviewRejected, model.OfferRejected
+		return nil
+	})
+}

@@ -1,0 +1,75 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Streams checks the row iterators of exports: every matching row once,
+// newest first, across batch boundaries, with access lists, stopping at the
+// callback's first error.
+func Streams(t *testing.T, s *store.DB) {
+	donor := newOrg(t, s, "Estonia")
+	other := newOrg(t, s, "Latvia")
+	ben := newOrg(t, s, "Ukrenergo")
+	req := newRequirement(t, s, ben.ID, func(r *model.Requirement) { r.SharedOrgIDs = []string{other.ID} })
+	var want []string
+	const n = 2100 // more than two batches
+	must(t, s.InTx(ctxOf(t), func(q store.Queries) error {
+		for i := range n {
+			org := donor.ID
+			if i%3 == 0 {
+				org = other.ID
+			}
+			p := newPledge(t, q, org, req.ID, func(p *model.Pledge) {
+				if i == 7 {
+					p.SharedOrgIDs = []string{ben.ID}
+				}
+			})
+			if org == donor.ID {
+				want = append(want, p.ID)
+			}
+		}
+		return nil
+	}))
+	slices.Reverse(want)
+	var got []string
+	shared := 0
+	must(t, s.EachPledge(ctxOf(t), model.PledgeFilter{DonorOrgID: donor.ID}, func(p model.Pledge) error {
+		got = append(got, p.ID)
+		if len(p.SharedOrgIDs) == 1 && p.SharedOrgIDs[0] == ben.ID {
+			shared++
+		}
+		return nil
+	}))
+	same(t, got, want)
+	same(t, shared, 1)
+
+	stop := errors.New("stop")
+	calls := 0
+	err := s.EachPledge(ctxOf(t), model.PledgeFilter{}, func(model.Pledge) error {
+		calls++
+		if calls == 3 {
+			return stop
+		}
+		return nil
+	})
+	wantErr(t, err, stop)
+	same(t, calls, 3)
+
+	var reqs []model.Requirement
+	must(t, s.EachRequirement(ctxOf(t), model.RequirementFilter{Beneficiary: ben.ID}, func(r model.Requirement) error {
+		reqs = append(reqs, r)
+		return nil
+	}))
+	same(t, len(reqs), 1)
+	same(t, reqs[0].SharedOrgIDs, []string{other.ID})
+	must(t, s.EachRequirement(ctxOf(t), model.RequirementFilter{Beneficiary: donor.ID}, func(model.Requirement) error {
+		t.Error("a requirement of another beneficiary was iterated")
+		return nil
+	}))
+}

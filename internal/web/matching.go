@@ -1,0 +1,95 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/cyberaid/cyberaid/internal/coordination"
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	req, offer := q.Get("requirement"), q.Get("offer")
+	var items []coordination.Suggestion
+	var err error
+	switch {
+	case req != "" && offer != "":
+		return model.Invalid("offer", "ask for one of requirement or offer, not both")
+	case req != "":
+		items, err = s.Coordination.SuggestForRequirement(r.Context(), viewerOf(r), req)
+	case offer != "":
+		items, err = s.Coordination.SuggestForOffer(r.Context(), viewerOf(r), offer)
+	default:
+		return model.Invalid("requirement", "is required (or offer): say what to find matches for")
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, ""))
+}
+
+func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
+	var in coordination.PlanInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Coordination.Preview(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiApplyPlan(w http.ResponseWriter, r *http.Request) error {
+	var in coordination.ApplyInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	res, err := s.Coordination.Apply(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, res)
+}
+
+func alertFilter(r *http.Request) (coordination.AlertFilter, error) {
+	q := r.URL.Query()
+	f := coordination.AlertFilter{Kind: model.AlertKind(q.Get("kind"))}
+	switch q.Get("open") {
+	case "", "false":
+	case "true":
+		f.Open = true
+	default:
+		return f, model.Invalid("open", "must be true or false")
+	}
+	return f, nil
+}
+
+func (s *Server) apiDeconfliction(w http.ResponseWriter, r *http.Request) error {
+	f, err := alertFilter(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.Coordination.Alerts(r.Context(), viewerOf(r), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, ""))
+}
+
+type acknowledgeRequest struct {
+	Key     string `json:"key"`
+	Comment string `json:"comment"`
+}
+
+func (s *Server) apiAcknowledge(w http.ResponseWriter, r *http.Request) error {
+	var in acknowledgeRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	a, err := s.Coordination.Acknowledge(r.Context(), viewerOf(r), in.Key, in.Comment)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, a)
+}

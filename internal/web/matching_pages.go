@@ -1,0 +1,598 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cyberaid/cyberaid/internal/coordination"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/offers"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+)
+
+// ---- Offers catalogue ----
+
+type offersData struct {
+	Filter   map[string]string
+	Statuses []string
+	Items    []offers.View
+	Orgs     map[string]string
+	Next     string
+	CanNew   bool
+}
+
+func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) error {
+	f, err := offerFilter(r)
+	if err != nil {
+		return err
+	}
+	v := viewerOf(r)
+	items, next, err := s.Offers.List(r.Context(), v, f, r.URL.Query().Get("cursor"), listPage)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	data := offersData{
+		Filter:   map[string]string{"status": q.Get("status"), "sector": q.Get("sector"), "category": q.Get("category"), "donor": q.Get("donor")},
+		Statuses: strs(model.OfferStatuses),
+		Items:    items, Orgs: orgs, CanNew: policy.Allowed(v, policy.OffersCreate) && policy.CanDonate(v.Org),
+	}
+	if next != "" {
+		data.Next = nextPage(r, next)
+	}
+	return s.show(w, r, http.StatusOK, "offers", "offers", "offers.title", data)
+}
+
+type offerForm struct {
+	Title, Description, Kind, Amount, Currency, Quantity, Unit, ValidUntil, TLP string
+	Sectors, Categories, Lines, Regions                                         []string
+	Today                                                                       string
+	Common, Others                                                              []string
+	Errors                                                                      map[string]string
+	Error                                                                       string
+}
+
+var offerFields = []string{"title", "description", "kind", "amount", "currency", "quantity", "unit", "sectors", "categories", "lines_of_effort", "regions", "valid_until", "tlp"}
+
+var offerAliases = map[string]string{"amount_minor": "amount"}
+
+func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, f offerForm, err error) error {
+	l := s.localizer(r)
+	f.Common, f.Others = commonCurrencies, otherCurrencies
+	f.Today = model.DateOf(s.Now()).String()
+	status := http.StatusOK
+	if err != nil {
+		var rest error
+		f.Errors, f.Error, rest = s.formErrors(l, err, offerFields, offerAliases)
+		if rest != nil {
+			return rest
+		}
+		status = statusOf(err)
+	}
+	return s.render(w, r, status, "offer_form", s.newLayout(r, l, "offers", l.T("offer_form.title"), f))
+}
+
+func (s *Server) newOfferPage(w http.ResponseWriter, r *http.Request) error {
+	if !policy.CanDonate(viewerOf(r).Org) {
+		return model.ErrForbidden
+	}
+	return s.showOfferForm(w, r, offerForm{
+		Kind: string(model.PledgeMoney), Currency: "EUR", TLP: string(model.TLPAmber),
+		ValidUntil: model.DateOf(s.Now()).AddDays(180).String(),
+	}, nil)
+}
+
+func typed[T ~string](in []string) *[]T {
+	out := make([]T, 0, len(in))
+	for _, v := range in {
+		out = append(out, T(v))
+	}
+	return &out
+}
+
+func (f offerForm) input() (offers.Input, error) {
+	if err := required("title", f.Title, "amount", f.Amount, "currency", f.Currency, "valid_until", f.ValidUntil); err != nil {
+		return offers.Input{}, err
+	}
+	if !money.ValidCurrency(f.Currency) {
+		return offers.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
+	}
+	amount, err := money.ParseAmount(f.Amount, f.Currency)
+	if err != nil {
+		return offers.Input{}, err
+	}
+	until, err := model.ParseDate(strings.TrimSpace(f.ValidUntil))
+	if err != nil {
+		return offers.Input{}, model.Invalid("valid_until", "must be a date in the form YYYY-MM-DD")
+	}
+	var qty int64
+	if q := strings.TrimSpace(f.Quantity); q != "" {
+		if qty, err = strconv.ParseInt(q, 10, 64); err != nil {
+			return offers.Input{}, model.Invalid("quantity", "must be a whole number")
+		}
+	}
+	kind, tlp := model.PledgeKind(f.Kind), model.TLP(f.TLP)
+	return offers.Input{
+		Title: &f.Title, Description: &f.Description, Kind: &kind, AmountMinor: &amount, Currency: &f.Currency,
+		Quantity: &qty, Unit: &f.Unit, ValidUntil: &until, TLP: &tlp,
+		Sectors: typed[model.Sector](f.Sectors), Categories: typed[model.Category](f.Categories),
+		Lines: typed[model.LineOfEffort](f.Lines), Regions: typed[string](f.Regions),
+	}, nil
+}
+
+func (s *Server) createOffer(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return model.Invalid("", "the form could not be read")
+	}
+	pf := r.PostForm
+	f := offerForm{
+		Title: pf.Get("title"), Description: pf.Get("description"), Kind: pf.Get("kind"), Amount: pf.Get("amount"),
+		Currency: pf.Get("currency"), Quantity: pf.Get("quantity"), Unit: pf.Get("unit"), ValidUntil: pf.Get("valid_until"),
+		TLP: pf.Get("tlp"), Sectors: pf["sectors"], Categories: pf["categories"], Lines: pf["lines_of_effort"], Regions: pf["regions"],
+	}
+	in, err := f.input()
+	if err != nil {
+		return s.showOfferForm(w, r, f, err)
+	}
+	o, err := s.Offers.Create(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return s.showOfferForm(w, r, f, err)
+	}
+	return seeOther(w, r, "/offers/"+o.ID+"?done=created")
+}
+
+type offerData struct {
+	O           offers.View
+	Orgs        map[string]string
+	CanWithdraw bool
+	CanReview   bool
+	Review      validateForm
+	Suggestions []coordination.Suggestion
+	// SuggestError says why no suggestion is shown (not usable yet).
+	SuggestError string
+	Error        string
+}
+
+var offerNotices = []string{"created", "withdrawn", "reviewed"}
+
+func (s *Server) offerPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showOffer(w, r, http.StatusOK, validateForm{}, "")
+}
+
+func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, status int, rf validateForm, errText string) error {
+	v := viewerOf(r)
+	o, err := s.Offers.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	l := s.localizer(r)
+	res := policy.OfferResource(o.Offer)
+	data := offerData{
+		O: o, Review: rf, Error: errText,
+		CanWithdraw: o.Status == model.OfferOpen && policy.Authorize(v, policy.OffersEdit, res) == nil,
+		CanReview:   o.Review == model.ReviewPending && policy.Authorize(v, policy.OffersReview, res) == nil,
+	}
+	if policy.Allowed(v, policy.MatchingSuggest) {
+		data.Suggestions, err = s.Coordination.SuggestForOffer(r.Context(), v, o.ID)
+		var fe *model.FieldError
+		if errors.As(err, &fe) {
+			data.SuggestError, err = s.errorText(l, err), nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if data.Orgs, err = s.orgNames(r); err != nil {
+		return err
+	}
+	lay := s.newLayout(r, l, "offers", l.T("offer.title"), data)
+	if done := r.URL.Query().Get("done"); status == http.StatusOK && slices.Contains(offerNotices, done) {
+		lay.Notice = l.T("notice.offer." + done)
+	}
+	return s.render(w, r, status, "offer", lay)
+}
+
+func (s *Server) offerActionFailed(w http.ResponseWriter, r *http.Request, rf validateForm, err error) error {
+	errs, text, rest := s.formErrors(s.localizer(r), err, []string{"decision", "comment"}, nil)
+	if rest != nil {
+		return rest
+	}
+	rf.Errors = errs
+	return s.showOffer(w, r, statusOf(err), rf, text)
+}
+
+func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request) error {
+	st := model.OfferWithdrawn
+	o, err := s.Offers.Update(r.Context(), viewerOf(r), r.PathValue("id"), offers.Input{Status: &st})
+	if err != nil {
+		return s.offerActionFailed(w, r, validateForm{}, err)
+	}
+	return seeOther(w, r, "/offers/"+o.ID+"?done=withdrawn")
+}
+
+func (s *Server) reviewOffer(w http.ResponseWriter, r *http.Request) error {
+	rf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
+	if rf.Decision == "" {
+		return s.offerActionFailed(w, r, rf, model.Invalid("decision", "is required"))
+	}
+	o, err := s.Offers.Review(r.Context(), viewerOf(r), r.PathValue("id"), model.ValidationDecision(rf.Decision), rf.Comment)
+	if err != nil {
+		return s.offerActionFailed(w, r, rf, err)
+	}
+	return seeOther(w, r, "/offers/"+o.ID+"?done=reviewed")
+}
+
+// ---- Matching workbench ----
+
+type workbenchData struct {
+	Open        []requirements.View
+	Picked      *requirements.View
+	Suggestions []coordination.Suggestion
+	// Amounts pre-fill each proposal with what the offer could cover.
+	Amounts    map[string]string
+	Orgs       map[string]string
+	CanPropose bool
+	CanPledge  bool
+	Error      string
+}
+
+func (s *Server) openRequirementsFor(r *http.Request) ([]requirements.View, error) {
+	var out []requirements.View
+	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
+		rs, err := s.Requirements.All(r.Context(), viewerOf(r), model.RequirementFilter{Status: st})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	slices.SortFunc(out, func(a, b requirements.View) int {
+		if c := a.Priority.Rank() - b.Priority.Rank(); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Ref, b.Ref)
+	})
+	return out, nil
+}
+
+func (s *Server) workbenchPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showWorkbench(w, r, http.StatusOK, r.URL.Query().Get("requirement"), "")
+}
+
+func (s *Server) showWorkbench(w http.ResponseWriter, r *http.Request, status int, reqID, errText string) error {
+	v := viewerOf(r)
+	l := s.localizer(r)
+	open, err := s.openRequirementsFor(r)
+	if err != nil {
+		return err
+	}
+	data := workbenchData{Open: open, Error: errText, CanPropose: policy.Allowed(v, policy.MatchingPlan)}
+	if reqID != "" {
+		view, err := s.Requirements.Get(r.Context(), v, reqID)
+		if err != nil {
+			return err
+		}
+		data.Picked = &view
+		data.CanPledge = view.Status.OpenToPledges() && policy.Authorize(v, policy.PledgesCreate, policy.RequirementResource(view.Requirement, view.Pledges)) == nil
+		data.Suggestions, err = s.Coordination.SuggestForRequirement(r.Context(), v, reqID)
+		var fe *model.FieldError
+		if errors.As(err, &fe) {
+			data.Error, err = s.errorText(l, err), nil
+		}
+		if err != nil {
+			return err
+		}
+		data.Amounts = map[string]string{}
+		for _, sg := range data.Suggestions {
+			// Plain digits and a point: what the amount parser reads back.
+			c := sg.Reasons.Coverable
+			data.Amounts[sg.Offer.ID] = strconv.FormatInt(c/100, 10) + "." + fmt.Sprintf("%02d", c%100)
+		}
+	}
+	if data.Orgs, err = s.orgNames(r); err != nil {
+		return err
+	}
+	lay := s.newLayout(r, l, "matching", l.T("workbench.title"), data)
+	if r.URL.Query().Get("done") == "proposed" && status == http.StatusOK {
+		lay.Notice = l.T("notice.matching.proposed")
+	}
+	return s.render(w, r, status, "workbench", lay)
+}
+
+// proposePledge is the workbench's one-line plan: a proposed pledge of the
+// offering donor on the picked requirement.
+func (s *Server) proposePledge(w http.ResponseWriter, r *http.Request) error {
+	reqID := r.PostFormValue("requirement_id")
+	amount, err := money.ParseAmount(r.PostFormValue("amount"), "EUR")
+	if err == nil {
+		_, err = s.Coordination.Apply(r.Context(), viewerOf(r), coordination.ApplyInput{Lines: []coordination.ApplyLine{
+			{OfferID: r.PostFormValue("offer_id"), RequirementID: reqID, EURMinor: amount},
+		}})
+	}
+	if err != nil {
+		_, text, rest := s.formErrors(s.localizer(r), err, nil, nil)
+		if rest != nil {
+			return rest
+		}
+		return s.showWorkbench(w, r, statusOf(err), reqID, text)
+	}
+	return seeOther(w, r, "/matching?requirement="+reqID+"&done=proposed")
+}
+
+// ---- Allocation plan ----
+
+type planData struct {
+	Plan coordination.Plan
+	// ByPriority is the plan's EUR per priority code, for the template.
+	ByPriority map[string]int64
+	Weights    map[string]string
+	Orgs       map[string]string
+	Error      string
+}
+
+func (s *Server) planWeights(r *http.Request) (coordination.Weights, map[string]string, error) {
+	cfg := s.Coordination.Settings().Weights
+	shown := map[string]string{}
+	w := coordination.Weights{}
+	for _, p := range model.Priorities {
+		raw := strings.TrimSpace(r.FormValue("w_" + string(p)))
+		if raw == "" {
+			w[p] = cfg[p]
+			shown[string(p)] = strconv.FormatInt(cfg[p], 10)
+			continue
+		}
+		shown[string(p)] = raw
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return nil, shown, model.Invalid("weights", "the weight of %s must be a whole number", p)
+		}
+		w[p] = n
+	}
+	return w, shown, nil
+}
+
+func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showPlan(w, r, http.StatusOK, "")
+}
+
+func (s *Server) showPlan(w http.ResponseWriter, r *http.Request, status int, errText string) error {
+	l := s.localizer(r)
+	weights, shown, err := s.planWeights(r)
+	data := planData{Weights: shown, Error: errText}
+	if err == nil {
+		data.Plan, err = s.Coordination.Preview(r.Context(), viewerOf(r), coordination.PlanInput{Weights: weights})
+	}
+	data.ByPriority = map[string]int64{}
+	for p, eur := range data.Plan.Totals.ByPriority {
+		data.ByPriority[string(p)] = eur
+	}
+	if err != nil {
+		_, text, rest := s.formErrors(l, err, nil, nil)
+		if rest != nil {
+			return rest
+		}
+		data.Error, status = text, statusOf(err)
+	}
+	if data.Orgs, err = s.orgNames(r); err != nil {
+		return err
+	}
+	lay := s.newLayout(r, l, "matching", l.T("plan.title"), data)
+	if r.URL.Query().Get("done") == "applied" && status == http.StatusOK {
+		lay.Notice = l.T("notice.matching.applied")
+	}
+	return s.render(w, r, status, "plan", lay)
+}
+
+// applyPlan applies the lines the coordinator kept ticked; each line is
+// "offer|requirement|eur_minor" as the preview wrote it.
+func (s *Server) applyPlan(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return model.Invalid("", "the form could not be read")
+	}
+	lines := []coordination.ApplyLine{}
+	for _, raw := range r.PostForm["line"] {
+		parts := strings.Split(raw, "|")
+		if len(parts) != 3 {
+			return s.showPlan(w, r, http.StatusBadRequest, s.errorText(s.localizer(r), model.Invalid("lines", "a line of the form is malformed")))
+		}
+		n, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil {
+			return s.showPlan(w, r, http.StatusBadRequest, s.errorText(s.localizer(r), model.Invalid("lines", "a line of the form is malformed")))
+		}
+		lines = append(lines, coordination.ApplyLine{OfferID: parts[0], RequirementID: parts[1], EURMinor: n})
+	}
+	if len(lines) == 0 {
+		return s.showPlan(w, r, http.StatusBadRequest, s.localizer(r).T("plan.nothing_selected"))
+	}
+	if _, err := s.Coordination.Apply(r.Context(), viewerOf(r), coordination.ApplyInput{Lines: lines}); err != nil {
+		_, text, rest := s.formErrors(s.localizer(r), err, nil, nil)
+		if rest != nil {
+			return rest
+		}
+		return s.showPlan(w, r, statusOf(err), text)
+	}
+	return seeOther(w, r, "/matching/plan?done=applied")
+}
+
+// ---- Deconfliction board ----
+
+type boardData struct {
+	Filter map[string]string
+	Alerts []coordination.Alert
+	Orgs   map[string]string
+	Kinds  []string
+	Error  string
+	// Failed is the key of the alert whose acknowledgement failed.
+	Failed  string
+	Comment string
+}
+
+func (s *Server) deconflictionPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showBoard(w, r, http.StatusOK, "", "", "")
+}
+
+func (s *Server) showBoard(w http.ResponseWriter, r *http.Request, status int, failed, comment, errText string) error {
+	f, err := alertFilter(r)
+	if err != nil {
+		return err
+	}
+	alerts, err := s.Coordination.Alerts(r.Context(), viewerOf(r), f)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	data := boardData{
+		Filter: map[string]string{"kind": q.Get("kind"), "open": q.Get("open")},
+		Alerts: alerts, Orgs: orgs, Kinds: strs(model.AlertKinds), Failed: failed, Comment: comment, Error: errText,
+	}
+	l := s.localizer(r)
+	lay := s.newLayout(r, l, "deconfliction", l.T("board.title"), data)
+	if q.Get("done") == "acknowledged" && status == http.StatusOK {
+		lay.Notice = l.T("notice.board.acknowledged")
+	}
+	return s.render(w, r, status, "deconfliction", lay)
+}
+
+func (s *Server) acknowledgeAlert(w http.ResponseWriter, r *http.Request) error {
+	key, comment := r.PostFormValue("key"), r.PostFormValue("comment")
+	if _, err := s.Coordination.Acknowledge(r.Context(), viewerOf(r), key, comment); err != nil {
+		_, text, rest := s.formErrors(s.localizer(r), err, nil, nil)
+		if rest != nil {
+			return rest
+		}
+		return s.showBoard(w, r, statusOf(err), key, comment, text)
+	}
+	return seeOther(w, r, "/deconfliction?done=acknowledged")
+}
+
+// ---- Bilateral reports ----
+
+type bilateralForm struct {
+	Amount, Currency, Kind, Description, Beneficiary, Sector, Category string
+	PeriodStart, PeriodEnd, Requirement, TLP, PledgeDate, Today        string
+	Beneficiaries                                                      []model.Organisation
+	Open                                                               []requirements.View
+	Common, Others                                                     []string
+	Errors                                                             map[string]string
+	Error                                                              string
+}
+
+var bilateralFields = []string{"amount", "currency", "kind", "description", "beneficiary_org_id", "sector", "category", "period_start", "period_end", "requirement_id", "tlp", "pledge_date"}
+
+func (s *Server) showBilateralForm(w http.ResponseWriter, r *http.Request, f bilateralForm, err error) error {
+	l := s.localizer(r)
+	f.Common, f.Others = commonCurrencies, otherCurrencies
+	f.Today = model.DateOf(s.Now()).String()
+	orgs, lerr := s.Store.ListOrganisations(r.Context())
+	if lerr != nil {
+		return lerr
+	}
+	for _, o := range orgs {
+		if o.Participation == model.Beneficiary || o.Kind == model.KindBeneficiaryAgency {
+			f.Beneficiaries = append(f.Beneficiaries, o)
+		}
+	}
+	if f.Open, lerr = s.openRequirementsFor(r); lerr != nil {
+		return lerr
+	}
+	status := http.StatusOK
+	if err != nil {
+		var rest error
+		f.Errors, f.Error, rest = s.formErrors(l, err, bilateralFields, pledgeAliases)
+		if rest != nil {
+			return rest
+		}
+		status = statusOf(err)
+	}
+	return s.render(w, r, status, "bilateral_form", s.newLayout(r, l, "pledges", l.T("bilateral_form.title"), f))
+}
+
+func (s *Server) newBilateralPage(w http.ResponseWriter, r *http.Request) error {
+	if !policy.CanDonate(viewerOf(r).Org) {
+		return model.ErrForbidden
+	}
+	today := model.DateOf(s.Now()).String()
+	return s.showBilateralForm(w, r, bilateralForm{
+		Currency: "EUR", Kind: string(model.PledgeMoney), TLP: string(model.TLPAmber), PledgeDate: today, PeriodStart: today,
+	}, nil)
+}
+
+func (f bilateralForm) input() (pledges.Input, error) {
+	if err := required("amount", f.Amount, "currency", f.Currency); err != nil {
+		return pledges.Input{}, err
+	}
+	if !money.ValidCurrency(f.Currency) {
+		return pledges.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
+	}
+	amount, err := money.ParseAmount(f.Amount, f.Currency)
+	if err != nil {
+		return pledges.Input{}, err
+	}
+	date := func(field, raw string) (*model.Date, error) {
+		if strings.TrimSpace(raw) == "" {
+			return nil, nil
+		}
+		d, err := model.ParseDate(strings.TrimSpace(raw))
+		if err != nil {
+			return nil, model.Invalid(field, "must be a date in the form YYYY-MM-DD")
+		}
+		return &d, nil
+	}
+	pledged, err := date("pledge_date", f.PledgeDate)
+	if err != nil {
+		return pledges.Input{}, err
+	}
+	start, err := date("period_start", f.PeriodStart)
+	if err != nil {
+		return pledges.Input{}, err
+	}
+	end, err := date("period_end", f.PeriodEnd)
+	if err != nil {
+		return pledges.Input{}, err
+	}
+	kind, tlp, channel := model.PledgeKind(f.Kind), model.TLP(f.TLP), model.ChannelBilateral
+	in := pledges.Input{
+		AmountMinor: &amount, Currency: &f.Currency, Kind: &kind, Description: &f.Description, Channel: &channel,
+		PledgeDate: pledged, TLP: &tlp, PeriodStart: start, PeriodEnd: end,
+	}
+	if f.Requirement != "" {
+		in.RequirementID = &f.Requirement
+	} else {
+		sector, category := model.Sector(f.Sector), model.Category(f.Category)
+		in.BeneficiaryOrgID, in.Sector, in.Category = &f.Beneficiary, &sector, &category
+	}
+	return in, nil
+}
+
+func (s *Server) createBilateral(w http.ResponseWriter, r *http.Request) error {
+	pf := func(k string) string { return r.PostFormValue(k) }
+	f := bilateralForm{
+		Amount: pf("amount"), Currency: pf("currency"), Kind: pf("kind"), Description: pf("description"),
+		Beneficiary: pf("beneficiary_org_id"), Sector: pf("sector"), Category: pf("category"),
+		PeriodStart: pf("period_start"), PeriodEnd: pf("period_end"), Requirement: pf("requirement_id"),
+		TLP: pf("tlp"), PledgeDate: pf("pledge_date"),
+	}
+	in, err := f.input()
+	if err != nil {
+		return s.showBilateralForm(w, r, f, err)
+	}
+	res, err := s.Pledges.Create(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return s.showBilateralForm(w, r, f, err)
+	}
+	return seeOther(w, r, "/pledges/"+res.ID+"?done=created")
+}

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/offers"
+)
+
+func offerFilter(r *http.Request) (model.OfferFilter, error) {
+	q := r.URL.Query()
+	f := model.OfferFilter{
+		DonorOrgID: q.Get("donor"),
+		Status:     model.OfferStatus(q.Get("status")),
+		Sector:     model.Sector(q.Get("sector")),
+		Category:   model.Category(q.Get("category")),
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, model.Invalid("status", "%q is not an offer status; use open, withdrawn or rejected", f.Status)
+	}
+	if f.Sector != "" && !f.Sector.Valid() {
+		return f, model.Invalid("sector", "%q is not a sector", f.Sector)
+	}
+	if f.Category != "" && !f.Category.Valid() {
+		return f, model.Invalid("category", "%q is not a category", f.Category)
+	}
+	return f, nil
+}
+
+func (s *Server) apiListOffers(w http.ResponseWriter, r *http.Request) error {
+	f, err := offerFilter(r)
+	if err != nil {
+		return err
+	}
+	cursor, limit, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.Offers.List(r.Context(), viewerOf(r), f, cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, next))
+}
+
+func (s *Server) apiGetOffer(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.Offers.Get(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) apiCreateOffer(w http.ResponseWriter, r *http.Request) error {
+	var in offers.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	o, err := s.Offers.Create(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, o)
+}
+
+func (s *Server) apiUpdateOffer(w http.ResponseWriter, r *http.Request) error {
+	var in offers.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	o, err := s.Offers.Update(r.Context(), viewerOf(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) apiReviewOffer(w http.ResponseWriter, r *http.Request) error {
+	var in validateRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	o, err := s.Offers.Review(r.Context(), viewerOf(r), r.PathValue("id"), in.Decision, in.Comment)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}

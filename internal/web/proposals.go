@@ -1,0 +1,146 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/cyberaid/cyberaid/internal/governance"
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+func (s *Server) apiListProposals(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := model.ProposalFilter{Status: model.ProposalStatus(q.Get("status")), Kind: model.ProposalKind(q.Get("kind"))}
+	cursor, limit, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.Governance.ListWithPositions(r.Context(), viewerOf(r), f, cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, next))
+}
+
+func (s *Server) apiCreateProposal(w http.ResponseWriter, r *http.Request) error {
+	var in governance.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Governance.Open(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return err
+	}
+	v, err := s.Governance.Get(r.Context(), viewerOf(r), p.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) apiGetProposal(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.Governance.Get(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiTakePosition(w http.ResponseWriter, r *http.Request) error {
+	var in governance.PositionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := s.Governance.TakePosition(r.Context(), viewerOf(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiComment(w http.ResponseWriter, r *http.Request) error {
+	var in governance.CommentInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := s.Governance.Comment(r.Context(), viewerOf(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, c)
+}
+
+func (s *Server) apiSign(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.Governance.Sign(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiListRotations(w http.ResponseWriter, r *http.Request) error {
+	rs, err := s.Governance.Rotations(r.Context(), viewerOf(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(rs, ""))
+}
+
+func (s *Server) apiCreateRotation(w http.ResponseWriter, r *http.Request) error {
+	var in governance.RotationInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	rot, err := s.Governance.AddRotation(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, rot)
+}
+
+func (s *Server) apiPublishedStatements(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Governance.Published(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, ""))
+}
+
+func (s *Server) apiListMeetings(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.Governance.Meetings(r.Context(), viewerOf(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(ms, ""))
+}
+
+func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request) error {
+	var in governance.MeetingInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := s.Governance.CreateMeeting(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) apiGetMeeting(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.Governance.Meeting(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) apiUpdateMeeting(w http.ResponseWriter, r *http.Request) error {
+	var in governance.MeetingInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := s.Governance.UpdateMeeting(r.Context(), viewerOf(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}

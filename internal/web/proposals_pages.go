@@ -1,0 +1,459 @@
+package web
+
+import (
+	"encoding/xml"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/governance"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+type proposalsData struct {
+	Items     []model.Proposal
+	Status    string
+	Next      string
+	CanCreate bool
+}
+
+func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	if err := policy.Require(v, policy.ProposalsRead); err != nil {
+		return err
+	}
+	status := r.URL.Query().Get("status")
+	cursor, _, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.Governance.List(r.Context(), v, model.ProposalFilter{Status: model.ProposalStatus(status)}, cursor, 50)
+	if err != nil {
+		return err
+	}
+	data := proposalsData{Items: items, Status: status, CanCreate: policy.Allowed(v, policy.ProposalsCreate)}
+	if next != "" {
+		data.Next = nextPage(r, next)
+	}
+	return s.show(w, r, http.StatusOK, "proposals", "governance", "proposals.title", data)
+}
+
+// tallyRow is one member organisation of the electorate and its position.
+type tallyRow struct {
+	OrgID, Name string
+	Position    *model.Position
+}
+
+type proposalData struct {
+	P         governance.View
+	Orgs      map[string]string
+	Tally     []tallyRow
+	Signed    []string
+	Mine      *model.Position
+	Can       struct{ Position, Comment, Sign bool }
+	Errors    map[string]string
+	Error     string
+	Stance    string
+	Reason    string
+	Comment   string
+	Published bool
+}
+
+var proposalNotices = []string{"opened", "position", "comment", "signed"}
+
+func (s *Server) proposalPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showProposal(w, r, http.StatusOK, proposalData{}, "")
+}
+
+func (s *Server) showProposal(w http.ResponseWriter, r *http.Request, status int, d proposalData, errText string) error {
+	v := viewerOf(r)
+	view, err := s.Governance.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	d.P, d.Orgs, d.Error = view, orgs, errText
+	d.Published = view.Status == model.ProposalAdopted && view.Kind == model.ProposalStatement
+	for _, id := range view.Electorate {
+		row := tallyRow{OrgID: id, Name: orgs[id]}
+		for i := range view.Positions {
+			if view.Positions[i].OrgID == id {
+				row.Position = &view.Positions[i]
+			}
+		}
+		if id == v.Org.ID {
+			d.Mine = row.Position
+		}
+		d.Tally = append(d.Tally, row)
+	}
+	slices.SortFunc(d.Tally, func(a, b tallyRow) int { return strings.Compare(a.Name, b.Name) })
+	for _, sig := range view.Signatories {
+		d.Signed = append(d.Signed, orgs[sig.OrgID])
+	}
+	slices.Sort(d.Signed)
+	res := policy.ProposalResource(view.Proposal)
+	open := view.Status == model.ProposalOpen
+	d.Can.Position = open && policy.Authorize(v, policy.ProposalsPosition, res) == nil
+	d.Can.Comment = open && policy.Authorize(v, policy.ProposalsComment, res) == nil
+	d.Can.Sign = view.Kind == model.ProposalStatement && (open || d.Published) &&
+		policy.Authorize(v, policy.ProposalsSign, res) == nil && !slices.Contains(d.Signed, v.Org.Name)
+	if d.Stance == "" && d.Mine != nil {
+		d.Stance, d.Reason = string(d.Mine.Stance), d.Mine.Reason
+	}
+	l := s.localizer(r)
+	lay := s.newLayout(r, l, "governance", view.Title, d)
+	if done := r.URL.Query().Get("done"); status == http.StatusOK && slices.Contains(proposalNotices, done) {
+		lay.Notice = l.T("notice.proposal." + done)
+	}
+	return s.render(w, r, status, "proposal", lay)
+}
+
+func (s *Server) takePosition(w http.ResponseWriter, r *http.Request) error {
+	d := proposalData{Stance: r.PostFormValue("position"), Reason: r.PostFormValue("reason")}
+	in := governance.PositionInput{Reason: &d.Reason}
+	if d.Stance != "" {
+		in.Position = (*model.Stance)(&d.Stance)
+	}
+	if _, err := s.Governance.TakePosition(r.Context(), viewerOf(r), r.PathValue("id"), in); err != nil {
+		return s.proposalFailed(w, r, d, err)
+	}
+	return seeOther(w, r, "/proposals/"+r.PathValue("id")+"?done=position")
+}
+
+func (s *Server) commentProposal(w http.ResponseWriter, r *http.Request) error {
+	d := proposalData{Comment: r.PostFormValue("text")}
+	if _, err := s.Governance.Comment(r.Context(), viewerOf(r), r.PathValue("id"), governance.CommentInput{Text: &d.Comment}); err != nil {
+		return s.proposalFailed(w, r, d, err)
+	}
+	return seeOther(w, r, "/proposals/"+r.PathValue("id")+"?done=comment")
+}
+
+func (s *Server) signStatement(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.Governance.Sign(r.Context(), viewerOf(r), r.PathValue("id")); err != nil {
+		return s.proposalFailed(w, r, proposalData{}, err)
+	}
+	return seeOther(w, r, "/proposals/"+r.PathValue("id")+"?done=signed")
+}
+
+// proposalFailed shows the proposal again with the message next to the
+// field at fault; a hidden or missing proposal stays a 404.
+func (s *Server) proposalFailed(w http.ResponseWriter, r *http.Request, d proposalData, err error) error {
+	errs, text, rest := s.formErrors(s.localizer(r), err, []string{"position", "reason", "text"}, nil)
+	if rest != nil {
+		return rest
+	}
+	d.Errors = errs
+	return s.showProposal(w, r, statusOf(err), d, text)
+}
+
+type proposalForm struct {
+	Kind, Title, Text, Procedure, Deadline, TLP, Subject string
+	Orgs                                                 []model.Organisation
+	Errors                                               map[string]string
+	Error                                                string
+}
+
+// deadlineLayout is what a datetime-local field sends; deadlines are UTC.
+const deadlineLayout = "2006-01-02T15:04"
+
+func (s *Server) showProposalForm(w http.ResponseWriter, r *http.Request, f proposalForm, err error) error {
+	l := s.localizer(r)
+	status := http.StatusOK
+	if err != nil {
+		var rest error
+		f.Errors, f.Error, rest = s.formErrors(l, err, []string{"kind", "title", "text", "procedure", "deadline", "tlp", "subject_org_id"}, nil)
+		if rest != nil {
+			return rest
+		}
+		status = statusOf(err)
+	}
+	orgs, oerr := s.Store.ListOrganisations(r.Context())
+	if oerr != nil {
+		return oerr
+	}
+	for _, o := range orgs {
+		if o.Participation != model.Member && o.Participation != model.Applicant && o.Kind != model.KindBeneficiaryAgency {
+			f.Orgs = append(f.Orgs, o)
+		}
+	}
+	return s.render(w, r, status, "proposal_form", s.newLayout(r, l, "governance", l.T("proposal_form.title"), f))
+}
+
+func (s *Server) newProposalPage(w http.ResponseWriter, r *http.Request) error {
+	f := proposalForm{Kind: string(model.ProposalOperational), Procedure: string(model.ProcedureConsensus), TLP: string(model.TLPGreen),
+		Deadline: s.Now().UTC().Add(7 * 24 * time.Hour).Format(deadlineLayout)}
+	return s.showProposalForm(w, r, f, nil)
+}
+
+func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) error {
+	f := proposalForm{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"), Text: r.PostFormValue("text"),
+		Procedure: r.PostFormValue("procedure"), Deadline: r.PostFormValue("deadline"), TLP: r.PostFormValue("tlp"), Subject: r.PostFormValue("subject_org_id")}
+	in := governance.Input{Title: &f.Title, Text: &f.Text, TLP: (*model.TLP)(&f.TLP), SubjectOrgID: &f.Subject}
+	if f.Kind != "" {
+		in.Kind = (*model.ProposalKind)(&f.Kind)
+	}
+	if f.Procedure != "" {
+		in.Procedure = (*model.Procedure)(&f.Procedure)
+	}
+	if f.Deadline != "" {
+		d, err := time.ParseInLocation(deadlineLayout, f.Deadline, time.UTC)
+		if err != nil {
+			return s.showProposalForm(w, r, f, model.Invalid("deadline", "is not a date and time"))
+		}
+		in.Deadline = &d
+	}
+	p, err := s.Governance.Open(r.Context(), viewerOf(r), in)
+	if err != nil {
+		return s.showProposalForm(w, r, f, err)
+	}
+	return seeOther(w, r, "/proposals/"+p.ID+"?done=opened")
+}
+
+type rotationsData struct {
+	Items     []model.Rotation
+	Orgs      map[string]string
+	Members   []model.Organisation
+	Current   string
+	CanManage bool
+	Form      struct{ Starts, Ends, Front, Back string }
+	Errors    map[string]string
+	Error     string
+}
+
+func (s *Server) rotationsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showRotations(w, r, http.StatusOK, rotationsData{}, nil)
+}
+
+func (s *Server) showRotations(w http.ResponseWriter, r *http.Request, status int, d rotationsData, ferr error) error {
+	v := viewerOf(r)
+	items, err := s.Governance.Rotations(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	l := s.localizer(r)
+	if ferr != nil {
+		var rest error
+		d.Errors, d.Error, rest = s.formErrors(l, ferr, []string{"starts", "ends", "front_office_org_id", "back_office_org_id"}, nil)
+		if rest != nil {
+			return rest
+		}
+	}
+	if d.Orgs, err = s.orgNames(r); err != nil {
+		return err
+	}
+	orgs, err := s.Store.ListOrganisations(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if o.Participation == model.Member {
+			d.Members = append(d.Members, o)
+		}
+	}
+	d.Items, d.CanManage = items, policy.Allowed(v, policy.RotationsManage)
+	if cur, ok := governance.Current(items, model.DateOf(s.Now())); ok {
+		d.Current = cur.ID
+	}
+	lay := s.newLayout(r, l, "rotations", l.T("rotations.title"), d)
+	if r.URL.Query().Get("done") == "created" && status == http.StatusOK {
+		lay.Notice = l.T("notice.rotation.created")
+	}
+	return s.render(w, r, status, "rotations", lay)
+}
+
+func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) error {
+	var d rotationsData
+	d.Form.Starts, d.Form.Ends = r.PostFormValue("starts"), r.PostFormValue("ends")
+	d.Form.Front, d.Form.Back = r.PostFormValue("front_office_org_id"), r.PostFormValue("back_office_org_id")
+	in := governance.RotationInput{FrontOfficeOrgID: &d.Form.Front, BackOfficeOrgID: &d.Form.Back}
+	for _, f := range []struct {
+		name, v string
+		dst     **model.Date
+	}{{"starts", d.Form.Starts, &in.Starts}, {"ends", d.Form.Ends, &in.Ends}} {
+		if f.v == "" {
+			continue
+		}
+		day, err := model.ParseDate(f.v)
+		if err != nil {
+			return s.showRotations(w, r, http.StatusBadRequest, d, model.Invalid(f.name, "is not a date (YYYY-MM-DD)"))
+		}
+		*f.dst = &day
+	}
+	if _, err := s.Governance.AddRotation(r.Context(), viewerOf(r), in); err != nil {
+		return s.showRotations(w, r, statusOf(err), d, err)
+	}
+	return seeOther(w, r, "/rotations?done=created")
+}
+
+type publicData struct {
+	Statements []governance.View
+	Orgs       map[string]string
+	Members    []model.Organisation
+	Observers  []model.Organisation
+}
+
+// publicPage is the mechanism's public face: no sign-in, only what is
+// public by nature (adopted statements, who takes part).
+func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.Governance.Published(r.Context())
+	if err != nil {
+		return err
+	}
+	d := publicData{Statements: st}
+	if d.Members, d.Observers, err = s.Governance.Participants(r.Context()); err != nil {
+		return err
+	}
+	if d.Orgs, err = s.orgNames(r); err != nil {
+		return err
+	}
+	return s.show(w, r, http.StatusOK, "public", "public", "public.title", d)
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Link    []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string     `xml:"title"`
+	ID      string     `xml:"id"`
+	Updated string     `xml:"updated"`
+	Link    atomLink   `xml:"link"`
+	Authors []atomName `xml:"author"`
+	Content atomText   `xml:"content"`
+}
+
+type atomName struct {
+	Name string `xml:"name"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+// statementsFeed serves the published statements as Atom (RFC 4287); the
+// signatories are the entry's authors.
+func (s *Server) statementsFeed(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.Governance.Published(r.Context())
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	base := "https://" + r.Host
+	if r.TLS == nil {
+		base = "http://" + r.Host
+	}
+	feed := atomFeed{Title: s.localizer(r).T("public.feed_title"), ID: base + "/public/statements.atom",
+		Link: []atomLink{{Href: base + "/public/statements.atom", Rel: "self"}, {Href: base + "/public"}}}
+	updated := time.Unix(0, 0).UTC()
+	for _, v := range st {
+		at := v.UpdatedAt
+		if v.ClosedAt != nil {
+			at = *v.ClosedAt
+		}
+		if at.After(updated) {
+			updated = at
+		}
+		e := atomEntry{Title: v.Title, ID: "urn:uuid:" + v.ID, Updated: at.UTC().Format(time.RFC3339),
+			Link: atomLink{Href: base + "/public#statement-" + v.ID}, Content: atomText{Type: "text", Text: v.PublishedText}}
+		for _, sig := range v.Signatories {
+			e.Authors = append(e.Authors, atomName{Name: orgs[sig.OrgID]})
+		}
+		feed.Entries = append(feed.Entries, e)
+	}
+	feed.Updated = updated.Format(time.RFC3339)
+	out, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	_, err = w.Write(append([]byte(xml.Header), out...))
+	return err
+}
+
+type meetingsData struct {
+	Items []model.Meeting
+	Orgs  map[string]string
+	One   *model.Meeting
+}
+
+func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.Governance.Meetings(r.Context(), viewerOf(r))
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	return s.show(w, r, http.StatusOK, "meetings", "meetings", "meetings.title", meetingsData{Items: ms, Orgs: orgs})
+}
+
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.Governance.Meeting(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgNames(r)
+	if err != nil {
+		return err
+	}
+	l := s.localizer(r)
+	return s.render(w, r, http.StatusOK, "meetings", s.newLayout(r, l, "meetings", m.Title, meetingsData{One: &m, Orgs: orgs}))
+}
+
+type membershipData struct {
+	Members, Observers, Applicants []model.Organisation
+	// Applications are the open applications the viewer may see, by the
+	// organisation applying.
+	Applications map[string]model.Proposal
+	CanCreate    bool
+}
+
+// membershipPage shows who takes part in the coordination group and the
+// applications under consideration.
+func (s *Server) membershipPage(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	d := membershipData{Applications: map[string]model.Proposal{}, CanCreate: policy.Allowed(v, policy.ProposalsCreate)}
+	var err error
+	if d.Members, d.Observers, err = s.Governance.Participants(r.Context()); err != nil {
+		return err
+	}
+	orgs, err := s.Store.ListOrganisations(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if o.Participation == model.Applicant {
+			d.Applicants = append(d.Applicants, o)
+		}
+	}
+	open, _, err := s.Governance.List(r.Context(), v, model.ProposalFilter{Status: model.ProposalOpen}, "", 0)
+	if err != nil {
+		return err
+	}
+	for _, p := range open {
+		if p.Kind.Admits() {
+			d.Applications[p.SubjectOrgID] = p
+		}
+	}
+	return s.show(w, r, http.StatusOK, "membership", "membership", "membership.title", d)
+}
