@@ -103,6 +103,30 @@ func (d *Date) Scan(src any) error {
 	case nil:
 		*d = Date{}
 	case string:
+		// Stored dates are always YYYY-MM-DD; reading the digits directly
+		// spares time.Parse on every row of a long list.
+		if len(v) == 10 && v[4] == '-' && v[7] == '-' {
+			y, m, dd, ok := 0, 0, 0, true
+			for i, c := range v {
+				switch {
+				case i == 4 || i == 7:
+				case c < '0' || c > '9':
+					ok = false
+				case i < 4:
+					y = y*10 + int(c-'0')
+				case i < 7:
+					m = m*10 + int(c-'0')
+				default:
+					dd = dd*10 + int(c-'0')
+				}
+			}
+			if ok && m >= 1 && m <= 12 && dd >= 1 && dd <= 31 {
+				*d = NewDate(y, time.Month(m), dd)
+				if d.t.Day() == dd {
+					return nil
+				}
+			}
+		}
 		return d.UnmarshalText([]byte(v))
 	case []byte:
 		return d.UnmarshalText(v)

@@ -252,12 +252,65 @@ type scanner interface {
 type instant struct{ t *time.Time }
 
 func (i instant) Scan(src any) error {
-	v, ok := src.(time.Time)
-	if !ok {
-		return fmt.Errorf("cannot scan %T into a time", src)
+	switch v := src.(type) {
+	case time.Time:
+		*i.t = v.UTC()
+		return nil
+	case string:
+		t, err := parseStoredInstant(v)
+		if err != nil {
+			return err
+		}
+		*i.t = t
+		return nil
 	}
-	*i.t = v.UTC()
-	return nil
+	return fmt.Errorf("cannot scan %T into a time", src)
+}
+
+// parseStoredInstant reads an instant as the store writes it on SQLite,
+// "2006-01-02 15:04:05.999999-07:00" in UTC, digit by digit: time.Parse
+// tries layouts and costs more than the rest of reading a row. Any other
+// form falls back to time.Parse.
+func parseStoredInstant(s string) (time.Time, error) {
+	num := func(from, to int) (int, bool) {
+		n := 0
+		for _, c := range s[from:to] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	if len(s) >= 25 && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' && s[16] == ':' && strings.HasSuffix(s, "+00:00") {
+		y, ok1 := num(0, 4)
+		mo, ok2 := num(5, 7)
+		d, ok3 := num(8, 10)
+		h, ok4 := num(11, 13)
+		mi, ok5 := num(14, 16)
+		se, ok6 := num(17, 19)
+		frac := s[19 : len(s)-6]
+		ns := 0
+		ok7 := true
+		if frac != "" {
+			if frac[0] != '.' || len(frac) > 10 {
+				ok7 = false
+			} else if ns, ok7 = num(20, 19+len(frac)); ok7 {
+				for range 9 - (len(frac) - 1) {
+					ns *= 10
+				}
+			}
+		}
+		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 {
+			return time.Date(y, time.Month(mo), d, h, mi, se, ns, time.UTC), nil
+		}
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("cannot read %q as a time", s)
 }
 
 // nullInstant scans a nullable timestamp.

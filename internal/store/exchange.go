@@ -17,9 +17,14 @@ const eachBatch = 1000
 func (q *queries) EachPledge(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error {
 	after := ""
 	for {
-		batch, err := q.ListPledges(ctx, f, after, eachBatch)
+		batch, err := q.listPledgeRows(ctx, f, after, eachBatch)
+		if err == nil && len(batch) > 0 {
+			// A batch is a contiguous range of ids, so its access lists
+			// come from one range scan rather than a thousand-id IN list.
+			err = q.loadPledgeGrantsBetween(ctx, batch, batch[len(batch)-1].ID, batch[0].ID)
+		}
 		if err != nil {
-			return err
+			return dbErr(err, "read pledges")
 		}
 		for _, p := range batch {
 			if err := fn(p); err != nil {

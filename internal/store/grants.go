@@ -114,3 +114,36 @@ func (q *queries) loadPledgeGrants(ctx context.Context, ps []model.Pledge) error
 	}
 	return nil
 }
+
+// loadPledgeGrantsBetween fills the access lists of pledges whose ids all
+// lie between lo and hi, reading the grants of that id range at once.
+func (q *queries) loadPledgeGrantsBetween(ctx context.Context, ps []model.Pledge, lo, hi string) error {
+	rows, err := q.rd.query(ctx, `SELECT object_id, COALESCE(org_id, ''), COALESCE(user_id, '') FROM access_grants
+		WHERE object_type = ? AND object_id BETWEEN ? AND ?`, grantPledge, lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	gs := map[string]grants{}
+	for rows.Next() {
+		var objectID, orgID, userID string
+		if err := rows.Scan(&objectID, &orgID, &userID); err != nil {
+			return err
+		}
+		g := gs[objectID]
+		if orgID != "" {
+			g.orgIDs = append(g.orgIDs, orgID)
+		} else {
+			g.userIDs = append(g.userIDs, userID)
+		}
+		gs[objectID] = g
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range ps {
+		g := gs[ps[i].ID]
+		ps[i].SharedOrgIDs, ps[i].NamedUserIDs = canonicalIDs(g.orgIDs), canonicalIDs(g.userIDs)
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 )
@@ -15,6 +16,18 @@ const pledgeInsertColumns = `id, donor_org_id, requirement_id, amount_minor, cur
 const pledgeColumns = `id, donor_org_id, COALESCE(requirement_id, ''), amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
 	description, channel, status, review, review_comment, tlp, COALESCE(created_by, ''), created_at, updated_at,
 	COALESCE(beneficiary_org_id, ''), sector, category, period_start, period_end, COALESCE(iati_identifier, '')`
+
+// pledgeColumnsText reads the instants of a pledge as text on SQLite,
+// which the store parses faster than the driver does: exports read them a
+// million times.
+var pledgeColumnsText = strings.NewReplacer(" created_at,", " CAST(created_at AS TEXT),", " updated_at,", " CAST(updated_at AS TEXT),").Replace(pledgeColumns)
+
+func (q *queries) pledgeColumns() string {
+	if q.dialect == dialectSQLite {
+		return pledgeColumnsText
+	}
+	return pledgeColumns
+}
 
 func scanPledge(s scanner) (model.Pledge, error) {
 	var p model.Pledge
@@ -65,7 +78,7 @@ func (q *queries) UpdatePledge(ctx context.Context, p *model.Pledge) error {
 }
 
 func (q *queries) PledgeByID(ctx context.Context, id string) (model.Pledge, error) {
-	p, err := scanPledge(q.rd.row(ctx, `SELECT `+pledgeColumns+` FROM pledges WHERE id = ?`+q.forUpdate(), id))
+	p, err := scanPledge(q.rd.row(ctx, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE id = ?`+q.forUpdate(), id))
 	if err != nil {
 		return model.Pledge{}, dbErr(err, "pledge %s", id)
 	}
@@ -77,6 +90,18 @@ func (q *queries) PledgeByID(ctx context.Context, id string) (model.Pledge, erro
 }
 
 func (q *queries) ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error) {
+	ps, err := q.listPledgeRows(ctx, f, after, limit)
+	if err == nil {
+		err = q.loadPledgeGrants(ctx, ps)
+	}
+	if err != nil {
+		return nil, dbErr(err, "list pledges")
+	}
+	return ps, nil
+}
+
+// listPledgeRows is ListPledges without the access lists.
+func (q *queries) listPledgeRows(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -101,21 +126,14 @@ func (q *queries) ListPledges(ctx context.Context, f model.PledgeFilter, after s
 		add("id < ?", after)
 	}
 	lim, args := limitClause(limit, args)
-	ps, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+pledgeColumns+` FROM pledges`+where(conds)+` ORDER BY id DESC`+lim, args...)
-	if err == nil {
-		err = q.loadPledgeGrants(ctx, ps)
-	}
-	if err != nil {
-		return nil, dbErr(err, "list pledges")
-	}
-	return ps, nil
+	return queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges`+where(conds)+` ORDER BY id DESC`+lim, args...)
 }
 
 // PledgesForRequirements returns the pledges newest first.
 func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error) {
 	var ps []model.Pledge
 	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
-		chunk, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+pledgeColumns+` FROM pledges WHERE requirement_id IN (`+in+`)`, args...)
+		chunk, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE requirement_id IN (`+in+`)`, args...)
 		ps = append(ps, chunk...)
 		return err
 	})
@@ -132,7 +150,7 @@ func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []s
 // PledgeByIATIIdentifier finds the report a donor imported from a published
 // activity, so that importing it again updates rather than duplicates it.
 func (q *queries) PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identifier string) (model.Pledge, error) {
-	p, err := scanPledge(q.rd.row(ctx, `SELECT `+pledgeColumns+` FROM pledges WHERE donor_org_id = ? AND iati_identifier = ?`+q.forUpdate(), donorOrgID, identifier))
+	p, err := scanPledge(q.rd.row(ctx, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE donor_org_id = ? AND iati_identifier = ?`+q.forUpdate(), donorOrgID, identifier))
 	if err != nil {
 		return model.Pledge{}, dbErr(err, "pledge imported as %s", identifier)
 	}
