@@ -87,7 +87,7 @@ func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error
 	// Rolls back when fn fails, panics or exits the goroutine (t.Fatal);
 	// after Commit it does nothing.
 	defer tx.Rollback()
-	c := conn{tx, d}
+	c := conn{&cachedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, d}
 	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true}); err != nil {
 		return err
 	}
@@ -127,6 +127,59 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// cachedTx prepares each statement of a transaction once. A long
+// transaction, such as an import, runs the same few statements thousands of
+// times, and SQLite would otherwise compile each one anew. The statements die
+// with the transaction.
+type cachedTx struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// maxCachedStmts bounds the cache: statements built with a variable number
+// of placeholders are many and each used rarely.
+const maxCachedStmts = 128
+
+func (c *cachedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.stmts[query]; ok {
+		return st, nil
+	}
+	if len(c.stmts) >= maxCachedStmts {
+		return nil, nil
+	}
+	st, err := c.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[query] = st
+	return st, nil
+}
+
+func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil || st == nil {
+		return c.tx.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c *cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil || st == nil {
+		return c.tx.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, query)
+	if err != nil || st == nil {
+		// Running it unprepared reports the same error through the Row.
+		return c.tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // conn runs SQL written once with ? placeholders on either backend.
