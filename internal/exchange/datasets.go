@@ -16,7 +16,7 @@ var moneyFormat = money.FormatMinor
 // rowsFunc streams the cells of every row v may see.
 type rowsFunc func(ctx context.Context, v policy.Viewer, emit func(cells []string) error) error
 
-// dataset is one exportable list. To add one (offers, lessons), write its
+// dataset is one exportable list. To add one, write its
 // columns and an open function that parses its list filters and iterates
 // its visible records, and add it to datasets with newDataset.
 type dataset struct {
@@ -58,6 +58,8 @@ var datasets = []dataset{
 	newDataset("requirements", requirementColumns, eachRequirement),
 	newDataset("pledges", pledgeColumns, eachPledge(false)),
 	newDataset("bilateral", pledgeColumns, eachPledge(true)),
+	newDataset("offers", offerColumns, eachOffer),
+	newDataset("lessons", lessonColumns, eachLesson),
 }
 
 func datasetByName(name string) (dataset, bool) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -31,10 +32,12 @@ type Service struct {
 	beneficiaryCountry string
 	// pledges values and saves imported bilateral reports.
 	pledges *pledges.Service
+	// lessons decides which lessons a viewer may see.
+	lessons *lessons.Service
 }
 
 func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service) *Service {
-	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p}
+	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, lessons: lessons.NewService(s, now)}
 }
 
 // Formats an export can be written in.

@@ -171,7 +171,7 @@ func TestExports(t *testing.T) {
 
 func TestDatasetNames(t *testing.T) {
 	got := strings.Join(exchange.DatasetNames(), ",")
-	if got != "requirements,pledges,bilateral" {
+	if got != "requirements,pledges,bilateral,offers,lessons" {
 		t.Fatalf("datasets %s", got)
 	}
 }

@@ -274,8 +274,8 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Le
 // List returns the lessons v may see that match f, newest first; the ones
 // due for review come by review date, the longest overdue first.
 func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.Lesson, error) {
-	if f.Status != "" && !f.Status.Valid() {
-		return nil, model.Invalid("status", "%q is not a recommendation status", f.Status)
+	if err := f.check(); err != nil {
+		return nil, err
 	}
 	all, err := s.store.ListLessons(ctx)
 	if err != nil {
@@ -284,17 +284,14 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.
 	today := model.DateOf(s.now())
 	out := []model.Lesson{}
 	for _, l := range all {
-		if (f.Status != "" && l.Status != f.Status) || (f.LinkID != "" && l.LinkID != f.LinkID) || (f.Due && !l.DueForReview(today)) {
+		if !f.matches(l, today) {
 			continue
 		}
-		res, err := resourceOf(ctx, s.store, l)
-		if errors.Is(err, model.ErrNotFound) {
-			continue
-		}
+		ok, err := s.visible(ctx, v, l)
 		if err != nil {
 			return nil, err
 		}
-		if policy.Visible(v, res) {
+		if ok {
 			out = append(out, l)
 		}
 	}

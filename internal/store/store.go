@@ -35,6 +35,7 @@ type Queries interface {
 	Delivery
 	Lessons
 	Streams
+	MoreStreams
 	Governance
 	Matching
 	Notifications

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
@@ -13,7 +14,11 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/apptest"
+	"github.com/cyberaid/cyberaid/internal/lessons"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 	"github.com/cyberaid/cyberaid/internal/web/openapitest"
@@ -40,6 +45,16 @@ var exchangeScenarios = []scenario{
 	{"export bilateral: mechanism channel", "", "GET", "/api/v1/exports/bilateral.csv?channel=mechanism", "", 400, "invalid_channel"},
 	{"export: unknown dataset", "donor", "GET", "/api/v1/exports/secrets.csv", "", 404, "not_found"},
 	{"export: unknown format", "donor", "GET", "/api/v1/exports/pledges.pdf", "", 404, "not_found"},
+	{"export offers csv: anonymous", "", "GET", "/api/v1/exports/offers.csv", "", 200, ""},
+	{"export offers xlsx: donor, filtered", "donor", "GET", "/api/v1/exports/offers.xlsx?status=open&sector=energy&donor={org:us}", "", 200, ""},
+	{"export offers json: company", "donor_company", "GET", "/api/v1/exports/offers.json?category=edr", "", 200, ""},
+	{"export offers: unknown status", "donor", "GET", "/api/v1/exports/offers.csv?status=lost", "", 400, "invalid_status"},
+	{"export offers: unknown category", "donor", "GET", "/api/v1/exports/offers.csv?category=magic", "", 400, "invalid_category"},
+	{"export lessons csv: anonymous", "", "GET", "/api/v1/exports/lessons.csv", "", 200, ""},
+	{"export lessons json: coordinator, due", "coordinator", "GET", "/api/v1/exports/lessons.json?status=proposed&due=true", "", 200, ""},
+	{"export lessons xlsx: donor, about a record", "donor", "GET", "/api/v1/exports/lessons.xlsx?link_id={strict}", "", 200, ""},
+	{"export lessons: unknown status", "coordinator", "GET", "/api/v1/exports/lessons.csv?status=lost", "", 400, "invalid_status"},
+	{"export lessons: bad due", "coordinator", "GET", "/api/v1/exports/lessons.csv?due=maybe", "", 400, "invalid_due"},
 	{"export iati: anonymous", "", "GET", "/api/v1/exports/iati.xml", "", 200, ""},
 	{"export iati: coordinator, internal", "coordinator", "GET", "/api/v1/exports/iati.xml?scope=internal", "", 200, ""},
 	{"export iati: unknown scope", "coordinator", "GET", "/api/v1/exports/iati.xml?scope=everything", "", 400, "invalid_scope"},
@@ -55,7 +70,7 @@ func TestAPIExchange(t *testing.T) {
 		defer srv.Close()
 		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
 			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
-		ids := fixture(t, a, cast)
+		ids := exchangeFixture(t, a, cast)
 		for _, sc := range exchangeScenarios {
 			t.Run(sc.name, func(t *testing.T) {
 				c.t = t
@@ -92,6 +107,38 @@ func TestAPIExchange(t *testing.T) {
 			_, company := c.do("donor_company", "GET", "/api/v1/exports/pledges.json", "")
 			if !strings.Contains(string(company), ids["company_pledge"]) {
 				t.Fatal("a company does not export its own pledge")
+			}
+
+			has := func(as, file string, want, hide []string) {
+				t.Helper()
+				code, body := c.do(as, "GET", expand("/api/v1/exports/"+file, ids), "")
+				if code != http.StatusOK {
+					t.Fatalf("%s as %q: %d %s", file, as, code, body)
+				}
+				for _, k := range want {
+					if !strings.Contains(string(body), ids[k]) {
+						t.Errorf("%s as %q lacks %s:\n%s", file, as, k, body)
+					}
+				}
+				for _, k := range hide {
+					if strings.Contains(string(body), ids[k]) {
+						t.Errorf("%s as %q holds %s:\n%s", file, as, k, body)
+					}
+				}
+			}
+			has("", "offers.csv", []string{"clear_offer"}, []string{"offer", "big_offer", "company_offer", "red_offer"})
+			has("donor", "offers.csv", []string{"clear_offer", "offer", "big_offer", "withdrawn_offer", "company_offer"}, []string{"red_offer"})
+			has("donor", "offers.csv?status=open&donor={org:ee}", []string{"big_offer"}, []string{"offer", "withdrawn_offer"})
+			has("donor_company", "offers.csv", []string{"clear_offer", "company_offer"}, []string{"offer", "big_offer"})
+			has("coordinator", "offers.csv", []string{"offer", "company_offer"}, []string{"red_offer"})
+			has("donor_ee", "offers.csv", []string{"red_offer"}, nil)
+			has("", "lessons.csv", []string{"clear_lesson"}, []string{"strict_lesson"})
+			has("donor", "lessons.csv", []string{"clear_lesson"}, []string{"strict_lesson"})
+			has("coordinator", "lessons.csv", []string{"clear_lesson", "strict_lesson"}, nil)
+			has("coordinator", "lessons.csv?link_id={strict}", []string{"strict_lesson"}, []string{"clear_lesson"})
+			_, csv := c.do("donor", "GET", expand("/api/v1/exports/offers.csv?donor={org:us}&status=open", ids), "")
+			if !strings.Contains(string(csv), "50000.00,EUR,") {
+				t.Errorf("offer amounts are not plain decimals next to the currency:\n%s", csv)
 			}
 		})
 	})
@@ -166,4 +213,35 @@ func TestImportPage(t *testing.T) {
 	mustContain(t, "good file", body, "1 activities read: 1 reports created")
 	_, body = upload(admin, "iati-2.03.xml", good)
 	mustContain(t, "again", body, "0 reports created, 0 updated, 1 unchanged")
+}
+
+// exchangeFixture adds to the offers of matchingFixture a CLEAR offer, a
+// CLEAR general lesson, and an AMBER lesson about the AMBER+STRICT
+// requirement, which only those who see that requirement may read.
+func exchangeFixture(t *testing.T, a *app.App, c apptest.Cast) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	ids := matchingFixture(t, a, c)
+	clear := model.TLPClear
+	o, err := a.Offers.Create(ctx, c.Viewer("donor"), offers.Input{
+		Title: ptr("Open training budget"), AmountMinor: ptr(int64(7_000_00)), Currency: ptr("EUR"),
+		ValidUntil: ptr(model.DateOf(testNow).AddDays(30)), TLP: &clear,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["clear_offer"] = o.ID
+	l, err := a.Lessons.Create(ctx, c.Viewer("coordinator"), lessons.Input{Title: ptr("Publish the calendar"), TLP: &clear})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["clear_lesson"] = l.ID
+	l, err = a.Lessons.Create(ctx, c.Viewer("coordinator"), lessons.Input{
+		Title: ptr("Scope the grid work first"), Link: ptr(model.LinkRequirement), LinkID: ptr(ids["strict"]),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["strict_lesson"] = l.ID
+	return ids
 }

@@ -2,23 +2,14 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
+	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/lessons"
-	"github.com/cyberaid/cyberaid/internal/model"
 )
 
+// lessonFilter reads the filters the lesson list and its export share.
 func lessonFilter(r *http.Request) (lessons.Filter, error) {
-	q := r.URL.Query()
-	f := lessons.Filter{Status: model.LessonStatus(q.Get("status")), LinkID: q.Get("link_id")}
-	if d := q.Get("due"); d != "" {
-		due, err := strconv.ParseBool(d)
-		if err != nil {
-			return f, model.Invalid("due", "%q is not true or false", d)
-		}
-		f.Due = due
-	}
-	return f, nil
+	return exchange.LessonFilter(r.URL.Query())
 }
 
 func (s *Server) apiListLessons(w http.ResponseWriter, r *http.Request) error {

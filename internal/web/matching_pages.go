@@ -55,6 +55,8 @@ func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type offerForm struct {
+	// ID is the offer being edited, "" for a new one.
+	ID                                                                          string
 	Title, Description, Kind, Amount, Currency, Quantity, Unit, ValidUntil, TLP string
 	Sectors, Categories, Lines, Regions                                         []string
 	Today                                                                       string
@@ -80,7 +82,11 @@ func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, f offerFo
 		}
 		status = statusOf(err)
 	}
-	return s.render(w, r, status, "offer_form", s.newLayout(r, l, "offers", l.T("offer_form.title"), f))
+	title := "offer_form.title"
+	if f.ID != "" {
+		title = "offer_form.edit_title"
+	}
+	return s.render(w, r, status, "offer_form", s.newLayout(r, l, "offers", l.T(title), f))
 }
 
 func (s *Server) newOfferPage(w http.ResponseWriter, r *http.Request) error {
@@ -156,6 +162,7 @@ type offerData struct {
 	O           offers.View
 	Orgs        map[string]string
 	CanWithdraw bool
+	CanEdit     bool
 	CanReview   bool
 	Review      validateForm
 	Suggestions []coordination.Suggestion
@@ -164,7 +171,7 @@ type offerData struct {
 	Error        string
 }
 
-var offerNotices = []string{"created", "withdrawn", "reviewed"}
+var offerNotices = []string{"created", "updated", "withdrawn", "reviewed"}
 
 func (s *Server) offerPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showOffer(w, r, http.StatusOK, validateForm{}, "")
@@ -181,6 +188,7 @@ func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, status int, r
 	data := offerData{
 		O: o, Review: rf, Error: errText,
 		CanWithdraw: o.Status == model.OfferOpen && policy.Authorize(v, policy.OffersEdit, res) == nil,
+		CanEdit:     o.Status == model.OfferOpen && policy.Authorize(v, policy.OffersEdit, res) == nil,
 		CanReview:   o.Review == model.ReviewPending && policy.Authorize(v, policy.OffersReview, res) == nil,
 	}
 	if policy.Allowed(v, policy.MatchingSuggest) {

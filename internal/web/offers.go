@@ -3,28 +3,14 @@ package web
 import (
 	"net/http"
 
+	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
 )
 
+// offerFilter reads the filters the offer list and its export share.
 func offerFilter(r *http.Request) (model.OfferFilter, error) {
-	q := r.URL.Query()
-	f := model.OfferFilter{
-		DonorOrgID: q.Get("donor"),
-		Status:     model.OfferStatus(q.Get("status")),
-		Sector:     model.Sector(q.Get("sector")),
-		Category:   model.Category(q.Get("category")),
-	}
-	if f.Status != "" && !f.Status.Valid() {
-		return f, model.Invalid("status", "%q is not an offer status; use open, withdrawn or rejected", f.Status)
-	}
-	if f.Sector != "" && !f.Sector.Valid() {
-		return f, model.Invalid("sector", "%q is not a sector", f.Sector)
-	}
-	if f.Category != "" && !f.Category.Valid() {
-		return f, model.Invalid("category", "%q is not a category", f.Category)
-	}
-	return f, nil
+	return exchange.OfferFilter(r.URL.Query())
 }
 
 func (s *Server) apiListOffers(w http.ResponseWriter, r *http.Request) error {

@@ -64,6 +64,9 @@ func nextPage(r *http.Request, cursor string) string {
 // them again when the button is used.
 type requirementActions struct {
 	Submit, Validate, Withdraw, Edit, Pledge, Close bool
+	// FindOffers links to the matching workbench, which lists the
+	// requirements still open to pledges.
+	FindOffers bool
 }
 
 func requirementActionsFor(v policy.Viewer, view requirements.View) requirementActions {
@@ -71,12 +74,13 @@ func requirementActionsFor(v policy.Viewer, view requirements.View) requirementA
 	can := func(p policy.Permission) bool { return policy.Authorize(v, p, res) == nil }
 	st := view.Status
 	return requirementActions{
-		Submit:   (st == model.ReqDraft || st == model.ReqReturned) && can(policy.RequirementsSubmit),
-		Validate: st == model.ReqSubmitted && can(policy.RequirementsValidate),
-		Withdraw: !slices.Contains([]model.RequirementStatus{model.ReqWithdrawn, model.ReqClosed, model.ReqRejected}, st) && can(policy.RequirementsWithdraw),
-		Edit:     editable(st) && can(policy.RequirementsEdit),
-		Pledge:   st.OpenToPledges() && can(policy.PledgesCreate),
-		Close:    st == model.ReqDelivered && can(policy.RequirementsClose),
+		Submit:     (st == model.ReqDraft || st == model.ReqReturned) && can(policy.RequirementsSubmit),
+		Validate:   st == model.ReqSubmitted && can(policy.RequirementsValidate),
+		Withdraw:   !slices.Contains([]model.RequirementStatus{model.ReqWithdrawn, model.ReqClosed, model.ReqRejected}, st) && can(policy.RequirementsWithdraw),
+		Edit:       editable(st) && can(policy.RequirementsEdit),
+		Pledge:     st.OpenToPledges() && can(policy.PledgesCreate),
+		Close:      st == model.ReqDelivered && can(policy.RequirementsClose),
+		FindOffers: (st == model.ReqValidated || st == model.ReqInDelivery) && policy.Allowed(v, policy.MatchingSuggest),
 	}
 }
 

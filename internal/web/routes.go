@@ -124,10 +124,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.Handle("GET /pledges/bilateral/new", s.page(p.PledgesCreate, s.newBilateralPage))
 	mux.Handle("POST /pledges/bilateral", s.page(p.PledgesCreate, s.createBilateral))
+	// The lists' export links: the same files as the API's, for the visitor
+	// the session cookie names.
+	mux.Handle("GET /exports/{file}", s.page(none, s.apiExport))
 	mux.Handle("GET /offers", s.page(none, s.offersPage))
 	mux.Handle("GET /offers/new", s.page(p.OffersCreate, s.newOfferPage))
 	mux.Handle("POST /offers", s.page(p.OffersCreate, s.createOffer))
 	mux.Handle("GET /offers/{id}", s.page(none, s.offerPage))
+	mux.Handle("GET /offers/{id}/edit", s.page(p.OffersEdit, s.editOfferPage))
+	mux.Handle("POST /offers/{id}/edit", s.page(p.OffersEdit, s.updateOffer))
 	mux.Handle("POST /offers/{id}/withdraw", s.page(p.OffersEdit, s.withdrawOffer))
 	mux.Handle("POST /offers/{id}/review", s.page(p.OffersReview, s.reviewOffer))
 	mux.Handle("GET /matching", s.page(p.MatchingSuggest, s.workbenchPage))

@@ -1,0 +1,136 @@
+package exchange_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/lessons"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/offers"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+	"github.com/cyberaid/cyberaid/internal/store/storetest"
+)
+
+// addOffersAndLessons gives the world a CLEAR offer in dollars, an AMBER
+// in-kind offer, a RED one, a CLEAR general lesson and a CLEAR lesson
+// about an AMBER pledge, which only those who see the pledge may read.
+func addOffersAndLessons(t *testing.T, w *world) {
+	t.Helper()
+	ctx := context.Background()
+	c := w.cast
+	until := ptr(model.DateOf(testNow).AddDays(60))
+	offer := func(name, as string, in offers.Input) {
+		t.Helper()
+		in.ValidUntil = until
+		o, err := w.a.Offers.Create(ctx, c.Viewer(as), in)
+		must(t, err)
+		w.ids[name] = o.ID
+	}
+	offer("offer_clear", "donor", offers.Input{Title: ptr("Grid budget"), AmountMinor: ptr(int64(12_345_67)), Currency: ptr("USD"),
+		Sectors: &[]model.Sector{"telecom", "energy"}, TLP: ptr(model.TLPClear)})
+	offer("offer_amber", "donor_ee", offers.Input{Title: ptr("EDR seats"), Kind: ptr(model.PledgeInKind), AmountMinor: ptr(int64(9_000_00)),
+		Currency: ptr("EUR"), Description: ptr("-300 seats"), Quantity: ptr(int64(300)), Unit: ptr("seat"), Categories: &[]model.Category{"edr"}})
+	offer("offer_red", "donor_ee", offers.Input{Title: ptr("Quiet budget"), AmountMinor: ptr(int64(1_000_00)), Currency: ptr("EUR"), TLP: ptr(model.TLPRed)})
+
+	l, err := w.a.Lessons.Create(ctx, c.Viewer("requester"), lessons.Input{Title: ptr("Publish the calendar"), TLP: ptr(model.TLPClear),
+		Status: ptr(model.LessonAccepted)})
+	must(t, err)
+	w.ids["lesson_clear"] = l.ID
+	l, err = w.a.Lessons.Create(ctx, c.Viewer("donor_ee"), lessons.Input{Title: ptr("Papers first"), Link: ptr(model.LinkPledge), TLP: ptr(model.TLPClear),
+		LinkID: ptr(w.ids["pledge_amber"]), ReviewOn: ptr(model.DateOf(testNow).AddDays(-1))})
+	must(t, err)
+	w.ids["lesson_amber"] = l.ID
+}
+
+func TestExportOffersAndLessons(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		w := newWorld(t, s)
+		addOffersAndLessons(t, w)
+		anon := policy.Viewer{}
+		ids := func(t *testing.T, v policy.Viewer, dataset string, q url.Values) []string {
+			t.Helper()
+			return column(t, readCSV(t, export(t, w, v, dataset, "csv", q)), "id")
+		}
+		want := func(t *testing.T, got []string, names ...string) {
+			t.Helper()
+			var exp []string
+			for _, n := range names {
+				exp = append(exp, w.ids[n])
+			}
+			slices.Sort(got)
+			slices.Sort(exp)
+			if !slices.Equal(got, exp) {
+				t.Fatalf("ids %v, want %v (%v)", got, exp, names)
+			}
+		}
+
+		t.Run("offers follow the policy and the filters", func(t *testing.T) {
+			want(t, ids(t, anon, "offers", nil), "offer_clear")
+			want(t, ids(t, w.cast.Viewer("donor"), "offers", nil), "offer_clear", "offer_amber")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "offers", nil), "offer_clear", "offer_amber")
+			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", nil), "offer_clear", "offer_amber", "offer_red")
+			// An open constraint set matches every code.
+			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", url.Values{"category": {"edr"}, "sector": {"health"}}), "offer_amber", "offer_red")
+			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", url.Values{"donor": {w.cast.Orgs["us"].ID}}), "offer_clear")
+		})
+
+		t.Run("offer cells", func(t *testing.T) {
+			recs := readCSV(t, export(t, w, w.cast.Viewer("donor"), "offers", "csv", url.Values{"category": {"edr"}}))
+			row := map[string]string{}
+			for _, r := range recs[1:] {
+				if r[0] == w.ids["offer_amber"] {
+					for i, h := range recs[0] {
+						row[h] = r[i]
+					}
+				}
+			}
+			if row["id"] != w.ids["offer_amber"] || row["donor"] != "Estonia" || row["amount"] != "9000.00" || row["currency"] != "EUR" ||
+				row["categories"] != "edr" || row["sectors"] != "" || row["tlp"] != "amber" || row["quantity"] != "300" || row["description"] != "'-300 seats" {
+				t.Fatalf("offer row %v", row)
+			}
+			var rows []map[string]string
+			must(t, json.Unmarshal(export(t, w, anon, "offers", "json", nil), &rows))
+			if len(rows) != 1 || rows[0]["amount"] != "12345.67" || rows[0]["currency"] != "USD" || rows[0]["sectors"] != "energy;telecom" || rows[0]["donor"] != "United States" {
+				t.Fatalf("anonymous offers %v", rows)
+			}
+		})
+
+		t.Run("lessons follow the lessons service", func(t *testing.T) {
+			want(t, ids(t, anon, "lessons", nil), "lesson_clear")
+			// The second lesson is CLEAR, but about an AMBER pledge: a
+			// donor of the community sees the pledge and so the lesson; a
+			// company not engaged, like the public, sees neither.
+			want(t, ids(t, w.cast.Viewer("donor"), "lessons", nil), "lesson_clear", "lesson_amber")
+			want(t, ids(t, w.cast.Viewer("donor_company"), "lessons", nil), "lesson_clear")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", url.Values{"due": {"true"}}), "lesson_amber")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", url.Values{"status": {"accepted"}}), "lesson_clear")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", url.Values{"link_id": {w.ids["pledge_amber"]}}), "lesson_amber")
+			recs := readCSV(t, export(t, w, anon, "lessons", "csv", nil))
+			if a := column(t, recs, "author"); len(a) != 1 || a[0] == "" {
+				t.Fatalf("authors %v, want the organisation's name", a)
+			}
+		})
+
+		t.Run("refusals", func(t *testing.T) {
+			for _, c := range []struct {
+				dataset string
+				q       url.Values
+			}{
+				{"offers", url.Values{"status": {"lost"}}},
+				{"offers", url.Values{"sector": {"space"}}},
+				{"offers", url.Values{"category": {"magic"}}},
+				{"lessons", url.Values{"status": {"lost"}}},
+				{"lessons", url.Values{"due": {"maybe"}}},
+			} {
+				if _, err := w.a.Exchange.Prepare(c.dataset, "csv", c.q); !errors.Is(err, model.ErrInvalid) {
+					t.Errorf("%s %v: %v, want invalid", c.dataset, c.q, err)
+				}
+			}
+		})
+	})
+}
