@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/app"
@@ -14,9 +11,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/requirements"
-	"github.com/cyberaid/cyberaid/internal/store"
-	"github.com/cyberaid/cyberaid/internal/store/storetest"
-	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
 // deliveryFixture adds to the core fixture pledges at each step of delivery
@@ -156,32 +150,5 @@ var deliveryOperations = []string{
 }
 
 func TestDeliveryAPIScenarios(t *testing.T) {
-	validator := openapitest.NewValidator(t)
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		a, cast := apptest.New(t, s, clock)
-		srv := httptest.NewServer(a.Web)
-		defer srv.Close()
-		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
-			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
-		for _, sc := range deliveryScenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c.t = t
-				ids := deliveryFixture(t, a, cast)
-				code, body := c.do(sc.as, sc.method, expand(sc.path, ids), expand(sc.body, ids))
-				if code != sc.want {
-					t.Fatalf("status %d, want %d: %s", code, sc.want, body)
-				}
-				if sc.code == "" {
-					return
-				}
-				var e struct {
-					Error struct{ Code, Message string }
-				}
-				if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != sc.code || e.Error.Message == "" {
-					t.Fatalf("error %s, want code %q with a message", body, sc.code)
-				}
-			})
-		}
-	})
-	requireCovered(t, validator, deliveryOperations)
+	runScenarios(t, scenarioTable{scenarios: deliveryScenarios, fixture: deliveryFixture, operations: deliveryOperations})
 }

@@ -3,10 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,9 +17,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
-	"github.com/cyberaid/cyberaid/internal/store"
-	"github.com/cyberaid/cyberaid/internal/store/storetest"
-	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
 func init() {
@@ -63,86 +58,62 @@ var exchangeScenarios = []scenario{
 var exchangeOperations = []string{"/api/v1/exports/{file}", "/api/v1/exports/iati.xml"}
 
 func TestAPIExchange(t *testing.T) {
-	validator := openapitest.NewValidator(t)
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		a, cast := apptest.New(t, s, clock)
-		srv := httptest.NewServer(a.Web)
-		defer srv.Close()
-		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
-			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
-		ids := exchangeFixture(t, a, cast)
-		for _, sc := range exchangeScenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c.t = t
-				code, body := c.do(sc.as, sc.method, expand(sc.path, ids), expand(sc.body, ids))
-				if code != sc.want {
-					t.Fatalf("status %d, want %d: %s", code, sc.want, body)
-				}
-				if sc.code == "" {
-					return
-				}
-				var e struct {
-					Error struct{ Code, Message string }
-				}
-				if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != sc.code || e.Error.Message == "" {
-					t.Fatalf("error %s, want code %q with a message", body, sc.code)
-				}
-			})
-		}
-
-		t.Run("what each caller gets", func(t *testing.T) {
-			c.t = t
-			_, anon := c.do("", "GET", "/api/v1/exports/requirements.csv", "")
-			if !bytes.HasPrefix(anon, []byte("\uFEFFid,ref,")) || !strings.Contains(string(anon), ids["clear"]) || strings.Contains(string(anon), ids["validated"]) {
-				t.Fatalf("anonymous requirements export:\n%s", anon)
-			}
-			_, donor := c.do("donor", "GET", "/api/v1/exports/requirements.csv", "")
-			if !strings.Contains(string(donor), ids["validated"]) || strings.Contains(string(donor), ids["strict"]) {
-				t.Fatalf("donor requirements export:\n%s", donor)
-			}
-			_, ngo := c.do("donor_ngo", "GET", "/api/v1/exports/pledges.json", "")
-			if strings.Contains(string(ngo), ids["company_pledge"]) {
-				t.Fatal("an NGO not engaged exports a company's AMBER pledge")
-			}
-			_, company := c.do("donor_company", "GET", "/api/v1/exports/pledges.json", "")
-			if !strings.Contains(string(company), ids["company_pledge"]) {
-				t.Fatal("a company does not export its own pledge")
-			}
-
-			has := func(as, file string, want, hide []string) {
-				t.Helper()
-				code, body := c.do(as, "GET", expand("/api/v1/exports/"+file, ids), "")
-				if code != http.StatusOK {
-					t.Fatalf("%s as %q: %d %s", file, as, code, body)
-				}
-				for _, k := range want {
-					if !strings.Contains(string(body), ids[k]) {
-						t.Errorf("%s as %q lacks %s:\n%s", file, as, k, body)
-					}
-				}
-				for _, k := range hide {
-					if strings.Contains(string(body), ids[k]) {
-						t.Errorf("%s as %q holds %s:\n%s", file, as, k, body)
-					}
-				}
-			}
-			has("", "offers.csv", []string{"clear_offer"}, []string{"offer", "big_offer", "company_offer", "red_offer"})
-			has("donor", "offers.csv", []string{"clear_offer", "offer", "big_offer", "withdrawn_offer", "company_offer"}, []string{"red_offer"})
-			has("donor", "offers.csv?status=open&donor={org:ee}", []string{"big_offer"}, []string{"offer", "withdrawn_offer"})
-			has("donor_company", "offers.csv", []string{"clear_offer", "company_offer"}, []string{"offer", "big_offer"})
-			has("coordinator", "offers.csv", []string{"offer", "company_offer"}, []string{"red_offer"})
-			has("donor_ee", "offers.csv", []string{"red_offer"}, nil)
-			has("", "lessons.csv", []string{"clear_lesson"}, []string{"strict_lesson"})
-			has("donor", "lessons.csv", []string{"clear_lesson"}, []string{"strict_lesson"})
-			has("coordinator", "lessons.csv", []string{"clear_lesson", "strict_lesson"}, nil)
-			has("coordinator", "lessons.csv?link_id={strict}", []string{"strict_lesson"}, []string{"clear_lesson"})
-			_, csv := c.do("donor", "GET", expand("/api/v1/exports/offers.csv?donor={org:us}&status=open", ids), "")
-			if !strings.Contains(string(csv), "50000.00,EUR,") {
-				t.Errorf("offer amounts are not plain decimals next to the currency:\n%s", csv)
-			}
-		})
+	runScenarios(t, scenarioTable{
+		scenarios: exchangeScenarios, fixture: exchangeFixture, shared: true, operations: exchangeOperations,
+		after: exchangeAudiences,
 	})
-	requireCovered(t, validator, exchangeOperations)
+}
+
+// exchangeAudiences checks what each caller finds in the exports.
+func exchangeAudiences(t *testing.T, c *client, _ *app.App, ids map[string]string) {
+	_, anon := c.do("", "GET", "/api/v1/exports/requirements.csv", "")
+	if !bytes.HasPrefix(anon, []byte("\uFEFFid,ref,")) || !strings.Contains(string(anon), ids["clear"]) || strings.Contains(string(anon), ids["validated"]) {
+		t.Fatalf("anonymous requirements export:\n%s", anon)
+	}
+	_, donor := c.do("donor", "GET", "/api/v1/exports/requirements.csv", "")
+	if !strings.Contains(string(donor), ids["validated"]) || strings.Contains(string(donor), ids["strict"]) {
+		t.Fatalf("donor requirements export:\n%s", donor)
+	}
+	_, ngo := c.do("donor_ngo", "GET", "/api/v1/exports/pledges.json", "")
+	if strings.Contains(string(ngo), ids["company_pledge"]) {
+		t.Fatal("an NGO not engaged exports a company's AMBER pledge")
+	}
+	_, company := c.do("donor_company", "GET", "/api/v1/exports/pledges.json", "")
+	if !strings.Contains(string(company), ids["company_pledge"]) {
+		t.Fatal("a company does not export its own pledge")
+	}
+
+	has := func(as, file string, want, hide []string) {
+		t.Helper()
+		code, body := c.do(as, "GET", expand("/api/v1/exports/"+file, ids), "")
+		if code != http.StatusOK {
+			t.Fatalf("%s as %q: %d %s", file, as, code, body)
+		}
+		for _, k := range want {
+			if !strings.Contains(string(body), ids[k]) {
+				t.Errorf("%s as %q lacks %s:\n%s", file, as, k, body)
+			}
+		}
+		for _, k := range hide {
+			if strings.Contains(string(body), ids[k]) {
+				t.Errorf("%s as %q holds %s:\n%s", file, as, k, body)
+			}
+		}
+	}
+	has("", "offers.csv", []string{"clear_offer"}, []string{"offer", "big_offer", "company_offer", "red_offer"})
+	has("donor", "offers.csv", []string{"clear_offer", "offer", "big_offer", "withdrawn_offer", "company_offer"}, []string{"red_offer"})
+	has("donor", "offers.csv?status=open&donor={org:ee}", []string{"big_offer"}, []string{"offer", "withdrawn_offer"})
+	has("donor_company", "offers.csv", []string{"clear_offer", "company_offer"}, []string{"offer", "big_offer"})
+	has("coordinator", "offers.csv", []string{"offer", "company_offer"}, []string{"red_offer"})
+	has("donor_ee", "offers.csv", []string{"red_offer"}, nil)
+	has("", "lessons.csv", []string{"clear_lesson"}, []string{"strict_lesson"})
+	has("donor", "lessons.csv", []string{"clear_lesson"}, []string{"strict_lesson"})
+	has("coordinator", "lessons.csv", []string{"clear_lesson", "strict_lesson"}, nil)
+	has("coordinator", "lessons.csv?link_id={strict}", []string{"strict_lesson"}, []string{"clear_lesson"})
+	_, csv := c.do("donor", "GET", expand("/api/v1/exports/offers.csv?donor={org:us}&status=open", ids), "")
+	if !strings.Contains(string(csv), "50000.00,EUR,") {
+		t.Errorf("offer amounts are not plain decimals next to the currency:\n%s", csv)
+	}
 }
 
 // TestImportPage uploads IATI files through the administrators' form.

@@ -14,7 +14,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
-	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
 // governanceFixture opens, through the domain service, a GREEN and an AMBER
@@ -144,34 +143,7 @@ var governanceOperations = []string{
 }
 
 func TestGovernanceAPIScenarios(t *testing.T) {
-	validator := openapitest.NewValidator(t)
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		a, cast := apptest.New(t, s, clock)
-		srv := httptest.NewServer(a.Web)
-		defer srv.Close()
-		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
-			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
-		for _, sc := range governanceScenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c.t = t
-				ids := governanceFixture(t, a, cast)
-				code, body := c.do(sc.as, sc.method, expand(sc.path, ids), expand(sc.body, ids))
-				if code != sc.want {
-					t.Fatalf("status %d, want %d: %s", code, sc.want, body)
-				}
-				if sc.code == "" {
-					return
-				}
-				var e struct {
-					Error struct{ Code, Message string }
-				}
-				if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != sc.code || e.Error.Message == "" {
-					t.Fatalf("error %s, want code %q with a message", body, sc.code)
-				}
-			})
-		}
-	})
-	requireCovered(t, validator, governanceOperations)
+	runScenarios(t, scenarioTable{scenarios: governanceScenarios, fixture: governanceFixture, operations: governanceOperations})
 }
 
 // TestGovernanceAPIFlow follows one proposal through the API: the tally

@@ -2,18 +2,12 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
-	"github.com/cyberaid/cyberaid/internal/store"
-	"github.com/cyberaid/cyberaid/internal/store/storetest"
-	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
 // matchingFixture adds offers to the core fixture: an AMBER energy budget
@@ -160,32 +154,5 @@ var matchingOperations = []string{
 }
 
 func TestMatchingAPIScenarios(t *testing.T) {
-	validator := openapitest.NewValidator(t)
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		a, cast := apptest.New(t, s, clock)
-		srv := httptest.NewServer(a.Web)
-		defer srv.Close()
-		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
-			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
-		for _, sc := range matchingScenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c.t = t
-				ids := matchingFixture(t, a, cast)
-				code, body := c.do(sc.as, sc.method, expand(sc.path, ids), expand(sc.body, ids))
-				if code != sc.want {
-					t.Fatalf("status %d, want %d: %s", code, sc.want, body)
-				}
-				if sc.code == "" {
-					return
-				}
-				var e struct {
-					Error struct{ Code, Message string }
-				}
-				if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != sc.code || e.Error.Message == "" {
-					t.Fatalf("error %s, want code %q with a message", body, sc.code)
-				}
-			})
-		}
-	})
-	requireCovered(t, validator, matchingOperations)
+	runScenarios(t, scenarioTable{scenarios: matchingScenarios, fixture: matchingFixture, operations: matchingOperations})
 }

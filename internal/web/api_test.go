@@ -343,6 +343,26 @@ func expand(s string, ids map[string]string) string {
 }
 
 func TestAPIScenarios(t *testing.T) {
+	runScenarios(t, scenarioTable{scenarios: scenarios, fixture: fixture, operations: coreOperations})
+}
+
+// scenarioTable is one area's scenarios, played by runScenarios.
+type scenarioTable struct {
+	scenarios []scenario
+	// fixture creates the records the scenarios name, afresh for each
+	// scenario unless shared is set (for tables that only read).
+	fixture func(*testing.T, *app.App, apptest.Cast) map[string]string
+	shared  bool
+	// operations are the paths whose every operation must be exercised.
+	operations []string
+	// after runs further checks with the same client and records.
+	after func(t *testing.T, c *client, a *app.App, ids map[string]string)
+}
+
+// runScenarios plays a table on both backends, every exchange checked
+// against the OpenAPI document.
+func runScenarios(t *testing.T, tab scenarioTable) {
+	t.Helper()
 	validator := openapitest.NewValidator(t)
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		a, cast := apptest.New(t, s, clock)
@@ -350,29 +370,46 @@ func TestAPIScenarios(t *testing.T) {
 		defer srv.Close()
 		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
 			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
-		for _, sc := range scenarios {
+		var ids map[string]string
+		if tab.shared {
+			ids = tab.fixture(t, a, cast)
+		}
+		for _, sc := range tab.scenarios {
 			t.Run(sc.name, func(t *testing.T) {
 				c.t = t
-				// Each scenario gets fresh records, so that one that
-				// changes a record does not decide the next one's answer.
-				ids := fixture(t, a, cast)
-				code, body := c.do(sc.as, sc.method, expand(sc.path, ids), expand(sc.body, ids))
-				if code != sc.want {
-					t.Fatalf("status %d, want %d: %s", code, sc.want, body)
+				scIDs := ids
+				if !tab.shared {
+					// A fresh set of records, so that a scenario that
+					// changes one does not decide the next one's answer.
+					scIDs = tab.fixture(t, a, cast)
 				}
-				if sc.code == "" {
-					return
-				}
-				var e struct {
-					Error struct{ Code, Message string }
-				}
-				if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != sc.code || e.Error.Message == "" {
-					t.Fatalf("error %s, want code %q with a message", body, sc.code)
-				}
+				play(t, c, sc, scIDs)
 			})
 		}
+		if tab.after != nil {
+			c.t = t
+			tab.after(t, c, a, ids)
+		}
 	})
-	requireCovered(t, validator, coreOperations)
+	requireCovered(t, validator, tab.operations)
+}
+
+// play sends one scenario's request and checks its status and error code.
+func play(t *testing.T, c *client, sc scenario, ids map[string]string) {
+	t.Helper()
+	code, body := c.do(sc.as, sc.method, expand(sc.path, ids), expand(sc.body, ids))
+	if code != sc.want {
+		t.Fatalf("status %d, want %d: %s", code, sc.want, body)
+	}
+	if sc.code == "" {
+		return
+	}
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != sc.code || e.Error.Message == "" {
+		t.Fatalf("error %s, want code %q with a message", body, sc.code)
+	}
 }
 
 // coreOperations are the paths TestAPIScenarios answers for; other areas'
