@@ -117,11 +117,10 @@ func Allocate(offers []Offer, needs []Need) Plan {
 
 	// Need classes by attributes.
 	type class struct {
-		n      Need // attribute carrier
-		needs  []*Need
-		byLvl  []int64 // remaining need per weight level
-		node   int
-		inflow int64
+		n     Need // attribute carrier
+		needs []*Need
+		byLvl []int64 // remaining need per weight level
+		node  int
 	}
 	classIdx := map[[4]string]int{}
 	var classes []*class

@@ -19,6 +19,12 @@ const sessionCookie = "cyberaid_session"
 // as a visitor, so that a client learns at once that its token is dead.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Static files and the health check are the same for everyone:
+		// resolving the session would cost a database read per stylesheet.
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+			next.ServeHTTP(w, r)
+			return
+		}
 		a := &requestAuth{}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if h := r.Header.Get("Authorization"); h != "" {

@@ -281,10 +281,6 @@ func statusOf(err error) int {
 	return st
 }
 
-func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) error {
-	return model.ErrNotFound
-}
-
 // setLanguage remembers the reader's choice for a year; the cookie is
 // HttpOnly because nothing but the server reads it.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
