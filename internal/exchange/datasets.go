@@ -300,7 +300,7 @@ const parentCacheSize = 4096
 // on it, is read once and kept in a bounded cache.
 func (s *Service) visiblePledges(ctx context.Context, v policy.Viewer, f model.PledgeFilter, fn func(model.Pledge) error) error {
 	parents := map[string]*policy.Resource{}
-	return s.pipelinePledges(ctx, f, func(p model.Pledge) error {
+	return s.store.EachPledge(ctx, f, func(p model.Pledge) error {
 		var parent *policy.Resource
 		if p.RequirementID != "" {
 			parent = parents[p.RequirementID]
@@ -326,56 +326,6 @@ func (s *Service) visiblePledges(ctx context.Context, v policy.Viewer, f model.P
 		}
 		return fn(p)
 	})
-}
-
-// chunkRows is how many rows travel together from the reader to the writer.
-const chunkRows = 512
-
-// pipelinePledges reads the pledges in one goroutine while fn formats them
-// in this one, so that an export uses two cores; a few chunks in flight
-// keep memory constant.
-func (s *Service) pipelinePledges(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	chunks := make(chan []model.Pledge, 4)
-	read := make(chan error, 1)
-	go func() {
-		defer close(chunks)
-		chunk := make([]model.Pledge, 0, chunkRows)
-		err := s.store.EachPledge(ctx, f, func(p model.Pledge) error {
-			chunk = append(chunk, p)
-			if len(chunk) < chunkRows {
-				return nil
-			}
-			select {
-			case chunks <- chunk:
-			case <-ctx.Done():
-				return context.Cause(ctx)
-			}
-			chunk = make([]model.Pledge, 0, chunkRows)
-			return nil
-		})
-		if err == nil && len(chunk) > 0 {
-			select {
-			case chunks <- chunk:
-			case <-ctx.Done():
-				err = context.Cause(ctx)
-			}
-		}
-		read <- err
-	}()
-	for chunk := range chunks {
-		for _, p := range chunk {
-			if err := fn(p); err != nil {
-				cancel(err)
-				for range chunks {
-				}
-				<-read
-				return err
-			}
-		}
-	}
-	return <-read
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

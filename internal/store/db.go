@@ -50,7 +50,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 func newDB(d dialect, reader, writer *sql.DB) *DB {
 	return &DB{
-		queries: &queries{dialect: d, rd: conn{reader, d}, wr: conn{writer, d}, writer: writer},
+		queries: &queries{dialect: d, rd: conn{reader, d}, wr: conn{writer, d}, reader: reader, writer: writer},
 		reader:  reader,
 		writer:  writer,
 	}
@@ -102,6 +102,7 @@ type queries struct {
 	dialect dialect
 	rd, wr  conn
 	inTx    bool
+	reader  *sql.DB // nil inside a transaction
 	writer  *sql.DB // nil inside a transaction
 }
 
@@ -433,18 +434,24 @@ func limitClause(limit int, args []any) (string, []any) {
 
 // queryAll runs a query and scans every row.
 func queryAll[T any](ctx context.Context, c conn, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	return queryAppend(ctx, c, scan, nil, query, args...)
+}
+
+// queryAppend is queryAll appending to dst, which a caller that knows how
+// many rows to expect allocates once: growing a slice of large records row
+// by row copies it again and again.
+func queryAppend[T any](ctx context.Context, c conn, scan func(scanner) (T, error), dst []T, query string, args ...any) ([]T, error) {
 	rows, err := c.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []T
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		dst = append(dst, v)
 	}
-	return out, rows.Err()
+	return dst, rows.Err()
 }

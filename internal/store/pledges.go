@@ -102,6 +102,18 @@ func (q *queries) ListPledges(ctx context.Context, f model.PledgeFilter, after s
 
 // listPledgeRows is ListPledges without the access lists.
 func (q *queries) listPledgeRows(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error) {
+	conds, args := pledgeConds(f)
+	if after != "" {
+		conds, args = append(conds, "id < ?"), append(args, after)
+	}
+	lim, args := limitClause(limit, args)
+	return queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges`+where(conds)+` ORDER BY id DESC`+lim, args...)
+}
+
+// pledgeConds turns the list filters into conditions. Each filtered column
+// has an index on (column, id), so a filtered list still walks its rows in
+// id order instead of sorting every match for each page.
+func pledgeConds(f model.PledgeFilter) ([]string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -122,11 +134,7 @@ func (q *queries) listPledgeRows(ctx context.Context, f model.PledgeFilter, afte
 	if f.Channel != "" {
 		add("channel = ?", f.Channel)
 	}
-	if after != "" {
-		add("id < ?", after)
-	}
-	lim, args := limitClause(limit, args)
-	return queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges`+where(conds)+` ORDER BY id DESC`+lim, args...)
+	return conds, args
 }
 
 // PledgesForRequirements returns the pledges newest first.

@@ -49,6 +49,17 @@ func Streams(t *testing.T, s *store.DB) {
 	same(t, got, want)
 	same(t, shared, 1)
 
+	// Inside a transaction the batches are read one after another on its
+	// connection, with the same result.
+	got = got[:0]
+	must(t, s.InTx(ctxOf(t), func(q store.Queries) error {
+		return q.EachPledge(ctxOf(t), model.PledgeFilter{DonorOrgID: donor.ID}, func(p model.Pledge) error {
+			got = append(got, p.ID)
+			return nil
+		})
+	}))
+	same(t, got, want)
+
 	stop := errors.New("stop")
 	calls := 0
 	err := s.EachPledge(ctxOf(t), model.PledgeFilter{}, func(model.Pledge) error {
