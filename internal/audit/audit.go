@@ -39,36 +39,53 @@ type Change struct {
 // Record appends the change to the chain. It must run inside the
 // transaction that makes the change, so that both commit or neither does.
 func Record(ctx context.Context, q store.Audit, at time.Time, actor Actor, c Change) (model.AuditEvent, error) {
+	es, err := RecordAll(ctx, q, at, actor, []Change{c})
+	if err != nil {
+		return model.AuditEvent{}, err
+	}
+	return es[0], nil
+}
+
+// RecordAll appends changes made together, in order, writing many events
+// per statement: an import records thousands.
+func RecordAll(ctx context.Context, q store.Audit, at time.Time, actor Actor, cs []Change) ([]model.AuditEvent, error) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
 	head, err := q.LastAuditEvent(ctx)
 	prev, seq := Genesis, int64(1)
 	switch {
 	case err == nil:
 		prev, seq = head.Hash, head.Seq+1
 	case !errors.Is(err, model.ErrNotFound):
-		return model.AuditEvent{}, fmt.Errorf("read audit head: %w", err)
+		return nil, fmt.Errorf("read audit head: %w", err)
 	}
-	e := model.AuditEvent{
-		Seq:         seq,
-		At:          at.UTC().Truncate(time.Microsecond), // both databases keep microseconds
-		ActorUserID: actor.UserID,
-		ActorOrgID:  actor.OrgID,
-		Action:      c.Action,
-		ObjectType:  c.ObjectType,
-		ObjectID:    c.ObjectID,
-		PrevHash:    prev,
+	es := make([]model.AuditEvent, len(cs))
+	for i, c := range cs {
+		e := model.AuditEvent{
+			Seq:         seq + int64(i),
+			At:          at.UTC().Truncate(time.Microsecond), // both databases keep microseconds
+			ActorUserID: actor.UserID,
+			ActorOrgID:  actor.OrgID,
+			Action:      c.Action,
+			ObjectType:  c.ObjectType,
+			ObjectID:    c.ObjectID,
+			PrevHash:    prev,
+		}
+		if e.Before, err = encode(c.Before); err != nil {
+			return nil, err
+		}
+		if e.After, err = encode(c.After); err != nil {
+			return nil, err
+		}
+		e.PayloadHash = PayloadHash(e)
+		e.Hash = ChainHash(e.PrevHash, e.Seq, e.PayloadHash)
+		es[i], prev = e, e.Hash
 	}
-	if e.Before, err = encode(c.Before); err != nil {
-		return model.AuditEvent{}, err
+	if err := q.AppendAuditEvents(ctx, es); err != nil {
+		return nil, fmt.Errorf("append audit event: %w", err)
 	}
-	if e.After, err = encode(c.After); err != nil {
-		return model.AuditEvent{}, err
-	}
-	e.PayloadHash = PayloadHash(e)
-	e.Hash = ChainHash(e.PrevHash, e.Seq, e.PayloadHash)
-	if err := q.AppendAuditEvent(ctx, e); err != nil {
-		return model.AuditEvent{}, fmt.Errorf("append audit event: %w", err)
-	}
-	return e, nil
+	return es, nil
 }
 
 func encode(v any) (json.RawMessage, error) {

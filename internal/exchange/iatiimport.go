@@ -131,6 +131,7 @@ type importer struct {
 	actor  audit.Actor
 	orgs   map[string]model.Organisation // by lower-cased name and by exported ref
 	gov    model.Organisation            // the beneficiary government
+	saved  *pledges.Imports
 	res    ImportResult
 	errs   []LineError
 	failed bool
@@ -141,7 +142,7 @@ func (s *Service) newImporter(ctx context.Context, q store.Queries, actor audit.
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{s: s, q: q, actor: actor, orgs: map[string]model.Organisation{}}
+	im := &importer{s: s, q: q, actor: actor, orgs: map[string]model.Organisation{}, saved: s.pledges.NewImports(q, actor)}
 	for _, o := range orgs {
 		im.remember(o)
 		if o.Kind == model.KindState && o.Country == s.country() && (im.gov.ID == "" || o.Participation == model.Member) {
@@ -183,10 +184,11 @@ type decoded struct {
 }
 
 // run decodes the file in one goroutine while this one checks and saves
-// what it reads, so that parsing and writing overlap; a short queue keeps
-// memory constant.
+// what it reads, so that parsing and writing overlap. The queue holds a
+// batch, so that the decoder reads the next batch while this one is saved;
+// two batches in memory keep it constant.
 func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) {
-	steps := make(chan decoded, 16)
+	steps := make(chan decoded, importBatch)
 	done := make(chan struct{})
 	defer func() {
 		// Wait for the decoder to stop, so that it never reads on after
@@ -196,7 +198,19 @@ func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) 
 		}
 	}()
 	go decodeActivities(r, steps, done)
+	batch := make([]decoded, 0, importBatch)
 	for st := range steps {
+		if st.act != nil {
+			if batch = append(batch, st); len(batch) < importBatch {
+				continue
+			}
+		}
+		// Activities are saved a batch at a time; anything else is taken
+		// in file order after the batch before it.
+		if err := im.batch(ctx, batch); err != nil {
+			return im.res, err
+		}
+		batch = batch[:0]
 		switch {
 		case st.fault != "":
 			im.fail(st.line, "", "%s", st.fault)
@@ -205,17 +219,44 @@ func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) 
 			im.fail(1, "", "the file holds no <iati-activities> element")
 		case st.root != nil:
 			im.checkVersion(st.line, attr(*st.root, "version"))
-		case st.act != nil:
-			im.res.Activities++
-			if err := im.activity(ctx, st.line, st.act); err != nil {
-				return im.res, err
-			}
 		}
+	}
+	if err := im.batch(ctx, batch); err != nil {
+		return im.res, err
 	}
 	if im.failed {
 		return im.res, &FileError{Errors: im.errs}
 	}
-	return im.res, nil
+	return im.res, im.saved.Flush(ctx)
+}
+
+// importBatch is how many activities are looked up in the database at once.
+const importBatch = 250
+
+// batch checks and saves a batch of activities, reading the reports already
+// imported from them with one query.
+func (im *importer) batch(ctx context.Context, batch []decoded) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	if !im.failed {
+		ids := make([]string, 0, len(batch))
+		for _, st := range batch {
+			if id := strings.TrimSpace(st.act.Identifier); id != "" {
+				ids = append(ids, id)
+			}
+		}
+		if err := im.saved.Load(ctx, ids); err != nil {
+			return err
+		}
+	}
+	for _, st := range batch {
+		im.res.Activities++
+		if err := im.activity(ctx, st.line, st.act); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decodeActivities reads the file token by token, decoding one activity at
@@ -461,7 +502,7 @@ func (im *importer) activity(ctx context.Context, line int, a *iActivity) error 
 	}
 	p.BeneficiaryOrgID = ben.ID
 	p.CreatedBy = im.actor.UserID
-	_, outcome, err := im.s.pledges.UpsertImported(ctx, im.q, im.actor, p)
+	outcome, err := im.saved.Save(ctx, p)
 	var fe *model.FieldError
 	switch {
 	case errors.As(err, &fe):
@@ -776,6 +817,10 @@ func (im *importer) donor(ctx context.Context, a *iActivity) (model.Organisation
 	// A publisher not yet known takes part as a contributor: it has no
 	// users, so it gains no one any sight of anything.
 	o := model.Organisation{Name: name, Kind: kindOfIATIType(src.Type), Participation: model.Contributor}
+	// The reports read before it are audited before it.
+	if err := im.saved.Flush(ctx); err != nil {
+		return model.Organisation{}, err
+	}
 	now := im.s.now().UTC()
 	o.CreatedAt, o.UpdatedAt = now, now
 	if err := im.q.CreateOrganisation(ctx, &o); err != nil {

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -188,5 +191,114 @@ func TestIATIImport(t *testing.T) {
 				t.Fatalf("only %d examples", n)
 			}
 		})
+	})
+}
+
+// manyActivities writes a file of n activities for UA. Activity i reports
+// identifier ids(i) for publisher pubs(i), and values it at 1,000 EUR plus i.
+func manyActivities(n int, ids func(i int) string, pubs func(i int) string) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<iati-activities version="2.03">` + "\n")
+	for i := range n {
+		fmt.Fprintf(&b, `<iati-activity default-currency="EUR">
+ <iati-identifier>%s</iati-identifier>
+ <reporting-org ref="%s" type="10"><narrative>%s</narrative></reporting-org>
+ <title><narrative>Activity %d</narrative></title>
+ <activity-status code="2"/>
+ <activity-date iso-date="2026-01-01" type="2"/>
+ <recipient-country code="UA"/>
+ <transaction><transaction-type code="2"/><transaction-date iso-date="2026-02-01"/><value>%d</value></transaction>
+</iati-activity>
+`, ids(i), pubs(i), pubs(i), i, 1000+i)
+	}
+	b.WriteString("</iati-activities>\n")
+	return b.String()
+}
+
+// TestIATIImportInBatches imports a file longer than several batches, which
+// names some activities twice and brings new publishers midway: every
+// report once, with its last values, audited in file order on an unbroken
+// chain.
+func TestIATIImportInBatches(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		w := newWorld(t, s)
+		ctx := context.Background()
+		const n = 1300
+		ids := func(i int) string {
+			switch i {
+			case 301: // the activity just before, in the same batch
+				return "XM-BATCH-0300"
+			case 1290: // an activity of the first batch
+				return "XM-BATCH-0010"
+			}
+			return fmt.Sprintf("XM-BATCH-%04d", i)
+		}
+		pubs := func(i int) string {
+			switch i {
+			case 1290:
+				return "XM-PUB-0" // the publisher of activity 10
+			}
+			return fmt.Sprintf("XM-PUB-%d", i/400) // a new one every 400 activities
+		}
+		file := manyActivities(n, ids, pubs)
+		res, err := w.a.Exchange.ImportIATI(ctx, w.cast.Viewer("admin"), strings.NewReader(file), nil)
+		must(t, err)
+		if res.Activities != n || res.Created != n-2 || res.Updated != 2 || res.Organisations != 4 {
+			t.Fatalf("result %+v", res)
+		}
+		got := imported(t, w)
+		if len(got) != n-2 {
+			t.Fatalf("%d reports, want %d", len(got), n-2)
+		}
+		if a := got["XM-BATCH-0300"].AmountMinor; a != 1301_00 {
+			t.Errorf("a report named twice in one batch holds %d, want the later value", a)
+		}
+		if a := got["XM-BATCH-0010"].AmountMinor; a != 2290_00 {
+			t.Errorf("a report named again batches later holds %d, want the later value", a)
+		}
+
+		// Events follow the file: each publisher before its first report,
+		// reports in the order of their first mention.
+		evs, err := w.a.Store.ListAuditEvents(ctx, model.AuditFilter{}, 0, 0)
+		must(t, err)
+		byID := map[string]string{}
+		for id, p := range got {
+			byID[p.ID] = id
+		}
+		var order []string
+		for _, e := range evs {
+			switch e.Action {
+			case "organisation.import":
+				order = append(order, "org")
+			case "pledge.import":
+				order = append(order, byID[e.ObjectID])
+			}
+		}
+		var want []string
+		for i := range n {
+			if i%400 == 0 {
+				want = append(want, "org")
+			}
+			if i != 301 && i != 1290 {
+				want = append(want, ids(i))
+			}
+		}
+		if !slices.Equal(order, want) {
+			t.Errorf("audit order differs from the file's")
+		}
+		rep, err := audit.Verify(ctx, w.a.Store)
+		must(t, err)
+		if !rep.OK {
+			t.Fatalf("audit chain after the import: %+v", rep)
+		}
+
+		// Importing again changes nothing.
+		res, err = w.a.Exchange.ImportIATI(ctx, w.cast.Viewer("admin"), strings.NewReader(file), nil)
+		must(t, err)
+		// Each mention of a repeated activity differs from the report the
+		// mention before it left.
+		if res.Created != 0 || res.Unchanged != n-4 || res.Updated != 4 {
+			t.Fatalf("importing again: %+v", res)
+		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 )
@@ -34,11 +35,33 @@ func jsonText(b json.RawMessage) any {
 	return string(b)
 }
 
+// auditHead is the head of the chain as a transaction last read or wrote
+// it. A transaction that has read the head holds the appenders' lock until
+// it ends, so no one else can move the head: a transaction that records
+// thousands of events, such as an import, reads it once.
+type auditHead struct {
+	known bool
+	empty bool
+	event model.AuditEvent
+}
+
+func (h *auditHead) set(e model.AuditEvent) {
+	if h != nil {
+		*h = auditHead{known: true, event: e}
+	}
+}
+
 // LastAuditEvent, inside a PostgreSQL transaction, first takes a
 // transaction-scoped advisory lock that the next appender waits on until
 // this transaction ends, so that no two transactions chain onto one head.
 // SQLite's write transactions are serialised from BEGIN already.
 func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) {
+	if q.head != nil && q.head.known {
+		if q.head.empty {
+			return model.AuditEvent{}, dbErr(sql.ErrNoRows, "last audit event")
+		}
+		return q.head.event, nil
+	}
 	if q.inTx && q.dialect == dialectPostgres {
 		_, err := q.wr.exec(ctx, `SELECT pg_advisory_xact_lock(?, 'audit_events'::regclass::oid::integer)`, auditLockClass)
 		if err != nil {
@@ -46,6 +69,12 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 		}
 	}
 	e, err := scanAuditEvent(q.rd.row(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && q.head != nil:
+		*q.head = auditHead{known: true, empty: true}
+	case err == nil:
+		q.head.set(e)
+	}
 	if err != nil {
 		return model.AuditEvent{}, dbErr(err, "last audit event")
 	}
@@ -55,10 +84,29 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 // AppendAuditEvent stores e exactly as given: the caller has computed its
 // sequence number and hashes.
 func (q *queries) AppendAuditEvent(ctx context.Context, e model.AuditEvent) error {
-	_, err := q.wr.exec(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.At, nullIfEmpty(e.ActorUserID), nullIfEmpty(e.ActorOrgID), e.Action, e.ObjectType, e.ObjectID,
-		jsonText(e.Before), jsonText(e.After), e.PayloadHash, e.PrevHash, e.Hash)
-	return dbErr(err, "append audit event %d", e.Seq)
+	return q.AppendAuditEvents(ctx, []model.AuditEvent{e})
+}
+
+// auditChunk is how many events one INSERT writes: twelve columns each,
+// well within both backends' limits on parameters.
+const auditChunk = 200
+
+// AppendAuditEvents stores consecutive events in order, many per statement.
+func (q *queries) AppendAuditEvents(ctx context.Context, es []model.AuditEvent) error {
+	for len(es) > 0 {
+		chunk := es[:min(len(es), auditChunk)]
+		args := make([]any, 0, 12*len(chunk))
+		for _, e := range chunk {
+			args = append(args, e.Seq, e.At, nullIfEmpty(e.ActorUserID), nullIfEmpty(e.ActorOrgID), e.Action, e.ObjectType, e.ObjectID,
+				jsonText(e.Before), jsonText(e.After), e.PayloadHash, e.PrevHash, e.Hash)
+		}
+		if _, err := q.wr.exec(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES `+valueRows(len(chunk), 12), args...); err != nil {
+			return dbErr(err, "append audit event %d", chunk[0].Seq)
+		}
+		q.head.set(chunk[len(chunk)-1])
+		es = es[len(chunk):]
+	}
+	return nil
 }
 
 func (q *queries) ListAuditEvents(ctx context.Context, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error) {

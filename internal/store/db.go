@@ -88,7 +88,7 @@ func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error
 	// after Commit it does nothing.
 	defer tx.Rollback()
 	c := conn{&cachedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, d}
-	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true}); err != nil {
+	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true, head: &auditHead{}}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -102,8 +102,9 @@ type queries struct {
 	dialect dialect
 	rd, wr  conn
 	inTx    bool
-	reader  *sql.DB // nil inside a transaction
-	writer  *sql.DB // nil inside a transaction
+	reader  *sql.DB    // nil inside a transaction
+	writer  *sql.DB    // nil inside a transaction
+	head    *auditHead // inside a transaction only
 }
 
 // atomic runs fn in q's transaction, or in a new one when q has none, so
@@ -414,6 +415,13 @@ func inChunks(ids []string, fn func(placeholders string, args []any) error) erro
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// valueRows is the VALUES list of a many-row INSERT: rows groups of
+// columns placeholders.
+func valueRows(rows, columns int) string {
+	row := "(" + placeholders(columns) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
 // where joins filter conditions into a WHERE clause.

@@ -35,6 +35,11 @@ func (q *queries) replaceGrants(ctx context.Context, objectType, objectID string
 	if _, err := q.wr.exec(ctx, `DELETE FROM access_grants WHERE object_type = ? AND object_id = ?`, objectType, objectID); err != nil {
 		return err
 	}
+	return q.insertGrants(ctx, objectType, objectID, orgIDs, userIDs)
+}
+
+// insertGrants adds to the object's access lists.
+func (q *queries) insertGrants(ctx context.Context, objectType, objectID string, orgIDs, userIDs []string) error {
 	for _, id := range orgIDs {
 		if _, err := q.wr.exec(ctx, `INSERT INTO access_grants (object_type, object_id, org_id) VALUES (?, ?, ?)`, objectType, objectID, id); err != nil {
 			return err

@@ -38,22 +38,55 @@ func scanPledge(s scanner) (model.Pledge, error) {
 }
 
 func (q *queries) CreatePledge(ctx context.Context, p *model.Pledge) error {
-	if p.ID == "" {
-		p.ID = newID()
+	ps := []model.Pledge{*p}
+	if err := q.CreatePledges(ctx, ps); err != nil {
+		return err
 	}
-	stampCreate(&p.CreatedAt, &p.UpdatedAt)
-	p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)
-	err := q.atomic(ctx, func(q *queries) error {
-		_, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
-			p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
-			nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier))
-		if err != nil {
-			return err
+	*p = ps[0]
+	return nil
+}
+
+// pledgeChunk is how many pledges one INSERT writes: 25 columns each, well
+// within both backends' limits on parameters.
+const pledgeChunk = 200
+
+// CreatePledges inserts new pledges, many per statement, filling their ids
+// and times in ps.
+func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
+	for i := range ps {
+		p := &ps[i]
+		if p.ID == "" {
+			p.ID = newID()
 		}
-		return q.replaceGrants(ctx, grantPledge, p.ID, p.SharedOrgIDs, p.NamedUserIDs)
+		stampCreate(&p.CreatedAt, &p.UpdatedAt)
+		p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)
+	}
+	err := q.atomic(ctx, func(q *queries) error {
+		for rest := ps; len(rest) > 0; {
+			chunk := rest[:min(len(rest), pledgeChunk)]
+			args := make([]any, 0, 25*len(chunk))
+			for _, p := range chunk {
+				args = append(args, p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
+					p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
+					nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier))
+			}
+			if _, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES `+valueRows(len(chunk), 25), args...); err != nil {
+				return err
+			}
+			rest = rest[len(chunk):]
+		}
+		for _, p := range ps {
+			// A new pledge has no grants to replace.
+			if err := q.insertGrants(ctx, grantPledge, p.ID, p.SharedOrgIDs, p.NamedUserIDs); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	return dbErr(err, "create pledge")
+	if len(ps) == 1 {
+		return dbErr(err, "create pledge")
+	}
+	return dbErr(err, "create %d pledges", len(ps))
 }
 
 // UpdatePledge writes every field but the id and the creation.
@@ -167,4 +200,22 @@ func (q *queries) PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identi
 		return model.Pledge{}, dbErr(err, "pledge imported as %s", identifier)
 	}
 	return ps[0], nil
+}
+
+// PledgesByIATIIdentifiers returns the reports imported from any of the
+// given activities, whoever their donor, with their access lists.
+func (q *queries) PledgesByIATIIdentifiers(ctx context.Context, identifiers []string) ([]model.Pledge, error) {
+	var ps []model.Pledge
+	err := inChunks(canonicalIDs(identifiers), func(in string, args []any) error {
+		chunk, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE iati_identifier IN (`+in+`)`+q.forUpdate(), args...)
+		ps = append(ps, chunk...)
+		return err
+	})
+	if err == nil {
+		err = q.loadPledgeGrants(ctx, ps)
+	}
+	if err != nil {
+		return nil, dbErr(err, "pledges imported from %d activities", len(identifiers))
+	}
+	return ps, nil
 }

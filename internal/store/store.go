@@ -94,6 +94,8 @@ type Requirements interface {
 
 type Pledges interface {
 	CreatePledge(ctx context.Context, p *model.Pledge) error
+	// CreatePledges creates many new pledges at once, filling their ids.
+	CreatePledges(ctx context.Context, ps []model.Pledge) error
 	UpdatePledge(ctx context.Context, p *model.Pledge) error
 	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
 	// ListPledges returns up to limit pledges matching f, newest first,
@@ -101,6 +103,10 @@ type Pledges interface {
 	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
 	// PledgeByIATIIdentifier finds a donor's report imported from one IATI activity.
 	PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identifier string) (model.Pledge, error)
+	// PledgesByIATIIdentifiers finds the reports imported from any of the
+	// given activities, whoever published them. Inside a PostgreSQL
+	// transaction it locks them for update.
+	PledgesByIATIIdentifiers(ctx context.Context, identifiers []string) ([]model.Pledge, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 }
@@ -119,6 +125,8 @@ type Audit interface {
 	// writers never chain onto the same head.
 	LastAuditEvent(ctx context.Context) (model.AuditEvent, error)
 	AppendAuditEvent(ctx context.Context, e model.AuditEvent) error
+	// AppendAuditEvents appends consecutive events, in order.
+	AppendAuditEvents(ctx context.Context, es []model.AuditEvent) error
 	// ListAuditEvents returns events in chain order (ascending seq) after
 	// the given sequence number; limit <= 0 means all.
 	ListAuditEvents(ctx context.Context, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error)

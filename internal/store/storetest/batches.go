@@ -1,0 +1,115 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// testCreatePledges writes more pledges than one statement holds and reads
+// them back by the activities they were imported from.
+func testCreatePledges(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	donor := newOrg(t, s, "Estonia")
+	other := newOrg(t, s, "Latvia")
+	ben := newOrg(t, s, "Ukrenergo")
+	const n = 450 // three statements
+	ps := make([]model.Pledge, n)
+	for i := range ps {
+		ps[i] = model.Pledge{
+			DonorOrgID: donor.ID, BeneficiaryOrgID: ben.ID, AmountMinor: int64(i), Currency: "EUR", EURMinor: int64(i), Rate: "1",
+			Kind: model.PledgeMoney, Channel: model.ChannelBilateral, Status: model.PledgeConfirmed, Review: model.ReviewNotRequired,
+			TLP: model.TLPClear, IATIIdentifier: fmt.Sprintf("XM-TEST-%03d", i),
+		}
+	}
+	ps[7].SharedOrgIDs = []string{other.ID}
+	must(t, s.InTx(ctx, func(q store.Queries) error { return q.CreatePledges(ctx, ps) }))
+	for i, p := range ps {
+		if p.ID == "" || p.CreatedAt.IsZero() {
+			t.Fatalf("pledge %d left without id or time: %+v", i, p)
+		}
+	}
+	got, err := s.PledgeByID(ctx, ps[449].ID)
+	must(t, err)
+	same(t, got, ps[449])
+	got, err = s.PledgeByID(ctx, ps[7].ID)
+	must(t, err)
+	same(t, got.SharedOrgIDs, []string{other.ID})
+
+	found, err := s.PledgesByIATIIdentifiers(ctx, []string{"XM-TEST-007", "XM-TEST-300", "XM-TEST-300", "XM-NONE"})
+	must(t, err)
+	same(t, len(found), 2)
+	for _, p := range found {
+		want := ps[7]
+		if p.IATIIdentifier == "XM-TEST-300" {
+			want = ps[300]
+		}
+		same(t, p, want)
+	}
+	none, err := s.PledgesByIATIIdentifiers(ctx, nil)
+	must(t, err)
+	same(t, len(none), 0)
+
+	// One bad row refuses the whole call.
+	bad := []model.Pledge{ps[0], ps[1]}
+	bad[0].ID, bad[1].ID = "", ""
+	bad[0].IATIIdentifier, bad[1].IATIIdentifier = "XM-NEW-1", "XM-NEW-2"
+	bad[1].DonorOrgID = "no-such-org"
+	wantErr(t, s.CreatePledges(ctx, bad), model.ErrInvalid)
+	all, err := s.ListPledges(ctx, model.PledgeFilter{DonorOrgID: donor.ID}, "", 0)
+	must(t, err)
+	same(t, len(all), n)
+}
+
+var errRollback = errors.New("roll back")
+
+// testAuditBatches appends events many at a time, and reads the head a
+// transaction has moved without asking the database again.
+func testAuditBatches(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	var es []model.AuditEvent
+	prev := "genesis"
+	for seq := int64(1); seq <= 450; seq++ {
+		e := auditEvent(seq, prev, fmt.Sprintf("r%d", seq), "", `{"n":1}`)
+		es, prev = append(es, e), e.Hash
+	}
+	must(t, s.InTx(ctx, func(q store.Queries) error {
+		_, err := q.LastAuditEvent(ctx)
+		wantErr(t, err, model.ErrNotFound)
+		if err := q.AppendAuditEvents(ctx, es[:449]); err != nil {
+			return err
+		}
+		head, err := q.LastAuditEvent(ctx)
+		if err != nil {
+			return err
+		}
+		same(t, head, es[448])
+		if err := q.AppendAuditEvent(ctx, es[449]); err != nil {
+			return err
+		}
+		head, err = q.LastAuditEvent(ctx)
+		same(t, head, es[449])
+		return err
+	}))
+	got, err := s.ListAuditEvents(ctx, model.AuditFilter{}, 0, 0)
+	must(t, err)
+	same(t, got, es)
+
+	// A rolled-back transaction leaves no head behind for the next one.
+	e := auditEvent(451, prev, "r451", "", "")
+	err = s.InTx(ctx, func(q store.Queries) error {
+		if err := q.AppendAuditEvent(ctx, e); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	wantErr(t, err, errRollback)
+	must(t, s.InTx(ctx, func(q store.Queries) error {
+		head, err := q.LastAuditEvent(ctx)
+		same(t, head, es[449])
+		return err
+	}))
+}
