@@ -7,11 +7,8 @@ import (
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
-
-var moneyFormat = money.FormatMinor
 
 // rowsFunc streams the cells of every row v may see.
 type rowsFunc func(ctx context.Context, v policy.Viewer, emit func(cells []string) error) error

@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -260,6 +260,4 @@ func (x *xlsxWriter) close() error {
 
 // decimal writes minor units as a plain decimal without grouping, which
 // every spreadsheet program parses as a number.
-func decimal(amount int64, currency string) string {
-	return strings.ReplaceAll(moneyFormat(amount, currency), ",", "")
-}
+func decimal(amount int64, currency string) string { return money.PlainMinor(amount, currency) }

@@ -1,8 +1,10 @@
 package money
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
@@ -15,14 +17,21 @@ const nbsp = "\u00a0"
 
 // digitsOr2 falls back to two digits for a code that is not a currency: the
 // formatters serve display, where showing something beats failing, and
-// amounts were validated when they were stored.
+// amounts were validated when they were stored. Digits are kept once looked
+// up: an export formats a million amounts in a handful of currencies.
 func digitsOr2(code string) int {
+	if d, ok := knownDigits.Load(code); ok {
+		return d.(int)
+	}
 	d, err := MinorUnits(code)
 	if err != nil {
 		return 2
 	}
+	knownDigits.Store(code, d)
 	return d
 }
+
+var knownDigits sync.Map // currency code → minor unit digits
 
 // magnitude splits amount into its absolute integer and fraction parts
 // without overflow, even for math.MinInt64.
@@ -37,6 +46,27 @@ func magnitude(amount int64, digits int) (neg bool, whole, frac uint64) {
 		pow *= 10
 	}
 	return neg, mag / pow, mag % pow
+}
+
+// PlainMinor writes amount as a number without grouping, "1234.56", which
+// every spreadsheet program reads as a number (CSV and XLSX exports).
+func PlainMinor(amount int64, code string) string {
+	digits := digitsOr2(code)
+	neg, whole, frac := magnitude(amount, digits)
+	b := make([]byte, 0, 24)
+	if neg {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, whole, 10)
+	if digits > 0 {
+		b = append(b, '.')
+		n := len(b)
+		b = strconv.AppendUint(b, frac, 10)
+		for len(b)-n < digits {
+			b = slices.Insert(b, n, '0')
+		}
+	}
+	return string(b)
 }
 
 // FormatMinor writes amount as a plain number with the currency's digits and

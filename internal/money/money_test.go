@@ -187,6 +187,10 @@ func TestFormatMinor(t *testing.T) {
 		if got := FormatMinor(tc.amount, tc.cur); got != tc.want {
 			t.Errorf("FormatMinor(%d, %s) = %q, want %q", tc.amount, tc.cur, got, tc.want)
 		}
+		plain := strings.ReplaceAll(tc.want, ",", "")
+		if got := PlainMinor(tc.amount, tc.cur); got != plain {
+			t.Errorf("PlainMinor(%d, %s) = %q, want %q", tc.amount, tc.cur, got, plain)
+		}
 	}
 }
 

@@ -8,6 +8,11 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 // bulkAppend is queryAppend for exports that read a million rows: it reads
@@ -31,6 +36,22 @@ func bulkAppend[T any](ctx context.Context, db *sql.DB, d dialect, scan func(sca
 	}
 	defer c.Close()
 	err = c.Raw(func(dc any) error {
+		if pc, ok := dc.(*stdlib.Conn); ok {
+			// pgx scans each column straight into its destination.
+			rows, err := pc.Conn().Query(ctx, d.rebind(query), bindArgs(args)...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				v, err := scan(rows)
+				if err != nil {
+					return err
+				}
+				dst = append(dst, v)
+			}
+			return rows.Err()
+		}
 		qc, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("the %s driver cannot run queries directly", d)
@@ -107,4 +128,32 @@ func assignValue(dest any, src driver.Value) error {
 		}
 	}
 	return fmt.Errorf("%w: %T into %T", errUnsupportedScan, src, dest)
+}
+
+// ScanTimestamptz lets pgx hand a timestamp over as it is: through
+// sql.Scanner it would box each one in an interface first.
+func (i instant) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if !v.Valid || v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("cannot scan %v into a time", v)
+	}
+	*i.t = v.Time.UTC()
+	return nil
+}
+
+// day scans a date column: through model.Date's sql.Scanner, or straight
+// from pgx.
+type day struct{ d *model.Date }
+
+func (d day) Scan(src any) error { return d.d.Scan(src) }
+
+func (d day) ScanDate(v pgtype.Date) error {
+	switch {
+	case !v.Valid:
+		*d.d = model.Date{}
+	case v.InfinityModifier != pgtype.Finite:
+		return fmt.Errorf("cannot scan %v into a date", v)
+	default:
+		*d.d = model.DateOf(v.Time)
+	}
+	return nil
 }

@@ -29,6 +29,13 @@ func Streams(t *testing.T, s *store.DB) {
 				if i == 7 {
 					p.SharedOrgIDs = []string{ben.ID}
 				}
+				if i == 8 {
+					// Every kind of column, to compare with an ordinary read.
+					p.RateDate, p.PledgeDate = model.NewDate(2026, 2, 27), model.NewDate(2026, 3, 1)
+					p.PeriodStart, p.PeriodEnd = model.NewDate(2026, 4, 1), model.NewDate(2027, 3, 31)
+					p.Sector, p.Category, p.BeneficiaryOrgID = model.Sector("water"), model.Category("edr"), ben.ID
+					p.Channel, p.IATIIdentifier, p.Description = model.ChannelBilateral, "XM-1", "Pompes «à eau»\nand a comma, too"
+				}
 			})
 			if org == donor.ID {
 				want = append(want, p.ID)
@@ -39,8 +46,12 @@ func Streams(t *testing.T, s *store.DB) {
 	slices.Reverse(want)
 	var got []string
 	shared := 0
+	var full []model.Pledge
 	must(t, s.EachPledge(ctxOf(t), model.PledgeFilter{DonorOrgID: donor.ID}, func(p model.Pledge) error {
 		got = append(got, p.ID)
+		if p.IATIIdentifier != "" || len(p.SharedOrgIDs) > 0 {
+			full = append(full, p)
+		}
 		if len(p.SharedOrgIDs) == 1 && p.SharedOrgIDs[0] == ben.ID {
 			shared++
 		}
@@ -48,6 +59,12 @@ func Streams(t *testing.T, s *store.DB) {
 	}))
 	same(t, got, want)
 	same(t, shared, 1)
+	same(t, len(full), 2)
+	for _, p := range full {
+		byID, err := s.PledgeByID(ctxOf(t), p.ID)
+		must(t, err)
+		same(t, p, byID)
+	}
 
 	// Inside a transaction the batches are read one after another on its
 	// connection, with the same result.
