@@ -61,14 +61,17 @@ func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	// Reading pages through a memory map spares a system call per page, and
-	// a 64 MiB page cache per connection keeps a working set of lists and
-	// exports in memory; both matter once tables reach a million rows.
-	q.Add("_pragma", "mmap_size(1073741824)")
-	q.Add("_pragma", "cache_size(-65536)")
+	// Readers read pages through a memory map, which spares a system call
+	// per page, with a 64 MiB page cache each for the working set of lists
+	// and exports: both matter once tables reach a million rows. The writer
+	// keeps a smaller cache: a long transaction such as an import would
+	// otherwise hold 64 MiB of dirty pages before spilling them to the WAL.
 	if readOnly {
+		q.Add("_pragma", "mmap_size(1073741824)")
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Add("_pragma", "query_only(1)")
 	} else {
+		q.Add("_pragma", "cache_size(-16384)")
 		q.Add("_pragma", "journal_mode(WAL)")
 		// NORMAL is durable in WAL mode except for the last commits on power
 		// loss, and spares an fsync per transaction.
