@@ -123,28 +123,25 @@ func (s *Service) Open(ctx context.Context, v policy.Viewer, in Input) (model.Pr
 	return p, err
 }
 
-// checkProposer applies who may propose what: members (through a delegate)
-// and coordinators put matters to the group; an organisation may also apply
-// for itself. For an application it fills the subject and its prior
+// checkProposer applies who may propose what (the policy decides: members
+// and coordinators put matters to the group, and an organisation may apply
+// for itself). For an application it fills the subject and its prior
 // participation.
 func (s *Service) checkProposer(ctx context.Context, q store.Queries, v policy.Viewer, p *model.Proposal, subjectID *string) error {
-	coordinator := v.Has(model.RoleCoordinator)
-	member := v.Org.Participation == model.Member
 	if !p.Kind.Admits() {
 		if subjectID != nil && *subjectID != "" {
 			return model.Invalid("subject_org_id", "only a membership application or observer admission is about an organisation")
 		}
-		if !member && !coordinator {
-			return model.ErrForbidden
-		}
-		return nil
+		return policy.Authorize(v, policy.ProposalsCreate, policy.ProposalResource(*p))
 	}
 	id := v.Org.ID
 	if subjectID != nil && *subjectID != "" {
 		id = *subjectID
 	}
-	if id != v.Org.ID && !member && !coordinator {
-		return model.ErrForbidden
+	about := *p
+	about.SubjectOrgID = id
+	if err := policy.Authorize(v, policy.ProposalsCreate, policy.ProposalResource(about)); err != nil {
+		return err
 	}
 	subject, err := q.OrganisationByID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {

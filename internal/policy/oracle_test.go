@@ -295,6 +295,10 @@ func objectRule(p person, perm policy.Permission, r record) bool {
 	case policy.ProposalsPosition:
 		// Only a member organisation of the electorate decides, through its delegate.
 		return p.has(model.RoleDelegate) && p.part == model.Member && p.orgListed(r.voters)
+	case policy.ProposalsCreate:
+		// r is the new proposal: members and coordinators propose anything;
+		// any organisation may apply for itself, its subject.
+		return p.coordinator() || (p.has(model.RoleDelegate) && (p.part == model.Member || p.inOrg(r.beneficiary)))
 	case policy.ProposalsSign:
 		return p.has(model.RoleDelegate) && p.part == model.Member
 	case policy.ProposalsComment:

@@ -126,6 +126,11 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 		// r is a proposal: a member organisation of its electorate speaks
 		// through its delegate; observers and applicants never decide.
 		ok = v.Org.Participation == model.Member && v.orgIn(r.VoterOrgIDs)
+	case ProposalsCreate:
+		// r is the new proposal. Members (through a delegate) and
+		// coordinators put matters to the group; an organisation may also
+		// apply to join it, which makes it the proposal's subject.
+		ok = v.coordinator() || v.Org.Participation == model.Member || (r.BeneficiaryOrgID != "" && v.InOrg(r.BeneficiaryOrgID))
 	case ProposalsSign:
 		ok = v.Org.Participation == model.Member
 	case ProposalsComment:
