@@ -34,8 +34,12 @@ type Options struct {
 	SecureCookies bool
 	// Mailer sends notification e-mail; nil sends none.
 	Mailer notify.Mailer
-	// BaseURL is where the site is reached, for links in e-mails.
+	// BaseURL is where the site is reached, for links in e-mails, feeds and
+	// exported files.
 	BaseURL string
+	// IATIPublisher is who IATI exports are published as; empty fields keep
+	// exchange.DefaultPublisher.
+	IATIPublisher exchange.Publisher
 }
 
 // App is the program's services over one store.
@@ -101,6 +105,9 @@ func New(s store.Store, o Options) (*App, error) {
 	a.Requirements.SetNotifier(a.Notify)
 	a.Pledges.SetNotifier(a.Notify)
 	a.Exchange = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Pledges)
+	if err := a.Exchange.SetPublisher(o.IATIPublisher); err != nil {
+		return nil, err
+	}
 	a.Offers = offers.NewService(s, o.Now, a.Pledges)
 	a.Audit.Register("offer", a.Offers.VisibleByID)
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
@@ -110,7 +117,7 @@ func New(s store.Store, o Options) (*App, error) {
 		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
 		Exchange: a.Exchange,
 		Offers:   a.Offers, Coordination: a.Coordination,
-		Log: o.Log, Now: o.Now, SecureCookies: o.SecureCookies,
+		Log: o.Log, Now: o.Now, SecureCookies: o.SecureCookies, BaseURL: o.BaseURL,
 	})
 	if err != nil {
 		return nil, err

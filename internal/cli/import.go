@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 // from the web, as bilateral reports.
 func (e *env) importIATI(args []string) error {
 	fs, db := newFlagSet("import iati", e)
+	pub := iatiPublisherFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +43,11 @@ func (e *env) importIATI(args []string) error {
 	// memory than the import itself takes.
 	country := accounts.Defaults.BeneficiaryCountry
 	x := exchange.NewService(s, time.Now, country, pledges.NewService(s, time.Now, country))
+	// The publisher's identifier recognises the organisations of the
+	// mechanism's own exported files.
+	if err := x.SetPublisher(*pub); err != nil {
+		return err
+	}
 	bar := e.progressBar(size)
 	res, err := x.ImportIATIAsSystem(e.ctx, src, bar.update)
 	bar.finish()
@@ -130,4 +137,15 @@ func (p *progress) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// iatiPublisherFlags adds the flags naming who the mechanism's IATI files
+// are published as.
+func iatiPublisherFlags(fs *flag.FlagSet) *exchange.Publisher {
+	var p exchange.Publisher
+	fs.StringVar(&p.Ref, "iati-publisher-ref", envOr("CYBERAID_IATI_PUBLISHER_REF", exchange.DefaultPublisher.Ref),
+		"the IATI organisation identifier the mechanism's IATI files are published under, as registered with IATI")
+	fs.StringVar(&p.Name, "iati-publisher-name", envOr("CYBERAID_IATI_PUBLISHER_NAME", exchange.DefaultPublisher.Name),
+		"the name the mechanism's IATI files are published under")
+	return &p
 }

@@ -29,7 +29,8 @@ func (e *env) serve(args []string) error {
 	smtpAddr := fs.String("smtp-addr", envOr("CYBERAID_SMTP_ADDR", ""), "host:port of the SMTP submission server for notification e-mail (none: no e-mail)")
 	smtpFrom := fs.String("smtp-from", envOr("CYBERAID_SMTP_FROM", ""), "From address of notification e-mail")
 	smtpUser := fs.String("smtp-username", envOr("CYBERAID_SMTP_USERNAME", ""), "SMTP user name (with CYBERAID_SMTP_PASSWORD in the environment)")
-	baseURL := fs.String("base-url", envOr("CYBERAID_BASE_URL", ""), "the site's public address, for links in e-mail (e.g. https://cyberaid.example.org)")
+	baseURL := fs.String("base-url", envOr("CYBERAID_BASE_URL", ""), "the site's public address, for links in e-mail, feeds and IATI files (e.g. https://cyberaid.example.org); by default the address each request came to")
+	pub := iatiPublisherFlags(fs)
 	jobInterval := fs.Duration("job-interval", envDuration("CYBERAID_JOB_INTERVAL", time.Minute), "how often background jobs (deadlines, reminders, mail) look for work")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -55,7 +56,7 @@ func (e *env) serve(args []string) error {
 		}
 		mailer = m
 	}
-	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL})
+	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -34,11 +36,32 @@ type Service struct {
 	pledges *pledges.Service
 	// lessons decides which lessons a viewer may see.
 	lessons *lessons.Service
+	// publisher is who IATI exports are published as.
+	publisher Publisher
 }
 
 func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service) *Service {
-	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, lessons: lessons.NewService(s, now)}
+	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, lessons: lessons.NewService(s, now), publisher: DefaultPublisher}
 }
+
+// SetPublisher sets who IATI exports are published as; an empty field keeps
+// the default.
+func (s *Service) SetPublisher(p Publisher) error {
+	if p.Ref != "" {
+		// Activity identifiers begin with it, and IATI forbids spaces and
+		// the separators of URLs in them.
+		if !publisherRef.MatchString(p.Ref) {
+			return model.Invalid("iati_publisher_ref", "%q is not an IATI organisation identifier: letters, digits, dots, dashes and underscores, such as XI-IATI-EXAMPLE", p.Ref)
+		}
+		s.publisher.Ref = p.Ref
+	}
+	if p.Name = strings.TrimSpace(p.Name); p.Name != "" {
+		s.publisher.Name = p.Name
+	}
+	return nil
+}
+
+var publisherRef = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // Formats an export can be written in.
 const (

@@ -11,13 +11,23 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
-// ReportingOrgRef is the IATI organisation identifier the mechanism
-// publishes under; requirement activities are prefixed with it.
-const ReportingOrgRef = "XM-CYBERAID"
+// Publisher is who the mechanism publishes its IATI activities as.
+type Publisher struct {
+	// Ref is its IATI organisation identifier; activity identifiers and the
+	// references of participating organisations begin with it.
+	Ref string
+	// Name is its name in reporting-org.
+	Name string
+}
 
-// CyberVocabularyURI declares the custom sector vocabulary (code 99) of the
-// mechanism's cyber categories, which no DAC code describes.
-const CyberVocabularyURI = "https://cyberaid.example.org/iati/vocabulary/cyber-categories"
+// DefaultPublisher is used until a deployment gives its registered
+// identifier (cyberaid serve --iati-publisher-ref).
+var DefaultPublisher = Publisher{Ref: "XM-CYBERAID", Name: "Tallinn Mechanism"}
+
+// CyberVocabularyPath is where the site describes the custom sector
+// vocabulary (code 99) of the mechanism's cyber categories, which no DAC
+// code describes; an export declares it as the vocabulary's URI.
+const CyberVocabularyPath = "/iati/vocabulary/cyber-categories"
 
 // IATIScope chooses what an IATI file may hold.
 type IATIScope string
@@ -33,15 +43,20 @@ const (
 
 type IATIOptions struct {
 	Scope IATIScope
+	// SiteURL is the site's public address, which the vocabulary URI of the
+	// cyber categories begins with.
+	SiteURL string
 }
 
-// ParseIATIOptions reads ?scope=public|internal.
-func ParseIATIOptions(scope string) (IATIOptions, error) {
+// ParseIATIOptions reads ?scope=public|internal for an export from the site
+// at siteURL.
+func ParseIATIOptions(scope, siteURL string) (IATIOptions, error) {
+	siteURL = strings.TrimSuffix(siteURL, "/")
 	switch IATIScope(scope) {
 	case "", IATIPublic:
-		return IATIOptions{Scope: IATIPublic}, nil
+		return IATIOptions{Scope: IATIPublic, SiteURL: siteURL}, nil
 	case IATIInternal:
-		return IATIOptions{Scope: IATIInternal}, nil
+		return IATIOptions{Scope: IATIInternal, SiteURL: siteURL}, nil
 	}
 	return IATIOptions{}, model.Invalid("scope", "%q is not an IATI export scope; use public or internal", scope)
 }
@@ -190,6 +205,7 @@ func (s *Service) ExportIATI(ctx context.Context, v policy.Viewer, o IATIOptions
 	for _, org := range orgs {
 		byID[org.ID] = org
 	}
+	vocabulary := o.SiteURL + CyberVocabularyPath
 	now := s.now().UTC().Format(time.RFC3339)
 	if _, err := io.WriteString(w, xml.Header+`<iati-activities version="2.03" generated-datetime="`+now+`">`+"\n"); err != nil {
 		return err
@@ -209,7 +225,7 @@ func (s *Service) ExportIATI(ctx context.Context, v policy.Viewer, o IATIOptions
 				shown = append(shown, p)
 			}
 		}
-		return enc.Encode(s.requirementActivity(r, shown, byID))
+		return enc.Encode(s.requirementActivity(r, shown, byID, vocabulary))
 	})
 	if err != nil {
 		return err
@@ -218,7 +234,7 @@ func (s *Service) ExportIATI(ctx context.Context, v policy.Viewer, o IATIOptions
 		if !o.allows(p.TLP) || p.RequirementID != "" || !p.Status.Counts() {
 			return nil
 		}
-		return enc.Encode(s.bilateralActivity(p, byID))
+		return enc.Encode(s.bilateralActivity(p, byID, vocabulary))
 	})
 	if err != nil {
 		return err
@@ -237,21 +253,21 @@ func narrative(text string) []xNarrative {
 	return []xNarrative{{Text: text}}
 }
 
-func orgRef(o model.Organisation) string {
-	return ReportingOrgRef + "-ORG-" + o.ID
+func (s *Service) orgRef(o model.Organisation) string {
+	return s.publisher.Ref + "-ORG-" + o.ID
 }
 
-func participating(o model.Organisation, role string) xOrg {
-	return xOrg{Ref: orgRef(o), Type: orgType(o.Kind), Role: role, Narrative: narrative(o.Name)}
+func (s *Service) participating(o model.Organisation, role string) xOrg {
+	return xOrg{Ref: s.orgRef(o), Type: orgType(o.Kind), Role: role, Narrative: narrative(o.Name)}
 }
 
-func sectorsOf(sector model.Sector, category model.Category) []xSector {
+func sectorsOf(sector model.Sector, category model.Category, vocabularyURI string) []xSector {
 	var out []xSector
 	if code, ok := dacSectors[sector]; ok {
 		out = append(out, xSector{Vocabulary: "1", Code: code, Percentage: "100"})
 	}
 	if category != "" {
-		out = append(out, xSector{Vocabulary: "99", VocabularyURI: CyberVocabularyURI, Code: string(category), Percentage: "100",
+		out = append(out, xSector{Vocabulary: "99", VocabularyURI: vocabularyURI, Code: string(category), Percentage: "100",
 			Narrative: narrative(strings.ReplaceAll(string(category), "_", " "))})
 	}
 	return out
@@ -261,20 +277,20 @@ func iatiAmount(minor int64, currency string) string {
 	return decimal(minor, currency)
 }
 
-func (s *Service) requirementActivity(r model.Requirement, pledges []model.Pledge, orgs map[string]model.Organisation) xActivity {
+func (s *Service) requirementActivity(r model.Requirement, pledges []model.Pledge, orgs map[string]model.Organisation, vocabulary string) xActivity {
 	ben := orgs[r.BeneficiaryOrgID]
 	a := xActivity{
 		LastUpdated:      r.UpdatedAt.UTC().Format(time.RFC3339),
 		Lang:             "en",
 		DefaultCurrency:  "EUR",
-		Identifier:       ReportingOrgRef + "-" + identifierPart(r.Ref, r.ID),
-		ReportingOrg:     xOrg{Ref: ReportingOrgRef, Type: "40", Narrative: narrative("Tallinn Mechanism")},
+		Identifier:       s.publisher.Ref + "-" + identifierPart(r.Ref, r.ID),
+		ReportingOrg:     xOrg{Ref: s.publisher.Ref, Type: "40", Narrative: narrative(s.publisher.Name)},
 		Title:            xText{Narrative: narrative(r.Title)},
 		Description:      xText{Type: "1", Narrative: narrative(r.Description)},
 		Status:           xCode{Code: activityStatus(r.Status)},
 		Dates:            []xDate{{ISODate: r.CreatedAt.UTC().Format(time.DateOnly), Type: "1"}},
 		RecipientCountry: xCountry{Code: s.country(), Percentage: "100"},
-		Sectors:          sectorsOf(r.Sector, r.Category),
+		Sectors:          sectorsOf(r.Sector, r.Category, vocabulary),
 	}
 	if !r.NeededBy.IsZero() {
 		a.Dates = append(a.Dates, xDate{ISODate: r.NeededBy.String(), Type: "3"})
@@ -283,10 +299,10 @@ func (s *Service) requirementActivity(r model.Requirement, pledges []model.Pledg
 	for _, p := range pledges {
 		if !funders[p.DonorOrgID] {
 			funders[p.DonorOrgID] = true
-			a.Participating = append(a.Participating, participating(orgs[p.DonorOrgID], roleFunding))
+			a.Participating = append(a.Participating, s.participating(orgs[p.DonorOrgID], roleFunding))
 		}
 	}
-	a.Participating = append(a.Participating, participating(ben, roleAccountable))
+	a.Participating = append(a.Participating, s.participating(ben, roleAccountable))
 	for _, p := range pledges {
 		if !p.Status.Counts() {
 			continue
@@ -301,17 +317,17 @@ func (s *Service) requirementActivity(r model.Requirement, pledges []model.Pledg
 			Type:     xCode{Code: typ},
 			Date:     xDate{ISODate: p.PledgeDate.String()},
 			Value:    xValue{Currency: p.Currency, ValueDate: p.PledgeDate.String(), Amount: iatiAmount(p.AmountMinor, p.Currency)},
-			Provider: &xOrg{Ref: orgRef(donor), Type: orgType(donor.Kind), Narrative: narrative(donor.Name)},
+			Provider: &xOrg{Ref: s.orgRef(donor), Type: orgType(donor.Kind), Narrative: narrative(donor.Name)},
 		})
 	}
 	return a
 }
 
-func (s *Service) bilateralActivity(p model.Pledge, orgs map[string]model.Organisation) xActivity {
+func (s *Service) bilateralActivity(p model.Pledge, orgs map[string]model.Organisation, vocabulary string) xActivity {
 	donor, ben := orgs[p.DonorOrgID], orgs[p.BeneficiaryOrgID]
 	id := p.IATIIdentifier
 	if id == "" {
-		id = orgRef(donor) + "-" + p.ID
+		id = s.orgRef(donor) + "-" + p.ID
 	}
 	status := "2"
 	if p.Status == model.PledgeDelivered || p.Status == model.PledgeReceived {
@@ -331,21 +347,21 @@ func (s *Service) bilateralActivity(p model.Pledge, orgs map[string]model.Organi
 		DefaultCurrency: p.Currency,
 		Identifier:      id,
 		// The mechanism publishes what the donor reported: a secondary reporter.
-		ReportingOrg:     xOrg{Ref: orgRef(donor), Type: orgType(donor.Kind), Secondary: "1", Narrative: narrative(donor.Name)},
+		ReportingOrg:     xOrg{Ref: s.orgRef(donor), Type: orgType(donor.Kind), Secondary: "1", Narrative: narrative(donor.Name)},
 		Title:            xText{Narrative: narrative(title)},
 		Description:      xText{Type: "1", Narrative: narrative(p.Description)},
-		Participating:    []xOrg{participating(donor, roleFunding), participating(ben, roleImplementing)},
+		Participating:    []xOrg{s.participating(donor, roleFunding), s.participating(ben, roleImplementing)},
 		Status:           xCode{Code: status},
 		Dates:            []xDate{{ISODate: start.String(), Type: "1"}},
 		RecipientCountry: xCountry{Code: s.country(), Percentage: "100"},
-		Sectors:          sectorsOf(p.Sector, p.Category),
+		Sectors:          sectorsOf(p.Sector, p.Category, vocabulary),
 		Transactions: []xTransaction{{
 			Ref:      p.ID,
 			Type:     xCode{Code: txOutgoingCommitment},
 			Date:     xDate{ISODate: p.PledgeDate.String()},
 			Value:    xValue{Currency: p.Currency, ValueDate: p.PledgeDate.String(), Amount: iatiAmount(p.AmountMinor, p.Currency)},
-			Provider: &xOrg{Ref: orgRef(donor), Type: orgType(donor.Kind), Narrative: narrative(donor.Name)},
-			Receiver: &xOrg{Ref: orgRef(ben), Type: orgType(ben.Kind), Narrative: narrative(ben.Name)},
+			Provider: &xOrg{Ref: s.orgRef(donor), Type: orgType(donor.Kind), Narrative: narrative(donor.Name)},
+			Receiver: &xOrg{Ref: s.orgRef(ben), Type: orgType(ben.Kind), Narrative: narrative(ben.Name)},
 		}},
 	}
 	if !p.PeriodEnd.IsZero() {

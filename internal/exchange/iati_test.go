@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/exchange"
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
@@ -18,7 +20,7 @@ import (
 
 func exportIATI(t *testing.T, w *world, v policy.Viewer, scope string) []byte {
 	t.Helper()
-	o, err := exchange.ParseIATIOptions(scope)
+	o, err := exchange.ParseIATIOptions(scope, "https://cyberaid.test/")
 	must(t, err)
 	var buf bytes.Buffer
 	must(t, w.a.Exchange.ExportIATI(context.Background(), v, o, &buf))
@@ -40,7 +42,8 @@ func TestIATIExport(t *testing.T) {
 			"Firewalls for clear",
 			`secondary-reporter="1"`, // the bilateral report, published for its donor
 			`<transaction-type code="13">`,
-			`vocabulary="99" vocabulary-uri="` + exchange.CyberVocabularyURI + `" code="satellite_comms"`,
+			`vocabulary="99" vocabulary-uri="https://cyberaid.test/iati/vocabulary/cyber-categories" code="satellite_comms"`,
+			`<reporting-org ref="XM-CYBERAID" type="40">`,
 			`<sector vocabulary="1" code="23630" percentage="100">`,
 			`<recipient-country code="UA" percentage="100">`,
 		} {
@@ -62,8 +65,26 @@ func TestIATIExport(t *testing.T) {
 		if strings.Contains(string(exportIATI(t, w, policy.Viewer{}, "internal")), "Firewalls for amber") {
 			t.Error("an anonymous internal export holds an AMBER record")
 		}
-		if _, err := exchange.ParseIATIOptions("everything"); err == nil {
+		if _, err := exchange.ParseIATIOptions("everything", ""); err == nil {
 			t.Error("an unknown scope is accepted")
+		}
+
+		// A deployment publishes under its registered identifier and name.
+		must(t, w.a.Exchange.SetPublisher(exchange.Publisher{Ref: "XI-IATI-TM", Name: "Tallinn Mechanism Secretariat"}))
+		t.Cleanup(func() { must(t, w.a.Exchange.SetPublisher(exchange.DefaultPublisher)) })
+		named := string(exportIATI(t, w, policy.Viewer{}, ""))
+		for _, want := range []string{`<reporting-org ref="XI-IATI-TM" type="40">`, "Tallinn Mechanism Secretariat", "<iati-identifier>XI-IATI-TM-", `ref="XI-IATI-TM-ORG-`} {
+			if !strings.Contains(named, want) {
+				t.Errorf("the file published under XI-IATI-TM lacks %s", want)
+			}
+		}
+		if strings.Contains(named, "XM-CYBERAID") {
+			t.Error("the default identifier remains in a file published under another")
+		}
+		for _, bad := range []string{"XI IATI", "XI/IATI", "-XI", "XI&1"} {
+			if err := w.a.Exchange.SetPublisher(exchange.Publisher{Ref: bad}); !errors.Is(err, model.ErrInvalid) {
+				t.Errorf("publisher ref %q: %v, want it refused", bad, err)
+			}
 		}
 	})
 }

@@ -154,7 +154,7 @@ func (s *Service) newImporter(ctx context.Context, q store.Queries, actor audit.
 
 func (im *importer) remember(o model.Organisation) {
 	im.orgs[strings.ToLower(o.Name)] = o
-	im.orgs[strings.ToLower(orgRef(o))] = o
+	im.orgs[strings.ToLower(im.s.orgRef(o))] = o
 }
 
 func (im *importer) fail(line int, id, format string, args ...any) {

@@ -110,6 +110,12 @@ func exchangeAudiences(t *testing.T, c *client, _ *app.App, ids map[string]strin
 	has("donor", "lessons.csv", []string{"clear_lesson"}, []string{"strict_lesson"})
 	has("coordinator", "lessons.csv", []string{"clear_lesson", "strict_lesson"}, nil)
 	has("coordinator", "lessons.csv?link_id={strict}", []string{"strict_lesson"}, []string{"clear_lesson"})
+	// The file declares the cyber categories' vocabulary at this site,
+	// where its page describes the codes.
+	_, iati := c.do("", "GET", "/api/v1/exports/iati.xml", "")
+	if !strings.Contains(string(iati), `vocabulary-uri="http://`) || !strings.Contains(string(iati), `/iati/vocabulary/cyber-categories"`) {
+		t.Errorf("the IATI export does not declare the vocabulary at this site:\n%s", iati)
+	}
 	_, csv := c.do("donor", "GET", expand("/api/v1/exports/offers.csv?donor={org:us}&status=open", ids), "")
 	if !strings.Contains(string(csv), "50000.00,EUR,") {
 		t.Errorf("offer amounts are not plain decimals next to the currency:\n%s", csv)

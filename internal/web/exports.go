@@ -26,7 +26,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 
 // apiExportIATI writes the IATI 2.03 activity file of what may be published.
 func (s *Server) apiExportIATI(w http.ResponseWriter, r *http.Request) error {
-	opts, err := exchange.ParseIATIOptions(r.URL.Query().Get("scope"))
+	opts, err := exchange.ParseIATIOptions(r.URL.Query().Get("scope"), s.siteURL(r))
 	if err != nil {
 		return err
 	}

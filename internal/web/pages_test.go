@@ -218,6 +218,8 @@ func TestPagesRender(t *testing.T) {
 		{"admin", "/users", 200, []string{"donor@test.example", "Add an account", `name="roles" value="validator"`}},
 		{"admin", "/audit", 200, []string{"The chain is intact", "Requirement drafted"}},
 		{"coordinator", "/audit", 200, []string{"The chain is intact"}},
+		{"", "/iati/vocabulary/cyber-categories", 200, []string{`<tr id="satellite_comms"><td><code>satellite_comms</code></td><td>Satellite communications</td></tr>`, "sector vocabulary 99"}},
+		{"donor", "/iati/vocabulary/cyber-categories", 200, []string{"<code>edr</code>"}},
 		{"donor", "/no/such/page", 404, []string{"Page not found"}},
 	} {
 		t.Run(c.as+" "+c.path, func(t *testing.T) {

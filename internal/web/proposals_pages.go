@@ -357,10 +357,7 @@ func (s *Server) statementsFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := "https://" + r.Host
-	if r.TLS == nil {
-		base = "http://" + r.Host
-	}
+	base := s.siteURL(r)
 	feed := atomFeed{Title: s.localizer(r).T("public.feed_title"), ID: base + "/public/statements.atom",
 		Link: []atomLink{{Href: base + "/public/statements.atom", Rel: "self"}, {Href: base + "/public"}}}
 	updated := time.Unix(0, 0).UTC()

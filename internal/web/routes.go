@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/model"
 
 	p "github.com/cyberaid/cyberaid/internal/policy"
@@ -167,6 +168,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /notifications/settings", s.page(none, s.saveNotificationSettings))
 	mux.Handle("POST /notifications/{id}/read", s.page(none, s.readNotification))
 	mux.Handle("GET /public/statements.atom", s.page(none, s.statementsFeed))
+	mux.Handle("GET "+exchange.CyberVocabularyPath, s.page(none, s.vocabularyPage))
 	mux.Handle("GET /admin/imports", s.page(p.ImportsRun, s.importsPage))
 	mux.Handle("POST /admin/imports", limitBody(maxUpload, s.page(p.ImportsRun, s.runImport)))
 }

@@ -51,6 +51,21 @@ type Deps struct {
 	// SecureCookies marks cookies Secure; set when served over TLS or behind
 	// a TLS-terminating proxy.
 	SecureCookies bool
+	// BaseURL is the site's public address; empty, it is taken from each
+	// request.
+	BaseURL string
+}
+
+// siteURL is the site's public address for links that leave it (feeds,
+// exported files): the configured one, or the address this request came to.
+func (s *Server) siteURL(r *http.Request) string {
+	if s.BaseURL != "" {
+		return strings.TrimSuffix(s.BaseURL, "/")
+	}
+	if r.TLS == nil && !s.SecureCookies {
+		return "http://" + r.Host
+	}
+	return "https://" + r.Host
 }
 
 type Server struct {
