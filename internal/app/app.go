@@ -104,11 +104,11 @@ func New(s store.Store, o Options) (*App, error) {
 	a.Governance.SetNotifier(a.Notify)
 	a.Requirements.SetNotifier(a.Notify)
 	a.Pledges.SetNotifier(a.Notify)
-	a.Exchange = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Pledges)
+	a.Offers = offers.NewService(s, o.Now, a.Pledges)
+	a.Exchange = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Pledges, a.Offers)
 	if err := a.Exchange.SetPublisher(o.IATIPublisher); err != nil {
 		return nil, err
 	}
-	a.Offers = offers.NewService(s, o.Now, a.Pledges)
 	a.Audit.Register("offer", a.Offers.VisibleByID)
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
 	a.Web, err = web.New(web.Deps{

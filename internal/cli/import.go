@@ -14,6 +14,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/exchange"
+	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 )
 
@@ -42,7 +43,8 @@ func (e *env) importIATI(args []string) error {
 	// compute the sign-in service's 64 MiB password hash at start-up, more
 	// memory than the import itself takes.
 	country := accounts.Defaults.BeneficiaryCountry
-	x := exchange.NewService(s, time.Now, country, pledges.NewService(s, time.Now, country))
+	p := pledges.NewService(s, time.Now, country)
+	x := exchange.NewService(s, time.Now, country, p, offers.NewService(s, time.Now, p))
 	// The publisher's identifier recognises the organisations of the
 	// mechanism's own exported files.
 	if err := x.SetPublisher(*pub); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
@@ -21,7 +22,7 @@ func codes[T ~string](set []T) string {
 }
 
 type offerRow struct {
-	model.Offer
+	offers.View
 	donor string
 }
 
@@ -36,6 +37,10 @@ var offerColumns = []column[offerRow]{
 	{"amount", func(o offerRow) string { return decimal(o.AmountMinor, o.Currency) }},
 	{"currency", func(o offerRow) string { return o.Currency }},
 	{"amount_eur", func(o offerRow) string { return decimal(o.EURMinor, "EUR") }},
+	// What is drawn from the offer by pledges the viewer may see, and what
+	// is left: the figures of the offer's page.
+	{"committed_eur", func(o offerRow) string { return decimal(o.CommittedEURMinor, "EUR") }},
+	{"available_eur", func(o offerRow) string { return decimal(o.AvailableEURMinor, "EUR") }},
 	{"rate", func(o offerRow) string { return o.Rate }},
 	{"rate_date", func(o offerRow) string { return date(o.RateDate) }},
 	{"offer_date", func(o offerRow) string { return date(o.OfferDate) }},
@@ -81,14 +86,40 @@ func eachOffer(s *Service, q url.Values) (func(ctx context.Context, v policy.Vie
 		if err != nil {
 			return err
 		}
-		return s.store.EachOffer(ctx, f, func(o model.Offer) error {
+		// Offers go out a page at a time, which is also how their committed
+		// amounts are counted.
+		page := make([]model.Offer, 0, offerPage)
+		flush := func() error {
+			views, err := s.offers.Views(ctx, v, page)
+			if err != nil {
+				return err
+			}
+			for _, o := range views {
+				if err := fn(offerRow{View: o, donor: names[o.DonorOrgID]}); err != nil {
+					return err
+				}
+			}
+			page = page[:0]
+			return nil
+		}
+		err = s.store.EachOffer(ctx, f, func(o model.Offer) error {
 			if !policy.Visible(v, policy.OfferResource(o)) {
 				return nil
 			}
-			return fn(offerRow{Offer: o, donor: names[o.DonorOrgID]})
+			if page = append(page, o); len(page) == offerPage {
+				return flush()
+			}
+			return nil
 		})
+		if err != nil || len(page) == 0 {
+			return err
+		}
+		return flush()
 	}, nil
 }
+
+// offerPage is how many offers an export holds at once.
+const offerPage = 200
 
 type lessonRow struct {
 	model.Lesson

@@ -20,6 +20,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/money"
+	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -36,12 +37,14 @@ type Service struct {
 	pledges *pledges.Service
 	// lessons decides which lessons a viewer may see.
 	lessons *lessons.Service
+	// offers counts what is committed from each offer.
+	offers *offers.Service
 	// publisher is who IATI exports are published as.
 	publisher Publisher
 }
 
-func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service) *Service {
-	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, lessons: lessons.NewService(s, now), publisher: DefaultPublisher}
+func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service, o *offers.Service) *Service {
+	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, offers: o, lessons: lessons.NewService(s, now), publisher: DefaultPublisher}
 }
 
 // SetPublisher sets who IATI exports are published as; an empty field keeps

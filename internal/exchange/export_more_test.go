@@ -6,8 +6,10 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"strconv"
 	"testing"
 
+	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
@@ -92,6 +94,36 @@ func TestExportOffersAndLessons(t *testing.T) {
 			if row["id"] != w.ids["offer_amber"] || row["donor"] != "Estonia" || row["amount"] != "9000.00" || row["currency"] != "EUR" ||
 				row["categories"] != "edr" || row["sectors"] != "" || row["tlp"] != "amber" || row["quantity"] != "300" || row["description"] != "'-300 seats" {
 				t.Fatalf("offer row %v", row)
+			}
+			if row["committed_eur"] != "0.00" || row["available_eur"] != "9000.00" {
+				t.Fatalf("an offer nothing is drawn from: %v", row)
+			}
+			// A plan draws 1,000 EUR from the dollar offer: its donor's export
+			// says so; the figures count only pledges the viewer may see.
+			_, err := w.a.Coordination.Apply(context.Background(), w.cast.Viewer("coordinator"), coordination.ApplyInput{Lines: []coordination.ApplyLine{
+				{OfferID: w.ids["offer_clear"], RequirementID: w.ids["amber"], EURMinor: 1_000_00},
+			}})
+			must(t, err)
+			cells := func(v policy.Viewer) map[string]string {
+				recs := readCSV(t, export(t, w, v, "offers", "csv", nil))
+				row := map[string]string{}
+				for _, r := range recs[1:] {
+					if r[0] == w.ids["offer_clear"] {
+						for i, h := range recs[0] {
+							row[h] = r[i]
+						}
+					}
+				}
+				return row
+			}
+			own, public := cells(w.cast.Viewer("donor")), cells(anon)
+			total, err := strconv.ParseFloat(own["amount_eur"], 64)
+			must(t, err)
+			if own["committed_eur"] != "1000.00" || own["available_eur"] != strconv.FormatFloat(total-1000, 'f', 2, 64) {
+				t.Fatalf("the offer's donor: %v", own)
+			}
+			if public["committed_eur"] != "0.00" || public["available_eur"] != own["amount_eur"] {
+				t.Fatalf("anonymous, who may not see the AMBER pledge: %v", public)
 			}
 			var rows []map[string]string
 			must(t, json.Unmarshal(export(t, w, anon, "offers", "json", nil), &rows))

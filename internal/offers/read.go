@@ -21,7 +21,7 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (View, er
 }
 
 func (s *Service) viewOf(ctx context.Context, v policy.Viewer, o model.Offer) (View, error) {
-	views, err := s.views(ctx, v, []model.Offer{o})
+	views, err := s.Views(ctx, v, []model.Offer{o})
 	if err != nil {
 		return View{}, err
 	}
@@ -47,13 +47,13 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.OfferFilter
 				continue
 			}
 			if len(out) == limit {
-				views, err := s.views(ctx, v, out)
+				views, err := s.Views(ctx, v, out)
 				return views, out[len(out)-1].ID, err
 			}
 			out = append(out, o)
 		}
 		if len(batch) < limit+1 {
-			views, err := s.views(ctx, v, out)
+			views, err := s.Views(ctx, v, out)
 			return views, "", err
 		}
 		cursor = batch[len(batch)-1].ID
@@ -72,13 +72,14 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.OfferFilter)
 			out = append(out, o)
 		}
 	}
-	return s.views(ctx, v, out)
+	return s.Views(ctx, v, out)
 }
 
-// views adds to each offer what is committed from it and what is left,
+// Views adds to each offer what is committed from it and what is left,
 // counting only the pledges drawn from it that v may see, so that the
-// figure never reveals a pledge hidden from v.
-func (s *Service) views(ctx context.Context, v policy.Viewer, os []model.Offer) ([]View, error) {
+// figure never reveals a pledge hidden from v. The offers are ones v may
+// see.
+func (s *Service) Views(ctx context.Context, v policy.Viewer, os []model.Offer) ([]View, error) {
 	out := make([]View, len(os))
 	if len(os) == 0 {
 		return out, nil
