@@ -109,12 +109,13 @@ func (q *queries) batchBound(ctx context.Context, table string, conds []string, 
 // eachInOrder walks a list in keyset batches with up to readers batches
 // read at once, and hands their rows to fn in order on the caller's
 // goroutine. bound finds where the batch below a key ends; read appends to
-// dst the rows from after (exclusive) down to last (inclusive). At most
-// twice as many batches as readers are in memory, whatever the length of the
-// list, and their slices are reused: a batch of large records allocated anew
-// each time would be most of what the garbage collector has to do. With no
+// dst the rows from after (exclusive) down to last (inclusive). Readers run
+// at most twice their number of batches ahead of fn, so memory holds a few
+// batches per reader whatever the length of the list, and batch slices are
+// reused once fn is done with them: a batch of large records allocated anew
+// each time would be most of what the garbage collector has to do (fn
+// receives copies, so nothing it keeps points into a reused slice). With no
 // readers, everything runs on the caller's goroutine.
-// fn receives copies, so nothing it keeps points into a reused slice.
 func eachInOrder[T any](ctx context.Context, readers int,
 	bound func(ctx context.Context, after string) (string, error),
 	read func(ctx context.Context, after, last string, dst []T) ([]T, error),
