@@ -207,7 +207,7 @@ func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) 
 		}
 		// Activities are saved a batch at a time; anything else is taken
 		// in file order after the batch before it.
-		if err := im.batch(ctx, batch); err != nil {
+		if err := im.saveBatch(ctx, batch); err != nil {
 			return im.res, err
 		}
 		batch = batch[:0]
@@ -221,7 +221,7 @@ func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) 
 			im.checkVersion(st.line, attr(*st.root, "version"))
 		}
 	}
-	if err := im.batch(ctx, batch); err != nil {
+	if err := im.saveBatch(ctx, batch); err != nil {
 		return im.res, err
 	}
 	if im.failed {
@@ -233,9 +233,9 @@ func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) 
 // importBatch is how many activities are looked up in the database at once.
 const importBatch = 250
 
-// batch checks and saves a batch of activities, reading the reports already
+// saveBatch checks and saves a batch of activities, reading the reports already
 // imported from them with one query.
-func (im *importer) batch(ctx context.Context, batch []decoded) error {
+func (im *importer) saveBatch(ctx context.Context, batch []decoded) error {
 	if len(batch) == 0 {
 		return nil
 	}

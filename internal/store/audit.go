@@ -45,8 +45,10 @@ type auditHead struct {
 	event model.AuditEvent
 }
 
-func (h *auditHead) set(e model.AuditEvent) {
-	if h != nil {
+// moved records an append. Only a head the transaction has read is kept:
+// reading is what takes the appenders' lock on PostgreSQL.
+func (h *auditHead) moved(e model.AuditEvent) {
+	if h != nil && h.known {
 		*h = auditHead{known: true, event: e}
 	}
 }
@@ -69,11 +71,13 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 		}
 	}
 	e, err := scanAuditEvent(q.rd.row(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
-	switch {
-	case errors.Is(err, sql.ErrNoRows) && q.head != nil:
-		*q.head = auditHead{known: true, empty: true}
-	case err == nil:
-		q.head.set(e)
+	if q.head != nil {
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			*q.head = auditHead{known: true, empty: true}
+		case err == nil:
+			*q.head = auditHead{known: true, event: e}
+		}
 	}
 	if err != nil {
 		return model.AuditEvent{}, dbErr(err, "last audit event")
@@ -103,7 +107,7 @@ func (q *queries) AppendAuditEvents(ctx context.Context, es []model.AuditEvent) 
 		if _, err := q.wr.exec(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES `+valueRows(len(chunk), 12), args...); err != nil {
 			return dbErr(err, "append audit event %d", chunk[0].Seq)
 		}
-		q.head.set(chunk[len(chunk)-1])
+		q.head.moved(chunk[len(chunk)-1])
 		es = es[len(chunk):]
 	}
 	return nil

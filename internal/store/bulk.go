@@ -9,10 +9,7 @@ import (
 	"io"
 	"reflect"
 
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
-
-	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 // bulkAppend is queryAppend for exports that read a million rows: it reads
@@ -22,14 +19,7 @@ import (
 // sixth of reading a pledge. The scan functions are the ones every other
 // read uses, so both paths read a row the same way.
 func bulkAppend[T any](ctx context.Context, db *sql.DB, d dialect, scan func(scanner) (T, error), dst []T, query string, args ...any) ([]T, error) {
-	named := make([]driver.NamedValue, len(args))
-	for i, a := range bindArgs(args) {
-		v, err := driver.DefaultParameterConverter.ConvertValue(a)
-		if err != nil {
-			return nil, fmt.Errorf("argument %d: %w", i+1, err)
-		}
-		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
-	}
+	args = bindArgs(args)
 	c, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -38,7 +28,7 @@ func bulkAppend[T any](ctx context.Context, db *sql.DB, d dialect, scan func(sca
 	err = c.Raw(func(dc any) error {
 		if pc, ok := dc.(*stdlib.Conn); ok {
 			// pgx scans each column straight into its destination.
-			rows, err := pc.Conn().Query(ctx, d.rebind(query), bindArgs(args)...)
+			rows, err := pc.Conn().Query(ctx, d.rebind(query), args...)
 			if err != nil {
 				return err
 			}
@@ -55,6 +45,14 @@ func bulkAppend[T any](ctx context.Context, db *sql.DB, d dialect, scan func(sca
 		qc, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("the %s driver cannot run queries directly", d)
+		}
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			v, err := driver.DefaultParameterConverter.ConvertValue(a)
+			if err != nil {
+				return fmt.Errorf("argument %d: %w", i+1, err)
+			}
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
 		}
 		rows, err := qc.QueryContext(ctx, d.rebind(query), named)
 		if err != nil {
@@ -128,32 +126,4 @@ func assignValue(dest any, src driver.Value) error {
 		}
 	}
 	return fmt.Errorf("%w: %T into %T", errUnsupportedScan, src, dest)
-}
-
-// ScanTimestamptz lets pgx hand a timestamp over as it is: through
-// sql.Scanner it would box each one in an interface first.
-func (i instant) ScanTimestamptz(v pgtype.Timestamptz) error {
-	if !v.Valid || v.InfinityModifier != pgtype.Finite {
-		return fmt.Errorf("cannot scan %v into a time", v)
-	}
-	*i.t = v.Time.UTC()
-	return nil
-}
-
-// day scans a date column: through model.Date's sql.Scanner, or straight
-// from pgx.
-type day struct{ d *model.Date }
-
-func (d day) Scan(src any) error { return d.d.Scan(src) }
-
-func (d day) ScanDate(v pgtype.Date) error {
-	switch {
-	case !v.Valid:
-		*d.d = model.Date{}
-	case v.InfinityModifier != pgtype.Finite:
-		return fmt.Errorf("cannot scan %v into a date", v)
-	default:
-		*d.d = model.DateOf(v.Time)
-	}
-	return nil
 }

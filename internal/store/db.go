@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 // Config says where the data lives.
@@ -366,6 +369,34 @@ func parseStoredInstant(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("cannot read %q as a time", s)
+}
+
+// ScanTimestamptz lets pgx hand a timestamp over as it is: through
+// sql.Scanner it would box each one in an interface first.
+func (i instant) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if !v.Valid || v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("cannot scan %v into a time", v)
+	}
+	*i.t = v.Time.UTC()
+	return nil
+}
+
+// day scans a date column: through model.Date's sql.Scanner, or straight
+// from pgx.
+type day struct{ d *model.Date }
+
+func (d day) Scan(src any) error { return d.d.Scan(src) }
+
+func (d day) ScanDate(v pgtype.Date) error {
+	switch {
+	case !v.Valid:
+		*d.d = model.Date{}
+	case v.InfinityModifier != pgtype.Finite:
+		return fmt.Errorf("cannot scan %v into a date", v)
+	default:
+		*d.d = model.DateOf(v.Time)
+	}
+	return nil
 }
 
 // nullInstant scans a nullable timestamp.
