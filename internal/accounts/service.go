@@ -122,12 +122,11 @@ func (s *Service) CheckRoles(roles []model.Role, org model.Organisation) error {
 	return nil
 }
 
-// Create makes an account. actor is empty when the operator uses the command line.
+// Create makes an account, for an administrator or the operator's command
+// line (policy.System).
 func (s *Service) Create(ctx context.Context, actor policy.Viewer, in NewUser) (Created, error) {
-	if !actor.Anonymous() {
-		if err := policy.Require(actor, policy.UsersManage); err != nil {
-			return Created{}, err
-		}
+	if err := policy.Require(actor, policy.UsersManage); err != nil {
+		return Created{}, err
 	}
 	email, err := normaliseEmail(in.Email)
 	if err != nil {

@@ -77,23 +77,23 @@ func New(s store.Store, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	trail := audit.NewService(s)
 	a := &App{
 		Now:           o.Now,
 		Store:         s,
 		Accounts:      acc,
-		Audit:         audit.NewService(s),
+		Audit:         trail,
 		Organisations: organisations.NewService(s, o.Now),
-		Requirements:  requirements.NewService(s, o.Now),
+		Requirements:  requirements.NewService(s, o.Now, trail),
 		Pledges:       pledges.NewService(s, o.Now, o.Accounts.BeneficiaryCountry),
 	}
 	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
 	a.Delivery = delivery.NewService(s, o.Now)
 	a.Lessons = lessons.NewService(s, o.Now)
-	a.Audit.Register("lesson", a.Lessons.VisibleByID)
+	a.Audit.Register("lesson", a.Lessons.AuditObject)
 	a.Governance = governance.NewService(s, o.Now, governance.PublicFigures(s, a.Pledges), nil)
-	a.Audit.Register("proposal", a.Governance.ProposalVisibleByID)
-	a.Audit.Register("rotation", a.Governance.RotationVisibleByID)
-	a.Audit.Register("meeting", a.Governance.MeetingVisibleByID)
+	a.Audit.Register("proposal", a.Governance.ProposalAuditObject)
+	a.Audit.Register("meeting", a.Governance.MeetingAuditObject)
 	a.Governance.SetLessonCheck(a.Lessons.VisibleByID)
 	texts, err := i18n.Load()
 	if err != nil {
@@ -109,8 +109,9 @@ func New(s store.Store, o Options) (*App, error) {
 	if err := a.Exchange.SetPublisher(o.IATIPublisher); err != nil {
 		return nil, err
 	}
-	a.Audit.Register("offer", a.Offers.VisibleByID)
+	a.Audit.Register("offer", a.Offers.AuditObject)
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
+	a.Audit.Register("alert", a.Coordination.AlertAuditObject)
 	a.Web, err = web.New(web.Deps{
 		Store: s, Accounts: a.Accounts, Audit: a.Audit, Organisations: a.Organisations,
 		Requirements: a.Requirements, Pledges: a.Pledges, Reports: a.Reports,

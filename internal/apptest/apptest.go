@@ -77,7 +77,7 @@ func New(t testing.TB, s store.Store, now func() time.Time) (*app.App, Cast) {
 	}
 	for _, o := range orgs {
 		name, kind, part, country := o.name, o.kind, o.part, o.country
-		org, err := a.Organisations.Create(ctx, policy.Viewer{}, organisations.Input{Name: &name, Kind: &kind, Participation: &part, Country: &country})
+		org, err := a.Organisations.Create(ctx, policy.System(), organisations.Input{Name: &name, Kind: &kind, Participation: &part, Country: &country})
 		if err != nil {
 			t.Fatalf("create %s: %v", o.key, err)
 		}
@@ -104,7 +104,7 @@ func New(t testing.TB, s store.Store, now func() time.Time) (*app.App, Cast) {
 		{"former", "former", []model.Role{model.RoleViewer}},
 	}
 	for _, u := range users {
-		created, err := a.Accounts.Create(ctx, policy.Viewer{}, accounts.NewUser{
+		created, err := a.Accounts.Create(ctx, policy.System(), accounts.NewUser{
 			OrgID: c.Orgs[u.org].ID, Email: u.key + "@test.example", Name: u.key, Roles: u.roles, Password: Password,
 		})
 		if err != nil {

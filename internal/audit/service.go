@@ -9,27 +9,26 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
-// Service reads the log for people. Reading is a permission of its own, and
-// even then an event about a record the reader may not see shows its hashes
-// but not its contents: the chain stays checkable without leaking the record.
+// Service reads the log for people. Reading is a permission of its own,
+// and even then an event is shown only to a reader who may see every record
+// it reveals, now and as the event left it (see visibility.go). Hidden
+// events are left out whole: the Merkle tree over the events' hashes lets a
+// reader check the events it sees without reading the others.
 type Service struct {
 	store store.Store
-	// readers decide visibility for the object types of domain packages
-	// that record through this package and so cannot be imported by it.
-	readers map[string]VisibleFunc
+	// objects describe the records of domain packages that record through
+	// this package and so cannot be imported by it.
+	objects map[string]Lookup
 }
 
-func NewService(s store.Store) *Service { return &Service{store: s, readers: map[string]VisibleFunc{}} }
+func NewService(s store.Store) *Service { return &Service{store: s, objects: map[string]Lookup{}} }
 
-// VisibleFunc reports whether v may see the object with id; a missing
-// object is not visible and not an error.
-type VisibleFunc func(ctx context.Context, v policy.Viewer, id string) (bool, error)
+// Register tells the log how to find the records of objectType. Call it
+// while wiring, before serving; an object type nobody registered (and the
+// log does not know itself) is shown to no one.
+func (s *Service) Register(objectType string, fn Lookup) { s.objects[objectType] = fn }
 
-// Register makes events about objectType show their contents only to
-// viewers fn lets see the object. Call it while wiring, before serving.
-func (s *Service) Register(objectType string, fn VisibleFunc) { s.readers[objectType] = fn }
-
-// List returns up to limit events after seq, in chain order.
+// List returns up to limit events after seq that v may read, in chain order.
 func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error) {
 	if err := policy.Require(v, policy.AuditRead); err != nil {
 		return nil, err
@@ -37,71 +36,72 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	events, err := s.store.ListAuditEvents(ctx, f, afterSeq, limit)
+	return s.readable(ctx, v, f, afterSeq, limit, false)
+}
+
+// History returns every event about one record that v may read, for the
+// record's own page. It never shows the record's access lists. A record v
+// may not see has no history: ErrNotFound.
+func (s *Service) History(ctx context.Context, v policy.Viewer, objectType, id string) ([]model.AuditEvent, error) {
+	obj, err := s.lookup(ctx, objectType, id)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for i, e := range events {
-		key := e.ObjectType + "/" + e.ObjectID
-		ok, cached := seen[key]
-		if !cached {
-			if ok, err = s.visible(ctx, v, e); err != nil {
+	if obj.Permission != "" || !policy.Visible(v, obj.Now) {
+		return nil, model.ErrNotFound
+	}
+	return s.readable(ctx, v, model.AuditFilter{ObjectType: objectType, ObjectID: id}, 0, 0, true)
+}
+
+// readable pages through the log until it holds limit events v may read
+// (every one when limit is 0).
+func (s *Service) readable(ctx context.Context, v policy.Viewer, f model.AuditFilter, afterSeq int64, limit int, history bool) ([]model.AuditEvent, error) {
+	const batch = 500
+	objects := map[string]*Object{}
+	var out []model.AuditEvent
+	for {
+		events, err := s.store.ListAuditEvents(ctx, f, afterSeq, batch)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range events {
+			key := e.ObjectType + "/" + e.ObjectID
+			obj, cached := objects[key]
+			if !cached {
+				o, err := s.lookup(ctx, e.ObjectType, e.ObjectID)
+				switch {
+				case errors.Is(err, model.ErrNotFound):
+					obj = nil
+				case err != nil:
+					return nil, err
+				default:
+					obj = &o
+				}
+				objects[key] = obj
+			}
+			if obj == nil {
+				continue
+			}
+			ok, err := obj.reveals(ctx, v, e)
+			if err != nil {
 				return nil, err
 			}
-			seen[key] = ok
+			if !ok {
+				continue
+			}
+			if history || !policy.SeesAccessLists(v, obj.Now) {
+				e = withoutAccessLists(e)
+			}
+			out = append(out, e)
+			if limit > 0 && len(out) == limit {
+				return out, nil
+			}
 		}
-		if !ok {
-			events[i].Before, events[i].After = nil, nil
+		if len(events) < batch {
+			return out, nil
 		}
+		afterSeq = events[len(events)-1].Seq
 	}
-	return events, nil
-}
-
-// visible decides whether v may read what an event says of its object.
-func (s *Service) visible(ctx context.Context, v policy.Viewer, e model.AuditEvent) (bool, error) {
-	if fn, ok := s.readers[e.ObjectType]; ok {
-		return fn(ctx, v, e.ObjectID)
-	}
-	switch e.ObjectType {
-	case "requirement":
-		r, err := s.store.RequirementByID(ctx, e.ObjectID)
-		if err != nil {
-			return false, ignoreMissing(err)
-		}
-		pl, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
-		if err != nil {
-			return false, err
-		}
-		return policy.Visible(v, policy.RequirementResource(r, pl)), nil
-	case "pledge":
-		p, err := s.store.PledgeByID(ctx, e.ObjectID)
-		if err != nil {
-			return false, ignoreMissing(err)
-		}
-		if p.RequirementID == "" {
-			return policy.Visible(v, policy.PledgeResource(p, nil)), nil
-		}
-		r, err := s.store.RequirementByID(ctx, p.RequirementID)
-		if err != nil {
-			return false, ignoreMissing(err)
-		}
-		pl, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
-		if err != nil {
-			return false, err
-		}
-		rr := policy.RequirementResource(r, pl)
-		return policy.Visible(v, policy.PledgeResource(p, &rr)), nil
-	}
-	// Organisations and accounts are what audit readers administer.
-	return true, nil
-}
-
-func ignoreMissing(err error) error {
-	if errors.Is(err, model.ErrNotFound) {
-		return nil
-	}
-	return err
 }
 
 // Verify checks the whole chain for an audit reader.

@@ -50,7 +50,7 @@ func (e *env) orgAdd(args []string) error {
 	}
 	defer done()
 	k, p := model.OrgKind(*kind), model.Participation(*part)
-	o, err := a.Organisations.Create(e.ctx, policy.Viewer{}, organisations.Input{Name: name, Kind: &k, Participation: &p, Country: country})
+	o, err := a.Organisations.Create(e.ctx, policy.System(), organisations.Input{Name: name, Kind: &k, Participation: &p, Country: country})
 	if err != nil {
 		return describe(err)
 	}
@@ -93,7 +93,7 @@ func (e *env) userAdd(args []string) error {
 		return err
 	}
 	defer done()
-	u, err := a.Accounts.Create(e.ctx, policy.Viewer{}, accounts.NewUser{
+	u, err := a.Accounts.Create(e.ctx, policy.System(), accounts.NewUser{
 		OrgID: *org, Email: *email, Name: *name, Roles: rs, Password: password, WithTOTP: *withTOTP,
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package coordination
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -291,4 +292,81 @@ func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment
 	}
 	a.Acknowledged = &ack
 	return a, nil
+}
+
+// AlertAuditObject describes an acknowledged alert to the audit log. An
+// alert is computed from a requirement and the pledges on it (or from one
+// stale pledge), so its acknowledgement and comment are read only by who
+// may see all of them. Its key names them: kind, then record ids.
+func (s *Service) AlertAuditObject(ctx context.Context, key string) (audit.Object, error) {
+	parts := strings.Split(key, ":")
+	if len(parts) < 2 {
+		return audit.Object{}, model.ErrNotFound
+	}
+	var res []policy.Resource
+	for _, id := range parts[1:] {
+		rs, err := s.recordResources(ctx, id)
+		if err != nil {
+			return audit.Object{}, err
+		}
+		res = append(res, rs...)
+	}
+	if len(res) == 0 {
+		return audit.Object{}, model.ErrNotFound
+	}
+	rest := res[1:]
+	return audit.Object{
+		Now: res[0],
+		Derived: func(context.Context, model.AuditEvent) ([]policy.Resource, error) {
+			return rest, nil
+		},
+	}, nil
+}
+
+// recordResources describes the record an alert key names: a requirement
+// with every pledge on it, or a pledge. An organisation id (a duplicate's
+// donor) describes nothing of its own.
+func (s *Service) recordResources(ctx context.Context, id string) ([]policy.Resource, error) {
+	r, err := s.store.RequirementByID(ctx, id)
+	if err == nil {
+		ps, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+		if err != nil {
+			return nil, err
+		}
+		rr := policy.RequirementResource(r, ps)
+		out := []policy.Resource{rr}
+		for _, p := range ps {
+			out = append(out, policy.PledgeResource(p, &rr))
+		}
+		return out, nil
+	}
+	if !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	p, err := s.store.PledgeByID(ctx, id)
+	if err == nil {
+		var parent *policy.Resource
+		if p.RequirementID != "" {
+			r, err := s.store.RequirementByID(ctx, p.RequirementID)
+			if err != nil {
+				return nil, err
+			}
+			ps, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+			if err != nil {
+				return nil, err
+			}
+			rr := policy.RequirementResource(r, ps)
+			parent = &rr
+		}
+		return []policy.Resource{policy.PledgeResource(p, parent)}, nil
+	}
+	if !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	if _, err := s.store.OrganisationByID(ctx, id); err == nil {
+		return nil, nil
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	return []policy.Resource{{TLP: "unreadable"}}, nil
 }

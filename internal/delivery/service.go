@@ -198,10 +198,7 @@ func (s *Service) AddMilestone(ctx context.Context, v policy.Viewer, pledgeID st
 				return err
 			}
 		}
-		if par.req != nil && par.req.Status == model.ReqValidated && p.Status != model.PledgeConfirmed {
-			return s.moveRequirement(ctx, q, v, par.req, model.ReqInDelivery)
-		}
-		return nil
+		return s.advance(ctx, q, v, par)
 	})
 	if err != nil {
 		return Track{}, err
@@ -273,13 +270,7 @@ func (s *Service) Receipt(ctx context.Context, v policy.Viewer, pledgeID string,
 				return err
 			}
 		}
-		if par.req != nil && allReceived(par.pledges) {
-			switch par.req.Status {
-			case model.ReqValidated, model.ReqInDelivery:
-				return s.moveRequirement(ctx, q, v, par.req, model.ReqDelivered)
-			}
-		}
-		return nil
+		return s.advance(ctx, q, v, par)
 	})
 	if err != nil {
 		return Track{}, err
@@ -302,23 +293,24 @@ func firstPledge(ps []model.Pledge) *time.Time {
 	return first
 }
 
-// allReceived reports whether every committed mechanism pledge on a
-// requirement is received, and there is at least one. Proposed pledges are
-// not commitments yet, so they do not hold the requirement back.
-func allReceived(ps []model.Pledge) bool {
-	n := 0
-	for _, p := range ps {
-		if p.Channel != model.ChannelMechanism {
-			continue
-		}
-		switch p.Status {
-		case model.PledgeConfirmed, model.PledgeInDelivery, model.PledgeDelivered:
-			return false
-		case model.PledgeReceived:
-			n++
-		}
+// advance moves a validated requirement to the delivery stage its pledges
+// have reached (model.DeliveryStage), the same rule every viewer's view of
+// it follows over the pledges that viewer may see.
+func (s *Service) advance(ctx context.Context, q store.Queries, v policy.Viewer, par parent) error {
+	if par.req == nil {
+		return nil
 	}
-	return n > 0
+	switch par.req.Status {
+	case model.ReqValidated, model.ReqInDelivery, model.ReqDelivered:
+	default:
+		return nil
+	}
+	stage := model.DeliveryStage(par.pledges)
+	if stage == model.ReqValidated {
+		// Delivery once begun is not undone by a pledge withdrawn later.
+		return nil
+	}
+	return s.moveRequirement(ctx, q, v, par.req, stage)
 }
 
 // Close is the beneficiary's last word on a delivered requirement.
@@ -340,7 +332,9 @@ func (s *Service) Close(ctx context.Context, v policy.Viewer, requirementID stri
 			return err
 		}
 		if r.Status != model.ReqDelivered {
-			return model.Conflict("not_delivered", "a %s requirement cannot be closed; it closes once every pledge on it is received", r.Status)
+			// The stored status may come from pledges v does not see: the
+			// refusal names none of it.
+			return model.Conflict("not_delivered", "This requirement cannot be closed yet: it closes once every pledge on it is received.")
 		}
 		if err := s.moveRequirement(ctx, q, v, &r, model.ReqClosed); err != nil {
 			return err

@@ -149,7 +149,7 @@ func ptr[T any](v T) *T { return &v }
 
 // operator is the command line's actor: organisations and accounts are
 // created as `cyberaid org add` and `cyberaid user add` would.
-var operator = policy.Viewer{}
+var operator = policy.System()
 
 func (s *seeder) createOrganisations(ctx context.Context) error {
 	for _, o := range orgSpecs {

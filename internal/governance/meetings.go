@@ -232,16 +232,3 @@ func (s *Service) Meetings(ctx context.Context, v policy.Viewer) ([]model.Meetin
 	}
 	return out, nil
 }
-
-// MeetingVisibleByID tells the audit log whether v may read what its events
-// say of a meeting.
-func (s *Service) MeetingVisibleByID(ctx context.Context, v policy.Viewer, id string) (bool, error) {
-	m, err := s.store.MeetingByID(ctx, id)
-	if errors.Is(err, model.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return !v.Anonymous() && policy.Visible(v, policy.MeetingResource(m)), nil
-}

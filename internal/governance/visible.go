@@ -2,26 +2,27 @@ package governance
 
 import (
 	"context"
-	"errors"
 
-	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
-// ProposalVisibleByID tells the audit log whether v may read what its
-// events say of a proposal: the deliberation, under the proposal's label.
-func (s *Service) ProposalVisibleByID(ctx context.Context, v policy.Viewer, id string) (bool, error) {
+// ProposalAuditObject describes a proposal to the audit log: its events
+// (positions, comments, the outcome) are read under its label then and now.
+func (s *Service) ProposalAuditObject(ctx context.Context, id string) (audit.Object, error) {
 	p, err := s.store.ProposalByID(ctx, id)
-	if errors.Is(err, model.ErrNotFound) {
-		return false, nil
-	}
 	if err != nil {
-		return false, err
+		return audit.Object{}, err
 	}
-	return !v.Anonymous() && policy.Visible(v, policy.ProposalResource(p)), nil
+	return audit.Object{Now: policy.ProposalResource(p), AsOf: audit.Snapshot(policy.ProposalResource)}, nil
 }
 
-// RotationVisibleByID: who leads the offices is known to every participant.
-func (s *Service) RotationVisibleByID(_ context.Context, v policy.Viewer, _ string) (bool, error) {
-	return policy.Allowed(v, policy.RotationsRead), nil
+// MeetingAuditObject describes a meeting (its agenda, minutes and notes)
+// to the audit log, under its label then and now.
+func (s *Service) MeetingAuditObject(ctx context.Context, id string) (audit.Object, error) {
+	m, err := s.store.MeetingByID(ctx, id)
+	if err != nil {
+		return audit.Object{}, err
+	}
+	return audit.Object{Now: policy.MeetingResource(m), AsOf: audit.Snapshot(policy.MeetingResource)}, nil
 }

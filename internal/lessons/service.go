@@ -311,6 +311,26 @@ func (s *Service) VisibleByID(ctx context.Context, v policy.Viewer, id string) (
 	return err == nil, err
 }
 
+// AuditObject describes a lesson to the audit log: its events are read
+// under the lesson's label and that of the record it was linked to, then
+// and now.
+func (s *Service) AuditObject(ctx context.Context, id string) (audit.Object, error) {
+	l, err := s.store.LessonByID(ctx, id)
+	if err != nil {
+		return audit.Object{}, err
+	}
+	now, err := resourceOf(ctx, s.store, l)
+	if err != nil {
+		return audit.Object{}, err
+	}
+	return audit.Object{
+		Now: now,
+		AsOf: audit.SnapshotCtx(func(ctx context.Context, old model.Lesson) (policy.Resource, error) {
+			return resourceOf(ctx, s.store, old)
+		}),
+	}, nil
+}
+
 // CanEdit reports whether v may change l, for pages deciding which forms to offer.
 func (s *Service) CanEdit(ctx context.Context, v policy.Viewer, l model.Lesson) bool {
 	res, err := resourceOf(ctx, s.store, l)

@@ -20,14 +20,16 @@ func (o Organisation) IsBusiness() bool {
 }
 
 // InDonorCommunity reports whether the organisation belongs to the official
-// donor community of DESIGN §3: a state or international organisation that is
-// a member, observer or applicant (applicants have interim observer rights).
+// donor community: a state or international organisation that is a member
+// or an observer. An applicant joins it only once the members grant it
+// interim observer status (an adopted observer admission makes it an
+// observer); until then it sees what any GREEN participant sees.
 func (o Organisation) InDonorCommunity() bool {
 	if o.Kind != KindState && o.Kind != KindInternationalOrg {
 		return false
 	}
 	switch o.Participation {
-	case Member, Observer, Applicant:
+	case Member, Observer:
 		return true
 	}
 	return false

@@ -122,3 +122,33 @@ type ValidationRecord struct {
 	UserID        string             `json:"user_id"`
 	At            time.Time          `json:"at"`
 }
+
+// DeliveryStage is where the delivery of a validated requirement stands,
+// judged from the pledges on it: delivered once every committed mechanism
+// pledge is received (at least one, and none still proposed), in delivery
+// once any is being delivered, else validated. It is computed over the
+// pledges a viewer may see, so a status never tells of a hidden pledge.
+func DeliveryStage(pledges []Pledge) RequirementStatus {
+	received, moving, waiting := 0, false, false
+	for _, p := range pledges {
+		if p.Channel != ChannelMechanism {
+			continue
+		}
+		switch p.Status {
+		case PledgeProposed, PledgeConfirmed:
+			waiting = true
+		case PledgeInDelivery, PledgeDelivered:
+			moving, waiting = true, true
+		case PledgeReceived:
+			received++
+			moving = true
+		}
+	}
+	switch {
+	case received > 0 && !waiting:
+		return ReqDelivered
+	case moving:
+		return ReqInDelivery
+	}
+	return ReqValidated
+}

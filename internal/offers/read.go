@@ -2,8 +2,8 @@ package offers
 
 import (
 	"context"
-	"errors"
 
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
@@ -136,14 +136,11 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// VisibleByID tells the audit log whether v may read events about an offer.
-func (s *Service) VisibleByID(ctx context.Context, v policy.Viewer, id string) (bool, error) {
+// AuditObject describes an offer to the audit log, under its label then and now.
+func (s *Service) AuditObject(ctx context.Context, id string) (audit.Object, error) {
 	o, err := s.store.OfferByID(ctx, id)
-	if errors.Is(err, model.ErrNotFound) {
-		return false, nil
-	}
 	if err != nil {
-		return false, err
+		return audit.Object{}, err
 	}
-	return policy.Visible(v, policy.OfferResource(o)), nil
+	return audit.Object{Now: policy.OfferResource(o), AsOf: audit.Snapshot(policy.OfferResource)}, nil
 }

@@ -81,12 +81,11 @@ func (in Input) apply(o *model.Organisation) error {
 	return nil
 }
 
-// Create adds an organisation. actor is empty when the operator uses the command line.
+// Create adds an organisation, for an administrator or the operator's
+// command line (policy.System).
 func (s *Service) Create(ctx context.Context, actor policy.Viewer, in Input) (model.Organisation, error) {
-	if !actor.Anonymous() {
-		if err := policy.Require(actor, policy.OrganisationsManage); err != nil {
-			return model.Organisation{}, err
-		}
+	if err := policy.Require(actor, policy.OrganisationsManage); err != nil {
+		return model.Organisation{}, err
 	}
 	if err := model.CheckRequired(
 		model.Required{Field: "name", Missing: in.Name == nil},

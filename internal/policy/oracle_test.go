@@ -43,14 +43,15 @@ func (p person) userListed(ids []string) bool {
 }
 
 // officialDonor: the official donor community of DESIGN §3 — users of state
-// or international organisations that are members, observers or applicants
-// (applicants have interim observer rights).
+// or international organisations that are members or observers. "An
+// applicant sees what any GREEN participant sees until members grant it
+// interim observer status": that grant makes it an observer.
 func (p person) officialDonor() bool {
 	if !p.signedIn {
 		return false
 	}
 	stateLike := p.kind == model.KindState || p.kind == model.KindInternationalOrg
-	inside := p.part == model.Member || p.part == model.Observer || p.part == model.Applicant
+	inside := p.part == model.Member || p.part == model.Observer
 	return stateLike && inside
 }
 
@@ -94,28 +95,17 @@ func awaitingValidation(s model.RequirementStatus, everValidated bool) bool {
 // CLEAR: public, visitors included.
 func clearAudience(p person, r record) bool { return true }
 
-// GREEN: every signed-in participant; a former participant only for its own
-// organisation's records.
+// GREEN: every signed-in participant (a former participant is no one).
 func greenAudience(p person, r record) bool {
-	if !p.signedIn {
-		return false
-	}
-	if p.part == model.Former {
-		return p.inOrg(r.owner)
-	}
-	return true
+	return p.signedIn
 }
 
 // AMBER: the official donor community, coordinators, validators, the owning
 // and beneficiary organisations, and organisations engaged on the record or
 // shared with. Companies, NGOs and beneficiary agencies otherwise not.
-// Former participants: own organisation's records only.
 func amberAudience(p person, r record) bool {
 	if !p.signedIn {
 		return false
-	}
-	if p.part == model.Former {
-		return p.inOrg(r.owner)
 	}
 	return p.officialDonor() ||
 		p.coordinator() ||
@@ -128,13 +118,9 @@ func amberAudience(p person, r record) bool {
 
 // AMBER+STRICT: owning and beneficiary organisations, coordinators,
 // validators, and organisations a coordinator shared the record with.
-// Former participants: own organisation's records only.
 func amberStrictAudience(p person, r record) bool {
 	if !p.signedIn {
 		return false
-	}
-	if p.part == model.Former {
-		return p.inOrg(r.owner)
 	}
 	return p.coordinator() ||
 		p.validator() ||

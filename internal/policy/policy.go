@@ -14,24 +14,55 @@ type Viewer struct {
 	UserID string
 	Org    model.Organisation
 	Roles  []model.Role
+	// system marks the platform itself: the operator at the command line,
+	// the demonstration loader and background jobs. Only System builds it,
+	// and nothing on the web does.
+	system bool
 }
 
-// ViewerFor builds the viewer of a signed-in user. A disabled user is no one.
+// System is the platform acting on its own behalf: the operator's command
+// line, the demonstration data and background jobs. It sees every record
+// and may do everything; its audit events name no user. No request of the
+// web ever runs as System.
+func System() Viewer { return Viewer{system: true} }
+
+// ViewerFor builds the viewer of a signed-in user. A disabled user is no
+// one, and so is a user of a former organisation: leaving the mechanism
+// takes effect at once, and such users see what a visitor sees.
 func ViewerFor(u model.User, org model.Organisation) Viewer {
-	if u.Disabled {
+	if u.Disabled || u.ID == "" || org.ID == "" || u.OrgID != org.ID || org.Participation == model.Former {
 		return Viewer{}
 	}
 	return Viewer{UserID: u.ID, Org: org, Roles: slices.Clone(u.Roles)}
 }
 
-func (v Viewer) Anonymous() bool           { return v.UserID == "" }
-func (v Viewer) Has(r model.Role) bool     { return !v.Anonymous() && slices.Contains(v.Roles, r) }
-func (v Viewer) InOrg(orgID string) bool   { return !v.Anonymous() && orgID != "" && v.Org.ID == orgID }
-func (v Viewer) participant() bool         { return !v.Anonymous() && v.Org.Participation != model.Former }
+// Anonymous reports a visitor: no user, and not the platform itself.
+func (v Viewer) Anonymous() bool { return v.UserID == "" && !v.system }
+
+// IsSystem reports the platform acting on its own behalf.
+func (v Viewer) IsSystem() bool { return v.system }
+
+func (v Viewer) signedIn() bool          { return v.UserID != "" && !v.system }
+func (v Viewer) Has(r model.Role) bool   { return v.signedIn() && slices.Contains(v.Roles, r) }
+func (v Viewer) InOrg(orgID string) bool { return v.participant() && orgID != "" && v.Org.ID == orgID }
+
+// participant: a signed-in user of an organisation that takes part in the
+// mechanism. A viewer whose organisation or participation is unknown is
+// refused, as a former participant is.
+func (v Viewer) participant() bool {
+	if !v.signedIn() || v.Org.ID == "" {
+		return false
+	}
+	switch v.Org.Participation {
+	case model.Member, model.Observer, model.Applicant, model.Contributor, model.Beneficiary:
+		return true
+	}
+	return false
+}
 func (v Viewer) coordinator() bool         { return v.participant() && v.Has(model.RoleCoordinator) }
 func (v Viewer) validator() bool           { return v.participant() && v.Has(model.RoleValidator) }
-func (v Viewer) namedIn(ids []string) bool { return !v.Anonymous() && slices.Contains(ids, v.UserID) }
-func (v Viewer) orgIn(ids []string) bool   { return !v.Anonymous() && slices.Contains(ids, v.Org.ID) }
+func (v Viewer) namedIn(ids []string) bool { return v.participant() && slices.Contains(ids, v.UserID) }
+func (v Viewer) orgIn(ids []string) bool   { return v.participant() && slices.Contains(ids, v.Org.ID) }
 
 // Resource is what the policy needs to know of a record to decide who sees it.
 type Resource struct {
@@ -59,6 +90,9 @@ type Resource struct {
 
 // Visible is the one decision of who sees a record.
 func Visible(v Viewer, r Resource) bool {
+	if v.system {
+		return true
+	}
 	if !audience(v, r) {
 		return false
 	}
@@ -77,17 +111,17 @@ func audience(v Viewer, r Resource) bool {
 	case model.TLPClear:
 		return true
 	case model.TLPGreen:
-		return v.participant() || v.InOrg(r.OwnerOrgID)
+		return v.participant()
 	case model.TLPAmber:
 		if !v.participant() {
-			return v.InOrg(r.OwnerOrgID)
+			return false
 		}
 		return v.Org.InDonorCommunity() || v.coordinator() || v.validator() ||
 			v.InOrg(r.OwnerOrgID) || v.InOrg(r.BeneficiaryOrgID) ||
 			v.orgIn(r.EngagedOrgIDs) || v.orgIn(r.SharedOrgIDs)
 	case model.TLPAmberStrict:
 		if !v.participant() {
-			return v.InOrg(r.OwnerOrgID)
+			return false
 		}
 		return v.coordinator() || v.validator() ||
 			v.InOrg(r.OwnerOrgID) || v.InOrg(r.BeneficiaryOrgID) || v.orgIn(r.SharedOrgIDs)

@@ -113,9 +113,11 @@ func newViewerCase(rs roleSet, kind model.OrgKind, part model.Participation, dis
 
 func (c viewerCase) viewer() policy.Viewer { return policy.ViewerFor(c.user, c.org) }
 
-// person is what the oracle knows of the viewer: a disabled user is no one.
+// person is what the oracle knows of the viewer: a disabled user is no
+// one, and so is a user of a former organisation ("a former organisation's
+// users see what an anonymous visitor sees").
 func (c viewerCase) person() person {
-	if c.user.Disabled {
+	if c.user.Disabled || c.org.Participation == model.Former {
 		return person{}
 	}
 	return person{
@@ -773,9 +775,12 @@ func TestScenarios(t *testing.T) {
 		{"visitor does not read GREEN", policy.Viewer{}, hidden(model.TLPGreen, validated), false},
 		{"company contributor reads GREEN", user(model.KindPrivateCompany, model.Contributor, model.RoleDonor), hidden(model.TLPGreen, validated), true},
 		{"former state does not read another's GREEN", user(model.KindState, model.Former, model.RoleDonor), hidden(model.TLPGreen, validated), false},
-		{"former beneficiary reads its own GREEN", user(model.KindBeneficiaryAgency, model.Former, model.RoleRequester), reqRes(model.TLPGreen, validated, "beneficiary"), true},
+		{"former beneficiary no longer reads its own GREEN", user(model.KindBeneficiaryAgency, model.Former, model.RoleRequester), reqRes(model.TLPGreen, validated, "beneficiary"), false},
+		{"former beneficiary still reads CLEAR, as a visitor", user(model.KindBeneficiaryAgency, model.Former, model.RoleRequester), reqRes(model.TLPClear, validated, "beneficiary"), true},
 		{"member state reads AMBER", user(model.KindState, model.Member, model.RoleViewer), hidden(model.TLPAmber, validated), true},
-		{"applicant international org reads AMBER", user(model.KindInternationalOrg, model.Applicant), hidden(model.TLPAmber, validated), true},
+		{"applicant international org does not read AMBER before interim observer status", user(model.KindInternationalOrg, model.Applicant), hidden(model.TLPAmber, validated), false},
+		{"applicant international org reads GREEN", user(model.KindInternationalOrg, model.Applicant), hidden(model.TLPGreen, validated), true},
+		{"observer international org reads AMBER", user(model.KindInternationalOrg, model.Observer), hidden(model.TLPAmber, validated), true},
 		{"state contributor is not the donor community", user(model.KindState, model.Contributor, model.RoleDonor), hidden(model.TLPAmber, validated), false},
 		{"company does not read AMBER until engaged", user(model.KindPrivateCompany, model.Contributor, model.RoleDonor), hidden(model.TLPAmber, validated), false},
 		{"company reads AMBER once engaged", user(model.KindPrivateCompany, model.Contributor, model.RoleDonor), reqRes(model.TLPAmber, validated, "engaged"), true},
@@ -829,7 +834,8 @@ func TestScenarios(t *testing.T) {
 		{"validator does not submit", user(model.KindBeneficiaryAgency, model.Member, model.RoleValidator), policy.RequirementsSubmit, reqRes(model.TLPAmber, submitted, "beneficiary"), model.ErrForbidden},
 		{"donor confirms its own pledge", user(model.KindNGO, model.Contributor, model.RoleDonor), policy.PledgesConfirm, pledgeOn(model.TLPAmber, hidden(model.TLPGreen, validated), viewerOrg), nil},
 		{"donor may not confirm another's pledge", user(model.KindState, model.Member, model.RoleDonor), policy.PledgesConfirm, pledgeOn(model.TLPAmber, hidden(model.TLPGreen, validated), donorOrg), model.ErrForbidden},
-		{"former donor may not withdraw its own pledge", user(model.KindState, model.Former, model.RoleDonor), policy.PledgesWithdraw, pledgeOn(model.TLPGreen, hidden(model.TLPGreen, validated), viewerOrg), model.ErrForbidden},
+		{"former donor no longer sees its own GREEN pledge", user(model.KindState, model.Former, model.RoleDonor), policy.PledgesWithdraw, pledgeOn(model.TLPGreen, hidden(model.TLPGreen, validated), viewerOrg), model.ErrNotFound},
+		{"former donor may not withdraw its own CLEAR pledge", user(model.KindState, model.Former, model.RoleDonor), policy.PledgesWithdraw, pledgeOn(model.TLPClear, hidden(model.TLPClear, validated), viewerOrg), model.ErrUnauthenticated},
 	}
 	for _, a := range acts {
 		t.Run(a.name, func(t *testing.T) {

@@ -30,6 +30,15 @@ func viewOf(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View,
 		}
 	}
 	view.Coverage = model.CoverageOf(view.PledgedEURMinor, r.EstimatedEURMinor)
+	// Delivery is derived from pledges: a viewer who does not see them all
+	// is told the stage its own view of them shows, never one a hidden
+	// pledge put the requirement in.
+	switch r.Status {
+	case model.ReqValidated, model.ReqInDelivery, model.ReqDelivered:
+		if len(view.Pledges) < countOn(r.ID, pledges) {
+			view.Status = model.DeliveryStage(view.Pledges)
+		}
+	}
 	// The access lists name organisations and people; only those who can
 	// already see the record in full need them.
 	if !policy.SeesAccessLists(v, res) {
@@ -37,6 +46,16 @@ func viewOf(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View,
 		view.NamedUserIDs = nil
 	}
 	return view, true
+}
+
+func countOn(id string, pledges []model.Pledge) int {
+	n := 0
+	for _, p := range pledges {
+		if p.RequirementID == id {
+			n++
+		}
+	}
+	return n
 }
 
 // Get returns the requirement as v sees it; a requirement v may not see is
@@ -127,23 +146,37 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Re
 }
 
 // History is the record of what happened to a requirement: the validators'
-// decisions and the audit trail of every change.
+// decisions and the audit trail of every change, each shown only to a
+// viewer who may read it (see audit.Service.History).
 type History struct {
 	Validations []model.ValidationRecord
 	Events      []model.AuditEvent
 }
 
 func (s *Service) History(ctx context.Context, v policy.Viewer, id string) (History, error) {
-	if _, err := s.Get(ctx, v, id); err != nil {
-		return History{}, err
-	}
-	vals, err := s.store.Validations(ctx, id)
+	r, err := s.store.RequirementByID(ctx, id)
 	if err != nil {
 		return History{}, err
 	}
-	events, err := s.store.ListAuditEvents(ctx, model.AuditFilter{ObjectType: "requirement", ObjectID: id}, 0, 0)
+	pledges, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
 	if err != nil {
 		return History{}, err
 	}
-	return History{Validations: vals, Events: events}, nil
+	res := policy.RequirementResource(r, pledges)
+	if !policy.Visible(v, res) {
+		return History{}, model.ErrNotFound
+	}
+	var h History
+	// The validators' decisions and comments speak of the requirement as it
+	// was before validation: only those who could read it then read them.
+	res.Unvalidated = true
+	if policy.Visible(v, res) {
+		if h.Validations, err = s.store.Validations(ctx, id); err != nil {
+			return History{}, err
+		}
+	}
+	if h.Events, err = s.trail.History(ctx, v, "requirement", id); err != nil {
+		return History{}, err
+	}
+	return h, nil
 }

@@ -20,10 +20,16 @@ type Service struct {
 	store  store.Store
 	now    func() time.Time
 	notify Notifier
+	trail  Trail
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
-	return &Service{store: s, now: now}
+// Trail reads a record's audit events as one viewer may see them.
+type Trail interface {
+	History(ctx context.Context, v policy.Viewer, objectType, id string) ([]model.AuditEvent, error)
+}
+
+func NewService(s store.Store, now func() time.Time, trail Trail) *Service {
+	return &Service{store: s, now: now, trail: trail}
 }
 
 // View is a requirement as one viewer sees it: its figures count only the

@@ -1,0 +1,255 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// An audit event is a fact about records: its record as it is now, the
+// record as the event left it (its label then may have been stricter), and
+// for some actions other records the change was computed from (a
+// requirement goes into delivery because of a pledge). The event is shown
+// only to a reader who may see all of them: a history never shows a version
+// of a record older than the reader's right to see it, and a derived status
+// never tells of a pledge the reader may not see.
+
+// Object is what the log needs to know of the record an event is about.
+type Object struct {
+	// Now is the record as the policy describes it today.
+	Now policy.Resource
+	// Permission, for records without a label (accounts, organisations,
+	// rotations): events about them are for whoever holds it. When set, the
+	// other fields are not used.
+	Permission policy.Permission
+	// AsOf describes the record as an event's before or after state shows
+	// it; ok is false for a state that is not the record itself (a
+	// milestone, a receipt, a position).
+	AsOf func(ctx context.Context, state json.RawMessage) (r policy.Resource, ok bool, err error)
+	// Derived lists the other records an event was computed from.
+	Derived func(ctx context.Context, e model.AuditEvent) ([]policy.Resource, error)
+}
+
+// Lookup finds the record an event is about. ErrNotFound (the record is
+// gone) hides its events.
+type Lookup func(ctx context.Context, id string) (Object, error)
+
+// hidden is a label no one reads: what an unreadable state is taken for.
+const hidden model.TLP = "unreadable"
+
+// Snapshot returns an Object.AsOf for records that events store as T:
+// describe turns the stored state into the policy's resource.
+func Snapshot[T any](describe func(T) policy.Resource) func(context.Context, json.RawMessage) (policy.Resource, bool, error) {
+	return SnapshotCtx(func(_ context.Context, rec T) (policy.Resource, error) { return describe(rec), nil })
+}
+
+// SnapshotCtx is Snapshot for a description that reads the store (a
+// lesson's link of that time, for instance). A description that fails with
+// ErrNotFound hides the event.
+func SnapshotCtx[T any](describe func(context.Context, T) (policy.Resource, error)) func(context.Context, json.RawMessage) (policy.Resource, bool, error) {
+	return func(ctx context.Context, state json.RawMessage) (policy.Resource, bool, error) {
+		if len(state) == 0 {
+			return policy.Resource{}, false, nil
+		}
+		var probe struct {
+			TLP *model.TLP `json:"tlp"`
+		}
+		if err := json.Unmarshal(state, &probe); err != nil {
+			return policy.Resource{TLP: hidden}, true, nil
+		}
+		if probe.TLP == nil {
+			return policy.Resource{}, false, nil
+		}
+		var rec T
+		if err := json.Unmarshal(state, &rec); err != nil {
+			return policy.Resource{TLP: hidden}, true, nil
+		}
+		r, err := describe(ctx, rec)
+		if errors.Is(err, model.ErrNotFound) {
+			return policy.Resource{TLP: hidden}, true, nil
+		}
+		return r, err == nil, err
+	}
+}
+
+// reveals decides whether v may read e.
+func (o *Object) reveals(ctx context.Context, v policy.Viewer, e model.AuditEvent) (bool, error) {
+	if o.Permission != "" {
+		return policy.Allowed(v, o.Permission), nil
+	}
+	rs := []policy.Resource{o.Now}
+	if o.AsOf != nil {
+		for _, state := range []json.RawMessage{e.Before, e.After} {
+			r, ok, err := o.AsOf(ctx, state)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				rs = append(rs, r)
+			}
+		}
+	}
+	if o.Derived != nil {
+		more, err := o.Derived(ctx, e)
+		if err != nil {
+			return false, err
+		}
+		rs = append(rs, more...)
+	}
+	return policy.SeesAll(v, rs...), nil
+}
+
+// withoutAccessLists drops who else a record is shared with or names from
+// an event's states: only those who already see the record in full may
+// read them, and a history shows them to no one.
+func withoutAccessLists(e model.AuditEvent) model.AuditEvent {
+	e.Before = dropKeys(e.Before)
+	e.After = dropKeys(e.After)
+	return e
+}
+
+func dropKeys(state json.RawMessage) json.RawMessage {
+	if len(state) == 0 || state[0] != '{' {
+		return state
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(state, &m); err != nil {
+		return nil
+	}
+	_, shared := m["shared_org_ids"]
+	_, named := m["named_user_ids"]
+	if !shared && !named {
+		return state
+	}
+	delete(m, "shared_org_ids")
+	delete(m, "named_user_ids")
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// lookup finds the object of an event: the log's own kinds first, then
+// those the domain packages registered. An unknown kind is hidden.
+func (s *Service) lookup(ctx context.Context, objectType, id string) (Object, error) {
+	switch objectType {
+	case "requirement":
+		return s.requirement(ctx, id)
+	case "pledge":
+		return s.pledge(ctx, id)
+	case "plan":
+		return Object{Now: policy.Resource{TLP: model.TLPClear}, Derived: s.planPledges}, nil
+	case "user":
+		// Accounts are administered: their events name e-mail addresses and roles.
+		return Object{Permission: policy.UsersManage}, nil
+	case "organisation":
+		return Object{Permission: policy.OrganisationsRead}, nil
+	case "rotation":
+		return Object{Permission: policy.RotationsRead}, nil
+	}
+	if fn, ok := s.objects[objectType]; ok {
+		return fn(ctx, id)
+	}
+	return Object{}, model.ErrNotFound
+}
+
+func (s *Service) requirement(ctx context.Context, id string) (Object, error) {
+	r, err := s.store.RequirementByID(ctx, id)
+	if err != nil {
+		return Object{}, err
+	}
+	pl, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+	if err != nil {
+		return Object{}, err
+	}
+	now := policy.RequirementResource(r, pl)
+	return Object{
+		Now: now,
+		AsOf: Snapshot(func(old model.Requirement) policy.Resource {
+			old.ID = r.ID
+			return policy.RequirementResource(old, pl)
+		}),
+		Derived: func(_ context.Context, e model.AuditEvent) ([]policy.Resource, error) {
+			if !DerivedFromPledges(e.Action) {
+				return nil, nil
+			}
+			out := make([]policy.Resource, 0, len(pl))
+			for _, p := range pl {
+				if p.Channel == model.ChannelMechanism {
+					out = append(out, policy.PledgeResource(p, &now))
+				}
+			}
+			return out, nil
+		},
+	}, nil
+}
+
+// DerivedFromPledges names the requirement events that the pledges on it
+// decide rather than a person: they tell of every pledge.
+func DerivedFromPledges(action string) bool {
+	return action == "requirement."+string(model.ReqInDelivery) || action == "requirement."+string(model.ReqDelivered)
+}
+
+func (s *Service) pledge(ctx context.Context, id string) (Object, error) {
+	p, err := s.store.PledgeByID(ctx, id)
+	if err != nil {
+		return Object{}, err
+	}
+	res, err := s.pledgeResource(ctx, p)
+	if err != nil {
+		return Object{}, err
+	}
+	return Object{
+		Now: res,
+		AsOf: Snapshot(func(old model.Pledge) policy.Resource {
+			return policy.PledgeResource(old, res.Parent)
+		}),
+	}, nil
+}
+
+func (s *Service) pledgeResource(ctx context.Context, p model.Pledge) (policy.Resource, error) {
+	if p.RequirementID == "" {
+		return policy.PledgeResource(p, nil), nil
+	}
+	r, err := s.store.RequirementByID(ctx, p.RequirementID)
+	if err != nil {
+		return policy.Resource{}, err
+	}
+	pl, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+	if err != nil {
+		return policy.Resource{}, err
+	}
+	rr := policy.RequirementResource(r, pl)
+	return policy.PledgeResource(p, &rr), nil
+}
+
+// planPledges: an applied plan tells of the pledges it proposed.
+func (s *Service) planPledges(ctx context.Context, e model.AuditEvent) ([]policy.Resource, error) {
+	var after struct {
+		PledgeIDs []string `json:"pledge_ids"`
+	}
+	if err := json.Unmarshal(e.After, &after); err != nil {
+		return []policy.Resource{{TLP: hidden}}, nil
+	}
+	out := make([]policy.Resource, 0, len(after.PledgeIDs))
+	for _, id := range after.PledgeIDs {
+		p, err := s.store.PledgeByID(ctx, id)
+		if err != nil {
+			if errors.Is(err, model.ErrNotFound) {
+				out = append(out, policy.Resource{TLP: hidden})
+				continue
+			}
+			return nil, err
+		}
+		res, err := s.pledgeResource(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
