@@ -518,33 +518,26 @@ func (s *Service) Apply(ctx context.Context, v policy.Viewer, in ApplyInput) (Ap
 	}
 	var out Applied
 	err = s.store.InTx(ctx, func(q store.Queries) error {
-		committed, err := q.OfferCommitted(ctx)
-		if err != nil {
-			return err
+		// The limits are the coordinator's own view of them, as the plan
+		// page shows them: a pledge the coordinator may not see never
+		// shapes a refusal, which could otherwise be probed line by line
+		// until it gave a hidden total away. Over-coverage this allows is
+		// accepted by design and listed by deconfliction.
+		committed := make(map[string]int64, len(offerBy))
+		for id, o := range offerBy {
+			committed[id] = o.CommittedEURMinor
 		}
-		ids := make([]string, 0, len(lines))
-		for _, l := range lines {
-			ids = append(ids, l.RequirementID)
-		}
-		existing, err := q.PledgesForRequirements(ctx, ids)
-		if err != nil {
-			return err
-		}
-		pledged := map[string]int64{}
-		for _, p := range existing {
-			if p.Channel == model.ChannelMechanism && p.Status.Counts() {
-				pledged[p.RequirementID] += p.EURMinor
-			}
+		pledged := make(map[string]int64, len(reqBy))
+		for id, r := range reqBy {
+			pledged[id] = r.PledgedEURMinor
 		}
 		for i, l := range lines {
 			o, r := offerBy[l.OfferID], reqBy[l.RequirementID]
-			// The checks use every pledge, seen or not: the constraint is on
-			// the records, and the message gives no figure away.
 			if committed[o.ID]+l.EURMinor > o.EURMinor {
-				return model.Broken("lines", "offer_exhausted", "line %d: offer %q has not that much left", i+1, o.Title)
+				return model.Broken("lines", "offer_exhausted", "line %d: offer %q has not that much left as you see it", i+1, o.Title)
 			}
 			if pledged[r.ID]+l.EURMinor > r.EstimatedEURMinor {
-				return model.Broken("lines", "need_exceeded", "line %d: requirement %s does not need that much any more", i+1, r.Ref)
+				return model.Broken("lines", "need_exceeded", "line %d: requirement %s does not need that much any more as you see it", i+1, r.Ref)
 			}
 			committed[o.ID] += l.EURMinor
 			pledged[r.ID] += l.EURMinor
@@ -571,11 +564,11 @@ func (s *Service) Apply(ctx context.Context, v policy.Viewer, in ApplyInput) (Ap
 		}
 		// The plan's own event names its pledges only: each pledge has its
 		// event, filtered by its label for audit readers.
-		ids = ids[:0]
+		ids := make([]string, 0, len(out.Pledges))
 		for _, p := range out.Pledges {
 			ids = append(ids, p.ID)
 		}
-		_, err = audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, audit.Change{
+		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, audit.Change{
 			Action: "plan.apply", ObjectType: "plan", ObjectID: uuid.Must(uuid.NewV7()).String(),
 			After: map[string]any{"pledge_ids": ids},
 		})

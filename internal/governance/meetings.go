@@ -164,6 +164,9 @@ func (s *Service) UpdateMeeting(ctx context.Context, v policy.Viewer, id string,
 		if err := s.applyMeeting(ctx, q, v, &m, in); err != nil {
 			return err
 		}
+		if err := policy.Relabel(v, policy.MeetingResource(before), m.TLP, nil); err != nil {
+			return err
+		}
 		m.UpdatedAt = s.now().UTC()
 		if err := q.UpdateMeeting(ctx, &m); err != nil {
 			return err

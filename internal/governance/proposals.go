@@ -99,13 +99,20 @@ func (s *Service) Open(ctx context.Context, v policy.Viewer, in Input) (model.Pr
 		if err != nil {
 			return err
 		}
+		var electorate []model.Organisation
 		for _, o := range orgs {
 			if o.Participation == model.Member {
 				p.Electorate = append(p.Electorate, o.ID)
+				electorate = append(electorate, o)
 			}
 		}
 		if len(p.Electorate) == 0 {
 			return model.Broken("kind", "no_members", "the mechanism has no member organisations to decide")
+		}
+		if !policy.ElectorateSees(policy.ProposalResource(p), electorate) {
+			// Members who cannot read a proposal cannot object to it, and
+			// silence would adopt it over their heads.
+			return model.Broken("tlp", "hidden_from_electorate", "Every member organisation must be able to read a proposal put to it: choose CLEAR, GREEN or AMBER.")
 		}
 		if err := q.CreateProposal(ctx, &p); err != nil {
 			return err
@@ -150,9 +157,16 @@ func (s *Service) checkProposer(ctx context.Context, q store.Queries, v policy.V
 	if err != nil {
 		return err
 	}
+	pending, err := q.ListProposals(ctx, model.ProposalFilter{Status: model.ProposalOpen, Kind: p.Kind}, "", 0)
+	if err != nil {
+		return err
+	}
+	for _, o := range pending {
+		if o.SubjectOrgID == subject.ID {
+			return model.Conflict("application_pending", "%s already has an application of this kind under consideration", subject.Name)
+		}
+	}
 	switch {
-	case subject.Participation == model.Applicant:
-		return model.Conflict("application_pending", "%s already has an application under consideration", subject.Name)
 	case subject.Participation == model.Member:
 		return model.Broken("subject_org_id", "already_member", "%s is already a member", subject.Name)
 	case subject.Participation == model.Observer && p.Kind == model.ProposalObserver:
@@ -173,6 +187,12 @@ func (s *Service) admit(ctx context.Context, q store.Queries, actor audit.Actor,
 		return err
 	}
 	before := o
+	if p.Status != model.ProposalOpen && p.Status != model.ProposalAdopted && o.Participation != model.Applicant {
+		// The members decided something else about the organisation while
+		// this application was considered (observer status, say): a failed
+		// application takes none of it back.
+		return nil
+	}
 	o.Participation = Admission(p.Kind, p.PriorParticipation, p.Status)
 	if o.Participation == before.Participation {
 		return nil

@@ -59,10 +59,19 @@ func Outcome(p model.Proposal, positions []model.Position, now time.Time) model.
 }
 
 // Admission is the participation an organisation has while its
-// application is considered, once it is adopted, and once it fails.
+// application is considered, once it is adopted, and once it fails. Filing
+// makes an organisation an applicant, which sees what any GREEN
+// participant sees; it never grants more. A former participant stays
+// former and an observer stays an observer until the members decide:
+// readmission and observer rights are decisions, never side effects of
+// filing.
 func Admission(kind model.ProposalKind, prior model.Participation, status model.ProposalStatus) model.Participation {
 	switch status {
 	case model.ProposalOpen:
+		switch prior {
+		case model.Former, model.Observer, model.Applicant:
+			return prior
+		}
 		return model.Applicant
 	case model.ProposalAdopted:
 		if kind == model.ProposalMembership {

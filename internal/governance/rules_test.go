@@ -55,11 +55,17 @@ func TestAdmission(t *testing.T) {
 		status model.ProposalStatus
 		want   model.Participation
 	}{
-		{model.ProposalMembership, model.Observer, model.ProposalOpen, model.Applicant},
+		{model.ProposalMembership, model.Observer, model.ProposalOpen, model.Observer},
+		{model.ProposalMembership, model.Contributor, model.ProposalOpen, model.Applicant},
+		{model.ProposalMembership, model.Former, model.ProposalOpen, model.Former},
+		{model.ProposalMembership, model.Former, model.ProposalAdopted, model.Member},
+		{model.ProposalObserver, model.Applicant, model.ProposalOpen, model.Applicant},
+		{model.ProposalObserver, model.Applicant, model.ProposalAdopted, model.Observer},
+		{model.ProposalObserver, model.Applicant, model.ProposalLapsed, model.Applicant},
 		{model.ProposalMembership, model.Observer, model.ProposalAdopted, model.Member},
 		{model.ProposalMembership, model.Observer, model.ProposalBlocked, model.Observer},
 		{model.ProposalMembership, model.Contributor, model.ProposalLapsed, model.Contributor},
-		{model.ProposalObserver, model.Former, model.ProposalOpen, model.Applicant},
+		{model.ProposalObserver, model.Former, model.ProposalOpen, model.Former},
 		{model.ProposalObserver, model.Former, model.ProposalAdopted, model.Observer},
 		{model.ProposalObserver, model.Former, model.ProposalBlocked, model.Former},
 	}

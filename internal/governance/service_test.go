@@ -345,8 +345,14 @@ func TestMembershipApplication(t *testing.T) {
 				if p.PriorParticipation != c.prior {
 					t.Fatalf("prior participation %s, want %s", p.PriorParticipation, c.prior)
 				}
-				if got := w.viewer(t, c.subject).Org.Participation; got != model.Applicant {
-					t.Fatalf("while considered: %s, want applicant", got)
+				// Filing makes a contributor an applicant; an observer keeps
+				// the status the members granted it.
+				want := model.Applicant
+				if c.prior == model.Observer {
+					want = model.Observer
+				}
+				if got := w.viewer(t, c.subject).Org.Participation; got != want {
+					t.Fatalf("while considered: %s, want %s", got, want)
 				}
 				// Interim observer rights: the applicant comments but does not decide.
 				if _, err := w.svc.Comment(ctx, w.viewer(t, c.subject), p.ID, governance.CommentInput{Text: ptr("Thank you")}); err != nil {
@@ -632,8 +638,13 @@ func TestMeetings(t *testing.T) {
 		ctx := context.Background()
 		strict := model.ProposalOperational
 		proc := model.ProcedureConsensus
+		// A proposal its electorate could not read is never put to it.
+		if _, err := w.svc.Open(ctx, w.viewer(t, "ee"), governance.Input{Kind: &strict, Title: ptr("Sensitive"), Procedure: &proc,
+			Deadline: ptr(start.Add(72 * time.Hour)), TLP: ptr(model.TLPAmberStrict)}); !errors.Is(err, model.ErrRule) {
+			t.Fatalf("an AMBER+STRICT proposal to members who cannot read it: %v", err)
+		}
 		hidden, err := w.svc.Open(ctx, w.viewer(t, "ee"), governance.Input{Kind: &strict, Title: ptr("Sensitive"), Procedure: &proc,
-			Deadline: ptr(start.Add(72 * time.Hour)), TLP: ptr(model.TLPAmberStrict)})
+			Deadline: ptr(start.Add(72 * time.Hour)), TLP: ptr(model.TLPAmber)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -656,18 +667,23 @@ func TestMeetings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The coordinator sees every item; an observer does not see the AMBER+STRICT one.
+		// The coordinator and an observer see every item; a contributor does
+		// not see the AMBER one.
 		got, err := w.svc.Meeting(ctx, w.viewer(t, "coordinator"), m.ID)
 		if err != nil || len(got.Agenda) != 3 {
 			t.Fatalf("coordinator: %d items, %v", len(got.Agenda), err)
 		}
 		got, err = w.svc.Meeting(ctx, w.viewer(t, "eu"), m.ID)
-		if err != nil || len(got.Agenda) != 2 {
+		if err != nil || len(got.Agenda) != 3 {
 			t.Fatalf("observer: %d items, %v", len(got.Agenda), err)
+		}
+		got, err = w.svc.Meeting(ctx, w.viewer(t, "md"), m.ID)
+		if err != nil || len(got.Agenda) != 2 {
+			t.Fatalf("contributor: %d items, %v", len(got.Agenda), err)
 		}
 		for _, a := range got.Agenda {
 			if a.RefID == hidden.ID {
-				t.Fatal("an observer sees an agenda item on a proposal hidden from it")
+				t.Fatal("a contributor sees an agenda item on a proposal hidden from it")
 			}
 		}
 		// Minutes and attendance afterwards.

@@ -245,6 +245,9 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err := s.check(ctx, q, v, &l); err != nil {
 			return err
 		}
+		if err := policy.Relabel(v, res, l.TLP, l.NamedUserIDs); err != nil {
+			return err
+		}
 		l.UpdatedAt = s.now().UTC()
 		if err := q.UpdateLesson(ctx, &l); err != nil {
 			return err

@@ -91,13 +91,11 @@ func TestLessons(t *testing.T) {
 			t.Fatalf("due after implementation: %v, %v", ids(due), err)
 		}
 
-		// The audit log hides a lesson's contents from a reader who may not see it.
+		// The audit log leaves out, whole, the events of a lesson its reader
+		// may not see: not even their time or actor.
 		events, err := a.Audit.List(ctx, cast.Viewer("admin"), model.AuditFilter{ObjectType: "lesson", ObjectID: onDraft.ID}, 0, 0)
-		if err != nil || len(events) != 1 {
-			t.Fatalf("audit of the lesson: %v, %v", events, err)
-		}
-		if events[0].After != nil {
-			t.Fatalf("an admin outside the beneficiary reads the lesson in the audit log: %s", events[0].After)
+		if err != nil || len(events) != 0 {
+			t.Fatalf("an admin outside the beneficiary reads the audit of the lesson: %v, %v", events, err)
 		}
 		events, err = a.Audit.List(ctx, cast.Viewer("coordinator"), model.AuditFilter{ObjectType: "lesson", ObjectID: onDraft.ID}, 0, 0)
 		if err != nil || len(events) != 1 || events[0].After == nil {

@@ -157,12 +157,17 @@ func (in Input) apply(o *model.Offer, today model.Date) (changed bool, err error
 		if !in.TLP.Valid() {
 			return false, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
 		}
+		// Who may read an offer is part of what the coordinators reviewed:
+		// a new label sends it back to them.
+		changed = changed || *in.TLP != o.TLP
 		o.TLP = *in.TLP
 	}
 	if in.NamedUserIDs != nil {
 		ids := slices.Clone(*in.NamedUserIDs)
 		slices.Sort(ids)
-		o.NamedUserIDs = slices.Compact(ids)
+		ids = slices.Compact(ids)
+		changed = changed || !slices.Equal(ids, o.NamedUserIDs)
+		o.NamedUserIDs = ids
 	}
 	if o.Kind == model.PledgeInKind && o.Description == "" {
 		return false, model.Invalid("description", "is required for an in-kind offer: say what is offered")

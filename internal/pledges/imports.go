@@ -6,6 +6,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -124,8 +125,11 @@ func (im *Imports) Save(ctx context.Context, p model.Pledge) (ImportOutcome, err
 		return ImportCreated, nil
 	}
 	p.ID, p.CreatedAt, p.CreatedBy = old.ID, old.CreatedAt, old.CreatedBy
-	// What people added on the platform stays: who it is shared with.
+	// What people added on the platform stays: who it is shared with, and
+	// a label its donor made stricter. A published file never relaxes a
+	// label set on the platform (only the donor itself does, by hand).
 	p.SharedOrgIDs, p.NamedUserIDs = old.SharedOrgIDs, old.NamedUserIDs
+	p.TLP = policy.Stricter(p.TLP, old.TLP)
 	p.UpdatedAt = old.UpdatedAt
 	if sameImport(old, p) {
 		return ImportUnchanged, nil

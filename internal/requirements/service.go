@@ -281,11 +281,15 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		default:
 			return model.Conflict("not_editable", "a %s requirement can no longer be changed", r.Status)
 		}
+		from := policy.Resource{TLP: r.TLP, OwnerOrgID: r.BeneficiaryOrgID, NamedUserIDs: slices.Clone(r.NamedUserIDs)}
 		revalidate, err := in.apply(r, model.DateOf(s.now()))
 		if err != nil {
 			return err
 		}
 		if err := checkNamed(ctx, q, v, r); err != nil {
+			return err
+		}
+		if err := policy.Relabel(v, from, r.TLP, r.NamedUserIDs); err != nil {
 			return err
 		}
 		if revalidate && r.Status == model.ReqValidated {
