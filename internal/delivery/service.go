@@ -83,9 +83,11 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, pledgeID string) (Tr
 	if err != nil {
 		return Track{}, err
 	}
-	if !policy.Visible(v, pledgeResource(p, par)) {
+	res := pledgeResource(p, par)
+	if !policy.Visible(v, res) {
 		return Track{}, model.ErrNotFound
 	}
+	p = policy.PledgeSeenBy(v, p, res)
 	ms, err := s.store.Milestones(ctx, p.ID)
 	if err != nil {
 		return Track{}, err

@@ -21,15 +21,31 @@ func (f Filter) matches(l model.Lesson, today model.Date) bool {
 
 // visible decides whether v may see l. A lesson about a record that is gone
 // is seen by no one, so that it cannot speak of what was removed.
-func (s *Service) visible(ctx context.Context, v policy.Viewer, l model.Lesson) (bool, error) {
+func (s *Service) visible(ctx context.Context, v policy.Viewer, l model.Lesson) (model.Lesson, bool, error) {
 	res, err := resourceOf(ctx, s.store, l)
 	if errors.Is(err, model.ErrNotFound) {
-		return false, nil
+		return model.Lesson{}, false, nil
 	}
 	if err != nil {
-		return false, err
+		return model.Lesson{}, false, err
 	}
-	return policy.Visible(v, res), nil
+	if !policy.Visible(v, res) {
+		return model.Lesson{}, false, nil
+	}
+	return seenBy(v, l, res), true, nil
+}
+
+// seenBy is what v, who may see the lesson l, reads of it: its author's
+// organisation sees its lesson on a record it may no longer see, but not
+// which record that is; only those who see it in full read whom it names.
+func seenBy(v policy.Viewer, l model.Lesson, res policy.Resource) model.Lesson {
+	if res.Parent != nil && !policy.Visible(v, *res.Parent) {
+		l.LinkID = ""
+	}
+	if !policy.SeesAccessLists(v, res) && !v.InOrg(l.AuthorOrgID) {
+		l.NamedUserIDs = nil
+	}
+	return l
 }
 
 // Each calls fn with every lesson v may see that matches f, newest first,
@@ -43,10 +59,10 @@ func (s *Service) Each(ctx context.Context, v policy.Viewer, f Filter, fn func(m
 		if !f.matches(l, today) {
 			return nil
 		}
-		ok, err := s.visible(ctx, v, l)
+		seen, ok, err := s.visible(ctx, v, l)
 		if err != nil || !ok {
 			return err
 		}
-		return fn(l)
+		return fn(seen)
 	})
 }

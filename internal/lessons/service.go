@@ -271,7 +271,7 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Le
 	if !policy.Visible(v, res) {
 		return model.Lesson{}, model.ErrNotFound
 	}
-	return l, nil
+	return seenBy(v, l, res), nil
 }
 
 // List returns the lessons v may see that match f, newest first; the ones
@@ -290,12 +290,12 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.
 		if !f.matches(l, today) {
 			continue
 		}
-		ok, err := s.visible(ctx, v, l)
+		seen, ok, err := s.visible(ctx, v, l)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			out = append(out, l)
+			out = append(out, seen)
 		}
 	}
 	if f.Due {

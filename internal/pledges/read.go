@@ -17,10 +17,20 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Pl
 	if err != nil {
 		return model.Pledge{}, err
 	}
-	if !policy.Visible(v, resourceOf(p, req, pledges)) {
+	view, ok := viewOf(v, p, req, pledges)
+	if !ok {
 		return model.Pledge{}, model.ErrNotFound
 	}
-	return p, nil
+	return view, nil
+}
+
+// viewOf is what v sees of a pledge, or false when v may not see it.
+func viewOf(v policy.Viewer, p model.Pledge, req *model.Requirement, pledges []model.Pledge) (model.Pledge, bool) {
+	res := resourceOf(p, req, pledges)
+	if !policy.Visible(v, res) {
+		return model.Pledge{}, false
+	}
+	return policy.PledgeSeenBy(v, p, res), true
 }
 
 const MaxPage = 200
@@ -82,8 +92,8 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pl
 			par = parent{req, pledges}
 			parents[p.RequirementID] = par
 		}
-		if policy.Visible(v, resourceOf(p, par.req, par.pledges)) {
-			out = append(out, p)
+		if view, ok := viewOf(v, p, par.req, par.pledges); ok {
+			out = append(out, view)
 		}
 	}
 	return out, nil

@@ -52,6 +52,22 @@ func SeesAccessLists(v Viewer, r Resource) bool {
 	return Visible(v, r) && (v.coordinator() || v.validator() || v.InOrg(r.BeneficiaryOrgID))
 }
 
+// PledgeSeenBy is what v, who may see the pledge p (described by res),
+// reads of it. A donor sees its own pledge on a requirement it may no
+// longer see (one made stricter since), but not which requirement or whom
+// it serves; only those who see the pledge in full, and its donor, read
+// whom it is shared with or names.
+func PledgeSeenBy(v Viewer, p model.Pledge, res Resource) model.Pledge {
+	if res.Parent != nil && !Visible(v, *res.Parent) {
+		p.RequirementID = ""
+		p.BeneficiaryOrgID = ""
+	}
+	if !SeesAccessLists(v, res) && !v.InOrg(p.DonorOrgID) {
+		p.SharedOrgIDs, p.NamedUserIDs = nil, nil
+	}
+	return p
+}
+
 // ProposalResource describes a proposal: its proposer owns it, the
 // organisation it is about (an applicant) is its beneficiary, and its
 // electorate may take positions on it.
