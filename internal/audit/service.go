@@ -82,12 +82,15 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, f model.AuditFi
 			if obj == nil {
 				continue
 			}
-			ok, err := obj.reveals(ctx, v, e)
+			ok, before, err := obj.reveals(ctx, v, e)
 			if err != nil {
 				return nil, err
 			}
 			if !ok {
 				continue
+			}
+			if !before {
+				e.Before = nil
 			}
 			if history || !policy.SeesAccessLists(v, obj.Now) {
 				e = withoutAccessLists(e)

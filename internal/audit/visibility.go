@@ -75,31 +75,44 @@ func SnapshotCtx[T any](describe func(context.Context, T) (policy.Resource, erro
 	}
 }
 
-// reveals decides whether v may read e.
-func (o *Object) reveals(ctx context.Context, v policy.Viewer, e model.AuditEvent) (bool, error) {
+// reveals decides what v may read of e: the event, with or without the
+// state the record was in before it. An event is the record's state after
+// it: v must see that, the record now, and what it was computed from. The
+// state before it is a version of the record that may predate v's right to
+// see it (a requirement before validation, a label made laxer since): then
+// the event is shown without it.
+func (o *Object) reveals(ctx context.Context, v policy.Viewer, e model.AuditEvent) (show, before bool, err error) {
 	if o.Permission != "" {
-		return policy.Allowed(v, o.Permission), nil
+		ok := policy.Allowed(v, o.Permission)
+		return ok, ok, nil
 	}
 	rs := []policy.Resource{o.Now}
+	seesBefore := true
 	if o.AsOf != nil {
-		for _, state := range []json.RawMessage{e.Before, e.After} {
-			r, ok, err := o.AsOf(ctx, state)
-			if err != nil {
-				return false, err
-			}
-			if ok {
-				rs = append(rs, r)
-			}
+		r, ok, err := o.AsOf(ctx, e.After)
+		if err != nil {
+			return false, false, err
+		}
+		if ok {
+			rs = append(rs, r)
+		}
+		if r, ok, err = o.AsOf(ctx, e.Before); err != nil {
+			return false, false, err
+		} else if ok {
+			seesBefore = policy.Visible(v, r)
 		}
 	}
 	if o.Derived != nil {
 		more, err := o.Derived(ctx, e)
 		if err != nil {
-			return false, err
+			return false, false, err
 		}
 		rs = append(rs, more...)
 	}
-	return policy.SeesAll(v, rs...), nil
+	if !policy.SeesAll(v, rs...) {
+		return false, false, nil
+	}
+	return true, seesBefore, nil
 }
 
 // withoutAccessLists drops who else a record is shared with or names from

@@ -119,7 +119,7 @@ var scenarios = []scenario{
 	{"token: revoke anonymous", "", "DELETE", "/api/v1/auth/token", "", 401, "unauthenticated"},
 
 	{"orgs list: anonymous", "", "GET", "/api/v1/organisations", "", 401, "unauthenticated"},
-	{"orgs list: former participant", "former", "GET", "/api/v1/organisations", "", 403, "forbidden"},
+	{"orgs list: former participant", "former", "GET", "/api/v1/organisations", "", 401, "unauthenticated"},
 	{"orgs list: viewer", "viewer", "GET", "/api/v1/organisations", "", 200, ""},
 	{"org get: anonymous", "", "GET", "/api/v1/organisations/{org:ee}", "", 401, "unauthenticated"},
 	{"org get: viewer", "viewer", "GET", "/api/v1/organisations/{org:ee}", "", 200, ""},

@@ -438,11 +438,6 @@ func (s *Server) membershipPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, o := range orgs {
-		if o.Participation == model.Applicant {
-			d.Applicants = append(d.Applicants, o)
-		}
-	}
 	open, _, err := s.Governance.List(r.Context(), v, model.ProposalFilter{Status: model.ProposalOpen}, "", 0)
 	if err != nil {
 		return err
@@ -450,6 +445,13 @@ func (s *Server) membershipPage(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range open {
 		if p.Kind.Admits() {
 			d.Applications[p.SubjectOrgID] = p
+		}
+	}
+	// An applicant, or an observer or former participant whose application
+	// is before the members.
+	for _, o := range orgs {
+		if _, applying := d.Applications[o.ID]; applying || o.Participation == model.Applicant {
+			d.Applicants = append(d.Applicants, o)
 		}
 	}
 	return s.show(w, r, http.StatusOK, "membership", "membership", "membership.title", d)
