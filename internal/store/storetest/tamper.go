@@ -60,3 +60,24 @@ func DeleteAuditEvent(t testing.TB, s *store.DB, seq int64) {
 	t.Helper()
 	TamperAudit(t, s, "DELETE FROM audit_events WHERE seq = ?", seq)
 }
+
+// ClearAuditTree removes every stored node of the audit log's Merkle tree,
+// as a forger who rewrote events would, so that it is rebuilt from them.
+func ClearAuditTree(t testing.TB, s *store.DB) {
+	t.Helper()
+	stmts := []string{
+		"DROP TRIGGER IF EXISTS audit_tree_nodes_no_update",
+		"DROP TRIGGER IF EXISTS audit_tree_nodes_no_delete",
+	}
+	if s.Dialect() == "postgres" {
+		stmts = []string{
+			"DROP TRIGGER IF EXISTS audit_tree_nodes_no_change ON audit_tree_nodes",
+			"DROP TRIGGER IF EXISTS audit_tree_nodes_no_truncate ON audit_tree_nodes",
+		}
+	}
+	for _, stmt := range append(stmts, "DELETE FROM audit_tree_nodes") {
+		if _, err := s.SQLDB().ExecContext(context.Background(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+}
