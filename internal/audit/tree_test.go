@@ -278,4 +278,3 @@ func Rechain(t *testing.T, s *store.DB, seq int64, after string) {
 		t.Fatalf("the re-chained log should pass the plain chain check: %+v %v", rep, err)
 	}
 }
-
