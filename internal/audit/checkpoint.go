@@ -301,3 +301,52 @@ func (l *Log) Consistency(ctx context.Context, v policy.Viewer, from, to int64) 
 	}
 	return out, nil
 }
+
+// ExportedEvent is one line of an exported log: every field the payload
+// hash, the chain hash and the Merkle leaf are computed from, with before
+// and after as the exact text stored, so that they hash alike.
+type ExportedEvent struct {
+	Seq         int64     `json:"seq"`
+	At          time.Time `json:"at"`
+	ActorUserID string    `json:"actor_user_id,omitempty"`
+	ActorOrgID  string    `json:"actor_org_id,omitempty"`
+	Action      string    `json:"action"`
+	ObjectType  string    `json:"object_type"`
+	ObjectID    string    `json:"object_id"`
+	Before      string    `json:"before,omitempty"`
+	After       string    `json:"after,omitempty"`
+	PayloadHash string    `json:"payload_hash"`
+	PrevHash    string    `json:"prev_hash"`
+	Hash        string    `json:"hash"`
+}
+
+func Export(e model.AuditEvent) ExportedEvent {
+	return ExportedEvent{Seq: e.Seq, At: e.At.UTC(), ActorUserID: e.ActorUserID, ActorOrgID: e.ActorOrgID,
+		Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID, Before: string(e.Before), After: string(e.After),
+		PayloadHash: e.PayloadHash, PrevHash: e.PrevHash, Hash: e.Hash}
+}
+
+func (x ExportedEvent) Event() model.AuditEvent {
+	e := model.AuditEvent{Seq: x.Seq, At: x.At.UTC(), ActorUserID: x.ActorUserID, ActorOrgID: x.ActorOrgID,
+		Action: x.Action, ObjectType: x.ObjectType, ObjectID: x.ObjectID,
+		PayloadHash: x.PayloadHash, PrevHash: x.PrevHash, Hash: x.Hash}
+	if x.Before != "" {
+		e.Before = []byte(x.Before)
+	}
+	if x.After != "" {
+		e.After = []byte(x.After)
+	}
+	return e
+}
+
+// Each calls fn with every event of the log in the database, in chain order.
+func Each(ctx context.Context, q store.Audit, fn func(model.AuditEvent) error) error {
+	return walk(ctx, q, func(events []model.AuditEvent) error {
+		for _, e := range events {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
