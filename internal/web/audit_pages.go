@@ -21,8 +21,8 @@ type auditData struct {
 	// Verified is the last background verification; its VerifiedAt is zero
 	// before the first.
 	Verified model.AuditVerification
-	Orgs   map[string]string
-	Users  map[string]string
+	Orgs     map[string]string
+	Users    map[string]string
 	// Older is the ?before= of the previous page, 0 at the start of the log.
 	Older int64
 }
