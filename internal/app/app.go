@@ -40,6 +40,10 @@ type Options struct {
 	// IATIPublisher is who IATI exports are published as; empty fields keep
 	// exchange.DefaultPublisher.
 	IATIPublisher exchange.Publisher
+	// AuditKey is the Ed25519 note signer key that signs the audit log's
+	// checkpoints (see audit.LoadKey); empty, a key is made for this run
+	// only, which suits tests.
+	AuditKey string
 }
 
 // App is the program's services over one store.
@@ -47,6 +51,7 @@ type App struct {
 	Store         store.Store
 	Accounts      *accounts.Service
 	Audit         *audit.Service
+	AuditLog      *audit.Log
 	Organisations *organisations.Service
 	Requirements  *requirements.Service
 	Pledges       *pledges.Service
@@ -61,7 +66,14 @@ type App struct {
 	Web           *web.Server
 	// Now is the clock every service reads.
 	Now func() time.Time
+	// started is when this process built the program: its first audit
+	// verification runs then.
+	started time.Time
 }
+
+// AuditVerifyInterval is how often one of the servers verifies the whole
+// audit log in the background.
+const AuditVerifyInterval = time.Hour
 
 func New(s store.Store, o Options) (*App, error) {
 	if o.Now == nil {
@@ -87,6 +99,15 @@ func New(s store.Store, o Options) (*App, error) {
 		Requirements:  requirements.NewService(s, o.Now, trail),
 		Pledges:       pledges.NewService(s, o.Now, o.Accounts.BeneficiaryCountry),
 	}
+	if o.AuditKey == "" {
+		if o.AuditKey, _, err = audit.GenerateKey(audit.DefaultKeyName); err != nil {
+			return nil, err
+		}
+	}
+	if a.AuditLog, err = audit.NewLog(s, o.AuditKey, o.Now); err != nil {
+		return nil, err
+	}
+	a.started = o.Now()
 	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
 	a.Delivery = delivery.NewService(s, o.Now)
 	a.Lessons = lessons.NewService(s, o.Now)
@@ -113,7 +134,7 @@ func New(s store.Store, o Options) (*App, error) {
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
 	a.Audit.Register("alert", a.Coordination.AlertAuditObject)
 	a.Web, err = web.New(web.Deps{
-		Store: s, Accounts: a.Accounts, Audit: a.Audit, Organisations: a.Organisations,
+		Store: s, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
 		Requirements: a.Requirements, Pledges: a.Pledges, Reports: a.Reports,
 		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
 		Exchange: a.Exchange,
@@ -133,5 +154,6 @@ func (a *App) Jobs() []jobs.Job {
 		{Name: "close proposals at their deadline", Run: a.Governance.CloseDue},
 		{Name: "remind members a day before a deadline", Run: a.Governance.RemindDue},
 		{Name: "send notification e-mail", Run: a.Notify.SendMail},
+		{Name: "verify the audit log", Run: a.AuditLog.VerifyJob(a.started, AuditVerifyInterval)},
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
-	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/organisations"
@@ -133,29 +132,5 @@ func (e *env) ratesImport(args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "imported %d reference rates\n", n)
-	return nil
-}
-
-var errVerifyFailed = errors.New("audit chain broken")
-
-func (e *env) auditVerify(args []string) error {
-	fs, db := newFlagSet("audit verify", e)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := e.open(db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rep, err := audit.Verify(e.ctx, s)
-	if err != nil {
-		return err
-	}
-	if !rep.OK {
-		fmt.Fprintf(e.stderr, "audit chain BROKEN at event %d: %s\n(%d events before it verified)\n", rep.BadSeq, rep.Problem, rep.Events)
-		return errVerifyFailed
-	}
-	fmt.Fprintf(e.stdout, "audit chain intact: %d events, head %s\n", rep.Events, rep.Head)
 	return nil
 }

@@ -23,11 +23,18 @@ Usage:
   cyberaid org add --name N --kind K --participation P [--country CC]
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
   cyberaid rates import FILE                 load the ECB's euro reference rates (CSV)
-  cyberaid audit verify                      check the audit log's hash chain
+  cyberaid audit verify [--checkpoint FILE [--key VERIFIERKEY]] [--log FILE]
+                                             check the audit log's hash chain; with a checkpoint
+                                             kept earlier, prove that today's log extends it
+  cyberaid audit checkpoint                  print the audit log's signed checkpoint
+  cyberaid audit export                      print every audit event, one JSON object a line
+  cyberaid audit key [--new NAME]            print the checkpoints' verifier key
   cyberaid import iati FILE|URL              read donors' published IATI activities as bilateral reports
 
 Every subcommand takes --data-dir DIR (SQLite, default ./data) or
 --database-url postgres://… (also CYBERAID_DATABASE_URL, CYBERAID_DATA_DIR).
+serve and the audit commands take --audit-key-file FILE (or CYBERAID_AUDIT_KEY);
+by default the signing key is audit.key in the data directory.
 `
 
 // env is what a subcommand works with.
@@ -88,6 +95,12 @@ func (e *env) dispatch(args []string) error {
 		return e.ratesImport(rest[1:])
 	case cmd == "audit" && sub == "verify":
 		return e.auditVerify(rest[1:])
+	case cmd == "audit" && sub == "checkpoint":
+		return e.auditCheckpoint(rest[1:])
+	case cmd == "audit" && sub == "export":
+		return e.auditExport(rest[1:])
+	case cmd == "audit" && sub == "key":
+		return e.auditKey(rest[1:])
 	case cmd == "import" && sub == "iati":
 		return e.importIATI(rest[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

@@ -31,6 +31,7 @@ func (e *env) serve(args []string) error {
 	smtpUser := fs.String("smtp-username", envOr("CYBERAID_SMTP_USERNAME", ""), "SMTP user name (with CYBERAID_SMTP_PASSWORD in the environment)")
 	baseURL := fs.String("base-url", envOr("CYBERAID_BASE_URL", ""), "the site's public address, for links in e-mail, feeds and IATI files (e.g. https://cyberaid.example.org); by default the address each request came to")
 	pub := iatiPublisherFlags(fs)
+	keyFile := auditKeyFlag(fs)
 	jobInterval := fs.Duration("job-interval", envDuration("CYBERAID_JOB_INTERVAL", time.Minute), "how often background jobs (deadlines, reminders, mail) look for work")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -40,6 +41,10 @@ func (e *env) serve(args []string) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	auditKey, err := signerKey(*keyFile, db)
+	if err != nil {
+		return err
+	}
 	s, err := e.open(db)
 	if err != nil {
 		return err
@@ -56,7 +61,7 @@ func (e *env) serve(args []string) error {
 		}
 		mailer = m
 	}
-	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub})
+	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey})
 	if err != nil {
 		return err
 	}

@@ -176,6 +176,9 @@ func wantVisible(p person, r record) bool {
 var readPermissions = []policy.Permission{
 	policy.OrganisationsRead, policy.RequirementsRead, policy.PledgesRead,
 	policy.ProposalsRead, policy.ProposalsComment, policy.RotationsRead, policy.MeetingsRead, policy.OffersRead,
+	// The audit log's checkpoint and proofs: hashes and sizes, which every
+	// participant may check (DESIGN §2, audit event).
+	policy.AuditProofs,
 }
 
 // rolesFor lists, per permission, the roles that grant it (the table of

@@ -25,6 +25,10 @@ const (
 	PledgesWithdraw      Permission = "pledges:withdraw"
 	PledgesReview        Permission = "pledges:review"
 	AuditRead            Permission = "audit:read"
+	// AuditProofs reads the signed checkpoint and Merkle proofs of the
+	// audit log: sizes and hashes only, never an event's contents, so that
+	// every participant can check that the log is not rewritten.
+	AuditProofs Permission = "audit:proofs"
 	// Delivery to receipt, and lessons learned.
 	PledgesDeliver    Permission = "pledges:deliver"
 	PledgesReceipt    Permission = "pledges:receipt"
@@ -55,7 +59,7 @@ const (
 )
 
 // Every signed-in participant reads; TLP then decides which records.
-var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, ProposalsRead, ProposalsComment, RotationsRead, MeetingsRead, OffersRead}
+var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, ProposalsRead, ProposalsComment, RotationsRead, MeetingsRead, OffersRead, AuditProofs}
 
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead, ImportsRun},

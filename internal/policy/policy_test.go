@@ -40,6 +40,7 @@ var allPermissions = []policy.Permission{
 	policy.PledgesWithdraw,
 	policy.PledgesReview,
 	policy.AuditRead,
+	policy.AuditProofs,
 	policy.PledgesDeliver,
 	policy.PledgesReceipt,
 	policy.RequirementsClose,

@@ -30,6 +30,7 @@ type Queries interface {
 	Pledges
 	Rates
 	Audit
+	AuditTree
 	Counters
 	LoginAttempts
 	Delivery
@@ -130,6 +131,27 @@ type Audit interface {
 	// ListAuditEvents returns events in chain order (ascending seq) after
 	// the given sequence number; limit <= 0 means all.
 	ListAuditEvents(ctx context.Context, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error)
+}
+
+// AuditTree keeps the Merkle tree over the audit log (see the audit
+// package) and the outcome of the last full verification.
+type AuditTree interface {
+	// AuditTreeSize counts the leaves stored. Inside a transaction it
+	// serialises the servers that fill the tree.
+	AuditTreeSize(ctx context.Context) (uint64, error)
+	// AuditTreeNodes returns the hashes of the nodes named by Level and
+	// Index, in order; ErrNotFound when one is missing.
+	AuditTreeNodes(ctx context.Context, ids []model.AuditTreeNode) ([][]byte, error)
+	// PutAuditTreeNodes stores nodes; one stored already is kept.
+	PutAuditTreeNodes(ctx context.Context, nodes []model.AuditTreeNode) error
+	// AuditChainHashes returns up to limit events' sequence numbers and
+	// chain hashes after afterSeq, in chain order; limit <= 0 means all.
+	AuditChainHashes(ctx context.Context, afterSeq int64, limit int) ([]model.AuditChainHash, error)
+	// ClaimAuditVerification succeeds for one caller when no verification
+	// was started since staleBefore.
+	ClaimAuditVerification(ctx context.Context, now, staleBefore time.Time) (bool, error)
+	FinishAuditVerification(ctx context.Context, v model.AuditVerification) error
+	LastAuditVerification(ctx context.Context) (model.AuditVerification, error)
 }
 
 type Counters interface {

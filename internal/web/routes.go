@@ -87,6 +87,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/exports/{file}", s.api(none, s.apiExport))
 	mux.Handle("GET /api/v1/audit", s.api(p.AuditRead, s.apiListAudit))
 	mux.Handle("GET /api/v1/audit/verify", s.api(p.AuditRead, s.apiVerifyAudit))
+	mux.Handle("GET /api/v1/audit/checkpoint", s.api(p.AuditProofs, s.apiAuditCheckpoint))
+	mux.Handle("GET /api/v1/audit/proofs/inclusion", s.api(p.AuditProofs, s.apiAuditInclusion))
+	mux.Handle("GET /api/v1/audit/proofs/consistency", s.api(p.AuditProofs, s.apiAuditConsistency))
 
 	// HTML pages.
 	mux.Handle("GET /static/", s.static)

@@ -35,6 +35,7 @@ type Deps struct {
 	Store         store.Store
 	Accounts      *accounts.Service
 	Audit         *audit.Service
+	AuditLog      *audit.Log
 	Organisations *organisations.Service
 	Requirements  *requirements.Service
 	Pledges       *pledges.Service
