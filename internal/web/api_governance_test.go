@@ -61,7 +61,7 @@ const proposalBody = `{"kind":"operational_decision","title":"Extend the back of
 
 var governanceScenarios = []scenario{
 	{"proposals: anonymous", "", "GET", "/api/v1/proposals", "", 401, "unauthenticated"},
-	{"proposals: former", "former", "GET", "/api/v1/proposals", "", 403, "forbidden"},
+	{"proposals: former", "former", "GET", "/api/v1/proposals", "", 401, "unauthenticated"},
 	{"proposals: company", "donor_company", "GET", "/api/v1/proposals?status=open&kind=operational_decision", "", 200, ""},
 	{"proposals: bad status", "delegate", "GET", "/api/v1/proposals?status=maybe", "", 400, "invalid_status"},
 	{"proposal get: anonymous", "", "GET", "/api/v1/proposals/{proposal}", "", 404, "not_found"},
@@ -95,7 +95,7 @@ var governanceScenarios = []scenario{
 
 	{"comment: anonymous", "", "POST", "/api/v1/proposals/{proposal}/comments", `{"text":"Agreed"}`, 401, "unauthenticated"},
 	{"comment: member's donor", "donor", "POST", "/api/v1/proposals/{proposal}/comments", `{"text":"Agreed"}`, 201, ""},
-	{"comment: former", "former", "POST", "/api/v1/proposals/{proposal}/comments", `{"text":"Agreed"}`, 403, "forbidden"},
+	{"comment: former", "former", "POST", "/api/v1/proposals/{proposal}/comments", `{"text":"Agreed"}`, 401, "unauthenticated"},
 	{"comment: company", "donor_company", "POST", "/api/v1/proposals/{proposal}/comments", `{"text":"Agreed"}`, 403, "forbidden"},
 	{"comment: beneficiary entity", "requester", "POST", "/api/v1/proposals/{proposal}/comments", `{"text":"Agreed"}`, 403, "forbidden"},
 	{"comment: observer", "viewer", "POST", "/api/v1/proposals/{proposal}/comments", `{"text":"The EU supports the aim."}`, 201, ""},
