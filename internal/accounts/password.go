@@ -11,15 +11,16 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Params are argon2id's costs. Defaults follow RFC 9106's second
-// recommended option (64 MiB, 3 passes) for machines short of memory.
+// Params are argon2id's costs. Defaults are OWASP's recommended minimum
+// (19 MiB, 2 passes, 1 lane): every concurrent sign-in holds Memory, so a
+// server must afford several at once; the hashing gate bounds how many.
 type Params struct {
 	Memory  uint32 // KiB
 	Time    uint32
 	Threads uint8
 }
 
-var DefaultParams = Params{Memory: 64 * 1024, Time: 3, Threads: 2}
+var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 
 // HashPassword returns the PHC string of password, with its own salt.
 func HashPassword(password string, p Params) (string, error) {
@@ -39,17 +40,9 @@ var errBadHash = errors.New("malformed password hash")
 // parameters the hash was made with, so that raising costs later keeps old
 // hashes valid.
 func CheckPassword(password, encoded string) (bool, error) {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false, errBadHash
-	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false, errBadHash
-	}
-	var p Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
-		return false, errBadHash
+	parts, p, err := parseHash(encoded)
+	if err != nil {
+		return false, err
 	}
 	b64 := base64.RawStdEncoding
 	salt, err := b64.DecodeString(parts[4])
@@ -62,4 +55,27 @@ func CheckPassword(password, encoded string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+func parseHash(encoded string) ([]string, Params, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return nil, Params{}, errBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return nil, Params{}, errBadHash
+	}
+	var p Params
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return nil, Params{}, errBadHash
+	}
+	return parts, p, nil
+}
+
+// NeedsRehash reports whether encoded was made with other costs than p, so
+// that a successful sign-in can bring it to the current ones.
+func NeedsRehash(encoded string, p Params) bool {
+	_, got, err := parseHash(encoded)
+	return err == nil && got != p
 }

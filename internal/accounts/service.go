@@ -6,14 +6,17 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -30,6 +33,11 @@ type Config struct {
 	FailureWindow      time.Duration
 	MaxAccountFailures int
 	MaxAddressFailures int
+	// HashSlots is how many password hashes may be computed at once; 0
+	// means max(2, GOMAXPROCS). HashWait is how long an attempt waits for a
+	// slot before it is refused as busy.
+	HashSlots int
+	HashWait  time.Duration
 	// BeneficiaryCountry is the ISO 3166 code of the country assisted: only
 	// its organisations have requesters and validators.
 	BeneficiaryCountry string
@@ -42,6 +50,7 @@ var Defaults = Config{
 	FailureWindow:      15 * time.Minute,
 	MaxAccountFailures: 5,
 	MaxAddressFailures: 20,
+	HashWait:           200 * time.Millisecond,
 	BeneficiaryCountry: "UA",
 }
 
@@ -57,6 +66,9 @@ type Service struct {
 	// dummy is checked when no account matches, so that an unknown address
 	// takes as long to refuse as a wrong password.
 	dummy string
+	gate  *hashGate
+	// check is CheckPassword; tests replace it to count or hold checks.
+	check func(password, encoded string) (bool, error)
 }
 
 func NewService(s store.Store, now func() time.Time, cfg Config) (*Service, error) {
@@ -64,7 +76,7 @@ func NewService(s store.Store, now func() time.Time, cfg Config) (*Service, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: s, now: now, cfg: cfg, dummy: dummy}, nil
+	return &Service{store: s, now: now, cfg: cfg, dummy: dummy, gate: newHashGate(cfg.HashSlots, cfg.HashWait), check: CheckPassword}, nil
 }
 
 func (s *Service) Config() Config { return s.cfg }
@@ -139,6 +151,18 @@ func (s *Service) Create(ctx context.Context, actor policy.Viewer, in NewUser) (
 	if n := len([]rune(in.Password)); n < MinPassword || n > MaxPassword {
 		return Created{}, model.Invalid("password", "must be between %d and %d characters", MinPassword, MaxPassword)
 	}
+	// The organisation's name is a word a guesser knows: it is read here,
+	// before the password is judged and hashed, and again in the transaction.
+	org, err := s.store.OrganisationByID(ctx, in.OrgID)
+	if errors.Is(err, model.ErrNotFound) {
+		return Created{}, model.Invalid("org_id", "no organisation has the id %q", in.OrgID)
+	}
+	if err != nil {
+		return Created{}, err
+	}
+	if err := CheckNewPassword(in.Password, PasswordContext{Email: email, Name: name, OrgName: org.Name}); err != nil {
+		return Created{}, err
+	}
 	roles := slices.Clone(in.Roles)
 	slices.Sort(roles)
 	roles = slices.Compact(roles)
@@ -206,64 +230,209 @@ var ErrBadCredentials = &model.FieldError{Kind: model.ErrUnauthenticated, Field:
 // ErrTOTPRequired asks for the second factor of an account that has one.
 var ErrTOTPRequired = &model.FieldError{Kind: model.ErrUnauthenticated, Field: "totp", Code: "totp_required", Message: "enter the six-digit code from your authenticator app"}
 
-// Authenticate checks a sign-in, limited per account and per address so
-// that neither one address nor many can guess a password.
-func (s *Service) Authenticate(ctx context.Context, email, password, code, addr string) (Identity, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	now := s.now().UTC()
-	since := now.Add(-s.cfg.FailureWindow)
-	keys := []struct {
+// ErrFormerOrganisation refuses the accounts of an organisation that left.
+var ErrFormerOrganisation = &model.FieldError{Kind: model.ErrForbidden, Field: "email", Code: "organisation_former",
+	Message: "Your organisation no longer takes part in the mechanism, so its accounts cannot sign in."}
+
+// ErrBusy refuses a sign-in when the server is already hashing as many
+// passwords as it can afford at once.
+var ErrBusy = &model.Throttled{Code: "signin_busy", RetryAfter: 2 * time.Second,
+	Message: "The server is checking many sign-ins at this moment. Try again in a few seconds."}
+
+// attempts are the sign-in limits an attempt has taken: one per account,
+// one per address.
+type attempts struct {
+	s    *Service
+	keys []string
+}
+
+// takeAttempts counts the attempt against its account and its address
+// before anything is checked, each in one statement that counts and
+// decides, so that a burst of simultaneous guesses gets no more checks than
+// the limit.
+func (s *Service) takeAttempts(ctx context.Context, email, addr string, now time.Time) (*attempts, error) {
+	a := &attempts{s: s}
+	for _, k := range []struct {
 		key string
 		max int
-	}{{"account:" + email, s.cfg.MaxAccountFailures}, {"address:" + addr, s.cfg.MaxAddressFailures}}
-	for _, k := range keys {
-		n, err := s.store.CountLoginFailures(ctx, k.key, since)
-		if err != nil {
-			return Identity{}, err
+	}{{"account:" + email, s.cfg.MaxAccountFailures}, {"address:" + addr, s.cfg.MaxAddressFailures}} {
+		ok, start, err := s.store.TakeLoginAttempt(ctx, k.key, now, now.Add(-s.cfg.FailureWindow), k.max)
+		if err == nil {
+			a.keys = append(a.keys, k.key)
 		}
-		if n >= k.max {
-			return Identity{}, model.ErrRateLimited
-		}
-	}
-	fail := func(cause error) (Identity, error) {
-		for _, k := range keys {
-			if err := s.store.RecordLoginFailure(ctx, k.key, now); err != nil {
-				return Identity{}, err
+		if err != nil || !ok {
+			a.release(ctx)
+			if err != nil {
+				return nil, err
 			}
+			wait := max(start.Add(s.cfg.FailureWindow).Sub(now), time.Second)
+			return nil, &model.Throttled{Code: "rate_limited", RetryAfter: wait,
+				Message: "Too many failed sign-in attempts. Try again in " + minutes(wait) + "."}
 		}
-		return Identity{}, cause
 	}
+	return a, nil
+}
+
+func minutes(d time.Duration) string {
+	if n := int((d + time.Minute - 1) / time.Minute); n > 1 {
+		return fmt.Sprintf("%d minutes", n)
+	}
+	return "a minute"
+}
+
+// release gives the attempts back: no password was wrong (a success, a
+// refusal before any check, a fault).
+func (a *attempts) release(ctx context.Context) {
+	for _, k := range a.keys {
+		// A failure to give back leaves the attempt counted, the safe side.
+		_ = a.s.store.ReleaseLoginAttempt(ctx, k)
+	}
+}
+
+// succeeded ends the account's count, as a right password and code prove
+// the guessing is over, and gives back the address's attempt.
+func (a *attempts) succeeded(ctx context.Context, now time.Time) error {
+	if err := a.s.store.ClearLoginAttempts(ctx, a.keys[0], now.Add(-24*time.Hour)); err != nil {
+		return err
+	}
+	for _, k := range a.keys[1:] {
+		if err := a.s.store.ReleaseLoginAttempt(ctx, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Authenticate checks a sign-in, limited per account and per address so
+// that neither one address nor many can guess a password.
+//
+// An account with a second factor answers ErrTOTPRequired to any attempt
+// without a code, before its password is looked at: the answer cannot
+// tell whether the password was right. With a code, the password and the
+// code are checked together and either being wrong is ErrBadCredentials.
+// An unknown address answers ErrBadCredentials, as an account without a
+// second factor does: asking it for a code would set apart the accounts
+// without one. So the code prompt shows which addresses have an account
+// with a second factor; hiding that would mean asking every visitor for a
+// code. The limits per address bound how many addresses one can try.
+func (s *Service) Authenticate(ctx context.Context, email, password, code, addr string) (Identity, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	code = strings.TrimSpace(code)
+	now := s.now().UTC()
+	att, err := s.takeAttempts(ctx, email, addr, now)
+	if err != nil {
+		return Identity{}, err
+	}
+	id, wrong, err := s.authenticate(ctx, email, password, code, now)
+	switch {
+	case wrong:
+		// The attempts stay counted: this was a wrong guess.
+		return Identity{}, err
+	case err != nil:
+		att.release(ctx)
+		return Identity{}, err
+	}
+	if err := att.succeeded(ctx, now); err != nil {
+		return Identity{}, err
+	}
+	return id, nil
+}
+
+// authenticate reports wrong when the attempt was a wrong guess, which
+// counts toward the limits.
+func (s *Service) authenticate(ctx context.Context, email, password, code string, now time.Time) (id Identity, wrong bool, err error) {
 	u, err := s.store.UserByEmail(ctx, email)
-	if errors.Is(err, model.ErrNotFound) {
-		_, _ = CheckPassword(password, s.dummy)
-		return fail(ErrBadCredentials)
+	known := err == nil
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return Identity{}, false, err
 	}
+	if known && u.TOTPSecret != "" && code == "" {
+		return Identity{}, false, ErrTOTPRequired
+	}
+	if !s.gate.enter(ctx) {
+		return Identity{}, false, ErrBusy
+	}
+	hash := s.dummy
+	if known {
+		hash = u.PasswordHash
+	}
+	ok, err := s.check(password, hash)
+	s.gate.leave()
 	if err != nil {
-		return Identity{}, err
+		return Identity{}, false, err
 	}
-	ok, err := CheckPassword(password, u.PasswordHash)
-	if err != nil {
-		return Identity{}, err
-	}
-	if !ok || u.Disabled {
-		return fail(ErrBadCredentials)
+	if !known || !ok || u.Disabled {
+		return Identity{}, true, ErrBadCredentials
 	}
 	if u.TOTPSecret != "" {
-		if code == "" {
-			return Identity{}, ErrTOTPRequired
+		step, ok := totpStep(u.TOTPSecret, code, now)
+		if !ok {
+			return Identity{}, true, ErrBadCredentials
 		}
-		if !totp.Validate(strings.TrimSpace(code), u.TOTPSecret) {
-			return fail(ErrBadCredentials)
+		// A code is good once: of two sign-ins with it, one wins.
+		fresh, err := s.store.UseTOTPStep(ctx, u.ID, step)
+		if err != nil {
+			return Identity{}, false, err
 		}
-	}
-	if err := s.store.ClearLoginFailures(ctx, keys[0].key); err != nil {
-		return Identity{}, err
+		if !fresh {
+			return Identity{}, true, ErrBadCredentials
+		}
 	}
 	org, err := s.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
-		return Identity{}, err
+		return Identity{}, false, err
 	}
-	return Identity{User: u, Org: org}, nil
+	if org.Participation == model.Former {
+		return Identity{}, false, ErrFormerOrganisation
+	}
+	if err := s.rehash(ctx, u, password, now); err != nil {
+		return Identity{}, false, err
+	}
+	return Identity{User: u, Org: org}, false, nil
+}
+
+// rehash brings a hash made with older costs to the current ones, now that
+// the password is known. It is skipped when the hashing gate is full: the
+// next sign-in will do it.
+func (s *Service) rehash(ctx context.Context, u model.User, password string, now time.Time) error {
+	if !NeedsRehash(u.PasswordHash, s.cfg.Params) || !s.gate.tryEnter() {
+		return nil
+	}
+	hash, err := HashPassword(password, s.cfg.Params)
+	s.gate.leave()
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(q store.Queries) error {
+		changed, err := q.SetPasswordHash(ctx, u.ID, u.PasswordHash, hash)
+		if err != nil || !changed {
+			return err
+		}
+		_, err = audit.Record(ctx, q, now, audit.Actor{UserID: u.ID, OrgID: u.OrgID}, audit.Change{
+			Action: "user.password_rehash", ObjectType: "user", ObjectID: u.ID,
+		})
+		return err
+	})
+}
+
+// totpOpts are the usual authenticator apps' settings; a skew of one step
+// either side forgives a clock a little off.
+var totpOpts = totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// totpStep returns the time step whose code is code, if it is within the
+// skew of now.
+func totpStep(secret, code string, now time.Time) (int64, bool) {
+	if len(code) != 6 {
+		return 0, false
+	}
+	cur := now.Unix() / int64(totpOpts.Period)
+	for step := cur - int64(totpOpts.Skew); step <= cur+int64(totpOpts.Skew); step++ {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*int64(totpOpts.Period), 0), totpOpts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true
+		}
+	}
+	return 0, false
 }
 
 func newToken() (token, hash string) {
@@ -284,6 +453,9 @@ func HashToken(token string) string {
 // cookie value. Each sign-in gets a fresh token, so a token planted before
 // sign-in is worthless after it.
 func (s *Service) StartSession(ctx context.Context, id Identity) (string, model.Session, error) {
+	if id.Org.Participation == model.Former {
+		return "", model.Session{}, ErrFormerOrganisation
+	}
 	token, hash := newToken()
 	csrf, _ := newToken()
 	now := s.now().UTC()
@@ -314,6 +486,9 @@ func (s *Service) Session(ctx context.Context, token string) (Identity, model.Se
 		return Identity{}, model.Session{}, err
 	}
 	id, err := s.identity(ctx, sess.UserID)
+	if errors.Is(err, errFormer) {
+		return Identity{}, model.Session{}, model.ErrUnauthenticated
+	}
 	return id, sess, err
 }
 
@@ -324,6 +499,9 @@ func (s *Service) EndSession(ctx context.Context, token string) error {
 
 // IssueToken returns a bearer token for the API.
 func (s *Service) IssueToken(ctx context.Context, id Identity) (string, time.Time, error) {
+	if id.Org.Participation == model.Former {
+		return "", time.Time{}, ErrFormerOrganisation
+	}
 	raw, _ := newToken()
 	token := "cyb_" + raw // recognisable by secret scanners
 	hash := HashToken(token)
@@ -343,7 +521,8 @@ func (s *Service) IssueToken(ctx context.Context, id Identity) (string, time.Tim
 }
 
 // Token resolves a bearer token; an unknown, expired or revoked one is
-// ErrUnauthenticated.
+// ErrUnauthenticated. The token of a user whose organisation no longer
+// takes part resolves to no one: its holder sees what a visitor sees.
 func (s *Service) Token(ctx context.Context, token string) (Identity, model.APIToken, error) {
 	t, err := s.store.APITokenByHash(ctx, HashToken(token))
 	if errors.Is(err, model.ErrNotFound) || (err == nil && (t.RevokedAt != nil || !s.now().Before(t.ExpiresAt))) {
@@ -353,6 +532,9 @@ func (s *Service) Token(ctx context.Context, token string) (Identity, model.APIT
 		return Identity{}, model.APIToken{}, err
 	}
 	id, err := s.identity(ctx, t.UserID)
+	if errors.Is(err, errFormer) {
+		return Identity{}, t, nil
+	}
 	return id, t, err
 }
 
@@ -364,7 +546,7 @@ func (s *Service) RevokeToken(ctx context.Context, id Identity, t model.APIToken
 			return err
 		}
 		_, err := audit.Record(ctx, q, now, audit.Actor{UserID: id.User.ID, OrgID: id.Org.ID}, audit.Change{
-			Action: "token.revoke", ObjectType: "user", ObjectID: id.User.ID,
+			Action: "token.revoke", ObjectType: "user", ObjectID: t.UserID,
 		})
 		return err
 	})
@@ -382,5 +564,12 @@ func (s *Service) identity(ctx context.Context, userID string) (Identity, error)
 	if err != nil {
 		return Identity{}, err
 	}
+	if org.Participation == model.Former {
+		return Identity{}, errFormer
+	}
 	return Identity{User: u, Org: org}, nil
 }
+
+// errFormer is a user whose organisation no longer takes part: their
+// session or token is no one's.
+var errFormer = errors.New("the organisation no longer takes part")

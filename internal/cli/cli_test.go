@@ -64,6 +64,10 @@ func TestAdministration(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, "--password") {
 			t.Fatalf("user add with a short password: %+v", r)
 		}
+		r = run(t, "password1234\n", args("user", "add", "--org", ua, "--email", "v4@gov.example", "--role", "viewer", "--password-stdin")...)
+		if r.code != 1 || !strings.Contains(r.stderr, "--password: This password is too easy to guess: it is a common password.") {
+			t.Fatalf("user add with a common password: %+v", r)
+		}
 		r = run(t, "", args("user", "add", "--org", ua, "--email", "v3@gov.example", "--role", "viewer")...)
 		if r.code != 2 || !strings.Contains(r.stderr, "--password-stdin") {
 			t.Fatalf("user add without --password-stdin: %+v", r)

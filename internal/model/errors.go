@@ -6,6 +6,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // The sentinels are declared once here; the web layer maps each to an HTTP
@@ -47,6 +48,17 @@ func Invalid(field, format string, args ...any) error {
 func Broken(field, code, format string, args ...any) error {
 	return &FieldError{Kind: ErrRule, Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
 }
+
+// Throttled is ErrRateLimited with how long the client should wait before
+// trying again (sent as Retry-After).
+type Throttled struct {
+	Code       string
+	Message    string
+	RetryAfter time.Duration
+}
+
+func (e *Throttled) Error() string { return e.Message }
+func (e *Throttled) Unwrap() error { return ErrRateLimited }
 
 // StateError reports an action the state machine does not allow now.
 type StateError struct {

@@ -139,6 +139,17 @@ func (s *Service) Update(ctx context.Context, actor policy.Viewer, id string, in
 			}
 		}
 		o.UpdatedAt = s.now().UTC()
+		// Leaving ends its users' sign-ins at once, with the change.
+		if o.Participation == model.Former && before.Participation != model.Former {
+			for _, u := range users {
+				if err := q.DeleteUserSessions(ctx, u.ID); err != nil {
+					return err
+				}
+				if err := q.RevokeUserAPITokens(ctx, u.ID, o.UpdatedAt); err != nil {
+					return err
+				}
+			}
+		}
 		if err := q.UpdateOrganisation(ctx, &o); err != nil {
 			if errors.Is(err, model.ErrDuplicate) {
 				return model.Broken("name", "name_taken", "an organisation is already called %q", o.Name)

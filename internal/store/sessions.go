@@ -66,3 +66,8 @@ func (q *queries) RevokeAPIToken(ctx context.Context, id string, at time.Time) e
 	err := q.wr.execOne(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, at, id)
 	return dbErr(err, "revoke API token %s", id)
 }
+
+func (q *queries) RevokeUserAPITokens(ctx context.Context, userID string, at time.Time) error {
+	_, err := q.wr.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, at, userID)
+	return dbErr(err, "revoke API tokens of user %s", userID)
+}

@@ -66,6 +66,13 @@ type Users interface {
 	// ListUsers returns users ordered by email; orgID "" means all.
 	ListUsers(ctx context.Context, orgID string) ([]model.User, error)
 	CountUsers(ctx context.Context) (int, error)
+	// UseTOTPStep records step as the user's last accepted TOTP time step
+	// if it is newer than the last one, and reports whether it was: a code
+	// is good once, even for two sign-ins at the same moment.
+	UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error)
+	// SetPasswordHash replaces the user's hash if it is still old, so that
+	// a rehash never undoes a concurrent change.
+	SetPasswordHash(ctx context.Context, userID, old, new string) (bool, error)
 }
 
 type Sessions interface {
@@ -78,6 +85,8 @@ type Sessions interface {
 	CreateAPIToken(ctx context.Context, t model.APIToken) error
 	APITokenByHash(ctx context.Context, hash string) (model.APIToken, error)
 	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
+	// RevokeUserAPITokens revokes every live token of the user.
+	RevokeUserAPITokens(ctx context.Context, userID string, at time.Time) error
 }
 
 type Requirements interface {
@@ -159,10 +168,17 @@ type Counters interface {
 	NextCounter(ctx context.Context, name string) (int64, error)
 }
 
+// LoginAttempts limits guessing per key (an account, an address). An
+// attempt is taken before the password is checked, atomically, and given
+// back when it was not a wrong guess.
 type LoginAttempts interface {
-	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
-	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
-	ClearLoginFailures(ctx context.Context, key string) error
+	// TakeLoginAttempt counts one attempt and reports whether the key has
+	// at most max in its window (a window begun at or before
+	// windowStartedBefore is over and restarts at now), and when the
+	// window began.
+	TakeLoginAttempt(ctx context.Context, key string, now, windowStartedBefore time.Time, max int) (ok bool, windowStart time.Time, err error)
+	ReleaseLoginAttempt(ctx context.Context, key string) error
+	ClearLoginAttempts(ctx context.Context, key string, staleBefore time.Time) error
 }
 
 // Governance is proposals, positions, comments, statement signatories and

@@ -145,3 +145,23 @@ func (q *queries) CountUsers(ctx context.Context) (int, error) {
 	err := q.rd.row(ctx, `SELECT count(*) FROM users`).Scan(&n)
 	return n, dbErr(err, "count users")
 }
+
+// UseTOTPStep decides by the row count of one conditional UPDATE, so that
+// of two sign-ins with the same code only one passes.
+func (q *queries) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	res, err := q.wr.exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, dbErr(err, "use TOTP step of user %s", userID)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, dbErr(err, "use TOTP step of user %s", userID)
+}
+
+func (q *queries) SetPasswordHash(ctx context.Context, userID, old, new string) (bool, error) {
+	res, err := q.wr.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, new, userID, old)
+	if err != nil {
+		return false, dbErr(err, "set password of user %s", userID)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, dbErr(err, "set password of user %s", userID)
+}

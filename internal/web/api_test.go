@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -335,6 +336,21 @@ func (c *client) token(as string) string {
 	return out.Token
 }
 
+// formerToken is a token the former participant got while its
+// organisation still took part: it can no longer sign in, and the token it
+// kept reads as a visitor's.
+func formerToken(t *testing.T, s store.Store, cast apptest.Cast) string {
+	t.Helper()
+	token := "cyb_kept-from-before-leaving"
+	err := s.CreateAPIToken(context.Background(), model.APIToken{
+		UserID: cast.Users["former"].ID, TokenHash: accounts.HashToken(token), CreatedAt: testNow, ExpiresAt: testNow.Add(time.Hour),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
 func expand(s string, ids map[string]string) string {
 	for k, v := range ids {
 		s = strings.ReplaceAll(s, "{"+k+"}", v)
@@ -370,6 +386,7 @@ func runScenarios(t *testing.T, tab scenarioTable) {
 		defer srv.Close()
 		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
 			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
+		c.tokens["former"] = formerToken(t, s, cast)
 		var ids map[string]string
 		if tab.shared {
 			ids = tab.fixture(t, a, cast)

@@ -87,6 +87,7 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="cyberaid"`)
 	}
+	setRetryAfter(w, e.RetryAfter)
 	_ = writeJSON(w, e.Status, map[string]apiError{"error": e})
 }
 

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 )
@@ -13,6 +15,15 @@ type apiError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// RetryAfter, when set, is sent as the Retry-After header.
+	RetryAfter time.Duration `json:"-"`
+}
+
+// setRetryAfter tells a refused client how many whole seconds to wait.
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	if d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
 }
 
 // errorFor maps a domain error to what the client is told. The sentinels
@@ -21,7 +32,10 @@ type apiError struct {
 func errorFor(err error) apiError {
 	var fe *model.FieldError
 	var se *model.StateError
+	var th *model.Throttled
 	switch {
+	case errors.As(err, &th):
+		return apiError{Status: http.StatusTooManyRequests, Code: th.Code, Message: th.Message, RetryAfter: th.RetryAfter}
 	case errors.As(err, &fe):
 		status := http.StatusBadRequest
 		switch {
@@ -29,6 +43,8 @@ func errorFor(err error) apiError {
 			status = http.StatusUnprocessableEntity
 		case errors.Is(fe.Kind, model.ErrUnauthenticated):
 			status = http.StatusUnauthorized
+		case errors.Is(fe.Kind, model.ErrForbidden):
+			status = http.StatusForbidden
 		}
 		return apiError{Status: status, Code: fe.Code, Message: fe.Error(), Field: fe.Field}
 	case errors.As(err, &se):

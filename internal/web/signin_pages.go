@@ -12,7 +12,8 @@ type signInForm struct {
 	Next   string
 	Errors map[string]string
 	Error  string
-	// AskTOTP is set once the account is known to need a code.
+	// AskTOTP is set once the account is known to need a code. The
+	// password is never sent back: it is asked for again with the code.
 	AskTOTP bool
 }
 
@@ -32,7 +33,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	fail := func(err error) error {
 		l := s.localizer(r)
 		status := statusOf(err)
+		var th *model.Throttled
 		switch {
+		case errors.As(err, &th):
+			f.Error, status = l.T("error.rate_limited"), http.StatusTooManyRequests
+			if id := "error.code." + th.Code; l.Has(id) {
+				f.Error = l.T(id)
+			}
+			setRetryAfter(w, th.RetryAfter)
 		case errors.Is(err, model.ErrRateLimited):
 			f.Error, status = l.T("error.rate_limited"), http.StatusTooManyRequests
 		default:

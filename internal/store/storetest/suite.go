@@ -44,7 +44,11 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Counters", testCounters},
 		{"ConcurrentCounters", testConcurrentCounters},
 		{"ConcurrentUpdates", testConcurrentUpdates},
-		{"LoginFailures", testLoginFailures},
+		{"LoginAttempts", testLoginAttempts},
+		{"ConcurrentLoginAttempts", testConcurrentLoginAttempts},
+		{"TOTPSteps", testTOTPSteps},
+		{"PasswordHash", testSetPasswordHash},
+		{"RevokeUserTokens", testRevokeUserAPITokens},
 		{"Audit", testAudit},
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"ConcurrentAudit", testConcurrentAudit},
@@ -807,41 +811,6 @@ func testConcurrentUpdates(t *testing.T, s *store.DB) {
 	must(t, err)
 	if gotR.Quantity != workers || gotP.AmountMinor != workers {
 		t.Fatalf("after %d increments: quantity %d, amount %d", workers, gotR.Quantity, gotP.AmountMinor)
-	}
-}
-
-func testLoginFailures(t *testing.T, s *store.DB) {
-	ctx := ctxOf(t)
-	for i := range 3 {
-		must(t, s.RecordLoginFailure(ctx, "a@example.ee", t0.Add(time.Duration(i)*time.Minute)))
-	}
-	must(t, s.RecordLoginFailure(ctx, "b@example.ee", t0))
-	count := func(key string, since time.Time) int {
-		t.Helper()
-		n, err := s.CountLoginFailures(ctx, key, since)
-		must(t, err)
-		return n
-	}
-	if n := count("a@example.ee", t0.Add(-time.Hour)); n != 3 {
-		t.Fatalf("failures = %d, want 3", n)
-	}
-	// Since is inclusive, and compares instants whatever their zone.
-	if n := count("a@example.ee", t0.Add(time.Minute).UTC()); n != 2 {
-		t.Fatalf("failures since the second = %d, want 2", n)
-	}
-	// Whole seconds and fractions compare as instants too.
-	if n := count("a@example.ee", t0.Truncate(time.Second)); n != 3 {
-		t.Fatalf("failures since the whole second before the first = %d, want 3", n)
-	}
-	if n := count("a@example.ee", t0.Truncate(time.Second).Add(time.Minute+time.Second)); n != 1 {
-		t.Fatalf("failures since the whole second after the second = %d, want 1", n)
-	}
-	must(t, s.ClearLoginFailures(ctx, "a@example.ee"))
-	if n := count("a@example.ee", t0.Add(-time.Hour)); n != 0 {
-		t.Fatalf("failures after clearing = %d, want 0", n)
-	}
-	if n := count("b@example.ee", t0.Add(-time.Hour)); n != 1 {
-		t.Fatalf("clearing one key cleared another: %d", n)
 	}
 }
 
