@@ -51,7 +51,9 @@ var (
 	participants = without(probeCast, "", "former", "lapsed")
 	// community is AMBER's official donor community: the users of member and
 	// observer states and international organisations, coordinators and
-	// validators (all of whom here belong to member states).
+	// validators (all of whom here belong to member states). An applicant is
+	// not in it: it sees what a GREEN participant sees until members admit
+	// it as an interim observer.
 	community = []string{"admin", "coordinator", "validator", "donor", "donor_ee", "delegate", "delegate_obs", "viewer"}
 	// strictCore is who sees every AMBER+STRICT record whatever its owner.
 	strictCore = []string{"coordinator", "validator"}
@@ -352,10 +354,15 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 		tlp           model.TLP
 		named         *[]string
 		bilateral     bool
+		amount        int64 // minor units of EUR; 10,000.00 when zero
 	}
 	pledge := func(in pledgeIn, marker string) string {
+		amount := int64(10_000_00)
+		if in.amount != 0 {
+			amount = in.amount
+		}
 		p := pledges.Input{
-			AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), Kind: ptr(model.PledgeInKind),
+			AmountMinor: ptr(amount), Currency: ptr("EUR"), Kind: ptr(model.PledgeInKind),
 			Description: ptr("Licences " + marker), TLP: &in.tlp, NamedUserIDs: in.named,
 		}
 		if in.req != "" {
@@ -412,7 +419,7 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 	// RED on the CLEAR r10, confirmed and shipped: r10's status and history
 	// must not tell anyone else that delivery started.
 	m = mk("pledge", "redonclear", 7)
-	p7 := pledge(pledgeIn{as: "donor_ee", name: "p7", req: "r10", tlp: model.TLPRed, named: uid("donor_ee", "requester")}, m)
+	p7 := pledge(pledgeIn{as: "donor_ee", name: "p7", req: "r10", tlp: model.TLPRed, named: uid("donor_ee", "requester"), amount: p7Amount}, m)
 	if _, err := a.Pledges.Confirm(ctx, viewer("donor_ee"), p7); err != nil {
 		t.Fatalf("confirm p7: %v", err)
 	}
@@ -422,6 +429,10 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 		t.Fatalf("ship p7: %v", err)
 	}
 	addPledge("p7", names("donor_ee", "requester"), p7, m)
+	// Its amount is like no other: a total or coverage that holds it tells of p7.
+	for _, figure := range []string{itoa(p7Amount), "482,719", "482719.53"} {
+		d.secrets = append(d.secrets, secret{token: figure, what: "pledge p7's amount, in a figure", aud: names("donor_ee", "requester"), marker: figure == itoa(p7Amount)})
+	}
 	d.fact(note, "pledge p7's milestone note", "", names("donor_ee", "requester"))
 	d.fact(string(model.ReqInDelivery), "requirement r10's status, from the RED pledge p7", "/api/v1/requirements/"+d.ids["r10"], names("donor_ee", "requester"))
 	d.fact(mk("req", "clearindelivery", 10), "requirement r10 listed as in delivery, from the RED pledge p7", "status=in_delivery", names("donor_ee", "requester"))
@@ -620,7 +631,10 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 	return d
 }
 
-func itoa(n int) string {
+// p7Amount is the hidden pledge p7's amount in minor units of EUR.
+const p7Amount = 482_719_53
+
+func itoa[N int | int64](n N) string {
 	if n < 10 {
 		return string(rune('0' + n))
 	}

@@ -111,7 +111,7 @@ var probeRoutes = map[string]probeRoute{
 	"GET /api/v1/reports/summary":                 {fill: "none", queries: []string{"?by=donor", "?by=line", "?by=sector", "?by=category", "?by=status", "?by=month"}},
 	"GET /api/v1/reports/charts":                  {fill: "none"},
 	"GET /api/v1/exports/iati.xml":                {fill: "none", queries: []string{"", "?scope=internal"}},
-	"GET /api/v1/exports/{file}":                  {fill: "file"},
+	"GET /api/v1/exports/{file}":                  {fill: "file", queries: []string{"", "?status=in_delivery", "?q=ZQX"}},
 	"GET /api/v1/audit": {fill: "none", queries: []string{"", "?object_id={requirement}", "?object_id={pledge}", "?object_id={offer}",
 		"?object_id={lesson}", "?object_id={proposal}", "?object_id={meeting}"}},
 	"GET /api/v1/audit/verify": {fill: "none"},
@@ -149,7 +149,7 @@ var probeRoutes = map[string]probeRoute{
 	"POST /lessons/{id}":                  {fill: "lesson", body: probeForm},
 	"GET /pledges/bilateral/new":          {fill: "none"},
 	"POST /pledges/bilateral":             {fill: "create"},
-	"GET /exports/{file}":                 {fill: "file"},
+	"GET /exports/{file}":                 {fill: "file", queries: []string{"", "?status=in_delivery"}},
 	"GET /offers":                         {fill: "none", queries: []string{"", "?status=open"}},
 	"GET /offers/new":                     {fill: "none"},
 	"POST /offers":                        {fill: "create"},
@@ -237,20 +237,45 @@ func TestProbe(t *testing.T) {
 // not say how to probe, and for every entry no route has any more.
 func probeTableComplete(t *testing.T, patterns []string) bool {
 	t.Helper()
-	ok := true
+	missing, stale := unprobed(patterns)
+	for _, pt := range missing {
+		t.Errorf("route %q is not probed: add it to probeRoutes, saying which records fill its parameters (or none, static)", pt)
+	}
+	for _, pt := range stale {
+		t.Errorf("probeRoutes names %q, which the route table no longer has", pt)
+	}
+	return len(missing) == 0 && len(stale) == 0
+}
+
+// unprobed returns the patterns probeRoutes lacks, and its entries that
+// match no pattern.
+func unprobed(patterns []string) (missing, stale []string) {
 	for _, pt := range patterns {
 		if _, known := probeRoutes[pt]; !known {
-			t.Errorf("route %q is not probed: add it to probeRoutes, saying which records fill its parameters (or none, static)", pt)
-			ok = false
+			missing = append(missing, pt)
 		}
 	}
 	for pt := range probeRoutes {
 		if !slices.Contains(patterns, pt) {
-			t.Errorf("probeRoutes names %q, which the route table no longer has", pt)
-			ok = false
+			stale = append(stale, pt)
 		}
 	}
-	return ok
+	sort.Strings(stale)
+	return missing, stale
+}
+
+// TestProbeRoutesComplete is the quick half of TestProbe: every route of
+// the table has a probe, and a new one would be noticed.
+func TestProbeRoutesComplete(t *testing.T) {
+	a, _ := apptest.New(t, storetest.OpenSQLite(t), clock)
+	patterns := web.RoutePatterns(a.Web)
+	if len(patterns) < 100 {
+		t.Fatalf("the route table lists only %d patterns", len(patterns))
+	}
+	probeTableComplete(t, patterns)
+	if missing, _ := unprobed(append(slices.Clone(patterns), "GET /api/v1/new")); !slices.Contains(missing, "GET /api/v1/new") {
+		t.Error("a route without a probe went unnoticed")
+	}
 }
 
 type probeSession struct {
@@ -277,10 +302,11 @@ type prober struct {
 	d        *probeData
 	sessions map[string]*probeSession
 
-	mu    sync.Mutex
-	found map[string]*probeFinding
-	seen  map[string]bool // marker tokens someone of their audience saw
-	asked int
+	mu       sync.Mutex
+	found    map[string]*probeFinding
+	seen     map[string]bool // marker tokens someone of their audience saw
+	asked    int
+	compared int // hidden records' answers set beside a random id's
 }
 
 var probeCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -374,8 +400,24 @@ func (p *prober) get(s *probeSession, path string) probeAnswer {
 		return a
 	}
 	all := a.body
+	var first struct {
+		Total *int
+		Items []json.RawMessage
+	}
+	_ = json.Unmarshal([]byte(a.body), &first)
+	items := len(first.Items)
+	defer func() {
+		// A list's total counts what the caller may see: exactly its items.
+		if first.Total != nil && *first.Total != items {
+			p.record("a list's total differs from its items", path, s.who, "total",
+				fmt.Sprintf("total %d, %d items over every page", *first.Total, items), path)
+		}
+	}()
 	for range 50 {
-		var page struct{ Next *string }
+		var page struct {
+			Next  *string
+			Items []json.RawMessage
+		}
 		if json.Unmarshal([]byte(a.body), &page) != nil || page.Next == nil || *page.Next == "" {
 			break
 		}
@@ -387,6 +429,9 @@ func (p *prober) get(s *probeSession, path string) probeAnswer {
 		if a.status != http.StatusOK {
 			break
 		}
+		var next struct{ Items []json.RawMessage }
+		_ = json.Unmarshal([]byte(a.body), &next)
+		items += len(next.Items)
 		all += "\n" + a.body
 	}
 	return probeAnswer{status: http.StatusOK, body: all}
@@ -494,6 +539,9 @@ func (p *prober) walk() {
 func (p *prober) compare(cause, route, who, what, path, id string, got, rnd probeAnswer) {
 	g := strings.ReplaceAll(got.body, id, "{id}")
 	r := strings.ReplaceAll(rnd.body, randomID, "{id}")
+	p.mu.Lock()
+	p.compared++
+	p.mu.Unlock()
 	if got.status == rnd.status && g == r {
 		return
 	}
@@ -689,5 +737,5 @@ func (p *prober) report() {
 		}
 		p.t.Errorf("%s: %s as %s: %s (e.g. %s, %d times): %s", f.cause, f.route, who, f.what, f.url, f.count, f.detail)
 	}
-	p.t.Logf("probe: %d requests, %d findings", p.asked, len(fs))
+	p.t.Logf("probe: %d requests, %d answers about hidden records compared with a random id's, %d findings", p.asked, p.compared, len(fs))
 }
