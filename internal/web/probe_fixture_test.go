@@ -435,6 +435,7 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 	}
 	d.fact(note, "pledge p7's milestone note", "", names("donor_ee", "requester"))
 	d.fact(string(model.ReqInDelivery), "requirement r10's status, from the RED pledge p7", "/api/v1/requirements/"+d.ids["r10"], names("donor_ee", "requester"))
+	d.fact("In delivery", "requirement r10's status on its page, from the RED pledge p7", "/requirements/"+d.ids["r10"], names("donor_ee", "requester"))
 	d.fact(mk("req", "clearindelivery", 10), "requirement r10 listed as in delivery, from the RED pledge p7", "status=in_delivery", names("donor_ee", "requester"))
 	// A milestone on a CLEAR pledge, seen by all.
 	planned := model.MilestonePlanned
