@@ -47,7 +47,15 @@ func (c Cast) Viewer(n string) policy.Viewer {
 // New builds the program over s and populates it with the cast.
 func New(t testing.TB, s store.Store, now func() time.Time) (*app.App, Cast) {
 	t.Helper()
-	a, err := app.New(s, app.Options{Accounts: AccountsConfig(), Now: now})
+	return NewWith(t, s, app.Options{Now: now})
+}
+
+// NewWith is New with further options (a mailer, a base URL); the cheap
+// password hashing is always used.
+func NewWith(t testing.TB, s store.Store, o app.Options) (*app.App, Cast) {
+	t.Helper()
+	o.Accounts = AccountsConfig()
+	a, err := app.New(s, o)
 	if err != nil {
 		t.Fatal(err)
 	}

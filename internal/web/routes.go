@@ -10,10 +10,16 @@ import (
 	p "github.com/cyberaid/cyberaid/internal/policy"
 )
 
+// routeTable is what routes declares its routes on: the server's mux, or a
+// recorder that lists the patterns, so that tests can walk every route.
+type routeTable interface {
+	Handle(pattern string, h http.Handler)
+}
+
 // routes is the one place where every path, method and permission is
 // declared. A permission here is the route-level check; the domain services
 // apply the rules that depend on the record (ownership, TLP, state).
-func (s *Server) routes(mux *http.ServeMux) {
+func (s *Server) routes(mux routeTable) {
 	const none p.Permission = "" // anyone; the policy filters what they see
 
 	// JSON API (DESIGN §5).

@@ -1,0 +1,15 @@
+package web
+
+import "net/http"
+
+// patternRecorder keeps the patterns routes declares, in order.
+type patternRecorder []string
+
+func (r *patternRecorder) Handle(pattern string, _ http.Handler) { *r = append(*r, pattern) }
+
+// RoutePatterns lists every "METHOD /path" pattern of s's route table.
+func RoutePatterns(s *Server) []string {
+	var r patternRecorder
+	s.routes(&r)
+	return r
+}
