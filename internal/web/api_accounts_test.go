@@ -22,8 +22,8 @@ import (
 	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
-// exchange is one request of a sign-in story and what must come back.
-type exchange struct {
+// signInStep is one request of a sign-in story and what must come back.
+type signInStep struct {
 	name   string
 	token  string // a bearer token, or "" for none
 	method string
@@ -33,7 +33,7 @@ type exchange struct {
 	code   string // the error code expected, when want is an error
 }
 
-func (c *client) send(t *testing.T, ex exchange) (*http.Response, []byte) {
+func (c *client) send(t *testing.T, ex signInStep) (*http.Response, []byte) {
 	t.Helper()
 	var r io.Reader
 	if ex.body != "" {
@@ -69,7 +69,7 @@ func (c *client) send(t *testing.T, ex exchange) (*http.Response, []byte) {
 	return res, b
 }
 
-func (c *client) play(t *testing.T, exs ...exchange) {
+func (c *client) play(t *testing.T, exs ...signInStep) {
 	t.Helper()
 	for _, ex := range exs {
 		c.send(t, ex)
@@ -105,9 +105,9 @@ func TestSignInHardening(t *testing.T) {
 		t.Run("limits answer 429 with Retry-After", func(t *testing.T) {
 			wrong := signInBody("donor@test.example", "not the password at all", "")
 			for i := range accounts.Defaults.MaxAccountFailures {
-				c.play(t, exchange{fmt.Sprintf("wrong %d", i+1), "", "POST", "/api/v1/auth/token", wrong, 401, "bad_credentials"})
+				c.play(t, signInStep{fmt.Sprintf("wrong %d", i+1), "", "POST", "/api/v1/auth/token", wrong, 401, "bad_credentials"})
 			}
-			res, _ := c.send(t, exchange{"right, after five wrong", "", "POST", "/api/v1/auth/token", signInBody("donor@test.example", apptest.Password, ""), 429, "rate_limited"})
+			res, _ := c.send(t, signInStep{"right, after five wrong", "", "POST", "/api/v1/auth/token", signInBody("donor@test.example", apptest.Password, ""), 429, "rate_limited"})
 			if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 || n > 15*60 {
 				t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
 			}
@@ -123,10 +123,10 @@ func TestSignInHardening(t *testing.T) {
 				return fmt.Sprintf(`{"org_id":%q,"email":%q,"roles":["viewer"],"password":%q}`, cast.Orgs["ee"].ID, email, password)
 			}
 			c.play(t,
-				exchange{"common", admin, "POST", "/api/v1/users", user("weak1@test.example", "password1234"), 422, "password_common"},
-				exchange{"repeated", admin, "POST", "/api/v1/users", user("weak2@test.example", "aaaaaaaaaaaa"), 422, "password_repeats"},
-				exchange{"the address", admin, "POST", "/api/v1/users", user("kateryna.shevchuk@test.example", "kateryna.shevchuk"), 422, "password_has_email"},
-				exchange{"strong", admin, "POST", "/api/v1/users", user("strong@test.example", "harbour lantern mosaic 2026"), 201, ""},
+				signInStep{"common", admin, "POST", "/api/v1/users", user("weak1@test.example", "password1234"), 422, "password_common"},
+				signInStep{"repeated", admin, "POST", "/api/v1/users", user("weak2@test.example", "aaaaaaaaaaaa"), 422, "password_repeats"},
+				signInStep{"the address", admin, "POST", "/api/v1/users", user("kateryna.shevchuk@test.example", "kateryna.shevchuk"), 422, "password_has_email"},
+				signInStep{"strong", admin, "POST", "/api/v1/users", user("strong@test.example", "harbour lantern mosaic 2026"), 201, ""},
 			)
 			_, body := site.as("admin").submit("/users", url.Values{"org_id": {cast.Orgs["ee"].ID}, "email": {"weak3@test.example"}, "roles": {"viewer"}, "password": {"qwertyuiop12"}})
 			mustContain(t, "users page", body, "This password is too easy to guess: it is a common password", `aria-invalid="true"`)
@@ -138,16 +138,16 @@ func TestSignInHardening(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, _ := totp.GenerateCode(u.TOTPSecret, testNow)
-			_, wrongAnswer := c.send(t, exchange{"wrong password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", "not the password at all", ""), 401, "totp_required"})
-			_, rightAnswer := c.send(t, exchange{"right password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, ""), 401, "totp_required"})
+			_, wrongAnswer := c.send(t, signInStep{"wrong password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", "not the password at all", ""), 401, "totp_required"})
+			_, rightAnswer := c.send(t, signInStep{"right password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, ""), 401, "totp_required"})
 			if string(wrongAnswer) != string(rightAnswer) {
 				t.Fatalf("the answers differ:\n%s\n%s", wrongAnswer, rightAnswer)
 			}
 			c.play(t,
-				exchange{"wrong password, right code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", "not the password at all", code), 401, "bad_credentials"},
-				exchange{"right password, wrong code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, "000000"), 401, "bad_credentials"},
-				exchange{"right password, right code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, code), 201, ""},
-				exchange{"the same code again", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, code), 401, "bad_credentials"},
+				signInStep{"wrong password, right code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", "not the password at all", code), 401, "bad_credentials"},
+				signInStep{"right password, wrong code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, "000000"), 401, "bad_credentials"},
+				signInStep{"right password, right code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, code), 201, ""},
+				signInStep{"the same code again", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, code), 401, "bad_credentials"},
 			)
 			// The page asks for the code, keeps the address, and never
 			// sends the password back.
@@ -163,10 +163,10 @@ func TestSignInHardening(t *testing.T) {
 
 		t.Run("a former organisation's users read as visitors", func(t *testing.T) {
 			strict := "/api/v1/requirements/" + ids["strict"]
-			_, b := c.send(t, exchange{"sign in", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", apptest.Password, ""), 201, ""})
+			_, b := c.send(t, signInStep{"sign in", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", apptest.Password, ""), 201, ""})
 			tok := tokenOf(t, b)
 			browser := site.as("requester")
-			c.play(t, exchange{"own strict record", tok, "GET", strict, "", 200, ""})
+			c.play(t, signInStep{"own strict record", tok, "GET", strict, "", 200, ""})
 
 			// The organisation leaves by a change that did not end the
 			// sessions (an older server, a database edit): the lookup alone
@@ -177,11 +177,11 @@ func TestSignInHardening(t *testing.T) {
 				t.Fatal(err)
 			}
 			c.play(t,
-				exchange{"own strict record, after leaving", tok, "GET", strict, "", 404, "not_found"},
-				exchange{"a signed-in route, after leaving", tok, "GET", "/api/v1/organisations", "", 401, "unauthenticated"},
-				exchange{"a public record, after leaving", tok, "GET", "/api/v1/requirements/" + ids["clear"], "", 200, ""},
-				exchange{"sign in, after leaving", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", apptest.Password, ""), 403, "organisation_former"},
-				exchange{"wrong password, after leaving", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", "not the password at all", ""), 401, "bad_credentials"},
+				signInStep{"own strict record, after leaving", tok, "GET", strict, "", 404, "not_found"},
+				signInStep{"a signed-in route, after leaving", tok, "GET", "/api/v1/organisations", "", 401, "unauthenticated"},
+				signInStep{"a public record, after leaving", tok, "GET", "/api/v1/requirements/" + ids["clear"], "", 200, ""},
+				signInStep{"sign in, after leaving", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", apptest.Password, ""), 403, "organisation_former"},
+				signInStep{"wrong password, after leaving", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", "not the password at all", ""), 401, "bad_credentials"},
 			)
 			if _, body := browser.get("/"); strings.Contains(body, "Sign out") {
 				t.Fatal("the session still signs in")
@@ -198,11 +198,11 @@ func TestSignInHardening(t *testing.T) {
 			if err := s.UpdateOrganisation(t.Context(), &org); err != nil {
 				t.Fatal(err)
 			}
-			c.play(t, exchange{"own strict record, back in", tok, "GET", strict, "", 200, ""})
+			c.play(t, signInStep{"own strict record, back in", tok, "GET", strict, "", 200, ""})
 			browser = site.as("requester")
 			c.play(t,
-				exchange{"leave", admin, "PATCH", "/api/v1/organisations/" + org.ID, `{"participation":"former"}`, 200, ""},
-				exchange{"own strict record, token revoked", tok, "GET", strict, "", 401, "unauthenticated"},
+				signInStep{"leave", admin, "PATCH", "/api/v1/organisations/" + org.ID, `{"participation":"former"}`, 200, ""},
+				signInStep{"own strict record, token revoked", tok, "GET", strict, "", 401, "unauthenticated"},
 			)
 			if _, body := browser.get("/"); strings.Contains(body, "Sign out") {
 				t.Fatal("the session survived the organisation leaving")
