@@ -92,6 +92,14 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, f model.AuditFi
 			if !before {
 				e.Before = nil
 			}
+			if obj.Redact != nil {
+				if e.Before, err = obj.Redact(ctx, v, e.Before); err != nil {
+					return nil, err
+				}
+				if e.After, err = obj.Redact(ctx, v, e.After); err != nil {
+					return nil, err
+				}
+			}
 			if history || !policy.SeesAccessLists(v, obj.Now) {
 				e = withoutAccessLists(e)
 			}

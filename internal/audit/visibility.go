@@ -31,6 +31,36 @@ type Object struct {
 	AsOf func(ctx context.Context, state json.RawMessage) (r policy.Resource, ok bool, err error)
 	// Derived lists the other records an event was computed from.
 	Derived func(ctx context.Context, e model.AuditEvent) ([]policy.Resource, error)
+	// Redact removes from a state of the record what v may not read of it,
+	// as the record's own page does (an agenda item on a hidden record, the
+	// id of a record a lesson is about).
+	Redact func(ctx context.Context, v policy.Viewer, state json.RawMessage) (json.RawMessage, error)
+}
+
+// Redactor returns an Object.Redact for records that events store as T:
+// seen gives what v reads of the record. States that are not the record
+// itself pass unchanged.
+func Redactor[T any](seen func(ctx context.Context, v policy.Viewer, rec T) (T, error)) func(context.Context, policy.Viewer, json.RawMessage) (json.RawMessage, error) {
+	return func(ctx context.Context, v policy.Viewer, state json.RawMessage) (json.RawMessage, error) {
+		if len(state) == 0 {
+			return state, nil
+		}
+		var probe struct {
+			TLP *model.TLP `json:"tlp"`
+		}
+		if err := json.Unmarshal(state, &probe); err != nil || probe.TLP == nil {
+			return state, nil
+		}
+		var rec T
+		if err := json.Unmarshal(state, &rec); err != nil {
+			return nil, nil
+		}
+		out, err := seen(ctx, v, rec)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(out)
+	}
 }
 
 // Lookup finds the record an event is about. ErrNotFound (the record is

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
 )
 
 // rowsFunc streams the cells of every row v may see.
@@ -193,22 +194,17 @@ func eachRequirement(s *Service, q url.Values) (func(ctx context.Context, v poli
 // visibleRequirements calls fn with each requirement v may see and the
 // pledges on it v may see: figures count visible pledges only.
 func (s *Service) visibleRequirements(ctx context.Context, v policy.Viewer, f model.RequirementFilter, fn func(model.Requirement, []model.Pledge) error) error {
+	f, stage := requirements.SplitStage(f)
 	return s.store.EachRequirement(ctx, f, func(r model.Requirement) error {
 		pledges, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
 		if err != nil {
 			return err
 		}
-		res := policy.RequirementResource(r, pledges)
-		if !policy.Visible(v, res) {
+		view, ok := requirements.SeenBy(v, r, pledges)
+		if !ok || (stage != "" && view.Status != stage) {
 			return nil
 		}
-		visible := pledges[:0]
-		for _, p := range pledges {
-			if policy.Visible(v, policy.PledgeResource(p, &res)) {
-				visible = append(visible, p)
-			}
-		}
-		return fn(r, visible)
+		return fn(view.Requirement, view.Pledges)
 	})
 }
 
@@ -318,7 +314,14 @@ func (s *Service) visiblePledges(ctx context.Context, v policy.Viewer, f model.P
 				parents[p.RequirementID] = parent
 			}
 		}
-		if !policy.Visible(v, policy.PledgeResource(p, parent)) {
+		res := policy.PledgeResource(p, parent)
+		if !policy.Visible(v, res) {
+			return nil
+		}
+		p = policy.PledgeSeenBy(v, p, res)
+		// A filter on a requirement or beneficiary v may not see matches
+		// nothing, exactly as one on a requirement that does not exist.
+		if (f.RequirementID != "" && p.RequirementID != f.RequirementID) || (f.Beneficiary != "" && p.BeneficiaryOrgID != f.Beneficiary) {
 			return nil
 		}
 		return fn(p)

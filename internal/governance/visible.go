@@ -24,5 +24,9 @@ func (s *Service) MeetingAuditObject(ctx context.Context, id string) (audit.Obje
 	if err != nil {
 		return audit.Object{}, err
 	}
-	return audit.Object{Now: policy.MeetingResource(m), AsOf: audit.Snapshot(policy.MeetingResource)}, nil
+	return audit.Object{
+		Now:    policy.MeetingResource(m),
+		AsOf:   audit.Snapshot(policy.MeetingResource),
+		Redact: audit.Redactor(s.visibleMeeting),
+	}, nil
 }

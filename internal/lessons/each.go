@@ -19,6 +19,11 @@ func (f Filter) matches(l model.Lesson, today model.Date) bool {
 	return (f.Status == "" || l.Status == f.Status) && (f.LinkID == "" || l.LinkID == f.LinkID) && (!f.Due || l.DueForReview(today))
 }
 
+// matchesSeen applies the link filter to what the viewer sees: a lesson
+// about a record v may not see does not match that record's id, exactly as
+// if the record did not exist.
+func (f Filter) matchesSeen(l model.Lesson) bool { return f.LinkID == "" || l.LinkID == f.LinkID }
+
 // visible decides whether v may see l. A lesson about a record that is gone
 // is seen by no one, so that it cannot speak of what was removed.
 func (s *Service) visible(ctx context.Context, v policy.Viewer, l model.Lesson) (model.Lesson, bool, error) {
@@ -60,7 +65,7 @@ func (s *Service) Each(ctx context.Context, v policy.Viewer, f Filter, fn func(m
 			return nil
 		}
 		seen, ok, err := s.visible(ctx, v, l)
-		if err != nil || !ok {
+		if err != nil || !ok || !f.matchesSeen(seen) {
 			return err
 		}
 		return fn(seen)

@@ -294,7 +294,7 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.
 		if err != nil {
 			return nil, err
 		}
-		if ok {
+		if ok && f.matchesSeen(seen) {
 			out = append(out, seen)
 		}
 	}
@@ -330,6 +330,13 @@ func (s *Service) AuditObject(ctx context.Context, id string) (audit.Object, err
 		Now: now,
 		AsOf: audit.SnapshotCtx(func(ctx context.Context, old model.Lesson) (policy.Resource, error) {
 			return resourceOf(ctx, s.store, old)
+		}),
+		Redact: audit.Redactor(func(ctx context.Context, v policy.Viewer, old model.Lesson) (model.Lesson, error) {
+			res, err := resourceOf(ctx, s.store, old)
+			if err != nil {
+				return model.Lesson{}, err
+			}
+			return seenBy(v, old, res), nil
 		}),
 	}, nil
 }

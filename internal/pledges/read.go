@@ -47,7 +47,7 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.PledgeFilte
 		if err != nil {
 			return nil, "", err
 		}
-		visible, err := s.visible(ctx, v, batch)
+		visible, err := s.visible(ctx, v, batch, f)
 		if err != nil {
 			return nil, "", err
 		}
@@ -70,12 +70,12 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter
 	if err != nil {
 		return nil, err
 	}
-	return s.visible(ctx, v, batch)
+	return s.visible(ctx, v, batch, f)
 }
 
 // visible keeps the pledges v may see, loading each requirement they serve
 // (with all its pledges, which decide who is engaged on it) once.
-func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pledge) ([]model.Pledge, error) {
+func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pledge, f model.PledgeFilter) ([]model.Pledge, error) {
 	type parent struct {
 		req     *model.Requirement
 		pledges []model.Pledge
@@ -92,9 +92,13 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pl
 			par = parent{req, pledges}
 			parents[p.RequirementID] = par
 		}
-		if view, ok := viewOf(v, p, par.req, par.pledges); ok {
-			out = append(out, view)
+		view, ok := viewOf(v, p, par.req, par.pledges)
+		// A filter on a requirement or beneficiary v may not see matches
+		// nothing, exactly as one on a requirement that does not exist.
+		if !ok || (f.RequirementID != "" && view.RequirementID != f.RequirementID) || (f.Beneficiary != "" && view.BeneficiaryOrgID != f.Beneficiary) {
+			continue
 		}
+		out = append(out, view)
 	}
 	return out, nil
 }

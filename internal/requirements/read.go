@@ -86,6 +86,7 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.Requirement
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
+	f, stage := SplitStage(f)
 	var out []View
 	cursor := after
 	for {
@@ -93,7 +94,7 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.Requirement
 		if err != nil {
 			return nil, "", err
 		}
-		views, err := s.visible(ctx, v, batch)
+		views, err := s.visible(ctx, v, batch, stage)
 		if err != nil {
 			return nil, "", err
 		}
@@ -113,14 +114,35 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.Requirement
 
 // All returns every requirement v may see that matches f, for reports and exports.
 func (s *Service) All(ctx context.Context, v policy.Viewer, f model.RequirementFilter) ([]View, error) {
+	f, stage := SplitStage(f)
 	batch, err := s.store.ListRequirements(ctx, f, "", 0)
 	if err != nil {
 		return nil, err
 	}
-	return s.visible(ctx, v, batch)
+	return s.visible(ctx, v, batch, stage)
 }
 
-func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Requirement) ([]View, error) {
+// SplitStage takes a delivery stage out of a filter: the stage is derived
+// for each viewer over the pledges it may see (SeenBy), so it is matched on
+// the viewer's view, never on the stored status. It returns the filter to
+// ask the store with and the stage to match, "" for none.
+func SplitStage(f model.RequirementFilter) (model.RequirementFilter, model.RequirementStatus) {
+	switch f.Status {
+	case model.ReqValidated, model.ReqInDelivery, model.ReqDelivered:
+		stage := f.Status
+		f.Status = ""
+		return f, stage
+	}
+	return f, ""
+}
+
+// SeenBy is what v sees of r given every pledge on it, or false when v may
+// not see r: for exports that read the store themselves.
+func SeenBy(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View, bool) {
+	return viewOf(v, r, pledges)
+}
+
+func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus) ([]View, error) {
 	if len(batch) == 0 {
 		return nil, nil
 	}
@@ -138,7 +160,7 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Re
 	}
 	out := make([]View, 0, len(batch))
 	for _, r := range batch {
-		if view, ok := viewOf(v, r, byReq[r.ID]); ok {
+		if view, ok := viewOf(v, r, byReq[r.ID]); ok && (stage == "" || view.Status == stage) {
 			out = append(out, view)
 		}
 	}

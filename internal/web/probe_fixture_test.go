@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"strings"
@@ -580,8 +581,15 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 		t.Fatalf("comment: %v", err)
 	}
 	d.secrets = append(d.secrets, secret{token: comment, what: "a comment on proposal pr3", aud: pr3aud, marker: true})
-	id, m = proposal("pr4", model.TLPAmberStrict)
-	addProposal("pr4", union(strictCore, orgEE), id, m)
+	// An AMBER+STRICT proposal would be hidden from members of its
+	// electorate, who could not object to it: it is never opened.
+	strict := model.TLPAmberStrict
+	if _, err := a.Governance.Open(ctx, viewer("delegate"), governance.Input{
+		Kind: ptr(model.ProposalOperational), Title: ptr("Strict matter"), Procedure: ptr(model.ProcedureSilence),
+		Deadline: &deadline, TLP: &strict,
+	}); !errors.Is(err, model.ErrRule) {
+		t.Fatalf("an AMBER+STRICT proposal was opened: %v", err)
+	}
 
 	// Meetings, convened by the coordinator.
 	meeting := func(name string, tlp model.TLP, agenda []model.AgendaItem) (string, string) {
@@ -595,11 +603,12 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 		}
 		return mt.ID, marker
 	}
-	// A GREEN meeting whose agenda names the AMBER+STRICT r7 and lesson l5.
+	// A GREEN meeting whose agenda names the AMBER+STRICT r7 and lesson l5,
+	// and the AMBER proposal pr3.
 	id, m = meeting("m1", model.TLPGreen, []model.AgendaItem{
 		{Kind: model.AgendaRequirement, RefID: d.ids["r7"], Note: "Shared need"},
 		{Kind: model.AgendaLesson, RefID: d.ids["l5"], Note: "Strict lesson"},
-		{Kind: model.AgendaProposal, RefID: d.ids["pr4"], Note: "Strict proposal"},
+		{Kind: model.AgendaProposal, RefID: d.ids["pr3"], Note: "Amber proposal"},
 	})
 	d.add("meeting", "m1", id, participants, m)
 	id, m = meeting("m2", model.TLPAmber, nil)

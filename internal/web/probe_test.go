@@ -17,10 +17,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/exchange"
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 	"github.com/cyberaid/cyberaid/internal/web"
@@ -115,6 +118,10 @@ var probeRoutes = map[string]probeRoute{
 	"GET /api/v1/audit": {fill: "none", queries: []string{"", "?object_id={requirement}", "?object_id={pledge}", "?object_id={offer}",
 		"?object_id={lesson}", "?object_id={proposal}", "?object_id={meeting}"}},
 	"GET /api/v1/audit/verify": {fill: "none"},
+	// The tree's sizes and hashes, never an event's contents.
+	"GET /api/v1/audit/checkpoint":         {fill: "none"},
+	"GET /api/v1/audit/proofs/inclusion":   {fill: "none", queries: []string{"?seq=1&size=2"}},
+	"GET /api/v1/audit/proofs/consistency": {fill: "none", queries: []string{"?from=1&to=2"}},
 
 	"GET /static/":                        {fill: "static"},
 	"GET /healthz":                        {fill: "static"},
@@ -316,7 +323,15 @@ func (p *prober) signIn() {
 		jar, _ := cookiejar.New(nil)
 		s := &probeSession{who: who, client: &http.Client{Jar: jar,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-		if who != "" {
+		if who == "former" || who == "lapsed" {
+			// Users of a former organisation can no longer sign in; they
+			// probe with a session and a token kept from before it left.
+			form := url.Values{"email": {who + "@test.example"}, "password": {apptest.Password}, "next": {"/"}}
+			if a := p.send(s, "POST", "/signin", form.Encode(), false); a.status != http.StatusForbidden {
+				p.t.Fatalf("a former participant %s signs in: %d", who, a.status)
+			}
+			s.token = p.keptCredentials(who, jar)
+		} else if who != "" {
 			form := url.Values{"email": {who + "@test.example"}, "password": {apptest.Password}, "next": {"/"}}
 			if a := p.send(s, "POST", "/signin", form.Encode(), false); a.status != http.StatusSeeOther {
 				p.t.Fatalf("sign in as %s: %d", who, a.status)
@@ -333,6 +348,26 @@ func (p *prober) signIn() {
 		}
 		p.sessions[who] = s
 	}
+}
+
+// keptCredentials stores a session (set in jar) and an API token for who,
+// as if made before the organisation left the mechanism, and returns the
+// token.
+func (p *prober) keptCredentials(who string, jar http.CookieJar) string {
+	ctx := context.Background()
+	u := p.d.users[who]
+	session, token := "probe-session-"+who, "cyb_probe-kept-"+who
+	if err := p.d.app.Store.CreateSession(ctx, model.Session{TokenHash: accounts.HashToken(session), UserID: u.ID, CSRFToken: "csrf-" + who,
+		CreatedAt: testNow, ExpiresAt: testNow.Add(time.Hour)}); err != nil {
+		p.t.Fatal(err)
+	}
+	if err := p.d.app.Store.CreateAPIToken(ctx, model.APIToken{UserID: u.ID, TokenHash: accounts.HashToken(token),
+		CreatedAt: testNow, ExpiresAt: testNow.Add(time.Hour)}); err != nil {
+		p.t.Fatal(err)
+	}
+	base, _ := url.Parse(p.base)
+	jar.SetCookies(base, []*http.Cookie{{Name: "cyberaid_session", Value: session, Path: "/"}})
+	return token
 }
 
 // send makes one request as s: to the API with its token, to the site with
