@@ -39,6 +39,7 @@ type Queries interface {
 	Governance
 	Matching
 	Notifications
+	Pages
 }
 
 // Streams iterate over every matching row in constant memory, for exports.
