@@ -43,6 +43,8 @@ type Service struct {
 	offers *offers.Service
 	// publisher is who IATI exports are published as.
 	publisher Publisher
+	// maxImport bounds an imported IATI file (0: DefaultMaxImportSize).
+	maxImport int64
 }
 
 func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service, o *offers.Service) *Service {
