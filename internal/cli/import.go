@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,13 +24,15 @@ import (
 func (e *env) importIATI(args []string) error {
 	fs, db := newFlagSet("import iati", e)
 	pub := iatiPublisherFlags(fs)
+	maxSize := byteSize(exchange.DefaultMaxImportSize)
+	fs.Var(&maxSize, "max-size", "the largest file to import, such as 512MiB or 2GiB; a larger one is refused")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"import iati takes one FILE or URL"}
 	}
-	src, size, err := e.openSource(fs.Arg(0))
+	src, size, err := e.openSource(fs.Arg(0), int64(maxSize))
 	if err != nil {
 		return err
 	}
@@ -50,6 +53,7 @@ func (e *env) importIATI(args []string) error {
 	if err := x.SetPublisher(*pub); err != nil {
 		return err
 	}
+	x.SetMaxImportSize(int64(maxSize))
 	bar := e.progressBar(size)
 	res, err := x.ImportIATIAsSystem(e.ctx, src, bar.update)
 	bar.finish()
@@ -75,14 +79,36 @@ func (e *env) importIATI(args []string) error {
 // errRefused ends the command with status 1 once the reasons are printed.
 var errRefused = errors.New("import refused")
 
-// openSource opens a file or fetches a URL; size is -1 when unknown.
-func (e *env) openSource(name string) (io.ReadCloser, int64, error) {
-	if strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://") {
+// fetchTimeout bounds the download of an IATI file, body included.
+var fetchTimeout = 10 * time.Minute
+
+// fetchTransport carries downloads; nil is http.DefaultTransport. Tests
+// set one that trusts their own TLS server.
+var fetchTransport http.RoundTripper
+
+// httpsOnly refuses to follow a redirect off HTTPS.
+func httpsOnly(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "https" {
+		return fmt.Errorf("redirected to %s: only https:// URLs are fetched", req.URL.Redacted())
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
+// openSource opens a file or fetches a URL over HTTPS; size is -1 when
+// unknown. A file or download larger than maxSize is refused; the import
+// counts the bytes it reads as well, whatever a server announced.
+func (e *env) openSource(name string, maxSize int64) (io.ReadCloser, int64, error) {
+	if lower := strings.ToLower(name); strings.HasPrefix(lower, "http://") {
+		return nil, 0, fmt.Errorf("fetch %s: only https:// URLs are fetched, so that the file cannot be changed on its way; use the https:// address, or download the file and import it from disk", name)
+	} else if strings.HasPrefix(lower, "https://") {
 		req, err := http.NewRequestWithContext(e.ctx, http.MethodGet, name, nil)
 		if err != nil {
 			return nil, 0, fmt.Errorf("fetch %s: %w", name, err)
 		}
-		c := &http.Client{Timeout: 10 * time.Minute}
+		c := &http.Client{Timeout: fetchTimeout, CheckRedirect: httpsOnly, Transport: fetchTransport}
 		res, err := c.Do(req)
 		if err != nil {
 			return nil, 0, fmt.Errorf("fetch %s: %w", name, err)
@@ -90,6 +116,10 @@ func (e *env) openSource(name string) (io.ReadCloser, int64, error) {
 		if res.StatusCode != http.StatusOK {
 			res.Body.Close()
 			return nil, 0, fmt.Errorf("fetch %s: %s", name, res.Status)
+		}
+		if res.ContentLength > maxSize {
+			res.Body.Close()
+			return nil, 0, fmt.Errorf("fetch %s: the file is %d bytes, more than the limit of %s; raise it with --max-size", name, res.ContentLength, byteSize(maxSize))
 		}
 		return res.Body, res.ContentLength, nil
 	}
@@ -101,7 +131,44 @@ func (e *env) openSource(name string) (io.ReadCloser, int64, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
+	if size > maxSize {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s is %d bytes, more than the limit of %s; raise it with --max-size", name, size, byteSize(maxSize))
+	}
 	return f, size, nil
+}
+
+// byteSize is a size flag: a number of bytes with an optional unit (KiB,
+// MiB, GiB, TiB, or K, M, G, T, all powers of 1024).
+type byteSize int64
+
+func (b byteSize) String() string {
+	for _, u := range []struct {
+		name  string
+		shift uint
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
+		if b > 0 && b%(1<<u.shift) == 0 {
+			return strconv.FormatInt(int64(b)>>u.shift, 10) + u.name
+		}
+	}
+	return strconv.FormatInt(int64(b), 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	num := strings.TrimRight(s, "KMGTiBkmgtib")
+	unit := strings.ToUpper(strings.TrimSuffix(strings.TrimSuffix(s[len(num):], "B"), "iB"))
+	unit = strings.TrimSuffix(unit, "I")
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%q is not a size such as 512MiB", s)
+	}
+	shift := map[string]uint{"": 0, "K": 10, "M": 20, "G": 30, "T": 40}
+	sh, ok := shift[unit]
+	if !ok || n > (1<<62)>>sh {
+		return fmt.Errorf("%q is not a size such as 512MiB", s)
+	}
+	*b = byteSize(n << sh)
+	return nil
 }
 
 // progress draws a bar on the terminal while a file is read; on anything

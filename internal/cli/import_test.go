@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/cli"
 )
 
 func TestImportIATI(t *testing.T) {
@@ -22,8 +24,9 @@ func TestImportIATI(t *testing.T) {
 		if strings.Contains(r.stderr, "[") {
 			t.Fatalf("a progress bar was drawn on a pipe: %q", r.stderr)
 		}
-		srv := httptest.NewServer(http.FileServer(http.Dir(testdata)))
+		srv := httptest.NewTLSServer(http.FileServer(http.Dir(testdata)))
 		defer srv.Close()
+		defer cli.SetFetchTransport(srv.Client().Transport)()
 		r = run(t, "", args("import", "iati", srv.URL+"/iati-2.02.xml")...)
 		if r.code != 0 || !strings.Contains(r.stdout, "0 created, 0 updated, 1 unchanged") {
 			t.Fatalf("import again, from a URL: %+v", r)
@@ -37,6 +40,35 @@ func TestImportIATI(t *testing.T) {
 		}
 		if r := run(t, "", args("import", "iati")...); r.code != 2 {
 			t.Fatalf("no file: %+v", r)
+		}
+
+		// Over plain HTTP the file could be changed on its way.
+		plain := httptest.NewServer(http.FileServer(http.Dir(testdata)))
+		defer plain.Close()
+		if r := run(t, "", args("import", "iati", plain.URL+"/iati-2.02.xml")...); r.code != 1 || !strings.Contains(r.stderr, "only https:// URLs are fetched") {
+			t.Fatalf("http URL: %+v", r)
+		}
+		// A redirect from HTTPS to HTTP is not followed.
+		redirect := httptest.NewTLSServer(http.RedirectHandler(plain.URL+"/iati-2.02.xml", http.StatusFound))
+		defer redirect.Close()
+		defer cli.SetFetchTransport(redirect.Client().Transport)()
+		if r := run(t, "", args("import", "iati", redirect.URL)...); r.code != 1 || !strings.Contains(r.stderr, "only https:// URLs are fetched") {
+			t.Fatalf("redirect to http: %+v", r)
+		}
+		// The size limit, for a file and for a download that announces its length.
+		small := filepath.Join(testdata, "iati-2.02.xml")
+		if r := run(t, "", args("import", "iati", "--max-size", "1KiB", small)...); r.code != 1 || !strings.Contains(r.stderr, "more than the limit of 1KiB; raise it with --max-size") {
+			t.Fatalf("file over --max-size: %+v", r)
+		}
+		defer cli.SetFetchTransport(srv.Client().Transport)()
+		if r := run(t, "", args("import", "iati", "--max-size", "1K", srv.URL+"/iati-2.02.xml")...); r.code != 1 || !strings.Contains(r.stderr, "more than the limit of 1KiB") {
+			t.Fatalf("download over --max-size: %+v", r)
+		}
+		if r := run(t, "", args("import", "iati", "--max-size", "lots", small)...); r.code != 2 {
+			t.Fatalf("a malformed --max-size: %+v", r)
+		}
+		if r := run(t, "", args("import", "iati", "--max-size", "2MiB", small)...); r.code != 0 {
+			t.Fatalf("a file under --max-size: %+v", r)
 		}
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -41,6 +43,8 @@ type Service struct {
 	offers *offers.Service
 	// publisher is who IATI exports are published as.
 	publisher Publisher
+	// maxImport bounds an imported IATI file (0: DefaultMaxImportSize).
+	maxImport int64
 }
 
 func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service, o *offers.Service) *Service {
@@ -177,16 +181,55 @@ func (c *csvWriter) close() error {
 
 // defuse stops a spreadsheet program from running a cell as a formula
 // (CSV injection): text a donor typed that starts like a formula gets a
-// leading apostrophe, which spreadsheets read as "this is text".
+// leading apostrophe, which spreadsheets read as "this is text". Programs
+// skip leading blanks and invisible characters, and some read the
+// full-width and small forms of the signs as the signs themselves, so
+// those are looked through too.
 func defuse(v string) string {
 	if v == "" {
 		return v
 	}
+	// Most cells start with a letter or digit: decided on the first byte.
+	if c := v[0]; c < utf8.RuneSelf && c > ' ' && !formulaStart(rune(c)) {
+		return v
+	}
 	switch v[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '\t', '\r':
 		return "'" + v
 	}
+	for _, r := range v {
+		switch {
+		case formulaStart(r):
+			return "'" + v
+		case unicode.IsSpace(r) || invisible(r):
+			continue
+		}
+		return v
+	}
 	return v
+}
+
+// formulaStart reports whether a cell starting with r may be read as a
+// formula.
+func formulaStart(r rune) bool {
+	switch r {
+	case '=', '+', '-', '@',
+		'\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', // full-width ＝ ＋ － ＠
+		'\uFE66', '\uFE62', '\uFE63', '\uFE6B', // small ﹦ ﹢ ﹣ ﹫
+		'\u2212': // minus sign
+		return true
+	}
+	return false
+}
+
+// invisible reports the zero-width and format characters a cell may hide
+// a formula behind.
+func invisible(r rune) bool {
+	switch r {
+	case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u180E', '\u200E', '\u200F':
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
 }
 
 type jsonWriter struct {

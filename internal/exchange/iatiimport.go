@@ -93,12 +93,13 @@ func (s *Service) ImportIATIAsSystem(ctx context.Context, r io.Reader, progress 
 func (s *Service) importIATI(ctx context.Context, actor audit.Actor, r io.Reader, progress func(read int64)) (ImportResult, error) {
 	var res ImportResult
 	cr := &progressReader{r: r, progress: progress}
+	br := &boundedReader{r: cr, maxFile: s.maxImportSize()}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		im, err := s.newImporter(ctx, q, actor)
 		if err != nil {
 			return err
 		}
-		res, err = im.run(ctx, cr)
+		res, err = im.run(ctx, br)
 		return err
 	})
 	res.Bytes = cr.n
@@ -187,7 +188,7 @@ type decoded struct {
 // what it reads, so that parsing and writing overlap. The queue holds a
 // batch, so that the decoder reads the next batch while this one is saved;
 // two batches in memory keep it constant.
-func (im *importer) run(ctx context.Context, r io.Reader) (ImportResult, error) {
+func (im *importer) run(ctx context.Context, r *boundedReader) (ImportResult, error) {
 	steps := make(chan decoded, importBatch)
 	done := make(chan struct{})
 	defer func() {
@@ -261,7 +262,7 @@ func (im *importer) saveBatch(ctx context.Context, batch []decoded) error {
 
 // decodeActivities reads the file token by token, decoding one activity at
 // a time, and sends each step until the end, a fault, or done.
-func decodeActivities(r io.Reader, steps chan<- decoded, done <-chan struct{}) {
+func decodeActivities(r *boundedReader, steps chan<- decoded, done <-chan struct{}) {
 	defer close(steps)
 	send := func(st decoded) bool {
 		select {
@@ -272,6 +273,10 @@ func decodeActivities(r io.Reader, steps chan<- decoded, done <-chan struct{}) {
 		}
 	}
 	malformed := func(line int, err error) {
+		if fault := limitFault(err, r.maxFile); fault != "" {
+			send(decoded{line: line, fault: fault})
+			return
+		}
 		var se *xml.SyntaxError
 		if errors.As(err, &se) {
 			line = se.Line
@@ -309,10 +314,12 @@ func decodeActivities(r io.Reader, steps chan<- decoded, done <-chan struct{}) {
 			}
 			if depth == 1 && t.Name.Local == "iati-activity" {
 				a := new(iActivity)
+				r.startActivity(d.InputOffset())
 				if err := d.DecodeElement(a, &t); err != nil {
 					malformed(line, err)
 					return
 				}
+				r.endActivity()
 				if !send(decoded{line: line, act: a}) {
 					return
 				}

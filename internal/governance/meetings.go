@@ -235,3 +235,20 @@ func (s *Service) Meetings(ctx context.Context, v policy.Viewer) ([]model.Meetin
 	}
 	return out, nil
 }
+
+// MeetingsPage returns up to limit meetings v may see after the cursor,
+// latest first, and the cursor of the next page ("" at the end).
+func (s *Service) MeetingsPage(ctx context.Context, v policy.Viewer, after string, limit int) ([]model.Meeting, string, error) {
+	if err := policy.Require(v, policy.MeetingsRead); err != nil {
+		return nil, "", err
+	}
+	return model.FillPage(after, limit, func(after string, n int) ([]model.Meeting, error) {
+		return s.store.PageMeetings(ctx, after, n)
+	}, func(m model.Meeting) (model.Meeting, bool, error) {
+		if !policy.Visible(v, policy.MeetingResource(m)) {
+			return m, false, nil
+		}
+		vm, err := s.visibleMeeting(ctx, v, m)
+		return vm, err == nil, err
+	}, func(m model.Meeting) string { return m.ID })
+}

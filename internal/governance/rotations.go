@@ -95,6 +95,18 @@ func (s *Service) Rotations(ctx context.Context, v policy.Viewer) ([]model.Rotat
 	return rs, err
 }
 
+// RotationsPage returns up to limit periods in calendar order after the
+// cursor, and the cursor of the next page ("" at the end).
+func (s *Service) RotationsPage(ctx context.Context, v policy.Viewer, after string, limit int) ([]model.Rotation, string, error) {
+	if err := policy.Require(v, policy.RotationsRead); err != nil {
+		return nil, "", err
+	}
+	return model.FillPage(after, limit, func(after string, n int) ([]model.Rotation, error) {
+		return s.store.PageRotations(ctx, after, n)
+	}, func(r model.Rotation) (model.Rotation, bool, error) { return r, true, nil },
+		func(r model.Rotation) string { return r.ID })
+}
+
 // CurrentLeads returns the period covering today, for the page header.
 func (s *Service) CurrentLeads(ctx context.Context, v policy.Viewer) (model.Rotation, bool, error) {
 	rs, err := s.Rotations(ctx, v)

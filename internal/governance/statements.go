@@ -26,6 +26,18 @@ func (s *Service) Published(ctx context.Context) ([]View, error) {
 	return out, nil
 }
 
+// PublishedPage returns up to limit adopted public statements after the
+// cursor, newest first, and the cursor of the next page ("" at the end).
+func (s *Service) PublishedPage(ctx context.Context, after string, limit int) ([]View, string, error) {
+	f := model.ProposalFilter{Kind: model.ProposalStatement, Status: model.ProposalAdopted}
+	return model.FillPage(after, limit, func(after string, n int) ([]model.Proposal, error) {
+		return s.store.ListProposals(ctx, f, after, n)
+	}, func(p model.Proposal) (View, bool, error) {
+		v, err := s.publicView(ctx, p)
+		return v, err == nil, err
+	}, func(p model.Proposal) string { return p.ID })
+}
+
 func published(p model.Proposal) bool {
 	return p.Kind == model.ProposalStatement && p.Status == model.ProposalAdopted
 }

@@ -304,6 +304,25 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.
 	return out, nil
 }
 
+// Page returns up to limit lessons v may see that match f after the
+// cursor, and the cursor of the next page ("" at the end): newest first, or
+// by review date for f.Due, as List orders them.
+func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, after string, limit int) ([]model.Lesson, string, error) {
+	if err := f.check(); err != nil {
+		return nil, "", err
+	}
+	today := model.DateOf(s.now())
+	return model.FillPage(after, limit, func(after string, n int) ([]model.Lesson, error) {
+		return s.store.PageLessons(ctx, f.Due, after, n)
+	}, func(l model.Lesson) (model.Lesson, bool, error) {
+		if !f.matches(l, today) {
+			return l, false, nil
+		}
+		seen, ok, err := s.visible(ctx, v, l)
+		return seen, ok && f.matchesSeen(seen), err
+	}, func(l model.Lesson) string { return l.ID })
+}
+
 // VisibleByID tells the audit log whether v may read what its events say
 // of a lesson.
 func (s *Service) VisibleByID(ctx context.Context, v policy.Viewer, id string) (bool, error) {

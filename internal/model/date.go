@@ -25,12 +25,33 @@ func DateOf(t time.Time) Date {
 	return NewDate(y, m, d)
 }
 
+// MinDate and MaxDate bound every date the program reads. Within them both
+// databases store and sort a date alike; outside, PostgreSQL refuses some
+// (year 0) that SQLite keeps, and no record of this domain needs them.
+var (
+	MinDate = NewDate(1900, time.January, 1)
+	MaxDate = NewDate(2200, time.December, 31)
+)
+
+// ParseDate reads YYYY-MM-DD within MinDate..MaxDate.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
-	return Date{t}, nil
+	d := Date{t}
+	if err := d.CheckRange(); err != nil {
+		return Date{}, err
+	}
+	return d, nil
+}
+
+// CheckRange refuses a date outside MinDate..MaxDate.
+func (d Date) CheckRange() error {
+	if d.Before(MinDate) || MaxDate.Before(d) {
+		return fmt.Errorf("%s is not a date from %s to %s", d, MinDate, MaxDate)
+	}
+	return nil
 }
 
 func (d Date) IsZero() bool         { return d.t.IsZero() }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,5 +44,33 @@ func TestDateJSON(t *testing.T) {
 	}
 	if err := d.UnmarshalJSON([]byte(`"May"`)); err == nil {
 		t.Error("a malformed date must be refused")
+	}
+}
+
+func TestParseDateRange(t *testing.T) {
+	cases := []struct {
+		in string
+		ok bool
+	}{
+		{"1900-01-01", true},
+		{"2200-12-31", true},
+		{"2026-06-15", true},
+		{"0000-01-01", false},
+		{"1899-12-31", false},
+		{"2201-01-01", false},
+		{"9999-12-31", false},
+	}
+	for _, c := range cases {
+		d, err := ParseDate(c.in)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: got %v, %v; want ok %v", c.in, d, err, c.ok)
+		}
+		if !c.ok && err != nil && !strings.Contains(err.Error(), "1900-01-01 to 2200-12-31") {
+			t.Errorf("%s: %v does not say which dates are taken", c.in, err)
+		}
+		var j Date
+		if err := j.UnmarshalJSON([]byte(`"` + c.in + `"`)); (err == nil) != c.ok {
+			t.Errorf("JSON %s: %v; want ok %v", c.in, err, c.ok)
+		}
 	}
 }

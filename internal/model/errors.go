@@ -101,3 +101,8 @@ func CheckRequired(fields ...Required) error {
 	}
 	return nil
 }
+
+// BadCursor refuses a page cursor that no page of the list could have given.
+func BadCursor() error {
+	return Invalid("cursor", "is not the next of a page of this list; start again without a cursor")
+}

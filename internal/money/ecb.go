@@ -153,11 +153,12 @@ func readHeader(header []string) ([]string, error) {
 }
 
 func parseECBDate(s string) (model.Date, error) {
-	if d, err := model.ParseDate(s); err == nil {
-		return d, nil
+	if _, err := time.Parse("2006-01-02", s); err == nil {
+		return model.ParseDate(s)
 	}
 	if t, err := time.Parse(ecbDailyDate, s); err == nil {
-		return model.DateOf(t), nil
+		d := model.DateOf(t)
+		return d, d.CheckRange()
 	}
 	return model.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or 24 November 2026)", s)
 }

@@ -178,3 +178,15 @@ func (s *Service) List(ctx context.Context, v policy.Viewer) ([]model.Organisati
 	}
 	return s.store.ListOrganisations(ctx)
 }
+
+// Page returns up to limit organisations by name after the cursor, and the
+// cursor of the next page ("" at the end).
+func (s *Service) Page(ctx context.Context, v policy.Viewer, after string, limit int) ([]model.Organisation, string, error) {
+	if err := policy.Require(v, policy.OrganisationsRead); err != nil {
+		return nil, "", err
+	}
+	return model.FillPage(after, limit, func(after string, n int) ([]model.Organisation, error) {
+		return s.store.PageOrganisations(ctx, after, n)
+	}, func(o model.Organisation) (model.Organisation, bool, error) { return o, true, nil },
+		func(o model.Organisation) string { return o.ID })
+}

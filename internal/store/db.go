@@ -53,7 +53,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 func newDB(d dialect, reader, writer *sql.DB) *DB {
 	return &DB{
-		queries: &queries{dialect: d, rd: conn{reader, d}, wr: conn{writer, d}, reader: reader, writer: writer},
+		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer},
 		reader:  reader,
 		writer:  writer,
 	}
@@ -90,7 +90,7 @@ func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error
 	// Rolls back when fn fails, panics or exits the goroutine (t.Fatal);
 	// after Commit it does nothing.
 	defer tx.Rollback()
-	c := conn{&cachedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, d}
+	c := conn{&cachedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, d, false}
 	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true, head: &auditHead{}}); err != nil {
 		return err
 	}
@@ -191,6 +191,10 @@ func (c *cachedTx) QueryRowContext(ctx context.Context, query string, args ...an
 type conn struct {
 	db      execer
 	dialect dialect
+	// retry runs a read again, once, when its connection turns out to be
+	// broken: only on the pool of readers, outside any transaction, where
+	// every statement is a read and so may run twice.
+	retry bool
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -198,11 +202,21 @@ func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.db.QueryContext(ctx, c.dialect.rebind(query), bindArgs(args)...)
+	query, args = c.dialect.rebind(query), bindArgs(args)
+	rows, err := c.db.QueryContext(ctx, query, args...)
+	if err != nil && c.retry && brokenConn(ctx, err) {
+		rows, err = c.db.QueryContext(ctx, query, args...)
+	}
+	return rows, err
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.db.QueryRowContext(ctx, c.dialect.rebind(query), bindArgs(args)...)
+	query, args = c.dialect.rebind(query), bindArgs(args)
+	row := c.db.QueryRowContext(ctx, query, args...)
+	if c.retry && brokenConn(ctx, row.Err()) {
+		row = c.db.QueryRowContext(ctx, query, args...)
+	}
+	return row
 }
 
 // execOne runs a statement that must change exactly one row; none means the

@@ -17,13 +17,17 @@ func (q *queries) CreateRotation(ctx context.Context, r *model.Rotation) error {
 	return dbErr(err, "create rotation")
 }
 
+const rotationColumns = `id, starts, ends, front_office_org_id, back_office_org_id, created_at`
+
+func scanRotation(s scanner) (model.Rotation, error) {
+	var r model.Rotation
+	err := s.Scan(&r.ID, &r.Starts, &r.Ends, &r.FrontOfficeOrgID, &r.BackOfficeOrgID, instant{&r.CreatedAt})
+	return r, err
+}
+
 // ListRotations returns every period in calendar order.
 func (q *queries) ListRotations(ctx context.Context) ([]model.Rotation, error) {
-	rs, err := queryAll(ctx, q.rd, func(s scanner) (model.Rotation, error) {
-		var r model.Rotation
-		err := s.Scan(&r.ID, &r.Starts, &r.Ends, &r.FrontOfficeOrgID, &r.BackOfficeOrgID, instant{&r.CreatedAt})
-		return r, err
-	}, `SELECT id, starts, ends, front_office_org_id, back_office_org_id, created_at FROM rotations ORDER BY starts, id`)
+	rs, err := queryAll(ctx, q.rd, scanRotation, `SELECT `+rotationColumns+` FROM rotations ORDER BY starts, id`)
 	return rs, dbErr(err, "list rotations")
 }
 

@@ -40,6 +40,7 @@ type Queries interface {
 	Governance
 	Matching
 	Notifications
+	Pages
 }
 
 // Streams iterate over every matching row in constant memory, for exports.

@@ -33,7 +33,7 @@ type signInStep struct {
 	code   string // the error code expected, when want is an error
 }
 
-func (c *client) send(t *testing.T, ex signInStep) (*http.Response, []byte) {
+func (c *client) step(t *testing.T, ex signInStep) (*http.Response, []byte) {
 	t.Helper()
 	var r io.Reader
 	if ex.body != "" {
@@ -72,7 +72,7 @@ func (c *client) send(t *testing.T, ex signInStep) (*http.Response, []byte) {
 func (c *client) play(t *testing.T, exs ...signInStep) {
 	t.Helper()
 	for _, ex := range exs {
-		c.send(t, ex)
+		c.step(t, ex)
 	}
 }
 
@@ -107,7 +107,7 @@ func TestSignInHardening(t *testing.T) {
 			for i := range accounts.Defaults.MaxAccountFailures {
 				c.play(t, signInStep{fmt.Sprintf("wrong %d", i+1), "", "POST", "/api/v1/auth/token", wrong, 401, "bad_credentials"})
 			}
-			res, _ := c.send(t, signInStep{"right, after five wrong", "", "POST", "/api/v1/auth/token", signInBody("donor@test.example", apptest.Password, ""), 429, "rate_limited"})
+			res, _ := c.step(t, signInStep{"right, after five wrong", "", "POST", "/api/v1/auth/token", signInBody("donor@test.example", apptest.Password, ""), 429, "rate_limited"})
 			if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 || n > 15*60 {
 				t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
 			}
@@ -138,8 +138,8 @@ func TestSignInHardening(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, _ := totp.GenerateCode(u.TOTPSecret, testNow)
-			_, wrongAnswer := c.send(t, signInStep{"wrong password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", "not the password at all", ""), 401, "totp_required"})
-			_, rightAnswer := c.send(t, signInStep{"right password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, ""), 401, "totp_required"})
+			_, wrongAnswer := c.step(t, signInStep{"wrong password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", "not the password at all", ""), 401, "totp_required"})
+			_, rightAnswer := c.step(t, signInStep{"right password, no code", "", "POST", "/api/v1/auth/token", signInBody("totp@test.example", apptest.Password, ""), 401, "totp_required"})
 			if string(wrongAnswer) != string(rightAnswer) {
 				t.Fatalf("the answers differ:\n%s\n%s", wrongAnswer, rightAnswer)
 			}
@@ -163,7 +163,7 @@ func TestSignInHardening(t *testing.T) {
 
 		t.Run("a former organisation's users read as visitors", func(t *testing.T) {
 			strict := "/api/v1/requirements/" + ids["strict"]
-			_, b := c.send(t, signInStep{"sign in", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", apptest.Password, ""), 201, ""})
+			_, b := c.step(t, signInStep{"sign in", "", "POST", "/api/v1/auth/token", signInBody("requester@test.example", apptest.Password, ""), 201, ""})
 			tok := tokenOf(t, b)
 			browser := site.as("requester")
 			c.play(t, signInStep{"own strict record", tok, "GET", strict, "", 200, ""})

@@ -12,20 +12,22 @@ type auditList struct {
 	Next  *string            `json:"next"`
 }
 
+// isSeq reports whether s is the sequence number of an event.
+func isSeq(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n >= 0 && strconv.FormatInt(n, 10) == s
+}
+
 // apiListAudit pages by sequence number: the cursor is the last seq seen.
 func (s *Server) apiListAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	var after int64
-	if c := q.Get("cursor"); c != "" {
-		n, err := strconv.ParseInt(c, 10, 64)
-		if err != nil || n < 0 {
-			return model.Invalid("cursor", "must be the sequence number of an event")
-		}
-		after = n
-	}
-	_, limit, err := pageParams(r)
+	c, limit, err := readPage(r, isSeq)
 	if err != nil {
 		return err
+	}
+	var after int64
+	if c != "" {
+		after, _ = strconv.ParseInt(c, 10, 64)
 	}
 	if limit == 0 {
 		limit = 100

@@ -75,6 +75,10 @@ func (s *Server) api(perm policy.Permission, h handler) http.Handler {
 				return
 			}
 		}
+		if err := checkRequestText(r); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
 		if err := h(w, r); err != nil {
 			s.apiFail(w, r, err)
 		}
@@ -110,6 +114,19 @@ func (s *Server) page(perm policy.Permission, h handler) http.Handler {
 			got := r.PostFormValue("csrf")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(a.session.CSRFToken)) != 1 {
 				s.pageFail(w, r, model.Invalid("csrf", "this form has expired; go back, reload the page and send it again"))
+				return
+			}
+		}
+		if err := checkRequestText(r); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		if r.Method == http.MethodPost {
+			// Parses an url-encoded or multipart form (an uploaded file's
+			// bytes are not text and stay unchecked).
+			_ = r.FormValue("csrf")
+			if err := checkValues(r.PostForm); err != nil {
+				s.pageFail(w, r, err)
 				return
 			}
 		}

@@ -15,6 +15,11 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return model.ErrNotFound
 	}
+	// An export holds the whole filtered set; a page's parameters are
+	// still checked, so that a malformed one is never silently ignored.
+	if _, _, err := pageParams(r); err != nil {
+		return err
+	}
 	e, err := s.Exchange.Prepare(name, format, r.URL.Query())
 	if err != nil {
 		return err
@@ -26,6 +31,9 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 
 // apiExportIATI writes the IATI 2.03 activity file of what may be published.
 func (s *Server) apiExportIATI(w http.ResponseWriter, r *http.Request) error {
+	if _, _, err := pageParams(r); err != nil {
+		return err
+	}
 	opts, err := exchange.ParseIATIOptions(r.URL.Query().Get("scope"), s.siteURL(r))
 	if err != nil {
 		return err

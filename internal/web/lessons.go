@@ -17,11 +17,15 @@ func (s *Server) apiListLessons(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.Lessons.List(r.Context(), viewerOf(r), f)
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, ""))
+	items, next, err := s.Lessons.Page(r.Context(), viewerOf(r), f, cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
 func (s *Server) apiGetLesson(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -10,8 +11,11 @@ import (
 func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	req, offer := q.Get("requirement"), q.Get("offer")
+	cursor, limit, err := pageParams(r)
+	if err != nil {
+		return err
+	}
 	var items []coordination.Suggestion
-	var err error
 	switch {
 	case req != "" && offer != "":
 		return model.Invalid("offer", "ask for one of requirement or offer, not both")
@@ -25,7 +29,18 @@ func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, ""))
+	// Suggestions are ranked whole (at most coordination.MaxSuggestions);
+	// each names the record on the other side once.
+	page, next, err := model.PageSlice(items, cursor, limit, func(sg coordination.Suggestion) string {
+		if req != "" {
+			return sg.Offer.ID
+		}
+		return sg.Requirement.ID
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(page, next))
 }
 
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
@@ -70,11 +85,32 @@ func (s *Server) apiDeconfliction(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	cursor, limit, err := readPage(r, isAlertKey)
+	if err != nil {
+		return err
+	}
+	// Alerts are derived from the records as they stand, in their ranked
+	// order, so they are paged by key over the whole list.
 	items, err := s.Coordination.Alerts(r.Context(), viewerOf(r), f)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, ""))
+	page, next, err := model.PageSlice(items, cursor, limit, func(a coordination.Alert) string { return a.Key })
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(page, next))
+}
+
+// isAlertKey reports whether s has the form of an alert's key: its kind,
+// then one or two ids.
+func isAlertKey(s string) bool {
+	kind, rest, ok := strings.Cut(s, ":")
+	if !ok || !model.AlertKind(kind).Valid() {
+		return false
+	}
+	first, second, two := strings.Cut(rest, ":")
+	return isID(first) && (!two || isID(second))
 }
 
 type acknowledgeRequest struct {

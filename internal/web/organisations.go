@@ -7,11 +7,15 @@ import (
 )
 
 func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) error {
-	orgs, err := s.Organisations.List(r.Context(), viewerOf(r))
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(orgs, ""))
+	orgs, next, err := s.Organisations.Page(r.Context(), viewerOf(r), cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(orgs, next))
 }
 
 func (s *Server) apiGetOrganisation(w http.ResponseWriter, r *http.Request) error {

@@ -78,11 +78,15 @@ func (s *Server) apiSign(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiListRotations(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.Governance.Rotations(r.Context(), viewerOf(r))
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(rs, ""))
+	rs, next, err := s.Governance.RotationsPage(r.Context(), viewerOf(r), cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(rs, next))
 }
 
 func (s *Server) apiCreateRotation(w http.ResponseWriter, r *http.Request) error {
@@ -98,19 +102,27 @@ func (s *Server) apiCreateRotation(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiPublishedStatements(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.Governance.Published(r.Context())
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, ""))
+	items, next, err := s.Governance.PublishedPage(r.Context(), cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
 func (s *Server) apiListMeetings(w http.ResponseWriter, r *http.Request) error {
-	ms, err := s.Governance.Meetings(r.Context(), viewerOf(r))
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(ms, ""))
+	ms, next, err := s.Governance.MeetingsPage(r.Context(), viewerOf(r), cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(ms, next))
 }
 
 func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request) error {

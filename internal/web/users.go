@@ -7,11 +7,15 @@ import (
 )
 
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
-	users, err := s.Accounts.List(r.Context(), viewerOf(r))
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(users, ""))
+	users, next, err := s.Accounts.Page(r.Context(), viewerOf(r), cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(users, next))
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {

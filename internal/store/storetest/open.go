@@ -30,6 +30,13 @@ func OpenPostgres(t testing.TB) *store.DB {
 	return open(t, store.Config{DatabaseURL: NewPostgresSchema(t)})
 }
 
+// OpenPostgresURL opens and migrates the PostgreSQL database url names,
+// such as one NewPostgresSchema returned.
+func OpenPostgresURL(t testing.TB, url string) *store.DB {
+	t.Helper()
+	return open(t, store.Config{DatabaseURL: url})
+}
+
 func open(t testing.TB, cfg store.Config) *store.DB {
 	t.Helper()
 	ctx := context.Background()

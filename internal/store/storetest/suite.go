@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Rotations", testRotations},
 		{"Meetings", testMeetings},
 		{"ConstraintErrors", testConstraintErrors},
+		{"Pages", testPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
