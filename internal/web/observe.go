@@ -50,23 +50,30 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					// The server's own way to cut a response short: not a fault.
-					panic(v)
-				}
+			v := recover()
+			if v == nil {
+				s.accessLog(ctx, r, info, rec, time.Since(start))
+				return
+			}
+			if v != http.ErrAbortHandler {
 				s.log.ErrorContext(ctx, "panic", "method", r.Method, "route", info.pattern,
 					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				if !rec.wrote {
-					rec.Header().Del("Content-Length")
-					if strings.HasPrefix(r.URL.Path, "/api/") {
-						s.apiFail(rec, r, errPanicked)
-					} else {
-						s.pageFail(rec, r, errPanicked)
-					}
-				} else if rec.status == 0 {
+			}
+			if v == http.ErrAbortHandler || rec.wrote {
+				// An answer under way cannot be taken back: the connection
+				// is cut, so that the client sees it broken rather than
+				// complete.
+				if rec.status == 0 || v != http.ErrAbortHandler {
 					rec.status = http.StatusInternalServerError
 				}
+				s.accessLog(ctx, r, info, rec, time.Since(start))
+				panic(http.ErrAbortHandler)
+			}
+			rec.Header().Del("Content-Length")
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				s.apiFail(rec, r, errPanicked)
+			} else {
+				s.pageFail(rec, r, errPanicked)
 			}
 			s.accessLog(ctx, r, info, rec, time.Since(start))
 		}()
