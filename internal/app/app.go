@@ -17,6 +17,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/jobs"
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/notify"
+	"github.com/cyberaid/cyberaid/internal/obs"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
@@ -44,6 +45,8 @@ type Options struct {
 	// checkpoints (see audit.LoadKey); empty, a key is made for this run
 	// only, which suits tests.
 	AuditKey string
+	// Metrics counts requests and jobs; nil counts nothing.
+	Metrics *obs.Metrics
 }
 
 // App is the program's services over one store.
@@ -140,6 +143,7 @@ func New(s store.Store, o Options) (*App, error) {
 		Exchange: a.Exchange,
 		Offers:   a.Offers, Coordination: a.Coordination,
 		Log: o.Log, Now: o.Now, SecureCookies: o.SecureCookies, BaseURL: o.BaseURL,
+		Metrics: o.Metrics,
 	})
 	if err != nil {
 		return nil, err

@@ -18,7 +18,8 @@ import (
 const usage = `cyberaid coordinates civilian cyber capacity-building assistance.
 
 Usage:
-  cyberaid serve [--addr :8080] [--demo]     run the web UI and the JSON API
+  cyberaid serve [--addr :8080] [--demo] [--metrics-addr ADDR] [--shutdown-grace 30s]
+                                             run the web UI and the JSON API
   cyberaid migrate                           bring the database schema up to date
   cyberaid org add --name N --kind K --participation P [--country CC]
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
@@ -30,6 +31,9 @@ Usage:
   cyberaid audit export                      print every audit event, one JSON object a line
   cyberaid audit key [--new NAME]            print the checkpoints' verifier key
   cyberaid import iati FILE|URL              read donors' published IATI activities as bilateral reports
+  cyberaid backup FILE                       write a consistent copy of the SQLite database while serving
+  cyberaid restore FILE                      restore a backup into an empty data directory, once its
+                                             audit log verifies
 
 Every subcommand takes --data-dir DIR (SQLite, default ./data) or
 --database-url postgres://… (also CYBERAID_DATABASE_URL, CYBERAID_DATA_DIR).
@@ -103,6 +107,10 @@ func (e *env) dispatch(args []string) error {
 		return e.auditKey(rest[1:])
 	case cmd == "import" && sub == "iati":
 		return e.importIATI(rest[1:])
+	case cmd == "backup":
+		return e.backup(rest)
+	case cmd == "restore":
+		return e.restore(rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -19,9 +19,9 @@ const sessionCookie = "cyberaid_session"
 // as a visitor, so that a client learns at once that its token is dead.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Static files and the health check are the same for everyone:
+		// Static files and the health checks are the same for everyone:
 		// resolving the session would cost a database read per stylesheet.
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -52,6 +52,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				return
 			}
 		}
+		infoOf(r.Context()).userID = a.identity.User.ID
 		next.ServeHTTP(w, r.WithContext(withAuth(r.Context(), a)))
 	})
 }

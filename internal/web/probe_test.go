@@ -125,6 +125,7 @@ var probeRoutes = map[string]probeRoute{
 
 	"GET /static/":                        {fill: "static"},
 	"GET /healthz":                        {fill: "static"},
+	"GET /readyz":                         {fill: "static"},
 	"GET /{$}":                            {fill: "none"},
 	"GET /lang/{code}":                    {fill: "static"},
 	"GET /signin":                         {fill: "none"},

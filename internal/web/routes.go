@@ -100,6 +100,7 @@ func (s *Server) routes(mux routeTable) {
 	// HTML pages.
 	mux.Handle("GET /static/", s.static)
 	mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
+	mux.Handle("GET /readyz", http.HandlerFunc(s.readyz))
 	mux.Handle("GET /{$}", s.page(none, s.dashboardPage))
 	mux.Handle("GET /lang/{code}", s.page(none, s.setLanguage))
 	mux.Handle("GET /signin", s.page(none, s.signInPage))
@@ -188,6 +189,7 @@ func (s *Server) routes(mux routeTable) {
 func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
+		infoOf(r.Context()).pattern = pattern
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
 			return

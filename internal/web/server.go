@@ -21,6 +21,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/notify"
+	"github.com/cyberaid/cyberaid/internal/obs"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
@@ -55,6 +56,8 @@ type Deps struct {
 	// BaseURL is the site's public address; empty, it is taken from each
 	// request.
 	BaseURL string
+	// Metrics counts requests by route; nil counts nothing.
+	Metrics *obs.Metrics
 }
 
 // siteURL is the site's public address for links that leave it (feeds,
@@ -83,6 +86,8 @@ func New(d Deps) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	// Every line logged with a request's context names its request id.
+	s.log = slog.New(obs.NewHandler(s.log.Handler()))
 	if s.Now == nil {
 		s.Now = time.Now
 	}
@@ -98,7 +103,7 @@ func New(d Deps) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.securityHeaders(s.crossOrigin(s.identify(s.fallback(mux))))
+	s.handler = s.observe(s.securityHeaders(s.crossOrigin(s.identify(s.fallback(mux)))))
 	return s, nil
 }
 
