@@ -41,6 +41,7 @@ type Queries interface {
 	Matching
 	Notifications
 	Pages
+	SignInFactors
 }
 
 // Streams iterate over every matching row in constant memory, for exports.
