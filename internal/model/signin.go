@@ -5,12 +5,12 @@ import "time"
 // SSOProvider is an OpenID Connect identity provider through which an
 // organisation's staff sign in. The client secret never leaves the server.
 type SSOProvider struct {
-	ID           string    `json:"id"`
-	OrgID        string    `json:"org_id"`
-	Name         string    `json:"name"`
-	Issuer       string    `json:"issuer"`
-	ClientID     string    `json:"client_id"`
-	ClientSecret string    `json:"-"`
+	ID           string `json:"id"`
+	OrgID        string `json:"org_id"`
+	Name         string `json:"name"`
+	Issuer       string `json:"issuer"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"-"`
 	// EmailDomains are the lower-case domains whose addresses the provider
 	// may vouch for; empty allows any.
 	EmailDomains []string `json:"email_domains"`
