@@ -252,7 +252,9 @@ func (s *Service) setPolicy(ctx context.Context, actor Identity, scope string, o
 	})
 }
 
-func (s *Service) StaffPolicy(ctx context.Context) (bool, error) { return s.store.SignInPolicy(ctx, "staff") }
+func (s *Service) StaffPolicy(ctx context.Context) (bool, error) {
+	return s.store.SignInPolicy(ctx, "staff")
+}
 func (s *Service) OrganisationPolicy(ctx context.Context, orgID string) (bool, error) {
 	return s.store.SignInPolicy(ctx, "org:"+orgID)
 }
