@@ -3,7 +3,8 @@
 -- them. The state, nonce and PKCE verifier of a sign-in in progress, and the
 -- challenge of a passkey ceremony, are kept server-side, once, briefly: any
 -- server may receive the answer. Sessions gain what the account page shows
--- of them, and an id to end one by.
+-- of them, and an id to end one by. A user is told of every change to how
+-- their account signs in: a new kind of notification.
 
 -- +goose Up
 CREATE TABLE sso_providers (
@@ -68,7 +69,13 @@ ALTER TABLE sessions ADD COLUMN last_used_at timestamptz;
 ALTER TABLE sessions ADD COLUMN method text NOT NULL DEFAULT 'password';
 ALTER TABLE sessions ADD COLUMN provider_id text NOT NULL DEFAULT '';
 
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice'));
+
 -- +goose Down
+DELETE FROM notifications WHERE kind = 'security_notice';
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made'));
 DROP INDEX sessions_id;
 ALTER TABLE sessions DROP COLUMN provider_id;
 ALTER TABLE sessions DROP COLUMN method;

@@ -3,7 +3,9 @@
 -- them. The state, nonce and PKCE verifier of a sign-in in progress, and the
 -- challenge of a passkey ceremony, are kept server-side, once, briefly: any
 -- server may receive the answer. Sessions gain what the account page shows
--- of them, and an id to end one by.
+-- of them, and an id to end one by. A user is told of every change to how
+-- their account signs in: a new kind of notification (SQLite changes a
+-- CHECK only by rebuilding the table).
 
 -- +goose Up
 CREATE TABLE sso_providers (
@@ -68,7 +70,45 @@ ALTER TABLE sessions ADD COLUMN last_used_at TIMESTAMP;
 ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';
 ALTER TABLE sessions ADD COLUMN provider_id TEXT NOT NULL DEFAULT '';
 
+CREATE TABLE notifications_new (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users (id),
+    kind            TEXT NOT NULL CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice')),
+    object_type     TEXT NOT NULL,
+    object_id       TEXT NOT NULL,
+    subject         TEXT NOT NULL DEFAULT '',
+    created_at      TIMESTAMP NOT NULL,
+    read_at         TIMESTAMP,
+    mail            TEXT NOT NULL CHECK (mail IN ('none', 'pending', 'sending', 'sent', 'failed')),
+    mail_attempts   INTEGER NOT NULL DEFAULT 0,
+    mail_claimed_at TIMESTAMP
+);
+INSERT INTO notifications_new SELECT id, user_id, kind, object_type, object_id, subject, created_at, read_at, mail, mail_attempts, mail_claimed_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_new RENAME TO notifications;
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_mail ON notifications (mail, id);
+
 -- +goose Down
+DELETE FROM notifications WHERE kind = 'security_notice';
+CREATE TABLE notifications_new (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users (id),
+    kind            TEXT NOT NULL CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made')),
+    object_type     TEXT NOT NULL,
+    object_id       TEXT NOT NULL,
+    subject         TEXT NOT NULL DEFAULT '',
+    created_at      TIMESTAMP NOT NULL,
+    read_at         TIMESTAMP,
+    mail            TEXT NOT NULL CHECK (mail IN ('none', 'pending', 'sending', 'sent', 'failed')),
+    mail_attempts   INTEGER NOT NULL DEFAULT 0,
+    mail_claimed_at TIMESTAMP
+);
+INSERT INTO notifications_new SELECT id, user_id, kind, object_type, object_id, subject, created_at, read_at, mail, mail_attempts, mail_claimed_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_new RENAME TO notifications;
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_mail ON notifications (mail, id);
 DROP INDEX sessions_id;
 ALTER TABLE sessions DROP COLUMN provider_id;
 ALTER TABLE sessions DROP COLUMN method;
