@@ -78,8 +78,11 @@ func (s *Service) passwordsAllowed(ctx context.Context, orgID string) (bool, err
 // phishing-resistant factor before doing anything else: their organisation
 // or, for admins and coordinators, the platform requires one, and they
 // signed in with neither a passkey nor single sign-on and have no passkey.
+//
+// Without passkeys (the site's address unset) no one can comply, so no one
+// is held: the rule cannot be turned on then either.
 func (s *Service) MustEnrol(ctx context.Context, id Identity, sess *model.Session) (bool, error) {
-	if sess != nil && sess.Method == model.SignInSSO {
+	if s.webauthn == nil || (sess != nil && sess.Method == model.SignInSSO) {
 		return false, nil
 	}
 	st, err := s.store.StrongFactorState(ctx, id.User.ID, id.Org.ID)
@@ -241,6 +244,9 @@ func (s *Service) SetOrganisationPolicy(ctx context.Context, actor Identity, org
 }
 
 func (s *Service) setPolicy(ctx context.Context, actor Identity, scope string, on bool) error {
+	if on && s.webauthn == nil {
+		return ErrPasskeysOff
+	}
 	return s.store.InTx(ctx, func(q store.Queries) error {
 		if err := q.SetSignInPolicy(ctx, scope, on); err != nil {
 			return err
