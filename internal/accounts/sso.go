@@ -192,9 +192,10 @@ func (s *Service) PutSSOProvider(ctx context.Context, actor Identity, v policy.V
 		if err != nil {
 			return err
 		}
-		// The secret's json tag keeps it out of the audit log.
+		// The secret's json tag keeps it out of the audit log; the event is
+		// account administration, shown to those who manage accounts.
 		_, err = audit.Record(ctx, q, s.now().UTC(), audit.Actor{UserID: actor.User.ID, OrgID: actor.Org.ID}, audit.Change{
-			Action: action, ObjectType: "organisation", ObjectID: in.OrgID, After: out,
+			Action: action, ObjectType: "user", ObjectID: out.ID, After: out,
 		})
 		return err
 	})
@@ -219,7 +220,7 @@ func (s *Service) DeleteSSOProvider(ctx context.Context, actor Identity, v polic
 			return err
 		}
 		_, err = audit.Record(ctx, q, s.now().UTC(), audit.Actor{UserID: actor.User.ID, OrgID: actor.Org.ID}, audit.Change{
-			Action: "sso.delete", ObjectType: "organisation", ObjectID: orgID, Before: p,
+			Action: "sso.delete", ObjectType: "user", ObjectID: p.ID, Before: p,
 		})
 		return err
 	})
