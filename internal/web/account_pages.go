@@ -158,6 +158,10 @@ func (s *Server) createAccountToken(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	// A token would let a held user past the rule through the API.
+	if authOf(r).mustEnrol {
+		return accounts.ErrStrongFactorRequired
+	}
 	token, exp, err := s.Accounts.IssueToken(r.Context(), id)
 	if err != nil {
 		return err

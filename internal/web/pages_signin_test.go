@@ -245,6 +245,10 @@ func TestStrongFactorRequired(t *testing.T) {
 				t.Fatalf("the account page does not say why: %.300s", page)
 			}
 		}
+		// Nor does the account page give a held user an API token.
+		if st, _, _ := coord.do("POST", "/account/tokens", url.Values{"csrf": {coord.csrf()}}); st != http.StatusForbidden {
+			t.Fatalf("a held user made a token: %d", st)
+		}
 		// A donor is not staff: nothing changes for them.
 		donor := newBrowser(t, base)
 		donor.signIn("donor@test.example")

@@ -105,9 +105,6 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) signInFailed(w http.ResponseWriter, r *http.Request, f signInForm, err error) error {
 	var fe *model.FieldError
 	if !errors.As(err, &fe) {
-		if errors.Is(err, model.ErrNotFound) {
-			return err
-		}
 		return err
 	}
 	l := s.localizer(r)
