@@ -192,7 +192,7 @@ func (s *Service) RevokeUserToken(ctx context.Context, id Identity, tokenID stri
 	}
 	for _, t := range ts {
 		if t.ID == tokenID {
-			return s.RevokeToken(ctx, id, t)
+			return s.revokeToken(ctx, id, t, true)
 		}
 	}
 	return model.ErrNotFound

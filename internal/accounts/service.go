@@ -581,6 +581,16 @@ func (s *Service) EndSession(ctx context.Context, token string) error {
 
 // IssueToken returns a bearer token for the API.
 func (s *Service) IssueToken(ctx context.Context, id Identity) (string, time.Time, error) {
+	return s.issueToken(ctx, id, false)
+}
+
+// CreateUserToken is IssueToken from the account page: the user is also
+// told, as of every change made there.
+func (s *Service) CreateUserToken(ctx context.Context, id Identity) (string, time.Time, error) {
+	return s.issueToken(ctx, id, true)
+}
+
+func (s *Service) issueToken(ctx context.Context, id Identity, tell bool) (string, time.Time, error) {
 	if id.Org.Participation == model.Former {
 		return "", time.Time{}, ErrFormerOrganisation
 	}
@@ -597,7 +607,10 @@ func (s *Service) IssueToken(ctx context.Context, id Identity) (string, time.Tim
 			Action: "token.issue", ObjectType: "user", ObjectID: id.User.ID,
 			After: map[string]any{"expires_at": t.ExpiresAt},
 		})
-		return err
+		if err != nil || !tell || s.notifier == nil {
+			return err
+		}
+		return s.notifier.SecurityNotice(ctx, q, id.User.ID, "token.issue")
 	})
 	return token, t.ExpiresAt, err
 }
@@ -622,6 +635,10 @@ func (s *Service) Token(ctx context.Context, token string) (Identity, model.APIT
 
 // RevokeToken ends a bearer token before its expiry.
 func (s *Service) RevokeToken(ctx context.Context, id Identity, t model.APIToken) error {
+	return s.revokeToken(ctx, id, t, false)
+}
+
+func (s *Service) revokeToken(ctx context.Context, id Identity, t model.APIToken, tell bool) error {
 	now := s.now().UTC()
 	return s.store.InTx(ctx, func(q store.Queries) error {
 		if err := q.RevokeAPIToken(ctx, t.ID, now); err != nil {
@@ -630,7 +647,10 @@ func (s *Service) RevokeToken(ctx context.Context, id Identity, t model.APIToken
 		_, err := audit.Record(ctx, q, now, audit.Actor{UserID: id.User.ID, OrgID: id.Org.ID}, audit.Change{
 			Action: "token.revoke", ObjectType: "user", ObjectID: t.UserID,
 		})
-		return err
+		if err != nil || !tell || s.notifier == nil {
+			return err
+		}
+		return s.notifier.SecurityNotice(ctx, q, t.UserID, "token.revoke")
 	})
 }
 

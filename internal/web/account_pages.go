@@ -162,7 +162,7 @@ func (s *Server) createAccountToken(w http.ResponseWriter, r *http.Request) erro
 	if authOf(r).mustEnrol {
 		return accounts.ErrStrongFactorRequired
 	}
-	token, exp, err := s.Accounts.IssueToken(r.Context(), id)
+	token, exp, err := s.Accounts.CreateUserToken(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -194,6 +194,18 @@ func TestSingleSignOnPages(t *testing.T) {
 			t.Fatalf("the token on the API: %v %v", resp.StatusCode, err)
 		}
 		resp.Body.Close()
+		// The user is told of the new token, and of the link to the provider.
+		notes, err := a.Notify.List(context.Background(), c.Viewer("coordinator"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var told []string
+		for _, n := range notes {
+			told = append(told, n.Subject)
+		}
+		if !strings.Contains(strings.Join(told, " "), "token.issue") || !strings.Contains(strings.Join(told, " "), "sso.link") {
+			t.Fatalf("security notices: %v", told)
+		}
 
 		// Signing out ends the session here and offers the provider's.
 		st, page, _ = user.do("POST", "/signout", url.Values{"csrf": {ucsrf}})
