@@ -128,6 +128,10 @@ func New(s store.Store, o Options) (*App, error) {
 	a.Governance.SetNotifier(a.Notify)
 	a.Requirements.SetNotifier(a.Notify)
 	a.Pledges.SetNotifier(a.Notify)
+	a.Accounts.SetNotifier(a.Notify)
+	if err := a.Accounts.EnablePasskeys(o.BaseURL); err != nil {
+		return nil, err
+	}
 	a.Offers = offers.NewService(s, o.Now, a.Pledges)
 	a.Exchange = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Pledges, a.Offers)
 	if err := a.Exchange.SetPublisher(o.IATIPublisher); err != nil {

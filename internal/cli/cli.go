@@ -22,6 +22,9 @@ Usage:
                                              run the web UI and the JSON API
   cyberaid migrate                           bring the database schema up to date
   cyberaid org add --name N --kind K --participation P [--country CC]
+  cyberaid org sso --org ID --issuer URL --client-id ID [--client-secret-file FILE]
+      [--name N] [--email-domains D,D] [--no-passwords]
+      (the secret else from CYBERAID_SSO_CLIENT_SECRET; prints the provider's id)
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
   cyberaid rates import FILE                 load the ECB's euro reference rates (CSV)
   cyberaid audit verify [--checkpoint FILE [--key VERIFIERKEY]] [--log FILE]
@@ -93,6 +96,8 @@ func (e *env) dispatch(args []string) error {
 		return e.migrate(rest)
 	case cmd == "org" && sub == "add":
 		return e.orgAdd(rest[1:])
+	case cmd == "org" && sub == "sso":
+		return e.orgSSO(rest[1:])
 	case cmd == "user" && sub == "add":
 		return e.userAdd(rest[1:])
 	case cmd == "rates" && sub == "import":

@@ -42,6 +42,7 @@ type Queries interface {
 	Matching
 	Notifications
 	Pages
+	SignInFactors
 }
 
 // Streams iterate over every matching row in constant memory, for exports.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
@@ -45,6 +46,14 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				a = &requestAuth{identity: id, viewer: id.Viewer(), session: &sess, rawToken: c.Value}
+				if a.mustEnrol, err = s.Accounts.MustEnrol(r.Context(), id, &sess); err != nil {
+					s.pageFail(w, r, err)
+					return
+				}
+				// Only for the account page's list: a failure costs nothing else.
+				if err := s.Accounts.TouchSession(r.Context(), sess); err != nil {
+					s.log.Warn("record session use", "err", err)
+				}
 			case errors.Is(err, model.ErrUnauthenticated):
 				s.clearSessionCookie(w)
 			default:
@@ -110,6 +119,15 @@ func (s *Server) page(perm policy.Permission, h handler) http.Handler {
 				s.pageFail(w, r, err)
 				return
 			}
+		}
+		if a.mustEnrol && !enrolAllowed(r.URL.Path) {
+			// Nothing else until a phishing-resistant factor is registered.
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/account", http.StatusSeeOther)
+				return
+			}
+			s.pageFail(w, r, accounts.ErrStrongFactorRequired)
+			return
 		}
 		if r.Method == http.MethodPost && a.session != nil {
 			got := r.PostFormValue("csrf")

@@ -121,6 +121,9 @@ type requestAuth struct {
 	session  *model.Session  // set for a browser session
 	token    *model.APIToken // set for a bearer token
 	rawToken string
+	// mustEnrol is set when the user must register a phishing-resistant
+	// factor before anything else.
+	mustEnrol bool
 }
 
 func authOf(r *http.Request) *requestAuth {
