@@ -22,14 +22,15 @@ Usage:
   cyberaid migrate                           bring the database schema up to date
   cyberaid org add --name N --kind K --participation P [--country CC]
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
-  cyberaid rates import FILE                 load the ECB's euro reference rates (CSV)
+  cyberaid rates import FILE                 load the ECB's euro reference rates (CSV or zip) and
+                                             revalue provisional pledges and offers
   cyberaid audit verify [--checkpoint FILE [--key VERIFIERKEY]] [--log FILE]
                                              check the audit log's hash chain; with a checkpoint
                                              kept earlier, prove that today's log extends it
   cyberaid audit checkpoint                  print the audit log's signed checkpoint
   cyberaid audit export                      print every audit event, one JSON object a line
   cyberaid audit key [--new NAME]            print the checkpoints' verifier key
-  cyberaid import iati FILE|URL              read donors' published IATI activities as bilateral reports
+  cyberaid import iati [--strict] FILE|URL   read donors' published IATI activities as bilateral reports
 
 Every subcommand takes --data-dir DIR (SQLite, default ./data) or
 --database-url postgres://… (also CYBERAID_DATABASE_URL, CYBERAID_DATA_DIR).

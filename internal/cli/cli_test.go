@@ -74,7 +74,7 @@ func TestAdministration(t *testing.T) {
 		}
 
 		csv := filepath.Join(t.TempDir(), "eurofxref.csv")
-		if err := os.WriteFile(csv, []byte("Date, USD, JPY, GBP, \n24 November 2026, 1.0512, 161.27, 0.8344, \n"), 0o600); err != nil {
+		if err := os.WriteFile(csv, []byte("Date, USD, JPY, GBP, \n13 April 2026, 1.1684, 186.75, 0.87058, \n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		r = run(t, "", args("rates", "import", csv)...)
