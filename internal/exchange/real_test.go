@@ -172,5 +172,10 @@ func TestImportCurrenciesTheECBDidNotQuote(t *testing.T) {
 		if b, _ := r.MarshalJSON(); !strings.Contains(string(b), `"eur_minor":null`) {
 			t.Errorf("JSON %s", b)
 		}
+		dash, err := w.a.Reports.Dashboard(context.Background(), w.cast.Viewer("admin"))
+		must(t, err)
+		if dash.BilateralUnvalued != 2 {
+			t.Errorf("dashboard: %d reports without a euro value, want 2", dash.BilateralUnvalued)
+		}
 	})
 }
