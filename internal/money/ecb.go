@@ -11,7 +11,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -182,17 +181,13 @@ func csvErr(err error) error {
 //go:embed ecb/eurofxref-hist.zip
 var bundledZip []byte
 
-// bundled is parsed once per process: a test binary builds many databases,
-// and each takes the same table.
-var bundled = sync.OnceValues(func() ([]model.Rate, error) {
-	return ParseECBZip(bytes.NewReader(bundledZip), int64(len(bundledZip)))
-})
-
 // BundledRates returns the ECB reference rates shipped with cyberaid, from
-// 1999-01-04 to the day the bundled file was taken. The slice is shared by
-// every caller and must not be changed.
+// 1999-01-04 to the day the bundled file was taken: over 200,000 rates,
+// parsed anew at each call (half a second) and not kept, since a server
+// needs them once, when it first starts on a new database. Tests that need
+// them often keep what they need.
 func BundledRates() ([]model.Rate, error) {
-	return bundled()
+	return ParseECBZip(bytes.NewReader(bundledZip), int64(len(bundledZip)))
 }
 
 // maxZipCSV bounds the CSV read from a zip: the ECB's whole history is under
