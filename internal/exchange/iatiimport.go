@@ -405,7 +405,7 @@ func decodeActivities(r *boundedReader, steps chan<- decoded, done <-chan struct
 			if depth == 1 && t.Name.Local == "iati-activity" {
 				a := new(iActivity)
 				r.startActivity(d.InputOffset())
-				if err := d.DecodeElement(a, &t); err != nil {
+				if err := xml.NewTokenDecoder(&iatiOnly{d: d, start: &t}).Decode(a); err != nil {
 					malformed(line, err)
 					return
 				}
@@ -1074,4 +1074,59 @@ func isXSDDecimal(s string) bool {
 		}
 	}
 	return digits > 0
+}
+
+// xmlNamespace is the namespace of xml:lang, the one namespaced attribute
+// IATI itself uses.
+const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+
+// iatiOnly passes on the tokens of the IATI standard and drops the
+// extensions the schema allows publishers: elements and attributes in a
+// namespace of their own. encoding/xml matches a field without a namespace
+// to an element of any namespace, so an <akvo:iati-identifier> would
+// otherwise replace the activity's own.
+type iatiOnly struct {
+	d *xml.Decoder
+	// start is the activity's start element, read already, given first so
+	// that the decoder on top sees the element whole.
+	start *xml.StartElement
+}
+
+func (f *iatiOnly) Token() (xml.Token, error) {
+	if s := f.start; s != nil {
+		f.start = nil
+		return iatiAttrs(*s), nil
+	}
+	for {
+		tok, err := f.d.Token()
+		if err != nil {
+			return tok, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Space != "" {
+				if err := f.d.Skip(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return iatiAttrs(t), nil
+		case xml.EndElement:
+			// The end of a skipped element never comes here: Skip read it.
+			return t, nil
+		}
+		return tok, nil
+	}
+}
+
+// iatiAttrs keeps the attributes of the IATI standard.
+func iatiAttrs(t xml.StartElement) xml.StartElement {
+	kept := t.Attr[:0:0]
+	for _, a := range t.Attr {
+		if a.Name.Space == "" || a.Name.Space == xmlNamespace {
+			kept = append(kept, a)
+		}
+	}
+	t.Attr = kept
+	return t
 }
