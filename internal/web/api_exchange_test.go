@@ -206,6 +206,23 @@ func TestImportPage(t *testing.T) {
 	mustContain(t, "good file", body, "1 activities read: 1 reports created")
 	_, body = upload(admin, "iati-2.03.xml", good)
 	mustContain(t, "again", body, "0 reports created, 0 updated, 1 unchanged")
+
+	// Amounts the ECB gave no rate for are kept without a euro value, and
+	// the pages say so.
+	currencies, err := os.ReadFile(filepath.Join("..", "exchange", "testdata", "currencies-2.03.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body = upload(admin, "currencies-2.03.xml", currencies)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("currencies file: %d\n%s", res.StatusCode, body)
+	}
+	mustContain(t, "currencies file", body, "5 activities read: 4 reports created, 0 updated, 0 unchanged, 1 skipped",
+		"2 reports are kept in their own currency without a euro value", "XI-IATI-EC_NEAR-MIXED-XDR", "cannot be summed")
+	_, body = admin.get("/pledges?channel=bilateral")
+	mustContain(t, "bilateral reports", body, "no euro value", "(provisional)")
+	_, body = admin.get("/")
+	mustContain(t, "dashboard", body, "Not counted: 2 reports without a euro value")
 }
 
 // exchangeFixture adds to the offers of matchingFixture a CLEAR offer, a
