@@ -849,7 +849,7 @@ func (im *importer) amount(ctx context.Context, line int, id string, a *iActivit
 	single := !slices.ContainsFunc(parts, func(x part) bool { return x.currency != parts[0].currency })
 	var total, eur int64
 	var unvalued *part
-	rateDates := map[model.Date]bool{}
+	rateDates, days := map[model.Date]bool{}, map[model.Date]bool{}
 	for i, x := range parts {
 		if p.PledgeDate.IsZero() || x.day.Before(p.PledgeDate) {
 			p.PledgeDate = x.day
@@ -862,7 +862,7 @@ func (im *importer) amount(ctx context.Context, line int, id string, a *iActivit
 			continue
 		}
 		eur += x.value.EURMinor
-		rateDates[x.value.RateDate] = true
+		rateDates[x.value.RateDate], days[x.day] = true, true
 		p.RateProvisional = p.RateProvisional || x.value.Provisional
 		if p.RateDate.Before(x.value.RateDate) {
 			p.RateDate = x.value.RateDate
@@ -894,8 +894,10 @@ func (im *importer) amount(ctx context.Context, line int, id string, a *iActivit
 	// Decommitments can outweigh commitments; a report never goes below nothing.
 	p.EURMinor = max(eur, 0)
 	p.Rate = ""
-	if len(rateDates) == 1 {
-		// One rate values it all: the rate of that day.
+	// One rate values it all: the rate of that day. Provisional values of
+	// several days will have several rates; a rates import cannot take them
+	// again from the total, an import of the file does.
+	if len(rateDates) == 1 && (!p.RateProvisional || len(days) == 1) {
 		p.Rate = parts[0].value.Rate
 		if p.Currency == "EUR" && parts[0].currency != "EUR" {
 			p.Rate = "1"
