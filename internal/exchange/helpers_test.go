@@ -17,8 +17,8 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
-// testNow lies inside the bundled ECB table, so that pledges in any quoted
-// currency can be valued whatever day the tests run.
+// testNow lies after the newest bundled ECB rate (2026-04-13): a pledge of
+// today is valued provisionally, whatever day the tests run.
 var testNow = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
 
 func clock() time.Time { return testNow }
