@@ -152,7 +152,7 @@ func (b byteSize) String() string {
 }
 
 func (b *byteSize) Set(s string) error {
-	num := strings.TrimRight(s, "KMGTiBkmgtib")
+	num := strings.TrimRight(s, "KMGTBkmgtib")
 	unit := strings.ToUpper(strings.TrimSuffix(strings.TrimSuffix(s[len(num):], "B"), "iB"))
 	unit = strings.TrimSuffix(unit, "I")
 	n, err := strconv.ParseInt(num, 10, 64)

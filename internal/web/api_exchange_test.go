@@ -124,6 +124,7 @@ func exchangeAudiences(t *testing.T, c *client, _ *app.App, ids map[string]strin
 
 // TestImportPage uploads IATI files through the administrators' form.
 func TestImportPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	uploadWith := func(b *browser, name string, content []byte, strict bool) (*http.Response, string) {
 		t.Helper()

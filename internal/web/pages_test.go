@@ -190,6 +190,7 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 }
 
 func TestPagesRender(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for _, c := range []struct {
 		as, path string
@@ -248,6 +249,7 @@ func TestPagesRender(t *testing.T) {
 }
 
 func TestActionButtonsFollowThePolicy(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	_, body := s.as("donor_eu").get("/requirements/{validated}")
 	mustContain(t, "EU donor", body, "Pledge against this requirement")
@@ -271,6 +273,7 @@ func TestActionButtonsFollowThePolicy(t *testing.T) {
 }
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	b := s.browser("")
 	res, body := b.post("/signin", url.Values{"email": {"donor@test.example"}, "password": {"not the password"}})
@@ -317,6 +320,7 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestFormWithoutCSRFIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	b := s.as("requester")
 	form := url.Values{
@@ -339,6 +343,7 @@ func TestFormWithoutCSRFIsRefused(t *testing.T) {
 }
 
 func TestHiddenRecordsAre404(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for _, c := range []struct{ as, path string }{
 		{"donor", "/requirements/{draft}"},
@@ -368,6 +373,7 @@ func TestHiddenRecordsAre404(t *testing.T) {
 }
 
 func TestUkrainian(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	b := s.browser("uk")
 	res, body := b.get("/")
@@ -418,6 +424,7 @@ func TestUkrainian(t *testing.T) {
 }
 
 func TestRequirementWorkflow(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	req := s.as("requester")
 	req.get("/requirements/new")
@@ -515,6 +522,7 @@ func TestRequirementWorkflow(t *testing.T) {
 }
 
 func TestPledgeReview(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	co := s.as("coordinator")
 	co.get("/pledges/{company_pledge}")
@@ -531,6 +539,7 @@ func TestPledgeReview(t *testing.T) {
 }
 
 func TestAdminPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	admin := s.as("admin")
 	admin.get("/organisations/new")
