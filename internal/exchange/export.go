@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -94,8 +93,8 @@ type Export struct {
 	rows        rowsFunc
 }
 
-// Prepare checks an export of dataset in format with the list filters of query.
-func (s *Service) Prepare(dataset, format string, query url.Values) (*Export, error) {
+// Prepare checks an export of dataset in format with the filter of its list.
+func (s *Service) Prepare(dataset, format string, f Filter) (*Export, error) {
 	d, ok := datasetByName(dataset)
 	if !ok {
 		return nil, model.ErrNotFound
@@ -104,7 +103,7 @@ func (s *Service) Prepare(dataset, format string, query url.Values) (*Export, er
 	if !ok {
 		return nil, model.ErrNotFound
 	}
-	rows, err := d.open(s, query)
+	rows, err := d.open(s, f)
 	if err != nil {
 		return nil, err
 	}

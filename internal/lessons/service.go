@@ -277,7 +277,7 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Le
 // List returns the lessons v may see that match f, newest first; the ones
 // due for review come by review date, the longest overdue first.
 func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.Lesson, error) {
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return nil, err
 	}
 	all, err := s.store.ListLessons(ctx)
@@ -308,7 +308,7 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.
 // cursor, and the cursor of the next page ("" at the end): newest first, or
 // by review date for f.Due, as List orders them.
 func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, after string, limit int) ([]model.Lesson, string, error) {
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return nil, "", err
 	}
 	today := model.DateOf(s.now())

@@ -29,7 +29,7 @@ type offersData struct {
 }
 
 func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := offerFilter(r)
+	f, err := offerFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}
