@@ -284,7 +284,7 @@ func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment
 		if a.Acknowledged != nil {
 			c.Before = a.Acknowledged
 		}
-		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
+		_, err := audit.Record(ctx, q, s.now(), audit.By(v), c)
 		return err
 	})
 	if err != nil {

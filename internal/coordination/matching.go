@@ -568,7 +568,7 @@ func (s *Service) Apply(ctx context.Context, v policy.Viewer, in ApplyInput) (Ap
 		for _, p := range out.Pledges {
 			ids = append(ids, p.ID)
 		}
-		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, audit.Change{
+		_, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{
 			Action: "plan.apply", ObjectType: "plan", ObjectID: uuid.Must(uuid.NewV7()).String(),
 			After: map[string]any{"pledge_ids": ids},
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -144,7 +145,7 @@ func (s *Service) CreateMeeting(ctx context.Context, v policy.Viewer, in Meeting
 		if err := q.CreateMeeting(ctx, &m); err != nil {
 			return err
 		}
-		return s.record(ctx, q, actorOf(v), "meeting.create", "meeting", m.ID, nil, m)
+		return s.record(ctx, q, audit.By(v), "meeting.create", "meeting", m.ID, nil, m)
 	})
 	return m, err
 }
@@ -171,7 +172,7 @@ func (s *Service) UpdateMeeting(ctx context.Context, v policy.Viewer, id string,
 		if err := q.UpdateMeeting(ctx, &m); err != nil {
 			return err
 		}
-		return s.record(ctx, q, actorOf(v), "meeting.update", "meeting", m.ID, before, m)
+		return s.record(ctx, q, audit.By(v), "meeting.update", "meeting", m.ID, before, m)
 	})
 	return m, err
 }

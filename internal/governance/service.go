@@ -6,7 +6,6 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -63,5 +62,3 @@ func (s *Service) record(ctx context.Context, q store.Queries, actor audit.Actor
 	_, err := audit.Record(ctx, q, s.now(), actor, c)
 	return err
 }
-
-func actorOf(v policy.Viewer) audit.Actor { return audit.Actor{UserID: v.UserID, OrgID: v.Org.ID} }

@@ -16,12 +16,13 @@ import (
 )
 
 type Service struct {
+	audit audit.Records[model.Lesson]
 	store store.Store
 	now   func() time.Time
 }
 
 func NewService(s store.Store, now func() time.Time) *Service {
-	return &Service{store: s, now: now}
+	return &Service{audit: audit.Records[model.Lesson]{Type: "lesson", ID: func(r *model.Lesson) string { return r.ID }, Now: now}, store: s, now: now}
 }
 
 // Input is what a participant writes; on update, nil fields stay unchanged.
@@ -145,27 +146,7 @@ func (s *Service) check(ctx context.Context, q store.Queries, v policy.Viewer, l
 			return model.Invalid("owner_user_id", "no user has the id %q", l.OwnerUserID)
 		}
 	}
-	if l.TLP == model.TLPRed {
-		if !slices.Contains(l.NamedUserIDs, v.UserID) {
-			l.NamedUserIDs = append(l.NamedUserIDs, v.UserID)
-			slices.Sort(l.NamedUserIDs)
-		}
-		for _, id := range l.NamedUserIDs {
-			if _, err := q.UserByID(ctx, id); err != nil {
-				return model.Invalid("named_user_ids", "no user has the id %q", id)
-			}
-		}
-	}
-	return nil
-}
-
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Lesson) error {
-	c := audit.Change{Action: "lesson." + action, ObjectType: "lesson", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
+	return policy.CheckNamed(ctx, v, l.TLP, &l.NamedUserIDs, q.UserByID)
 }
 
 // Create records a lesson of the writer's organisation. A lesson linked to
@@ -214,7 +195,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		if err := q.CreateLesson(ctx, &l); err != nil {
 			return err
 		}
-		return s.record(ctx, q, v, "create", nil, &l)
+		return s.audit.Record(ctx, q, v, "create", nil, &l)
 	})
 	return l, err
 }
@@ -253,7 +234,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 			return err
 		}
 		out = l
-		return s.record(ctx, q, v, "update", &before, &l)
+		return s.audit.Record(ctx, q, v, "update", &before, &l)
 	})
 	return out, err
 }

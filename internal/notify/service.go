@@ -243,7 +243,7 @@ func (s *Service) SetPreference(ctx context.Context, v policy.Viewer, kind model
 		if err := q.SetMailPreference(ctx, v.UserID, kind, on); err != nil {
 			return err
 		}
-		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, audit.Change{
+		_, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{
 			Action: "notification.preference", ObjectType: "user", ObjectID: v.UserID,
 			After: map[string]any{"kind": kind, "email": on},
 		})

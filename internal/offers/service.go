@@ -19,13 +19,14 @@ import (
 )
 
 type Service struct {
+	audit   audit.Records[model.Offer]
 	store   store.Store
 	now     func() time.Time
 	pledges *pledges.Service
 }
 
 func NewService(s store.Store, now func() time.Time, p *pledges.Service) *Service {
-	return &Service{store: s, now: now, pledges: p}
+	return &Service{audit: audit.Records[model.Offer]{Type: "offer", ID: func(r *model.Offer) string { return r.ID }, Now: now}, store: s, now: now, pledges: p}
 }
 
 // View is an offer as one viewer sees it: what is left of it counts only the
@@ -197,31 +198,6 @@ func value(ctx context.Context, q store.Queries, o *model.Offer) error {
 	return nil
 }
 
-func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, o *model.Offer) error {
-	if o.TLP != model.TLPRed {
-		return nil
-	}
-	if !slices.Contains(o.NamedUserIDs, v.UserID) {
-		o.NamedUserIDs = append(o.NamedUserIDs, v.UserID)
-		slices.Sort(o.NamedUserIDs)
-	}
-	for _, id := range o.NamedUserIDs {
-		if _, err := q.UserByID(ctx, id); err != nil {
-			return model.Invalid("named_user_ids", "no user has the id %q", id)
-		}
-	}
-	return nil
-}
-
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Offer) error {
-	c := audit.Change{Action: "offer." + action, ObjectType: "offer", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
-}
-
 // Create puts an offer of the donor's own organisation in the catalogue.
 func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, error) {
 	if err := policy.Require(v, policy.OffersCreate); err != nil {
@@ -261,7 +237,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, 
 		o.Review = model.ReviewPending
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
-		if err := checkNamed(ctx, q, v, &o); err != nil {
+		if err := policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if err := value(ctx, q, &o); err != nil {
@@ -270,7 +246,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, 
 		if err := q.CreateOffer(ctx, &o); err != nil {
 			return err
 		}
-		return s.record(ctx, q, v, "create", nil, &o)
+		return s.audit.Record(ctx, q, v, "create", nil, &o)
 	})
 	if err != nil {
 		return View{}, err
@@ -299,7 +275,7 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 			return err
 		}
 		out = o
-		return s.record(ctx, q, v, action, &before, &o)
+		return s.audit.Record(ctx, q, v, action, &before, &o)
 	})
 	if err != nil {
 		return View{}, err
@@ -326,7 +302,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, o); err != nil {
+		if err := policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if in.Status != nil {

@@ -21,6 +21,7 @@ import (
 const RateLookback = 40
 
 type Service struct {
+	audit audit.Records[model.Pledge]
 	store store.Store
 	now   func() time.Time
 	// beneficiaryCountry is the ISO 3166 code of the country assisted: a
@@ -30,7 +31,7 @@ type Service struct {
 }
 
 func NewService(s store.Store, now func() time.Time, beneficiaryCountry string) *Service {
-	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry}
+	return &Service{audit: audit.Records[model.Pledge]{Type: "pledge", ID: func(r *model.Pledge) string { return r.ID }, Now: now}, store: s, now: now, beneficiaryCountry: beneficiaryCountry}
 }
 
 // Input is what a donor writes; on update, nil fields stay unchanged.
@@ -239,15 +240,6 @@ func overCovered(v policy.Viewer, req *model.Requirement, pledges []model.Pledge
 	return model.CoverageOf(total, req.EstimatedEURMinor) == model.CoverageOver
 }
 
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Pledge) error {
-	c := audit.Change{Action: "pledge." + action, ObjectType: "pledge", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
-}
-
 // Create records a pledge of the donor's own organisation. A mechanism
 // pledge needs a validated requirement the donor can see; a bilateral report
 // may name one.
@@ -312,7 +304,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 		if err := s.place(ctx, q, &p, req); err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, &p); err != nil {
+		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if err := value(ctx, q, &p); err != nil {
@@ -327,25 +319,9 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 				return err
 			}
 		}
-		return s.record(ctx, q, v, "create", nil, &p)
+		return s.audit.Record(ctx, q, v, "create", nil, &p)
 	})
 	return res, err
-}
-
-func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, p *model.Pledge) error {
-	if p.TLP != model.TLPRed {
-		return nil
-	}
-	if !slices.Contains(p.NamedUserIDs, v.UserID) {
-		p.NamedUserIDs = append(p.NamedUserIDs, v.UserID)
-		slices.Sort(p.NamedUserIDs)
-	}
-	for _, id := range p.NamedUserIDs {
-		if _, err := q.UserByID(ctx, id); err != nil {
-			return model.Invalid("named_user_ids", "no user has the id %q", id)
-		}
-	}
-	return nil
 }
 
 // change loads a pledge v may act on with perm, lets fn change it, and saves
@@ -378,7 +354,7 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 			}
 		}
 		res = Result{Pledge: p, OverCoverage: overCovered(v, req, pledges)}
-		return s.record(ctx, q, v, action, &before, &p)
+		return s.audit.Record(ctx, q, v, action, &before, &p)
 	})
 	return res, err
 }
@@ -403,7 +379,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err := s.place(ctx, q, p, req); err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, p); err != nil {
+		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if p.Review != model.ReviewNotRequired {

@@ -17,6 +17,7 @@ import (
 )
 
 type Service struct {
+	audit  audit.Records[model.Requirement]
 	store  store.Store
 	now    func() time.Time
 	notify Notifier
@@ -29,7 +30,7 @@ type Trail interface {
 }
 
 func NewService(s store.Store, now func() time.Time, trail Trail) *Service {
-	return &Service{store: s, now: now, trail: trail}
+	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail}
 }
 
 // View is a requirement as one viewer sees it: its figures count only the
@@ -168,33 +169,6 @@ func (in Input) apply(r *model.Requirement, today model.Date) (revalidate bool, 
 	return revalidate, nil
 }
 
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Requirement) error {
-	c := audit.Change{Action: "requirement." + action, ObjectType: "requirement", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
-}
-
-// checkNamed makes sure a RED record names real users, its author first, so
-// that nobody writes a record they cannot read back.
-func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, r *model.Requirement) error {
-	if r.TLP != model.TLPRed {
-		return nil
-	}
-	if !slices.Contains(r.NamedUserIDs, v.UserID) {
-		r.NamedUserIDs = append(r.NamedUserIDs, v.UserID)
-		slices.Sort(r.NamedUserIDs)
-	}
-	for _, id := range r.NamedUserIDs {
-		if _, err := q.UserByID(ctx, id); err != nil {
-			return model.Invalid("named_user_ids", "no user has the id %q", id)
-		}
-	}
-	return nil
-}
-
 // Create drafts a requirement for the requester's own organisation.
 func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.Requirement, error) {
 	if err := policy.Require(v, policy.RequirementsCreate); err != nil {
@@ -224,7 +198,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		return model.Requirement{}, err
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
-		if err := checkNamed(ctx, q, v, &r); err != nil {
+		if err := policy.CheckNamed(ctx, v, r.TLP, &r.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		n, err := q.NextCounter(ctx, fmt.Sprintf("requirement-%d", now.Year()))
@@ -235,7 +209,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		if err := q.CreateRequirement(ctx, &r); err != nil {
 			return err
 		}
-		return s.record(ctx, q, v, "create", nil, &r)
+		return s.audit.Record(ctx, q, v, "create", nil, &r)
 	})
 	return r, err
 }
@@ -267,7 +241,7 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, p poli
 			return err
 		}
 		out = r
-		return s.record(ctx, q, v, action, &before, &r)
+		return s.audit.Record(ctx, q, v, action, &before, &r)
 	})
 	return out, err
 }
@@ -286,7 +260,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, r); err != nil {
+		if err := policy.CheckNamed(ctx, v, r.TLP, &r.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if err := policy.Relabel(v, from, r.TLP, r.NamedUserIDs); err != nil {
