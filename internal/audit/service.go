@@ -18,15 +18,20 @@ type Service struct {
 	store store.Store
 	// objects describe the records of domain packages that record through
 	// this package and so cannot be imported by it.
-	objects map[string]Lookup
+	objects Lookups
 }
 
-func NewService(s store.Store) *Service { return &Service{store: s, objects: map[string]Lookup{}} }
-
-// Register tells the log how to find the records of objectType. Call it
-// while wiring, before serving; an object type nobody registered (and the
+// Lookups tell the log how to find the records of the object types the
+// domain packages keep, by type; an object type with no lookup (that the
 // log does not know itself) is shown to no one.
-func (s *Service) Register(objectType string, fn Lookup) { s.objects[objectType] = fn }
+type Lookups map[string]Lookup
+
+func NewService(s store.Store, objects Lookups) *Service {
+	if objects == nil {
+		objects = Lookups{}
+	}
+	return &Service{store: s, objects: objects}
+}
 
 // List returns up to limit events after seq that v may read, in chain order.
 func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error) {

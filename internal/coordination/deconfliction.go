@@ -298,14 +298,20 @@ func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment
 // alert is computed from a requirement and the pledges on it (or from one
 // stale pledge), so its acknowledgement and comment are read only by who
 // may see all of them. Its key names them: kind, then record ids.
-func (s *Service) AlertAuditObject(ctx context.Context, key string) (audit.Object, error) {
+func AlertAuditObject(s store.Queries) audit.Lookup {
+	return func(ctx context.Context, key string) (audit.Object, error) {
+		return alertAuditObject(ctx, s, key)
+	}
+}
+
+func alertAuditObject(ctx context.Context, s store.Queries, key string) (audit.Object, error) {
 	parts := strings.Split(key, ":")
 	if len(parts) < 2 {
 		return audit.Object{}, model.ErrNotFound
 	}
 	var res []policy.Resource
 	for _, id := range parts[1:] {
-		rs, err := s.recordResources(ctx, id)
+		rs, err := recordResources(ctx, s, id)
 		if err != nil {
 			return audit.Object{}, err
 		}
@@ -326,10 +332,10 @@ func (s *Service) AlertAuditObject(ctx context.Context, key string) (audit.Objec
 // recordResources describes the record an alert key names: a requirement
 // with every pledge on it, or a pledge. An organisation id (a duplicate's
 // donor) describes nothing of its own.
-func (s *Service) recordResources(ctx context.Context, id string) ([]policy.Resource, error) {
-	r, err := s.store.RequirementByID(ctx, id)
+func recordResources(ctx context.Context, s store.Queries, id string) ([]policy.Resource, error) {
+	r, err := s.RequirementByID(ctx, id)
 	if err == nil {
-		ps, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+		ps, err := s.PledgesForRequirements(ctx, []string{r.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -343,15 +349,15 @@ func (s *Service) recordResources(ctx context.Context, id string) ([]policy.Reso
 	if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
-	p, err := s.store.PledgeByID(ctx, id)
+	p, err := s.PledgeByID(ctx, id)
 	if err == nil {
 		var parent *policy.Resource
 		if p.RequirementID != "" {
-			r, err := s.store.RequirementByID(ctx, p.RequirementID)
+			r, err := s.RequirementByID(ctx, p.RequirementID)
 			if err != nil {
 				return nil, err
 			}
-			ps, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+			ps, err := s.PledgesForRequirements(ctx, []string{r.ID})
 			if err != nil {
 				return nil, err
 			}
@@ -363,7 +369,7 @@ func (s *Service) recordResources(ctx context.Context, id string) ([]policy.Reso
 	if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
-	if _, err := s.store.OrganisationByID(ctx, id); err == nil {
+	if _, err := s.OrganisationByID(ctx, id); err == nil {
 		return nil, nil
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err

@@ -46,13 +46,18 @@ type Service struct {
 	maxImport int64
 }
 
-func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service, o *offers.Service) *Service {
-	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, offers: o, lessons: lessons.NewService(s, now), publisher: DefaultPublisher}
+// NewService builds the service; publisher is who IATI exports are
+// published as (an empty field keeps DefaultPublisher's).
+func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, publisher Publisher,
+	p *pledges.Service, o *offers.Service, l *lessons.Service) (*Service, error) {
+	x := &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, offers: o, lessons: l, publisher: DefaultPublisher}
+	if err := x.publishAs(publisher); err != nil {
+		return nil, err
+	}
+	return x, nil
 }
 
-// SetPublisher sets who IATI exports are published as; an empty field keeps
-// the default.
-func (s *Service) SetPublisher(p Publisher) error {
+func (s *Service) publishAs(p Publisher) error {
 	if p.Ref != "" {
 		// Activity identifiers begin with it, and IATI forbids spaces and
 		// the separators of URLs in them.

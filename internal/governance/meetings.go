@@ -24,9 +24,6 @@ type MeetingInput struct {
 // LinkCheck tells whether v may see the record an agenda item links to.
 type LinkCheck func(ctx context.Context, v policy.Viewer, id string) (bool, error)
 
-// SetLessonCheck lets agenda items link lessons, which another package keeps.
-func (s *Service) SetLessonCheck(c LinkCheck) { s.lessonVisible = c }
-
 // linkVisible decides whether v may see what an agenda item links to.
 func (s *Service) linkVisible(ctx context.Context, q store.Queries, v policy.Viewer, a model.AgendaItem) (bool, error) {
 	var res policy.Resource

@@ -36,22 +36,17 @@ type Service struct {
 }
 
 // NewService builds the service; figures computes the live numbers a
-// statement quotes, notify hears of openings and closings (nil: nobody).
-func NewService(s store.Store, now func() time.Time, figures FigureSource, notify Notifier) *Service {
+// statement quotes, notify hears of openings and closings (nil: nobody),
+// lessonVisible checks agenda items that link a lesson, which another
+// package keeps (nil: no lesson may be linked).
+func NewService(s store.Store, now func() time.Time, figures FigureSource, notify Notifier, lessonVisible LinkCheck) *Service {
 	if notify == nil {
 		notify = nopNotifier{}
 	}
 	if figures == nil {
 		figures = func(context.Context) (Figures, error) { return Figures{}, nil }
 	}
-	return &Service{store: s, now: now, figures: figures, notify: notify}
-}
-
-// SetNotifier replaces the notifier; the wiring calls it before serving.
-func (s *Service) SetNotifier(n Notifier) {
-	if n != nil {
-		s.notify = n
-	}
+	return &Service{store: s, now: now, figures: figures, notify: notify, lessonVisible: lessonVisible}
 }
 
 func (s *Service) record(ctx context.Context, q store.Queries, actor audit.Actor, action, objectType, id string, before, after any) error {

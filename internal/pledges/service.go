@@ -30,8 +30,9 @@ type Service struct {
 	notify             Notifier
 }
 
-func NewService(s store.Store, now func() time.Time, beneficiaryCountry string) *Service {
-	return &Service{audit: audit.Records[model.Pledge]{Type: "pledge", ID: func(r *model.Pledge) string { return r.ID }, Now: now}, store: s, now: now, beneficiaryCountry: beneficiaryCountry}
+// NewService builds the service; notify hears of pledges (nil: nobody).
+func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, notify Notifier) *Service {
+	return &Service{audit: audit.Records[model.Pledge]{Type: "pledge", ID: func(r *model.Pledge) string { return r.ID }, Now: now}, store: s, now: now, beneficiaryCountry: beneficiaryCountry, notify: notify}
 }
 
 // Input is what a donor writes; on update, nil fields stay unchanged.

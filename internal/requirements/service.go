@@ -29,8 +29,10 @@ type Trail interface {
 	History(ctx context.Context, v policy.Viewer, objectType, id string) ([]model.AuditEvent, error)
 }
 
-func NewService(s store.Store, now func() time.Time, trail Trail) *Service {
-	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail}
+// NewService builds the service; trail reads a requirement's history, notify
+// hears of validations (nil: nobody).
+func NewService(s store.Store, now func() time.Time, trail Trail, notify Notifier) *Service {
+	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify}
 }
 
 // View is a requirement as one viewer sees it: its figures count only the
