@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -131,7 +132,7 @@ func New(s store.Store, o Options) (*App, error) {
 	}
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
 	a.Web, err = web.New(web.Deps{
-		Store: s, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
+		Ready: a.Ready, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
 		Requirements: a.Requirements, Pledges: a.Pledges, Reports: a.Reports,
 		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
 		Exchange: a.Exchange,
@@ -142,6 +143,12 @@ func New(s store.Store, o Options) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// Ready reports whether the program can serve: its database answers.
+func (a *App) Ready(ctx context.Context) error {
+	_, err := a.Store.CountOrganisations(ctx)
+	return err
 }
 
 // Jobs is the background work every serving process runs; each job claims

@@ -44,6 +44,43 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter
 	return s.readable(ctx, v, f, afterSeq, limit, false)
 }
 
+// Head returns the sequence number of the last event, 0 when the log is
+// empty, to a reader of the log.
+func (s *Service) Head(ctx context.Context, v policy.Viewer) (int64, error) {
+	if err := policy.Require(v, policy.AuditRead); err != nil {
+		return 0, err
+	}
+	head, err := s.store.LastAuditEvent(ctx)
+	switch {
+	case err == nil:
+		return head.Seq, nil
+	case errors.Is(err, model.ErrNotFound):
+		return 0, nil
+	}
+	return 0, err
+}
+
+// ActorNames names every user, by id, to a reader of the log: audit
+// readers administer the platform, and the log names the people who acted,
+// which is its purpose.
+func (s *Service) ActorNames(ctx context.Context, v policy.Viewer) (map[string]string, error) {
+	if err := policy.Require(v, policy.AuditRead); err != nil {
+		return nil, err
+	}
+	users, err := s.store.ListUsers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+		if u.Name == "" {
+			names[u.ID] = u.Email
+		}
+	}
+	return names, nil
+}
+
 // History returns every event about one record that v may read, for the
 // record's own page. It never shows the record's access lists. A record v
 // may not see has no history: ErrNotFound.

@@ -304,6 +304,20 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, after str
 	}, func(l model.Lesson) string { return l.ID })
 }
 
+// OwnerName names the owner of lesson id for v, who must see the lesson;
+// "" when it has no owner or the owner is gone.
+func (s *Service) OwnerName(ctx context.Context, v policy.Viewer, id string) (string, error) {
+	l, err := s.Get(ctx, v, id)
+	if err != nil || l.OwnerUserID == "" {
+		return "", err
+	}
+	u, err := s.store.UserByID(ctx, l.OwnerUserID)
+	if errors.Is(err, model.ErrNotFound) {
+		return "", nil
+	}
+	return u.Name, err
+}
+
 // VisibleByID tells the audit log whether v may read what its events say
 // of a lesson.
 func (s *Service) VisibleByID(ctx context.Context, v policy.Viewer, id string) (bool, error) {

@@ -505,7 +505,7 @@ func (s *Server) showBilateralForm(w http.ResponseWriter, r *http.Request, f bil
 	l := s.localizer(r)
 	f.Common, f.Others = commonCurrencies, otherCurrencies
 	f.Today = model.DateOf(s.Now()).String()
-	orgs, lerr := s.Store.ListOrganisations(r.Context())
+	orgs, lerr := s.Organisations.Directory(r.Context())
 	if lerr != nil {
 		return lerr
 	}

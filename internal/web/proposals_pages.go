@@ -172,7 +172,7 @@ func (s *Server) showProposalForm(w http.ResponseWriter, r *http.Request, f prop
 		}
 		status = statusOf(err)
 	}
-	orgs, oerr := s.Store.ListOrganisations(r.Context())
+	orgs, oerr := s.Organisations.Directory(r.Context())
 	if oerr != nil {
 		return oerr
 	}
@@ -246,7 +246,7 @@ func (s *Server) showRotations(w http.ResponseWriter, r *http.Request, status in
 	if d.Orgs, err = s.orgNames(r); err != nil {
 		return err
 	}
-	orgs, err := s.Store.ListOrganisations(r.Context())
+	orgs, err := s.Organisations.Directory(r.Context())
 	if err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ func (s *Server) membershipPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Members, d.Observers, err = s.Governance.Participants(r.Context()); err != nil {
 		return err
 	}
-	orgs, err := s.Store.ListOrganisations(r.Context())
+	orgs, err := s.Organisations.Directory(r.Context())
 	if err != nil {
 		return err
 	}

@@ -27,12 +27,12 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/reports"
 	"github.com/cyberaid/cyberaid/internal/requirements"
-	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Deps are the services the web layer calls.
 type Deps struct {
-	Store         store.Store
+	// Ready reports whether the program can serve: its database answers.
+	Ready         func(context.Context) error
 	Accounts      *accounts.Service
 	Audit         *audit.Service
 	AuditLog      *audit.Log
