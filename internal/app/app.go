@@ -72,6 +72,23 @@ type App struct {
 	started time.Time
 }
 
+// The store satisfies the part of it each service declares; a method
+// missing from the store fails here, at compile time.
+var (
+	_ audit.Store         = store.Store(nil)
+	_ coordination.Store  = store.Store(nil)
+	_ delivery.Store      = store.Store(nil)
+	_ exchange.Store      = store.Store(nil)
+	_ governance.Store    = store.Store(nil)
+	_ lessons.Store       = store.Store(nil)
+	_ notify.Store        = store.Store(nil)
+	_ offers.Store        = store.Store(nil)
+	_ organisations.Store = store.Store(nil)
+	_ pledges.Store       = store.Store(nil)
+	_ reports.Store       = store.Store(nil)
+	_ requirements.Store  = store.Store(nil)
+)
+
 // AuditVerifyInterval is how often one of the servers verifies the whole
 // audit log in the background.
 const AuditVerifyInterval = time.Hour

@@ -6,7 +6,6 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
-	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Service reads the log for people. Reading is a permission of its own,
@@ -15,7 +14,7 @@ import (
 // events are left out whole: the Merkle tree over the events' hashes lets a
 // reader check the events it sees without reading the others.
 type Service struct {
-	store store.Store
+	store Store
 	// objects describe the records of domain packages that record through
 	// this package and so cannot be imported by it.
 	objects Lookups
@@ -26,7 +25,7 @@ type Service struct {
 // log does not know itself) is shown to no one.
 type Lookups map[string]Lookup
 
-func NewService(s store.Store, objects Lookups) *Service {
+func NewService(s Store, objects Lookups) *Service {
 	if objects == nil {
 		objects = Lookups{}
 	}

@@ -63,7 +63,7 @@ func (w Weights) check() error {
 }
 
 type Service struct {
-	store        store.Store
+	store        Store
 	now          func() time.Time
 	cfg          Config
 	requirements *requirements.Service
@@ -71,7 +71,7 @@ type Service struct {
 	pledges      *pledges.Service
 }
 
-func NewService(s store.Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
+func NewService(s Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
 	return &Service{store: s, now: now, cfg: cfg, requirements: r, offers: o, pledges: p}
 }
 

@@ -15,11 +15,11 @@ import (
 )
 
 type Service struct {
-	store store.Store
+	store Store
 	now   func() time.Time
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
+func NewService(s Store, now func() time.Time) *Service {
 	return &Service{store: s, now: now}
 }
 
@@ -50,7 +50,7 @@ type parent struct {
 	pledges []model.Pledge
 }
 
-func load(ctx context.Context, q store.Queries, pledgeID string) (model.Pledge, parent, error) {
+func load(ctx context.Context, q pledgeReads, pledgeID string) (model.Pledge, parent, error) {
 	p, err := q.PledgeByID(ctx, pledgeID)
 	if err != nil {
 		return model.Pledge{}, parent{}, err

@@ -24,13 +24,12 @@ import (
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
-	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Service answers exports and imports; it reads through the policy, so an
 // export holds exactly the records its viewer may see.
 type Service struct {
-	store store.Store
+	store Store
 	now   func() time.Time
 	// beneficiaryCountry is the ISO 3166 code of the assisted country.
 	beneficiaryCountry string
@@ -48,7 +47,7 @@ type Service struct {
 
 // NewService builds the service; publisher is who IATI exports are
 // published as (an empty field keeps DefaultPublisher's).
-func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, publisher Publisher,
+func NewService(s Store, now func() time.Time, beneficiaryCountry string, publisher Publisher,
 	p *pledges.Service, o *offers.Service, l *lessons.Service) (*Service, error) {
 	x := &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, offers: o, lessons: l, publisher: DefaultPublisher}
 	if err := x.publishAs(publisher); err != nil {

@@ -25,7 +25,7 @@ type MeetingInput struct {
 type LinkCheck func(ctx context.Context, v policy.Viewer, id string) (bool, error)
 
 // linkVisible decides whether v may see what an agenda item links to.
-func (s *Service) linkVisible(ctx context.Context, q store.Queries, v policy.Viewer, a model.AgendaItem) (bool, error) {
+func (s *Service) linkVisible(ctx context.Context, q agendaLinks, v policy.Viewer, a model.AgendaItem) (bool, error) {
 	var res policy.Resource
 	switch a.Kind {
 	case model.AgendaOther:

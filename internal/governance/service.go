@@ -27,7 +27,7 @@ func (nopNotifier) DeadlineNear(context.Context, store.Queries, model.Proposal, 
 func (nopNotifier) ProposalClosed(context.Context, store.Queries, model.Proposal) error { return nil }
 
 type Service struct {
-	store   store.Store
+	store   Store
 	now     func() time.Time
 	figures FigureSource
 	notify  Notifier
@@ -39,7 +39,7 @@ type Service struct {
 // statement quotes, notify hears of openings and closings (nil: nobody),
 // lessonVisible checks agenda items that link a lesson, which another
 // package keeps (nil: no lesson may be linked).
-func NewService(s store.Store, now func() time.Time, figures FigureSource, notify Notifier, lessonVisible LinkCheck) *Service {
+func NewService(s Store, now func() time.Time, figures FigureSource, notify Notifier, lessonVisible LinkCheck) *Service {
 	if notify == nil {
 		notify = nopNotifier{}
 	}

@@ -17,11 +17,11 @@ import (
 
 type Service struct {
 	audit audit.Records[model.Lesson]
-	store store.Store
+	store Store
 	now   func() time.Time
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
+func NewService(s Store, now func() time.Time) *Service {
 	return &Service{audit: audit.Records[model.Lesson]{Type: "lesson", ID: func(r *model.Lesson) string { return r.ID }, Now: now}, store: s, now: now}
 }
 
@@ -99,7 +99,7 @@ func (in Input) apply(l *model.Lesson) error {
 }
 
 // about describes the record a lesson is linked to, nil for a general one.
-func about(ctx context.Context, q store.Queries, l model.Lesson) (*policy.Resource, error) {
+func about(ctx context.Context, q records, l model.Lesson) (*policy.Resource, error) {
 	reqResource := func(id string) (*policy.Resource, error) {
 		r, err := q.RequirementByID(ctx, id)
 		if err != nil {
@@ -132,7 +132,7 @@ func about(ctx context.Context, q store.Queries, l model.Lesson) (*policy.Resour
 	return nil, nil
 }
 
-func resourceOf(ctx context.Context, q store.Queries, l model.Lesson) (policy.Resource, error) {
+func resourceOf(ctx context.Context, q records, l model.Lesson) (policy.Resource, error) {
 	a, err := about(ctx, q, l)
 	if err != nil {
 		return policy.Resource{}, err

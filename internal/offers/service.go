@@ -20,12 +20,12 @@ import (
 
 type Service struct {
 	audit   audit.Records[model.Offer]
-	store   store.Store
+	store   Store
 	now     func() time.Time
 	pledges *pledges.Service
 }
 
-func NewService(s store.Store, now func() time.Time, p *pledges.Service) *Service {
+func NewService(s Store, now func() time.Time, p *pledges.Service) *Service {
 	return &Service{audit: audit.Records[model.Offer]{Type: "offer", ID: func(r *model.Offer) string { return r.ID }, Now: now}, store: s, now: now, pledges: p}
 }
 

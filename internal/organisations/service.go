@@ -17,11 +17,11 @@ import (
 )
 
 type Service struct {
-	store store.Store
+	store Store
 	now   func() time.Time
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
+func NewService(s Store, now func() time.Time) *Service {
 	return &Service{store: s, now: now}
 }
 

@@ -22,7 +22,7 @@ const RateLookback = 40
 
 type Service struct {
 	audit audit.Records[model.Pledge]
-	store store.Store
+	store Store
 	now   func() time.Time
 	// beneficiaryCountry is the ISO 3166 code of the country assisted: a
 	// bilateral report names one of its organisations as the recipient.
@@ -31,7 +31,7 @@ type Service struct {
 }
 
 // NewService builds the service; notify hears of pledges (nil: nobody).
-func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, notify Notifier) *Service {
+func NewService(s Store, now func() time.Time, beneficiaryCountry string, notify Notifier) *Service {
 	return &Service{audit: audit.Records[model.Pledge]{Type: "pledge", ID: func(r *model.Pledge) string { return r.ID }, Now: now}, store: s, now: now, beneficiaryCountry: beneficiaryCountry, notify: notify}
 }
 
@@ -203,7 +203,7 @@ func value(ctx context.Context, q store.Queries, p *model.Pledge) error {
 
 // requirementOf loads the requirement a pledge serves with every pledge on
 // it, as the policy needs them; nil when the pledge serves none.
-func requirementOf(ctx context.Context, q store.Queries, id string) (*model.Requirement, []model.Pledge, error) {
+func requirementOf(ctx context.Context, q requirementReads, id string) (*model.Requirement, []model.Pledge, error) {
 	if id == "" {
 		return nil, nil, nil
 	}

@@ -18,7 +18,7 @@ import (
 
 type Service struct {
 	audit  audit.Records[model.Requirement]
-	store  store.Store
+	store  Store
 	now    func() time.Time
 	notify Notifier
 	trail  Trail
@@ -31,7 +31,7 @@ type Trail interface {
 
 // NewService builds the service; trail reads a requirement's history, notify
 // hears of validations (nil: nobody).
-func NewService(s store.Store, now func() time.Time, trail Trail, notify Notifier) *Service {
+func NewService(s Store, now func() time.Time, trail Trail, notify Notifier) *Service {
 	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify}
 }
 
