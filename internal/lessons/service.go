@@ -197,7 +197,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		}
 		return s.audit.Record(ctx, q, v, "create", nil, &l)
 	})
-	return l, err
+	return l, model.Unexpected(err, "create lesson")
 }
 
 // Update changes a lesson: its text, the recommendation's status and
@@ -236,7 +236,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		out = l
 		return s.audit.Record(ctx, q, v, "update", &before, &l)
 	})
-	return out, err
+	return out, model.Unexpected(err, "update lesson %s", id)
 }
 
 // Get returns a lesson v may see; any other is ErrNotFound.

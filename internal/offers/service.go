@@ -249,7 +249,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, 
 		return s.audit.Record(ctx, q, v, "create", nil, &o)
 	})
 	if err != nil {
-		return View{}, err
+		return View{}, model.Unexpected(err, "create offer")
 	}
 	return s.viewOf(ctx, v, o)
 }
@@ -278,7 +278,7 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 		return s.audit.Record(ctx, q, v, action, &before, &o)
 	})
 	if err != nil {
-		return View{}, err
+		return View{}, model.Unexpected(err, "%s offer %s", action, id)
 	}
 	return s.viewOf(ctx, v, out)
 }

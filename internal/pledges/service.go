@@ -322,7 +322,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 		}
 		return s.audit.Record(ctx, q, v, "create", nil, &p)
 	})
-	return res, err
+	return res, model.Unexpected(err, "create pledge")
 }
 
 // change loads a pledge v may act on with perm, lets fn change it, and saves
@@ -357,7 +357,7 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 		res = Result{Pledge: p, OverCoverage: overCovered(v, req, pledges)}
 		return s.audit.Record(ctx, q, v, action, &before, &p)
 	})
-	return res, err
+	return res, model.Unexpected(err, "%s pledge %s", action, id)
 }
 
 // Update changes a pledge its donor has not yet confirmed. A company's or

@@ -213,7 +213,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		}
 		return s.audit.Record(ctx, q, v, "create", nil, &r)
 	})
-	return r, err
+	return r, model.Unexpected(err, "create requirement")
 }
 
 // change loads a requirement the viewer may act on with p, lets fn change
@@ -245,7 +245,7 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, p poli
 		out = r
 		return s.audit.Record(ctx, q, v, action, &before, &r)
 	})
-	return out, err
+	return out, model.Unexpected(err, "%s requirement %s", action, id)
 }
 
 // Update edits a requirement. A change of scope, cost or audience to a
