@@ -6,7 +6,6 @@ package pledges
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -64,81 +63,31 @@ type Result struct {
 }
 
 func (in Input) apply(p *model.Pledge, today model.Date) error {
-	if in.AmountMinor != nil {
-		a := *in.AmountMinor
-		if a <= 0 {
-			return model.Broken("amount_minor", "amount_not_positive", "must be more than zero")
-		}
-		if a > money.MaxMinor {
-			return model.Broken("amount_minor", "amount_too_large", "is larger than any pledge can be (at most %d minor units)", money.MaxMinor)
-		}
-		p.AmountMinor = a
-	}
-	if in.Currency != nil {
-		if !money.ValidCurrency(*in.Currency) {
-			return model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", *in.Currency)
-		}
-		p.Currency = *in.Currency
-	}
-	if in.Kind != nil {
-		if !in.Kind.Valid() {
-			return model.Invalid("kind", "%q is not a pledge kind; use money or in_kind", *in.Kind)
-		}
-		p.Kind = *in.Kind
-	}
-	if in.Description != nil {
-		d, err := model.CleanText("description", *in.Description, 0, model.MaxDescription)
-		if err != nil {
-			return err
-		}
-		p.Description = d
-	}
-	if in.Channel != nil {
-		if !in.Channel.Valid() {
-			return model.Invalid("channel", "%q is not a channel; use mechanism or bilateral", *in.Channel)
-		}
-		p.Channel = *in.Channel
-	}
-	if in.PledgeDate != nil {
-		if in.PledgeDate.IsZero() {
-			return model.Invalid("pledge_date", "is required")
-		}
-		if today.Before(*in.PledgeDate) {
-			return model.Broken("pledge_date", "date_in_future", "%s is in the future: a pledge is dated the day it is made", in.PledgeDate)
-		}
-		p.PledgeDate = *in.PledgeDate
-	}
-	if in.TLP != nil {
-		if !in.TLP.Valid() {
-			return model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
-		}
-		p.TLP = *in.TLP
-	}
-	if in.NamedUserIDs != nil {
-		ids := slices.Clone(*in.NamedUserIDs)
-		slices.Sort(ids)
-		p.NamedUserIDs = slices.Compact(ids)
-	}
-	if in.BeneficiaryOrgID != nil {
-		p.BeneficiaryOrgID = *in.BeneficiaryOrgID
-	}
-	if in.Sector != nil {
-		if *in.Sector != "" && !in.Sector.Valid() {
-			return model.Invalid("sector", "%q is not a sector; use one of %v", *in.Sector, model.Sectors)
-		}
-		p.Sector = *in.Sector
-	}
-	if in.Category != nil {
-		if *in.Category != "" && !in.Category.Valid() {
-			return model.Invalid("category", "%q is not a category; use one of %v", *in.Category, model.Categories)
-		}
-		p.Category = *in.Category
-	}
-	if in.PeriodStart != nil {
-		p.PeriodStart = *in.PeriodStart
-	}
-	if in.PeriodEnd != nil {
-		p.PeriodEnd = *in.PeriodEnd
+	_, err := model.ApplyFields(
+		model.Amount("amount_minor", in.AmountMinor, &p.AmountMinor, money.MaxMinor, "pledge"),
+		model.Code("currency", in.Currency, &p.Currency, money.ValidCurrency, "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"),
+		model.Code("kind", in.Kind, &p.Kind, model.PledgeKind.Valid, "%q is not a pledge kind; use money or in_kind"),
+		model.Text("description", in.Description, &p.Description, 0, model.MaxDescription),
+		model.Code("channel", in.Channel, &p.Channel, model.Channel.Valid, "%q is not a channel; use mechanism or bilateral"),
+		model.Set(in.PledgeDate, &p.PledgeDate, func(d model.Date) error {
+			if d.IsZero() {
+				return model.Invalid("pledge_date", "is required")
+			}
+			if today.Before(d) {
+				return model.Broken("pledge_date", "date_in_future", "%s is in the future: a pledge is dated the day it is made", d)
+			}
+			return nil
+		}),
+		model.Label(in.TLP, &p.TLP),
+		model.IDs(in.NamedUserIDs, &p.NamedUserIDs),
+		model.Set(in.BeneficiaryOrgID, &p.BeneficiaryOrgID, nil),
+		model.Code("sector", in.Sector, &p.Sector, model.OrNone(model.Sector.Valid), "%q is not a sector; use one of %v", model.Sectors),
+		model.Code("category", in.Category, &p.Category, model.OrNone(model.Category.Valid), "%q is not a category; use one of %v", model.Categories),
+		model.Set(in.PeriodStart, &p.PeriodStart, nil),
+		model.Set(in.PeriodEnd, &p.PeriodEnd, nil),
+	)
+	if err != nil {
+		return err
 	}
 	if !p.PeriodStart.IsZero() && !p.PeriodEnd.IsZero() && p.PeriodEnd.Before(p.PeriodStart) {
 		return model.Broken("period_end", "period_reversed", "ends on %s, before the period starts (%s)", p.PeriodEnd, p.PeriodStart)
