@@ -69,6 +69,13 @@ type Service struct {
 	gate  *hashGate
 	// check is CheckPassword; tests replace it to count or hold checks.
 	check func(password, encoded string) (bool, error)
+	// notifier tells users of changes to their sign-in; nil tells no one.
+	notifier Notifier
+	// webauthn is the passkey relying party; nil when the site's address
+	// is not configured.
+	webauthn *webauthnRP
+	// sso reaches the identity providers.
+	sso ssoClients
 }
 
 func NewService(s store.Store, now func() time.Time, cfg Config) (*Service, error) {
@@ -328,41 +335,82 @@ func (a *attempts) succeeded(ctx context.Context, now time.Time) error {
 // with a second factor; hiding that would mean asking every visitor for a
 // code. The limits per address bound how many addresses one can try.
 func (s *Service) Authenticate(ctx context.Context, email, password, code, addr string) (Identity, error) {
+	id, passkey, err := s.SignIn(ctx, email, password, code, addr)
+	if err != nil {
+		return Identity{}, err
+	}
+	// A password alone never yields a bearer token for an account that
+	// must show a phishing-resistant factor: its owner creates one on the
+	// account page, signed in with that factor.
+	if passkey {
+		return Identity{}, ErrPasskeyRequired
+	}
+	if must, err := s.MustEnrol(ctx, id, nil); err != nil || must {
+		return Identity{}, cmpErr(err, ErrStrongFactorRequired)
+	}
+	return id, nil
+}
+
+func cmpErr(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}
+
+// SignIn is Authenticate for the sign-in page: a right password of an
+// account with a passkey reports passkey, and the browser is then asked
+// for the passkey (BeginSecondFactor) before a session starts.
+func (s *Service) SignIn(ctx context.Context, email, password, code, addr string) (id Identity, passkey bool, err error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	code = strings.TrimSpace(code)
 	now := s.now().UTC()
 	att, err := s.takeAttempts(ctx, email, addr, now)
 	if err != nil {
-		return Identity{}, err
+		return Identity{}, false, err
 	}
-	id, wrong, err := s.authenticate(ctx, email, password, code, now)
+	id, passkey, wrong, err := s.authenticate(ctx, email, password, code, now)
 	switch {
 	case wrong:
 		// The attempts stay counted: this was a wrong guess.
-		return Identity{}, err
+		return Identity{}, false, err
 	case err != nil:
 		att.release(ctx)
-		return Identity{}, err
+		return Identity{}, false, err
+	}
+	if passkey {
+		// The passkey is still to be shown: the guessing is not over.
+		att.release(ctx)
+		return id, true, nil
 	}
 	if err := att.succeeded(ctx, now); err != nil {
-		return Identity{}, err
+		return Identity{}, false, err
 	}
-	return id, nil
+	return id, false, nil
 }
 
 // authenticate reports wrong when the attempt was a wrong guess, which
 // counts toward the limits.
-func (s *Service) authenticate(ctx context.Context, email, password, code string, now time.Time) (id Identity, wrong bool, err error) {
+func (s *Service) authenticate(ctx context.Context, email, password, code string, now time.Time) (id Identity, passkey, wrong bool, err error) {
 	u, err := s.store.UserByEmail(ctx, email)
 	known := err == nil
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
-		return Identity{}, false, err
+		return Identity{}, false, false, err
 	}
-	if known && u.TOTPSecret != "" && code == "" {
-		return Identity{}, false, ErrTOTPRequired
+	if known {
+		// A passkey is the second factor of an account that has one; TOTP
+		// stays for those who have nothing else.
+		keys, err := s.store.ListPasskeys(ctx, u.ID)
+		if err != nil {
+			return Identity{}, false, false, err
+		}
+		passkey = len(keys) > 0
+	}
+	if known && !passkey && u.TOTPSecret != "" && code == "" {
+		return Identity{}, false, false, ErrTOTPRequired
 	}
 	if !s.gate.enter(ctx) {
-		return Identity{}, false, ErrBusy
+		return Identity{}, false, false, ErrBusy
 	}
 	hash := s.dummy
 	if known {
@@ -371,36 +419,47 @@ func (s *Service) authenticate(ctx context.Context, email, password, code string
 	ok, err := s.check(password, hash)
 	s.gate.leave()
 	if err != nil {
-		return Identity{}, false, err
+		return Identity{}, false, false, err
 	}
 	if !known || !ok || u.Disabled {
-		return Identity{}, true, ErrBadCredentials
+		return Identity{}, false, true, ErrBadCredentials
 	}
-	if u.TOTPSecret != "" {
+	if !passkey && u.TOTPSecret != "" && isRecoveryCode(code) {
+		used, err := s.useRecoveryCode(ctx, u, code, now)
+		if err != nil {
+			return Identity{}, false, false, err
+		}
+		if !used {
+			return Identity{}, false, true, ErrBadCredentials
+		}
+	} else if !passkey && u.TOTPSecret != "" {
 		step, ok := totpStep(u.TOTPSecret, code, now)
 		if !ok {
-			return Identity{}, true, ErrBadCredentials
+			return Identity{}, false, true, ErrBadCredentials
 		}
 		// A code is good once: of two sign-ins with it, one wins.
 		fresh, err := s.store.UseTOTPStep(ctx, u.ID, step)
 		if err != nil {
-			return Identity{}, false, err
+			return Identity{}, false, false, err
 		}
 		if !fresh {
-			return Identity{}, true, ErrBadCredentials
+			return Identity{}, false, true, ErrBadCredentials
 		}
 	}
 	org, err := s.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
-		return Identity{}, false, err
+		return Identity{}, false, false, err
 	}
 	if org.Participation == model.Former {
-		return Identity{}, false, ErrFormerOrganisation
+		return Identity{}, false, false, ErrFormerOrganisation
+	}
+	if ok, err := s.passwordsAllowed(ctx, org.ID); err != nil || !ok {
+		return Identity{}, false, false, cmpErr(err, ErrPasswordsOff)
 	}
 	if err := s.rehash(ctx, u, password, now); err != nil {
-		return Identity{}, false, err
+		return Identity{}, false, false, err
 	}
-	return Identity{User: u, Org: org}, false, nil
+	return Identity{User: u, Org: org}, passkey, false, nil
 }
 
 // rehash brings a hash made with older costs to the current ones, now that
@@ -465,13 +524,24 @@ func HashToken(token string) string {
 // cookie value. Each sign-in gets a fresh token, so a token planted before
 // sign-in is worthless after it.
 func (s *Service) StartSession(ctx context.Context, id Identity) (string, model.Session, error) {
+	return s.StartSessionFrom(ctx, id, Device{})
+}
+
+// StartSessionFrom is StartSession recording the device and the way of
+// signing in, for the account page.
+func (s *Service) StartSessionFrom(ctx context.Context, id Identity, d Device) (string, model.Session, error) {
 	if id.Org.Participation == model.Former {
 		return "", model.Session{}, ErrFormerOrganisation
 	}
 	token, hash := newToken()
 	csrf, _ := newToken()
 	now := s.now().UTC()
-	sess := model.Session{TokenHash: hash, UserID: id.User.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
+	ua := d.UserAgent
+	if len(ua) > 512 {
+		ua = ua[:512]
+	}
+	sess := model.Session{TokenHash: hash, UserID: id.User.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
+		UserAgent: ua, Address: d.Address, Method: d.Method, ProviderID: d.ProviderID, LastUsedAt: &now}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		if err := q.DeleteExpiredSessions(ctx, now); err != nil {
 			return err
@@ -511,6 +581,16 @@ func (s *Service) EndSession(ctx context.Context, token string) error {
 
 // IssueToken returns a bearer token for the API.
 func (s *Service) IssueToken(ctx context.Context, id Identity) (string, time.Time, error) {
+	return s.issueToken(ctx, id, false)
+}
+
+// CreateUserToken is IssueToken from the account page: the user is also
+// told, as of every change made there.
+func (s *Service) CreateUserToken(ctx context.Context, id Identity) (string, time.Time, error) {
+	return s.issueToken(ctx, id, true)
+}
+
+func (s *Service) issueToken(ctx context.Context, id Identity, tell bool) (string, time.Time, error) {
 	if id.Org.Participation == model.Former {
 		return "", time.Time{}, ErrFormerOrganisation
 	}
@@ -527,7 +607,10 @@ func (s *Service) IssueToken(ctx context.Context, id Identity) (string, time.Tim
 			Action: "token.issue", ObjectType: "user", ObjectID: id.User.ID,
 			After: map[string]any{"expires_at": t.ExpiresAt},
 		})
-		return err
+		if err != nil || !tell || s.notifier == nil {
+			return err
+		}
+		return s.notifier.SecurityNotice(ctx, q, id.User.ID, "token.issue")
 	})
 	return token, t.ExpiresAt, err
 }
@@ -552,6 +635,10 @@ func (s *Service) Token(ctx context.Context, token string) (Identity, model.APIT
 
 // RevokeToken ends a bearer token before its expiry.
 func (s *Service) RevokeToken(ctx context.Context, id Identity, t model.APIToken) error {
+	return s.revokeToken(ctx, id, t, false)
+}
+
+func (s *Service) revokeToken(ctx context.Context, id Identity, t model.APIToken, tell bool) error {
 	now := s.now().UTC()
 	return s.store.InTx(ctx, func(q store.Queries) error {
 		if err := q.RevokeAPIToken(ctx, t.ID, now); err != nil {
@@ -560,7 +647,10 @@ func (s *Service) RevokeToken(ctx context.Context, id Identity, t model.APIToken
 		_, err := audit.Record(ctx, q, now, audit.Actor{UserID: id.User.ID, OrgID: id.Org.ID}, audit.Change{
 			Action: "token.revoke", ObjectType: "user", ObjectID: t.UserID,
 		})
-		return err
+		if err != nil || !tell || s.notifier == nil {
+			return err
+		}
+		return s.notifier.SecurityNotice(ctx, q, t.UserID, "token.revoke")
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/jobs"
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/notify"
+	"github.com/cyberaid/cyberaid/internal/obs"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
@@ -45,6 +46,8 @@ type Options struct {
 	// checkpoints (see audit.LoadKey); empty, a key is made for this run
 	// only, which suits tests.
 	AuditKey string
+	// Metrics counts requests and jobs; nil counts nothing.
+	Metrics *obs.Metrics
 }
 
 // App is the program's services over one store.
@@ -123,6 +126,11 @@ func New(s store.Store, o Options) (*App, error) {
 	// order of their dependencies and a missing one does not compile.
 	a.Notify = notify.NewService(s, o.Now, o.Mailer, texts)
 	a.Notify.BaseURL = o.BaseURL
+	// The sign-in service tells users of changes to how they sign in.
+	a.Accounts.SetNotifier(a.Notify)
+	if err := a.Accounts.EnablePasskeys(o.BaseURL); err != nil {
+		return nil, err
+	}
 	a.Organisations = organisations.NewService(s, o.Now)
 	a.Pledges = pledges.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Notify)
 	a.Lessons = lessons.NewService(s, o.Now)
@@ -149,12 +157,13 @@ func New(s store.Store, o Options) (*App, error) {
 	}
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
 	a.Web, err = web.New(web.Deps{
-		Ready: a.Ready, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
+		Ready: a.Ready, Schema: s.SchemaStatus, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
 		Requirements: a.Requirements, Pledges: a.Pledges, Reports: a.Reports,
 		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
 		Exchange: a.Exchange,
 		Offers:   a.Offers, Coordination: a.Coordination,
 		Log: o.Log, Now: o.Now, SecureCookies: o.SecureCookies, BaseURL: o.BaseURL,
+		Metrics: o.Metrics,
 	})
 	if err != nil {
 		return nil, err

@@ -18,9 +18,13 @@ import (
 const usage = `cyberaid coordinates civilian cyber capacity-building assistance.
 
 Usage:
-  cyberaid serve [--addr :8080] [--demo]     run the web UI and the JSON API
+  cyberaid serve [--addr :8080] [--demo] [--metrics-addr ADDR] [--shutdown-grace 30s]
+                                             run the web UI and the JSON API
   cyberaid migrate                           bring the database schema up to date
   cyberaid org add --name N --kind K --participation P [--country CC]
+  cyberaid org sso --org ID --issuer URL --client-id ID [--client-secret-file FILE]
+      [--name N] [--email-domains D,D] [--no-passwords]
+      (the secret else from CYBERAID_SSO_CLIENT_SECRET; prints the provider's id)
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
   cyberaid rates import FILE                 load the ECB's euro reference rates (CSV)
   cyberaid audit verify [--checkpoint FILE [--key VERIFIERKEY]] [--log FILE]
@@ -30,6 +34,9 @@ Usage:
   cyberaid audit export                      print every audit event, one JSON object a line
   cyberaid audit key [--new NAME]            print the checkpoints' verifier key
   cyberaid import iati FILE|URL              read donors' published IATI activities as bilateral reports
+  cyberaid backup FILE                       write a consistent copy of the SQLite database while serving
+  cyberaid restore FILE                      restore a backup into an empty data directory, once its
+                                             audit log verifies
 
 Every subcommand takes --data-dir DIR (SQLite, default ./data) or
 --database-url postgres://… (also CYBERAID_DATABASE_URL, CYBERAID_DATA_DIR).
@@ -89,6 +96,8 @@ func (e *env) dispatch(args []string) error {
 		return e.migrate(rest)
 	case cmd == "org" && sub == "add":
 		return e.orgAdd(rest[1:])
+	case cmd == "org" && sub == "sso":
+		return e.orgSSO(rest[1:])
 	case cmd == "user" && sub == "add":
 		return e.userAdd(rest[1:])
 	case cmd == "rates" && sub == "import":
@@ -103,6 +112,10 @@ func (e *env) dispatch(args []string) error {
 		return e.auditKey(rest[1:])
 	case cmd == "import" && sub == "iati":
 		return e.importIATI(rest[1:])
+	case cmd == "backup":
+		return e.backup(rest)
+	case cmd == "restore":
+		return e.restore(rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/jobs"
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/notify"
+	"github.com/cyberaid/cyberaid/internal/obs"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -33,6 +34,8 @@ func (e *env) serve(args []string) error {
 	pub := iatiPublisherFlags(fs)
 	keyFile := auditKeyFlag(fs)
 	jobInterval := fs.Duration("job-interval", envDuration("CYBERAID_JOB_INTERVAL", time.Minute), "how often background jobs (deadlines, reminders, mail) look for work")
+	metricsAddr := fs.String("metrics-addr", envOr("CYBERAID_METRICS_ADDR", ""), "address of a separate listener serving Prometheus metrics at /metrics (none: no metrics)")
+	grace := fs.Duration("shutdown-grace", envDuration("CYBERAID_SHUTDOWN_GRACE", 30*time.Second), "on SIGINT or SIGTERM, how long to wait for requests and background jobs under way")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,7 +43,7 @@ func (e *env) serve(args []string) error {
 	if *debug {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(obs.NewHandler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})))
 	auditKey, err := signerKey(*keyFile, db)
 	if err != nil {
 		return err
@@ -61,7 +64,11 @@ func (e *env) serve(args []string) error {
 		}
 		mailer = m
 	}
-	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey})
+	var metrics *obs.Metrics
+	if *metricsAddr != "" {
+		metrics = obs.NewMetrics()
+	}
+	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -69,9 +76,18 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
+	var metricsSrv *http.Server
+	if metrics != nil {
+		if metricsSrv, err = serveMetrics(log, metrics, s, a, *metricsAddr); err != nil {
+			return err
+		}
+	}
 	url := "http://" + displayAddr(ln.Addr())
 	if err := e.greet(a, *withDemo, url); err != nil {
-		ln.Close()
+		if metricsSrv != nil {
+			metricsSrv.Close()
+		}
 		return err
 	}
 	srv := &http.Server{
@@ -82,24 +98,110 @@ func (e *env) serve(args []string) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	jobCtx, stopJobs := context.WithCancel(e.ctx)
-	defer stopJobs()
-	go jobs.Every(jobCtx, log, *jobInterval, a.Jobs()...)
+	// The jobs' work outlives the signal, up to the grace period: a job
+	// under way (a mail being sent) finishes rather than being cut off.
+	work, stopWork := context.WithCancel(context.WithoutCancel(e.ctx))
+	defer stopWork()
+	js := a.Jobs()
+	if metrics != nil {
+		js = jobs.Observed(js, metrics.ObserveJob)
+	}
+	schedule, stopSchedule := context.WithCancel(e.ctx)
+	defer stopSchedule()
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		jobs.Run(schedule, work, log, *jobInterval, js...)
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "url", url, "database", s.Dialect())
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
+		log.Error("server stopped", "err", serveErr)
 	case <-e.ctx.Done():
+		log.Info("shutting down", "grace", *grace)
 	}
-	log.Info("shutting down")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	stopSchedule()
+	return shutdown(log, *grace, srv, metricsSrv, jobsDone, stopWork, serveErr)
+}
+
+// errGraceElapsed is a shutdown that had to cut requests or jobs short.
+var errGraceElapsed = errors.New("shutdown: the grace period ended with requests or background jobs still under way")
+
+// shutdown stops accepting connections, then waits up to grace for the
+// requests and jobs under way. Past grace, it cuts them off and fails.
+func shutdown(log *slog.Logger, grace time.Duration, srv, metricsSrv *http.Server, jobsDone <-chan struct{}, stopWork func(), serveErr error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	var errs []error
+	if err := srv.Shutdown(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	select {
+	case <-jobsDone:
+	case <-ctx.Done():
+	}
+	if metricsSrv != nil {
+		// Scraped to the end: it answers until the rest has stopped.
+		if err := metricsSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if ctx.Err() != nil {
+		stopWork()
+		srv.Close()
+		if metricsSrv != nil {
+			metricsSrv.Close()
+		}
+		<-jobsDone
+		log.Error("shutdown cut short", "grace", grace)
+		return errGraceElapsed
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	log.Info("stopped")
 	return nil
+}
+
+// serveMetrics publishes the metrics on a listener of their own, so that
+// they are never reachable on the public port.
+func serveMetrics(log *slog.Logger, m *obs.Metrics, s *store.DB, a *app.App, addr string) (*http.Server, error) {
+	for name, db := range s.Pools() {
+		if err := m.AddDBPool(name, db); err != nil {
+			return nil, err
+		}
+	}
+	err := m.AddAudit(func(ctx context.Context) (obs.AuditStatus, error) {
+		size, last, err := a.AuditLog.Status(ctx)
+		return obs.AuditStatus{Size: size, LastVerified: last.VerifiedAt, LastOK: last.OK}, err
+	}, log)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "err", err)
+		}
+	}()
+	log.Info("serving metrics", "url", "http://"+displayAddr(ln.Addr())+"/metrics")
+	return srv, nil
 }
 
 // greet seeds the demo when asked, and tells the operator how to sign in.

@@ -15,6 +15,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 )
@@ -299,6 +300,36 @@ func TestIATIImportInBatches(t *testing.T) {
 		// mention before it left.
 		if res.Created != 0 || res.Unchanged != n-4 || res.Updated != 4 {
 			t.Fatalf("importing again: %+v", res)
+		}
+	})
+}
+
+// A report its donor made stricter on the platform stays so: importing the
+// published file again, changed or not, never relaxes its label (it once
+// went back to CLEAR, and so public).
+func TestReimportNeverRelaxesALabel(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		w := newWorld(t, s)
+		ctx := context.Background()
+		_, err := importFile(t, w, "iati-2.03.xml")
+		must(t, err)
+		p := imported(t, w)["GB-GOV-1-300999"]
+		p.TLP, p.NamedUserIDs = model.TLPRed, []string{w.cast.Users["donor"].ID}
+		must(t, w.a.Store.UpdatePledge(ctx, &p))
+
+		b, err := os.ReadFile(filepath.Join("testdata", "iati-2.03.xml"))
+		must(t, err)
+		for _, file := range []string{string(b), strings.Replace(string(b), ">50000</value>", ">60000</value>", 1)} {
+			if _, err := w.a.Exchange.ImportIATI(ctx, w.cast.Viewer("admin"), strings.NewReader(file), nil); err != nil {
+				t.Fatal(err)
+			}
+			got := imported(t, w)["GB-GOV-1-300999"]
+			if got.TLP != model.TLPRed || !slices.Equal(got.NamedUserIDs, p.NamedUserIDs) {
+				t.Fatalf("after a new import the report is %s, named %v: a label set on the platform was relaxed", got.TLP, got.NamedUserIDs)
+			}
+		}
+		if _, err := w.a.Pledges.Get(ctx, policy.Viewer{}, p.ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("a visitor reads the RED report after its re-import: %v", err)
 		}
 	})
 }

@@ -703,3 +703,79 @@ func TestMeetings(t *testing.T) {
 		}
 	})
 }
+
+// Readmitting a former participant is a decision of the members: filing
+// an application for it changes nothing (it once made the organisation an
+// applicant at once, and its users read AMBER records again).
+func TestReadmissionIsADecision(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		gone := model.Organisation{Name: "Org gone", Kind: model.KindState, Participation: model.Former}
+		if err := w.s.CreateOrganisation(ctx, &gone); err != nil {
+			t.Fatal(err)
+		}
+		w.orgs["gone"] = gone
+		p := w.open(t, model.ProposalMembership, model.ProcedureConsensus, "ee", "gone")
+		if got := w.participation(t, "gone"); got != model.Former {
+			t.Fatalf("filing an application made the former participant %s", got)
+		}
+		now, err := w.s.OrganisationByID(ctx, gone.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if policy.Visible(policy.ViewerFor(model.User{ID: "u", OrgID: gone.ID, Roles: []model.Role{model.RoleDelegate}}, now), policy.Resource{TLP: model.TLPAmber}) {
+			t.Fatal("a former participant's user reads AMBER")
+		}
+		for _, key := range []string{"ee", "ua", "us"} {
+			if err := w.take(t, p.ID, key, model.StanceSupport, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := w.status(t, p.ID).Status; got != model.ProposalAdopted {
+			t.Fatalf("the application is %s", got)
+		}
+		if got := w.participation(t, "gone"); got != model.Member {
+			t.Fatalf("after adoption: %s, want member", got)
+		}
+	})
+}
+
+// An applicant reads GREEN until the members grant it interim observer
+// status, which an adopted observer admission gives it.
+func TestApplicantIsAnObserverOnlyOnceAdmitted(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		app := w.open(t, model.ProposalMembership, model.ProcedureConsensus, "coordinator", "md")
+		if got := w.participation(t, "md"); got != model.Applicant {
+			t.Fatalf("filing: %s, want applicant", got)
+		}
+		amber := policy.Resource{TLP: model.TLPAmber, OwnerOrgID: w.orgs["ee"].ID}
+		if policy.Visible(w.viewer(t, "md"), amber) {
+			t.Fatal("an applicant reads AMBER before interim observer status")
+		}
+		adm := w.open(t, model.ProposalObserver, model.ProcedureConsensus, "coordinator", "md")
+		for _, key := range []string{"ee", "ua", "us"} {
+			if err := w.take(t, adm.ID, key, model.StanceSupport, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := w.participation(t, "md"); got != model.Observer {
+			t.Fatalf("after the admission: %s, want observer", got)
+		}
+		if !policy.Visible(w.viewer(t, "md"), amber) {
+			t.Fatal("an interim observer does not read AMBER")
+		}
+		// The membership application is still before the members.
+		if got := w.status(t, app.ID).Status; got != model.ProposalOpen {
+			t.Fatalf("the application is %s", got)
+		}
+	})
+}
+
+func (w *world) participation(t *testing.T, key string) model.Participation {
+	t.Helper()
+	o, err := w.s.OrganisationByID(context.Background(), w.orgs[key].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Participation
+}

@@ -20,25 +20,51 @@ type Job struct {
 // Every runs the jobs at once and then every interval until ctx ends. A
 // failing job is logged and tried again at the next tick.
 func Every(ctx context.Context, log *slog.Logger, interval time.Duration, jobs ...Job) {
+	Run(ctx, ctx, log, interval, jobs...)
+}
+
+// Run is Every with the end of scheduling apart from the end of the work: no
+// job starts once stop has ended, while the jobs get work as their context,
+// so that at shutdown a job under way may finish rather than be cut short.
+func Run(stop, work context.Context, log *slog.Logger, interval time.Duration, jobs ...Job) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		for _, j := range jobs {
-			if ctx.Err() != nil {
+			if stop.Err() != nil || work.Err() != nil {
 				return
 			}
-			n, err := j.Run(ctx)
+			n, err := j.Run(work)
 			switch {
-			case err != nil && ctx.Err() == nil:
-				log.Error("background job failed", "job", j.Name, "err", err)
+			case err != nil && work.Err() == nil:
+				log.ErrorContext(work, "background job failed", "job", j.Name, "err", err)
 			case n > 0:
-				log.Info("background job", "job", j.Name, "done", n)
+				log.InfoContext(work, "background job", "job", j.Name, "done", n)
 			}
 		}
 		select {
-		case <-ctx.Done():
+		case <-stop.Done():
+			return
+		case <-work.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// Observed returns the jobs with each run reported to observe, with its
+// error; a run cut short because ctx ended is not a failure.
+func Observed(jobs []Job, observe func(name string, err error)) []Job {
+	out := make([]Job, len(jobs))
+	for i, j := range jobs {
+		run := j.Run
+		out[i] = Job{Name: j.Name, Run: func(ctx context.Context) (int, error) {
+			n, err := run(ctx)
+			if ctx.Err() == nil {
+				observe(j.Name, err)
+			}
+			return n, err
+		}}
+	}
+	return out
 }

@@ -10,6 +10,9 @@ const (
 	NotifyProposalClosed       NotificationKind = "proposal_closed"
 	NotifyRequirementValidated NotificationKind = "requirement_validated"
 	NotifyPledgeMade           NotificationKind = "pledge_made"
+	// NotifySecurity tells a user of a change to how their account signs
+	// in. It is not among NotificationKinds: its e-mail cannot be turned off.
+	NotifySecurity NotificationKind = "security_notice"
 )
 
 var NotificationKinds = []NotificationKind{NotifyProposalOpened, NotifyDeadlineNear, NotifyProposalClosed, NotifyRequirementValidated, NotifyPledgeMade}

@@ -28,6 +28,16 @@ type Session struct {
 	CSRFToken string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// ID names the session on the account page; unlike the token's hash it
+	// is no secret.
+	ID         string
+	UserAgent  string
+	Address    string
+	LastUsedAt *time.Time
+	// Method is how the user signed in (SignInPassword, SignInSSO,
+	// SignInPasskey); ProviderID names the identity provider of an SSO one.
+	Method     string
+	ProviderID string
 }
 
 // APIToken is a bearer token for the JSON API. Only its hash is stored.

@@ -84,7 +84,12 @@ func (s *Service) compose(r recipient, n model.Notification) (subject, body stri
 	l := s.texts.For(r.user.Language)
 	data := map[string]any{"Subject": n.Subject}
 	link := s.BaseURL + "/" + n.ObjectType + "s/" + n.ObjectID
+	footer := l.T("notify.footer")
+	if n.Kind == model.NotifySecurity {
+		data["Subject"] = l.T("audit.action." + n.Subject)
+		link, footer = s.BaseURL+"/account", l.T("notify.security_footer")
+	}
 	subject = l.T("notify.subject."+string(n.Kind), data)
-	body = l.T("notify.body."+string(n.Kind), data) + "\n\n" + link + "\n\n" + l.T("notify.footer")
+	body = l.T("notify.body."+string(n.Kind), data) + "\n\n" + link + "\n\n" + footer
 	return subject, body
 }

@@ -139,10 +139,24 @@ func (s *Service) PledgeMade(ctx context.Context, q store.Queries, p model.Pledg
 	})
 }
 
+// SecurityNotice tells a user that how their account signs in changed
+// (action is the audit action). Its e-mail goes out whatever the user's
+// settings: it is how they learn that someone else changed their account.
+func (s *Service) SecurityNotice(ctx context.Context, q store.Queries, userID, action string) error {
+	n := model.Notification{UserID: userID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: userID,
+		Subject: action, CreatedAt: s.now().UTC(), Mail: model.MailNone}
+	if s.mailer != nil {
+		n.Mail = model.MailPending
+	}
+	return q.AddNotification(ctx, &n)
+}
+
 // visible decides again whether v may see the record a notification names.
 func visible(ctx context.Context, q subjects, v policy.Viewer, objectType, id string) (bool, error) {
 	var res policy.Resource
 	switch objectType {
+	case "account":
+		return v.UserID == id, nil
 	case "proposal":
 		p, err := q.ProposalByID(ctx, id)
 		if err != nil {

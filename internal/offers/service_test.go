@@ -54,6 +54,14 @@ func TestOffers(t *testing.T) {
 		if co, err = a.Offers.Update(ctx, c.Viewer("donor_company"), co.ID, offers.Input{AmountMinor: ptr(int64(12_000_00))}); err != nil || co.Review != model.ReviewPending {
 			t.Fatalf("changed: %+v %v", co, err)
 		}
+		// Who may read it is part of what was reviewed: a new label alone
+		// sends an approved offer back too.
+		if co, err = a.Offers.Review(ctx, c.Viewer("coordinator"), co.ID, model.DecisionApprove, ""); err != nil || !co.Usable {
+			t.Fatalf("approved again: %+v %v", co, err)
+		}
+		if co, err = a.Offers.Update(ctx, c.Viewer("donor_company"), co.ID, offers.Input{TLP: ptr(model.TLPClear)}); err != nil || co.Review != model.ReviewPending || co.Usable {
+			t.Fatalf("relabelled: %+v %v", co, err)
+		}
 		if co, err = a.Offers.Review(ctx, c.Viewer("coordinator"), co.ID, model.DecisionReject, "Outside the mechanism's aims"); err != nil || co.Status != model.OfferRejected {
 			t.Fatalf("rejected: %+v %v", co, err)
 		}

@@ -263,3 +263,25 @@ func TestNothingHalfWritten(t *testing.T) {
 		}
 	})
 }
+
+// Only the originating organisation relaxes a label (FIRST TLP 2.0: the
+// source sets it). A validator of the government once relaxed a
+// beneficiary agency's AMBER+STRICT need to CLEAR on its own.
+func TestOnlyTheOriginatorRelaxes(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		r := e.validated(t, model.TLPAmber)
+		_, err := e.a.Requirements.Update(ctx, e.cast.Viewer("validator"), r.ID, requirements.Input{TLP: ptr(model.TLPClear)})
+		var fe *model.FieldError
+		if !errors.As(err, &fe) || fe.Field != "tlp" || fe.Code != "relabel_not_originator" {
+			t.Fatalf("a validator relaxes the beneficiary's label: %v", err)
+		}
+		if _, err := e.a.Requirements.Update(ctx, e.cast.Viewer("validator"), r.ID, requirements.Input{TLP: ptr(model.TLPAmberStrict)}); err != nil {
+			t.Fatalf("a validator makes the label stricter: %v", err)
+		}
+		got, err := e.a.Requirements.Update(ctx, e.cast.Viewer("requester"), r.ID, requirements.Input{TLP: ptr(model.TLPClear)})
+		if err != nil || got.TLP != model.TLPClear {
+			t.Fatalf("the beneficiary relaxes its own label: %+v %v", got.TLP, err)
+		}
+	})
+}

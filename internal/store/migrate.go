@@ -20,35 +20,47 @@ var migrations embed.FS
 // Migrate brings the schema up to date. On PostgreSQL it holds a session
 // advisory lock meanwhile, so that servers starting together migrate once.
 func (d *DB) Migrate(ctx context.Context) error {
+	p, err := d.migrations(ctx, true)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// migrations is the goose provider over d's embedded migrations; locked,
+// it takes the migration lock before changing anything.
+func (d *DB) migrations(ctx context.Context, locked bool) (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations/"+string(d.dialect))
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	gooseDialect := goose.DialectSQLite3
 	if d.dialect == dialectPostgres {
 		gooseDialect = goose.DialectPostgres
+	}
+	if d.dialect == dialectPostgres && locked {
 		id, err := d.migrationLockID(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// Retry every second rather than goose's default five: a waiting
 		// server starts as soon as the first one is done.
 		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 600))
 		if err != nil {
-			return fmt.Errorf("migration lock: %w", err)
+			return nil, fmt.Errorf("migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	// The provider is not closed: Close would close d's pool.
 	p, err := goose.NewProvider(gooseDialect, d.writer, fsys, opts...)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return p, nil
 }
 
 // migrationLockID keys the migration lock by database and schema (see the

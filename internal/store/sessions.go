@@ -7,16 +7,30 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
+// CreateSession gives the session a new id when it has none.
 func (q *queries) CreateSession(ctx context.Context, s model.Session) error {
-	_, err := q.wr.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		s.TokenHash, s.UserID, s.CSRFToken, s.CreatedAt, s.ExpiresAt)
+	if s.ID == "" {
+		s.ID = newID()
+	}
+	if s.Method == "" {
+		s.Method = model.SignInPassword
+	}
+	_, err := q.wr.exec(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.TokenHash, s.UserID, s.CSRFToken, s.CreatedAt, s.ExpiresAt, s.ID, s.UserAgent, s.Address, s.LastUsedAt, s.Method, s.ProviderID)
 	return dbErr(err, "create session")
 }
 
-func (q *queries) SessionByTokenHash(ctx context.Context, hash string) (model.Session, error) {
+const sessionColumns = `token_hash, user_id, csrf_token, created_at, expires_at, id, user_agent, address, last_used_at, method, provider_id`
+
+func scanSession(r scanner) (model.Session, error) {
 	var s model.Session
-	err := q.rd.row(ctx, `SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = ?`, hash).
-		Scan(&s.TokenHash, &s.UserID, &s.CSRFToken, instant{&s.CreatedAt}, instant{&s.ExpiresAt})
+	err := r.Scan(&s.TokenHash, &s.UserID, &s.CSRFToken, instant{&s.CreatedAt}, instant{&s.ExpiresAt},
+		&s.ID, &s.UserAgent, &s.Address, nullInstant{&s.LastUsedAt}, &s.Method, &s.ProviderID)
+	return s, err
+}
+
+func (q *queries) SessionByTokenHash(ctx context.Context, hash string) (model.Session, error) {
+	s, err := scanSession(q.rd.row(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = ?`, hash))
 	if err != nil {
 		// The hash is a credential: it stays out of the message.
 		return model.Session{}, dbErr(err, "session")

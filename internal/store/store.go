@@ -17,6 +17,7 @@ type Store interface {
 	InTx(ctx context.Context, fn func(q Queries) error) error
 	// Dialect names the backend: "sqlite" or "postgres".
 	Dialect() string
+	Operations
 	Close() error
 }
 
@@ -39,6 +40,7 @@ type Queries interface {
 	Offers
 	Notifications
 	Pages
+	SignInFactors
 }
 
 type Organisations interface {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
@@ -19,9 +20,9 @@ const sessionCookie = "cyberaid_session"
 // as a visitor, so that a client learns at once that its token is dead.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Static files and the health check are the same for everyone:
+		// Static files and the health checks are the same for everyone:
 		// resolving the session would cost a database read per stylesheet.
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -45,6 +46,14 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				a = &requestAuth{identity: id, viewer: id.Viewer(), session: &sess, rawToken: c.Value}
+				if a.mustEnrol, err = s.Accounts.MustEnrol(r.Context(), id, &sess); err != nil {
+					s.pageFail(w, r, err)
+					return
+				}
+				// Only for the account page's list: a failure costs nothing else.
+				if err := s.Accounts.TouchSession(r.Context(), sess); err != nil {
+					s.log.Warn("record session use", "err", err)
+				}
 			case errors.Is(err, model.ErrUnauthenticated):
 				s.clearSessionCookie(w)
 			default:
@@ -52,6 +61,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				return
 			}
 		}
+		infoOf(r.Context()).userID = a.identity.User.ID
 		next.ServeHTTP(w, r.WithContext(withAuth(r.Context(), a)))
 	})
 }
@@ -109,6 +119,15 @@ func (s *Server) page(perm policy.Permission, h handler) http.Handler {
 				s.pageFail(w, r, err)
 				return
 			}
+		}
+		if a.mustEnrol && !enrolAllowed(r.URL.Path) {
+			// Nothing else until a phishing-resistant factor is registered.
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/account", http.StatusSeeOther)
+				return
+			}
+			s.pageFail(w, r, accounts.ErrStrongFactorRequired)
+			return
 		}
 		if r.Method == http.MethodPost && a.session != nil {
 			got := r.PostFormValue("csrf")

@@ -75,9 +75,12 @@ func errorFor(err error) apiError {
 
 // logError logs server faults only: client mistakes are not errors of ours.
 func (s *Server) logError(r *http.Request, err error, e apiError) {
-	if e.Status >= 500 {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	} else {
-		s.log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", err)
+	switch {
+	case errors.Is(err, errPanicked):
+		// observe has logged it, with the stack.
+	case e.Status >= 500:
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	default:
+		s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", err)
 	}
 }

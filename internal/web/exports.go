@@ -57,7 +57,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, contentType, fil
 	cw := &countingWriter{w: w}
 	err := write(cw)
 	if err != nil && cw.n > 0 {
-		s.log.Error("export cut short", "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "export cut short", "path", r.URL.Path, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	if err != nil {

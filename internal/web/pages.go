@@ -182,7 +182,7 @@ func (s *Server) pageFail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lay := s.newLayout(r, l, "", ep.Heading, ep)
 	if rerr := s.render(w, r, e.Status, "error", lay); rerr != nil {
-		s.log.Error("rendering the error page failed", "err", rerr)
+		s.log.ErrorContext(r.Context(), "rendering the error page failed", "err", rerr)
 		http.Error(w, http.StatusText(e.Status), e.Status)
 	}
 }

@@ -100,11 +100,28 @@ func (s *Server) routes(mux routeTable) {
 	// HTML pages.
 	mux.Handle("GET /static/", s.static)
 	mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
+	mux.Handle("GET /readyz", http.HandlerFunc(s.readyz))
 	mux.Handle("GET /{$}", s.page(none, s.dashboardPage))
 	mux.Handle("GET /lang/{code}", s.page(none, s.setLanguage))
 	mux.Handle("GET /signin", s.page(none, s.signInPage))
 	mux.Handle("POST /signin", s.page(none, s.signIn))
 	mux.Handle("POST /signout", s.page(none, s.signOut))
+	mux.Handle("GET /signin/sso/callback", s.page(none, s.ssoCallback))
+	mux.Handle("GET /signin/sso/{provider}", s.page(none, s.startSSO))
+	mux.Handle("GET /signin/factor", s.page(none, s.secondFactorPage))
+	mux.Handle("POST /signin/recovery", s.page(none, s.recoverySignIn))
+	mux.Handle("POST /signin/passkey/options", s.page(none, s.passkeySignInOptions))
+	mux.Handle("POST /signin/passkey", s.page(none, s.passkeySignIn))
+	// The account page is every signed-in user's own; its handlers refuse
+	// visitors.
+	mux.Handle("GET /account", s.page(none, s.accountPage))
+	mux.Handle("POST /account/passkeys/options", s.page(none, s.passkeyRegisterOptions))
+	mux.Handle("POST /account/passkeys", s.page(none, s.passkeyRegister))
+	mux.Handle("POST /account/passkeys/{id}/delete", s.page(none, s.removePasskey))
+	mux.Handle("POST /account/sessions/{id}/end", s.page(none, s.endSession))
+	mux.Handle("POST /account/tokens", s.page(none, s.createAccountToken))
+	mux.Handle("POST /account/tokens/{id}/revoke", s.page(none, s.revokeAccountToken))
+	mux.Handle("POST /account/recovery-codes", s.page(none, s.createRecoveryCodes))
 
 	mux.Handle("GET /requirements", s.page(none, s.requirementsPage))
 	mux.Handle("GET /requirements/new", s.page(p.RequirementsCreate, s.newRequirementPage))
@@ -156,6 +173,12 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /organisations/new", s.page(p.OrganisationsManage, s.newOrganisationPage))
 	mux.Handle("POST /organisations", s.page(p.OrganisationsManage, s.createOrganisation))
 	mux.Handle("GET /organisations/{id}", s.page(p.OrganisationsRead, s.organisationPage))
+	mux.Handle("GET /organisations/{id}/sso", s.page(p.OrganisationsManage, s.ssoAdminPage))
+	mux.Handle("POST /organisations/{id}/sso", s.page(p.OrganisationsManage, s.putSSOProvider))
+	mux.Handle("POST /organisations/{id}/sso/{provider}/delete", s.page(p.OrganisationsManage, s.deleteSSOProvider))
+	mux.Handle("POST /organisations/{id}/signin-policy", s.page(p.OrganisationsManage, s.setOrganisationSignInPolicy))
+	mux.Handle("GET /admin/security", s.page(p.UsersManage, s.securityPage))
+	mux.Handle("POST /admin/security", s.page(p.UsersManage, s.saveSecurity))
 	mux.Handle("GET /users", s.page(p.UsersManage, s.usersPage))
 	mux.Handle("POST /users", s.page(p.UsersManage, s.createUser))
 	mux.Handle("GET /audit", s.page(p.AuditRead, s.auditPage))
@@ -188,6 +211,7 @@ func (s *Server) routes(mux routeTable) {
 func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
+		infoOf(r.Context()).pattern = pattern
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
 			return

@@ -21,18 +21,23 @@ import (
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/notify"
+	"github.com/cyberaid/cyberaid/internal/obs"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/reports"
 	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Deps are the services the web layer calls.
 type Deps struct {
 	// Ready reports whether the program can serve: its database answers.
-	Ready         func(context.Context) error
+	Ready func(context.Context) error
+	// Schema compares the database's migrations with the program's, for
+	// the readiness probe.
+	Schema        func(context.Context) (store.SchemaStatus, error)
 	Accounts      *accounts.Service
 	Audit         *audit.Service
 	AuditLog      *audit.Log
@@ -55,6 +60,8 @@ type Deps struct {
 	// BaseURL is the site's public address; empty, it is taken from each
 	// request.
 	BaseURL string
+	// Metrics counts requests by route; nil counts nothing.
+	Metrics *obs.Metrics
 }
 
 // siteURL is the site's public address for links that leave it (feeds,
@@ -83,6 +90,8 @@ func New(d Deps) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	// Every line logged with a request's context names its request id.
+	s.log = slog.New(obs.NewHandler(s.log.Handler()))
 	if s.Now == nil {
 		s.Now = time.Now
 	}
@@ -98,7 +107,7 @@ func New(d Deps) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.securityHeaders(s.crossOrigin(s.identify(s.fallback(mux))))
+	s.handler = s.observe(s.securityHeaders(s.crossOrigin(s.identify(s.fallback(mux)))))
 	return s, nil
 }
 
@@ -116,6 +125,9 @@ type requestAuth struct {
 	session  *model.Session  // set for a browser session
 	token    *model.APIToken // set for a bearer token
 	rawToken string
+	// mustEnrol is set when the user must register a phishing-resistant
+	// factor before anything else.
+	mustEnrol bool
 }
 
 func authOf(r *http.Request) *requestAuth {

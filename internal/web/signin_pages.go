@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 )
@@ -15,6 +16,10 @@ type signInForm struct {
 	// AskTOTP is set once the account is known to need a code. The
 	// password is never sent back: it is asked for again with the code.
 	AskTOTP bool
+	// Providers are the identity providers one may sign in through;
+	// Passkeys says whether a passkey alone may sign in.
+	Providers []model.SSOProvider
+	Passkeys  bool
 }
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
@@ -22,7 +27,9 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 	if !viewerOf(r).Anonymous() {
 		return seeOther(w, r, next)
 	}
-	return s.show(w, r, http.StatusOK, "signin", "", "signin.title", signInForm{Next: next})
+	f := signInForm{Next: next}
+	f.Providers, f.Passkeys = s.signInOptions(r)
+	return s.show(w, r, http.StatusOK, "signin", "", "signin.title", f)
 }
 
 // signIn has no CSRF token to check (there is no session yet); the
@@ -51,6 +58,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 			f.Errors = map[string]string{fe.Field: s.errorText(l, err)}
 			f.AskTOTP = fe.Field == "totp"
 		}
+		f.Providers, f.Passkeys = s.signInOptions(r)
 		return s.show(w, r, status, "signin", "", "signin.title", f)
 	}
 	switch {
@@ -59,15 +67,22 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	case password == "":
 		return fail(model.Invalid("password", "is required"))
 	}
-	id, err := s.Accounts.Authenticate(r.Context(), f.Email, password, code, clientAddr(r))
+	id, passkey, err := s.Accounts.SignIn(r.Context(), f.Email, password, code, clientAddr(r))
 	if err != nil {
 		return fail(err)
 	}
-	token, sess, err := s.Accounts.StartSession(r.Context(), id)
-	if err != nil {
+	if passkey {
+		// The password was right; the passkey is still to be shown.
+		held, err := s.Accounts.BeginSecondFactor(r.Context(), id, f.Next)
+		if err != nil {
+			return err
+		}
+		s.setFlowCookie(w, secondStepCookie, "/signin", held, 5*time.Minute)
+		return seeOther(w, r, "/signin/factor")
+	}
+	if err := s.startSession(w, r, id, model.SignInPassword, ""); err != nil {
 		return err
 	}
-	s.setSessionCookie(w, token, int(sess.ExpiresAt.Sub(s.Now()).Seconds()))
 	return seeOther(w, r, f.Next)
 }
 
@@ -75,11 +90,21 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 // a copied cookie dies with it.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	a := authOf(r)
+	provider := ""
 	if a.session != nil {
 		if err := s.Accounts.EndSession(r.Context(), a.rawToken); err != nil {
 			return err
 		}
+		if a.session.Method == model.SignInSSO {
+			provider = s.Accounts.SSOEndSessionURL(r.Context(), a.session.ProviderID, s.siteURL(r)+"/")
+		}
 	}
 	s.clearSessionCookie(w)
+	if provider != "" {
+		// Signing out here leaves the provider's own session: offer to end
+		// it too, rather than go there unasked.
+		r = r.WithContext(withAuth(r.Context(), &requestAuth{}))
+		return s.show(w, r, http.StatusOK, "signed_out", "", "signout.title", signedOut{ProviderURL: provider})
+	}
 	return seeOther(w, r, "/")
 }

@@ -55,7 +55,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := s.Ready(r.Context()); err != nil {
-		s.log.Error("health check failed", "err", err)
+		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}
