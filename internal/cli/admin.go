@@ -4,14 +4,18 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/rates"
 )
 
 // describe turns a domain error into a line an operator can act on.
@@ -111,14 +115,9 @@ func (e *env) ratesImport(args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"rates import takes one file: the ECB's CSV (eurofxref-hist.csv or eurofxref.csv)"}
+		return usageError{"rates import takes one file: the ECB's eurofxref-hist.zip, eurofxref-hist.csv, eurofxref.zip or eurofxref.csv"}
 	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rates, err := money.ParseECB(f)
+	rs, err := readECBFile(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
@@ -127,10 +126,39 @@ func (e *env) ratesImport(args []string) error {
 		return err
 	}
 	defer s.Close()
-	n, err := s.PutRates(e.ctx, rates)
+	res, err := rates.Import(e.ctx, s, rs, time.Now(), audit.Actor{})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %d reference rates\n", n)
+	fmt.Fprintf(e.stdout, "imported %d reference rates\n", res.Rates)
+	fmt.Fprintf(e.stdout, "revalued %d provisional pledges and %d provisional offers; %d values still provisional", res.Pledges, res.Offers, res.Provisional)
+	if res.Reimport > 0 {
+		fmt.Fprintf(e.stdout, "; %d imported reports valued at several rates are revalued when their IATI file is imported again", res.Reimport)
+	}
+	if res.Unpriced > 0 {
+		fmt.Fprintf(e.stdout, "; %d provisional values kept: the file quotes no rate for their currency on their date", res.Unpriced)
+	}
+	fmt.Fprintln(e.stdout)
 	return nil
+}
+
+// readECBFile reads the ECB's CSV, or the zip the ECB distributes it in.
+func readECBFile(name string) ([]model.Rate, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	if n, _ := io.ReadFull(f, magic); n == 4 && string(magic) == "PK\x03\x04" {
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		return money.ParseECBZip(f, st.Size())
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return money.ParseECB(f)
 }

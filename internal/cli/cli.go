@@ -26,14 +26,15 @@ Usage:
       [--name N] [--email-domains D,D] [--no-passwords]
       (the secret else from CYBERAID_SSO_CLIENT_SECRET; prints the provider's id)
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
-  cyberaid rates import FILE                 load the ECB's euro reference rates (CSV)
+  cyberaid rates import FILE                 load the ECB's euro reference rates (CSV or zip) and
+                                             revalue provisional pledges and offers
   cyberaid audit verify [--checkpoint FILE [--key VERIFIERKEY]] [--log FILE]
                                              check the audit log's hash chain; with a checkpoint
                                              kept earlier, prove that today's log extends it
   cyberaid audit checkpoint                  print the audit log's signed checkpoint
   cyberaid audit export                      print every audit event, one JSON object a line
   cyberaid audit key [--new NAME]            print the checkpoints' verifier key
-  cyberaid import iati FILE|URL              read donors' published IATI activities as bilateral reports
+  cyberaid import iati [--strict] FILE|URL   read donors' published IATI activities as bilateral reports
   cyberaid backup FILE                       write a consistent copy of the SQLite database while serving
   cyberaid restore FILE                      restore a backup into an empty data directory, once its
                                              audit log verifies

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"os"
@@ -74,12 +75,33 @@ func TestAdministration(t *testing.T) {
 		}
 
 		csv := filepath.Join(t.TempDir(), "eurofxref.csv")
-		if err := os.WriteFile(csv, []byte("Date, USD, JPY, GBP, \n24 November 2026, 1.0512, 161.27, 0.8344, \n"), 0o600); err != nil {
+		if err := os.WriteFile(csv, []byte("Date, USD, JPY, GBP, \n13 April 2026, 1.1684, 186.75, 0.87058, \n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		r = run(t, "", args("rates", "import", csv)...)
-		if r.code != 0 || !strings.Contains(r.stdout, "imported 3") {
+		if r.code != 0 || !strings.Contains(r.stdout, "imported 3") || !strings.Contains(r.stdout, "revalued 0 provisional pledges and 0 provisional offers") {
 			t.Fatalf("rates import: %+v", r)
+		}
+		// The zip the ECB distributes the file in.
+		zipped := filepath.Join(t.TempDir(), "eurofxref.zip")
+		var zb bytes.Buffer
+		zw := zip.NewWriter(&zb)
+		fw, err := zw.Create("eurofxref.csv")
+		if err == nil {
+			_, err = fw.Write([]byte("Date, USD, JPY, GBP, CHF, \n10 April 2026, 1.1711, 186.43, 0.87105, 0.9241, \n"))
+		}
+		if err == nil {
+			err = zw.Close()
+		}
+		if err == nil {
+			err = os.WriteFile(zipped, zb.Bytes(), 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = run(t, "", args("rates", "import", zipped)...)
+		if r.code != 0 || !strings.Contains(r.stdout, "imported 4") {
+			t.Fatalf("rates import of a zip: %+v", r)
 		}
 
 		r = run(t, "", args("audit", "verify")...)

@@ -27,6 +27,7 @@ func (e *env) importIATI(args []string) error {
 	pub := iatiPublisherFlags(fs)
 	maxSize := byteSize(exchange.DefaultMaxImportSize)
 	fs.Var(&maxSize, "max-size", "the largest file to import, such as 512MiB or 2GiB; a larger one is refused")
+	strict := fs.Bool("strict", false, "refuse the whole file for one faulty activity; by default it is skipped and the others imported")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func (e *env) importIATI(args []string) error {
 	}
 	x.SetMaxImportSize(int64(maxSize))
 	bar := e.progressBar(size)
-	res, err := x.ImportIATIAsSystem(e.ctx, src, bar.update)
+	res, err := x.ImportIATIAsSystem(e.ctx, src, exchange.ImportOptions{Strict: *strict, Progress: bar.update})
 	bar.finish()
 	var fe *exchange.FileError
 	if errors.As(err, &fe) {
@@ -69,11 +70,7 @@ func (e *env) importIATI(args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range res.Notices {
-		fmt.Fprintf(e.stderr, "note: %s\n", n)
-	}
-	fmt.Fprintf(e.stdout, "%d activities: %d created, %d updated, %d unchanged, %d skipped; %d organisations created\n",
-		res.Activities, res.Created, res.Updated, res.Unchanged, res.Skipped, res.Organisations)
+	writeImportReport(e.stdout, e.stderr, res)
 	return nil
 }
 
@@ -156,7 +153,7 @@ func (b byteSize) String() string {
 }
 
 func (b *byteSize) Set(s string) error {
-	num := strings.TrimRight(s, "KMGTiBkmgtib")
+	num := strings.TrimRight(s, "KMGTBkmgtib")
 	unit := strings.ToUpper(strings.TrimSuffix(strings.TrimSuffix(s[len(num):], "B"), "iB"))
 	unit = strings.TrimSuffix(unit, "I")
 	n, err := strconv.ParseInt(num, 10, 64)
@@ -218,4 +215,29 @@ func iatiPublisherFlags(fs *flag.FlagSet) *exchange.Publisher {
 	fs.StringVar(&p.Name, "iati-publisher-name", envOr("CYBERAID_IATI_PUBLISHER_NAME", exchange.DefaultPublisher.Name),
 		"the name the mechanism's IATI files are published under")
 	return &p
+}
+
+// writeImportReport prints what was skipped and noted, then the counts per
+// outcome and the most frequent reasons.
+func writeImportReport(stdout, stderr io.Writer, res exchange.ImportResult) {
+	for _, sk := range res.Skips {
+		fmt.Fprintf(stderr, "skipped: %s\n", sk)
+	}
+	if n := res.Skipped - len(res.Skips); n > 0 {
+		fmt.Fprintf(stderr, "skipped: %d more activities, counted below\n", n)
+	}
+	for _, n := range res.Notices {
+		fmt.Fprintf(stderr, "note: %s\n", n)
+	}
+	fmt.Fprintf(stdout, "%d activities: %d created, %d updated, %d unchanged, %d skipped; %d organisations created\n",
+		res.Activities, res.Created, res.Updated, res.Unchanged, res.Skipped, res.Organisations)
+	if res.NoEURValue > 0 {
+		fmt.Fprintf(stdout, "%d reports kept in their own currency without a euro value (no ECB rate on their dates); they are in no euro total\n", res.NoEURValue)
+	}
+	if len(res.Reasons) > 0 {
+		fmt.Fprintln(stdout, "most frequent reasons:")
+		for _, r := range res.Reasons {
+			fmt.Fprintf(stdout, "  %6d  %s\n", r.Count, r.Reason)
+		}
+	}
 }

@@ -31,9 +31,18 @@ func TestImportIATI(t *testing.T) {
 		if r.code != 0 || !strings.Contains(r.stdout, "0 created, 0 updated, 1 unchanged") {
 			t.Fatalf("import again, from a URL: %+v", r)
 		}
-		r = run(t, "", args("import", "iati", filepath.Join(testdata, "invalid.xml"))...)
+		r = run(t, "", args("import", "iati", "--strict", filepath.Join(testdata, "invalid.xml"))...)
 		if r.code != 1 || !strings.Contains(r.stderr, "nothing was imported") || !strings.Contains(r.stderr, "line 12 (GB-GOV-1-BAD-VALUE)") {
-			t.Fatalf("invalid file: %+v", r)
+			t.Fatalf("invalid file, --strict: %+v", r)
+		}
+		// Without --strict the faulty activities are skipped, each named,
+		// and the report ends with the counts and the reasons.
+		r = run(t, "", args("import", "iati", filepath.Join(testdata, "invalid.xml"))...)
+		if r.code != 0 || !strings.Contains(r.stderr, "skipped: line 12 (GB-GOV-1-BAD-VALUE): value \"12,5x\"") ||
+			!strings.Contains(r.stderr, "skipped: line 21 (GB-GOV-1-BAD-CURRENCY)") ||
+			!strings.Contains(r.stdout, "3 activities: 1 created, 0 updated, 0 unchanged, 2 skipped") ||
+			!strings.Contains(r.stdout, "most frequent reasons:\n       1  activity-date not a date\n       1  value not a decimal") {
+			t.Fatalf("invalid file: %q %q", r.stdout, r.stderr)
 		}
 		if r := run(t, "", args("import", "iati", srv.URL+"/missing.xml")...); r.code != 1 || !strings.Contains(r.stderr, "404") {
 			t.Fatalf("missing URL: %+v", r)

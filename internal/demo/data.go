@@ -403,7 +403,7 @@ type pledgeSpec struct {
 	currency    string
 	inKind      string // what is given, for an in-kind pledge
 	bilateral   bool
-	daysAgo     int // pledge date, before the anchor date
+	daysAgo     int // pledge date, before today: recent ones are valued provisionally
 	tlp         model.TLP
 	named       []string
 	status      model.PledgeStatus // proposed, confirmed or withdrawn

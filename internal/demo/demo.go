@@ -58,12 +58,8 @@ func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
 	if err := loadRates(ctx, a); err != nil {
 		return nil, err
 	}
-	anchor, err := pledgeAnchor(model.DateOf(a.Now()))
-	if err != nil {
-		return nil, err
-	}
 	s := &seeder{
-		a: a, today: model.DateOf(a.Now()), anchor: anchor,
+		a: a, today: model.DateOf(a.Now()),
 		orgs:  map[string]model.Organisation{},
 		users: map[string]policy.Viewer{},
 		reqs:  map[string]model.Requirement{},
@@ -116,33 +112,12 @@ func loadRates(ctx context.Context, a *app.App) error {
 	return err
 }
 
-// pledgeAnchor is the day the demo's pledge dates count back from: today,
-// unless the bundled rate table ends so long before today that recent
-// pledges could not be valued, in which case shortly after its last rate.
-func pledgeAnchor(today model.Date) (model.Date, error) {
-	rates, err := money.BundledRates()
-	if err != nil {
-		return model.Date{}, err
-	}
-	var last model.Date
-	for _, r := range rates {
-		if last.Before(r.Date) {
-			last = r.Date
-		}
-	}
-	if limit := last.AddDays(pledges.RateLookback / 2); limit.Before(today) {
-		return limit, nil
-	}
-	return today, nil
-}
-
 type seeder struct {
-	a      *app.App
-	today  model.Date
-	anchor model.Date
-	orgs   map[string]model.Organisation
-	users  map[string]policy.Viewer
-	reqs   map[string]model.Requirement
+	a     *app.App
+	today model.Date
+	orgs  map[string]model.Organisation
+	users map[string]policy.Viewer
+	reqs  map[string]model.Requirement
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -299,7 +274,7 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 	in := pledges.Input{
 		AmountMinor: ptr(amount), Currency: ptr(p.currency),
 		Kind: ptr(model.PledgeMoney), Channel: ptr(model.ChannelMechanism),
-		PledgeDate: ptr(s.anchor.AddDays(-p.daysAgo)), TLP: ptr(p.tlp), NamedUserIDs: s.userIDs(p.named),
+		PledgeDate: ptr(s.today.AddDays(-p.daysAgo)), TLP: ptr(p.tlp), NamedUserIDs: s.userIDs(p.named),
 	}
 	if p.req != "" {
 		in.RequirementID = ptr(s.reqs[p.req].ID)
@@ -314,7 +289,7 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 		in.Channel = ptr(model.ChannelBilateral)
 	}
 	if p.to != "" {
-		start := s.anchor.AddDays(-p.daysAgo)
+		start := s.today.AddDays(-p.daysAgo)
 		end := model.DateOf(start.Time().AddDate(0, p.months, -1))
 		in.BeneficiaryOrgID, in.Sector, in.Category = ptr(s.orgs[p.to].ID), ptr(p.sector), ptr(p.category)
 		in.PeriodStart, in.PeriodEnd = &start, &end

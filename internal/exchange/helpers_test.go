@@ -17,8 +17,8 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
-// testNow lies inside the bundled ECB table, so that pledges in any quoted
-// currency can be valued whatever day the tests run.
+// testNow lies after the newest bundled ECB rate (2026-04-13): a pledge of
+// today is valued provisionally, whatever day the tests run.
 var testNow = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
 
 func clock() time.Time { return testNow }
@@ -84,23 +84,6 @@ func newWorld(t *testing.T, s store.Store) *world {
 	return w
 }
 
-// repoRoot is the directory of go.mod above the test's working directory.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	must(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
-
 // need fails in CI and skips elsewhere when a test's outside material is missing.
 func need(t testing.TB, ok bool, what string) {
 	t.Helper()
@@ -113,12 +96,13 @@ func need(t testing.TB, ok bool, what string) {
 	t.Skipf("%s is missing", what)
 }
 
-// iatiDir is the IATI reference material beside the repository: ../shared/iati.
+// iatiDir is the IATI reference material kept with the tests (see its README).
 func iatiDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "iati")
-	_, err := os.Stat(filepath.Join(dir, "schemas", "iati-activities-schema.xsd"))
-	need(t, err == nil, "the IATI schemas ("+dir+")")
+	dir := filepath.Join("testdata", "iati")
+	if _, err := os.Stat(filepath.Join(dir, "schemas", "iati-activities-schema.xsd")); err != nil {
+		t.Fatalf("the IATI schemas are missing from %s: %v", dir, err)
+	}
 	return dir
 }
 

@@ -27,6 +27,9 @@ type LineError struct {
 	Line       int    `json:"line"`
 	Identifier string `json:"iati_identifier,omitempty"`
 	Message    string `json:"message"`
+	// Reason is the kind of fault, without the particulars, by which the
+	// report counts them.
+	Reason string `json:"reason,omitempty"`
 }
 
 func (e LineError) String() string {
@@ -65,40 +68,79 @@ type ImportResult struct {
 	// Skipped activities are not imported: without an identifier they could
 	// not be matched again, and activities for other countries are not help
 	// to the assisted country.
-	Skipped       int         `json:"skipped"`
-	Notices       []LineError `json:"notices,omitempty"`
-	Organisations int         `json:"organisations_created"`
-	Bytes         int64       `json:"bytes"`
+	Skipped int `json:"skipped"`
+	// Skips lists the skipped activities (the first maxSkipsListed) with
+	// their line, identifier and reason.
+	Skips   []LineError `json:"skips,omitempty"`
+	Notices []LineError `json:"notices,omitempty"`
+	// NoEURValue counts the reports kept in their own currency without a
+	// euro value: a currency the ECB did not quote on their dates.
+	NoEURValue    int   `json:"no_eur_value"`
+	Organisations int   `json:"organisations_created"`
+	Bytes         int64 `json:"bytes"`
+	// Reasons are the ten most frequent reasons for skipping an activity or
+	// noting something of it, most frequent first.
+	Reasons []ReasonCount `json:"reasons,omitempty"`
+	Strict  bool          `json:"strict,omitempty"`
+}
+
+// ReasonCount is how many activities one reason applied to.
+type ReasonCount struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+}
+
+// maxSkipsListed bounds the skipped activities a report lists one by one;
+// all are counted.
+const maxSkipsListed = 200
+
+// ImportOptions choose how an import treats a faulty activity.
+type ImportOptions struct {
+	// Strict refuses the whole file for one faulty activity, as an
+	// all-or-nothing import; by default the activity is skipped and the
+	// others are imported.
+	Strict bool
+	// Progress, if set, is told how many bytes have been read.
+	Progress func(read int64)
 }
 
 // ImportIATI reads a donor's published IATI activity file (versions 2.01 to
-// 2.03) as bilateral reports, one per activity, in one transaction: a file
-// that is malformed or has an invalid activity is refused whole, with the
-// line of every fault. The file is decoded one activity at a time, so memory
-// does not grow with its size. progress, if set, is told how many bytes have
-// been read.
+// 2.03) as bilateral reports, one per activity, in one transaction. A file
+// that is not an IATI activity file (not well-formed, another root, an
+// unsupported version, too large) is refused whole, with the line of the
+// fault; a faulty activity is skipped, with its line, identifier and reason,
+// and the others are imported. The file is decoded one activity at a time,
+// so memory does not grow with its size. progress, if set, is told how many
+// bytes have been read.
 func (s *Service) ImportIATI(ctx context.Context, v policy.Viewer, r io.Reader, progress func(read int64)) (ImportResult, error) {
+	return s.ImportIATIWith(ctx, v, r, ImportOptions{Progress: progress})
+}
+
+// ImportIATIWith is ImportIATI with options: Strict refuses the whole file
+// for one faulty activity.
+func (s *Service) ImportIATIWith(ctx context.Context, v policy.Viewer, r io.Reader, o ImportOptions) (ImportResult, error) {
 	if err := policy.Require(v, policy.ImportsRun); err != nil {
 		return ImportResult{}, err
 	}
-	return s.importIATI(ctx, audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, r, progress)
+	return s.importIATI(ctx, audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, r, o)
 }
 
 // ImportIATIAsSystem imports on behalf of the operator at the command line,
 // who has the machine and so the database already.
-func (s *Service) ImportIATIAsSystem(ctx context.Context, r io.Reader, progress func(read int64)) (ImportResult, error) {
-	return s.importIATI(ctx, audit.Actor{}, r, progress)
+func (s *Service) ImportIATIAsSystem(ctx context.Context, r io.Reader, o ImportOptions) (ImportResult, error) {
+	return s.importIATI(ctx, audit.Actor{}, r, o)
 }
 
-func (s *Service) importIATI(ctx context.Context, actor audit.Actor, r io.Reader, progress func(read int64)) (ImportResult, error) {
+func (s *Service) importIATI(ctx context.Context, actor audit.Actor, r io.Reader, o ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	cr := &progressReader{r: r, progress: progress}
+	cr := &progressReader{r: r, progress: o.Progress}
 	br := &boundedReader{r: cr, maxFile: s.maxImportSize()}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		im, err := s.newImporter(ctx, q, actor)
 		if err != nil {
 			return err
 		}
+		im.strict = o.Strict
 		res, err = im.run(ctx, br)
 		return err
 	})
@@ -133,9 +175,13 @@ type importer struct {
 	orgs   map[string]model.Organisation // by lower-cased name and by exported ref
 	gov    model.Organisation            // the beneficiary government
 	saved  *pledges.Imports
+	valuer *pledges.Valuer
 	res    ImportResult
 	errs   []LineError
 	failed bool
+	strict bool
+	// reasons counts every skip and notice by its reason.
+	reasons map[string]int
 }
 
 func (s *Service) newImporter(ctx context.Context, q store.Queries, actor audit.Actor) (*importer, error) {
@@ -143,7 +189,8 @@ func (s *Service) newImporter(ctx context.Context, q store.Queries, actor audit.
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{s: s, q: q, actor: actor, orgs: map[string]model.Organisation{}, saved: s.pledges.NewImports(q, actor)}
+	im := &importer{s: s, q: q, actor: actor, orgs: map[string]model.Organisation{}, saved: s.pledges.NewImports(q, actor),
+		valuer: pledges.NewValuer(q), reasons: map[string]int{}}
 	for _, o := range orgs {
 		im.remember(o)
 		if o.Kind == model.KindState && o.Country == s.country() && (im.gov.ID == "" || o.Participation == model.Member) {
@@ -169,6 +216,48 @@ func (im *importer) notice(line int, id, format string, args ...any) {
 	if len(im.res.Notices) < maxLineErrors {
 		im.res.Notices = append(im.res.Notices, LineError{Line: line, Identifier: id, Message: fmt.Sprintf(format, args...)})
 	}
+}
+
+// note is a notice about one activity, counted by its reason.
+func (im *importer) note(line int, id, reason, format string, args ...any) {
+	im.reasons[reason]++
+	if len(im.res.Notices) < maxLineErrors {
+		im.res.Notices = append(im.res.Notices, LineError{Line: line, Identifier: id, Reason: reason, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// skip leaves an activity out of the import, saying why.
+func (im *importer) skip(line int, id, reason, format string, args ...any) {
+	im.res.Skipped++
+	im.reasons[reason]++
+	if len(im.res.Skips) < maxSkipsListed {
+		im.res.Skips = append(im.res.Skips, LineError{Line: line, Identifier: id, Reason: reason, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// fault is an activity that cannot be imported as it is written: skipped,
+// or under Strict the whole file refused.
+func (im *importer) fault(line int, id, reason, format string, args ...any) {
+	if im.strict {
+		im.fail(line, id, format, args...)
+		return
+	}
+	im.skip(line, id, reason, format, args...)
+}
+
+// topReasons returns the ten most frequent reasons, most frequent first.
+func (im *importer) topReasons() []ReasonCount {
+	out := make([]ReasonCount, 0, len(im.reasons))
+	for r, n := range im.reasons {
+		out = append(out, ReasonCount{Reason: r, Count: n})
+	}
+	slices.SortFunc(out, func(a, b ReasonCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Reason, b.Reason)
+	})
+	return out[:min(len(out), 10)]
 }
 
 // supportedVersions are the IATI versions whose activity files are read.
@@ -228,6 +317,7 @@ func (im *importer) run(ctx context.Context, r *boundedReader) (ImportResult, er
 	if im.failed {
 		return im.res, &FileError{Errors: im.errs}
 	}
+	im.res.Reasons, im.res.Strict = im.topReasons(), im.strict
 	return im.res, im.saved.Flush(ctx)
 }
 
@@ -315,7 +405,7 @@ func decodeActivities(r *boundedReader, steps chan<- decoded, done <-chan struct
 			if depth == 1 && t.Name.Local == "iati-activity" {
 				a := new(iActivity)
 				r.startActivity(d.InputOffset())
-				if err := d.DecodeElement(a, &t); err != nil {
+				if err := xml.NewTokenDecoder(&iatiOnly{d: d, start: &t}).Decode(a); err != nil {
 					malformed(line, err)
 					return
 				}
@@ -462,13 +552,11 @@ type iActivity struct {
 func (im *importer) activity(ctx context.Context, line int, a *iActivity) error {
 	id := strings.TrimSpace(a.Identifier)
 	if id == "" {
-		im.res.Skipped++
-		im.notice(line, "", "the activity has no iati-identifier, so it could not be matched on a later import; skipped")
+		im.skip(line, "", "no iati-identifier", "the activity has no iati-identifier, so it could not be matched on a later import; skipped")
 		return nil
 	}
 	if len(a.Countries) > 0 && !slices.ContainsFunc(a.Countries, func(c iCode) bool { return strings.EqualFold(strings.TrimSpace(c.Code), im.s.country()) }) {
-		im.res.Skipped++
-		im.notice(line, id, "the activity is not for %s; skipped", im.s.country())
+		im.skip(line, id, "not for "+im.s.country(), "the activity is not for %s; skipped", im.s.country())
 		return nil
 	}
 	p := model.Pledge{
@@ -485,8 +573,8 @@ func (im *importer) activity(ctx context.Context, line int, a *iActivity) error 
 	if p.PeriodStart, p.PeriodEnd, ok = im.period(line, id, a.Dates); !ok {
 		return nil
 	}
-	if !im.amount(ctx, line, id, a, &p) {
-		return nil
+	if ok, err := im.amount(ctx, line, id, a, &p); err != nil || !ok {
+		return err
 	}
 	if p.AmountMinor > 0 {
 		p.Kind = model.PledgeMoney
@@ -504,7 +592,7 @@ func (im *importer) activity(ctx context.Context, line int, a *iActivity) error 
 	p.DonorOrgID = donor.ID
 	ben, found := im.beneficiary(a)
 	if !found {
-		im.fail(line, id, "no organisation of %s to receive the help: create the beneficiary government organisation first", im.s.country())
+		im.fault(line, id, "no beneficiary organisation", "no organisation of %s to receive the help: create the beneficiary government organisation first", im.s.country())
 		return nil
 	}
 	p.BeneficiaryOrgID = ben.ID
@@ -513,10 +601,13 @@ func (im *importer) activity(ctx context.Context, line int, a *iActivity) error 
 	var fe *model.FieldError
 	switch {
 	case errors.As(err, &fe):
-		im.fail(line, id, "%s %s", fe.Field, fe.Message)
+		im.fault(line, id, "invalid "+fe.Field, "%s %s", fe.Field, fe.Message)
 		return nil
 	case err != nil:
 		return err
+	}
+	if p.NoEURValue {
+		im.res.NoEURValue++
 	}
 	switch outcome {
 	case pledges.ImportCreated:
@@ -631,9 +722,9 @@ func (im *importer) period(line int, id string, dates []iDate) (start, end model
 		if iso == "" {
 			continue
 		}
-		day, err := model.ParseDate(iso)
+		day, err := parseXSDDate(iso)
 		if err != nil {
-			im.fail(line, id, "activity-date %q is not a date (YYYY-MM-DD)", iso)
+			im.fault(line, id, "activity-date not a date", "activity-date %q is not a date (YYYY-MM-DD, with or without a time zone)", iso)
 			return start, end, false
 		}
 		pick[strings.TrimSpace(d.Type)] = day
@@ -658,15 +749,20 @@ func (im *importer) period(line int, id string, dates []iDate) (start, end model
 // C in 2.01.
 var commitmentTypes = []string{"2", "C"}
 
-// amount sums the activity's commitments, or else its budgets, in their
-// currency; values in several currencies are summed in euros.
-func (im *importer) amount(ctx context.Context, line int, id string, a *iActivity, p *model.Pledge) bool {
+// amount sums the activity's commitments, or else its budgets, each valued
+// in euros at the ECB rate of its own value date (value-date, else the
+// transaction date). Values in one currency are kept in it; values in
+// several are summed in euros. A value the ECB gives no rate for (a
+// currency it did not quote then, such as XDR, or a day before 1999-01-04)
+// leaves a report in one currency without a euro value, and makes values in
+// several currencies impossible to sum: that activity is skipped.
+func (im *importer) amount(ctx context.Context, line int, id string, a *iActivity, p *model.Pledge) (bool, error) {
 	var values []iValue
 	var dates []string
 	for _, t := range a.Transactions {
 		if slices.Contains(commitmentTypes, strings.TrimSpace(t.Type.Code)) {
 			values = append(values, t.Value)
-			dates = append(dates, strings.TrimSpace(t.Date.ISO))
+			dates = append(dates, t.Date.ISO)
 		}
 	}
 	if len(values) == 0 {
@@ -682,7 +778,11 @@ func (im *importer) amount(ctx context.Context, line int, id string, a *iActivit
 		minor    int64
 		currency string
 		day      model.Date
+		value    pledges.Valuation
+		valued   bool
+		why      string
 	}
+	today := model.DateOf(im.s.now().UTC())
 	var parts []part
 	for i, v := range values {
 		cur := strings.ToUpper(strings.TrimSpace(v.Currency))
@@ -690,105 +790,125 @@ func (im *importer) amount(ctx context.Context, line int, id string, a *iActivit
 			cur = strings.ToUpper(strings.TrimSpace(a.DefaultCurrency))
 		}
 		if cur == "" {
-			im.fail(line, id, "a value has no currency and the activity no default-currency")
-			return false
+			im.fault(line, id, "no currency", "a value has no currency and the activity no default-currency")
+			return false, nil
 		}
-		if !money.ValidCurrency(cur) {
-			im.fail(line, id, "%q is not an ISO 4217 currency code", cur)
-			return false
+		if _, ok := money.ISOMinorUnits(cur); !ok {
+			im.fault(line, id, "not an ISO 4217 currency", "%q is not an ISO 4217 currency code", cur)
+			return false, nil
 		}
 		minor, err := minorUnits(v.Text, cur)
 		if err != nil {
-			im.fail(line, id, "value %q: %v", strings.TrimSpace(v.Text), err)
-			return false
+			im.fault(line, id, "value not a decimal", "value %q: %v", strings.TrimSpace(v.Text), err)
+			return false, nil
 		}
-		dayText := dates[i]
+		// The value date is the day the value is to be converted at.
+		dayText := strings.TrimSpace(v.ValueDate)
 		if dayText == "" {
-			dayText = strings.TrimSpace(v.ValueDate)
+			dayText = strings.TrimSpace(dates[i])
 		}
-		var day model.Date
+		day := today
 		if dayText != "" {
-			if day, err = model.ParseDate(dayText); err != nil {
-				im.fail(line, id, "date %q is not a date (YYYY-MM-DD)", dayText)
-				return false
+			if day, err = parseXSDDate(dayText); err != nil {
+				im.fault(line, id, "value date not a date", "date %q is not a date (YYYY-MM-DD, with or without a time zone)", dayText)
+				return false, nil
 			}
 		}
-		parts = append(parts, part{minor, cur, day})
+		x := part{minor: minor, currency: cur, day: day}
+		if !money.ValidCurrency(cur) {
+			x.why = fmt.Sprintf("%s is a unit of account the ECB does not quote", cur)
+		} else {
+			// A value dated after the newest rate (a planned budget) is
+			// valued provisionally, as any pledge is.
+			val, err := im.valuer.Value(ctx, minor, cur, day, "value-date")
+			var fe *model.FieldError
+			switch {
+			case pledges.NoRate(err):
+				errors.As(err, &fe)
+				x.why = fe.Message
+			case errors.As(err, &fe):
+				im.fault(line, id, "value too large", "value in %s: %s", cur, fe.Message)
+				return false, nil
+			case err != nil:
+				return false, err
+			default:
+				x.value, x.valued = val, true
+			}
+		}
+		parts = append(parts, x)
 	}
 	if len(parts) == 0 {
-		p.Currency = "EUR"
+		p.Currency, p.Rate, p.EURMinor = "EUR", "1", 0
 		p.PledgeDate = p.PeriodStart
-		return true
+		if p.PledgeDate.IsZero() || today.Before(p.PledgeDate) {
+			p.PledgeDate = today
+		}
+		p.RateDate = p.PledgeDate
+		return true, nil
 	}
 	single := !slices.ContainsFunc(parts, func(x part) bool { return x.currency != parts[0].currency })
-	var total int64
-	for _, x := range parts {
-		if p.PledgeDate.IsZero() || (!x.day.IsZero() && x.day.Before(p.PledgeDate)) {
+	var total, eur int64
+	var unvalued *part
+	rateDates, days := map[model.Date]bool{}, map[model.Date]bool{}
+	for i, x := range parts {
+		if p.PledgeDate.IsZero() || x.day.Before(p.PledgeDate) {
 			p.PledgeDate = x.day
 		}
-		m := x.minor
-		if !single && x.currency != "EUR" {
-			day := x.day
-			if day.IsZero() {
-				day = model.DateOf(im.s.now())
+		total += x.minor
+		if !x.valued {
+			if unvalued == nil {
+				unvalued = &parts[i]
 			}
-			rate, err := im.q.RateOnOrBefore(ctx, x.currency, day)
-			if err != nil {
-				im.fail(line, id, "no ECB euro reference rate for %s on or before %s, so the activity's values in several currencies cannot be summed", x.currency, day)
-				return false
-			}
-			if m, err = money.ToEUR(x.minor, x.currency, rate.Rate); err != nil {
-				im.fail(line, id, "value in %s cannot be valued in euros: %v", x.currency, err)
-				return false
-			}
+			continue
 		}
-		total += m
-		if total > money.MaxMinor || total < -money.MaxMinor {
-			im.fail(line, id, "the activity's values add up to more than any report can hold")
-			return false
+		eur += x.value.EURMinor
+		rateDates[x.value.RateDate], days[x.day] = true, true
+		p.RateProvisional = p.RateProvisional || x.value.Provisional
+		if p.RateDate.Before(x.value.RateDate) {
+			p.RateDate = x.value.RateDate
+		}
+		if total > money.MaxMinor || total < -money.MaxMinor || eur > money.MaxMinor || eur < -money.MaxMinor {
+			im.fault(line, id, "values too large", "the activity's values add up to more than any report can hold")
+			return false, nil
 		}
 	}
-	p.Currency = parts[0].currency
-	if !single {
-		p.Currency = "EUR"
+	if today.Before(p.PledgeDate) {
+		p.PledgeDate = today
+	}
+	switch {
+	case unvalued != nil && !single:
+		im.fault(line, id, "no ECB rate for a value in several currencies",
+			"the activity's values are in several currencies and its value of %s %s on %s has no euro value (%s), so they cannot be summed",
+			money.FormatMinor(unvalued.minor, unvalued.currency), unvalued.currency, unvalued.day, unvalued.why)
+		return false, nil
+	case unvalued != nil:
+		p.Currency, p.AmountMinor, p.NoEURValue = parts[0].currency, max(total, 0), true
+		p.EURMinor, p.Rate, p.RateDate, p.RateProvisional = 0, "", model.Date{}, false
+		im.note(line, id, "kept without a euro value", "kept in %s without a euro value, left out of euro totals: %s", p.Currency, unvalued.why)
+		return true, nil
+	case single:
+		p.Currency, p.AmountMinor = parts[0].currency, max(total, 0)
+	default:
+		p.Currency, p.AmountMinor = "EUR", max(eur, 0)
 	}
 	// Decommitments can outweigh commitments; a report never goes below nothing.
-	p.AmountMinor = max(total, 0)
-	return true
-}
-
-// minorUnits reads an xsd:decimal value in the currency's minor units,
-// rounding half away from zero: IATI values may carry more decimals.
-func minorUnits(text, cur string) (int64, error) {
-	s := strings.TrimSpace(text)
-	if s == "" {
-		return 0, errors.New("is empty")
-	}
-	if strings.ContainsAny(s, "eE/") {
-		return 0, errors.New("is not a decimal number")
-	}
-	r, ok := new(big.Rat).SetString(s)
-	if !ok {
-		return 0, errors.New("is not a decimal number")
-	}
-	digits, err := money.MinorUnits(cur)
-	if err != nil {
-		return 0, err
-	}
-	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil)))
-	num, den := r.Num(), r.Denom()
-	q, m := new(big.Int).QuoRem(num, den, new(big.Int))
-	if new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)).Cmp(den) >= 0 {
-		if num.Sign() < 0 {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
+	p.EURMinor = max(eur, 0)
+	p.Rate = ""
+	// One rate values it all: the rate of that day. Provisional values of
+	// several days will have several rates; a rates import cannot take them
+	// again from the total, an import of the file does.
+	if len(rateDates) == 1 && (!p.RateProvisional || len(days) == 1) {
+		p.Rate = parts[0].value.Rate
+		if p.Currency == "EUR" && parts[0].currency != "EUR" {
+			p.Rate = "1"
 		}
 	}
-	if !q.IsInt64() || q.Int64() > money.MaxMinor || q.Int64() < -money.MaxMinor {
-		return 0, errors.New("is larger than any report can hold")
+	if p.Currency == "EUR" {
+		// Summed in euros, the report has no rate of its own to take again
+		// when newer rates come: importing its file again revalues it.
+		p.Rate, p.RateDate, p.RateProvisional = "1", p.PledgeDate, false
 	}
-	return q.Int64(), nil
+	return true, nil
 }
 
 // donor finds the organisation that gives: the first funding
@@ -869,4 +989,146 @@ func (im *importer) beneficiary(a *iActivity) (model.Organisation, bool) {
 		}
 	}
 	return im.gov, im.gov.ID != ""
+}
+
+// parseXSDDate reads an xsd:date as IATI files write it: YYYY-MM-DD,
+// optionally with a time zone ("2017-02-06Z", "2017-02-06+08:00"), and
+// surrounding whitespace. The day is the day written: a time zone does not
+// move a date to another day.
+func parseXSDDate(s string) (model.Date, error) {
+	s = strings.TrimSpace(s)
+	if len(s) > 10 {
+		tz := s[10:]
+		switch {
+		case tz == "Z":
+		case len(tz) == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':' && isDigits(tz[1:3]) && isDigits(tz[4:6]) &&
+			(tz[1:3] < "14" || tz == "+14:00" || tz == "-14:00") && tz[4:6] < "60":
+		default:
+			return model.Date{}, fmt.Errorf("%q is not a date", s)
+		}
+		s = s[:10]
+	}
+	return model.ParseDate(s)
+}
+
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// minorUnits reads an xsd:decimal value in the currency's minor units,
+// rounding half away from zero: IATI values may carry more decimals. The
+// schema's decimal has an optional sign, digits with at most one point
+// ("5.", ".5"), and no exponent: "1e3" is not one.
+func minorUnits(text, cur string) (int64, error) {
+	s := strings.TrimSpace(text)
+	if s == "" {
+		return 0, errors.New("is empty")
+	}
+	if !isXSDDecimal(s) {
+		return 0, errors.New("is not a decimal number (xsd:decimal: digits with an optional sign and point, no exponent)")
+	}
+	s = strings.TrimPrefix(s, "+")
+	if strings.HasSuffix(s, ".") {
+		s += "0"
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return 0, errors.New("is not a decimal number")
+	}
+	digits, ok := money.ISOMinorUnits(cur)
+	if !ok {
+		return 0, fmt.Errorf("%q is not an ISO 4217 currency code", cur)
+	}
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil)))
+	num, den := r.Num(), r.Denom()
+	q, m := new(big.Int).QuoRem(num, den, new(big.Int))
+	if new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)).Cmp(den) >= 0 {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	if !q.IsInt64() || q.Int64() > money.MaxMinor || q.Int64() < -money.MaxMinor {
+		return 0, errors.New("is larger than any report can hold")
+	}
+	return q.Int64(), nil
+}
+
+func isXSDDecimal(s string) bool {
+	if s[0] == '+' || s[0] == '-' {
+		s = s[1:]
+	}
+	digits, point := 0, false
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !point:
+			point = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// xmlNamespace is the namespace of xml:lang, the one namespaced attribute
+// IATI itself uses.
+const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+
+// iatiOnly passes on the tokens of the IATI standard and drops the
+// extensions the schema allows publishers: elements and attributes in a
+// namespace of their own. encoding/xml matches a field without a namespace
+// to an element of any namespace, so an <akvo:iati-identifier> would
+// otherwise replace the activity's own.
+type iatiOnly struct {
+	d *xml.Decoder
+	// start is the activity's start element, read already, given first so
+	// that the decoder on top sees the element whole.
+	start *xml.StartElement
+}
+
+func (f *iatiOnly) Token() (xml.Token, error) {
+	if s := f.start; s != nil {
+		f.start = nil
+		return iatiAttrs(*s), nil
+	}
+	for {
+		tok, err := f.d.Token()
+		if err != nil {
+			return tok, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Space != "" {
+				if err := f.d.Skip(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return iatiAttrs(t), nil
+		case xml.EndElement:
+			// The end of a skipped element never comes here: Skip read it.
+			return t, nil
+		}
+		return tok, nil
+	}
+}
+
+// iatiAttrs keeps the attributes of the IATI standard.
+func iatiAttrs(t xml.StartElement) xml.StartElement {
+	kept := t.Attr[:0:0]
+	for _, a := range t.Attr {
+		if a.Name.Space == "" || a.Name.Space == xmlNamespace {
+			kept = append(kept, a)
+		}
+	}
+	t.Attr = kept
+	return t
 }

@@ -22,9 +22,14 @@ import (
 
 func importFile(t *testing.T, w *world, name string) (exchange.ImportResult, error) {
 	t.Helper()
+	return importFileWith(t, w, name, exchange.ImportOptions{})
+}
+
+func importFileWith(t *testing.T, w *world, name string, o exchange.ImportOptions) (exchange.ImportResult, error) {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	must(t, err)
-	return w.a.Exchange.ImportIATI(context.Background(), w.cast.Viewer("admin"), bytes.NewReader(b), nil)
+	return w.a.Exchange.ImportIATIWith(context.Background(), w.cast.Viewer("admin"), bytes.NewReader(b), o)
 }
 
 func imported(t *testing.T, w *world) map[string]model.Pledge {
@@ -133,15 +138,16 @@ func TestIATIImport(t *testing.T) {
 		t.Run("refused whole, with lines", func(t *testing.T) {
 			before := len(imported(t, w))
 			for _, c := range []struct {
-				file  string
-				lines []int
-				says  string
+				file   string
+				lines  []int
+				says   string
+				strict bool
 			}{
-				{"malformed.xml", []int{8}, "well-formed"},
-				{"invalid.xml", []int{12, 21}, "not a decimal"},
-				{"version-1.xml", []int{2}, "1.05"},
+				{"malformed.xml", []int{8}, "well-formed", false},
+				{"invalid.xml", []int{12, 21}, "not a decimal", true},
+				{"version-1.xml", []int{2}, "1.05", false},
 			} {
-				_, err := importFile(t, w, c.file)
+				_, err := importFileWith(t, w, c.file, exchange.ImportOptions{Strict: c.strict})
 				var fe *exchange.FileError
 				if !errors.As(err, &fe) || !errors.Is(err, model.ErrInvalid) {
 					t.Fatalf("%s: %v, want a FileError", c.file, err)
@@ -162,6 +168,22 @@ func TestIATIImport(t *testing.T) {
 			}
 			if after := len(imported(t, w)); after != before {
 				t.Fatalf("%d reports after refused files, want %d: nothing is half-imported", after, before)
+			}
+		})
+
+		t.Run("a faulty activity is skipped, the others imported", func(t *testing.T) {
+			res, err := importFile(t, w, "invalid.xml")
+			must(t, err)
+			if res.Created != 1 || res.Skipped != 2 || len(res.Skips) != 2 || res.Skips[0].Line != 12 || res.Skips[1].Line != 21 ||
+				res.Skips[0].Identifier != "GB-GOV-1-BAD-VALUE" || !strings.Contains(res.Skips[0].Message, "not a decimal") ||
+				!strings.Contains(res.Skips[1].Message, `"20260115" is not a date`) {
+				t.Fatalf("result %+v", res)
+			}
+			if len(res.Reasons) != 2 || res.Reasons[0].Count != 1 {
+				t.Errorf("reasons %+v", res.Reasons)
+			}
+			if _, ok := imported(t, w)["GB-GOV-1-GOOD"]; !ok {
+				t.Error("the sound activity was not imported")
 			}
 		})
 

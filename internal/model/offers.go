@@ -33,7 +33,9 @@ type Offer struct {
 	EURMinor    int64  `json:"eur_minor"`
 	Rate        string `json:"rate"`
 	RateDate    Date   `json:"rate_date"`
-	OfferDate   Date   `json:"offer_date"`
+	// RateProvisional: see Pledge.
+	RateProvisional bool `json:"rate_provisional"`
+	OfferDate       Date `json:"offer_date"`
 	// Quantity and Unit describe in-kind help ("40 training places").
 	Quantity int64  `json:"quantity,omitempty"`
 	Unit     string `json:"unit,omitempty"`

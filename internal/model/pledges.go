@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -57,14 +58,22 @@ const (
 )
 
 type Pledge struct {
-	ID            string       `json:"id"`
-	DonorOrgID    string       `json:"donor_org_id"`
-	RequirementID string       `json:"requirement_id,omitempty"`
-	AmountMinor   int64        `json:"amount_minor"`
-	Currency      string       `json:"currency"`
-	EURMinor      int64        `json:"eur_minor"`
-	Rate          string       `json:"rate"` // units of Currency per 1 EUR, as the ECB publishes it
-	RateDate      Date         `json:"rate_date"`
+	ID            string `json:"id"`
+	DonorOrgID    string `json:"donor_org_id"`
+	RequirementID string `json:"requirement_id,omitempty"`
+	AmountMinor   int64  `json:"amount_minor"`
+	Currency      string `json:"currency"`
+	EURMinor      int64  `json:"eur_minor"`
+	Rate          string `json:"rate"` // units of Currency per 1 EUR, as the ECB publishes it
+	RateDate      Date   `json:"rate_date"`
+	// RateProvisional is set when PledgeDate is after the newest ECB rate
+	// the platform held: EURMinor is at the rate of RateDate until a rates
+	// import brings the rate of the pledge's own date.
+	RateProvisional bool `json:"rate_provisional"`
+	// NoEURValue is set on an imported report in a currency the ECB did not
+	// quote on its date: it keeps its own currency, EURMinor is 0 and
+	// counts in no euro total, and the API shows eur_minor as null.
+	NoEURValue    bool         `json:"-"`
 	PledgeDate    Date         `json:"pledge_date"`
 	Kind          PledgeKind   `json:"kind"`
 	Description   string       `json:"description,omitempty"`
@@ -117,4 +126,18 @@ type Rate struct {
 	Date     Date
 	Currency string
 	Rate     string
+}
+
+// MarshalJSON writes eur_minor as null for a pledge without a euro value,
+// so that no client reads its 0 as a value.
+func (p Pledge) MarshalJSON() ([]byte, error) {
+	type plain Pledge
+	var eur *int64
+	if !p.NoEURValue {
+		eur = &p.EURMinor
+	}
+	return json.Marshal(struct {
+		plain
+		EURMinor *int64 `json:"eur_minor"`
+	}{plain(p), eur})
 }

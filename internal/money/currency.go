@@ -91,3 +91,19 @@ func CheckMinor(amount int64, code string) error {
 	}
 	return nil
 }
+
+// ISOMinorUnits returns the digits after the decimal point of any ISO 4217
+// code in which amounts are published, including units of account that are
+// not money one pays in (XDR, the IMF's special drawing right): donors'
+// IATI files report in them. Test and "no currency" codes are refused.
+func ISOMinorUnits(code string) (int, bool) {
+	if len(code) != 3 || strings.ToUpper(code) != code || code == "XXX" || code == "XTS" {
+		return 0, false
+	}
+	u, err := currency.ParseISO(code)
+	if err != nil || u.String() != code {
+		return 0, false
+	}
+	scale, _ := currency.Standard.Rounding(u)
+	return scale, true
+}

@@ -1,6 +1,7 @@
 package money
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	_ "embed"
@@ -10,7 +11,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -38,6 +38,9 @@ func (e *CSVError) Error() string {
 
 // Unwrap makes a bad file a bad input (400) to the web layer.
 func (e *CSVError) Unwrap() error { return model.ErrInvalid }
+
+// FirstRateDay is the day of the ECB's first euro reference rates.
+var FirstRateDay = model.NewDate(1999, 1, 4)
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
@@ -171,20 +174,51 @@ func csvErr(err error) error {
 	return fmt.Errorf("reading ECB rates: %w", err)
 }
 
-// bundledCSV is a snapshot of the ECB's historical file, so that a fresh
-// installation can convert pledges before anyone imports the real one.
+// bundledZip is the ECB's own historical file, as the ECB distributes it
+// (see ecb/README.md), so that a new installation values pledges at the
+// real rates from the start; `cyberaid rates import` brings it up to date.
 //
-//go:embed ecb/eurofxref-hist.csv
-var bundledCSV []byte
+//go:embed ecb/eurofxref-hist.zip
+var bundledZip []byte
 
-var bundled = sync.OnceValues(func() ([]model.Rate, error) {
-	return ParseECB(bytes.NewReader(bundledCSV))
-})
-
-// BundledRates returns the rate table shipped with cyberaid (see
-// ecb/README.md: an approximate snapshot, to be replaced by the ECB's own
-// file with `cyberaid rates import`). Each call returns a fresh slice.
+// BundledRates returns the ECB reference rates shipped with cyberaid, from
+// 1999-01-04 to the day the bundled file was taken: over 200,000 rates,
+// parsed anew at each call (half a second) and not kept, since a server
+// needs them once, when it first starts on a new database. Tests that need
+// them often keep what they need.
 func BundledRates() ([]model.Rate, error) {
-	rates, err := bundled()
-	return slices.Clone(rates), err
+	return ParseECBZip(bytes.NewReader(bundledZip), int64(len(bundledZip)))
+}
+
+// maxZipCSV bounds the CSV read from a zip: the ECB's whole history is under
+// 2 MB, so a much larger member is not the ECB's file.
+const maxZipCSV = 64 << 20
+
+// ParseECBZip reads the ECB's eurofxref-hist.zip (or eurofxref.zip): the one
+// CSV it holds.
+func ParseECBZip(r io.ReaderAt, size int64) ([]model.Rate, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, &CSVError{Line: 1, Msg: "not a zip file: " + err.Error()}
+	}
+	var csvFiles []*zip.File
+	for _, f := range zr.File {
+		if strings.HasSuffix(strings.ToLower(f.Name), ".csv") {
+			csvFiles = append(csvFiles, f)
+		}
+	}
+	if len(csvFiles) != 1 {
+		return nil, &CSVError{Line: 1, Msg: fmt.Sprintf("the zip holds %d CSV files; the ECB's holds one", len(csvFiles))}
+	}
+	rc, err := csvFiles[0].Open()
+	if err != nil {
+		return nil, &CSVError{Line: 1, Msg: "cannot read the zip: " + err.Error()}
+	}
+	defer rc.Close()
+	lr := &io.LimitedReader{R: rc, N: maxZipCSV + 1}
+	rates, err := ParseECB(lr)
+	if err == nil && lr.N <= 0 {
+		return nil, &CSVError{Line: 1, Msg: fmt.Sprintf("the CSV in the zip is larger than %d MiB: not the ECB's file", maxZipCSV>>20)}
+	}
+	return rates, err
 }

@@ -1,6 +1,7 @@
 package money
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -28,31 +29,31 @@ func TestParseECB(t *testing.T) {
 		{
 			name: "historical",
 			in: "Date,USD,JPY,BGN,CYP,HRK,\n" +
-				"2024-01-03,1.0919,155.13,1.9558,N/A,N/A,\n" +
-				"2024-01-02,1.0956,155.73,1.9558,,N/A,\n",
+				"2024-01-03,1.0919,156.16,1.9558,N/A,N/A,\n" +
+				"2024-01-02,1.0956,155.68,1.9558,,N/A,\n",
 			want: []string{
-				"2024-01-03 USD 1.0919", "2024-01-03 JPY 155.13", "2024-01-03 BGN 1.9558",
-				"2024-01-02 USD 1.0956", "2024-01-02 JPY 155.73", "2024-01-02 BGN 1.9558",
+				"2024-01-03 USD 1.0919", "2024-01-03 JPY 156.16", "2024-01-03 BGN 1.9558",
+				"2024-01-02 USD 1.0956", "2024-01-02 JPY 155.68", "2024-01-02 BGN 1.9558",
 			},
 		},
 		{
 			name: "daily",
 			in: "Date, USD, JPY, CZK, GBP, ZAR, \n" +
-				"24 November 2026, 1.1627, 181.39, 24.231, 0.87065, 19.7816, \n",
+				"13 April 2026, 1.1684, 186.75, 24.378, 0.87058, 19.3849, \n",
 			want: []string{
-				"2026-11-24 USD 1.1627", "2026-11-24 JPY 181.39", "2026-11-24 CZK 24.231",
-				"2026-11-24 GBP 0.87065", "2026-11-24 ZAR 19.7816",
+				"2026-04-13 USD 1.1684", "2026-04-13 JPY 186.75", "2026-04-13 CZK 24.378",
+				"2026-04-13 GBP 0.87058", "2026-04-13 ZAR 19.3849",
 			},
 		},
 		{
 			name: "daily with a leading zero in the day",
-			in:   "Date, USD, \n06 March 2024, 1.0895, \n",
-			want: []string{"2024-03-06 USD 1.0895"},
+			in:   "Date, USD, \n06 March 2024, 1.0874, \n",
+			want: []string{"2024-03-06 USD 1.0874"},
 		},
 		{
 			name: "BOM, CRLF, no trailing comma",
-			in:   "\ufeffDate,USD,JPY\r\n2024-01-02,1.0956,155.73\r\n",
-			want: []string{"2024-01-02 USD 1.0956", "2024-01-02 JPY 155.73"},
+			in:   "\ufeffDate,USD,JPY\r\n2024-01-02,1.0956,155.68\r\n",
+			want: []string{"2024-01-02 USD 1.0956", "2024-01-02 JPY 155.68"},
 		},
 		{
 			name: "header with trailing comma, rows without",
@@ -103,7 +104,7 @@ func TestParseECBErrors(t *testing.T) {
 		},
 		{"comma rate", "Date,USD,\n2024-01-02,\"1,0956\",\n", 2, 2, `"1,0956" is not a positive`},
 		{"zero rate", "Date,USD,JPY,\n2024-01-02,1.0956,0.00,\n", 2, 3, "not a positive"},
-		{"negative rate", "Date, USD, JPY, \n24 November 2026, -1.1627, 181.39, \n", 2, 2, "not a positive"},
+		{"negative rate", "Date, USD, JPY, \n13 April 2026, -1.1684, 186.75, \n", 2, 2, "not a positive"},
 		{"bad date", "Date,USD,\n2024-01-02,1.1,\n2024-13-01,1.1,\n", 3, 1, "not a date"},
 		{"US date", "Date,USD,\n01/02/2024,1.1,\n", 2, 1, "not a date"},
 		{"duplicate date", "Date,USD,\n2024-01-02,1.1,\n2024-01-02,1.2,\n", 3, 1, "already on line 2"},
@@ -161,14 +162,11 @@ func TestBundledRates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type key struct {
-		month    string
-		currency string
-	}
-	have := map[key]bool{}
+	type key struct{ day, currency string }
+	at := map[key]string{}
 	var dates []model.Date
 	for _, r := range rates {
-		have[key{r.Date.String()[:7], r.Currency}] = true
+		at[key{r.Date.String(), r.Currency}] = r.Rate
 		if len(dates) == 0 || !dates[len(dates)-1].Equal(r.Date) {
 			dates = append(dates, r.Date)
 		}
@@ -178,48 +176,44 @@ func TestBundledRates(t *testing.T) {
 		if r.Currency == "UAH" {
 			t.Errorf("%s: the ECB does not publish UAH", r.Date)
 		}
-		if _, err := ToEUR(100000, r.Currency, r.Rate); err != nil {
-			t.Errorf("%s %s %s: %v", r.Date, r.Currency, r.Rate, err)
-		}
 	}
-
-	// Every month from January 2022 to November 2026, newest first, as the ECB
-	// orders its file.
-	if len(dates) != 59 {
-		t.Errorf("%d dates, want 59 (one per month)", len(dates))
+	// The ECB's whole history, newest first, as the ECB orders its file.
+	if n := len(dates); n != 6983 || dates[0].String() != "2026-04-13" || dates[n-1].String() != "1999-01-04" {
+		t.Errorf("%d days from %s back to %s, want 6983 from 2026-04-13 back to 1999-01-04", n, dates[0], dates[n-1])
+	}
+	if len(rates) != 217_555 {
+		t.Errorf("%d rates, want 217,555", len(rates))
 	}
 	for i := 1; i < len(dates); i++ {
 		if !dates[i].Before(dates[i-1]) {
 			t.Errorf("dates out of order: %s after %s", dates[i], dates[i-1])
 		}
 	}
-	required := []string{"USD", "JPY", "CZK", "DKK", "GBP", "HUF", "PLN", "RON", "SEK", "CHF",
-		"NOK", "AUD", "CAD", "CNY", "KRW", "NZD", "SGD", "ZAR"}
-	for m := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC); m.Before(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
-		month := m.Format("2006-01")
-		for _, c := range required {
-			if !have[key{month, c}] {
-				t.Errorf("no %s rate for %s", c, month)
-			}
+	// Figures read in the ECB's file, and currencies that were not quoted.
+	for _, tc := range []struct{ day, currency, rate string }{
+		{"1999-01-04", "USD", "1.1789"},
+		{"1999-01-04", "GBP", "0.7111"},
+		{"2011-02-28", "USD", "1.3834"},
+		{"2022-03-01", "RUB", "117.201"},
+		{"2022-12-30", "HRK", "7.5365"},
+		{"2025-12-31", "BGN", "1.9558"},
+		{"2026-04-13", "USD", "1.1684"},
+		{"2026-04-13", "JPY", "186.75"},
+		{"2022-03-02", "RUB", ""},
+		{"2023-01-02", "HRK", ""},
+		{"2026-01-02", "BGN", ""},
+		{"2010-06-01", "ISK", ""},
+	} {
+		if got := at[key{tc.day, tc.currency}]; got != tc.rate {
+			t.Errorf("%s %s: rate %q, want %q", tc.day, tc.currency, got, tc.rate)
 		}
 	}
-	// Currencies that left: Croatia and Bulgaria joined the euro, the rouble
-	// was suspended in March 2022.
-	for _, gone := range []key{{"2023-01", "HRK"}, {"2026-01", "BGN"}, {"2022-04", "RUB"}} {
-		if have[gone] {
-			t.Errorf("bundled table quotes %s in %s", gone.currency, gone.month)
-		}
-	}
-	for _, kept := range []key{{"2022-12", "HRK"}, {"2025-12", "BGN"}} {
-		if !have[kept] {
-			t.Errorf("bundled table lacks %s in %s", kept.currency, kept.month)
-		}
-	}
+}
 
-	// Callers get their own copy.
-	rates[0].Rate = "0"
-	again, _ := BundledRates()
-	if again[0].Rate == "0" {
-		t.Error("BundledRates shares its slice between callers")
+func BenchmarkBundledRatesParse(b *testing.B) {
+	for range b.N {
+		if _, err := ParseECBZip(bytes.NewReader(bundledZip), int64(len(bundledZip))); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -6,7 +6,6 @@ package offers
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -110,25 +109,13 @@ func (in Input) apply(o *model.Offer, today model.Date) (changed bool, err error
 	return changed, nil
 }
 
-// value prices the offer in euros at the ECB reference rate of its date,
-// exactly as a pledge is priced.
+// value prices the offer in euros exactly as a pledge is priced.
 func value(ctx context.Context, q store.Queries, o *model.Offer) error {
-	if o.Currency == "EUR" {
-		o.Rate, o.RateDate, o.EURMinor = "1", o.OfferDate, o.AmountMinor
-		return nil
-	}
-	rate, err := q.RateOnOrBefore(ctx, o.Currency, o.OfferDate)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && rate.Date.DaysUntil(o.OfferDate) > pledges.RateLookback) {
-		return model.Broken("currency", "no_reference_rate", "the ECB publishes no euro reference rate for %s on or shortly before %s; offer in EUR or a currency the ECB quotes", o.Currency, o.OfferDate)
-	}
+	v, err := pledges.Value(ctx, q, o.AmountMinor, o.Currency, o.OfferDate, "offer_date")
 	if err != nil {
 		return err
 	}
-	eur, err := money.ToEUR(o.AmountMinor, o.Currency, rate.Rate)
-	if err != nil || eur > money.MaxMinor {
-		return model.Broken("amount_minor", "amount_too_large", "is worth more in euros than any offer can be")
-	}
-	o.Rate, o.RateDate, o.EURMinor = rate.Rate, rate.Date, eur
+	o.Rate, o.RateDate, o.EURMinor, o.RateProvisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
 	return nil
 }
 

@@ -73,9 +73,10 @@ func (im *Imports) Load(ctx context.Context, identifiers []string) error {
 	return nil
 }
 
-// Save saves one activity's report, valued in euros at the ECB rate of its
-// date as every pledge is. A new report is written by the next Flush or
-// Load; a changed one at once. Each write is audited in the transaction.
+// Save saves one activity's report. It comes valued: each of its
+// transactions at the ECB rate of its own value date (see Valuer), or with
+// NoEURValue. A new report is written by the next Flush or Load; a changed
+// one at once. Each write is audited in the transaction.
 func (im *Imports) Save(ctx context.Context, p model.Pledge) (ImportOutcome, error) {
 	if p.IATIIdentifier == "" || p.DonorOrgID == "" {
 		return "", model.Invalid("iati_identifier", "an imported report needs its activity's identifier and donor")
@@ -92,8 +93,8 @@ func (im *Imports) Save(ctx context.Context, p model.Pledge) (ImportOutcome, err
 	if p.PledgeDate.IsZero() || today.Before(p.PledgeDate) {
 		p.PledgeDate = today
 	}
-	if err := value(ctx, im.q, &p); err != nil {
-		return "", err
+	if p.NoEURValue {
+		p.EURMinor, p.Rate, p.RateDate, p.RateProvisional = 0, "", model.Date{}, false
 	}
 	k := keyOf(p)
 	if im.queued[k] {
@@ -177,6 +178,7 @@ func (im *Imports) Flush(ctx context.Context) error {
 // sameImport compares what an import writes.
 func sameImport(a, b model.Pledge) bool {
 	return a.AmountMinor == b.AmountMinor && a.Currency == b.Currency && a.EURMinor == b.EURMinor && a.Rate == b.Rate &&
+		a.RateProvisional == b.RateProvisional && a.NoEURValue == b.NoEURValue &&
 		a.RateDate.Equal(b.RateDate) && a.PledgeDate.Equal(b.PledgeDate) && a.Kind == b.Kind && a.Description == b.Description &&
 		a.Status == b.Status && a.TLP == b.TLP && a.BeneficiaryOrgID == b.BeneficiaryOrgID && a.Sector == b.Sector &&
 		a.Category == b.Category && a.PeriodStart.Equal(b.PeriodStart) && a.PeriodEnd.Equal(b.PeriodEnd) && a.Channel == b.Channel

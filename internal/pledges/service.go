@@ -5,6 +5,7 @@ package pledges
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -14,10 +15,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
-
-// RateLookback is how far before a pledge date the latest ECB rate may be:
-// the ECB publishes on working days only, and a bundled table may be sparser.
-const RateLookback = 40
 
 type Service struct {
 	audit audit.Records[model.Pledge]
@@ -60,6 +57,20 @@ type Result struct {
 	// estimated need: accepted, since in-kind values are estimates and
 	// co-funding can be deliberate, but the donor is told.
 	OverCoverage bool `json:"over_coverage"`
+}
+
+// MarshalJSON adds over_coverage to the pledge's own JSON, which the
+// embedded Pledge's MarshalJSON would otherwise be alone to write.
+func (r Result) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(r.Pledge)
+	if err != nil {
+		return nil, err
+	}
+	extra, _ := json.Marshal(struct {
+		OverCoverage bool `json:"over_coverage"`
+	}{r.OverCoverage})
+	// Both are JSON objects: join their members.
+	return append(append(b[:len(b)-1], ','), extra[1:]...), nil
 }
 
 func (in Input) apply(p *model.Pledge, today model.Date) error {
@@ -126,27 +137,14 @@ func (s *Service) place(ctx context.Context, q store.Queries, p *model.Pledge, r
 	return nil
 }
 
-// value prices the pledge in euros at the ECB reference rate of its date.
+// value prices the pledge in euros at the ECB reference rate of its date
+// (see Value).
 func value(ctx context.Context, q store.Queries, p *model.Pledge) error {
-	if p.Currency == "EUR" {
-		p.Rate, p.RateDate, p.EURMinor = "1", p.PledgeDate, p.AmountMinor
-		return nil
-	}
-	rate, err := q.RateOnOrBefore(ctx, p.Currency, p.PledgeDate)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && rate.Date.DaysUntil(p.PledgeDate) > RateLookback) {
-		return model.Broken("currency", "no_reference_rate", "the ECB publishes no euro reference rate for %s on or shortly before %s; pledge in EUR or a currency the ECB quotes", p.Currency, p.PledgeDate)
-	}
+	v, err := Value(ctx, q, p.AmountMinor, p.Currency, p.PledgeDate, "pledge_date")
 	if err != nil {
 		return err
 	}
-	eur, err := money.ToEUR(p.AmountMinor, p.Currency, rate.Rate)
-	if err != nil {
-		return model.Broken("amount_minor", "amount_too_large", "cannot be valued in euros: %v", err)
-	}
-	if eur > money.MaxMinor {
-		return model.Broken("amount_minor", "amount_too_large", "is worth more in euros than any pledge can be")
-	}
-	p.Rate, p.RateDate, p.EURMinor = rate.Rate, rate.Date, eur
+	p.Rate, p.RateDate, p.EURMinor, p.RateProvisional, p.NoEURValue = v.Rate, v.RateDate, v.EURMinor, v.Provisional, false
 	return nil
 }
 

@@ -2,13 +2,14 @@ package pledges_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -44,23 +45,71 @@ func TestPledges(t *testing.T) {
 
 		t.Run("valued at the ECB rate of its date", func(t *testing.T) {
 			r := requirement(model.TLPAmber, 1_000_000_00)
-			date := model.NewDate(2025, 3, 10)
+			// The ECB's USD rate of 28 February 2011 is 1.3834:
+			// USD 250,000.00 / 1.3834 = EUR 180,714.18.
+			date := model.NewDate(2011, 2, 28)
 			p, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{
 				RequirementID: &r.ID, AmountMinor: ptr(int64(250_000_00)), Currency: ptr("USD"), PledgeDate: &date,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			rate, err := s.RateOnOrBefore(ctx, "USD", date)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, _ := money.ToEUR(250_000_00, "USD", rate.Rate)
-			if p.EURMinor != want || p.Rate != rate.Rate || !p.RateDate.Equal(rate.Date) || p.RateDate.Time().After(date.Time()) {
-				t.Fatalf("pledge valued %d at %s of %s, want %d at %s of %s", p.EURMinor, p.Rate, p.RateDate, want, rate.Rate, rate.Date)
+			if p.EURMinor != 180_714_18 || p.Rate != "1.3834" || !p.RateDate.Equal(date) || p.RateProvisional {
+				t.Fatalf("pledge valued %d at %s of %s (provisional %v), want 18071418 at 1.3834 of 2011-02-28", p.EURMinor, p.Rate, p.RateDate, p.RateProvisional)
 			}
 			if p.Status != model.PledgeProposed || p.Review != model.ReviewNotRequired {
 				t.Fatalf("a state's pledge starts proposed without review, got %s/%s", p.Status, p.Review)
+			}
+			// A Sunday takes the Friday before: 2011-02-25, 1.3762.
+			sunday := model.NewDate(2011, 2, 27)
+			p, err = a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{
+				RequirementID: &r.ID, AmountMinor: ptr(int64(250_000_00)), Currency: ptr("USD"), PledgeDate: &sunday,
+			})
+			if err != nil || p.Rate != "1.3762" || p.RateDate.String() != "2011-02-25" || p.EURMinor != 181_659_64 {
+				t.Fatalf("Sunday pledge: %v, valued %d at %s of %s", err, p.EURMinor, p.Rate, p.RateDate)
+			}
+		})
+
+		t.Run("after the newest rate the value is provisional", func(t *testing.T) {
+			r := requirement(model.TLPAmber, 1_000_000_00)
+			// The newest rate held is the ECB's of 2026-04-13: USD 1.1684.
+			date := model.NewDate(2026, 6, 1)
+			p, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{
+				RequirementID: &r.ID, AmountMinor: ptr(int64(100_000_00)), Currency: ptr("USD"), PledgeDate: &date,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !p.RateProvisional || p.Rate != "1.1684" || p.RateDate.String() != "2026-04-13" || p.EURMinor != 85_587_13 {
+				t.Fatalf("pledge valued %d at %s of %s (provisional %v), want provisional 8558713 at 1.1684 of 2026-04-13", p.EURMinor, p.Rate, p.RateDate, p.RateProvisional)
+			}
+			b, err := json.Marshal(p)
+			if err != nil || !strings.Contains(string(b), `"rate_provisional":true`) || !strings.Contains(string(b), `"eur_minor":8558713`) || !strings.Contains(string(b), `"over_coverage":false`) {
+				t.Fatalf("JSON %s (%v)", b, err)
+			}
+		})
+
+		t.Run("no rate, no pledge", func(t *testing.T) {
+			r := requirement(model.TLPAmber, 1_000_000_00)
+			for _, tc := range []struct {
+				currency    string
+				date        model.Date
+				field, code string
+				says        string
+			}{
+				{"USD", model.NewDate(1998, 12, 31), "pledge_date", "before_reference_rates", "before 1999-01-04, the ECB's first"},
+				// The ECB stopped quoting the rouble on 1 March 2022.
+				{"RUB", model.NewDate(2026, 2, 2), "currency", "no_reference_rate", "no euro reference rate for RUB"},
+				{"UAH", model.NewDate(2026, 2, 2), "currency", "no_reference_rate", "no euro reference rate for UAH"},
+				{"RUB", model.NewDate(2026, 6, 1), "currency", "no_reference_rate", "no euro reference rate for RUB"},
+			} {
+				_, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{
+					RequirementID: &r.ID, AmountMinor: ptr(int64(100_000_00)), Currency: &tc.currency, PledgeDate: &tc.date,
+				})
+				var fe *model.FieldError
+				if !errors.As(err, &fe) || fe.Field != tc.field || fe.Code != tc.code || !strings.Contains(fe.Message, tc.says) {
+					t.Errorf("%s on %s: %v, want %s %s saying %q", tc.currency, tc.date, err, tc.field, tc.code, tc.says)
+				}
 			}
 		})
 

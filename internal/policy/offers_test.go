@@ -26,9 +26,8 @@ func TestOfferMatrix(t *testing.T) {
 							o.NamedUserIDs = append(o.NamedUserIDs, viewerUser)
 							rec.named = append(rec.named, viewerUser)
 						}
-						t.Run(rs.name+"/"+string(kind)+"/"+string(part)+"/"+labelName(tlp)+"/"+rel, func(t *testing.T) {
-							cases += check(t, vc.viewer(), policy.OfferResource(o), vc.person(), rec)
-						})
+						name := caseName(rs.name, string(kind), string(part), labelName(tlp), rel)
+						cases += check(t, name, vc.viewer(), policy.OfferResource(o), vc.person(), rec)
 					}
 				}
 			}

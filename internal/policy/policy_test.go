@@ -5,14 +5,17 @@ package policy_test
 // oracle of oracle_test.go the same question: may this viewer read the
 // record (Visible), and what does Authorize answer for every permission.
 //
-// Subtest names read role/kind/participation/label/status/relationship, e.g.
-// TestRequirementMatrix/donor/state/member/amber/validated/engaged; the
-// failure message then names the action ("read" or the permission).
+// The matrices are table rows checked in loops, not subtests (a subtest per
+// case cost more than the checks themselves). A failure names its case as
+// role/kind/participation/label/status/relationship, e.g.
+// donor/state/member/amber/validated/engaged, then the action ("read" or the
+// permission).
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,20 +144,23 @@ func sameError(got, want error) bool {
 
 // check asks Visible and Authorize (every permission) for one viewer and one
 // record, compares each answer with the oracle's, and returns the number of
-// answers checked.
-func check(t *testing.T, v policy.Viewer, res policy.Resource, p person, r record) int {
+// answers checked. name is the case, for the failure message.
+func check(t testing.TB, name string, v policy.Viewer, res policy.Resource, p person, r record) int {
 	t.Helper()
 	if got, want := policy.Visible(v, res), wantVisible(p, r); got != want {
-		t.Errorf("read: Visible = %v, want %v", got, want)
+		t.Errorf("%s: read: Visible = %v, want %v", name, got, want)
 	}
 	for _, perm := range allPermissions {
 		got, want := policy.Authorize(v, perm, res), wantAuthorize(p, perm, r)
 		if !sameError(got, want) {
-			t.Errorf("%s: Authorize = %v, want %v", perm, got, want)
+			t.Errorf("%s: %s: Authorize = %v, want %v", name, perm, got, want)
 		}
 	}
 	return 1 + len(allPermissions)
 }
+
+// caseName joins the parts of a case's name.
+func caseName(parts ...string) string { return strings.Join(parts, "/") }
 
 // ---- Requirements ----
 
@@ -258,33 +264,22 @@ var requirementRelations = []relation{
 func runRequirementMatrix(t *testing.T, disabled bool) {
 	cases := 0
 	for _, rs := range roleSets() {
-		t.Run(rs.name, func(t *testing.T) {
-			for _, kind := range model.OrgKinds {
-				t.Run(string(kind), func(t *testing.T) {
-					for _, part := range model.Participations {
-						t.Run(string(part), func(t *testing.T) {
-							vc := newViewerCase(rs, kind, part, disabled)
-							for _, tlp := range model.TLPs {
-								t.Run(string(tlp), func(t *testing.T) {
-									for _, st := range requirementStates() {
-										t.Run(st.name, func(t *testing.T) {
-											for _, rel := range requirementRelations {
-												t.Run(rel.name, func(t *testing.T) {
-													c := newRequirementCase(tlp, st)
-													rel.apply(c)
-													res := policy.RequirementResource(c.req, c.pledges)
-													cases += check(t, vc.viewer(), res, vc.person(), c.rec)
-												})
-											}
-										})
-									}
-								})
-							}
-						})
+		for _, kind := range model.OrgKinds {
+			for _, part := range model.Participations {
+				vc := newViewerCase(rs, kind, part, disabled)
+				for _, tlp := range model.TLPs {
+					for _, st := range requirementStates() {
+						for _, rel := range requirementRelations {
+							c := newRequirementCase(tlp, st)
+							rel.apply(c)
+							res := policy.RequirementResource(c.req, c.pledges)
+							name := caseName(rs.name, string(kind), string(part), string(tlp), st.name, rel.name)
+							cases += check(t, name, vc.viewer(), res, vc.person(), c.rec)
+						}
 					}
-				})
+				}
 			}
-		})
+		}
 	}
 	t.Logf("%d cases", cases)
 	addCases(cases)
@@ -443,34 +438,23 @@ var pledgeRelations = []pledgeRelation{
 func TestPledgeMatrix(t *testing.T) {
 	cases := 0
 	for _, rs := range roleSets() {
-		t.Run(rs.name, func(t *testing.T) {
-			for _, kind := range model.OrgKinds {
-				t.Run(string(kind), func(t *testing.T) {
-					for _, part := range model.Participations {
-						t.Run(string(part), func(t *testing.T) {
-							vc := newViewerCase(rs, kind, part, false)
-							for _, tlp := range model.TLPs {
-								t.Run(string(tlp), func(t *testing.T) {
-									for _, ps := range pledgeParents() {
-										t.Run(ps.name, func(t *testing.T) {
-											for _, rel := range pledgeRelations {
-												c := newPledgeCase(tlp, ps)
-												if rel.apply(c); c.skipped {
-													continue
-												}
-												t.Run(rel.name, func(t *testing.T) {
-													cases += check(t, vc.viewer(), c.resource(), vc.person(), c.record())
-												})
-											}
-										})
-									}
-								})
+		for _, kind := range model.OrgKinds {
+			for _, part := range model.Participations {
+				vc := newViewerCase(rs, kind, part, false)
+				for _, tlp := range model.TLPs {
+					for _, ps := range pledgeParents() {
+						for _, rel := range pledgeRelations {
+							c := newPledgeCase(tlp, ps)
+							if rel.apply(c); c.skipped {
+								continue
 							}
-						})
+							name := caseName(rs.name, string(kind), string(part), string(tlp), ps.name, rel.name)
+							cases += check(t, name, vc.viewer(), c.resource(), vc.person(), c.record())
+						}
 					}
-				})
+				}
 			}
-		})
+		}
 	}
 	t.Logf("%d cases", cases)
 	addCases(cases)
@@ -517,51 +501,40 @@ var genericRelations = []struct {
 func TestResourceMatrix(t *testing.T) {
 	cases := 0
 	for _, rs := range roleSets() {
-		t.Run(rs.name, func(t *testing.T) {
-			for _, kind := range model.OrgKinds {
-				t.Run(string(kind), func(t *testing.T) {
-					for _, part := range model.Participations {
-						t.Run(string(part), func(t *testing.T) {
-							vc := newViewerCase(rs, kind, part, false)
-							for _, tlp := range genericLabels {
-								t.Run(labelName(tlp), func(t *testing.T) {
-									for _, unvalidated := range []bool{false, true} {
-										gate := "open"
-										if unvalidated {
-											gate = "unvalidated"
-										}
-										t.Run(gate, func(t *testing.T) {
-											for _, rel := range genericRelations {
-												t.Run(rel.name, func(t *testing.T) {
-													c := &genericCase{
-														res: policy.Resource{
-															TLP: tlp, OwnerOrgID: ownerOrg, BeneficiaryOrgID: benefOrg,
-															Unvalidated:   unvalidated,
-															EngagedOrgIDs: []string{engagedOrg},
-															SharedOrgIDs:  []string{sharedOrg},
-															NamedUserIDs:  []string{namedUser},
-														},
-														rec: record{
-															tlp: tlp, owner: ownerOrg, beneficiary: benefOrg,
-															awaitingValidation: unvalidated,
-															engaged:            []string{engagedOrg},
-															shared:             []string{sharedOrg},
-															named:              []string{namedUser},
-														},
-													}
-													rel.apply(c)
-													cases += check(t, vc.viewer(), c.res, vc.person(), c.rec)
-												})
-											}
-										})
-									}
-								})
+		for _, kind := range model.OrgKinds {
+			for _, part := range model.Participations {
+				vc := newViewerCase(rs, kind, part, false)
+				for _, tlp := range genericLabels {
+					for _, unvalidated := range []bool{false, true} {
+						gate := "open"
+						if unvalidated {
+							gate = "unvalidated"
+						}
+						for _, rel := range genericRelations {
+							c := &genericCase{
+								res: policy.Resource{
+									TLP: tlp, OwnerOrgID: ownerOrg, BeneficiaryOrgID: benefOrg,
+									Unvalidated:   unvalidated,
+									EngagedOrgIDs: []string{engagedOrg},
+									SharedOrgIDs:  []string{sharedOrg},
+									NamedUserIDs:  []string{namedUser},
+								},
+								rec: record{
+									tlp: tlp, owner: ownerOrg, beneficiary: benefOrg,
+									awaitingValidation: unvalidated,
+									engaged:            []string{engagedOrg},
+									shared:             []string{sharedOrg},
+									named:              []string{namedUser},
+								},
 							}
-						})
+							rel.apply(c)
+							name := caseName(rs.name, string(kind), string(part), labelName(tlp), gate, rel.name)
+							cases += check(t, name, vc.viewer(), c.res, vc.person(), c.rec)
+						}
 					}
-				})
+				}
 			}
-		})
+		}
 	}
 	t.Logf("%d cases", cases)
 	addCases(cases)
@@ -593,46 +566,40 @@ func TestAnonymousMatrix(t *testing.T) {
 	}
 	cases := 0
 	for _, vis := range visitors {
-		t.Run(vis.name, func(t *testing.T) {
-			if !vis.v.Anonymous() {
-				t.Fatalf("Anonymous() = false for a viewer with no user")
-			}
-			for _, tlp := range model.TLPs {
-				t.Run(string(tlp), func(t *testing.T) {
-					for _, st := range requirementStates() {
-						t.Run(st.name, func(t *testing.T) {
-							for _, listed := range []bool{false, true} {
-								name := "unrelated"
-								if listed {
-									name = "listed-everywhere"
-								}
-								t.Run(name, func(t *testing.T) {
-									c := newRequirementCase(tlp, st)
-									if listed {
-										c.req.BeneficiaryOrgID = viewerOrg
-										c.req.SharedOrgIDs = append(c.req.SharedOrgIDs, viewerOrg)
-										c.req.NamedUserIDs = append(c.req.NamedUserIDs, "")
-										c.pledges = append(c.pledges, model.Pledge{ID: viewerPldID, RequirementID: reqID, DonorOrgID: viewerOrg})
-										c.rec.owner, c.rec.beneficiary = viewerOrg, viewerOrg
-										c.rec.shared = append(c.rec.shared, viewerOrg)
-										c.rec.named = append(c.rec.named, "")
-										c.rec.engaged = append(c.rec.engaged, viewerOrg)
-									}
-									res := policy.RequirementResource(c.req, c.pledges)
-									cases += check(t, vis.v, res, person{}, c.rec)
-									// The oracle's short form, for the reader:
-									// a visitor reads CLEAR validated records, and does nothing.
-									wantRead := tlp == model.TLPClear && !c.rec.awaitingValidation
-									if got := policy.Visible(vis.v, res); got != wantRead {
-										t.Errorf("read: Visible = %v, want %v", got, wantRead)
-									}
-								})
-							}
-						})
+		if !vis.v.Anonymous() {
+			t.Errorf("%s: Anonymous() = false for a viewer with no user", vis.name)
+			continue
+		}
+		for _, tlp := range model.TLPs {
+			for _, st := range requirementStates() {
+				for _, listed := range []bool{false, true} {
+					rel := "unrelated"
+					if listed {
+						rel = "listed-everywhere"
 					}
-				})
+					name := caseName(vis.name, string(tlp), st.name, rel)
+					c := newRequirementCase(tlp, st)
+					if listed {
+						c.req.BeneficiaryOrgID = viewerOrg
+						c.req.SharedOrgIDs = append(c.req.SharedOrgIDs, viewerOrg)
+						c.req.NamedUserIDs = append(c.req.NamedUserIDs, "")
+						c.pledges = append(c.pledges, model.Pledge{ID: viewerPldID, RequirementID: reqID, DonorOrgID: viewerOrg})
+						c.rec.owner, c.rec.beneficiary = viewerOrg, viewerOrg
+						c.rec.shared = append(c.rec.shared, viewerOrg)
+						c.rec.named = append(c.rec.named, "")
+						c.rec.engaged = append(c.rec.engaged, viewerOrg)
+					}
+					res := policy.RequirementResource(c.req, c.pledges)
+					cases += check(t, name, vis.v, res, person{}, c.rec)
+					// The oracle's short form, for the reader:
+					// a visitor reads CLEAR validated records, and does nothing.
+					wantRead := tlp == model.TLPClear && !c.rec.awaitingValidation
+					if got := policy.Visible(vis.v, res); got != wantRead {
+						t.Errorf("%s: read: Visible = %v, want %v", name, got, wantRead)
+					}
+				}
 			}
-		})
+		}
 	}
 	t.Logf("%d cases", cases)
 	addCases(cases)
@@ -644,40 +611,32 @@ func TestAnonymousMatrix(t *testing.T) {
 // Require and Allowed (no record), plus visitors and disabled users.
 func TestRequireAndAllowed(t *testing.T) {
 	cases := 0
-	one := func(t *testing.T, v policy.Viewer, p person) {
+	one := func(name string, v policy.Viewer, p person) {
 		for _, perm := range allPermissions {
 			if got, want := policy.Require(v, perm), wantRequire(p, perm); !sameError(got, want) {
-				t.Errorf("%s: Require = %v, want %v", perm, got, want)
+				t.Errorf("%s: %s: Require = %v, want %v", name, perm, got, want)
 			}
 			if got, want := policy.Allowed(v, perm), wantGranted(p, perm); got != want {
-				t.Errorf("%s: Allowed = %v, want %v", perm, got, want)
+				t.Errorf("%s: %s: Allowed = %v, want %v", name, perm, got, want)
 			}
 			cases += 2
 		}
 	}
 	for _, rs := range roleSets() {
-		t.Run(rs.name, func(t *testing.T) {
-			for _, kind := range model.OrgKinds {
-				t.Run(string(kind), func(t *testing.T) {
-					for _, part := range model.Participations {
-						t.Run(string(part), func(t *testing.T) {
-							for _, disabled := range []bool{false, true} {
-								name := "active"
-								if disabled {
-									name = "disabled"
-								}
-								t.Run(name, func(t *testing.T) {
-									vc := newViewerCase(rs, kind, part, disabled)
-									one(t, vc.viewer(), vc.person())
-								})
-							}
-						})
+		for _, kind := range model.OrgKinds {
+			for _, part := range model.Participations {
+				for _, disabled := range []bool{false, true} {
+					state := "active"
+					if disabled {
+						state = "disabled"
 					}
-				})
+					vc := newViewerCase(rs, kind, part, disabled)
+					one(caseName(rs.name, string(kind), string(part), state), vc.viewer(), vc.person())
+				}
 			}
-		})
+		}
 	}
-	t.Run("visitor", func(t *testing.T) { one(t, policy.Viewer{}, person{}) })
+	one("visitor", policy.Viewer{}, person{})
 	t.Logf("%d cases", cases)
 	addCases(cases)
 }

@@ -50,6 +50,9 @@ type Summary struct {
 type Dashboard struct {
 	PledgedEURMinor   int64 `json:"pledged_eur_minor"`
 	BilateralEURMinor int64 `json:"bilateral_eur_minor"`
+	// BilateralUnvalued counts the reports left out of BilateralEURMinor
+	// for want of a euro value (an imported amount in XDR, or before 1999).
+	BilateralUnvalued int   `json:"bilateral_unvalued_count"`
 	PledgeCount       int   `json:"pledge_count"`
 	ByDonor           []Row `json:"by_donor"`
 	ByLine            []Row `json:"by_line"`
@@ -222,6 +225,9 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 	for _, p := range bil {
 		if p.Status.Counts() {
 			out.BilateralEURMinor += p.EURMinor
+			if p.NoEURValue {
+				out.BilateralUnvalued++
+			}
 		}
 	}
 	statuses := map[model.RequirementStatus]int{}

@@ -80,7 +80,7 @@ func bulkAppend[T any](ctx context.Context, db *sql.DB, d dialect, scan func(sca
 }
 
 // valuesScanner scans the values of one row as database/sql would for the
-// destinations the store uses: strings, integers, codes (named string
+// destinations the store uses: strings, integers, booleans, codes (named string
 // types) and sql.Scanner implementations.
 type valuesScanner []driver.Value
 
@@ -114,6 +114,16 @@ func assignValue(dest any, src driver.Value) error {
 	case *int64:
 		if n, ok := src.(int64); ok {
 			*d = n
+			return nil
+		}
+	case *bool:
+		// PostgreSQL sends a boolean; SQLite stores 0 or 1.
+		switch b := src.(type) {
+		case bool:
+			*d = b
+			return nil
+		case int64:
+			*d = b != 0
 			return nil
 		}
 	default:

@@ -37,11 +37,11 @@ const grantOffer = "offer"
 
 const offerColumns = `id, donor_org_id, title, description, kind, amount_minor, currency, eur_minor, rate, rate_date, offer_date,
 	quantity, unit, sectors, categories, lines, regions, valid_until, status, review, review_comment, tlp,
-	created_by, created_at, updated_at`
+	created_by, created_at, updated_at, rate_provisional`
 
 const offerSelect = `id, donor_org_id, title, description, kind, amount_minor, currency, eur_minor, rate, rate_date, offer_date,
 	quantity, unit, sectors, categories, lines, regions, valid_until, status, review, review_comment, tlp,
-	COALESCE(created_by, ''), created_at, updated_at`
+	COALESCE(created_by, ''), created_at, updated_at, rate_provisional`
 
 // codeSet stores a constraint set as sorted, comma-separated codes.
 func codeSet[T ~string](set []T) string {
@@ -70,7 +70,7 @@ func scanOffer(s scanner) (model.Offer, error) {
 	var sectors, categories, lines, regions string
 	err := s.Scan(&o.ID, &o.DonorOrgID, &o.Title, &o.Description, &o.Kind, &o.AmountMinor, &o.Currency, &o.EURMinor, &o.Rate, &o.RateDate, &o.OfferDate,
 		&o.Quantity, &o.Unit, &sectors, &categories, &lines, &regions, &o.ValidUntil, &o.Status, &o.Review, &o.ReviewComment, &o.TLP,
-		&o.CreatedBy, instant{&o.CreatedAt}, instant{&o.UpdatedAt})
+		&o.CreatedBy, instant{&o.CreatedAt}, instant{&o.UpdatedAt}, &o.RateProvisional)
 	o.Sectors = parseCodeSet[model.Sector](sectors)
 	o.Categories = parseCodeSet[model.Category](categories)
 	o.Lines = parseCodeSet[model.LineOfEffort](lines)
@@ -94,10 +94,10 @@ func (q *queries) CreateOffer(ctx context.Context, o *model.Offer) error {
 	stampCreate(&o.CreatedAt, &o.UpdatedAt)
 	canonicalOffer(o)
 	err := q.atomic(ctx, func(q *queries) error {
-		_, err := q.wr.exec(ctx, `INSERT INTO offers (`+offerColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := q.wr.exec(ctx, `INSERT INTO offers (`+offerColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.DonorOrgID, o.Title, o.Description, o.Kind, o.AmountMinor, o.Currency, o.EURMinor, o.Rate, o.RateDate, o.OfferDate,
 			o.Quantity, o.Unit, codeSet(o.Sectors), codeSet(o.Categories), codeSet(o.Lines), codeSet(o.Regions), o.ValidUntil,
-			o.Status, o.Review, o.ReviewComment, o.TLP, nullIfEmpty(o.CreatedBy), o.CreatedAt, o.UpdatedAt)
+			o.Status, o.Review, o.ReviewComment, o.TLP, nullIfEmpty(o.CreatedBy), o.CreatedAt, o.UpdatedAt, o.RateProvisional)
 		if err != nil {
 			return err
 		}
@@ -113,10 +113,10 @@ func (q *queries) UpdateOffer(ctx context.Context, o *model.Offer) error {
 	err := q.atomic(ctx, func(q *queries) error {
 		err := q.wr.execOne(ctx, `UPDATE offers SET title = ?, description = ?, kind = ?, amount_minor = ?, currency = ?, eur_minor = ?,
 			rate = ?, rate_date = ?, offer_date = ?, quantity = ?, unit = ?, sectors = ?, categories = ?, lines = ?, regions = ?,
-			valid_until = ?, status = ?, review = ?, review_comment = ?, tlp = ?, updated_at = ? WHERE id = ?`,
+			valid_until = ?, status = ?, review = ?, review_comment = ?, tlp = ?, updated_at = ?, rate_provisional = ? WHERE id = ?`,
 			o.Title, o.Description, o.Kind, o.AmountMinor, o.Currency, o.EURMinor,
 			o.Rate, o.RateDate, o.OfferDate, o.Quantity, o.Unit, codeSet(o.Sectors), codeSet(o.Categories), codeSet(o.Lines), codeSet(o.Regions),
-			o.ValidUntil, o.Status, o.Review, o.ReviewComment, o.TLP, o.UpdatedAt, o.ID)
+			o.ValidUntil, o.Status, o.Review, o.ReviewComment, o.TLP, o.UpdatedAt, o.RateProvisional, o.ID)
 		if err != nil {
 			return err
 		}

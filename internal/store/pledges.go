@@ -11,11 +11,11 @@ import (
 
 const pledgeInsertColumns = `id, donor_org_id, requirement_id, amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
 	description, channel, status, review, review_comment, tlp, created_by, created_at, updated_at,
-	beneficiary_org_id, sector, category, period_start, period_end, iati_identifier`
+	beneficiary_org_id, sector, category, period_start, period_end, iati_identifier, rate_provisional, no_eur_value`
 
 const pledgeColumns = `id, donor_org_id, COALESCE(requirement_id, ''), amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
 	description, channel, status, review, review_comment, tlp, COALESCE(created_by, ''), created_at, updated_at,
-	COALESCE(beneficiary_org_id, ''), sector, category, period_start, period_end, COALESCE(iati_identifier, '')`
+	COALESCE(beneficiary_org_id, ''), sector, category, period_start, period_end, COALESCE(iati_identifier, ''), rate_provisional, no_eur_value`
 
 // pledgeColumnsText reads the instants of a pledge as text on SQLite,
 // which the store parses faster than the driver does: exports read them a
@@ -36,7 +36,7 @@ func scanPledge(s scanner) (model.Pledge, error) {
 	var kind, channel, status, review, tlp, sector, category string
 	err := s.Scan(&p.ID, &p.DonorOrgID, &p.RequirementID, &p.AmountMinor, &p.Currency, &p.EURMinor, &p.Rate, day{&p.RateDate}, day{&p.PledgeDate}, &kind,
 		&p.Description, &channel, &status, &review, &p.ReviewComment, &tlp, &p.CreatedBy, instant{&p.CreatedAt}, instant{&p.UpdatedAt},
-		&p.BeneficiaryOrgID, &sector, &category, day{&p.PeriodStart}, day{&p.PeriodEnd}, &p.IATIIdentifier)
+		&p.BeneficiaryOrgID, &sector, &category, day{&p.PeriodStart}, day{&p.PeriodEnd}, &p.IATIIdentifier, &p.RateProvisional, &p.NoEURValue)
 	p.Kind, p.Channel, p.Status, p.Review = model.PledgeKind(kind), model.Channel(channel), model.PledgeStatus(status), model.Review(review)
 	p.TLP, p.Sector, p.Category = model.TLP(tlp), model.Sector(sector), model.Category(category)
 	return p, err
@@ -51,7 +51,7 @@ func (q *queries) CreatePledge(ctx context.Context, p *model.Pledge) error {
 	return nil
 }
 
-// pledgeChunk is how many pledges one INSERT writes: 25 columns each, well
+// pledgeChunk is how many pledges one INSERT writes: 27 columns each, well
 // within both backends' limits on parameters.
 const pledgeChunk = 200
 
@@ -69,13 +69,13 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 	err := q.atomic(ctx, func(q *queries) error {
 		for rest := ps; len(rest) > 0; {
 			chunk := rest[:min(len(rest), pledgeChunk)]
-			args := make([]any, 0, 25*len(chunk))
+			args := make([]any, 0, 27*len(chunk))
 			for _, p := range chunk {
 				args = append(args, p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
 					p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
-					nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier))
+					nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier), p.RateProvisional, p.NoEURValue)
 			}
-			if _, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES `+valueRows(len(chunk), 25), args...); err != nil {
+			if _, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES `+valueRows(len(chunk), 27), args...); err != nil {
 				return err
 			}
 			rest = rest[len(chunk):]
@@ -101,12 +101,12 @@ func (q *queries) UpdatePledge(ctx context.Context, p *model.Pledge) error {
 	err := q.atomic(ctx, func(q *queries) error {
 		err := q.wr.execOne(ctx, `UPDATE pledges SET donor_org_id = ?, requirement_id = ?, amount_minor = ?, currency = ?, eur_minor = ?, rate = ?,
 			rate_date = ?, pledge_date = ?, kind = ?, description = ?, channel = ?, status = ?, review = ?, review_comment = ?, tlp = ?,
-			updated_at = ?, beneficiary_org_id = ?, sector = ?, category = ?, period_start = ?, period_end = ?, iati_identifier = ?
-			WHERE id = ?`,
+			updated_at = ?, beneficiary_org_id = ?, sector = ?, category = ?, period_start = ?, period_end = ?, iati_identifier = ?,
+			rate_provisional = ?, no_eur_value = ? WHERE id = ?`,
 			p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate,
 			p.RateDate, p.PledgeDate, p.Kind, p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP,
 			p.UpdatedAt, nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier),
-			p.ID)
+			p.RateProvisional, p.NoEURValue, p.ID)
 		if err != nil {
 			return err
 		}

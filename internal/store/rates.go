@@ -63,3 +63,28 @@ func (q *queries) CountRates(ctx context.Context) (int, error) {
 	err := q.rd.row(ctx, `SELECT count(*) FROM rates`).Scan(&n)
 	return n, dbErr(err, "count rates")
 }
+
+func (q *queries) NewestRateDay(ctx context.Context) (model.Date, error) {
+	var d model.Date
+	err := q.rd.row(ctx, `SELECT day FROM rates ORDER BY day DESC LIMIT 1`).Scan(day{&d})
+	if err != nil {
+		return model.Date{}, dbErr(err, "newest rate")
+	}
+	return d, nil
+}
+
+func (q *queries) ProvisionalPledges(ctx context.Context) ([]model.Pledge, error) {
+	ps, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE rate_provisional ORDER BY id`+q.forUpdate())
+	if err == nil {
+		err = q.loadPledgeGrants(ctx, ps)
+	}
+	return ps, dbErr(err, "provisional pledges")
+}
+
+func (q *queries) ProvisionalOffers(ctx context.Context) ([]model.Offer, error) {
+	os, err := queryAll(ctx, q.rd, scanOffer, `SELECT `+offerSelect+` FROM offers WHERE rate_provisional ORDER BY id`+q.forUpdate())
+	if err == nil {
+		err = q.loadOfferGrants(ctx, os)
+	}
+	return os, dbErr(err, "provisional offers")
+}

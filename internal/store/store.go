@@ -128,6 +128,13 @@ type Rates interface {
 	// RateOnOrBefore returns the latest rate for currency on or before day.
 	RateOnOrBefore(ctx context.Context, currency string, day model.Date) (model.Rate, error)
 	CountRates(ctx context.Context) (int, error)
+	// NewestRateDay returns the day of the newest rate held, of any
+	// currency; ErrNotFound when there is none.
+	NewestRateDay(ctx context.Context) (model.Date, error)
+	// ProvisionalPledges and ProvisionalOffers return the records valued
+	// at a rate older than their date, oldest first.
+	ProvisionalPledges(ctx context.Context) ([]model.Pledge, error)
+	ProvisionalOffers(ctx context.Context) ([]model.Offer, error)
 }
 
 type Audit interface {

@@ -18,7 +18,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
-	"github.com/cyberaid/cyberaid/internal/store/storetest"
 	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
@@ -91,8 +90,9 @@ func tokenOf(t *testing.T, b []byte) string {
 }
 
 func TestSignInHardening(t *testing.T) {
+	t.Parallel()
 	validator := openapitest.NewValidator(t)
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+	eachBackend(t, func(t *testing.T, s *store.DB) {
 		a, cast := apptest.New(t, s, clock)
 		srv := httptest.NewServer(a.Web)
 		defer srv.Close()

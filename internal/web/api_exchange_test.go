@@ -124,13 +124,19 @@ func exchangeAudiences(t *testing.T, c *client, _ *app.App, ids map[string]strin
 
 // TestImportPage uploads IATI files through the administrators' form.
 func TestImportPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	upload := func(b *browser, name string, content []byte) (*http.Response, string) {
+	uploadWith := func(b *browser, name string, content []byte, strict bool) (*http.Response, string) {
 		t.Helper()
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		if err := mw.WriteField("csrf", b.csrf); err != nil {
 			t.Fatal(err)
+		}
+		if strict {
+			if err := mw.WriteField("strict", "1"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if name != "" {
 			fw, err := mw.CreateFormFile("file", name)
@@ -143,6 +149,10 @@ func TestImportPage(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/admin/imports", &body)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		return b.do(req)
+	}
+	upload := func(b *browser, name string, content []byte) (*http.Response, string) {
+		t.Helper()
+		return uploadWith(b, name, content, false)
 	}
 	good, err := os.ReadFile(filepath.Join("..", "exchange", "testdata", "iati-2.03.xml"))
 	if err != nil {
@@ -177,11 +187,18 @@ func TestImportPage(t *testing.T) {
 	}
 	mustContain(t, "no file", body, `id="f-file-error"`, "Choose the XML file")
 
-	res, body = upload(admin, "invalid.xml", bad)
+	res, body = uploadWith(admin, "invalid.xml", bad, true)
 	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid file, all or nothing: %d", res.StatusCode)
+	}
+	mustContain(t, "invalid file, all or nothing", body, "Line 12", "GB-GOV-1-BAD-VALUE", "nothing was imported", `name="strict" value="1" checked`)
+
+	res, body = upload(admin, "invalid.xml", bad)
+	if res.StatusCode != http.StatusOK {
 		t.Fatalf("invalid file: %d", res.StatusCode)
 	}
-	mustContain(t, "invalid file", body, "Line 12", "GB-GOV-1-BAD-VALUE", "nothing was imported")
+	mustContain(t, "invalid file", body, "3 activities read: 1 reports created, 0 updated, 0 unchanged, 2 skipped",
+		"Skipped activities", "Line 12", "GB-GOV-1-BAD-VALUE", "Line 21", "Most frequent reasons", "value not a decimal: 1")
 
 	res, body = upload(admin, "iati-2.03.xml", good)
 	if res.StatusCode != http.StatusOK {
@@ -190,6 +207,23 @@ func TestImportPage(t *testing.T) {
 	mustContain(t, "good file", body, "1 activities read: 1 reports created")
 	_, body = upload(admin, "iati-2.03.xml", good)
 	mustContain(t, "again", body, "0 reports created, 0 updated, 1 unchanged")
+
+	// Amounts the ECB gave no rate for are kept without a euro value, and
+	// the pages say so.
+	currencies, err := os.ReadFile(filepath.Join("..", "exchange", "testdata", "currencies-2.03.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body = upload(admin, "currencies-2.03.xml", currencies)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("currencies file: %d\n%s", res.StatusCode, body)
+	}
+	mustContain(t, "currencies file", body, "5 activities read: 4 reports created, 0 updated, 0 unchanged, 1 skipped",
+		"2 reports are kept in their own currency without a euro value", "XI-IATI-EC_NEAR-MIXED-XDR", "cannot be summed")
+	_, body = admin.get("/pledges?channel=bilateral")
+	mustContain(t, "bilateral reports", body, "no euro value", "(provisional)")
+	_, body = admin.get("/")
+	mustContain(t, "dashboard", body, "Not counted: 2 reports without a euro value")
 }
 
 // exchangeFixture adds to the offers of matchingFixture a CLEAR offer, a

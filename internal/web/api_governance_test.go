@@ -13,7 +13,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/governance"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/store"
-	"github.com/cyberaid/cyberaid/internal/store/storetest"
 )
 
 // governanceFixture opens, through the domain service, a GREEN and an AMBER
@@ -149,7 +148,8 @@ func TestGovernanceAPIScenarios(t *testing.T) {
 // TestGovernanceAPIFlow follows one proposal through the API: the tally
 // member by member, the public page of the adopted statement, the audit.
 func TestGovernanceAPIFlow(t *testing.T) {
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, s *store.DB) {
 		a, cast := apptest.New(t, s, clock)
 		srv := httptest.NewServer(a.Web)
 		defer srv.Close()

@@ -17,7 +17,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/store"
-	"github.com/cyberaid/cyberaid/internal/store/storetest"
 	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
@@ -145,8 +144,9 @@ func inputFixture(t *testing.T, a *app.App, c apptest.Cast) map[string]string {
 }
 
 func TestAPIInputScenarios(t *testing.T) {
+	t.Parallel()
 	validator := openapitest.NewValidator(t)
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+	eachBackend(t, func(t *testing.T, s *store.DB) {
 		a, cast := apptest.New(t, s, clock)
 		srv := httptest.NewServer(a.Web)
 		defer srv.Close()

@@ -18,7 +18,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/store"
-	"github.com/cyberaid/cyberaid/internal/store/storetest"
 	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
@@ -376,39 +375,88 @@ type scenarioTable struct {
 }
 
 // runScenarios plays a table on both backends, every exchange checked
-// against the OpenAPI document.
+// against the OpenAPI document. A table whose scenarios each make their own
+// records is cut into groups that run in parallel, each over a database of
+// its own; within a group the scenarios run in order, as before. A shared
+// table is one group per backend, since its scenarios read one fixture.
 func runScenarios(t *testing.T, tab scenarioTable) {
 	t.Helper()
+	t.Parallel()
 	validator := openapitest.NewValidator(t)
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		a, cast := apptest.New(t, s, clock)
-		srv := httptest.NewServer(a.Web)
-		defer srv.Close()
-		c := &client{t: t, base: srv.URL, tokens: map[string]string{},
-			http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
-		c.tokens["former"] = formerToken(t, s, cast)
-		var ids map[string]string
-		if tab.shared {
-			ids = tab.fixture(t, a, cast)
-		}
-		for _, sc := range tab.scenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c.t = t
-				scIDs := ids
-				if !tab.shared {
-					// A fresh set of records, so that a scenario that
-					// changes one does not decide the next one's answer.
-					scIDs = tab.fixture(t, a, cast)
-				}
-				play(t, c, sc, scIDs)
+	// Cleanup waits for the parallel groups: coverage is their sum.
+	t.Cleanup(func() { requireCovered(t, validator, tab.operations) })
+	groups := [][]scenario{tab.scenarios}
+	if !tab.shared {
+		groups = scenarioGroups(tab.scenarios, scenarioGroupSize)
+	}
+	parallelBackends(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		for gi, group := range groups {
+			name := fmt.Sprintf("group%02d", gi+1)
+			if len(groups) == 1 {
+				name = "all"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				playGroup(t, open(t), tab, group, validator)
 			})
 		}
-		if tab.after != nil {
-			c.t = t
-			tab.after(t, c, a, ids)
-		}
 	})
-	requireCovered(t, validator, tab.operations)
+}
+
+// scenarioGroupSize is about how many scenarios share one database: enough
+// that building the cast is not most of the work, few enough to spread a
+// table over the cores.
+const scenarioGroupSize = 20
+
+// scenarioGroups cuts scenarios into groups of about n, in order. A run of
+// scenarios on one subject (the name before its colon, such as "rotation
+// add") is never cut: one of them may build on what an earlier one did.
+func scenarioGroups(scenarios []scenario, n int) [][]scenario {
+	var out [][]scenario
+	start := 0
+	for i := 1; i <= len(scenarios); i++ {
+		if i < len(scenarios) && (i-start < n || subject(scenarios[i]) == subject(scenarios[i-1])) {
+			continue
+		}
+		out = append(out, scenarios[start:i:i])
+		start = i
+	}
+	return out
+}
+
+func subject(sc scenario) string {
+	s, _, _ := strings.Cut(sc.name, ":")
+	return s
+}
+
+// playGroup plays scenarios in order over one fresh program on s.
+func playGroup(t *testing.T, s *store.DB, tab scenarioTable, scenarios []scenario, validator *openapitest.Validator) {
+	a, cast := apptest.New(t, s, clock)
+	srv := httptest.NewServer(a.Web)
+	defer srv.Close()
+	c := &client{t: t, base: srv.URL, tokens: map[string]string{},
+		http: &http.Client{Transport: validator.RoundTripper(http.DefaultTransport)}}
+	c.tokens["former"] = formerToken(t, s, cast)
+	var ids map[string]string
+	if tab.shared {
+		ids = tab.fixture(t, a, cast)
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			c.t = t
+			scIDs := ids
+			if !tab.shared {
+				// A fresh set of records, so that a scenario that
+				// changes one does not decide the next one's answer.
+				scIDs = tab.fixture(t, a, cast)
+			}
+			play(t, c, sc, scIDs)
+		})
+	}
+	if tab.after != nil {
+		c.t = t
+		tab.after(t, c, a, ids)
+	}
 }
 
 // play sends one scenario's request and checks its status and error code.

@@ -25,6 +25,10 @@ type importsData struct {
 	Refused []exchange.LineError
 	Errors  map[string]string
 	Error   string
+	// Strict is the all-or-nothing checkbox; MoreSkipped the skipped
+	// activities counted but not listed.
+	Strict      bool
+	MoreSkipped int
 }
 
 // importsPage is the administrators' upload of a donor's published IATI file.
@@ -32,8 +36,9 @@ func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.show(w, r, http.StatusOK, "imports", "imports", "imports.title", importsData{})
 }
 
-// runImport reads the uploaded file as bilateral reports: all of it, or
-// nothing with the line of every fault.
+// runImport reads the uploaded file as bilateral reports: every sound
+// activity, or with the strict box all or nothing, with the line of every
+// fault.
 func (s *Server) runImport(w http.ResponseWriter, r *http.Request) error {
 	l := s.localizer(r)
 	f, _, err := r.FormFile("file")
@@ -42,14 +47,15 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request) error {
 			importsData{Errors: map[string]string{"file": l.T("imports.file_required")}})
 	}
 	defer f.Close()
-	res, err := s.Exchange.ImportIATI(r.Context(), viewerOf(r), f, nil)
+	strict := r.FormValue("strict") != ""
+	res, err := s.Exchange.ImportIATIWith(r.Context(), viewerOf(r), f, exchange.ImportOptions{Strict: strict})
 	var fe *exchange.FileError
 	if errors.As(err, &fe) {
 		return s.show(w, r, http.StatusUnprocessableEntity, "imports", "imports", "imports.title",
-			importsData{Refused: fe.Errors, Error: l.T("imports.refused"), Errors: map[string]string{"file": l.T("imports.refused")}})
+			importsData{Refused: fe.Errors, Error: l.T("imports.refused"), Errors: map[string]string{"file": l.T("imports.refused")}, Strict: strict})
 	}
 	if err != nil {
 		return err
 	}
-	return s.show(w, r, http.StatusOK, "imports", "imports", "imports.title", importsData{Result: &res})
+	return s.show(w, r, http.StatusOK, "imports", "imports", "imports.title", importsData{Result: &res, Strict: strict, MoreSkipped: res.Skipped - len(res.Skips)})
 }

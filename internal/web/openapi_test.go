@@ -32,6 +32,7 @@ func loadSpec(t *testing.T) *openapi3.T {
 }
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
+	t.Parallel()
 	doc := loadSpec(t)
 	if doc.OpenAPI != "3.0.3" {
 		t.Errorf("openapi %q, want 3.0.3 (kin-openapi validates 3.0 fully)", doc.OpenAPI)
@@ -123,6 +124,7 @@ func specOperations(doc *openapi3.T) map[string]*openapi3.Operation {
 // TestOpenAPICoversEveryRoute holds routes.go and the OpenAPI document to
 // the same operations, with security that matches each route's permission.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	doc := loadSpec(t)
 	routes := apiRoutes(t)
 	ops := specOperations(doc)
@@ -189,6 +191,7 @@ func mustAtoi(t *testing.T, s string) int {
 
 // TestOpenAPIConventions keeps the document to the conventions of DESIGN §5.
 func TestOpenAPIConventions(t *testing.T) {
+	t.Parallel()
 	doc := loadSpec(t)
 	errorSchema := doc.Components.Schemas["Error"]
 	if errorSchema == nil {
@@ -254,6 +257,7 @@ func TestOpenAPIConventions(t *testing.T) {
 }
 
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	s := &Server{}
 	get := func(header http.Header) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("GET", "/api/v1/openapi.json", nil)
@@ -299,6 +303,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 // TestOpenAPIValidatorCatchesDrift shows that openapitest fails exchanges
 // that break the document, and only those.
 func TestOpenAPIValidatorCatchesDrift(t *testing.T) {
+	t.Parallel()
 	const org = `{"id":"o1","name":"Estonia","kind":"state","participation":"member","country":"EE","created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}`
 	const notFound = `{"error":{"code":"not_found","message":"no such record, or you may not see it"}}`
 	type answer struct {

@@ -11,6 +11,7 @@ import (
 // TestAuditPage: the page shows the signed checkpoint and what the last
 // background verification found, without verifying the log itself.
 func TestAuditPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	admin := s.as("admin")
 	_, body := admin.get("/audit")

@@ -15,6 +15,7 @@ import (
 // beneficiary confirms receipt there, and closes the requirement; refused
 // forms come back with the message next to the field.
 func TestDeliveryPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	if _, err := s.app.Pledges.Confirm(ctx, s.cast.Viewer("donor_ee"), s.ids["clear_pledge"]); err != nil {
@@ -73,6 +74,7 @@ func TestDeliveryPages(t *testing.T) {
 // TestDashboardCharts: every chart is drawn with a title, a description and
 // a table of its figures; a visitor's charts count CLEAR records only.
 func TestDashboardCharts(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	eur := func(n int64) string { return money.Format(n, "EUR", "en") }
 	_, page := s.as("").get("/")
@@ -98,6 +100,7 @@ func TestDashboardCharts(t *testing.T) {
 // TestLessonPages: a lesson is written, found among those due for review,
 // and its recommendation moved on, through the forms.
 func TestLessonPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	coord := s.as("coordinator")
 	_, page := coord.get("/lessons/new")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestGovernancePages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	delegate := s.as("delegate")
 

@@ -27,6 +27,7 @@ func matchingSite(t *testing.T) *site {
 }
 
 func TestMatchingPagesRender(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	for _, c := range []struct {
 		as, path string
@@ -70,6 +71,7 @@ func TestMatchingPagesRender(t *testing.T) {
 }
 
 func TestOfferForm(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	b := s.as("donor_ee")
 	b.get("/offers/new")
@@ -103,6 +105,7 @@ func TestOfferForm(t *testing.T) {
 }
 
 func TestCompanyOfferReviewPage(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	o, err := s.app.Offers.Create(context.Background(), s.cast.Viewer("donor_company"), offers.Input{
 		Title: ref("EDR seats"), Kind: ref(model.PledgeInKind), Description: ref("300 seats"), AmountMinor: ref(int64(9_000_00)),
@@ -127,6 +130,7 @@ func TestCompanyOfferReviewPage(t *testing.T) {
 }
 
 func TestWorkbenchPlanAndBoard(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	b := s.as("coordinator")
 	b.get("/matching?requirement={validated}")
@@ -178,6 +182,7 @@ func TestWorkbenchPlanAndBoard(t *testing.T) {
 }
 
 func TestBilateralReportForm(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	b := s.as("donor_ee")
 	b.get("/pledges/bilateral/new")

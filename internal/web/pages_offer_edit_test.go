@@ -13,6 +13,7 @@ import (
 )
 
 func TestOfferEditPage(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	for _, c := range []struct {
 		as   string
@@ -96,6 +97,7 @@ func TestOfferEditPage(t *testing.T) {
 }
 
 func TestRequirementFindOffersLink(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	link := s.expand(`href="/matching?requirement={validated}"`)
 	for _, c := range []struct {
@@ -130,6 +132,7 @@ func TestRequirementFindOffersLink(t *testing.T) {
 }
 
 func TestListExportLinks(t *testing.T) {
+	t.Parallel()
 	s := matchingSite(t)
 	if _, err := s.app.Lessons.Create(context.Background(), s.cast.Viewer("coordinator"), lessons.Input{Title: ref("Publish the calendar")}); err != nil {
 		t.Fatal(err)

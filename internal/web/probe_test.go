@@ -243,7 +243,8 @@ const randomID = "01930000-0000-7000-8000-00000000beef"
 // may hold a marker of a record its reader may not see; every command on a
 // hidden record must answer exactly as on a record that does not exist.
 func TestProbe(t *testing.T) {
-	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, s *store.DB) {
 		mail := &mailbox{got: map[string][]string{}}
 		a, c := apptest.NewWith(t, s, app.Options{Now: clock, Mailer: mail})
 		srv := httptest.NewServer(a.Web)
@@ -297,6 +298,7 @@ func unprobed(patterns []string) (missing, stale []string) {
 // TestProbeRoutesComplete is the quick half of TestProbe: every route of
 // the table has a probe, and a new one would be noticed.
 func TestProbeRoutesComplete(t *testing.T) {
+	t.Parallel()
 	a, _ := apptest.New(t, storetest.OpenSQLite(t), clock)
 	patterns := web.RoutePatterns(a.Web)
 	if len(patterns) < 100 {

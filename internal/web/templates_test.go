@@ -128,6 +128,7 @@ func goIDs(t *testing.T, ids map[string]string) {
 // TestCatalogueCoversTheUI fails on any text the interface asks for that a
 // catalogue lacks: ids in templates, in handlers, and those built from codes.
 func TestCatalogueCoversTheUI(t *testing.T) {
+	t.Parallel()
 	s := testServer(t)
 	pages, err := s.loadTemplates()
 	if err != nil {
@@ -181,6 +182,7 @@ func TestCatalogueCoversTheUI(t *testing.T) {
 // TestTemplatesParseForEveryLanguage checks that every page exists in every
 // language, so that render never looks up a missing set.
 func TestTemplatesParseForEveryLanguage(t *testing.T) {
+	t.Parallel()
 	s := testServer(t)
 	pages, err := s.loadTemplates()
 	if err != nil {
@@ -202,6 +204,7 @@ func TestTemplatesParseForEveryLanguage(t *testing.T) {
 }
 
 func TestStaticCacheBusting(t *testing.T) {
+	t.Parallel()
 	st, err := loadStatic()
 	if err != nil {
 		t.Fatal(err)
@@ -238,6 +241,7 @@ func TestStaticCacheBusting(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":                      "/",
 		"/requirements?x=1":     "/requirements?x=1",

@@ -20,7 +20,7 @@ func Matching(t *testing.T, s *store.DB) {
 
 	o := model.Offer{
 		DonorOrgID: donor.ID, Title: "EDR licences", Description: "1,000 seats for a year", Kind: model.PledgeInKind,
-		AmountMinor: 120_000_00, Currency: "USD", EURMinor: 110_000_00, Rate: "1.0909", RateDate: model.NewDate(2025, 3, 13),
+		AmountMinor: 120_000_00, Currency: "USD", EURMinor: 110_803_32, Rate: "1.083", RateDate: model.NewDate(2025, 3, 13),
 		OfferDate: model.NewDate(2025, 3, 14), Quantity: 1000, Unit: "seat",
 		Sectors: []model.Sector{"telecom", "energy", "energy"}, Categories: []model.Category{"edr"},
 		Regions: []string{"UA-46", "UA-30"}, ValidUntil: model.NewDate(2025, 12, 31),

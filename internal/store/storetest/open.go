@@ -7,10 +7,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -73,6 +77,11 @@ func NewPostgresSchema(t testing.TB) string {
 		t.Fatalf("CYBERAID_TEST_DATABASE_URL: %v", err)
 	}
 
+	ctx := context.Background()
+	createOnce.Do(func() { createErr = createDatabase(ctx, u) })
+	if createErr != nil {
+		t.Fatalf("create the test database: %v", createErr)
+	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("connect to PostgreSQL: %v", err)
@@ -82,7 +91,6 @@ func NewPostgresSchema(t testing.TB) string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	schema := "test_" + hex.EncodeToString(b)
-	ctx := context.Background()
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema: %v", err)
 	}
@@ -94,9 +102,55 @@ func NewPostgresSchema(t testing.TB) string {
 
 	q := u.Query()
 	q.Set("search_path", schema)
+	// A test's database is thrown away: a commit need not wait for its WAL
+	// to reach the disk. Nothing a test checks depends on it, and most of
+	// the time of a PostgreSQL test was that wait.
+	if !q.Has("synchronous_commit") {
+		q.Set("synchronous_commit", "off")
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+var (
+	createOnce sync.Once
+	createErr  error
+)
+
+// createDatabase creates the database u names when it does not exist yet, so
+// that the README's test command works against a fresh PostgreSQL server: it
+// connects to the server's "postgres" maintenance database to do so.
+func createDatabase(ctx context.Context, u *url.URL) error {
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" || name == "postgres" {
+		return nil
+	}
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return err
+	}
+	err = db.PingContext(ctx)
+	db.Close()
+	var pe *pgconn.PgError
+	if err == nil || !errors.As(err, &pe) || pe.Code != "3D000" { // 3D000: invalid_catalog_name
+		return err
+	}
+	maint := *u
+	maint.Path = "/postgres"
+	db, err = sql.Open("pgx", maint.String())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name))
+	// Test binaries of several packages start at once; one of them wins.
+	if errors.As(err, &pe) && pe.Code == "42P04" { // 42P04: duplicate_database
+		return nil
+	}
+	return err
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // Backends runs fn once per backend, as the subtests "sqlite" and
 // "postgres", each on a fresh migrated database.

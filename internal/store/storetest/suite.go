@@ -17,6 +17,7 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -41,6 +42,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"PledgeFilters", testPledgeFilters},
 		{"CreatePledges", testCreatePledges},
 		{"Rates", testRates},
+		{"ProvisionalValues", testProvisionalValues},
 		{"Counters", testCounters},
 		{"ConcurrentCounters", testConcurrentCounters},
 		{"ConcurrentUpdates", testConcurrentUpdates},
@@ -569,8 +571,8 @@ func testPledges(t *testing.T, s *store.DB) {
 	r := newRequirement(t, s, ben.ID, nil)
 
 	p := model.Pledge{
-		DonorOrgID: donor.ID, RequirementID: r.ID, AmountMinor: 15_000_000_00, Currency: "JPY", EURMinor: 92_307_69,
-		Rate: "162.50", RateDate: model.NewDate(2025, 3, 13), PledgeDate: model.NewDate(2025, 3, 14),
+		DonorOrgID: donor.ID, RequirementID: r.ID, AmountMinor: 15_000_000, Currency: "JPY", EURMinor: 93_376_49,
+		Rate: "160.64", RateDate: model.NewDate(2025, 3, 13), PledgeDate: model.NewDate(2025, 3, 14),
 		Kind: model.PledgeInKind, Description: "Servers", Channel: model.ChannelMechanism, Status: model.PledgeConfirmed,
 		Review: model.ReviewApproved, ReviewComment: "Aligned", TLP: model.TLPRed, CreatedBy: u.ID, CreatedAt: t0,
 		SharedOrgIDs: []string{shared.ID}, NamedUserIDs: []string{u.ID},
@@ -663,11 +665,14 @@ func testPledgeFilters(t *testing.T, s *store.DB) {
 func testRates(t *testing.T, s *store.DB) {
 	ctx := ctxOf(t)
 	day := model.NewDate
+	// The ECB's rates of those days, and two typing errors corrected later.
+	_, err := s.NewestRateDay(ctx)
+	wantErr(t, err, model.ErrNotFound)
 	n, err := s.PutRates(ctx, []model.Rate{
-		{Date: day(2025, 3, 13), Currency: "USD", Rate: "1.0866"},
-		{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0900"},
-		{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0895"}, // a correction in the same file
-		{Date: day(2025, 3, 14), Currency: "JPY", Rate: "161.48"},
+		{Date: day(2025, 3, 13), Currency: "USD", Rate: "1.0380"},
+		{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0898"},
+		{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0889"}, // a correction in the same file
+		{Date: day(2025, 3, 14), Currency: "JPY", Rate: "161.88"},
 	})
 	must(t, err)
 	if n != 3 {
@@ -679,10 +684,10 @@ func testRates(t *testing.T, s *store.DB) {
 		day      model.Date
 		want     model.Rate
 	}{
-		{"USD", day(2025, 3, 13), model.Rate{Date: day(2025, 3, 13), Currency: "USD", Rate: "1.0866"}},
-		{"USD", day(2025, 3, 14), model.Rate{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0895"}},
-		{"USD", day(2025, 3, 16), model.Rate{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0895"}}, // a Sunday
-		{"JPY", day(2026, 1, 1), model.Rate{Date: day(2025, 3, 14), Currency: "JPY", Rate: "161.48"}},
+		{"USD", day(2025, 3, 13), model.Rate{Date: day(2025, 3, 13), Currency: "USD", Rate: "1.0380"}},
+		{"USD", day(2025, 3, 14), model.Rate{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0889"}},
+		{"USD", day(2025, 3, 16), model.Rate{Date: day(2025, 3, 14), Currency: "USD", Rate: "1.0889"}}, // a Sunday
+		{"JPY", day(2026, 1, 1), model.Rate{Date: day(2025, 3, 14), Currency: "JPY", Rate: "161.88"}},
 	} {
 		got, err := s.RateOnOrBefore(ctx, tc.currency, tc.day)
 		must(t, err)
@@ -694,18 +699,25 @@ func testRates(t *testing.T, s *store.DB) {
 	wantErr(t, err, model.ErrNotFound)
 
 	// Importing again replaces.
-	_, err = s.PutRates(ctx, []model.Rate{{Date: day(2025, 3, 13), Currency: "USD", Rate: "1.0870"}})
+	_, err = s.PutRates(ctx, []model.Rate{{Date: day(2025, 3, 13), Currency: "USD", Rate: "1.083"}})
 	must(t, err)
 	got, err := s.RateOnOrBefore(ctx, "USD", day(2025, 3, 13))
 	must(t, err)
-	if got.Rate != "1.0870" {
-		t.Fatalf("rate = %s after reimport, want 1.0870", got.Rate)
+	if got.Rate != "1.083" {
+		t.Fatalf("rate = %s after reimport, want 1.083", got.Rate)
 	}
+	newest, err := s.NewestRateDay(ctx)
+	must(t, err)
+	same(t, newest, day(2025, 3, 14))
 
 	// A long history goes in several batches.
+	all, err := money.BundledRates()
+	must(t, err)
 	var many []model.Rate
-	for i := range 1000 {
-		many = append(many, model.Rate{Date: day(2020, 1, 1).AddDays(i), Currency: "CHF", Rate: fmt.Sprintf("0.%04d", 9000+i)})
+	for _, r := range all {
+		if r.Currency == "CHF" && len(many) < 1000 {
+			many = append(many, r)
+		}
 	}
 	n, err = s.PutRates(ctx, many)
 	must(t, err)
@@ -717,6 +729,57 @@ func testRates(t *testing.T, s *store.DB) {
 	if count != 1003 {
 		t.Fatalf("CountRates = %d, want 1003", count)
 	}
+}
+
+// testProvisionalValues: the flags of a value taken at an older rate, or of
+// none, are kept, and the provisional records are found again.
+func testProvisionalValues(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	ben, donor := newOrg(t, s, "Ukrenergo"), newOrg(t, s, "United States")
+	u := newUser(t, s, donor.ID, "donor@example.org", model.RoleDonor)
+	r := newRequirement(t, s, ben.ID, nil)
+	// 2026-06-01 valued at the newest rate held, the ECB's of 2026-04-13.
+	provisional := newPledge(t, s, donor.ID, r.ID, func(p *model.Pledge) {
+		p.AmountMinor, p.Currency, p.EURMinor, p.Rate = 100_000_00, "USD", 85_587_13, "1.1684"
+		p.RateDate, p.PledgeDate, p.RateProvisional = model.NewDate(2026, 4, 13), model.NewDate(2026, 6, 1), true
+	})
+	unvalued := newPledge(t, s, donor.ID, "", func(p *model.Pledge) {
+		p.Channel, p.BeneficiaryOrgID, p.Sector, p.Category = model.ChannelBilateral, ben.ID, "energy", "other"
+		p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.NoEURValue = 2_000_000_00, "XDR", 0, "", true
+		p.PledgeDate = model.NewDate(2017, 2, 6)
+	})
+	newPledge(t, s, donor.ID, r.ID, nil)
+	got, err := s.PledgeByID(ctx, unvalued.ID)
+	must(t, err)
+	same(t, got.NoEURValue, true)
+	ps, err := s.ProvisionalPledges(ctx)
+	must(t, err)
+	if len(ps) != 1 || ps[0].ID != provisional.ID || !ps[0].RateProvisional {
+		t.Fatalf("provisional pledges %+v, want only %s", ps, provisional.ID)
+	}
+	provisional.RateProvisional = false
+	must(t, s.UpdatePledge(ctx, &provisional))
+	ps, err = s.ProvisionalPledges(ctx)
+	must(t, err)
+	same(t, len(ps), 0)
+
+	o := model.Offer{
+		DonorOrgID: donor.ID, Title: "EDR licences", Kind: model.PledgeMoney, AmountMinor: 100_000_00, Currency: "USD",
+		EURMinor: 85_587_13, Rate: "1.1684", RateDate: model.NewDate(2026, 4, 13), OfferDate: model.NewDate(2026, 6, 1),
+		RateProvisional: true, ValidUntil: model.NewDate(2026, 12, 31), Status: model.OfferOpen, Review: model.ReviewNotRequired,
+		TLP: model.TLPGreen, CreatedBy: u.ID,
+	}
+	must(t, s.CreateOffer(ctx, &o))
+	os, err := s.ProvisionalOffers(ctx)
+	must(t, err)
+	if len(os) != 1 || os[0].ID != o.ID || !os[0].RateProvisional {
+		t.Fatalf("provisional offers %+v, want only %s", os, o.ID)
+	}
+	o.RateProvisional = false
+	must(t, s.UpdateOffer(ctx, &o))
+	os, err = s.ProvisionalOffers(ctx)
+	must(t, err)
+	same(t, len(os), 0)
 }
 
 func testCounters(t *testing.T, s *store.DB) {
@@ -971,7 +1034,7 @@ func testInTxRollback(t *testing.T, s *store.DB) {
 			return err
 		}
 		must(t, q.AppendAuditEvent(ctx, auditEvent(1, "genesis", "x", "", "")))
-		if _, err := q.PutRates(ctx, []model.Rate{{Date: model.NewDate(2025, 1, 2), Currency: "USD", Rate: "1.03"}}); err != nil {
+		if _, err := q.PutRates(ctx, []model.Rate{{Date: model.NewDate(2025, 1, 2), Currency: "USD", Rate: "1.0321"}}); err != nil {
 			return err
 		}
 		// The transaction sees its own writes.

@@ -1,0 +1,115 @@
+// Package rates brings the ECB reference rates up to date and takes again
+// every provisional euro value at the rate of its own date.
+package rates
+
+import (
+	"context"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/audit"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Result says what an import did.
+type Result struct {
+	Rates int `json:"rates"`
+	// Pledges and Offers count the provisional values that changed;
+	// Provisional those still after the newest rate; Unpriced the
+	// provisional values that the new rates cannot price (a currency the
+	// file no longer quotes on their date), which keep their value.
+	Pledges     int `json:"pledges_revalued"`
+	Offers      int `json:"offers_revalued"`
+	Provisional int `json:"still_provisional"`
+	Unpriced    int `json:"unpriced"`
+	// Reimport counts imported reports valued transaction by transaction
+	// at several rates: importing their IATI file again revalues them.
+	Reimport int `json:"left_for_reimport"`
+}
+
+// Import writes the rates and revalues every provisional pledge and offer,
+// each change an audit event of actor, all in one transaction: a value is
+// never left at an old rate once the rate of its date is held.
+func Import(ctx context.Context, s store.Store, rs []model.Rate, now time.Time, actor audit.Actor) (Result, error) {
+	var res Result
+	err := s.InTx(ctx, func(q store.Queries) error {
+		res = Result{}
+		n, err := q.PutRates(ctx, rs)
+		if err != nil {
+			return err
+		}
+		res.Rates = n
+		return revalue(ctx, q, now.UTC(), actor, &res)
+	})
+	return res, err
+}
+
+func revalue(ctx context.Context, q store.Queries, now time.Time, actor audit.Actor, res *Result) error {
+	ps, err := q.ProvisionalPledges(ctx)
+	if err != nil {
+		return err
+	}
+	valuer := pledges.NewValuer(q)
+	for _, p := range ps {
+		if p.Rate == "" {
+			res.Reimport++
+			continue
+		}
+		v, err := valuer.Value(ctx, p.AmountMinor, p.Currency, p.PledgeDate, "pledge_date")
+		if pledges.NoRate(err) {
+			res.Unpriced++
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if v.Provisional {
+			res.Provisional++
+		}
+		before := p
+		p.Rate, p.RateDate, p.EURMinor, p.RateProvisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
+		if p.Rate == before.Rate && p.RateDate.Equal(before.RateDate) && p.EURMinor == before.EURMinor && p.RateProvisional == before.RateProvisional {
+			continue
+		}
+		p.UpdatedAt = now
+		if err := q.UpdatePledge(ctx, &p); err != nil {
+			return err
+		}
+		if _, err := audit.Record(ctx, q, now, actor, audit.Change{Action: "pledge.revalue", ObjectType: "pledge", ObjectID: p.ID, Before: &before, After: &p}); err != nil {
+			return err
+		}
+		res.Pledges++
+	}
+	os, err := q.ProvisionalOffers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range os {
+		v, err := valuer.Value(ctx, o.AmountMinor, o.Currency, o.OfferDate, "offer_date")
+		if pledges.NoRate(err) {
+			res.Unpriced++
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if v.Provisional {
+			res.Provisional++
+		}
+		before := o
+		o.Rate, o.RateDate, o.EURMinor, o.RateProvisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
+		if o.Rate == before.Rate && o.RateDate.Equal(before.RateDate) && o.EURMinor == before.EURMinor && o.RateProvisional == before.RateProvisional {
+			continue
+		}
+		o.UpdatedAt = now
+		if err := q.UpdateOffer(ctx, &o); err != nil {
+			return err
+		}
+		if _, err := audit.Record(ctx, q, now, actor, audit.Change{Action: "offer.revalue", ObjectType: "offer", ObjectID: o.ID, Before: &before, After: &o}); err != nil {
+			return err
+		}
+		res.Offers++
+	}
+	return nil
+}
