@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -74,6 +75,23 @@ type App struct {
 	started time.Time
 }
 
+// The store satisfies the part of it each service declares; a method
+// missing from the store fails here, at compile time.
+var (
+	_ audit.Store         = store.Store(nil)
+	_ coordination.Store  = store.Store(nil)
+	_ delivery.Store      = store.Store(nil)
+	_ exchange.Store      = store.Store(nil)
+	_ governance.Store    = store.Store(nil)
+	_ lessons.Store       = store.Store(nil)
+	_ notify.Store        = store.Store(nil)
+	_ offers.Store        = store.Store(nil)
+	_ organisations.Store = store.Store(nil)
+	_ pledges.Store       = store.Store(nil)
+	_ reports.Store       = store.Store(nil)
+	_ requirements.Store  = store.Store(nil)
+)
+
 // AuditVerifyInterval is how often one of the servers verifies the whole
 // audit log in the background.
 const AuditVerifyInterval = time.Hour
@@ -88,60 +106,58 @@ func New(s store.Store, o Options) (*App, error) {
 	if o.Accounts.Params.Memory == 0 {
 		o.Accounts = accounts.Defaults
 	}
-	acc, err := accounts.NewService(s, o.Now, o.Accounts)
+	texts, err := i18n.Load()
 	if err != nil {
 		return nil, err
-	}
-	trail := audit.NewService(s)
-	a := &App{
-		Now:           o.Now,
-		Store:         s,
-		Accounts:      acc,
-		Audit:         trail,
-		Organisations: organisations.NewService(s, o.Now),
-		Requirements:  requirements.NewService(s, o.Now, trail),
-		Pledges:       pledges.NewService(s, o.Now, o.Accounts.BeneficiaryCountry),
 	}
 	if o.AuditKey == "" {
 		if o.AuditKey, _, err = audit.GenerateKey(audit.DefaultKeyName); err != nil {
 			return nil, err
 		}
 	}
+	a := &App{Now: o.Now, Store: s, started: o.Now()}
 	if a.AuditLog, err = audit.NewLog(s, o.AuditKey, o.Now); err != nil {
 		return nil, err
 	}
-	a.started = o.Now()
-	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
-	a.Delivery = delivery.NewService(s, o.Now)
-	a.Lessons = lessons.NewService(s, o.Now)
-	a.Audit.Register("lesson", a.Lessons.AuditObject)
-	a.Governance = governance.NewService(s, o.Now, governance.PublicFigures(s, a.Pledges), nil)
-	a.Audit.Register("proposal", a.Governance.ProposalAuditObject)
-	a.Audit.Register("meeting", a.Governance.MeetingAuditObject)
-	a.Governance.SetLessonCheck(a.Lessons.VisibleByID)
-	texts, err := i18n.Load()
-	if err != nil {
+	if a.Accounts, err = accounts.NewService(s, o.Now, o.Accounts); err != nil {
 		return nil, err
 	}
+	// Each service is built from the ones it needs, so this reads in the
+	// order of their dependencies and a missing one does not compile.
 	a.Notify = notify.NewService(s, o.Now, o.Mailer, texts)
 	a.Notify.BaseURL = o.BaseURL
-	a.Governance.SetNotifier(a.Notify)
-	a.Requirements.SetNotifier(a.Notify)
-	a.Pledges.SetNotifier(a.Notify)
+	// The sign-in service tells users of changes to how they sign in.
 	a.Accounts.SetNotifier(a.Notify)
 	if err := a.Accounts.EnablePasskeys(o.BaseURL); err != nil {
 		return nil, err
 	}
+	a.Organisations = organisations.NewService(s, o.Now)
+	a.Pledges = pledges.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Notify)
+	a.Lessons = lessons.NewService(s, o.Now)
+	a.Governance = governance.NewService(s, o.Now, governance.PublicFigures(s, a.Pledges), a.Notify, a.Lessons.VisibleByID)
 	a.Offers = offers.NewService(s, o.Now, a.Pledges)
-	a.Exchange = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, a.Pledges, a.Offers)
-	if err := a.Exchange.SetPublisher(o.IATIPublisher); err != nil {
+	// The log shows a record's events only to who may see the record, as
+	// the record's own package decides; the requirements service in turn
+	// reads a requirement's history through the log. The lookups are what
+	// the log needs of those packages, so it is built after them and before
+	// requirements. An alert's lookup needs only the store, not the
+	// coordination service (which needs requirements): no cycle remains.
+	a.Audit = audit.NewService(s, audit.Lookups{
+		"lesson":   a.Lessons.AuditObject,
+		"proposal": a.Governance.ProposalAuditObject,
+		"meeting":  a.Governance.MeetingAuditObject,
+		"offer":    a.Offers.AuditObject,
+		"alert":    coordination.AlertAuditObject(s),
+	})
+	a.Requirements = requirements.NewService(s, o.Now, a.Audit, a.Notify)
+	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
+	a.Delivery = delivery.NewService(s, o.Now)
+	if a.Exchange, err = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, o.IATIPublisher, a.Pledges, a.Offers, a.Lessons); err != nil {
 		return nil, err
 	}
-	a.Audit.Register("offer", a.Offers.AuditObject)
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
-	a.Audit.Register("alert", a.Coordination.AlertAuditObject)
 	a.Web, err = web.New(web.Deps{
-		Store: s, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
+		Ready: a.Ready, Schema: s.SchemaStatus, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
 		Requirements: a.Requirements, Pledges: a.Pledges, Reports: a.Reports,
 		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
 		Exchange: a.Exchange,
@@ -153,6 +169,12 @@ func New(s store.Store, o Options) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// Ready reports whether the program can serve: its database answers.
+func (a *App) Ready(ctx context.Context) error {
+	_, err := a.Store.CountOrganisations(ctx)
+	return err
 }
 
 // Jobs is the background work every serving process runs; each job claims

@@ -6,7 +6,6 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
-	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Service reads the log for people. Reading is a permission of its own,
@@ -15,18 +14,23 @@ import (
 // events are left out whole: the Merkle tree over the events' hashes lets a
 // reader check the events it sees without reading the others.
 type Service struct {
-	store store.Store
+	store Store
 	// objects describe the records of domain packages that record through
 	// this package and so cannot be imported by it.
-	objects map[string]Lookup
+	objects Lookups
 }
 
-func NewService(s store.Store) *Service { return &Service{store: s, objects: map[string]Lookup{}} }
-
-// Register tells the log how to find the records of objectType. Call it
-// while wiring, before serving; an object type nobody registered (and the
+// Lookups tell the log how to find the records of the object types the
+// domain packages keep, by type; an object type with no lookup (that the
 // log does not know itself) is shown to no one.
-func (s *Service) Register(objectType string, fn Lookup) { s.objects[objectType] = fn }
+type Lookups map[string]Lookup
+
+func NewService(s Store, objects Lookups) *Service {
+	if objects == nil {
+		objects = Lookups{}
+	}
+	return &Service{store: s, objects: objects}
+}
 
 // List returns up to limit events after seq that v may read, in chain order.
 func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error) {
@@ -37,6 +41,43 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter
 		limit = 500
 	}
 	return s.readable(ctx, v, f, afterSeq, limit, false)
+}
+
+// Head returns the sequence number of the last event, 0 when the log is
+// empty, to a reader of the log.
+func (s *Service) Head(ctx context.Context, v policy.Viewer) (int64, error) {
+	if err := policy.Require(v, policy.AuditRead); err != nil {
+		return 0, err
+	}
+	head, err := s.store.LastAuditEvent(ctx)
+	switch {
+	case err == nil:
+		return head.Seq, nil
+	case errors.Is(err, model.ErrNotFound):
+		return 0, nil
+	}
+	return 0, err
+}
+
+// ActorNames names every user, by id, to a reader of the log: audit
+// readers administer the platform, and the log names the people who acted,
+// which is its purpose.
+func (s *Service) ActorNames(ctx context.Context, v policy.Viewer) (map[string]string, error) {
+	if err := policy.Require(v, policy.AuditRead); err != nil {
+		return nil, err
+	}
+	users, err := s.store.ListUsers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+		if u.Name == "" {
+			names[u.ID] = u.Email
+		}
+	}
+	return names, nil
 }
 
 // History returns every event about one record that v may read, for the

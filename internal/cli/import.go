@@ -15,6 +15,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/exchange"
+	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 )
@@ -47,11 +48,11 @@ func (e *env) importIATI(args []string) error {
 	// compute the sign-in service's 64 MiB password hash at start-up, more
 	// memory than the import itself takes.
 	country := accounts.Defaults.BeneficiaryCountry
-	p := pledges.NewService(s, time.Now, country)
-	x := exchange.NewService(s, time.Now, country, p, offers.NewService(s, time.Now, p))
+	p := pledges.NewService(s, time.Now, country, nil)
 	// The publisher's identifier recognises the organisations of the
 	// mechanism's own exported files.
-	if err := x.SetPublisher(*pub); err != nil {
+	x, err := exchange.NewService(s, time.Now, country, *pub, p, offers.NewService(s, time.Now, p), lessons.NewService(s, time.Now))
+	if err != nil {
 		return err
 	}
 	x.SetMaxImportSize(int64(maxSize))

@@ -21,7 +21,7 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 type world struct {
-	t    *testing.T
+	t    testing.TB
 	a    *app.App
 	c    apptest.Cast
 	now  time.Time
@@ -29,7 +29,7 @@ type world struct {
 	reqs map[string]string
 }
 
-func newWorld(t *testing.T, s store.Store) *world {
+func newWorld(t testing.TB, s store.Store) *world {
 	w := &world{t: t, now: time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC), ctx: context.Background(), reqs: map[string]string{}}
 	w.a, w.c = apptest.New(t, s, func() time.Time { return w.now })
 	return w

@@ -70,11 +70,7 @@ func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([
 	if f.Kind != "" && !f.Kind.Valid() {
 		return nil, model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
 	}
-	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	in, err := s.alertInput(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -82,98 +78,181 @@ func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	today := model.DateOf(s.now())
-	reqBy := make(map[string]requirements.View, len(reqs))
-	for _, r := range reqs {
-		reqBy[r.ID] = r
+	var out alerts
+	for _, r := range in.reqs {
+		out.onRequirement(r, in.today)
 	}
-	var out []Alert
-	add := func(a Alert) {
-		if a.PledgeIDs == nil {
-			a.PledgeIDs = []string{}
-		}
-		if a.DonorOrgIDs == nil {
-			a.DonorOrgIDs = []string{}
-		}
-		out = append(out, a)
-	}
-	onReq := func(a Alert, r requirements.View) Alert {
-		a.RequirementID, a.Ref, a.Title, a.Priority = r.ID, r.Ref, r.Title, r.Priority
-		return a
-	}
+	out.bilateralOffRequirement(in)
+	out.stalePledges(in, s.cfg.StaleAfterDays)
 
-	for _, r := range reqs {
-		// Figures of the view count only the pledges v may see.
-		var mech, bilat []model.Pledge
-		for _, p := range r.Pledges {
-			if !p.Status.Counts() {
-				continue
-			}
-			if p.Channel == model.ChannelBilateral {
-				bilat = append(bilat, p)
-			} else {
-				mech = append(mech, p)
-			}
+	kept := out[:0]
+	for _, a := range out {
+		if ack, ok := acks[a.Key]; ok {
+			a.Acknowledged = &ack
 		}
-		if r.PledgedEURMinor > r.EstimatedEURMinor && r.Status.Validated() {
-			a := onReq(Alert{Key: "over_coverage:" + r.ID, Kind: model.AlertOverCoverage, EURMinor: r.PledgedEURMinor - r.EstimatedEURMinor}, r)
-			for _, p := range mech {
-				a.PledgeIDs = append(a.PledgeIDs, p.ID)
-				a.DonorOrgIDs = appendNew(a.DonorOrgIDs, p.DonorOrgID)
-			}
-			add(a)
-		}
-		byDonor := map[string][]model.Pledge{}
-		for _, p := range mech {
-			byDonor[p.DonorOrgID] = append(byDonor[p.DonorOrgID], p)
-		}
-		for donor, ps := range byDonor {
-			if len(ps) < 2 {
-				continue
-			}
-			a := onReq(Alert{Key: "duplicate:" + r.ID + ":" + donor, Kind: model.AlertDuplicate, DonorOrgIDs: []string{donor}}, r)
-			for _, p := range ps {
-				a.PledgeIDs = append(a.PledgeIDs, p.ID)
-				a.EURMinor += p.EURMinor
-			}
-			add(a)
-		}
-		if len(mech) > 0 && len(bilat) > 0 {
-			a := onReq(Alert{Key: "bilateral:" + r.ID, Kind: model.AlertBilateral}, r)
-			for _, p := range append(slices.Clone(mech), bilat...) {
-				a.PledgeIDs = append(a.PledgeIDs, p.ID)
-				a.DonorOrgIDs = appendNew(a.DonorOrgIDs, p.DonorOrgID)
-				a.EURMinor += p.EURMinor
-			}
-			add(a)
-		}
-		if r.Status.OpenToPledges() && r.PledgedEURMinor < r.EstimatedEURMinor {
-			since := model.DateOf(r.CreatedAt)
-			if r.ValidatedAt != nil {
-				since = model.DateOf(*r.ValidatedAt)
-			}
-			add(onReq(Alert{Key: "gap:" + r.ID, Kind: model.AlertGap, EURMinor: r.EstimatedEURMinor - r.PledgedEURMinor, DaysWaiting: daysBetween(since, today)}, r))
+		if (f.Kind == "" || a.Kind == f.Kind) && (!f.Open || a.Acknowledged == nil) {
+			kept = append(kept, a)
 		}
 	}
+	slices.SortFunc(kept, alertOrder)
+	return kept, nil
+}
 
-	// A bilateral report on no requirement duplicates the mechanism pledges
-	// on the same beneficiary and category in an overlapping period: one
-	// alert per report and requirement.
-	for _, b := range all {
+// alertData is what alerts are computed from: the records v may see.
+type alertData struct {
+	reqs    []requirements.View
+	reqBy   map[string]requirements.View
+	pledges []model.Pledge
+	today   model.Date
+}
+
+func (s *Service) alertInput(ctx context.Context, v policy.Viewer) (alertData, error) {
+	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return alertData{}, err
+	}
+	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	if err != nil {
+		return alertData{}, err
+	}
+	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), pledges: all, today: model.DateOf(s.now())}
+	for _, r := range reqs {
+		in.reqBy[r.ID] = r
+	}
+	return in, nil
+}
+
+// alerts collects findings; every list in an alert is non-nil, so that
+// JSON shows an empty list rather than null.
+type alerts []Alert
+
+func (out *alerts) add(a Alert) {
+	if a.PledgeIDs == nil {
+		a.PledgeIDs = []string{}
+	}
+	if a.DonorOrgIDs == nil {
+		a.DonorOrgIDs = []string{}
+	}
+	*out = append(*out, a)
+}
+
+func onReq(a Alert, r requirements.View) Alert {
+	a.RequirementID, a.Ref, a.Title, a.Priority = r.ID, r.Ref, r.Title, r.Priority
+	return a
+}
+
+// onRequirement adds the findings about one requirement: over-coverage,
+// duplicate pledges of one donor, mechanism and bilateral help together,
+// and a gap. Its figures count only the pledges v may see.
+func (out *alerts) onRequirement(r requirements.View, today model.Date) {
+	var mech, bilat []model.Pledge
+	for _, p := range r.Pledges {
+		if !p.Status.Counts() {
+			continue
+		}
+		if p.Channel == model.ChannelBilateral {
+			bilat = append(bilat, p)
+		} else {
+			mech = append(mech, p)
+		}
+	}
+	out.overCoverage(r, mech)
+	out.duplicates(r, mech)
+	out.bilateralOnRequirement(r, mech, bilat)
+	out.gap(r, today)
+}
+
+func (out *alerts) overCoverage(r requirements.View, mech []model.Pledge) {
+	if r.PledgedEURMinor <= r.EstimatedEURMinor || !r.Status.Validated() {
+		return
+	}
+	a := onReq(Alert{Key: "over_coverage:" + r.ID, Kind: model.AlertOverCoverage, EURMinor: r.PledgedEURMinor - r.EstimatedEURMinor}, r)
+	for _, p := range mech {
+		a.PledgeIDs = append(a.PledgeIDs, p.ID)
+		a.DonorOrgIDs = appendNew(a.DonorOrgIDs, p.DonorOrgID)
+	}
+	out.add(a)
+}
+
+// duplicates: one donor with several pledges on one requirement.
+func (out *alerts) duplicates(r requirements.View, mech []model.Pledge) {
+	byDonor := map[string][]model.Pledge{}
+	for _, p := range mech {
+		byDonor[p.DonorOrgID] = append(byDonor[p.DonorOrgID], p)
+	}
+	for donor, ps := range byDonor {
+		if len(ps) < 2 {
+			continue
+		}
+		a := onReq(Alert{Key: "duplicate:" + r.ID + ":" + donor, Kind: model.AlertDuplicate, DonorOrgIDs: []string{donor}}, r)
+		for _, p := range ps {
+			a.PledgeIDs = append(a.PledgeIDs, p.ID)
+			a.EURMinor += p.EURMinor
+		}
+		out.add(a)
+	}
+}
+
+// bilateralOnRequirement: help through the mechanism and bilaterally on
+// the same requirement.
+func (out *alerts) bilateralOnRequirement(r requirements.View, mech, bilat []model.Pledge) {
+	if len(mech) == 0 || len(bilat) == 0 {
+		return
+	}
+	a := onReq(Alert{Key: "bilateral:" + r.ID, Kind: model.AlertBilateral}, r)
+	for _, p := range append(slices.Clone(mech), bilat...) {
+		a.PledgeIDs = append(a.PledgeIDs, p.ID)
+		a.DonorOrgIDs = appendNew(a.DonorOrgIDs, p.DonorOrgID)
+		a.EURMinor += p.EURMinor
+	}
+	out.add(a)
+}
+
+// gap: a requirement open to pledges and not yet covered.
+func (out *alerts) gap(r requirements.View, today model.Date) {
+	if !r.Status.OpenToPledges() || r.PledgedEURMinor >= r.EstimatedEURMinor {
+		return
+	}
+	since := model.DateOf(r.CreatedAt)
+	if r.ValidatedAt != nil {
+		since = model.DateOf(*r.ValidatedAt)
+	}
+	out.add(onReq(Alert{Key: "gap:" + r.ID, Kind: model.AlertGap, EURMinor: r.EstimatedEURMinor - r.PledgedEURMinor, DaysWaiting: daysBetween(since, today)}, r))
+}
+
+// helpKey is what a bilateral report and a mechanism pledge must share to
+// be help of the same kind to the same beneficiary.
+type helpKey struct {
+	beneficiary string
+	category    model.Category
+}
+
+// bilateralOffRequirement: a bilateral report on no requirement duplicates
+// the mechanism pledges on the same beneficiary and category in an
+// overlapping period; one alert per report and requirement. The mechanism
+// pledges are indexed by beneficiary and category, in list order, so each
+// report meets only its candidates.
+func (out *alerts) bilateralOffRequirement(in alertData) {
+	mechBy := map[helpKey][]model.Pledge{}
+	for _, m := range in.pledges {
+		if m.Channel != model.ChannelMechanism || !m.Status.Counts() {
+			continue
+		}
+		if _, ok := in.reqBy[m.RequirementID]; !ok {
+			continue
+		}
+		k := helpKey{m.BeneficiaryOrgID, m.Category}
+		mechBy[k] = append(mechBy[k], m)
+	}
+	for _, b := range in.pledges {
 		if b.Channel != model.ChannelBilateral || b.RequirementID != "" || !b.Status.Counts() {
 			continue
 		}
 		bp := period{b.PeriodStart, b.PeriodEnd}
 		byReq := map[string]*Alert{}
 		var order []string
-		for _, m := range all {
-			if m.Channel != model.ChannelMechanism || !m.Status.Counts() || m.BeneficiaryOrgID != b.BeneficiaryOrgID || m.Category != b.Category {
-				continue
-			}
-			r, ok := reqBy[m.RequirementID]
-			if !ok {
-				continue
-			}
+		for _, m := range mechBy[helpKey{b.BeneficiaryOrgID, b.Category}] {
+			r := in.reqBy[m.RequirementID]
 			if !bp.overlaps(period{start: m.PledgeDate, end: r.NeededBy}) {
 				continue
 			}
@@ -190,37 +269,27 @@ func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([
 			a.EURMinor += m.EURMinor
 		}
 		for _, id := range order {
-			add(*byReq[id])
+			out.add(*byReq[id])
 		}
 	}
+}
 
-	stale := s.cfg.StaleAfterDays
-	for _, p := range all {
+// stalePledges: mechanism pledges proposed long ago and still unanswered.
+func (out *alerts) stalePledges(in alertData, staleAfterDays int) {
+	for _, p := range in.pledges {
 		if p.Status != model.PledgeProposed || p.Channel != model.ChannelMechanism {
 			continue
 		}
-		days := daysBetween(model.DateOf(p.CreatedAt), today)
-		if days < stale {
+		days := daysBetween(model.DateOf(p.CreatedAt), in.today)
+		if days < staleAfterDays {
 			continue
 		}
 		a := Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}
-		if r, ok := reqBy[p.RequirementID]; ok {
+		if r, ok := in.reqBy[p.RequirementID]; ok {
 			a = onReq(a, r)
 		}
-		add(a)
+		out.add(a)
 	}
-
-	kept := out[:0]
-	for _, a := range out {
-		if ack, ok := acks[a.Key]; ok {
-			a.Acknowledged = &ack
-		}
-		if (f.Kind == "" || a.Kind == f.Kind) && (!f.Open || a.Acknowledged == nil) {
-			kept = append(kept, a)
-		}
-	}
-	slices.SortFunc(kept, alertOrder)
-	return kept, nil
 }
 
 var kindOrder = map[model.AlertKind]int{model.AlertGap: 0, model.AlertOverCoverage: 1, model.AlertDuplicate: 2, model.AlertBilateral: 3, model.AlertStalePledge: 4}
@@ -284,7 +353,7 @@ func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment
 		if a.Acknowledged != nil {
 			c.Before = a.Acknowledged
 		}
-		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
+		_, err := audit.Record(ctx, q, s.now(), audit.By(v), c)
 		return err
 	})
 	if err != nil {
@@ -298,14 +367,20 @@ func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment
 // alert is computed from a requirement and the pledges on it (or from one
 // stale pledge), so its acknowledgement and comment are read only by who
 // may see all of them. Its key names them: kind, then record ids.
-func (s *Service) AlertAuditObject(ctx context.Context, key string) (audit.Object, error) {
+func AlertAuditObject(s store.Queries) audit.Lookup {
+	return func(ctx context.Context, key string) (audit.Object, error) {
+		return alertAuditObject(ctx, s, key)
+	}
+}
+
+func alertAuditObject(ctx context.Context, s store.Queries, key string) (audit.Object, error) {
 	parts := strings.Split(key, ":")
 	if len(parts) < 2 {
 		return audit.Object{}, model.ErrNotFound
 	}
 	var res []policy.Resource
 	for _, id := range parts[1:] {
-		rs, err := s.recordResources(ctx, id)
+		rs, err := recordResources(ctx, s, id)
 		if err != nil {
 			return audit.Object{}, err
 		}
@@ -326,10 +401,10 @@ func (s *Service) AlertAuditObject(ctx context.Context, key string) (audit.Objec
 // recordResources describes the record an alert key names: a requirement
 // with every pledge on it, or a pledge. An organisation id (a duplicate's
 // donor) describes nothing of its own.
-func (s *Service) recordResources(ctx context.Context, id string) ([]policy.Resource, error) {
-	r, err := s.store.RequirementByID(ctx, id)
+func recordResources(ctx context.Context, s store.Queries, id string) ([]policy.Resource, error) {
+	r, err := s.RequirementByID(ctx, id)
 	if err == nil {
-		ps, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+		ps, err := s.PledgesForRequirements(ctx, []string{r.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -343,15 +418,15 @@ func (s *Service) recordResources(ctx context.Context, id string) ([]policy.Reso
 	if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
-	p, err := s.store.PledgeByID(ctx, id)
+	p, err := s.PledgeByID(ctx, id)
 	if err == nil {
 		var parent *policy.Resource
 		if p.RequirementID != "" {
-			r, err := s.store.RequirementByID(ctx, p.RequirementID)
+			r, err := s.RequirementByID(ctx, p.RequirementID)
 			if err != nil {
 				return nil, err
 			}
-			ps, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
+			ps, err := s.PledgesForRequirements(ctx, []string{r.ID})
 			if err != nil {
 				return nil, err
 			}
@@ -363,7 +438,7 @@ func (s *Service) recordResources(ctx context.Context, id string) ([]policy.Reso
 	if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
-	if _, err := s.store.OrganisationByID(ctx, id); err == nil {
+	if _, err := s.OrganisationByID(ctx, id); err == nil {
 		return nil, nil
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err

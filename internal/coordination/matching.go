@@ -63,7 +63,7 @@ func (w Weights) check() error {
 }
 
 type Service struct {
-	store        store.Store
+	store        Store
 	now          func() time.Time
 	cfg          Config
 	requirements *requirements.Service
@@ -71,7 +71,7 @@ type Service struct {
 	pledges      *pledges.Service
 }
 
-func NewService(s store.Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
+func NewService(s Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
 	return &Service{store: s, now: now, cfg: cfg, requirements: r, offers: o, pledges: p}
 }
 
@@ -568,7 +568,7 @@ func (s *Service) Apply(ctx context.Context, v policy.Viewer, in ApplyInput) (Ap
 		for _, p := range out.Pledges {
 			ids = append(ids, p.ID)
 		}
-		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, audit.Change{
+		_, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{
 			Action: "plan.apply", ObjectType: "plan", ObjectID: uuid.Must(uuid.NewV7()).String(),
 			After: map[string]any{"pledge_ids": ids},
 		})

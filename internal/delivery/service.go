@@ -15,11 +15,11 @@ import (
 )
 
 type Service struct {
-	store store.Store
+	store Store
 	now   func() time.Time
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
+func NewService(s Store, now func() time.Time) *Service {
 	return &Service{store: s, now: now}
 }
 
@@ -50,7 +50,7 @@ type parent struct {
 	pledges []model.Pledge
 }
 
-func load(ctx context.Context, q store.Queries, pledgeID string) (model.Pledge, parent, error) {
+func load(ctx context.Context, q pledgeReads, pledgeID string) (model.Pledge, parent, error) {
 	p, err := q.PledgeByID(ctx, pledgeID)
 	if err != nil {
 		return model.Pledge{}, parent{}, err
@@ -105,11 +105,6 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, pledgeID string) (Tr
 	return Track{Pledge: p, Milestones: ms, Receipts: rs}, nil
 }
 
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, c audit.Change) error {
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
-}
-
 // savePledge writes a pledge whose delivery status changed, with its event.
 func (s *Service) savePledge(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after model.Pledge, par parent) error {
 	after.UpdatedAt = s.now().UTC()
@@ -121,7 +116,8 @@ func (s *Service) savePledge(ctx context.Context, q store.Queries, v policy.View
 			par.pledges[i] = after
 		}
 	}
-	return s.record(ctx, q, v, audit.Change{Action: "pledge." + action, ObjectType: "pledge", ObjectID: after.ID, Before: before, After: after})
+	_, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{Action: "pledge." + action, ObjectType: "pledge", ObjectID: after.ID, Before: before, After: after})
+	return err
 }
 
 // moveRequirement sets the requirement's status, with its event, when it changes.
@@ -134,7 +130,8 @@ func (s *Service) moveRequirement(ctx context.Context, q store.Queries, v policy
 	if err := q.UpdateRequirement(ctx, r); err != nil {
 		return err
 	}
-	return s.record(ctx, q, v, audit.Change{Action: "requirement." + string(to), ObjectType: "requirement", ObjectID: r.ID, Before: before, After: *r})
+	_, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{Action: "requirement." + string(to), ObjectType: "requirement", ObjectID: r.ID, Before: before, After: *r})
+	return err
 }
 
 // AddMilestone records a step of a confirmed pledge's delivery. Any step
@@ -185,7 +182,7 @@ func (s *Service) AddMilestone(ctx context.Context, v policy.Viewer, pledgeID st
 		if err := q.AddMilestone(ctx, &m); err != nil {
 			return err
 		}
-		if err := s.record(ctx, q, v, audit.Change{Action: "pledge.milestone", ObjectType: "pledge", ObjectID: p.ID, After: m}); err != nil {
+		if _, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{Action: "pledge.milestone", ObjectType: "pledge", ObjectID: p.ID, After: m}); err != nil {
 			return err
 		}
 		before := p
@@ -258,7 +255,7 @@ func (s *Service) Receipt(ctx context.Context, v policy.Viewer, pledgeID string,
 		if err := q.AddReceipt(ctx, &rc); err != nil {
 			return err
 		}
-		if err := s.record(ctx, q, v, audit.Change{Action: "pledge.receipt_" + string(rc.Outcome), ObjectType: "pledge", ObjectID: p.ID, After: rc}); err != nil {
+		if _, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{Action: "pledge.receipt_" + string(rc.Outcome), ObjectType: "pledge", ObjectID: p.ID, After: rc}); err != nil {
 			return err
 		}
 		before := p

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/apptest"
+	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -185,10 +185,10 @@ func BenchmarkExportCSVMillionPledges(b *testing.B) {
 		// same million rows through the (channel, id) index.
 		for _, filter := range []struct {
 			name  string
-			query url.Values
+			query exchange.Filter
 		}{
-			{"all", nil},
-			{"channel", url.Values{"channel": {"bilateral"}}},
+			{"all", exchange.Filter{}},
+			{"channel", exchange.Filter{Pledges: model.PledgeFilter{Channel: model.ChannelBilateral}}},
 		} {
 			b.Run(filter.name, func(b *testing.B) {
 				for range b.N {

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -25,13 +24,12 @@ import (
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
-	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Service answers exports and imports; it reads through the policy, so an
 // export holds exactly the records its viewer may see.
 type Service struct {
-	store store.Store
+	store Store
 	now   func() time.Time
 	// beneficiaryCountry is the ISO 3166 code of the assisted country.
 	beneficiaryCountry string
@@ -47,13 +45,18 @@ type Service struct {
 	maxImport int64
 }
 
-func NewService(s store.Store, now func() time.Time, beneficiaryCountry string, p *pledges.Service, o *offers.Service) *Service {
-	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, offers: o, lessons: lessons.NewService(s, now), publisher: DefaultPublisher}
+// NewService builds the service; publisher is who IATI exports are
+// published as (an empty field keeps DefaultPublisher's).
+func NewService(s Store, now func() time.Time, beneficiaryCountry string, publisher Publisher,
+	p *pledges.Service, o *offers.Service, l *lessons.Service) (*Service, error) {
+	x := &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry, pledges: p, offers: o, lessons: l, publisher: DefaultPublisher}
+	if err := x.publishAs(publisher); err != nil {
+		return nil, err
+	}
+	return x, nil
 }
 
-// SetPublisher sets who IATI exports are published as; an empty field keeps
-// the default.
-func (s *Service) SetPublisher(p Publisher) error {
+func (s *Service) publishAs(p Publisher) error {
 	if p.Ref != "" {
 		// Activity identifiers begin with it, and IATI forbids spaces and
 		// the separators of URLs in them.
@@ -94,8 +97,8 @@ type Export struct {
 	rows        rowsFunc
 }
 
-// Prepare checks an export of dataset in format with the list filters of query.
-func (s *Service) Prepare(dataset, format string, query url.Values) (*Export, error) {
+// Prepare checks an export of dataset in format with the filter of its list.
+func (s *Service) Prepare(dataset, format string, f Filter) (*Export, error) {
 	d, ok := datasetByName(dataset)
 	if !ok {
 		return nil, model.ErrNotFound
@@ -104,7 +107,7 @@ func (s *Service) Prepare(dataset, format string, query url.Values) (*Export, er
 	if !ok {
 		return nil, model.ErrNotFound
 	}
-	rows, err := d.open(s, query)
+	rows, err := d.open(s, f)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -19,7 +18,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 )
 
-func export(t *testing.T, w *world, v policy.Viewer, dataset, format string, q url.Values) []byte {
+func export(t *testing.T, w *world, v policy.Viewer, dataset, format string, q exchange.Filter) []byte {
 	t.Helper()
 	e, err := w.a.Exchange.Prepare(dataset, format, q)
 	must(t, err)
@@ -68,28 +67,28 @@ func TestExports(t *testing.T) {
 		donor := w.cast.Viewer("donor")
 
 		t.Run("requirements follow the policy", func(t *testing.T) {
-			ids := column(t, readCSV(t, export(t, w, anon, "requirements", "csv", nil)), "id")
+			ids := column(t, readCSV(t, export(t, w, anon, "requirements", "csv", exchange.Filter{})), "id")
 			if len(ids) != 1 || ids[0] != w.ids["clear"] {
 				t.Fatalf("anonymous export holds %v, want only the CLEAR requirement", ids)
 			}
-			recs := readCSV(t, export(t, w, donor, "requirements", "csv", nil))
+			recs := readCSV(t, export(t, w, donor, "requirements", "csv", exchange.Filter{}))
 			ids = column(t, recs, "id")
 			if len(ids) != 2 || strings.Contains(strings.Join(ids, " "), w.ids["draft"]) {
 				t.Fatalf("donor export holds %v, want the two validated requirements", ids)
 			}
-			recs = readCSV(t, export(t, w, w.cast.Viewer("requester"), "requirements", "csv", url.Values{"status": {"draft"}}))
+			recs = readCSV(t, export(t, w, w.cast.Viewer("requester"), "requirements", "csv", exchange.Filter{Requirements: model.RequirementFilter{Status: model.ReqDraft}}))
 			if ids := column(t, recs, "id"); len(ids) != 1 || ids[0] != w.ids["draft"] {
 				t.Fatalf("filtered export holds %v, want the draft", ids)
 			}
 		})
 
 		t.Run("pledges follow the policy and the filters", func(t *testing.T) {
-			recs := readCSV(t, export(t, w, anon, "pledges", "csv", nil))
+			recs := readCSV(t, export(t, w, anon, "pledges", "csv", exchange.Filter{}))
 			ids := column(t, recs, "id")
 			if strings.Contains(strings.Join(ids, " "), w.ids["pledge_amber"]) || len(ids) != 2 {
 				t.Fatalf("anonymous export holds %v, want the two CLEAR pledges", ids)
 			}
-			recs = readCSV(t, export(t, w, donor, "pledges", "csv", url.Values{"channel": {"mechanism"}}))
+			recs = readCSV(t, export(t, w, donor, "pledges", "csv", exchange.Filter{Pledges: model.PledgeFilter{Channel: model.ChannelMechanism}}))
 			if got := column(t, recs, "channel"); len(got) != 2 || got[0] != "mechanism" || got[1] != "mechanism" {
 				t.Fatalf("channel filter: %v", got)
 			}
@@ -107,14 +106,14 @@ func TestExports(t *testing.T) {
 		})
 
 		t.Run("bilateral reports, defused", func(t *testing.T) {
-			recs := readCSV(t, export(t, w, anon, "bilateral", "csv", nil))
+			recs := readCSV(t, export(t, w, anon, "bilateral", "csv", exchange.Filter{}))
 			if ids := column(t, recs, "id"); len(ids) != 1 || ids[0] != w.ids["bilateral"] {
 				t.Fatalf("bilateral export holds %v", ids)
 			}
 			if d := column(t, recs, "description")[0]; !strings.HasPrefix(d, "'=HYPERLINK") {
 				t.Fatalf("a formula-like cell is written as %q", d)
 			}
-			_, err := w.a.Exchange.Prepare("bilateral", "csv", url.Values{"channel": {"mechanism"}})
+			_, err := w.a.Exchange.Prepare("bilateral", "csv", exchange.Filter{Pledges: model.PledgeFilter{Channel: model.ChannelMechanism}})
 			if !errors.Is(err, model.ErrInvalid) {
 				t.Fatalf("bilateral with channel=mechanism: %v", err)
 			}
@@ -122,19 +121,19 @@ func TestExports(t *testing.T) {
 
 		t.Run("json", func(t *testing.T) {
 			var rows []map[string]string
-			must(t, json.Unmarshal(export(t, w, donor, "pledges", "json", nil), &rows))
+			must(t, json.Unmarshal(export(t, w, donor, "pledges", "json", exchange.Filter{}), &rows))
 			if len(rows) != 3 {
 				t.Fatalf("%d rows, want 3", len(rows))
 			}
 			var empty []map[string]string
-			must(t, json.Unmarshal(export(t, w, anon, "pledges", "json", url.Values{"status": {"withdrawn"}}), &empty))
+			must(t, json.Unmarshal(export(t, w, anon, "pledges", "json", exchange.Filter{Pledges: model.PledgeFilter{Status: model.PledgeWithdrawn}}), &empty))
 			if len(empty) != 0 {
 				t.Fatalf("withdrawn filter: %v", empty)
 			}
 		})
 
 		t.Run("xlsx", func(t *testing.T) {
-			f, err := excelize.OpenReader(bytes.NewReader(export(t, w, anon, "bilateral", "xlsx", nil)))
+			f, err := excelize.OpenReader(bytes.NewReader(export(t, w, anon, "bilateral", "xlsx", exchange.Filter{})))
 			must(t, err)
 			defer f.Close()
 			rows, err := f.GetRows("Sheet1")
@@ -153,13 +152,13 @@ func TestExports(t *testing.T) {
 		t.Run("refusals", func(t *testing.T) {
 			for _, c := range []struct {
 				dataset, format string
-				q               url.Values
+				q               exchange.Filter
 				want            error
 			}{
-				{"secrets", "csv", nil, model.ErrNotFound},
-				{"pledges", "pdf", nil, model.ErrNotFound},
-				{"pledges", "csv", url.Values{"status": {"lost"}}, model.ErrInvalid},
-				{"requirements", "csv", url.Values{"sector": {"space"}}, model.ErrInvalid},
+				{"secrets", "csv", exchange.Filter{}, model.ErrNotFound},
+				{"pledges", "pdf", exchange.Filter{}, model.ErrNotFound},
+				{"pledges", "csv", exchange.Filter{Pledges: model.PledgeFilter{Status: "lost"}}, model.ErrInvalid},
+				{"requirements", "csv", exchange.Filter{Requirements: model.RequirementFilter{Sector: "space"}}, model.ErrInvalid},
 			} {
 				if _, err := w.a.Exchange.Prepare(c.dataset, c.format, c.q); !errors.Is(err, c.want) {
 					t.Errorf("%s.%s %v: %v, want %v", c.dataset, c.format, c.q, err, c.want)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -70,9 +71,16 @@ func TestIATIExport(t *testing.T) {
 		}
 
 		// A deployment publishes under its registered identifier and name.
-		must(t, w.a.Exchange.SetPublisher(exchange.Publisher{Ref: "XI-IATI-TM", Name: "Tallinn Mechanism Secretariat"}))
-		t.Cleanup(func() { must(t, w.a.Exchange.SetPublisher(exchange.DefaultPublisher)) })
-		named := string(exportIATI(t, w, policy.Viewer{}, ""))
+		publishAs := func(p exchange.Publisher) (*exchange.Service, error) {
+			return exchange.NewService(w.a.Store, w.a.Now, apptest.AccountsConfig().BeneficiaryCountry, p, w.a.Pledges, w.a.Offers, w.a.Lessons)
+		}
+		x, err := publishAs(exchange.Publisher{Ref: "XI-IATI-TM", Name: "Tallinn Mechanism Secretariat"})
+		must(t, err)
+		var buf bytes.Buffer
+		opts, err := exchange.ParseIATIOptions("", "https://cyberaid.test/")
+		must(t, err)
+		must(t, x.ExportIATI(context.Background(), policy.Viewer{}, opts, &buf))
+		named := buf.String()
 		for _, want := range []string{`<reporting-org ref="XI-IATI-TM" type="40">`, "Tallinn Mechanism Secretariat", "<iati-identifier>XI-IATI-TM-", `ref="XI-IATI-TM-ORG-`} {
 			if !strings.Contains(named, want) {
 				t.Errorf("the file published under XI-IATI-TM lacks %s", want)
@@ -82,7 +90,7 @@ func TestIATIExport(t *testing.T) {
 			t.Error("the default identifier remains in a file published under another")
 		}
 		for _, bad := range []string{"XI IATI", "XI/IATI", "-XI", "XI&1"} {
-			if err := w.a.Exchange.SetPublisher(exchange.Publisher{Ref: bad}); !errors.Is(err, model.ErrInvalid) {
+			if _, err := publishAs(exchange.Publisher{Ref: bad}); !errors.Is(err, model.ErrInvalid) {
 				t.Errorf("publisher ref %q: %v, want it refused", bad, err)
 			}
 		}

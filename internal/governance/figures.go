@@ -8,7 +8,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/policy"
-	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Figures are the live numbers a public statement may quote. They are
@@ -45,7 +44,9 @@ type PledgeLister interface {
 // PublicFigures computes the figures over what a visitor may see (CLEAR
 // pledges through the mechanism that still stand), so that a published
 // statement never reveals a labelled record, and the participants, which are public.
-func PublicFigures(s store.Store, pledges PledgeLister) FigureSource {
+func PublicFigures(s interface {
+	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
+}, pledges PledgeLister) FigureSource {
 	return func(ctx context.Context) (Figures, error) {
 		var f Figures
 		pl, err := pledges.All(ctx, policy.Viewer{}, model.PledgeFilter{Channel: model.ChannelMechanism})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -23,11 +24,8 @@ type MeetingInput struct {
 // LinkCheck tells whether v may see the record an agenda item links to.
 type LinkCheck func(ctx context.Context, v policy.Viewer, id string) (bool, error)
 
-// SetLessonCheck lets agenda items link lessons, which another package keeps.
-func (s *Service) SetLessonCheck(c LinkCheck) { s.lessonVisible = c }
-
 // linkVisible decides whether v may see what an agenda item links to.
-func (s *Service) linkVisible(ctx context.Context, q store.Queries, v policy.Viewer, a model.AgendaItem) (bool, error) {
+func (s *Service) linkVisible(ctx context.Context, q agendaLinks, v policy.Viewer, a model.AgendaItem) (bool, error) {
 	var res policy.Resource
 	switch a.Kind {
 	case model.AgendaOther:
@@ -144,7 +142,7 @@ func (s *Service) CreateMeeting(ctx context.Context, v policy.Viewer, in Meeting
 		if err := q.CreateMeeting(ctx, &m); err != nil {
 			return err
 		}
-		return s.record(ctx, q, actorOf(v), "meeting.create", "meeting", m.ID, nil, m)
+		return s.record(ctx, q, audit.By(v), "meeting.create", "meeting", m.ID, nil, m)
 	})
 	return m, err
 }
@@ -171,7 +169,7 @@ func (s *Service) UpdateMeeting(ctx context.Context, v policy.Viewer, id string,
 		if err := q.UpdateMeeting(ctx, &m); err != nil {
 			return err
 		}
-		return s.record(ctx, q, actorOf(v), "meeting.update", "meeting", m.ID, before, m)
+		return s.record(ctx, q, audit.By(v), "meeting.update", "meeting", m.ID, before, m)
 	})
 	return m, err
 }

@@ -3,6 +3,7 @@ package governance
 import (
 	"context"
 
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -54,7 +55,7 @@ func (s *Service) TakePosition(ctx context.Context, v policy.Viewer, id string, 
 		if err := q.PutPosition(ctx, pos); err != nil {
 			return err
 		}
-		if err := s.record(ctx, q, actorOf(v), "proposal.position", "proposal", p.ID, nil, pos); err != nil {
+		if err := s.record(ctx, q, audit.By(v), "proposal.position", "proposal", p.ID, nil, pos); err != nil {
 			return err
 		}
 		all, err := q.Positions(ctx, p.ID)
@@ -62,7 +63,7 @@ func (s *Service) TakePosition(ctx context.Context, v policy.Viewer, id string, 
 			return err
 		}
 		if Outcome(p, all, now) != model.ProposalOpen {
-			_, err = s.settle(ctx, q, actorOf(v), p, all, now)
+			_, err = s.settle(ctx, q, audit.By(v), p, all, now)
 			return err
 		}
 		return nil
@@ -104,7 +105,7 @@ func (s *Service) Comment(ctx context.Context, v policy.Viewer, id string, in Co
 		if err := q.AddComment(ctx, &c); err != nil {
 			return err
 		}
-		return s.record(ctx, q, actorOf(v), "proposal.comment", "proposal", p.ID, nil, c)
+		return s.record(ctx, q, audit.By(v), "proposal.comment", "proposal", p.ID, nil, c)
 	})
 	return c, err
 }
@@ -130,7 +131,7 @@ func (s *Service) Sign(ctx context.Context, v policy.Viewer, id string) (View, e
 		if err := q.AddSignatory(ctx, sig); err != nil {
 			return err
 		}
-		return s.record(ctx, q, actorOf(v), "proposal.sign", "proposal", p.ID, nil, sig)
+		return s.record(ctx, q, audit.By(v), "proposal.sign", "proposal", p.ID, nil, sig)
 	})
 	if err != nil {
 		return View{}, err

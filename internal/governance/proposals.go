@@ -117,11 +117,11 @@ func (s *Service) Open(ctx context.Context, v policy.Viewer, in Input) (model.Pr
 		if err := q.CreateProposal(ctx, &p); err != nil {
 			return err
 		}
-		if err := s.record(ctx, q, actorOf(v), "proposal.open", "proposal", p.ID, nil, p); err != nil {
+		if err := s.record(ctx, q, audit.By(v), "proposal.open", "proposal", p.ID, nil, p); err != nil {
 			return err
 		}
 		if p.Kind.Admits() {
-			if err := s.admit(ctx, q, actorOf(v), p); err != nil {
+			if err := s.admit(ctx, q, audit.By(v), p); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -77,7 +78,7 @@ func (s *Service) AddRotation(ctx context.Context, v policy.Viewer, in RotationI
 		if err := q.CreateRotation(ctx, &r); err != nil {
 			return err
 		}
-		return s.record(ctx, q, actorOf(v), "rotation.create", "rotation", r.ID, nil, r)
+		return s.record(ctx, q, audit.By(v), "rotation.create", "rotation", r.ID, nil, r)
 	})
 	return r, err
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -28,7 +27,7 @@ func (nopNotifier) DeadlineNear(context.Context, store.Queries, model.Proposal, 
 func (nopNotifier) ProposalClosed(context.Context, store.Queries, model.Proposal) error { return nil }
 
 type Service struct {
-	store   store.Store
+	store   Store
 	now     func() time.Time
 	figures FigureSource
 	notify  Notifier
@@ -37,22 +36,17 @@ type Service struct {
 }
 
 // NewService builds the service; figures computes the live numbers a
-// statement quotes, notify hears of openings and closings (nil: nobody).
-func NewService(s store.Store, now func() time.Time, figures FigureSource, notify Notifier) *Service {
+// statement quotes, notify hears of openings and closings (nil: nobody),
+// lessonVisible checks agenda items that link a lesson, which another
+// package keeps (nil: no lesson may be linked).
+func NewService(s Store, now func() time.Time, figures FigureSource, notify Notifier, lessonVisible LinkCheck) *Service {
 	if notify == nil {
 		notify = nopNotifier{}
 	}
 	if figures == nil {
 		figures = func(context.Context) (Figures, error) { return Figures{}, nil }
 	}
-	return &Service{store: s, now: now, figures: figures, notify: notify}
-}
-
-// SetNotifier replaces the notifier; the wiring calls it before serving.
-func (s *Service) SetNotifier(n Notifier) {
-	if n != nil {
-		s.notify = n
-	}
+	return &Service{store: s, now: now, figures: figures, notify: notify, lessonVisible: lessonVisible}
 }
 
 func (s *Service) record(ctx context.Context, q store.Queries, actor audit.Actor, action, objectType, id string, before, after any) error {
@@ -63,5 +57,3 @@ func (s *Service) record(ctx context.Context, q store.Queries, actor audit.Actor
 	_, err := audit.Record(ctx, q, s.now(), actor, c)
 	return err
 }
-
-func actorOf(v policy.Viewer) audit.Actor { return audit.Actor{UserID: v.UserID, OrgID: v.Org.ID} }

@@ -42,7 +42,7 @@ func newWorld(t *testing.T, s store.Store) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{s: s, clock: &clock{t: start}, figures: &governance.Figures{}, orgs: map[string]model.Organisation{}, viewers: map[string]policy.Viewer{}}
-	w.svc = governance.NewService(s, w.clock.now, func(context.Context) (governance.Figures, error) { return *w.figures, nil }, nil)
+	w.svc = governance.NewService(s, w.clock.now, func(context.Context) (governance.Figures, error) { return *w.figures, nil }, nil, nil)
 	for _, o := range []struct {
 		key  string
 		kind model.OrgKind
@@ -515,7 +515,7 @@ func raceClosers(t *testing.T, w *world, servers []store.Store) {
 	var mu sync.Mutex
 	total := 0
 	for i := range 2 * len(servers) {
-		svc := governance.NewService(servers[i%len(servers)], w.clock.now, nil, n)
+		svc := governance.NewService(servers[i%len(servers)], w.clock.now, nil, n, nil)
 		wg.Go(func() {
 			c, err := svc.CloseDue(ctx)
 			if err != nil {
@@ -559,7 +559,7 @@ func TestReminderOnce(t *testing.T) {
 		p := w.open(t, model.ProposalOperational, model.ProcedureConsensus, "ee", "")
 		w.take(t, p.ID, "ee", model.StanceSupport, "")
 		rec := &reminderNotifier{}
-		svc := governance.NewService(w.s, w.clock.now, nil, rec)
+		svc := governance.NewService(w.s, w.clock.now, nil, rec, nil)
 		if n, _ := svc.RemindDue(ctx); n != 0 {
 			t.Fatalf("reminded %d proposals three days ahead", n)
 		}

@@ -8,7 +8,8 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
-func (f Filter) check() error {
+// Check refuses an unknown status, naming the field.
+func (f Filter) Check() error {
 	if f.Status != "" && !f.Status.Valid() {
 		return model.Invalid("status", "%q is not a recommendation status", f.Status)
 	}
@@ -56,7 +57,7 @@ func seenBy(v policy.Viewer, l model.Lesson, res policy.Resource) model.Lesson {
 // Each calls fn with every lesson v may see that matches f, newest first,
 // in constant memory, for exports; unlike List it keeps that order for f.Due.
 func (s *Service) Each(ctx context.Context, v policy.Viewer, f Filter, fn func(model.Lesson) error) error {
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return err
 	}
 	today := model.DateOf(s.now())

@@ -16,12 +16,13 @@ import (
 )
 
 type Service struct {
-	store store.Store
+	audit audit.Records[model.Lesson]
+	store Store
 	now   func() time.Time
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
-	return &Service{store: s, now: now}
+func NewService(s Store, now func() time.Time) *Service {
+	return &Service{audit: audit.Records[model.Lesson]{Type: "lesson", ID: func(r *model.Lesson) string { return r.ID }, Now: now}, store: s, now: now}
 }
 
 // Input is what a participant writes; on update, nil fields stay unchanged.
@@ -98,7 +99,7 @@ func (in Input) apply(l *model.Lesson) error {
 }
 
 // about describes the record a lesson is linked to, nil for a general one.
-func about(ctx context.Context, q store.Queries, l model.Lesson) (*policy.Resource, error) {
+func about(ctx context.Context, q records, l model.Lesson) (*policy.Resource, error) {
 	reqResource := func(id string) (*policy.Resource, error) {
 		r, err := q.RequirementByID(ctx, id)
 		if err != nil {
@@ -131,7 +132,7 @@ func about(ctx context.Context, q store.Queries, l model.Lesson) (*policy.Resour
 	return nil, nil
 }
 
-func resourceOf(ctx context.Context, q store.Queries, l model.Lesson) (policy.Resource, error) {
+func resourceOf(ctx context.Context, q records, l model.Lesson) (policy.Resource, error) {
 	a, err := about(ctx, q, l)
 	if err != nil {
 		return policy.Resource{}, err
@@ -145,27 +146,7 @@ func (s *Service) check(ctx context.Context, q store.Queries, v policy.Viewer, l
 			return model.Invalid("owner_user_id", "no user has the id %q", l.OwnerUserID)
 		}
 	}
-	if l.TLP == model.TLPRed {
-		if !slices.Contains(l.NamedUserIDs, v.UserID) {
-			l.NamedUserIDs = append(l.NamedUserIDs, v.UserID)
-			slices.Sort(l.NamedUserIDs)
-		}
-		for _, id := range l.NamedUserIDs {
-			if _, err := q.UserByID(ctx, id); err != nil {
-				return model.Invalid("named_user_ids", "no user has the id %q", id)
-			}
-		}
-	}
-	return nil
-}
-
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Lesson) error {
-	c := audit.Change{Action: "lesson." + action, ObjectType: "lesson", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
+	return policy.CheckNamed(ctx, v, l.TLP, &l.NamedUserIDs, q.UserByID)
 }
 
 // Create records a lesson of the writer's organisation. A lesson linked to
@@ -214,9 +195,9 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		if err := q.CreateLesson(ctx, &l); err != nil {
 			return err
 		}
-		return s.record(ctx, q, v, "create", nil, &l)
+		return s.audit.Record(ctx, q, v, "create", nil, &l)
 	})
-	return l, err
+	return l, model.Unexpected(err, "create lesson")
 }
 
 // Update changes a lesson: its text, the recommendation's status and
@@ -253,9 +234,9 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 			return err
 		}
 		out = l
-		return s.record(ctx, q, v, "update", &before, &l)
+		return s.audit.Record(ctx, q, v, "update", &before, &l)
 	})
-	return out, err
+	return out, model.Unexpected(err, "update lesson %s", id)
 }
 
 // Get returns a lesson v may see; any other is ErrNotFound.
@@ -277,7 +258,7 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Le
 // List returns the lessons v may see that match f, newest first; the ones
 // due for review come by review date, the longest overdue first.
 func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.Lesson, error) {
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return nil, err
 	}
 	all, err := s.store.ListLessons(ctx)
@@ -308,7 +289,7 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.
 // cursor, and the cursor of the next page ("" at the end): newest first, or
 // by review date for f.Due, as List orders them.
 func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, after string, limit int) ([]model.Lesson, string, error) {
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return nil, "", err
 	}
 	today := model.DateOf(s.now())
@@ -321,6 +302,20 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, after str
 		seen, ok, err := s.visible(ctx, v, l)
 		return seen, ok && f.matchesSeen(seen), err
 	}, func(l model.Lesson) string { return l.ID })
+}
+
+// OwnerName names the owner of lesson id for v, who must see the lesson;
+// "" when it has no owner or the owner is gone.
+func (s *Service) OwnerName(ctx context.Context, v policy.Viewer, id string) (string, error) {
+	l, err := s.Get(ctx, v, id)
+	if err != nil || l.OwnerUserID == "" {
+		return "", err
+	}
+	u, err := s.store.UserByID(ctx, l.OwnerUserID)
+	if errors.Is(err, model.ErrNotFound) {
+		return "", nil
+	}
+	return u.Name, err
 }
 
 // VisibleByID tells the audit log whether v may read what its events say

@@ -99,6 +99,23 @@ func needOrder(a, b *Need) int {
 // afterwards, within a class in need order, which is exactly the greedy order
 // and so keeps the optimum.
 func Allocate(offers []Offer, needs []Need) Plan {
+	ns := openNeeds(needs)
+	levels := weightLevels(ns)
+	classes := needClasses(ns, levels)
+	groups := offerGroups(offers)
+	plan := Plan{Objective: new(big.Int)}
+	if len(classes) == 0 || len(groups) == 0 {
+		return plan
+	}
+	inflows := flowByLevel(groups, classes, levels)
+	amounts := splitFlows(groups, classes, inflows)
+	plan.Allocations = allocations(ns, amounts)
+	plan.Covered, plan.Objective = objective(ns, plan.Allocations)
+	return plan
+}
+
+// openNeeds are the needs that count, in need order.
+func openNeeds(needs []Need) []*Need {
 	ns := make([]*Need, 0, len(needs))
 	for i := range needs {
 		if needs[i].Weight > 0 && needs[i].Remaining > 0 {
@@ -106,46 +123,59 @@ func Allocate(offers []Offer, needs []Need) Plan {
 		}
 	}
 	slices.SortFunc(ns, needOrder)
+	return ns
+}
 
-	// Weight levels, heaviest first.
+// weightLevels are the needs' weights, heaviest first.
+func weightLevels(ns []*Need) []int64 {
 	var levels []int64
 	for _, n := range ns {
 		if len(levels) == 0 || levels[len(levels)-1] != n.Weight {
 			levels = append(levels, n.Weight)
 		}
 	}
+	return levels
+}
 
-	// Need classes by attributes.
-	type class struct {
-		n     Need // attribute carrier
-		needs []*Need
-		byLvl []int64 // remaining need per weight level
-		node  int
-	}
+// needClass is the needs with the same attributes: any offer fits all of
+// them or none, so the flow graph needs one node for them.
+type needClass struct {
+	n     Need // attribute carrier
+	needs []*Need
+	byLvl []int64 // remaining need per weight level
+	node  int
+}
+
+func needClasses(ns []*Need, levels []int64) []*needClass {
 	classIdx := map[[4]string]int{}
-	var classes []*class
+	var classes []*needClass
 	for _, n := range ns {
 		k := [4]string{n.Sector, n.Category, n.Line, n.Region}
 		ci, ok := classIdx[k]
 		if !ok {
 			ci = len(classes)
 			classIdx[k] = ci
-			classes = append(classes, &class{n: *n, byLvl: make([]int64, len(levels))})
+			classes = append(classes, &needClass{n: *n, byLvl: make([]int64, len(levels))})
 		}
 		c := classes[ci]
 		c.needs = append(c.needs, n)
 		c.byLvl[slices.Index(levels, n.Weight)] += n.Remaining
 	}
+	return classes
+}
 
-	// Offer groups by constraint sets.
-	type group struct {
-		o      Offer // constraint carrier
-		offers []*Offer
-		total  int64
-		node   int
-	}
+// offerGroup is the available offers with the same constraint sets, in ID
+// order: one node of the flow graph.
+type offerGroup struct {
+	o      Offer // constraint carrier
+	offers []*Offer
+	total  int64
+	node   int
+}
+
+func offerGroups(offers []Offer) []*offerGroup {
 	groupIdx := map[string]int{}
-	var groups []*group
+	var groups []*offerGroup
 	sorted := make([]*Offer, 0, len(offers))
 	for i := range offers {
 		if offers[i].Available > 0 {
@@ -159,18 +189,26 @@ func Allocate(offers []Offer, needs []Need) Plan {
 		if !ok {
 			gi = len(groups)
 			groupIdx[k] = gi
-			groups = append(groups, &group{o: *o})
+			groups = append(groups, &offerGroup{o: *o})
 		}
 		g := groups[gi]
 		g.offers = append(g.offers, o)
 		g.total += o.Available
 	}
+	return groups
+}
 
-	plan := Plan{Objective: new(big.Int)}
-	if len(classes) == 0 || len(groups) == 0 {
-		return plan
-	}
+// inflow is what one offer group gives one need class.
+type inflow struct {
+	g      int
+	amount int64
+}
 
+// flowByLevel runs the exact max-flow from offer groups to need classes one
+// weight level at a time, heaviest first: each level's flow is maximal
+// without taking back what a heavier level got. It returns each class's
+// inflows by group.
+func flowByLevel(groups []*offerGroup, classes []*needClass, levels []int64) [][]inflow {
 	var supply int64
 	for _, g := range groups {
 		supply += g.total
@@ -204,26 +242,28 @@ func Allocate(offers []Offer, needs []Need) Plan {
 		}
 		f.maxflow(src, sink)
 	}
+	inflows := make([][]inflow, len(classes))
+	for _, m := range mids {
+		if a := f.flowOn(m.edge); a > 0 {
+			inflows[m.c] = append(inflows[m.c], inflow{m.g, a})
+		}
+	}
+	return inflows
+}
 
-	// Class totals go to needs in need order; offer-group inflows are matched
-	// to them in group order; a group's share goes to its offers in ID order.
+// allocationKey names one allocation: a need and the offer it draws on.
+type allocationKey struct{ need, offer string }
+
+// splitFlows turns the flow between groups and classes into amounts between
+// offers and needs. Class totals go to needs in need order; offer-group
+// inflows are matched to them in group order; a group's share goes to its
+// offers in ID order.
+func splitFlows(groups []*offerGroup, classes []*needClass, inflows [][]inflow) map[allocationKey]int64 {
 	type piece struct {
 		need   *Need
 		amount int64
 	}
 	groupPieces := make([][]piece, len(groups))
-	inflows := make([][]struct {
-		g      int
-		amount int64
-	}, len(classes))
-	for _, m := range mids {
-		if a := f.flowOn(m.edge); a > 0 {
-			inflows[m.c] = append(inflows[m.c], struct {
-				g      int
-				amount int64
-			}{m.g, a})
-		}
-	}
 	for ci, c := range classes {
 		in := inflows[ci]
 		k := 0
@@ -243,8 +283,7 @@ func Allocate(offers []Offer, needs []Need) Plan {
 			}
 		}
 	}
-	type key struct{ need, offer string }
-	amounts := map[key]int64{}
+	amounts := map[allocationKey]int64{}
 	for gi, g := range groups {
 		ps := groupPieces[gi]
 		slices.SortStableFunc(ps, func(a, b piece) int { return needOrder(a.need, b.need) })
@@ -256,7 +295,7 @@ func Allocate(offers []Offer, needs []Need) Plan {
 			for p.amount > 0 {
 				a := min(p.amount, left)
 				if a > 0 {
-					amounts[key{p.need.ID, g.offers[k].ID}] += a
+					amounts[allocationKey{p.need.ID, g.offers[k].ID}] += a
 				}
 				p.amount -= a
 				left -= a
@@ -267,30 +306,45 @@ func Allocate(offers []Offer, needs []Need) Plan {
 			}
 		}
 	}
+	return amounts
+}
 
+// allocations lists the amounts in need order, then by offer.
+func allocations(ns []*Need, amounts map[allocationKey]int64) []Allocation {
 	pos := make(map[string]int, len(ns))
-	weight := make(map[string]int64, len(ns))
 	for i, n := range ns {
 		pos[n.ID] = i
-		weight[n.ID] = n.Weight
 	}
+	var out []Allocation
 	for k, a := range amounts {
-		plan.Allocations = append(plan.Allocations, Allocation{OfferID: k.offer, NeedID: k.need, EURMinor: a})
+		out = append(out, Allocation{OfferID: k.offer, NeedID: k.need, EURMinor: a})
 	}
-	slices.SortFunc(plan.Allocations, func(a, b Allocation) int {
+	slices.SortFunc(out, func(a, b Allocation) int {
 		if c := cmp.Compare(pos[a.NeedID], pos[b.NeedID]); c != 0 {
 			return c
 		}
 		return strings.Compare(a.OfferID, b.OfferID)
 	})
+	return out
+}
+
+// objective is what a plan covers, and the sum of its amounts by their
+// needs' weights, which the plan maximises.
+func objective(ns []*Need, as []Allocation) (int64, *big.Int) {
+	weight := make(map[string]int64, len(ns))
+	for _, n := range ns {
+		weight[n.ID] = n.Weight
+	}
+	var covered int64
+	sum := new(big.Int)
 	var term big.Int
-	for _, a := range plan.Allocations {
-		plan.Covered += a.EURMinor
+	for _, a := range as {
+		covered += a.EURMinor
 		term.SetInt64(a.EURMinor)
 		term.Mul(&term, big.NewInt(weight[a.NeedID]))
-		plan.Objective.Add(plan.Objective, &term)
+		sum.Add(sum, &term)
 	}
-	return plan
+	return covered, sum
 }
 
 func signature(o *Offer) string {

@@ -106,3 +106,20 @@ func CheckRequired(fields ...Required) error {
 func BadCursor() error {
 	return Invalid("cursor", "is not the next of a page of this list; start again without a cursor")
 }
+
+// Unexpected names the use case of an error that is not a domain error (a
+// failed database statement, say), for the log that records it; a domain
+// error is returned as it is, since its message is what the caller is
+// shown. Either way errors.Is and errors.As find what they found before.
+// The message must not hold facts of a record the caller may not see.
+func Unexpected(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	for _, domain := range []error{ErrNotFound, ErrUnauthenticated, ErrForbidden, ErrConflict, ErrInvalid, ErrRule, ErrRateLimited, ErrDuplicate} {
+		if errors.Is(err, domain) {
+			return err
+		}
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

@@ -70,6 +70,19 @@ type OfferFilter struct {
 	Category   Category
 }
 
+// Check refuses unknown codes, naming the field.
+func (f OfferFilter) Check() error {
+	switch {
+	case f.Status != "" && !f.Status.Valid():
+		return Invalid("status", "%q is not an offer status; use open, withdrawn or rejected", f.Status)
+	case f.Sector != "" && !f.Sector.Valid():
+		return Invalid("sector", "%q is not a sector", f.Sector)
+	case f.Category != "" && !f.Category.Valid():
+		return Invalid("category", "%q is not a category", f.Category)
+	}
+	return nil
+}
+
 // OfferPledge links a pledge to the offer it was drawn from, so that what an
 // offer has left is its value less the pledges still standing on it.
 type OfferPledge struct {

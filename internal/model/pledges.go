@@ -110,6 +110,17 @@ type PledgeFilter struct {
 	Channel       Channel
 }
 
+// Check refuses unknown codes, naming the field.
+func (f PledgeFilter) Check() error {
+	if f.Status != "" && !f.Status.Valid() {
+		return Invalid("status", "%q is not a pledge status", f.Status)
+	}
+	if f.Channel != "" && !f.Channel.Valid() {
+		return Invalid("channel", "%q is not a channel; use mechanism or bilateral", f.Channel)
+	}
+	return nil
+}
+
 // Rate is one ECB euro reference rate: units of Currency for one euro.
 type Rate struct {
 	Date     Date

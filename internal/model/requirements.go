@@ -100,6 +100,25 @@ type RequirementFilter struct {
 	Query       string // matched case-insensitively against ref, title and description
 }
 
+// Check refuses unknown codes and an over-long query, naming the field.
+func (f RequirementFilter) Check() error {
+	switch {
+	case f.Status != "" && !f.Status.Valid():
+		return Invalid("status", "%q is not a requirement status", f.Status)
+	case f.Sector != "" && !f.Sector.Valid():
+		return Invalid("sector", "%q is not a sector", f.Sector)
+	case f.Category != "" && !f.Category.Valid():
+		return Invalid("category", "%q is not a category", f.Category)
+	case f.Line != "" && !f.Line.Valid():
+		return Invalid("line", "%q is not a line of effort", f.Line)
+	case f.Priority != "" && !f.Priority.Valid():
+		return Invalid("priority", "%q is not a priority", f.Priority)
+	case len([]rune(f.Query)) > MaxShort:
+		return Invalid("q", "is longer than %d characters", MaxShort)
+	}
+	return nil
+}
+
 // Validation is one decision of the beneficiary government on a requirement.
 type ValidationDecision string
 

@@ -99,20 +99,21 @@ type env struct {
 }
 
 func setup(t *testing.T, s store.Store) *env {
-	a, cast := apptest.New(t, s, func() time.Time { return testNow })
 	in, addr := startSMTP(t)
-	n := newNotifier(t, s, addr)
-	a.Governance.SetNotifier(n)
-	a.Requirements.SetNotifier(n)
-	a.Pledges.SetNotifier(n)
-	return &env{a: a, cast: cast, n: n, inbox: in, s: s, addr: addr}
+	a, cast := apptest.NewWith(t, s, app.Options{Now: func() time.Time { return testNow }, Mailer: newMailer(t, addr), BaseURL: "https://cyberaid.test"})
+	return &env{a: a, cast: cast, n: a.Notify, inbox: in, s: s, addr: addr}
 }
 
-func newNotifier(t *testing.T, s store.Store, addr string) *notify.Service {
+func newMailer(t *testing.T, addr string) notify.Mailer {
 	m, err := notify.NewSMTP(notify.SMTPConfig{Addr: addr, From: "cyberaid@test.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+func newNotifier(t *testing.T, s store.Store, addr string) *notify.Service {
+	m := newMailer(t, addr)
 	texts, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +189,7 @@ func TestProposalNotificationsAndMail(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock := testNow.Add(50 * time.Hour)
-		g := governance.NewService(s, func() time.Time { return clock }, nil, e.n)
+		g := governance.NewService(s, func() time.Time { return clock }, nil, e.n, nil)
 		if _, err := g.RemindDue(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ import (
 )
 
 type Service struct {
-	store  store.Store
+	store  Store
 	now    func() time.Time
 	mailer Mailer // nil: no e-mail
 	texts  *i18n.Bundle
@@ -26,7 +26,7 @@ type Service struct {
 	BaseURL string
 }
 
-func NewService(s store.Store, now func() time.Time, mailer Mailer, texts *i18n.Bundle) *Service {
+func NewService(s Store, now func() time.Time, mailer Mailer, texts *i18n.Bundle) *Service {
 	return &Service{store: s, now: now, mailer: mailer, texts: texts}
 }
 
@@ -36,7 +36,7 @@ type recipient struct {
 }
 
 // people returns every active user with their viewer.
-func people(ctx context.Context, q store.Queries) ([]recipient, error) {
+func people(ctx context.Context, q addressBook) ([]recipient, error) {
 	orgs, err := q.ListOrganisations(ctx)
 	if err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (s *Service) SecurityNotice(ctx context.Context, q store.Queries, userID, a
 }
 
 // visible decides again whether v may see the record a notification names.
-func visible(ctx context.Context, q store.Queries, v policy.Viewer, objectType, id string) (bool, error) {
+func visible(ctx context.Context, q subjects, v policy.Viewer, objectType, id string) (bool, error) {
 	var res policy.Resource
 	switch objectType {
 	case "account":
@@ -257,7 +257,7 @@ func (s *Service) SetPreference(ctx context.Context, v policy.Viewer, kind model
 		if err := q.SetMailPreference(ctx, v.UserID, kind, on); err != nil {
 			return err
 		}
-		_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, audit.Change{
+		_, err := audit.Record(ctx, q, s.now(), audit.By(v), audit.Change{
 			Action: "notification.preference", ObjectType: "user", ObjectID: v.UserID,
 			After: map[string]any{"kind": kind, "email": on},
 		})

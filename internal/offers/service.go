@@ -6,7 +6,6 @@ package offers
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -18,13 +17,14 @@ import (
 )
 
 type Service struct {
-	store   store.Store
+	audit   audit.Records[model.Offer]
+	store   Store
 	now     func() time.Time
 	pledges *pledges.Service
 }
 
-func NewService(s store.Store, now func() time.Time, p *pledges.Service) *Service {
-	return &Service{store: s, now: now, pledges: p}
+func NewService(s Store, now func() time.Time, p *pledges.Service) *Service {
+	return &Service{audit: audit.Records[model.Offer]{Type: "offer", ID: func(r *model.Offer) string { return r.ID }, Now: now}, store: s, now: now, pledges: p}
 }
 
 // View is an offer as one viewer sees it: what is left of it counts only the
@@ -59,115 +59,50 @@ type Input struct {
 
 const maxQuantity = 1_000_000_000
 
-func checkSet[T ~string](field string, set []T, valid func(T) bool) ([]T, error) {
-	for _, v := range set {
-		if !valid(v) {
-			return nil, model.Invalid(field, "%q is not a known code", v)
-		}
-	}
-	out := slices.Clone(set)
-	slices.Sort(out)
-	return slices.Compact(out), nil
-}
-
 // apply writes the given fields onto o, checking each. It reports whether
 // what is offered changed, which sends a reviewed offer back to review.
 func (in Input) apply(o *model.Offer, today model.Date) (changed bool, err error) {
-	if in.Title != nil {
-		if o.Title, err = model.CleanText("title", *in.Title, 1, model.MaxTitle); err != nil {
-			return false, err
-		}
-		changed = true
+	// What is offered counts as changed whenever the input names it.
+	changed, err = model.ApplyGiven(
+		model.Text("title", in.Title, &o.Title, 1, model.MaxTitle),
+		model.Text("description", in.Description, &o.Description, 0, model.MaxDescription),
+		model.Code("kind", in.Kind, &o.Kind, model.PledgeKind.Valid, "%q is not an offer kind; use money or in_kind"),
+		model.Amount("amount_minor", in.AmountMinor, &o.AmountMinor, money.MaxMinor, "offer"),
+		model.Code("currency", in.Currency, &o.Currency, money.ValidCurrency, "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"),
+		model.Set(in.Quantity, &o.Quantity, func(q int64) error {
+			if q < 0 || q > maxQuantity {
+				return model.Invalid("quantity", "must be between 0 and %d", maxQuantity)
+			}
+			return nil
+		}),
+		model.Text("unit", in.Unit, &o.Unit, 0, model.MaxShort),
+		model.CodeSet("sectors", in.Sectors, &o.Sectors, model.Sector.Valid),
+		model.CodeSet("categories", in.Categories, &o.Categories, model.Category.Valid),
+		model.CodeSet("lines_of_effort", in.Lines, &o.Lines, model.LineOfEffort.Valid),
+		model.CodeSet("regions", in.Regions, &o.Regions, model.ValidRegion),
+		model.Set(in.ValidUntil, &o.ValidUntil, func(d model.Date) error {
+			if d.IsZero() {
+				return model.Invalid("valid_until", "is required")
+			}
+			if d.Before(today) {
+				return model.Broken("valid_until", "date_in_past", "%s has passed: an offer must still be valid", d)
+			}
+			return nil
+		}),
+	)
+	if err != nil {
+		return false, err
 	}
-	if in.Description != nil {
-		if o.Description, err = model.CleanText("description", *in.Description, 0, model.MaxDescription); err != nil {
-			return false, err
-		}
-		changed = true
+	// Who may read an offer is part of what the coordinators reviewed: a
+	// new label or a new list of readers sends it back to them.
+	relabelled, err := model.ApplyFields(
+		model.Label(in.TLP, &o.TLP),
+		model.IDs(in.NamedUserIDs, &o.NamedUserIDs),
+	)
+	if err != nil {
+		return false, err
 	}
-	if in.Kind != nil {
-		if !in.Kind.Valid() {
-			return false, model.Invalid("kind", "%q is not an offer kind; use money or in_kind", *in.Kind)
-		}
-		o.Kind, changed = *in.Kind, true
-	}
-	if in.AmountMinor != nil {
-		a := *in.AmountMinor
-		if a <= 0 {
-			return false, model.Broken("amount_minor", "amount_not_positive", "must be more than zero")
-		}
-		if a > money.MaxMinor {
-			return false, model.Broken("amount_minor", "amount_too_large", "is larger than any offer can be (at most %d minor units)", money.MaxMinor)
-		}
-		o.AmountMinor, changed = a, true
-	}
-	if in.Currency != nil {
-		if !money.ValidCurrency(*in.Currency) {
-			return false, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", *in.Currency)
-		}
-		o.Currency, changed = *in.Currency, true
-	}
-	if in.Quantity != nil {
-		if *in.Quantity < 0 || *in.Quantity > maxQuantity {
-			return false, model.Invalid("quantity", "must be between 0 and %d", maxQuantity)
-		}
-		o.Quantity, changed = *in.Quantity, true
-	}
-	if in.Unit != nil {
-		if o.Unit, err = model.CleanText("unit", *in.Unit, 0, model.MaxShort); err != nil {
-			return false, err
-		}
-		changed = true
-	}
-	if in.Sectors != nil {
-		if o.Sectors, err = checkSet("sectors", *in.Sectors, model.Sector.Valid); err != nil {
-			return false, err
-		}
-		changed = true
-	}
-	if in.Categories != nil {
-		if o.Categories, err = checkSet("categories", *in.Categories, model.Category.Valid); err != nil {
-			return false, err
-		}
-		changed = true
-	}
-	if in.Lines != nil {
-		if o.Lines, err = checkSet("lines_of_effort", *in.Lines, model.LineOfEffort.Valid); err != nil {
-			return false, err
-		}
-		changed = true
-	}
-	if in.Regions != nil {
-		if o.Regions, err = checkSet("regions", *in.Regions, model.ValidRegion); err != nil {
-			return false, err
-		}
-		changed = true
-	}
-	if in.ValidUntil != nil {
-		if in.ValidUntil.IsZero() {
-			return false, model.Invalid("valid_until", "is required")
-		}
-		if in.ValidUntil.Before(today) {
-			return false, model.Broken("valid_until", "date_in_past", "%s has passed: an offer must still be valid", in.ValidUntil)
-		}
-		o.ValidUntil, changed = *in.ValidUntil, true
-	}
-	if in.TLP != nil {
-		if !in.TLP.Valid() {
-			return false, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
-		}
-		// Who may read an offer is part of what the coordinators reviewed:
-		// a new label sends it back to them.
-		changed = changed || *in.TLP != o.TLP
-		o.TLP = *in.TLP
-	}
-	if in.NamedUserIDs != nil {
-		ids := slices.Clone(*in.NamedUserIDs)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		changed = changed || !slices.Equal(ids, o.NamedUserIDs)
-		o.NamedUserIDs = ids
-	}
+	changed = changed || relabelled
 	if o.Kind == model.PledgeInKind && o.Description == "" {
 		return false, model.Invalid("description", "is required for an in-kind offer: say what is offered")
 	}
@@ -182,31 +117,6 @@ func value(ctx context.Context, q store.Queries, o *model.Offer) error {
 	}
 	o.Rate, o.RateDate, o.EURMinor, o.RateProvisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
 	return nil
-}
-
-func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, o *model.Offer) error {
-	if o.TLP != model.TLPRed {
-		return nil
-	}
-	if !slices.Contains(o.NamedUserIDs, v.UserID) {
-		o.NamedUserIDs = append(o.NamedUserIDs, v.UserID)
-		slices.Sort(o.NamedUserIDs)
-	}
-	for _, id := range o.NamedUserIDs {
-		if _, err := q.UserByID(ctx, id); err != nil {
-			return model.Invalid("named_user_ids", "no user has the id %q", id)
-		}
-	}
-	return nil
-}
-
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Offer) error {
-	c := audit.Change{Action: "offer." + action, ObjectType: "offer", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
 }
 
 // Create puts an offer of the donor's own organisation in the catalogue.
@@ -248,7 +158,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, 
 		o.Review = model.ReviewPending
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
-		if err := checkNamed(ctx, q, v, &o); err != nil {
+		if err := policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if err := value(ctx, q, &o); err != nil {
@@ -257,10 +167,10 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, 
 		if err := q.CreateOffer(ctx, &o); err != nil {
 			return err
 		}
-		return s.record(ctx, q, v, "create", nil, &o)
+		return s.audit.Record(ctx, q, v, "create", nil, &o)
 	})
 	if err != nil {
-		return View{}, err
+		return View{}, model.Unexpected(err, "create offer")
 	}
 	return s.viewOf(ctx, v, o)
 }
@@ -286,10 +196,10 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 			return err
 		}
 		out = o
-		return s.record(ctx, q, v, action, &before, &o)
+		return s.audit.Record(ctx, q, v, action, &before, &o)
 	})
 	if err != nil {
-		return View{}, err
+		return View{}, model.Unexpected(err, "%s offer %s", action, id)
 	}
 	return s.viewOf(ctx, v, out)
 }
@@ -313,7 +223,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, o); err != nil {
+		if err := policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if in.Status != nil {

@@ -17,11 +17,11 @@ import (
 )
 
 type Service struct {
-	store store.Store
+	store Store
 	now   func() time.Time
 }
 
-func NewService(s store.Store, now func() time.Time) *Service {
+func NewService(s Store, now func() time.Time) *Service {
 	return &Service{store: s, now: now}
 }
 
@@ -177,6 +177,27 @@ func (s *Service) List(ctx context.Context, v policy.Viewer) ([]model.Organisati
 		return nil, err
 	}
 	return s.store.ListOrganisations(ctx)
+}
+
+// Directory returns every organisation by name, for any viewer: who takes
+// part in the mechanism is public, and the name of the organisation behind
+// a record is part of the record (the policy has already decided who sees
+// the record), so pages name them and forms offer them.
+func (s *Service) Directory(ctx context.Context) ([]model.Organisation, error) {
+	return s.store.ListOrganisations(ctx)
+}
+
+// Names maps every organisation's id to its name (see Directory).
+func (s *Service) Names(ctx context.Context) (map[string]string, error) {
+	orgs, err := s.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		out[o.ID] = o.Name
+	}
+	return out, nil
 }
 
 // Page returns up to limit organisations by name after the cursor, and the

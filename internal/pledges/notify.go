@@ -12,6 +12,3 @@ import (
 type Notifier interface {
 	PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement) error
 }
-
-// SetNotifier makes n hear of pledges; nil (the default) tells no one.
-func (s *Service) SetNotifier(n Notifier) { s.notify = n }

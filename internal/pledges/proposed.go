@@ -91,5 +91,5 @@ func (s *Service) ProposeInTx(ctx context.Context, q store.Queries, v policy.Vie
 	if err := q.CreatePledge(ctx, &p); err != nil {
 		return model.Pledge{}, err
 	}
-	return p, s.record(ctx, q, v, "propose", nil, &p)
+	return p, s.audit.Record(ctx, q, v, "propose", nil, &p)
 }

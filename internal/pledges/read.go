@@ -76,26 +76,32 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter
 // visible keeps the pledges v may see, loading each requirement they serve
 // (with all its pledges, which decide who is engaged on it) once.
 func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pledge, f model.PledgeFilter) ([]model.Pledge, error) {
-	type parent struct {
-		req     *model.Requirement
-		pledges []model.Pledge
-	}
-	parents := map[string]parent{}
+	// A requirement's resource lists every pledge on it: built once per
+	// requirement, not once per pledge, or a list would be quadratic in the
+	// pledges of one requirement.
+	parents := map[string]*policy.Resource{}
 	out := make([]model.Pledge, 0, len(batch))
 	for _, p := range batch {
-		par, ok := parents[p.RequirementID]
+		parent, ok := parents[p.RequirementID]
 		if !ok {
 			req, pledges, err := requirementOf(ctx, s.store, p.RequirementID)
 			if err != nil {
 				return nil, err
 			}
-			par = parent{req, pledges}
-			parents[p.RequirementID] = par
+			if req != nil {
+				rr := policy.RequirementResource(*req, pledges)
+				parent = &rr
+			}
+			parents[p.RequirementID] = parent
 		}
-		view, ok := viewOf(v, p, par.req, par.pledges)
+		res := policy.PledgeResource(p, parent)
+		if !policy.Visible(v, res) {
+			continue
+		}
+		view := policy.PledgeSeenBy(v, p, res)
 		// A filter on a requirement or beneficiary v may not see matches
 		// nothing, exactly as one on a requirement that does not exist.
-		if !ok || (f.RequirementID != "" && view.RequirementID != f.RequirementID) || (f.Beneficiary != "" && view.BeneficiaryOrgID != f.Beneficiary) {
+		if (f.RequirementID != "" && view.RequirementID != f.RequirementID) || (f.Beneficiary != "" && view.BeneficiaryOrgID != f.Beneficiary) {
 			continue
 		}
 		out = append(out, view)

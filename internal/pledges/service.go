@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -18,7 +17,8 @@ import (
 )
 
 type Service struct {
-	store store.Store
+	audit audit.Records[model.Pledge]
+	store Store
 	now   func() time.Time
 	// beneficiaryCountry is the ISO 3166 code of the country assisted: a
 	// bilateral report names one of its organisations as the recipient.
@@ -26,8 +26,9 @@ type Service struct {
 	notify             Notifier
 }
 
-func NewService(s store.Store, now func() time.Time, beneficiaryCountry string) *Service {
-	return &Service{store: s, now: now, beneficiaryCountry: beneficiaryCountry}
+// NewService builds the service; notify hears of pledges (nil: nobody).
+func NewService(s Store, now func() time.Time, beneficiaryCountry string, notify Notifier) *Service {
+	return &Service{audit: audit.Records[model.Pledge]{Type: "pledge", ID: func(r *model.Pledge) string { return r.ID }, Now: now}, store: s, now: now, beneficiaryCountry: beneficiaryCountry, notify: notify}
 }
 
 // Input is what a donor writes; on update, nil fields stay unchanged.
@@ -73,81 +74,31 @@ func (r Result) MarshalJSON() ([]byte, error) {
 }
 
 func (in Input) apply(p *model.Pledge, today model.Date) error {
-	if in.AmountMinor != nil {
-		a := *in.AmountMinor
-		if a <= 0 {
-			return model.Broken("amount_minor", "amount_not_positive", "must be more than zero")
-		}
-		if a > money.MaxMinor {
-			return model.Broken("amount_minor", "amount_too_large", "is larger than any pledge can be (at most %d minor units)", money.MaxMinor)
-		}
-		p.AmountMinor = a
-	}
-	if in.Currency != nil {
-		if !money.ValidCurrency(*in.Currency) {
-			return model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", *in.Currency)
-		}
-		p.Currency = *in.Currency
-	}
-	if in.Kind != nil {
-		if !in.Kind.Valid() {
-			return model.Invalid("kind", "%q is not a pledge kind; use money or in_kind", *in.Kind)
-		}
-		p.Kind = *in.Kind
-	}
-	if in.Description != nil {
-		d, err := model.CleanText("description", *in.Description, 0, model.MaxDescription)
-		if err != nil {
-			return err
-		}
-		p.Description = d
-	}
-	if in.Channel != nil {
-		if !in.Channel.Valid() {
-			return model.Invalid("channel", "%q is not a channel; use mechanism or bilateral", *in.Channel)
-		}
-		p.Channel = *in.Channel
-	}
-	if in.PledgeDate != nil {
-		if in.PledgeDate.IsZero() {
-			return model.Invalid("pledge_date", "is required")
-		}
-		if today.Before(*in.PledgeDate) {
-			return model.Broken("pledge_date", "date_in_future", "%s is in the future: a pledge is dated the day it is made", in.PledgeDate)
-		}
-		p.PledgeDate = *in.PledgeDate
-	}
-	if in.TLP != nil {
-		if !in.TLP.Valid() {
-			return model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
-		}
-		p.TLP = *in.TLP
-	}
-	if in.NamedUserIDs != nil {
-		ids := slices.Clone(*in.NamedUserIDs)
-		slices.Sort(ids)
-		p.NamedUserIDs = slices.Compact(ids)
-	}
-	if in.BeneficiaryOrgID != nil {
-		p.BeneficiaryOrgID = *in.BeneficiaryOrgID
-	}
-	if in.Sector != nil {
-		if *in.Sector != "" && !in.Sector.Valid() {
-			return model.Invalid("sector", "%q is not a sector; use one of %v", *in.Sector, model.Sectors)
-		}
-		p.Sector = *in.Sector
-	}
-	if in.Category != nil {
-		if *in.Category != "" && !in.Category.Valid() {
-			return model.Invalid("category", "%q is not a category; use one of %v", *in.Category, model.Categories)
-		}
-		p.Category = *in.Category
-	}
-	if in.PeriodStart != nil {
-		p.PeriodStart = *in.PeriodStart
-	}
-	if in.PeriodEnd != nil {
-		p.PeriodEnd = *in.PeriodEnd
+	_, err := model.ApplyFields(
+		model.Amount("amount_minor", in.AmountMinor, &p.AmountMinor, money.MaxMinor, "pledge"),
+		model.Code("currency", in.Currency, &p.Currency, money.ValidCurrency, "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"),
+		model.Code("kind", in.Kind, &p.Kind, model.PledgeKind.Valid, "%q is not a pledge kind; use money or in_kind"),
+		model.Text("description", in.Description, &p.Description, 0, model.MaxDescription),
+		model.Code("channel", in.Channel, &p.Channel, model.Channel.Valid, "%q is not a channel; use mechanism or bilateral"),
+		model.Set(in.PledgeDate, &p.PledgeDate, func(d model.Date) error {
+			if d.IsZero() {
+				return model.Invalid("pledge_date", "is required")
+			}
+			if today.Before(d) {
+				return model.Broken("pledge_date", "date_in_future", "%s is in the future: a pledge is dated the day it is made", d)
+			}
+			return nil
+		}),
+		model.Label(in.TLP, &p.TLP),
+		model.IDs(in.NamedUserIDs, &p.NamedUserIDs),
+		model.Set(in.BeneficiaryOrgID, &p.BeneficiaryOrgID, nil),
+		model.Code("sector", in.Sector, &p.Sector, model.OrNone(model.Sector.Valid), "%q is not a sector; use one of %v", model.Sectors),
+		model.Code("category", in.Category, &p.Category, model.OrNone(model.Category.Valid), "%q is not a category; use one of %v", model.Categories),
+		model.Set(in.PeriodStart, &p.PeriodStart, nil),
+		model.Set(in.PeriodEnd, &p.PeriodEnd, nil),
+	)
+	if err != nil {
+		return err
 	}
 	if !p.PeriodStart.IsZero() && !p.PeriodEnd.IsZero() && p.PeriodEnd.Before(p.PeriodStart) {
 		return model.Broken("period_end", "period_reversed", "ends on %s, before the period starts (%s)", p.PeriodEnd, p.PeriodStart)
@@ -199,7 +150,7 @@ func value(ctx context.Context, q store.Queries, p *model.Pledge) error {
 
 // requirementOf loads the requirement a pledge serves with every pledge on
 // it, as the policy needs them; nil when the pledge serves none.
-func requirementOf(ctx context.Context, q store.Queries, id string) (*model.Requirement, []model.Pledge, error) {
+func requirementOf(ctx context.Context, q requirementReads, id string) (*model.Requirement, []model.Pledge, error) {
 	if id == "" {
 		return nil, nil, nil
 	}
@@ -235,15 +186,6 @@ func overCovered(v policy.Viewer, req *model.Requirement, pledges []model.Pledge
 		}
 	}
 	return model.CoverageOf(total, req.EstimatedEURMinor) == model.CoverageOver
-}
-
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Pledge) error {
-	c := audit.Change{Action: "pledge." + action, ObjectType: "pledge", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
 }
 
 // Create records a pledge of the donor's own organisation. A mechanism
@@ -310,7 +252,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 		if err := s.place(ctx, q, &p, req); err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, &p); err != nil {
+		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if err := value(ctx, q, &p); err != nil {
@@ -325,25 +267,9 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 				return err
 			}
 		}
-		return s.record(ctx, q, v, "create", nil, &p)
+		return s.audit.Record(ctx, q, v, "create", nil, &p)
 	})
-	return res, err
-}
-
-func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, p *model.Pledge) error {
-	if p.TLP != model.TLPRed {
-		return nil
-	}
-	if !slices.Contains(p.NamedUserIDs, v.UserID) {
-		p.NamedUserIDs = append(p.NamedUserIDs, v.UserID)
-		slices.Sort(p.NamedUserIDs)
-	}
-	for _, id := range p.NamedUserIDs {
-		if _, err := q.UserByID(ctx, id); err != nil {
-			return model.Invalid("named_user_ids", "no user has the id %q", id)
-		}
-	}
-	return nil
+	return res, model.Unexpected(err, "create pledge")
 }
 
 // change loads a pledge v may act on with perm, lets fn change it, and saves
@@ -376,9 +302,9 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 			}
 		}
 		res = Result{Pledge: p, OverCoverage: overCovered(v, req, pledges)}
-		return s.record(ctx, q, v, action, &before, &p)
+		return s.audit.Record(ctx, q, v, action, &before, &p)
 	})
-	return res, err
+	return res, model.Unexpected(err, "%s pledge %s", action, id)
 }
 
 // Update changes a pledge its donor has not yet confirmed. A company's or
@@ -401,7 +327,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err := s.place(ctx, q, p, req); err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, p); err != nil {
+		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if p.Review != model.ReviewNotRequired {

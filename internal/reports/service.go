@@ -13,16 +13,15 @@ import (
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/requirements"
-	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 type Service struct {
-	store        store.Store
+	store        Store
 	requirements *requirements.Service
 	pledges      *pledges.Service
 }
 
-func NewService(s store.Store, r *requirements.Service, p *pledges.Service) *Service {
+func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
 	return &Service{store: s, requirements: r, pledges: p}
 }
 

@@ -13,6 +13,3 @@ import (
 type Notifier interface {
 	RequirementValidated(ctx context.Context, q store.Queries, r model.Requirement) error
 }
-
-// SetNotifier makes n hear of validations; nil (the default) tells no one.
-func (s *Service) SetNotifier(n Notifier) { s.notify = n }

@@ -17,7 +17,8 @@ import (
 )
 
 type Service struct {
-	store  store.Store
+	audit  audit.Records[model.Requirement]
+	store  Store
 	now    func() time.Time
 	notify Notifier
 	trail  Trail
@@ -28,8 +29,10 @@ type Trail interface {
 	History(ctx context.Context, v policy.Viewer, objectType, id string) ([]model.AuditEvent, error)
 }
 
-func NewService(s store.Store, now func() time.Time, trail Trail) *Service {
-	return &Service{store: s, now: now, trail: trail}
+// NewService builds the service; trail reads a requirement's history, notify
+// hears of validations (nil: nobody).
+func NewService(s Store, now func() time.Time, trail Trail, notify Notifier) *Service {
+	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify}
 }
 
 // View is a requirement as one viewer sees it: its figures count only the
@@ -65,134 +68,39 @@ const maxQuantity = 1_000_000_000
 // the scope, cost or audience changed: such a change to a validated
 // requirement needs the beneficiary government to validate it again.
 func (in Input) apply(r *model.Requirement, today model.Date) (revalidate bool, err error) {
-	set := func(changed bool) {
-		if changed {
-			revalidate = true
-		}
-	}
-	if in.Title != nil {
-		t, err := model.CleanText("title", *in.Title, 1, model.MaxTitle)
-		if err != nil {
-			return false, err
-		}
-		set(t != r.Title)
-		r.Title = t
-	}
-	if in.Description != nil {
-		d, err := model.CleanText("description", *in.Description, 0, model.MaxDescription)
-		if err != nil {
-			return false, err
-		}
-		set(d != r.Description)
-		r.Description = d
-	}
-	if in.Sector != nil {
-		if !in.Sector.Valid() {
-			return false, model.Invalid("sector", "%q is not a sector; use one of %v", *in.Sector, model.Sectors)
-		}
-		set(*in.Sector != r.Sector)
-		r.Sector = *in.Sector
-	}
-	if in.Category != nil {
-		if !in.Category.Valid() {
-			return false, model.Invalid("category", "%q is not a category; use one of %v", *in.Category, model.Categories)
-		}
-		set(*in.Category != r.Category)
-		r.Category = *in.Category
-	}
-	if in.LineOfEffort != nil {
-		if !in.LineOfEffort.Valid() {
-			return false, model.Invalid("line_of_effort", "%q is not a line of effort; use support, strengthen or sustain", *in.LineOfEffort)
-		}
-		set(*in.LineOfEffort != r.LineOfEffort)
-		r.LineOfEffort = *in.LineOfEffort
-	}
-	if in.Priority != nil {
-		if !in.Priority.Valid() {
-			return false, model.Invalid("priority", "%q is not a priority; use critical, high, medium or low", *in.Priority)
-		}
-		r.Priority = *in.Priority
-	}
-	if in.EstimatedEURMinor != nil {
-		v := *in.EstimatedEURMinor
-		if v <= 0 {
-			return false, model.Broken("estimated_eur_minor", "amount_not_positive", "must be more than zero")
-		}
-		if v > money.MaxMinor {
-			return false, model.Broken("estimated_eur_minor", "amount_too_large", "is larger than any single need can be (at most %d minor units)", money.MaxMinor)
-		}
-		set(v != r.EstimatedEURMinor)
-		r.EstimatedEURMinor = v
-	}
-	if in.Quantity != nil {
-		if *in.Quantity < 1 || *in.Quantity > maxQuantity {
-			return false, model.Broken("quantity", "quantity_out_of_range", "must be between 1 and %d", maxQuantity)
-		}
-		set(*in.Quantity != r.Quantity)
-		r.Quantity = *in.Quantity
-	}
-	if in.Unit != nil {
-		u, err := model.CleanText("unit", *in.Unit, 0, model.MaxShort)
-		if err != nil {
-			return false, err
-		}
-		set(u != r.Unit)
-		r.Unit = u
-	}
-	if in.NeededBy != nil {
-		if !in.NeededBy.IsZero() && in.NeededBy.Before(today) && !in.NeededBy.Equal(r.NeededBy) {
-			return false, model.Broken("needed_by", "date_in_past", "%s is in the past", in.NeededBy)
-		}
-		r.NeededBy = *in.NeededBy
-	}
-	if in.Region != nil {
-		if *in.Region != "" && !model.ValidRegion(*in.Region) {
-			return false, model.Invalid("region", "%q is not an oblast code (ISO 3166-2:UA, e.g. UA-32)", *in.Region)
-		}
-		r.Region = *in.Region
-	}
-	if in.TLP != nil {
-		if !in.TLP.Valid() {
-			return false, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
-		}
-		set(*in.TLP != r.TLP)
-		r.TLP = *in.TLP
-	}
-	if in.NamedUserIDs != nil {
-		ids := slices.Clone(*in.NamedUserIDs)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		set(!slices.Equal(ids, r.NamedUserIDs))
-		r.NamedUserIDs = ids
-	}
-	return revalidate, nil
-}
-
-func (s *Service) record(ctx context.Context, q store.Queries, v policy.Viewer, action string, before, after *model.Requirement) error {
-	c := audit.Change{Action: "requirement." + action, ObjectType: "requirement", ObjectID: after.ID, After: after}
-	if before != nil {
-		c.Before = before
-	}
-	_, err := audit.Record(ctx, q, s.now(), audit.Actor{UserID: v.UserID, OrgID: v.Org.ID}, c)
-	return err
-}
-
-// checkNamed makes sure a RED record names real users, its author first, so
-// that nobody writes a record they cannot read back.
-func checkNamed(ctx context.Context, q store.Queries, v policy.Viewer, r *model.Requirement) error {
-	if r.TLP != model.TLPRed {
-		return nil
-	}
-	if !slices.Contains(r.NamedUserIDs, v.UserID) {
-		r.NamedUserIDs = append(r.NamedUserIDs, v.UserID)
-		slices.Sort(r.NamedUserIDs)
-	}
-	for _, id := range r.NamedUserIDs {
-		if _, err := q.UserByID(ctx, id); err != nil {
-			return model.Invalid("named_user_ids", "no user has the id %q", id)
-		}
-	}
-	return nil
+	// A change of what is needed, how much, or who may read it sends a
+	// validated requirement back to validation; its priority, date and
+	// region do not.
+	return model.ApplyFields(
+		model.Text("title", in.Title, &r.Title, 1, model.MaxTitle),
+		model.Text("description", in.Description, &r.Description, 0, model.MaxDescription),
+		model.Code("sector", in.Sector, &r.Sector, model.Sector.Valid, "%q is not a sector; use one of %v", model.Sectors),
+		model.Code("category", in.Category, &r.Category, model.Category.Valid, "%q is not a category; use one of %v", model.Categories),
+		model.Code("line_of_effort", in.LineOfEffort, &r.LineOfEffort, model.LineOfEffort.Valid, "%q is not a line of effort; use support, strengthen or sustain"),
+		model.Quiet(model.Code("priority", in.Priority, &r.Priority, model.Priority.Valid, "%q is not a priority; use critical, high, medium or low")),
+		model.Amount("estimated_eur_minor", in.EstimatedEURMinor, &r.EstimatedEURMinor, money.MaxMinor, "single need"),
+		model.Set(in.Quantity, &r.Quantity, func(q int64) error {
+			if q < 1 || q > maxQuantity {
+				return model.Broken("quantity", "quantity_out_of_range", "must be between 1 and %d", maxQuantity)
+			}
+			return nil
+		}),
+		model.Text("unit", in.Unit, &r.Unit, 0, model.MaxShort),
+		model.Quiet(model.Set(in.NeededBy, &r.NeededBy, func(d model.Date) error {
+			if !d.IsZero() && d.Before(today) && !d.Equal(r.NeededBy) {
+				return model.Broken("needed_by", "date_in_past", "%s is in the past", d)
+			}
+			return nil
+		})),
+		model.Quiet(model.Set(in.Region, &r.Region, func(region string) error {
+			if region != "" && !model.ValidRegion(region) {
+				return model.Invalid("region", "%q is not an oblast code (ISO 3166-2:UA, e.g. UA-32)", region)
+			}
+			return nil
+		})),
+		model.Label(in.TLP, &r.TLP),
+		model.IDs(in.NamedUserIDs, &r.NamedUserIDs),
+	)
 }
 
 // Create drafts a requirement for the requester's own organisation.
@@ -224,7 +132,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		return model.Requirement{}, err
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
-		if err := checkNamed(ctx, q, v, &r); err != nil {
+		if err := policy.CheckNamed(ctx, v, r.TLP, &r.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		n, err := q.NextCounter(ctx, fmt.Sprintf("requirement-%d", now.Year()))
@@ -235,9 +143,9 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		if err := q.CreateRequirement(ctx, &r); err != nil {
 			return err
 		}
-		return s.record(ctx, q, v, "create", nil, &r)
+		return s.audit.Record(ctx, q, v, "create", nil, &r)
 	})
-	return r, err
+	return r, model.Unexpected(err, "create requirement")
 }
 
 // change loads a requirement the viewer may act on with p, lets fn change
@@ -267,9 +175,9 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, p poli
 			return err
 		}
 		out = r
-		return s.record(ctx, q, v, action, &before, &r)
+		return s.audit.Record(ctx, q, v, action, &before, &r)
 	})
-	return out, err
+	return out, model.Unexpected(err, "%s requirement %s", action, id)
 }
 
 // Update edits a requirement. A change of scope, cost or audience to a
@@ -286,7 +194,7 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err != nil {
 			return err
 		}
-		if err := checkNamed(ctx, q, v, r); err != nil {
+		if err := policy.CheckNamed(ctx, v, r.TLP, &r.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
 		if err := policy.Relabel(v, from, r.TLP, r.NamedUserIDs); err != nil {

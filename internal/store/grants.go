@@ -120,20 +120,21 @@ func (q *queries) loadPledgeGrants(ctx context.Context, ps []model.Pledge) error
 	return nil
 }
 
-// loadPledgeGrantsBetween fills the access lists of pledges whose ids all
-// lie between lo and hi, reading the grants of that id range at once.
-func (q *queries) loadPledgeGrantsBetween(ctx context.Context, ps []model.Pledge, lo, hi string) error {
+// grantsBetween reads the access lists of the objects whose ids lie
+// between lo and hi at once: a range scan, where a batch of a thousand ids
+// would make a long IN list.
+func (q *queries) grantsBetween(ctx context.Context, objectType, lo, hi string) (map[string]grants, error) {
 	rows, err := q.rd.query(ctx, `SELECT object_id, COALESCE(org_id, ''), COALESCE(user_id, '') FROM access_grants
-		WHERE object_type = ? AND object_id BETWEEN ? AND ?`, grantPledge, lo, hi)
+		WHERE object_type = ? AND object_id BETWEEN ? AND ?`, objectType, lo, hi)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	gs := map[string]grants{}
 	for rows.Next() {
 		var objectID, orgID, userID string
 		if err := rows.Scan(&objectID, &orgID, &userID); err != nil {
-			return err
+			return nil, err
 		}
 		g := gs[objectID]
 		if orgID != "" {
@@ -144,11 +145,10 @@ func (q *queries) loadPledgeGrantsBetween(ctx context.Context, ps []model.Pledge
 		gs[objectID] = g
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	for i := range ps {
-		g := gs[ps[i].ID]
-		ps[i].SharedOrgIDs, ps[i].NamedUserIDs = canonicalIDs(g.orgIDs), canonicalIDs(g.userIDs)
+	for id, g := range gs {
+		gs[id] = grants{canonicalIDs(g.orgIDs), canonicalIDs(g.userIDs)}
 	}
-	return nil
+	return gs, nil
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
-// Matching keeps the offers catalogue, the link from each pledge drawn from
+// Offers keeps the offers catalogue, the link from each pledge drawn from
 // an offer to that offer, and the acknowledgements of deconfliction alerts.
-type Matching interface {
+type Offers interface {
 	CreateOffer(ctx context.Context, o *model.Offer) error
 	UpdateOffer(ctx context.Context, o *model.Offer) error
 	// OfferByID locks the row for update inside a PostgreSQL transaction.
@@ -18,6 +18,8 @@ type Matching interface {
 	// ListOffers returns up to limit offers matching f, newest first, after
 	// the cursor ("" starts at the newest; limit <= 0 means all).
 	ListOffers(ctx context.Context, f model.OfferFilter, after string, limit int) ([]model.Offer, error)
+	// EachOffer calls fn for every offer matching f, newest first.
+	EachOffer(ctx context.Context, f model.OfferFilter, fn func(model.Offer) error) error
 	// LinkOfferPledge records that a pledge was drawn from an offer.
 	LinkOfferPledge(ctx context.Context, l model.OfferPledge) error
 	// OfferPledges returns the links of the given offers; nil ids means all.
@@ -151,6 +153,26 @@ func (q *queries) OfferByID(ctx context.Context, id string) (model.Offer, error)
 }
 
 func (q *queries) ListOffers(ctx context.Context, f model.OfferFilter, after string, limit int) ([]model.Offer, error) {
+	conds, args := offerConds(f)
+	add := func(cond string, arg any) {
+		conds, args = append(conds, cond), append(args, arg)
+	}
+	if after != "" {
+		add("id < ?", after)
+	}
+	lim, args := limitClause(limit, args)
+	os, err := queryAll(ctx, q.rd, scanOffer, `SELECT `+offerSelect+` FROM offers`+where(conds)+` ORDER BY id DESC`+lim, args...)
+	if err == nil {
+		err = q.loadOfferGrants(ctx, os)
+	}
+	if err != nil {
+		return nil, dbErr(err, "list offers")
+	}
+	return os, nil
+}
+
+// offerConds is the SQL of an offer filter.
+func offerConds(f model.OfferFilter) ([]string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -169,18 +191,23 @@ func (q *queries) ListOffers(ctx context.Context, f model.OfferFilter, after str
 	if f.Category != "" {
 		add("(categories = '' OR ',' || categories || ',' LIKE ?)", "%,"+string(f.Category)+",%")
 	}
-	if after != "" {
-		add("id < ?", after)
-	}
-	lim, args := limitClause(limit, args)
-	os, err := queryAll(ctx, q.rd, scanOffer, `SELECT `+offerSelect+` FROM offers`+where(conds)+` ORDER BY id DESC`+lim, args...)
-	if err == nil {
-		err = q.loadOfferGrants(ctx, os)
-	}
-	if err != nil {
-		return nil, dbErr(err, "list offers")
-	}
-	return os, nil
+	return conds, args
+}
+
+var offerTable = table[model.Offer]{
+	name:    "offers",
+	columns: func(*queries) string { return offerSelect },
+	scan:    scanOffer,
+	id:      func(o *model.Offer) string { return o.ID },
+	grant:   grantOffer,
+	set:     func(o *model.Offer, g grants) { o.NamedUserIDs = g.userIDs },
+}
+
+// EachOffer calls fn for every offer matching f, newest first, with its
+// access lists; it stops at the first error fn returns.
+func (q *queries) EachOffer(ctx context.Context, f model.OfferFilter, fn func(model.Offer) error) error {
+	conds, args := offerConds(f)
+	return each(ctx, q, offerTable, conds, args, fn)
 }
 
 func (q *queries) LinkOfferPledge(ctx context.Context, l model.OfferPledge) error {

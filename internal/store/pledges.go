@@ -176,6 +176,24 @@ func pledgeConds(f model.PledgeFilter) ([]string, []any) {
 }
 
 // PledgesForRequirements returns the pledges newest first.
+var pledgeTable = table[model.Pledge]{
+	name:    "pledges",
+	columns: (*queries).pledgeColumns,
+	scan:    scanPledge,
+	id:      func(p *model.Pledge) string { return p.ID },
+	grant:   grantPledge,
+	set: func(p *model.Pledge, g grants) {
+		p.SharedOrgIDs, p.NamedUserIDs = g.orgIDs, g.userIDs
+	},
+}
+
+// EachPledge calls fn for every pledge matching f, newest first, with its
+// access lists; it stops at the first error fn returns.
+func (q *queries) EachPledge(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error {
+	conds, args := pledgeConds(f)
+	return each(ctx, q, pledgeTable, conds, args, fn)
+}
+
 func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error) {
 	var ps []model.Pledge
 	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {

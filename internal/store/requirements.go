@@ -92,6 +92,26 @@ func (q *queries) RequirementByID(ctx context.Context, id string) (model.Require
 }
 
 func (q *queries) ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error) {
+	conds, args := requirementConds(f)
+	add := func(cond string, arg any) {
+		conds, args = append(conds, cond), append(args, arg)
+	}
+	if after != "" {
+		add("id < ?", after)
+	}
+	lim, args := limitClause(limit, args)
+	rs, err := queryAll(ctx, q.rd, scanRequirement, `SELECT `+requirementColumns+` FROM requirements`+where(conds)+` ORDER BY id DESC`+lim, args...)
+	if err == nil {
+		err = q.loadRequirementGrants(ctx, rs)
+	}
+	if err != nil {
+		return nil, dbErr(err, "list requirements")
+	}
+	return rs, nil
+}
+
+// requirementConds is the SQL of a requirement filter.
+func requirementConds(f model.RequirementFilter) ([]string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -118,18 +138,25 @@ func (q *queries) ListRequirements(ctx context.Context, f model.RequirementFilte
 	if s := strings.TrimSpace(f.Query); s != "" {
 		add(`search_text LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
 	}
-	if after != "" {
-		add("id < ?", after)
-	}
-	lim, args := limitClause(limit, args)
-	rs, err := queryAll(ctx, q.rd, scanRequirement, `SELECT `+requirementColumns+` FROM requirements`+where(conds)+` ORDER BY id DESC`+lim, args...)
-	if err == nil {
-		err = q.loadRequirementGrants(ctx, rs)
-	}
-	if err != nil {
-		return nil, dbErr(err, "list requirements")
-	}
-	return rs, nil
+	return conds, args
+}
+
+var requirementTable = table[model.Requirement]{
+	name:    "requirements",
+	columns: func(*queries) string { return requirementColumns },
+	scan:    scanRequirement,
+	id:      func(r *model.Requirement) string { return r.ID },
+	grant:   grantRequirement,
+	set: func(r *model.Requirement, g grants) {
+		r.SharedOrgIDs, r.NamedUserIDs = g.orgIDs, g.userIDs
+	},
+}
+
+// EachRequirement calls fn for every requirement matching f, newest first,
+// with its access lists; it stops at the first error fn returns.
+func (q *queries) EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error {
+	conds, args := requirementConds(f)
+	return each(ctx, q, requirementTable, conds, args, fn)
 }
 
 func (q *queries) AddValidation(ctx context.Context, v model.ValidationRecord) error {

@@ -36,19 +36,11 @@ type Queries interface {
 	LoginAttempts
 	Delivery
 	Lessons
-	Streams
-	MoreStreams
 	Governance
-	Matching
+	Offers
 	Notifications
 	Pages
 	SignInFactors
-}
-
-// Streams iterate over every matching row in constant memory, for exports.
-type Streams interface {
-	EachPledge(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error
-	EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error
 }
 
 type Organisations interface {
@@ -100,6 +92,9 @@ type Requirements interface {
 	// ListRequirements returns up to limit requirements matching f, newest
 	// first, after the cursor (an id; "" starts at the newest).
 	ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error)
+	// EachRequirement calls fn for every requirement matching f, newest
+	// first, in constant memory, for exports.
+	EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error
 	// AddValidation records one decision with its comment.
 	AddValidation(ctx context.Context, v model.ValidationRecord) error
 	Validations(ctx context.Context, requirementID string) ([]model.ValidationRecord, error)
@@ -114,6 +109,9 @@ type Pledges interface {
 	// ListPledges returns up to limit pledges matching f, newest first,
 	// after the cursor ("" starts at the newest; limit <= 0 means all).
 	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
+	// EachPledge calls fn for every pledge matching f, newest first, in
+	// constant memory, for exports.
+	EachPledge(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error
 	// PledgeByIATIIdentifier finds a donor's report imported from one IATI activity.
 	PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identifier string) (model.Pledge, error)
 	// PledgesByIATIIdentifiers finds the reports imported from any of the

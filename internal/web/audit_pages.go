@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -41,12 +40,8 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var last int64
-	head, err := s.Store.LastAuditEvent(r.Context())
-	switch {
-	case err == nil:
-		last = head.Seq
-	case !errors.Is(err, model.ErrNotFound):
+	last, err := s.Audit.Head(r.Context(), v)
+	if err != nil {
 		return err
 	}
 	before := last + 1
@@ -69,18 +64,9 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Audit readers administer the platform; the log names the people who
-	// acted, which is its purpose.
-	users, err := s.Store.ListUsers(r.Context(), "")
+	names, err := s.Audit.ActorNames(r.Context(), v)
 	if err != nil {
 		return err
-	}
-	names := make(map[string]string, len(users))
-	for _, u := range users {
-		names[u.ID] = u.Name
-		if u.Name == "" {
-			names[u.ID] = u.Email
-		}
 	}
 	data := auditData{Events: events, Checkpoint: cp, Root: base64.StdEncoding.EncodeToString(cp.Root), Verified: verified, Orgs: orgs, Users: names}
 	if after > 0 {

@@ -20,7 +20,11 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := pageParams(r); err != nil {
 		return err
 	}
-	e, err := s.Exchange.Prepare(name, format, r.URL.Query())
+	f, err := exportFilter(name, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	e, err := s.Exchange.Prepare(name, format, f)
 	if err != nil {
 		return err
 	}

@@ -3,17 +3,11 @@ package web
 import (
 	"net/http"
 
-	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/lessons"
 )
 
-// lessonFilter reads the filters the lesson list and its export share.
-func lessonFilter(r *http.Request) (lessons.Filter, error) {
-	return exchange.LessonFilter(r.URL.Query())
-}
-
 func (s *Server) apiListLessons(w http.ResponseWriter, r *http.Request) error {
-	f, err := lessonFilter(r)
+	f, err := lessonFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}

@@ -164,8 +164,8 @@ func (s *Server) showLesson(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	data := lessonData{L: les, Author: orgs[les.AuthorOrgID], Error: errText}
 	if les.OwnerUserID != "" {
-		if u, err := s.Store.UserByID(r.Context(), les.OwnerUserID); err == nil {
-			data.Owner = u.Name
+		if name, err := s.Lessons.OwnerName(r.Context(), v, les.ID); err == nil {
+			data.Owner = name
 		}
 	}
 	data.CanEdit = s.Lessons.CanEdit(r.Context(), v, les)

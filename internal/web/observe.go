@@ -166,7 +166,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	w.Header().Set("Cache-Control", "no-store")
-	st, err := s.Store.SchemaStatus(ctx)
+	st, err := s.Schema(ctx)
 	switch {
 	case err != nil:
 		s.log.ErrorContext(ctx, "readiness check failed", "err", err)

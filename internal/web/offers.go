@@ -3,18 +3,11 @@ package web
 import (
 	"net/http"
 
-	"github.com/cyberaid/cyberaid/internal/exchange"
-	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
 )
 
-// offerFilter reads the filters the offer list and its export share.
-func offerFilter(r *http.Request) (model.OfferFilter, error) {
-	return exchange.OfferFilter(r.URL.Query())
-}
-
 func (s *Server) apiListOffers(w http.ResponseWriter, r *http.Request) error {
-	f, err := offerFilter(r)
+	f, err := offerFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}

@@ -14,15 +14,7 @@ import (
 // organisation's name on one of them is part of the record, which is why a
 // visitor of a public record sees it too.
 func (s *Server) orgNames(r *http.Request) (map[string]string, error) {
-	orgs, err := s.Store.ListOrganisations(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(orgs))
-	for _, o := range orgs {
-		out[o.ID] = o.Name
-	}
-	return out, nil
+	return s.Organisations.Names(r.Context())
 }
 
 type orgGroup struct {

@@ -3,30 +3,11 @@ package web
 import (
 	"net/http"
 
-	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 )
 
-func pledgeFilter(r *http.Request) (model.PledgeFilter, error) {
-	q := r.URL.Query()
-	f := model.PledgeFilter{
-		RequirementID: q.Get("requirement"),
-		DonorOrgID:    q.Get("donor"),
-		Beneficiary:   q.Get("beneficiary"),
-		Status:        model.PledgeStatus(q.Get("status")),
-		Channel:       model.Channel(q.Get("channel")),
-	}
-	if f.Status != "" && !f.Status.Valid() {
-		return f, model.Invalid("status", "%q is not a pledge status", f.Status)
-	}
-	if f.Channel != "" && !f.Channel.Valid() {
-		return f, model.Invalid("channel", "%q is not a channel; use mechanism or bilateral", f.Channel)
-	}
-	return f, nil
-}
-
 func (s *Server) apiListPledges(w http.ResponseWriter, r *http.Request) error {
-	f, err := pledgeFilter(r)
+	f, err := pledgeFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}

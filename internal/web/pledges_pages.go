@@ -142,7 +142,7 @@ type pledgesData struct {
 }
 
 func (s *Server) pledgesPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := pledgeFilter(r)
+	f, err := pledgeFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/xml"
 	"net/http"
 	"slices"
 	"strings"
@@ -172,7 +171,7 @@ func (s *Server) showProposalForm(w http.ResponseWriter, r *http.Request, f prop
 		}
 		status = statusOf(err)
 	}
-	orgs, oerr := s.Store.ListOrganisations(r.Context())
+	orgs, oerr := s.Organisations.Directory(r.Context())
 	if oerr != nil {
 		return oerr
 	}
@@ -214,209 +213,6 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) error {
 	return seeOther(w, r, "/proposals/"+p.ID+"?done=opened")
 }
 
-type rotationsData struct {
-	Items     []model.Rotation
-	Orgs      map[string]string
-	Members   []model.Organisation
-	Current   string
-	CanManage bool
-	Form      struct{ Starts, Ends, Front, Back string }
-	Errors    map[string]string
-	Error     string
-}
-
-func (s *Server) rotationsPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showRotations(w, r, http.StatusOK, rotationsData{}, nil)
-}
-
-func (s *Server) showRotations(w http.ResponseWriter, r *http.Request, status int, d rotationsData, ferr error) error {
-	v := viewerOf(r)
-	items, err := s.Governance.Rotations(r.Context(), v)
-	if err != nil {
-		return err
-	}
-	l := s.localizer(r)
-	if ferr != nil {
-		var rest error
-		d.Errors, d.Error, rest = s.formErrors(l, ferr, []string{"starts", "ends", "front_office_org_id", "back_office_org_id"}, nil)
-		if rest != nil {
-			return rest
-		}
-	}
-	if d.Orgs, err = s.orgNames(r); err != nil {
-		return err
-	}
-	orgs, err := s.Store.ListOrganisations(r.Context())
-	if err != nil {
-		return err
-	}
-	for _, o := range orgs {
-		if o.Participation == model.Member {
-			d.Members = append(d.Members, o)
-		}
-	}
-	d.Items, d.CanManage = items, policy.Allowed(v, policy.RotationsManage)
-	if cur, ok := governance.Current(items, model.DateOf(s.Now())); ok {
-		d.Current = cur.ID
-	}
-	lay := s.newLayout(r, l, "rotations", l.T("rotations.title"), d)
-	if r.URL.Query().Get("done") == "created" && status == http.StatusOK {
-		lay.Notice = l.T("notice.rotation.created")
-	}
-	return s.render(w, r, status, "rotations", lay)
-}
-
-func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) error {
-	var d rotationsData
-	d.Form.Starts, d.Form.Ends = r.PostFormValue("starts"), r.PostFormValue("ends")
-	d.Form.Front, d.Form.Back = r.PostFormValue("front_office_org_id"), r.PostFormValue("back_office_org_id")
-	in := governance.RotationInput{FrontOfficeOrgID: &d.Form.Front, BackOfficeOrgID: &d.Form.Back}
-	for _, f := range []struct {
-		name, v string
-		dst     **model.Date
-	}{{"starts", d.Form.Starts, &in.Starts}, {"ends", d.Form.Ends, &in.Ends}} {
-		if f.v == "" {
-			continue
-		}
-		day, err := model.ParseDate(f.v)
-		if err != nil {
-			return s.showRotations(w, r, http.StatusBadRequest, d, model.Invalid(f.name, "is not a date (YYYY-MM-DD)"))
-		}
-		*f.dst = &day
-	}
-	if _, err := s.Governance.AddRotation(r.Context(), viewerOf(r), in); err != nil {
-		return s.showRotations(w, r, statusOf(err), d, err)
-	}
-	return seeOther(w, r, "/rotations?done=created")
-}
-
-type publicData struct {
-	Statements []governance.View
-	Orgs       map[string]string
-	Members    []model.Organisation
-	Observers  []model.Organisation
-}
-
-// publicPage is the mechanism's public face: no sign-in, only what is
-// public by nature (adopted statements, who takes part).
-func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.Governance.Published(r.Context())
-	if err != nil {
-		return err
-	}
-	d := publicData{Statements: st}
-	if d.Members, d.Observers, err = s.Governance.Participants(r.Context()); err != nil {
-		return err
-	}
-	if d.Orgs, err = s.orgNames(r); err != nil {
-		return err
-	}
-	return s.show(w, r, http.StatusOK, "public", "public", "public.title", d)
-}
-
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Title   string      `xml:"title"`
-	ID      string      `xml:"id"`
-	Updated string      `xml:"updated"`
-	Link    []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomLink struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr,omitempty"`
-}
-
-type atomEntry struct {
-	Title   string     `xml:"title"`
-	ID      string     `xml:"id"`
-	Updated string     `xml:"updated"`
-	Link    atomLink   `xml:"link"`
-	Authors []atomName `xml:"author"`
-	Content atomText   `xml:"content"`
-}
-
-type atomName struct {
-	Name string `xml:"name"`
-}
-
-type atomText struct {
-	Type string `xml:"type,attr"`
-	Text string `xml:",chardata"`
-}
-
-// statementsFeed serves the published statements as Atom (RFC 4287); the
-// signatories are the entry's authors.
-func (s *Server) statementsFeed(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.Governance.Published(r.Context())
-	if err != nil {
-		return err
-	}
-	orgs, err := s.orgNames(r)
-	if err != nil {
-		return err
-	}
-	base := s.siteURL(r)
-	feed := atomFeed{Title: s.localizer(r).T("public.feed_title"), ID: base + "/public/statements.atom",
-		Link: []atomLink{{Href: base + "/public/statements.atom", Rel: "self"}, {Href: base + "/public"}}}
-	updated := time.Unix(0, 0).UTC()
-	for _, v := range st {
-		at := v.UpdatedAt
-		if v.ClosedAt != nil {
-			at = *v.ClosedAt
-		}
-		if at.After(updated) {
-			updated = at
-		}
-		e := atomEntry{Title: v.Title, ID: "urn:uuid:" + v.ID, Updated: at.UTC().Format(time.RFC3339),
-			Link: atomLink{Href: base + "/public#statement-" + v.ID}, Content: atomText{Type: "text", Text: v.PublishedText}}
-		for _, sig := range v.Signatories {
-			e.Authors = append(e.Authors, atomName{Name: orgs[sig.OrgID]})
-		}
-		feed.Entries = append(feed.Entries, e)
-	}
-	feed.Updated = updated.Format(time.RFC3339)
-	out, err := xml.MarshalIndent(feed, "", "  ")
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	_, err = w.Write(append([]byte(xml.Header), out...))
-	return err
-}
-
-type meetingsData struct {
-	Items []model.Meeting
-	Orgs  map[string]string
-	One   *model.Meeting
-}
-
-func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
-	ms, err := s.Governance.Meetings(r.Context(), viewerOf(r))
-	if err != nil {
-		return err
-	}
-	orgs, err := s.orgNames(r)
-	if err != nil {
-		return err
-	}
-	return s.show(w, r, http.StatusOK, "meetings", "meetings", "meetings.title", meetingsData{Items: ms, Orgs: orgs})
-}
-
-func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.Governance.Meeting(r.Context(), viewerOf(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	orgs, err := s.orgNames(r)
-	if err != nil {
-		return err
-	}
-	l := s.localizer(r)
-	return s.render(w, r, http.StatusOK, "meetings", s.newLayout(r, l, "meetings", m.Title, meetingsData{One: &m, Orgs: orgs}))
-}
-
 type membershipData struct {
 	Members, Observers, Applicants []model.Organisation
 	// Applications are the open applications the viewer may see, by the
@@ -434,7 +230,7 @@ func (s *Server) membershipPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Members, d.Observers, err = s.Governance.Participants(r.Context()); err != nil {
 		return err
 	}
-	orgs, err := s.Store.ListOrganisations(r.Context())
+	orgs, err := s.Organisations.Directory(r.Context())
 	if err != nil {
 		return err
 	}

@@ -7,36 +7,8 @@ import (
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
 
-// requirementFilter reads the list filters of DESIGN §5, refusing unknown codes.
-func requirementFilter(r *http.Request) (model.RequirementFilter, error) {
-	q := r.URL.Query()
-	f := model.RequirementFilter{
-		Status:   model.RequirementStatus(q.Get("status")),
-		Sector:   model.Sector(q.Get("sector")),
-		Category: model.Category(q.Get("category")),
-		Line:     model.LineOfEffort(q.Get("line")),
-		Priority: model.Priority(q.Get("priority")),
-		Query:    q.Get("q"),
-	}
-	switch {
-	case f.Status != "" && !f.Status.Valid():
-		return f, model.Invalid("status", "%q is not a requirement status", f.Status)
-	case f.Sector != "" && !f.Sector.Valid():
-		return f, model.Invalid("sector", "%q is not a sector", f.Sector)
-	case f.Category != "" && !f.Category.Valid():
-		return f, model.Invalid("category", "%q is not a category", f.Category)
-	case f.Line != "" && !f.Line.Valid():
-		return f, model.Invalid("line", "%q is not a line of effort", f.Line)
-	case f.Priority != "" && !f.Priority.Valid():
-		return f, model.Invalid("priority", "%q is not a priority", f.Priority)
-	case len([]rune(f.Query)) > model.MaxShort:
-		return f, model.Invalid("q", "is longer than %d characters", model.MaxShort)
-	}
-	return f, nil
-}
-
 func (s *Server) apiListRequirements(w http.ResponseWriter, r *http.Request) error {
-	f, err := requirementFilter(r)
+	f, err := requirementFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}

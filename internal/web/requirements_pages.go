@@ -24,7 +24,7 @@ type requirementsData struct {
 }
 
 func (s *Server) requirementsPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := requirementFilter(r)
+	f, err := requirementFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,11 @@ import (
 
 // Deps are the services the web layer calls.
 type Deps struct {
-	Store         store.Store
+	// Ready reports whether the program can serve: its database answers.
+	Ready func(context.Context) error
+	// Schema compares the database's migrations with the program's, for
+	// the readiness probe.
+	Schema        func(context.Context) (store.SchemaStatus, error)
 	Accounts      *accounts.Service
 	Audit         *audit.Service
 	AuditLog      *audit.Log

@@ -54,7 +54,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Store.CountOrganisations(r.Context()); err != nil {
+	if err := s.Ready(r.Context()); err != nil {
 		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return

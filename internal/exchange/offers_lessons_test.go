@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/url"
 	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/coordination"
+	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
@@ -54,7 +54,7 @@ func TestExportOffersAndLessons(t *testing.T) {
 		w := newWorld(t, s)
 		addOffersAndLessons(t, w)
 		anon := policy.Viewer{}
-		ids := func(t *testing.T, v policy.Viewer, dataset string, q url.Values) []string {
+		ids := func(t *testing.T, v policy.Viewer, dataset string, q exchange.Filter) []string {
 			t.Helper()
 			return column(t, readCSV(t, export(t, w, v, dataset, "csv", q)), "id")
 		}
@@ -72,17 +72,17 @@ func TestExportOffersAndLessons(t *testing.T) {
 		}
 
 		t.Run("offers follow the policy and the filters", func(t *testing.T) {
-			want(t, ids(t, anon, "offers", nil), "offer_clear")
-			want(t, ids(t, w.cast.Viewer("donor"), "offers", nil), "offer_clear", "offer_amber")
-			want(t, ids(t, w.cast.Viewer("coordinator"), "offers", nil), "offer_clear", "offer_amber")
-			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", nil), "offer_clear", "offer_amber", "offer_red")
+			want(t, ids(t, anon, "offers", exchange.Filter{}), "offer_clear")
+			want(t, ids(t, w.cast.Viewer("donor"), "offers", exchange.Filter{}), "offer_clear", "offer_amber")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "offers", exchange.Filter{}), "offer_clear", "offer_amber")
+			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", exchange.Filter{}), "offer_clear", "offer_amber", "offer_red")
 			// An open constraint set matches every code.
-			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", url.Values{"category": {"edr"}, "sector": {"health"}}), "offer_amber", "offer_red")
-			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", url.Values{"donor": {w.cast.Orgs["us"].ID}}), "offer_clear")
+			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", exchange.Filter{Offers: model.OfferFilter{Category: "edr", Sector: "health"}}), "offer_amber", "offer_red")
+			want(t, ids(t, w.cast.Viewer("donor_ee"), "offers", exchange.Filter{Offers: model.OfferFilter{DonorOrgID: w.cast.Orgs["us"].ID}}), "offer_clear")
 		})
 
 		t.Run("offer cells", func(t *testing.T) {
-			recs := readCSV(t, export(t, w, w.cast.Viewer("donor"), "offers", "csv", url.Values{"category": {"edr"}}))
+			recs := readCSV(t, export(t, w, w.cast.Viewer("donor"), "offers", "csv", exchange.Filter{Offers: model.OfferFilter{Category: "edr"}}))
 			row := map[string]string{}
 			for _, r := range recs[1:] {
 				if r[0] == w.ids["offer_amber"] {
@@ -105,7 +105,7 @@ func TestExportOffersAndLessons(t *testing.T) {
 			}})
 			must(t, err)
 			cells := func(v policy.Viewer) map[string]string {
-				recs := readCSV(t, export(t, w, v, "offers", "csv", nil))
+				recs := readCSV(t, export(t, w, v, "offers", "csv", exchange.Filter{}))
 				row := map[string]string{}
 				for _, r := range recs[1:] {
 					if r[0] == w.ids["offer_clear"] {
@@ -126,23 +126,23 @@ func TestExportOffersAndLessons(t *testing.T) {
 				t.Fatalf("anonymous, who may not see the AMBER pledge: %v", public)
 			}
 			var rows []map[string]string
-			must(t, json.Unmarshal(export(t, w, anon, "offers", "json", nil), &rows))
+			must(t, json.Unmarshal(export(t, w, anon, "offers", "json", exchange.Filter{}), &rows))
 			if len(rows) != 1 || rows[0]["amount"] != "12345.67" || rows[0]["currency"] != "USD" || rows[0]["sectors"] != "energy;telecom" || rows[0]["donor"] != "United States" {
 				t.Fatalf("anonymous offers %v", rows)
 			}
 		})
 
 		t.Run("lessons follow the lessons service", func(t *testing.T) {
-			want(t, ids(t, anon, "lessons", nil), "lesson_clear")
+			want(t, ids(t, anon, "lessons", exchange.Filter{}), "lesson_clear")
 			// The second lesson is CLEAR, but about an AMBER pledge: a
 			// donor of the community sees the pledge and so the lesson; a
 			// company not engaged, like the public, sees neither.
-			want(t, ids(t, w.cast.Viewer("donor"), "lessons", nil), "lesson_clear", "lesson_amber")
-			want(t, ids(t, w.cast.Viewer("donor_company"), "lessons", nil), "lesson_clear")
-			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", url.Values{"due": {"true"}}), "lesson_amber")
-			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", url.Values{"status": {"accepted"}}), "lesson_clear")
-			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", url.Values{"link_id": {w.ids["pledge_amber"]}}), "lesson_amber")
-			recs := readCSV(t, export(t, w, anon, "lessons", "csv", nil))
+			want(t, ids(t, w.cast.Viewer("donor"), "lessons", exchange.Filter{}), "lesson_clear", "lesson_amber")
+			want(t, ids(t, w.cast.Viewer("donor_company"), "lessons", exchange.Filter{}), "lesson_clear")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", exchange.Filter{Lessons: lessons.Filter{Due: true}}), "lesson_amber")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", exchange.Filter{Lessons: lessons.Filter{Status: model.LessonAccepted}}), "lesson_clear")
+			want(t, ids(t, w.cast.Viewer("coordinator"), "lessons", exchange.Filter{Lessons: lessons.Filter{LinkID: w.ids["pledge_amber"]}}), "lesson_amber")
+			recs := readCSV(t, export(t, w, anon, "lessons", "csv", exchange.Filter{}))
 			if a := column(t, recs, "author"); len(a) != 1 || a[0] == "" {
 				t.Fatalf("authors %v, want the organisation's name", a)
 			}
@@ -151,13 +151,12 @@ func TestExportOffersAndLessons(t *testing.T) {
 		t.Run("refusals", func(t *testing.T) {
 			for _, c := range []struct {
 				dataset string
-				q       url.Values
+				q       exchange.Filter
 			}{
-				{"offers", url.Values{"status": {"lost"}}},
-				{"offers", url.Values{"sector": {"space"}}},
-				{"offers", url.Values{"category": {"magic"}}},
-				{"lessons", url.Values{"status": {"lost"}}},
-				{"lessons", url.Values{"due": {"maybe"}}},
+				{"offers", exchange.Filter{Offers: model.OfferFilter{Status: "lost"}}},
+				{"offers", exchange.Filter{Offers: model.OfferFilter{Sector: "space"}}},
+				{"offers", exchange.Filter{Offers: model.OfferFilter{Category: "magic"}}},
+				{"lessons", exchange.Filter{Lessons: lessons.Filter{Status: "lost"}}},
 			} {
 				if _, err := w.a.Exchange.Prepare(c.dataset, "csv", c.q); !errors.Is(err, model.ErrInvalid) {
 					t.Errorf("%s %v: %v, want invalid", c.dataset, c.q, err)

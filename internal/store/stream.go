@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
-
-	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 // eachBatch is how many rows one round trip of an iteration reads. Reading
@@ -15,34 +13,49 @@ import (
 // small reader pool).
 const eachBatch = 1000
 
-// EachPledge calls fn for every pledge matching f, newest first, with its
+// table is how a stream reads one kind of record: its columns, its scan,
+// and how a batch gets its access lists.
+type table[T any] struct {
+	name    string
+	columns func(q *queries) string
+	scan    func(scanner) (T, error)
+	id      func(*T) string
+	// grant is the object type of its access lists; set stores a record's.
+	grant string
+	set   func(*T, grants)
+}
+
+// each calls fn for every row of t matching conds, newest first, with its
 // access lists; it stops at the first error fn returns. Outside a
 // transaction, several readers fetch the batches at once: reading and
 // decoding rows is what a million-row export spends its time on.
-func (q *queries) EachPledge(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error {
-	conds, args := pledgeConds(f)
-	read := func(ctx context.Context, after, last string, dst []model.Pledge) ([]model.Pledge, error) {
+func each[T any](ctx context.Context, q *queries, t table[T], conds []string, args []any, fn func(T) error) error {
+	read := func(ctx context.Context, after, last string, dst []T) ([]T, error) {
 		c, a := keyRange(conds, args, after, last)
-		query := `SELECT ` + q.pledgeColumns() + ` FROM pledges` + where(c) + ` ORDER BY id DESC`
+		query := `SELECT ` + t.columns(q) + ` FROM ` + t.name + where(c) + ` ORDER BY id DESC`
 		if dst == nil {
-			dst = make([]model.Pledge, 0, eachBatch)
+			dst = make([]T, 0, eachBatch)
 		}
-		var batch []model.Pledge
+		var batch []T
 		var err error
 		if q.reader != nil {
-			batch, err = bulkAppend(ctx, q.reader, q.dialect, scanPledge, dst, query, a...)
+			batch, err = bulkAppend(ctx, q.reader, q.dialect, t.scan, dst, query, a...)
 		} else {
-			batch, err = queryAppend(ctx, q.rd, scanPledge, dst, query, a...)
+			batch, err = queryAppend(ctx, q.rd, t.scan, dst, query, a...)
 		}
 		if err == nil && len(batch) > 0 {
 			// A batch is a contiguous range of ids, so its access lists
 			// come from one range scan rather than a thousand-id IN list.
-			err = q.loadPledgeGrantsBetween(ctx, batch, batch[len(batch)-1].ID, batch[0].ID)
+			var gs map[string]grants
+			gs, err = q.grantsBetween(ctx, t.grant, t.id(&batch[len(batch)-1]), t.id(&batch[0]))
+			for i := range batch {
+				t.set(&batch[i], gs[t.id(&batch[i])])
+			}
 		}
-		return batch, dbErr(err, "read pledges")
+		return batch, dbErr(err, "read %s", t.name)
 	}
 	bound := func(ctx context.Context, after string) (string, error) {
-		return q.batchBound(ctx, "pledges", conds, args, after)
+		return q.batchBound(ctx, t.name, conds, args, after)
 	}
 	readers := parallelReaders
 	if q.inTx {
@@ -50,27 +63,6 @@ func (q *queries) EachPledge(ctx context.Context, f model.PledgeFilter, fn func(
 		readers = 0
 	}
 	return eachInOrder(ctx, readers, bound, read, fn)
-}
-
-// EachRequirement calls fn for every requirement matching f, newest first,
-// with its access lists; it stops at the first error fn returns.
-func (q *queries) EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error {
-	after := ""
-	for {
-		batch, err := q.ListRequirements(ctx, f, after, eachBatch)
-		if err != nil {
-			return err
-		}
-		for _, r := range batch {
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		if len(batch) < eachBatch {
-			return nil
-		}
-		after = batch[len(batch)-1].ID
-	}
 }
 
 // parallelReaders is how many batches an iteration reads at once. Four

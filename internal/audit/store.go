@@ -1,0 +1,22 @@
+package audit
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Store is the part of the database the service reads: the log itself,
+// the users it names, and the requirements and pledges whose visibility
+// decides who reads their events.
+type Store interface {
+	store.Audit
+	// ListUsers returns users ordered by email; orgID "" means all.
+	ListUsers(ctx context.Context, orgID string) ([]model.User, error)
+	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
+	// PledgesForRequirements returns every pledge on the given requirements.
+	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// RequirementByID locks the row for update inside a PostgreSQL transaction.
+	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
+}

@@ -1,0 +1,18 @@
+package coordination
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Store is the part of the database the service uses. Changes run in
+// InTx on the whole of store.Queries: a command writes records of several
+// kinds and its audit event in one transaction.
+type Store interface {
+	// InTx runs fn in one read-write transaction, committed if fn returns nil.
+	InTx(ctx context.Context, fn func(q store.Queries) error) error
+	// Acknowledgements returns every acknowledgement by key.
+	Acknowledgements(ctx context.Context) (map[string]model.Acknowledgement, error)
+}

@@ -1,0 +1,44 @@
+package notify
+
+import (
+	"context"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Store is the part of the database the service uses. Changes run in
+// InTx on the whole of store.Queries: a command writes records of several
+// kinds and its audit event in one transaction.
+type Store interface {
+	subjects
+	addressBook
+	// InTx runs fn in one read-write transaction, committed if fn returns nil.
+	InTx(ctx context.Context, fn func(q store.Queries) error) error
+	ClaimMail(ctx context.Context, id string, now, staleBefore time.Time) (bool, error)
+	FinishMail(ctx context.Context, id string, state model.MailState) error
+	ListNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
+	MailPreferences(ctx context.Context, userID string) (map[model.NotificationKind]bool, error)
+	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
+	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
+}
+
+// addressBook are the reads that address notifications: every user and organisation.
+type addressBook interface {
+	// ListOrganisations returns every organisation ordered by name.
+	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
+	// ListUsers returns users ordered by email; orgID "" means all.
+	ListUsers(ctx context.Context, orgID string) ([]model.User, error)
+}
+
+// subjects are the records notifications are about, read to decide who may be told of them.
+type subjects interface {
+	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
+	// PledgesForRequirements returns every pledge on the given requirements.
+	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// ProposalByID locks the row for update inside a PostgreSQL transaction.
+	ProposalByID(ctx context.Context, id string) (model.Proposal, error)
+	// RequirementByID locks the row for update inside a PostgreSQL transaction.
+	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
+}

@@ -1,0 +1,31 @@
+package pledges
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Store is the part of the database the service uses. Changes run in
+// InTx on the whole of store.Queries: a command writes records of several
+// kinds and its audit event in one transaction.
+type Store interface {
+	requirementReads
+	// InTx runs fn in one read-write transaction, committed if fn returns nil.
+	InTx(ctx context.Context, fn func(q store.Queries) error) error
+	// ListPledges returns up to limit pledges matching f, newest first,
+	// after the cursor ("" starts at the newest; limit <= 0 means all).
+	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
+	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
+}
+
+// requirementReads read the requirement a pledge serves with every pledge
+// on it, which decide who sees the pledge. A transaction's store.Queries
+// has them too.
+type requirementReads interface {
+	// RequirementByID locks the row for update inside a PostgreSQL transaction.
+	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
+	// PledgesForRequirements returns every pledge on the given requirements.
+	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+}

@@ -1,0 +1,24 @@
+package requirements
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// Store is the part of the database the service uses. Changes run in
+// InTx on the whole of store.Queries: a command writes records of several
+// kinds and its audit event in one transaction.
+type Store interface {
+	// InTx runs fn in one read-write transaction, committed if fn returns nil.
+	InTx(ctx context.Context, fn func(q store.Queries) error) error
+	// ListRequirements returns up to limit requirements matching f, newest
+	// first, after the cursor (an id; "" starts at the newest).
+	ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error)
+	// PledgesForRequirements returns every pledge on the given requirements.
+	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// RequirementByID locks the row for update inside a PostgreSQL transaction.
+	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
+	Validations(ctx context.Context, requirementID string) ([]model.ValidationRecord, error)
+}
