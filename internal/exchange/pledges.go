@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -23,9 +24,17 @@ var pledgeColumns = []column[pledgeRow]{
 	{"review", func(p pledgeRow) string { return string(p.Review) }},
 	{"amount", func(p pledgeRow) string { return decimal(p.AmountMinor, p.Currency) }},
 	{"currency", func(p pledgeRow) string { return p.Currency }},
-	{"amount_eur", func(p pledgeRow) string { return decimal(p.EURMinor, "EUR") }},
+	// A report in a currency the ECB gives no rate for has no euro value:
+	// the cell is empty, never 0.00.
+	{"amount_eur", func(p pledgeRow) string {
+		if p.NoEURValue {
+			return ""
+		}
+		return decimal(p.EURMinor, "EUR")
+	}},
 	{"rate", func(p pledgeRow) string { return p.Rate }},
 	{"rate_date", func(p pledgeRow) string { return date(p.RateDate) }},
+	{"rate_provisional", func(p pledgeRow) string { return strconv.FormatBool(p.RateProvisional) }},
 	{"pledge_date", func(p pledgeRow) string { return date(p.PledgeDate) }},
 	{"beneficiary_org_id", func(p pledgeRow) string { return p.BeneficiaryOrgID }},
 	{"beneficiary", func(p pledgeRow) string { return p.beneficiary }},
