@@ -93,7 +93,7 @@ var bannerAccounts = []string{
 }
 
 // revision is a requirement the validators first return and the requester
-// then corrects, so that the demo shows the loop of DESIGN §2.
+// then corrects, so that the demo shows the whole loop of the domain (docs/architecture.md).
 type revision struct {
 	comment     string // the validator's reason for returning it
 	eur         int64  // the corrected estimate, whole euros

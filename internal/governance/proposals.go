@@ -292,7 +292,7 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.ProposalFil
 }
 
 // ListWithPositions is List with each proposal's positions and tally (not
-// its discussion), as the API lists proposals: DESIGN §5 has a proposal
+// its discussion), as the API lists proposals: the API contract (README, "API") has a proposal
 // carry its positions.
 func (s *Service) ListWithPositions(ctx context.Context, v policy.Viewer, f model.ProposalFilter, after string, limit int) ([]View, string, error) {
 	ps, next, err := s.List(ctx, v, f, after, limit)

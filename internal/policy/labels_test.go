@@ -3,7 +3,7 @@ package policy_test
 // The rules on facts derived from records, on relabelling, on a
 // proposal's electorate and on the platform's own actor, checked against
 // the oracle of oracle_test.go and against rules written out again here in
-// plain words (DESIGN §3):
+// plain words (the access model (docs/architecture.md)):
 //   - "Only the originating organisation relaxes a record's label; others
 //     may only make it stricter."
 //   - "A fact derived from records ... is shown only to a viewer who may

@@ -1,6 +1,6 @@
 package policy_test
 
-// The oracle: DESIGN §3 (and the object rules of permissions.go) written out
+// The oracle: the access model (docs/architecture.md) (and the object rules of permissions.go) written out
 // again as plain rules, one function per TLP level, each with its own
 // audience list. It never calls the policy package: it works on plain facts
 // (who asks, what the record is) so that a mistake in the implementation
@@ -42,7 +42,7 @@ func (p person) userListed(ids []string) bool {
 	return p.signedIn && p.userID != "" && slices.Contains(ids, p.userID)
 }
 
-// officialDonor: the official donor community of DESIGN §3 — users of state
+// officialDonor: the official donor community of the access model (docs/architecture.md) — users of state
 // or international organisations that are members or observers. "An
 // applicant sees what any GREEN participant sees until members grant it
 // interim observer status": that grant makes it an observer.
@@ -73,7 +73,7 @@ type record struct {
 // awaitingValidation transcribes "a requirement that is not yet validated
 // (draft, submitted, returned, rejected)".
 //
-// Withdrawn is not in DESIGN's list, and a withdrawn requirement may or may
+// Withdrawn is not in the access model's list, and a withdrawn requirement may or may
 // not have been validated before (withdrawal is allowed at any time, and
 // keeps ValidatedAt). The oracle reads the rule by its words "not yet
 // validated": a requirement withdrawn before validation stays behind the
@@ -177,7 +177,7 @@ var readPermissions = []policy.Permission{
 	policy.OrganisationsRead, policy.RequirementsRead, policy.PledgesRead,
 	policy.ProposalsRead, policy.ProposalsComment, policy.RotationsRead, policy.MeetingsRead, policy.OffersRead,
 	// The audit log's checkpoint and proofs: hashes and sizes, which every
-	// participant may check (DESIGN §2, audit event).
+	// participant may check (the audit log's Merkle tree: leaves are hashes, not contents).
 	policy.AuditProofs,
 }
 
@@ -222,8 +222,8 @@ var rolesFor = map[policy.Permission][]model.Role{
 }
 
 // wantGranted: does some role of p grant perm? Roles count only for
-// participants: a former organisation's users act on nothing (DESIGN says
-// former participants no longer give through the mechanism, and the brief
+// participants: a former organisation's users act on nothing (the access model says
+// former participants no longer give through the mechanism, and it
 // limits coordinator and validator to participants; the oracle reads all
 // roles that way, read included, as the implementation does).
 func wantGranted(p person, perm policy.Permission) bool {

@@ -105,7 +105,7 @@ func Visible(v Viewer, r Resource) bool {
 	return true
 }
 
-// audience applies the TLP 2.0 label (DESIGN §3).
+// audience applies the TLP 2.0 label (the access model (docs/architecture.md)).
 func audience(v Viewer, r Resource) bool {
 	switch r.TLP {
 	case model.TLPClear:

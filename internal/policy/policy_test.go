@@ -1,7 +1,7 @@
 package policy_test
 
-// The policy matrix (DESIGN §4: "policy: roles and TLP, one decision
-// function, tested as a matrix"). Every case asks the implementation and the
+// The policy matrix: roles and TLP are one decision function, tested as a
+// matrix. Every case asks the implementation and the
 // oracle of oracle_test.go the same question: may this viewer read the
 // record (Visible), and what does Authorize answer for every permission.
 //
@@ -218,7 +218,7 @@ func newRequirementCase(tlp model.TLP, st reqState) *requirementCase {
 		rec: record{
 			tlp: tlp,
 			// The requirement is its beneficiary's: a requester's requirement
-			// belongs to the requester's organisation (DESIGN §5).
+			// belongs to the requester's organisation (the API contract (README, "API")).
 			owner:              benefOrg,
 			beneficiary:        benefOrg,
 			engaged:            []string{donorOrg},
@@ -702,7 +702,7 @@ func TestViewerFor(t *testing.T) {
 }
 
 // ---- Readable anchors: a few scenarios spelt out by hand, so that the
-// oracle itself is checked against DESIGN §3 in plain words. ----
+// oracle itself is checked against the access model (docs/architecture.md) in plain words. ----
 
 func TestScenarios(t *testing.T) {
 	validated := reqState{name: "validated", status: model.ReqValidated, everValidated: true}

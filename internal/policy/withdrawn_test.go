@@ -11,7 +11,7 @@ import (
 )
 
 // TestWithdrawnAfterValidation: a requirement validated, then withdrawn
-// (withdrawal is allowed at any time and keeps ValidatedAt). DESIGN §3 puts
+// (withdrawal is allowed at any time and keeps ValidatedAt). the access model (docs/architecture.md) puts
 // behind the validation gate only a requirement "not yet validated (draft,
 // submitted, returned, rejected)"; this one was validated, so its label alone
 // decides who sees it — the donors engaged on it among others. (Withdrawn
@@ -59,7 +59,7 @@ func TestWithdrawnAfterValidation(t *testing.T) {
 	addCases(cases)
 
 	if len(reads)+len(acts) > 0 {
-		t.Errorf("a requirement withdrawn after validation: %d read answers and %d Authorize answers (of %d) differ from DESIGN §3; for example:\n\t%s",
+		t.Errorf("a requirement withdrawn after validation: %d read answers and %d Authorize answers (of %d) differ from the access model (docs/architecture.md); for example:\n\t%s",
 			len(reads), len(acts), cases, strings.Join(spread(append(reads, acts...), 12), "\n\t"))
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
-// The list filters of DESIGN §5: one parser per list, shared by its API
+// The list filters of the API contract (README, "API"): one parser per list, shared by its API
 // list, its page and its export, so that the three never drift apart.
 
 func requirementFilter(q url.Values) (model.RequirementFilter, error) {

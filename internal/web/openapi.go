@@ -10,7 +10,7 @@ import (
 )
 
 // openAPISpec is the OpenAPI 3.0 description of the /api/v1 JSON API
-// (DESIGN §5). It is the contract external clients build on; the API tests
+// (the API contract (README, "API")). It is the contract external clients build on; the API tests
 // check every exchange against it.
 //
 //go:embed openapi/openapi.json

@@ -189,7 +189,7 @@ func mustAtoi(t *testing.T, s string) int {
 	return n
 }
 
-// TestOpenAPIConventions keeps the document to the conventions of DESIGN §5.
+// TestOpenAPIConventions keeps the document to the conventions of the API contract (README, "API").
 func TestOpenAPIConventions(t *testing.T) {
 	t.Parallel()
 	doc := loadSpec(t)

@@ -45,7 +45,7 @@ var probeCast = []string{
 	"lapsed",        // a former participant that made records while it was a member
 }
 
-// The audiences of DESIGN §3, spelt out over probeCast. They are written
+// The audiences of the access model (docs/architecture.md), spelt out over probeCast. They are written
 // by hand from the design, never computed by the policy under test.
 var (
 	everyone     = probeCast

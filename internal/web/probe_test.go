@@ -237,7 +237,7 @@ var probeExports = func() []string {
 // randomID is the id of no record; a hidden record must answer as it does.
 const randomID = "01930000-0000-7000-8000-00000000beef"
 
-// TestProbe checks DESIGN §3's first promise over the whole route table: a
+// TestProbe checks the first promise of the access model (docs/architecture.md) over the whole route table: a
 // record a person may not see does not exist for them. Every GET route is
 // asked by every member of the cast with every record's id, and no body
 // may hold a marker of a record its reader may not see; every command on a

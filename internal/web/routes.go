@@ -22,7 +22,7 @@ type routeTable interface {
 func (s *Server) routes(mux routeTable) {
 	const none p.Permission = "" // anyone; the policy filters what they see
 
-	// JSON API (DESIGN §5).
+	// JSON API (the API contract (README, "API")).
 	mux.Handle("GET /api/v1/openapi.json", s.api(none, s.apiOpenAPI))
 	mux.Handle("POST /api/v1/auth/token", s.api(none, s.apiIssueToken))
 	mux.Handle("DELETE /api/v1/auth/token", s.api(none, s.apiRevokeToken))
