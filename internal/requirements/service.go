@@ -194,6 +194,11 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if err != nil {
 			return err
 		}
+		if r.TLP == model.TLPRed && from.TLP != model.TLPRed && r.CreatedBy != "" && !slices.Contains(r.NamedUserIDs, r.CreatedBy) {
+			// A validator who makes a need RED does not lock out the
+			// requester who drafted it: the originator keeps reading it.
+			r.NamedUserIDs = append(r.NamedUserIDs, r.CreatedBy)
+		}
 		if err := policy.CheckNamed(ctx, v, r.TLP, &r.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package requirements_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -282,6 +283,29 @@ func TestOnlyTheOriginatorRelaxes(t *testing.T) {
 		got, err := e.a.Requirements.Update(ctx, e.cast.Viewer("requester"), r.ID, requirements.Input{TLP: ptr(model.TLPClear)})
 		if err != nil || got.TLP != model.TLPClear {
 			t.Fatalf("the beneficiary relaxes its own label: %+v %v", got.TLP, err)
+		}
+	})
+}
+
+// A validator who makes a need RED names itself and keeps the requester
+// who drafted it among the readers, so that the beneficiary is not locked
+// out of its own need.
+func TestRedByAValidatorKeepsTheRequester(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		r := e.validated(t, model.TLPAmber)
+		got, err := e.a.Requirements.Update(ctx, e.cast.Viewer("validator"), r.ID, requirements.Input{TLP: ptr(model.TLPRed)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(got.NamedUserIDs, e.cast.Users["validator"].ID) || !slices.Contains(got.NamedUserIDs, e.cast.Users["requester"].ID) {
+			t.Fatalf("named %v: want the validator and the requester who drafted it", got.NamedUserIDs)
+		}
+		if _, err := e.a.Requirements.Get(ctx, e.cast.Viewer("requester"), r.ID); err != nil {
+			t.Fatalf("the requester no longer reads its own need: %v", err)
+		}
+		if _, err := e.a.Requirements.Get(ctx, e.cast.Viewer("donor"), r.ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("a donor reads the RED need: %v", err)
 		}
 	})
 }
