@@ -133,19 +133,21 @@ var probeRoutes = map[string]probeRoute{
 	"POST /signout":    {fill: "create"},
 	// Sign-in steps and the account page concern the caller's own account
 	// only; the identity provider's address is not requested.
-	"GET /signin/sso/callback":                       {fill: "none"},
-	"GET /signin/sso/{provider}":                     {fill: "static"},
-	"GET /signin/factor":                             {fill: "none"},
-	"POST /signin/recovery":                          {fill: "create"},
-	"POST /signin/passkey/options":                   {fill: "create"},
-	"POST /signin/passkey":                           {fill: "create"},
-	"GET /account":                                   {fill: "none"},
-	"POST /account/passkeys/options":                 {fill: "create"},
-	"POST /account/passkeys":                         {fill: "create"},
-	"POST /account/passkeys/{id}/delete":             {fill: "create"},
-	"POST /account/sessions/{id}/end":                {fill: "create"},
+	"GET /signin/sso/callback":       {fill: "none"},
+	"GET /signin/sso/{provider}":     {fill: "static"},
+	"GET /signin/factor":             {fill: "none"},
+	"POST /signin/recovery":          {fill: "create"},
+	"POST /signin/passkey/options":   {fill: "create"},
+	"POST /signin/passkey":           {fill: "create"},
+	"GET /account":                   {fill: "none"},
+	"POST /account/passkeys/options": {fill: "create"},
+	"POST /account/passkeys":         {fill: "create"},
+	// A passkey, session or token is its user's alone: acting on another
+	// user's must answer as on one that does not exist.
+	"POST /account/passkeys/{id}/delete":             {fill: "passkey", body: probeForm},
+	"POST /account/sessions/{id}/end":                {fill: "session", body: probeForm},
 	"POST /account/tokens":                           {fill: "create"},
-	"POST /account/tokens/{id}/revoke":               {fill: "create"},
+	"POST /account/tokens/{id}/revoke":               {fill: "token", body: probeForm},
 	"POST /account/recovery-codes":                   {fill: "create"},
 	"GET /organisations/{id}/sso":                    {fill: "organisation"},
 	"POST /organisations/{id}/sso":                   {fill: "create"},
@@ -255,6 +257,7 @@ func TestProbe(t *testing.T) {
 		d := probeFixture(t, a, c, mail)
 		p := &prober{t: t, base: srv.URL, d: d, sessions: map[string]*probeSession{}, found: map[string]*probeFinding{}, seen: map[string]bool{}}
 		p.signIn()
+		p.accountRecords()
 		p.notifications()
 		p.walk()
 		p.scanMail()
@@ -372,6 +375,42 @@ func (p *prober) signIn() {
 			s.csrf = m[1]
 		}
 		p.sessions[who] = s
+	}
+}
+
+// accountRecords adds each person's sessions, API tokens and a passkey to
+// the records: only their owner may see or act on them. The passkey's name
+// is a marker, shown on its owner's account page alone.
+func (p *prober) accountRecords() {
+	ctx := context.Background()
+	for i, who := range probeCast {
+		if who == "" {
+			continue
+		}
+		u := p.d.users[who]
+		sessions, err := p.d.app.Store.ListUserSessions(ctx, u.ID, testNow)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		for j, s := range sessions {
+			p.d.add("session", fmt.Sprintf("session %d of %s", j+1, who), s.ID, []string{who})
+		}
+		tokens, err := p.d.app.Store.ListUserAPITokens(ctx, u.ID)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		for j, t := range tokens {
+			p.d.add("token", fmt.Sprintf("token %d of %s", j+1, who), t.ID, []string{who})
+		}
+		if who == "former" || who == "lapsed" {
+			continue // a visitor's account page shows nothing of theirs
+		}
+		name := fmt.Sprintf("ZQX-passkey-%d-key", i)
+		pk := model.Passkey{UserID: u.ID, CredentialID: fmt.Sprintf("probe-credential-%d", i), Name: name, Credential: "{}", CreatedAt: testNow}
+		if err := p.d.app.Store.CreatePasskey(ctx, &pk); err != nil {
+			p.t.Fatal(err)
+		}
+		p.d.add("passkey", "passkey of "+who, pk.ID, []string{who}, name)
 	}
 }
 
