@@ -68,8 +68,7 @@ func revalue(ctx context.Context, q store.Queries, now time.Time, actor audit.Ac
 			res.Provisional++
 		}
 		before := p
-		p.Rate, p.RateDate, p.EURMinor, p.RateProvisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
-		if p.Rate == before.Rate && p.RateDate.Equal(before.RateDate) && p.EURMinor == before.EURMinor && p.RateProvisional == before.RateProvisional {
+		if !setValuation(v, &p.Rate, &p.RateDate, &p.EURMinor, &p.RateProvisional) {
 			continue
 		}
 		p.UpdatedAt = now
@@ -98,8 +97,7 @@ func revalue(ctx context.Context, q store.Queries, now time.Time, actor audit.Ac
 			res.Provisional++
 		}
 		before := o
-		o.Rate, o.RateDate, o.EURMinor, o.RateProvisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
-		if o.Rate == before.Rate && o.RateDate.Equal(before.RateDate) && o.EURMinor == before.EURMinor && o.RateProvisional == before.RateProvisional {
+		if !setValuation(v, &o.Rate, &o.RateDate, &o.EURMinor, &o.RateProvisional) {
 			continue
 		}
 		o.UpdatedAt = now
@@ -112,4 +110,12 @@ func revalue(ctx context.Context, q store.Queries, now time.Time, actor audit.Ac
 		res.Offers++
 	}
 	return nil
+}
+
+// setValuation writes a valuation onto the fields a pledge or an offer keeps
+// it in, and reports whether anything changed.
+func setValuation(v pledges.Valuation, rate *string, day *model.Date, eur *int64, provisional *bool) bool {
+	changed := *rate != v.Rate || !day.Equal(v.RateDate) || *eur != v.EURMinor || *provisional != v.Provisional
+	*rate, *day, *eur, *provisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
+	return changed
 }
