@@ -56,7 +56,13 @@ func decode(r *http.Request, dst any) error {
 		case errors.As(err, &typ):
 			return model.Invalid(typ.Field, "must be a %s", jsonType(typ.Type.String()))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			// encoding/json quotes the name as Go does; the field is the
+			// name the body wrote, not its escaped spelling.
+			quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			field, uerr := strconv.Unquote(quoted)
+			if uerr != nil {
+				field = strings.Trim(quoted, `"`)
+			}
 			return model.Invalid(field, "is not a field of this request")
 		default:
 			// Text fields that fail their own parsing (dates) say why.
