@@ -18,8 +18,10 @@ import (
 var locales embed.FS
 
 // languages are the catalogues, the default first: a visitor whose browser
-// asks for neither gets English, the working language of the donors.
-var languages = []language.Tag{language.English, language.Ukrainian}
+// asks for none of them gets English, the working language of the donors.
+// French is there for the members that work in it (France, Canada, and the
+// mechanism's founding documents, published in French too).
+var languages = []language.Tag{language.English, language.Ukrainian, language.French}
 
 // Languages lists the codes of the catalogues, the default first.
 func Languages() []string {
@@ -146,7 +148,7 @@ type Localizer struct {
 	ids  map[string]bool
 }
 
-// Lang is the code of the localizer's language ("en", "uk").
+// Lang is the code of the localizer's language ("en", "uk", "fr").
 func (l *Localizer) Lang() string { return l.lang }
 
 // Has reports whether the catalogue has id, for texts that fall back to

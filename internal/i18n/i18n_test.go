@@ -3,17 +3,31 @@ package i18n
 import (
 	"encoding/json"
 	"maps"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // pluralForms are the CLDR cardinal categories each catalogue must give a
 // counted message: English has one and other; Ukrainian one (1, 21, 31…),
-// few (2–4, 22–24…), many (0, 5–20, 25–30…) and other (fractions).
+// few (2–4, 22–24…), many (0, 5–20, 25–30…) and other (fractions); French
+// one (0 and 1), many (whole millions: « 1 000 000 de … ») and other.
 var pluralForms = map[string][]string{
 	"en": {"one", "other"},
 	"uk": {"few", "many", "one", "other"},
+	"fr": {"many", "one", "other"},
+}
+
+func TestEveryLanguageHasItsPluralForms(t *testing.T) {
+	for _, lang := range Languages() {
+		if pluralForms[lang] == nil {
+			t.Errorf("no plural forms are listed for %s", lang)
+		}
+	}
 }
 
 func catalogue(t *testing.T, lang string) map[string]any {
@@ -30,15 +44,47 @@ func catalogue(t *testing.T, lang string) map[string]any {
 }
 
 func TestCataloguesHaveTheSameIDs(t *testing.T) {
-	en, uk := catalogue(t, "en"), catalogue(t, "uk")
-	for id := range en {
-		if _, ok := uk[id]; !ok {
-			t.Errorf("uk.json lacks %q", id)
+	if got := Languages(); !slices.Equal(got, []string{"en", "uk", "fr"}) {
+		t.Fatalf("Languages() = %v, want en, uk, fr", got)
+	}
+	en := catalogue(t, "en")
+	for _, lang := range Languages()[1:] {
+		other := catalogue(t, lang)
+		for id := range en {
+			if _, ok := other[id]; !ok {
+				t.Errorf("%s lacks %q", lang, id)
+			}
+		}
+		for id := range other {
+			if _, ok := en[id]; !ok {
+				t.Errorf("en lacks %q (%s has it)", id, lang)
+			}
 		}
 	}
-	for id := range uk {
-		if _, ok := en[id]; !ok {
-			t.Errorf("en.json lacks %q (uk.json has it)", id)
+}
+
+// TestEveryAreaInEveryLanguage keeps the files parallel: an area translated
+// into one language only would scatter its texts over other files.
+func TestEveryAreaInEveryLanguage(t *testing.T) {
+	areas := map[string]map[string]bool{}
+	for _, lang := range Languages() {
+		names, err := files(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			area := strings.TrimSuffix(strings.TrimPrefix(n, "locales/"), "."+lang+".json")
+			if areas[area] == nil {
+				areas[area] = map[string]bool{}
+			}
+			areas[area][lang] = true
+		}
+	}
+	for area, langs := range areas {
+		for _, lang := range Languages() {
+			if !langs[lang] {
+				t.Errorf("area %s has no %s.%s.json", area, area, lang)
+			}
 		}
 	}
 }
@@ -73,14 +119,110 @@ func TestPluralForms(t *testing.T) {
 	}
 }
 
+// sameAsEnglish lists, per language, the texts that may stay as in
+// English: the product's name, the names of languages in their own
+// language, codes (TLP labels, ISO and IATI codes), and words that the
+// language spells the same way.
+var sameAsEnglish = map[string]map[string]bool{
+	"uk": {"app.name": true, "lang.en": true, "lang.uk": true, "lang.fr": true, "field.tlp": true},
+	"fr": {
+		"app.name": true, "lang.en": true, "lang.uk": true, "lang.fr": true, "field.tlp": true,
+		"date.instant": true,
+		// French spells these as English does.
+		"audit.action": true, "account.actions": true, "audit.organisation": true, "field.organisation": true,
+		"object.organisation": true, "account.organisation": true, "nav.organisations": true, "organisations.title": true,
+		"field.description": true, "field.participation": true, "nav.audit": true, "nav.notifications": true,
+		"notifications.title": true, "pager.label": true, "delivery.date": true, "meetings.date": true,
+		"vocabulary.code": true, "sector.finance": true, "proposal.position": true,
+		"procedure.consensus": true, "proposal.comments": true, "delivery.note": true,
+	},
+}
+
 func TestTranslationsDiffer(t *testing.T) {
-	// Ukrainian must be translated, not copied: only names, codes and
-	// labels that are the same in both languages may match.
-	same := map[string]bool{"app.name": true, "lang.en": true, "lang.uk": true, "field.tlp": true}
-	en, uk := catalogue(t, "en"), catalogue(t, "uk")
-	for id, v := range en {
-		if s, ok := v.(string); ok && s == uk[id] && !same[id] && !strings.HasPrefix(id, "tlp.") && !strings.Contains(s, "{{") {
-			t.Errorf("%q is the same in English and Ukrainian: %q", id, s)
+	en := catalogue(t, "en")
+	for _, lang := range Languages()[1:] {
+		other := catalogue(t, lang)
+		for id, v := range en {
+			s, ok := v.(string)
+			if !ok || s != other[id] || sameAsEnglish[lang][id] || strings.HasPrefix(id, "tlp.") {
+				continue
+			}
+			if strings.Trim(s, "{}.:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ") == "" && strings.Contains(s, "{{") {
+				continue // only placeholders, nothing to translate
+			}
+			t.Errorf("%s: %q is the same as in English: %q", lang, id, s)
+		}
+		for id, ok := range sameAsEnglish[lang] {
+			if ok && en[id] != nil && en[id] != other[id] {
+				t.Errorf("%s: %q is allowed to equal English but differs; take it off the list", lang, id)
+			}
+		}
+	}
+}
+
+// TestErrorTextsAreSentences: an error the reader sees is a full sentence of
+// the catalogue, starting with a capital letter and ending with a full
+// stop. Headings and links of the error page are not sentences.
+func TestErrorTextsAreSentences(t *testing.T) {
+	notSentences := map[string]bool{"error.status": true, "error.home": true}
+	for _, lang := range Languages() {
+		for id, v := range catalogue(t, lang) {
+			if !strings.HasPrefix(id, "error.") || strings.HasSuffix(id, ".title") || notSentences[id] {
+				continue
+			}
+			texts := []string{}
+			switch m := v.(type) {
+			case string:
+				texts = append(texts, m)
+			case map[string]any:
+				for _, x := range m {
+					s, _ := x.(string)
+					texts = append(texts, s)
+				}
+			}
+			for _, s := range texts {
+				first, _ := utf8.DecodeRuneInString(s)
+				if !unicode.IsUpper(first) {
+					t.Errorf("%s: %q does not start with a capital letter: %q", lang, id, s)
+				}
+				if !strings.HasSuffix(s, ".") {
+					t.Errorf("%s: %q does not end with a full stop: %q", lang, id, s)
+				}
+			}
+		}
+	}
+}
+
+// TestMenuLabelsDiffer fails when two entries of the main menu read the
+// same in a language, as «Пропозиції» once did for offers and proposals.
+func TestMenuLabelsDiffer(t *testing.T) {
+	layout, err := os.ReadFile("../web/templates/layout.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(layout), `class="main-nav"`)
+	end := strings.Index(string(layout)[start:], "</nav>")
+	if start < 0 || end < 0 {
+		t.Fatal("layout.html has no main-nav")
+	}
+	ids := regexp.MustCompile(`\{\{t "(nav\.[a-z_]+)"\}\}`).FindAllStringSubmatch(string(layout)[start:start+end], -1)
+	if len(ids) < 10 {
+		t.Fatalf("found %d menu entries; is the menu still in layout.html?", len(ids))
+	}
+	for _, lang := range Languages() {
+		cat := catalogue(t, lang)
+		seen := map[string]string{}
+		for _, m := range ids {
+			id := m[1]
+			if id == "nav.label" {
+				continue
+			}
+			label, _ := cat[id].(string)
+			key := strings.ToLower(label)
+			if other, dup := seen[key]; dup && other != id {
+				t.Errorf("%s: %s and %s are both labelled %q", lang, other, id, label)
+			}
+			seen[key] = id
 		}
 	}
 }
@@ -97,7 +239,10 @@ func TestMatch(t *testing.T) {
 		{[]string{"en", "uk-UA"}, "en"},
 		{[]string{"uk", "en-GB"}, "uk"},
 		{[]string{"de-DE,de;q=0.9"}, "en"},
-		{[]string{"fr", "uk"}, "uk"},
+		{[]string{"fr", "uk"}, "fr"},
+		{[]string{"fr-CA,fr;q=0.9,en;q=0.8"}, "fr"},
+		{[]string{"", "fr-FR"}, "fr"},
+		{[]string{"de-DE,fr-BE;q=0.7,uk;q=0.5"}, "fr"},
 		{[]string{"de;q=0.9,uk;q=0.5"}, "uk"},
 		{[]string{"garbage;;;"}, "en"},
 		{[]string{"en-US,en;q=0.9"}, "en"},
@@ -142,6 +287,26 @@ func TestT(t *testing.T) {
 		if got := c.l.T("dashboard.pledge_count", map[string]any{"Count": c.count}); got != c.want {
 			t.Errorf("%s pledge_count(%v) = %q, want %q", c.l.Lang(), c.count, got, c.want)
 		}
+	}
+	fr := b.For("fr-CA")
+	if fr.Lang() != "fr" {
+		t.Fatalf("fr-CA picks %q", fr.Lang())
+	}
+	for _, c := range []struct {
+		count any
+		want  string
+	}{
+		{0, "0 promesse de contribution"},
+		{1, "1 promesse de contribution"},
+		{2, "2 promesses de contribution"},
+		{1000000, "1000000 de promesses de contribution"},
+	} {
+		if got := fr.T("dashboard.pledge_count", map[string]any{"Count": c.count}); got != c.want {
+			t.Errorf("fr pledge_count(%v) = %q, want %q", c.count, got, c.want)
+		}
+	}
+	if got := fr.T("nav.requirements"); got != "Besoins" {
+		t.Errorf("fr nav.requirements = %q", got)
 	}
 	if got := uk.T("audit.verify_ok", map[string]any{"Count": 22}); got != "Ланцюжок цілісний: перевірено 22 події." {
 		t.Errorf("uk audit.verify_ok(22) = %q", got)
