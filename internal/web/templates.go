@@ -239,7 +239,7 @@ var codeLists = map[string]func() []string{
 	"participation_group": func() []string { return strs(model.Participations) },
 	"participation_hint":  func() []string { return strs(model.Participations) },
 	"role_hint":           func() []string { return strs(model.Roles) },
-	"object":              func() []string { return []string{"requirement", "pledge", "organisation", "user"} },
+	"object":              func() []string { return auditObjects },
 	"region": func() []string {
 		out := make([]string, len(model.Regions))
 		for i, r := range model.Regions {
