@@ -37,6 +37,8 @@ func (e *env) orgAdd(args []string) error {
 	kind := fs.String("kind", "", "state, international_org, private_company, ngo or beneficiary_agency")
 	part := fs.String("participation", "", "member, observer, applicant, contributor, beneficiary or former")
 	country := fs.String("country", "", "ISO 3166-1 alpha-2 country code")
+	nameUK := fs.String("name-uk", "", "organisation name in Ukrainian (optional)")
+	nameFR := fs.String("name-fr", "", "organisation name in French (optional)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +55,7 @@ func (e *env) orgAdd(args []string) error {
 	}
 	defer done()
 	k, p := model.OrgKind(*kind), model.Participation(*part)
-	o, err := a.Organisations.Create(e.ctx, policy.System(), organisations.Input{Name: name, Kind: &k, Participation: &p, Country: country})
+	o, err := a.Organisations.Create(e.ctx, policy.System(), organisations.Input{Name: name, Kind: &k, Participation: &p, Country: country, NameUK: nameUK, NameFR: nameFR})
 	if err != nil {
 		return describe(err)
 	}

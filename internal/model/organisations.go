@@ -10,6 +10,22 @@ type Organisation struct {
 	Country       string        `json:"country"` // ISO 3166-1 alpha-2
 	CreatedAt     time.Time     `json:"created_at"`
 	UpdatedAt     time.Time     `json:"updated_at"`
+	// NameUK and NameFR are the name in Ukrainian and in French, empty
+	// where the organisation has given none.
+	NameUK string `json:"name_uk"`
+	NameFR string `json:"name_fr"`
+}
+
+// NameIn is the organisation's name for a reader of lang ("en", "uk",
+// "fr"): its own name in that language, or else the English name.
+func (o Organisation) NameIn(lang string) string {
+	switch {
+	case lang == "uk" && o.NameUK != "":
+		return o.NameUK
+	case lang == "fr" && o.NameFR != "":
+		return o.NameFR
+	}
+	return o.Name
 }
 
 // IsBusiness reports whether the organisation is a company or an NGO: such

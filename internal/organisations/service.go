@@ -32,6 +32,9 @@ type Input struct {
 	Kind          *model.OrgKind       `json:"kind"`
 	Participation *model.Participation `json:"participation"`
 	Country       *string              `json:"country"`
+	// NameUK and NameFR are optional; an empty one clears it.
+	NameUK *string `json:"name_uk"`
+	NameFR *string `json:"name_fr"`
 }
 
 // ValidCountry reports whether code is an ISO 3166-1 alpha-2 country.
@@ -50,6 +53,20 @@ func (in Input) apply(o *model.Organisation) error {
 			return err
 		}
 		o.Name = n
+	}
+	for _, tr := range []struct {
+		field string
+		in    *string
+		out   *string
+	}{{"name_uk", in.NameUK, &o.NameUK}, {"name_fr", in.NameFR, &o.NameFR}} {
+		if tr.in == nil {
+			continue
+		}
+		n, err := model.CleanText(tr.field, *tr.in, 0, model.MaxTitle)
+		if err != nil {
+			return err
+		}
+		*tr.out = n
 	}
 	if in.Kind != nil {
 		if !in.Kind.Valid() {
@@ -189,13 +206,19 @@ func (s *Service) Directory(ctx context.Context) ([]model.Organisation, error) {
 
 // Names maps every organisation's id to its name (see Directory).
 func (s *Service) Names(ctx context.Context) (map[string]string, error) {
+	return s.NamesIn(ctx, "en")
+}
+
+// NamesIn maps every organisation's id to its name for a reader of lang
+// (see Organisation.NameIn).
+func (s *Service) NamesIn(ctx context.Context, lang string) (map[string]string, error) {
 	orgs, err := s.Directory(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]string, len(orgs))
 	for _, o := range orgs {
-		out[o.ID] = o.Name
+		out[o.ID] = o.NameIn(lang)
 	}
 	return out, nil
 }

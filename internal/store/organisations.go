@@ -6,11 +6,11 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
-const organisationColumns = `id, name, kind, participation, country, created_at, updated_at`
+const organisationColumns = `id, name, kind, participation, country, created_at, updated_at, name_uk, name_fr`
 
 func scanOrganisation(s scanner) (model.Organisation, error) {
 	var o model.Organisation
-	err := s.Scan(&o.ID, &o.Name, &o.Kind, &o.Participation, &o.Country, instant{&o.CreatedAt}, instant{&o.UpdatedAt})
+	err := s.Scan(&o.ID, &o.Name, &o.Kind, &o.Participation, &o.Country, instant{&o.CreatedAt}, instant{&o.UpdatedAt}, &o.NameUK, &o.NameFR)
 	return o, err
 }
 
@@ -19,15 +19,15 @@ func (q *queries) CreateOrganisation(ctx context.Context, o *model.Organisation)
 		o.ID = newID()
 	}
 	stampCreate(&o.CreatedAt, &o.UpdatedAt)
-	_, err := q.wr.exec(ctx, `INSERT INTO organisations (`+organisationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, o.Name, o.Kind, o.Participation, o.Country, o.CreatedAt, o.UpdatedAt)
+	_, err := q.wr.exec(ctx, `INSERT INTO organisations (`+organisationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.Name, o.Kind, o.Participation, o.Country, o.CreatedAt, o.UpdatedAt, o.NameUK, o.NameFR)
 	return dbErr(err, "create organisation")
 }
 
 func (q *queries) UpdateOrganisation(ctx context.Context, o *model.Organisation) error {
 	stampUpdate(&o.UpdatedAt)
-	err := q.wr.execOne(ctx, `UPDATE organisations SET name = ?, kind = ?, participation = ?, country = ?, updated_at = ? WHERE id = ?`,
-		o.Name, o.Kind, o.Participation, o.Country, o.UpdatedAt, o.ID)
+	err := q.wr.execOne(ctx, `UPDATE organisations SET name = ?, kind = ?, participation = ?, country = ?, updated_at = ?, name_uk = ?, name_fr = ? WHERE id = ?`,
+		o.Name, o.Kind, o.Participation, o.Country, o.UpdatedAt, o.NameUK, o.NameFR, o.ID)
 	return dbErr(err, "update organisation %s", o.ID)
 }
 

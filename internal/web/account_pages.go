@@ -239,7 +239,7 @@ func (s *Server) showSSOAdmin(w http.ResponseWriter, r *http.Request, status int
 	if d.Required, oerr = s.Accounts.OrganisationPolicy(r.Context(), org.ID); oerr != nil {
 		return oerr
 	}
-	lay := s.newLayout(r, l, "organisations", l.T("sso.title", map[string]any{"Org": org.Name}), d)
+	lay := s.newLayout(r, l, "organisations", l.T("sso.title", map[string]any{"Org": org.NameIn(l.Lang())}), d)
 	if done := r.URL.Query().Get("done"); done != "" && l.Has("sso.done."+done) {
 		lay.Notice = l.T("sso.done." + done)
 	}

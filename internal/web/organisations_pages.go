@@ -13,8 +13,9 @@ import (
 // policy has already decided which records the viewer sees; an
 // organisation's name on one of them is part of the record, which is why a
 // visitor of a public record sees it too.
+// Each is named in the reader's language where the organisation gave one.
 func (s *Server) orgNames(r *http.Request) (map[string]string, error) {
-	return s.Organisations.Names(r.Context())
+	return s.Organisations.NamesIn(r.Context(), s.localizer(r).Lang())
 }
 
 type orgGroup struct {
@@ -75,7 +76,7 @@ func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	l := s.localizer(r)
-	lay := s.newLayout(r, l, "organisations", o.Name, data)
+	lay := s.newLayout(r, l, "organisations", o.NameIn(l.Lang()), data)
 	if r.URL.Query().Get("done") == "created" {
 		lay.Notice = l.T("notice.organisation.created")
 	}
@@ -84,11 +85,12 @@ func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) error 
 
 type organisationForm struct {
 	Name, Kind, Participation, Country string
+	NameUK, NameFR                     string
 	Errors                             map[string]string
 	Error                              string
 }
 
-var organisationFields = []string{"name", "kind", "participation", "country"}
+var organisationFields = []string{"name", "kind", "participation", "country", "name_uk", "name_fr"}
 
 func (s *Server) showOrganisationForm(w http.ResponseWriter, r *http.Request, f organisationForm, err error) error {
 	l := s.localizer(r)
@@ -112,6 +114,7 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) erro
 	f := organisationForm{
 		Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"),
 		Participation: r.PostFormValue("participation"), Country: strings.TrimSpace(r.PostFormValue("country")),
+		NameUK: r.PostFormValue("name_uk"), NameFR: r.PostFormValue("name_fr"),
 	}
 	if err := required("name", f.Name, "kind", f.Kind, "participation", f.Participation); err != nil {
 		return s.showOrganisationForm(w, r, f, err)
@@ -119,6 +122,7 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) erro
 	kind, part := model.OrgKind(f.Kind), model.Participation(f.Participation)
 	o, err := s.Organisations.Create(r.Context(), viewerOf(r), organisations.Input{
 		Name: &f.Name, Kind: &kind, Participation: &part, Country: &f.Country,
+		NameUK: &f.NameUK, NameFR: &f.NameFR,
 	})
 	if err != nil {
 		return s.showOrganisationForm(w, r, f, err)

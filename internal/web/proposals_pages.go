@@ -100,7 +100,8 @@ func (s *Server) showProposal(w http.ResponseWriter, r *http.Request, status int
 	d.Can.Position = open && policy.Authorize(v, policy.ProposalsPosition, res) == nil
 	d.Can.Comment = open && policy.Authorize(v, policy.ProposalsComment, res) == nil
 	d.Can.Sign = view.Kind == model.ProposalStatement && (open || d.Published) &&
-		policy.Authorize(v, policy.ProposalsSign, res) == nil && !slices.Contains(d.Signed, v.Org.Name)
+		policy.Authorize(v, policy.ProposalsSign, res) == nil &&
+		!slices.ContainsFunc(view.Signatories, func(sig model.Signatory) bool { return sig.OrgID == v.Org.ID })
 	if d.Stance == "" && d.Mine != nil {
 		d.Stance, d.Reason = string(d.Mine.Stance), d.Mine.Reason
 	}

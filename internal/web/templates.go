@@ -137,6 +137,8 @@ func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 			return code
 		},
 		"regions": func() []region { return regionsFor(l) },
+		// orgName is an organisation's name in the reader's language.
+		"orgName": func(o model.Organisation) string { return o.NameIn(lang) },
 		"dict": func(kv ...any) (map[string]any, error) {
 			return pairs(kv)
 		},

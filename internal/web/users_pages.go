@@ -60,7 +60,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, d
 	}
 	data.Users, data.Orgs, data.Names = users, orgs, map[string]string{}
 	for _, o := range orgs {
-		data.Names[o.ID] = o.Name
+		data.Names[o.ID] = o.NameIn(l.Lang())
 	}
 	lay := s.newLayout(r, l, "users", l.T("users.title"), data)
 	if data.Created != nil {
