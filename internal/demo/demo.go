@@ -130,6 +130,7 @@ func (s *seeder) createOrganisations(ctx context.Context) error {
 	for _, o := range orgSpecs {
 		org, err := s.a.Organisations.Create(ctx, operator, organisations.Input{
 			Name: ptr(o.name), Kind: ptr(o.kind), Participation: ptr(o.participation), Country: ptr(o.country),
+			NameUK: ptr(orgNames[o.key].uk), NameFR: ptr(orgNames[o.key].fr),
 		})
 		if err != nil {
 			return fmt.Errorf("demo organisation %s: %w", o.name, err)

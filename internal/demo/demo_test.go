@@ -118,6 +118,9 @@ func checkCounts(t *testing.T, s store.Store) {
 	byKind := map[string]int{}
 	for _, o := range orgs {
 		byKind[string(o.Kind)+"/"+string(o.Participation)]++
+		if o.Kind != model.KindPrivateCompany && (o.NameUK == "" || o.NameFR == "") {
+			t.Errorf("%s has no name in Ukrainian or French", o.Name)
+		}
 	}
 	want := map[string]int{
 		"state/member": 12, "international_org/observer": 3,
