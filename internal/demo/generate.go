@@ -194,7 +194,7 @@ var (
 
 // when spreads dates over the two years before now.
 func (g *generator) when() time.Time {
-	return g.now.Add(-time.Duration(g.rnd.Int64N(int64(2*365*24*time.Hour)))).Truncate(time.Second)
+	return g.now.Add(-time.Duration(g.rnd.Int64N(int64(2 * 365 * 24 * time.Hour)))).Truncate(time.Second)
 }
 
 func (g *generator) requirements(ctx context.Context, n int, progress Progress) error {

@@ -119,4 +119,3 @@ func TestGenerateRefusesBadSizes(t *testing.T) {
 		}
 	}
 }
-
