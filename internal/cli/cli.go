@@ -35,6 +35,9 @@ Usage:
   cyberaid audit export                      print every audit event, one JSON object a line
   cyberaid audit key [--new NAME]            print the checkpoints' verifier key
   cyberaid import iati [--strict] FILE|URL   read donors' published IATI activities as bilateral reports
+  cyberaid demo generate [--requirements N] [--pledges M] [--offers K] [--seed S]
+                                             fill an empty database with the demo and as many
+                                             records beyond it as a test at scale needs
   cyberaid backup FILE                       write a consistent copy of the SQLite database while serving
   cyberaid restore FILE                      restore a backup into an empty data directory, once its
                                              audit log verifies
@@ -113,6 +116,8 @@ func (e *env) dispatch(args []string) error {
 		return e.auditKey(rest[1:])
 	case cmd == "import" && sub == "iati":
 		return e.importIATI(rest[1:])
+	case cmd == "demo" && sub == "generate":
+		return e.demoGenerate(rest[1:])
 	case cmd == "backup":
 		return e.backup(rest)
 	case cmd == "restore":

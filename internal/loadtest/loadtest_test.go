@@ -1,0 +1,48 @@
+package loadtest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunMeasuresBothSides(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer t" {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte(`{"items":[]}`))
+	}))
+	defer srv.Close()
+	cfg := Config{Base: srv.URL, Clients: 2, Duration: 100 * time.Millisecond, Rounds: 2}
+	rs, err := Run(t.Context(), cfg, []Target{{Name: "list", Path: "/list", Token: "t"}, {Name: "gone", Path: "/missing", Token: "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 {
+		t.Fatalf("%d results, want 2", len(rs))
+	}
+	if rs[0].Bytes != len(`{"items":[]}`) || len(rs[0].Server) != 2 || len(rs[0].Bare) != 2 {
+		t.Errorf("result %+v: want the body's size and two rounds a side", rs[0])
+	}
+	for _, r := range append(rs[0].Server, rs[0].Bare...) {
+		if r.Requests == 0 || r.Errors != 0 || r.P99 < r.P50 {
+			t.Errorf("round %+v: want requests, no error, p99 ≥ p50", r)
+		}
+	}
+	if rs[1].Err == "" {
+		t.Error("a call the server does not answer was measured")
+	}
+	var b strings.Builder
+	Report(&b, rs)
+	if !strings.Contains(b.String(), "| list |") || !strings.Contains(b.String(), "not measured") {
+		t.Errorf("report:\n%s", b.String())
+	}
+}

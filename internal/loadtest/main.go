@@ -1,0 +1,122 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// calls are what every role asks for most: the lists with and without a
+// filter, one record, the figures. {requirement} is replaced by the id of
+// the first requirement the role's own list shows.
+var calls = []struct{ name, path string }{
+	{"requirements, first page", "/api/v1/requirements"},
+	{"requirements, sector=energy", "/api/v1/requirements?sector=energy"},
+	{"requirement detail", "/api/v1/requirements/{requirement}"},
+	{"pledges, first page", "/api/v1/pledges"},
+	{"offers, first page", "/api/v1/offers"},
+	{"summary by sector", "/api/v1/reports/summary?by=sector"},
+	{"summary by donor", "/api/v1/reports/summary?by=donor"},
+	{"search", "/api/v1/search?q=energy"},
+	{"deconfliction", "/api/v1/deconfliction"},
+}
+
+// Main is the command: it signs in as each demo account asked for, and
+// measures every call as that account.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg Config
+	fs.StringVar(&cfg.Base, "base", "http://127.0.0.1:8080", "address of the running server")
+	fs.IntVar(&cfg.Clients, "clients", 8, "concurrent clients")
+	fs.DurationVar(&cfg.Duration, "duration", 5*time.Second, "length of each round of each side")
+	fs.IntVar(&cfg.Rounds, "rounds", 3, "rounds, alternating the server and the bare handler")
+	fs.IntVar(&cfg.PID, "pid", 0, "process id of the server, to report its peak resident memory")
+	accounts := fs.String("as", "coordinator,donor.company", "demo accounts (the part before @) to measure as, comma-separated")
+	domain := fs.String("domain", "demo.cyberaid.example", "e-mail domain of the accounts")
+	password := fs.String("password", "demo-password-2026", "their password")
+	only := fs.String("only", "", "measure only the calls whose name contains this")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var targets []Target
+	for _, who := range strings.Split(*accounts, ",") {
+		token, err := signIn(ctx, cfg.Base, who+"@"+*domain, *password)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest: sign in as %s: %v\n", who, err)
+			return 1
+		}
+		reqID, err := firstRequirement(ctx, cfg.Base, token)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest: %s: %v\n", who, err)
+			return 1
+		}
+		for _, c := range calls {
+			if *only != "" && !strings.Contains(c.name, *only) {
+				continue
+			}
+			if strings.Contains(c.path, "{requirement}") && reqID == "" {
+				continue
+			}
+			targets = append(targets, Target{Name: who + ": " + c.name, Path: strings.ReplaceAll(c.path, "{requirement}", reqID), Token: token})
+		}
+	}
+	rs, err := Run(ctx, cfg, targets)
+	Report(stdout, rs)
+	if cfg.PID != 0 {
+		if rss, err := PeakRSS(cfg.PID); err == nil {
+			fmt.Fprintf(stdout, "\nserver peak resident memory: %.0f MB\n", float64(rss)/(1<<20))
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func signIn(ctx context.Context, base, email, password string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/auth/token", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Token == "" {
+		return "", fmt.Errorf("%s: no token (%v)", res.Status, err)
+	}
+	return out.Token, nil
+}
+
+func firstRequirement(ctx context.Context, base, token string) (string, error) {
+	body, _, err := fetch(ctx, http.DefaultClient, base+"/api/v1/requirements?limit=1", token)
+	if err != nil {
+		return "", err
+	}
+	var out struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		return "", err
+	}
+	if len(out.Items) == 0 {
+		return "", nil
+	}
+	return out.Items[0].ID, nil
+}
