@@ -49,6 +49,9 @@ type Document struct {
 	UploadedBy    string         `json:"uploaded_by"`
 	UploaderOrgID string         `json:"uploader_org_id"`
 	CreatedAt     time.Time      `json:"created_at"`
+	// DeletedAt is when the document was removed; a removed document is
+	// found by no one but the audit log.
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // DocumentRead records one download: who read which document, when.

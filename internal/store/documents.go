@@ -12,10 +12,12 @@ import (
 type Documents interface {
 	CreateDocument(ctx context.Context, d *model.Document) error
 	DocumentByID(ctx context.Context, id string) (model.Document, error)
-	// DocumentsFor returns the documents of one record, oldest first.
+	// DocumentsFor returns the documents of one record, oldest first,
+	// without the deleted ones.
 	DocumentsFor(ctx context.Context, recordType model.DocumentRecord, recordID string) ([]model.Document, error)
-	// DeleteDocument removes a document and its bytes; its reads stay.
-	DeleteDocument(ctx context.Context, id string) error
+	// DeleteDocument removes a document's bytes and marks it deleted at
+	// the given time; its metadata and reads stay for the logs.
+	DeleteDocument(ctx context.Context, id string, at time.Time) error
 	// PutDocumentChunk stores the chunk seq (from 0) of a document's bytes.
 	PutDocumentChunk(ctx context.Context, documentID string, seq int, data []byte) error
 	// DocumentChunk returns the chunk seq of a document's bytes;
@@ -30,12 +32,12 @@ type Documents interface {
 // download holds one chunk in memory, never a whole file.
 const DocumentChunkSize = 1 << 20
 
-const documentColumns = `id, record_type, record_id, name, content_type, size, sha256, tlp, uploaded_by, uploader_org_id, created_at`
+const documentColumns = `id, record_type, record_id, name, content_type, size, sha256, tlp, uploaded_by, uploader_org_id, created_at, deleted_at`
 
 func scanDocument(s scanner) (model.Document, error) {
 	var d model.Document
 	err := s.Scan(&d.ID, &d.RecordType, &d.RecordID, &d.Name, &d.ContentType, &d.Size, &d.SHA256, &d.TLP,
-		&d.UploadedBy, &d.UploaderOrgID, instant{&d.CreatedAt})
+		&d.UploadedBy, &d.UploaderOrgID, instant{&d.CreatedAt}, nullInstant{&d.DeletedAt})
 	return d, err
 }
 
@@ -47,8 +49,8 @@ func (q *queries) CreateDocument(ctx context.Context, d *model.Document) error {
 		d.CreatedAt = time.Now()
 	}
 	d.CreatedAt = instantOf(d.CreatedAt)
-	_, err := q.wr.exec(ctx, `INSERT INTO documents (`+documentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.RecordType, d.RecordID, d.Name, d.ContentType, d.Size, d.SHA256, d.TLP, d.UploadedBy, d.UploaderOrgID, d.CreatedAt)
+	_, err := q.wr.exec(ctx, `INSERT INTO documents (`+documentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.RecordType, d.RecordID, d.Name, d.ContentType, d.Size, d.SHA256, d.TLP, d.UploadedBy, d.UploaderOrgID, d.CreatedAt, d.DeletedAt)
 	return dbErr(err, "add document to %s %s", d.RecordType, d.RecordID)
 }
 
@@ -58,16 +60,16 @@ func (q *queries) DocumentByID(ctx context.Context, id string) (model.Document, 
 }
 
 func (q *queries) DocumentsFor(ctx context.Context, recordType model.DocumentRecord, recordID string) ([]model.Document, error) {
-	ds, err := queryAll(ctx, q.rd, scanDocument, `SELECT `+documentColumns+` FROM documents WHERE record_type = ? AND record_id = ? ORDER BY id`, recordType, recordID)
+	ds, err := queryAll(ctx, q.rd, scanDocument, `SELECT `+documentColumns+` FROM documents WHERE record_type = ? AND record_id = ? AND deleted_at IS NULL ORDER BY id`, recordType, recordID)
 	return ds, dbErr(err, "documents of %s %s", recordType, recordID)
 }
 
-func (q *queries) DeleteDocument(ctx context.Context, id string) error {
+func (q *queries) DeleteDocument(ctx context.Context, id string, at time.Time) error {
 	return q.atomic(ctx, func(q *queries) error {
 		if _, err := q.wr.exec(ctx, `DELETE FROM document_blobs WHERE document_id = ?`, id); err != nil {
 			return dbErr(err, "delete the bytes of document %s", id)
 		}
-		return dbErr(q.wr.execOne(ctx, `DELETE FROM documents WHERE id = ?`, id), "delete document %s", id)
+		return dbErr(q.wr.execOne(ctx, `UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, instantOf(at), id), "delete document %s", id)
 	})
 }
 

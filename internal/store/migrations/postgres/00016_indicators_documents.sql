@@ -41,7 +41,10 @@ CREATE TABLE documents (
     tlp             text NOT NULL CHECK (tlp IN ('clear', 'green', 'amber', 'amber+strict', 'red')),
     uploaded_by     text NOT NULL REFERENCES users (id),
     uploader_org_id text NOT NULL REFERENCES organisations (id),
-    created_at      timestamptz NOT NULL
+    created_at      timestamptz NOT NULL,
+    -- A deleted document keeps its metadata, so that its events stay
+    -- readable by its audience; its bytes are removed.
+    deleted_at      timestamptz
 );
 CREATE INDEX documents_record ON documents (record_type, record_id);
 
