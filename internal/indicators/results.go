@@ -21,6 +21,14 @@ type Result struct {
 	ProgressPermille *int `json:"progress_permille"`
 }
 
+// Progress is ProgressPermille, zero when there is none.
+func (r Result) Progress() int {
+	if r.ProgressPermille == nil {
+		return 0
+	}
+	return *r.ProgressPermille
+}
+
 // ResultGroup gathers the results of one sector and line of effort.
 type ResultGroup struct {
 	Sector       model.Sector       `json:"sector"`
