@@ -15,30 +15,34 @@ import (
 // in place, so that a large upload is never held whole in memory.
 const uploadMemory = 1 << 20
 
-// documentBody bounds the body of an upload: the largest document and the
-// few form fields around it.
-func (s *Server) documentBody(next http.Handler) http.Handler {
-	return limitBody(s.Documents.MaxSize+uploadMemory, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Parsed here, before the page's CSRF check reads the form, with a
-		// small memory budget.
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			if err := r.ParseMultipartForm(uploadMemory); err != nil {
-				var tooLarge *http.MaxBytesError
-				fail := s.pageFail
-				if strings.HasPrefix(r.URL.Path, "/api/") {
-					fail = s.apiFail
-				}
-				if errors.As(err, &tooLarge) {
-					fail(w, r, documents.TooLarge(s.Documents.MaxSize))
-					return
-				}
-				fail(w, r, model.Invalid("file", "the upload is not a readable multipart form: %v", err))
-				return
-			}
-			defer r.MultipartForm.RemoveAll()
+// parseUpload reads a multipart upload within the largest document and
+// the few form fields around it, keeping little in memory.
+func (s *Server) parseUpload(w http.ResponseWriter, r *http.Request) error {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return model.Invalid("file", "send the file as multipart/form-data in a part named file")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.Documents.MaxSize+uploadMemory)
+	if err := r.ParseMultipartForm(uploadMemory); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return documents.TooLarge(s.Documents.MaxSize)
 		}
+		return model.Invalid("file", "the upload is not a readable multipart form: %v", err)
+	}
+	return nil
+}
+
+// documentBody parses an upload form before the page's CSRF check reads
+// it, so that the page wrapper does not parse it with its larger memory.
+func (s *Server) documentBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.parseUpload(w, r); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		defer r.MultipartForm.RemoveAll()
 		next.ServeHTTP(w, r)
-	}))
+	})
 }
 
 // uploadOf reads the part named file and the optional tlp field.
@@ -70,6 +74,10 @@ func (s *Server) apiListDocuments(kind model.DocumentRecord) handler {
 
 func (s *Server) apiUploadDocument(kind model.DocumentRecord) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.parseUpload(w, r); err != nil {
+			return err
+		}
+		defer r.MultipartForm.RemoveAll()
 		up, done, err := uploadOf(r)
 		if err != nil {
 			return err

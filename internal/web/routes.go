@@ -101,10 +101,18 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /api/v1/requirements/{id}/indicators", s.api(p.IndicatorsReport, s.apiCreateIndicator))
 	mux.Handle("POST /api/v1/indicators/{id}/values", s.api(p.IndicatorsReport, s.apiAddIndicatorValue))
 	mux.Handle("GET /api/v1/results", s.api(none, s.apiResults))
-	for _, kind := range model.DocumentRecords {
-		mux.Handle("GET /api/v1/"+kind.Path()+"/{id}/documents", s.api(none, s.apiListDocuments(kind)))
-		mux.Handle("POST /api/v1/"+kind.Path()+"/{id}/documents", s.documentBody(s.api(p.DocumentsUpload, s.apiUploadDocument(kind))))
-	}
+	mux.Handle("GET /api/v1/requirements/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnRequirement)))
+	mux.Handle("POST /api/v1/requirements/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnRequirement)))
+	mux.Handle("GET /api/v1/pledges/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnPledge)))
+	mux.Handle("POST /api/v1/pledges/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnPledge)))
+	mux.Handle("GET /api/v1/offers/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnOffer)))
+	mux.Handle("POST /api/v1/offers/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnOffer)))
+	mux.Handle("GET /api/v1/lessons/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnLesson)))
+	mux.Handle("POST /api/v1/lessons/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnLesson)))
+	mux.Handle("GET /api/v1/proposals/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnProposal)))
+	mux.Handle("POST /api/v1/proposals/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnProposal)))
+	mux.Handle("GET /api/v1/meetings/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnMeeting)))
+	mux.Handle("POST /api/v1/meetings/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnMeeting)))
 	mux.Handle("GET /api/v1/documents/{id}", s.api(none, s.downloadDocument))
 	mux.Handle("DELETE /api/v1/documents/{id}", s.api(p.DocumentsDelete, s.apiDeleteDocument))
 
@@ -218,9 +226,12 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /requirements/{id}/indicators", s.page(p.IndicatorsReport, s.createIndicator))
 	mux.Handle("POST /indicators/{id}/values", s.page(p.IndicatorsReport, s.addIndicatorValue))
 	mux.Handle("GET /results", s.page(none, s.resultsPage))
-	for _, kind := range model.DocumentRecords {
-		mux.Handle("POST /"+kind.Path()+"/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(kind))))
-	}
+	mux.Handle("POST /requirements/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnRequirement))))
+	mux.Handle("POST /pledges/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnPledge))))
+	mux.Handle("POST /offers/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnOffer))))
+	mux.Handle("POST /lessons/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnLesson))))
+	mux.Handle("POST /proposals/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnProposal))))
+	mux.Handle("POST /meetings/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnMeeting))))
 	mux.Handle("GET /documents/{id}", s.page(none, s.downloadDocument))
 	mux.Handle("POST /documents/{id}/delete", s.page(p.DocumentsDelete, s.deleteDocument))
 }
