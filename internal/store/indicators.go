@@ -21,7 +21,7 @@ type Indicators interface {
 	AddIndicatorValue(ctx context.Context, v *model.IndicatorValue) error
 }
 
-const indicatorColumns = `id, requirement_id, title, measure, unit, baseline_value, baseline_day, target_value, target_day, created_by, created_at`
+const indicatorColumns = `id, requirement_id, title, measure, unit_name, baseline_value, baseline_day, target_value, target_day, created_by, created_at`
 
 func scanIndicator(s scanner) (model.Indicator, error) {
 	var i model.Indicator

@@ -9,7 +9,7 @@ CREATE TABLE indicators (
     requirement_id text NOT NULL REFERENCES requirements (id),
     title          text NOT NULL CHECK (title <> ''),
     measure        text NOT NULL CHECK (measure IN ('unit', 'percentage')),
-    unit           text NOT NULL DEFAULT '',
+    unit_name      text NOT NULL DEFAULT '',
     baseline_value text NOT NULL,
     baseline_day   date NOT NULL,
     target_value   text NOT NULL,

@@ -9,7 +9,7 @@ CREATE TABLE indicators (
     requirement_id TEXT NOT NULL REFERENCES requirements (id),
     title          TEXT NOT NULL CHECK (title <> ''),
     measure        TEXT NOT NULL CHECK (measure IN ('unit', 'percentage')),
-    unit           TEXT NOT NULL DEFAULT '',
+    unit_name      TEXT NOT NULL DEFAULT '',
     baseline_value TEXT NOT NULL,
     baseline_day   TEXT NOT NULL CHECK (baseline_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
     target_value   TEXT NOT NULL,
