@@ -12,16 +12,20 @@ import (
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/delivery"
+	"github.com/cyberaid/cyberaid/internal/documents"
 	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/governance"
 	"github.com/cyberaid/cyberaid/internal/i18n"
+	"github.com/cyberaid/cyberaid/internal/indicators"
 	"github.com/cyberaid/cyberaid/internal/jobs"
 	"github.com/cyberaid/cyberaid/internal/lessons"
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/notify"
 	"github.com/cyberaid/cyberaid/internal/obs"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/reports"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -48,6 +52,9 @@ type Options struct {
 	AuditKey string
 	// Metrics counts requests and jobs; nil counts nothing.
 	Metrics *obs.Metrics
+	// MaxDocumentSize is the largest file a document may be, in bytes;
+	// zero keeps documents.DefaultMaxSize.
+	MaxDocumentSize int64
 }
 
 // App is the program's services over one store.
@@ -67,6 +74,8 @@ type App struct {
 	Exchange      *exchange.Service
 	Offers        *offers.Service
 	Coordination  *coordination.Service
+	Indicators    *indicators.Service
+	Documents     *documents.Service
 	Web           *web.Server
 	// Now is the clock every service reads.
 	Now func() time.Time
@@ -81,6 +90,8 @@ var (
 	_ audit.Store         = store.Store(nil)
 	_ coordination.Store  = store.Store(nil)
 	_ delivery.Store      = store.Store(nil)
+	_ documents.Store     = store.Store(nil)
+	_ indicators.Store    = store.Store(nil)
 	_ exchange.Store      = store.Store(nil)
 	_ governance.Store    = store.Store(nil)
 	_ lessons.Store       = store.Store(nil)
@@ -142,14 +153,26 @@ func New(s store.Store, o Options) (*App, error) {
 	// the log needs of those packages, so it is built after them and before
 	// requirements. An alert's lookup needs only the store, not the
 	// coordination service (which needs requirements): no cycle remains.
-	a.Audit = audit.NewService(s, audit.Lookups{
+	lookups := audit.Lookups{
 		"lesson":   a.Lessons.AuditObject,
 		"proposal": a.Governance.ProposalAuditObject,
 		"meeting":  a.Governance.MeetingAuditObject,
 		"offer":    a.Offers.AuditObject,
 		"alert":    coordination.AlertAuditObject(s),
-	})
+	}
+	a.Audit = audit.NewService(s, lookups)
 	a.Requirements = requirements.NewService(s, o.Now, a.Audit, a.Notify)
+	// Indicators and documents hang on records the log already describes;
+	// their own lookups join the log's once they exist.
+	a.Indicators = indicators.NewService(s, o.Now, a.Requirements)
+	a.Documents = documents.NewService(s, o.Now, func(ctx context.Context, kind model.DocumentRecord, id string) (policy.Resource, error) {
+		return a.Audit.Resource(ctx, string(kind), id)
+	})
+	if o.MaxDocumentSize > 0 {
+		a.Documents.MaxSize = o.MaxDocumentSize
+	}
+	lookups["indicator"] = a.Indicators.AuditObject
+	lookups["document"] = a.Documents.AuditObject
 	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
 	a.Delivery = delivery.NewService(s, o.Now)
 	if a.Exchange, err = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, o.IATIPublisher, a.Pledges, a.Offers, a.Lessons); err != nil {
@@ -162,6 +185,7 @@ func New(s store.Store, o Options) (*App, error) {
 		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
 		Exchange: a.Exchange,
 		Offers:   a.Offers, Coordination: a.Coordination,
+		Indicators: a.Indicators, Documents: a.Documents,
 		Log: o.Log, Now: o.Now, SecureCookies: o.SecureCookies, BaseURL: o.BaseURL,
 		Metrics: o.Metrics,
 	})

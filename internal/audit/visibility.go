@@ -296,3 +296,18 @@ func (s *Service) planPledges(ctx context.Context, e model.AuditEvent) ([]policy
 	}
 	return out, nil
 }
+
+// Resource describes a labelled record of a kind the log knows (a
+// requirement, a pledge, an offer, a lesson, a proposal, a meeting) as the
+// policy sees it now, for records that hang on it such as documents;
+// ErrNotFound for a record that does not exist or has no label.
+func (s *Service) Resource(ctx context.Context, objectType, id string) (policy.Resource, error) {
+	o, err := s.lookup(ctx, objectType, id)
+	if err != nil {
+		return policy.Resource{}, err
+	}
+	if o.Permission != "" {
+		return policy.Resource{}, model.ErrNotFound
+	}
+	return o.Now, nil
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cyberaid/cyberaid/internal/documents"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/app"
@@ -35,9 +37,13 @@ func (e *env) serve(args []string) error {
 	keyFile := auditKeyFlag(fs)
 	jobInterval := fs.Duration("job-interval", envDuration("CYBERAID_JOB_INTERVAL", time.Minute), "how often background jobs (deadlines, reminders, mail) look for work")
 	metricsAddr := fs.String("metrics-addr", envOr("CYBERAID_METRICS_ADDR", ""), "address of a separate listener serving Prometheus metrics at /metrics (none: no metrics)")
+	maxDocMB := fs.Int64("max-document-size", envInt64("CYBERAID_MAX_DOCUMENT_SIZE", documents.DefaultMaxSize>>20), "the largest file a document attached to a record may be, in MB")
 	grace := fs.Duration("shutdown-grace", envDuration("CYBERAID_SHUTDOWN_GRACE", 30*time.Second), "on SIGINT or SIGTERM, how long to wait for requests and background jobs under way")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *maxDocMB < 1 || *maxDocMB > 1024 {
+		return fmt.Errorf("--max-document-size: %d is not a size from 1 to 1024 MB", *maxDocMB)
 	}
 	level := slog.LevelInfo
 	if *debug {
@@ -68,7 +74,7 @@ func (e *env) serve(args []string) error {
 	if *metricsAddr != "" {
 		metrics = obs.NewMetrics()
 	}
-	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey, Metrics: metrics})
+	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey, Metrics: metrics, MaxDocumentSize: *maxDocMB << 20})
 	if err != nil {
 		return err
 	}
@@ -273,6 +279,14 @@ func displayAddr(a net.Addr) string {
 func envDuration(name string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(envOr(name, "")); err == nil && d > 0 {
 		return d
+	}
+	return def
+}
+
+// envInt64 reads a whole number from the environment.
+func envInt64(name string, def int64) int64 {
+	if n, err := strconv.ParseInt(envOr(name, ""), 10, 64); err == nil {
+		return n
 	}
 	return def
 }

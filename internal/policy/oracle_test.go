@@ -210,9 +210,13 @@ var rolesFor = map[policy.Permission][]model.Role{
 	policy.MeetingsManage:       {model.RoleCoordinator},
 	// Matching and deconfliction: donors offer and look for matches;
 	// coordinators review offers, plan, and deconflict.
-	policy.OffersCreate:             {model.RoleDonor},
-	policy.OffersEdit:               {model.RoleDonor},
-	policy.OffersReview:             {model.RoleCoordinator},
+	policy.OffersCreate: {model.RoleDonor},
+	policy.OffersEdit:   {model.RoleDonor},
+	policy.OffersReview: {model.RoleCoordinator},
+	// Results and documents.
+	policy.IndicatorsReport:         {model.RoleCoordinator, model.RoleValidator, model.RoleRequester},
+	policy.DocumentsUpload:          {model.RoleCoordinator, model.RoleValidator, model.RoleRequester, model.RoleDonor, model.RoleDelegate},
+	policy.DocumentsDelete:          {model.RoleCoordinator, model.RoleValidator, model.RoleRequester, model.RoleDonor, model.RoleDelegate},
 	policy.MatchingSuggest:          {model.RoleDonor, model.RoleCoordinator},
 	policy.MatchingPlan:             {model.RoleCoordinator},
 	policy.DeconflictionRead:        {model.RoleCoordinator},
@@ -290,6 +294,12 @@ func objectRule(p person, perm policy.Permission, r record) bool {
 		return p.coordinator() || (p.has(model.RoleDelegate) && (p.part == model.Member || p.inOrg(r.beneficiary)))
 	case policy.ProposalsSign:
 		return p.has(model.RoleDelegate) && p.part == model.Member
+	case policy.IndicatorsReport:
+		// r is the requirement: its beneficiary's requesters and validators, or a coordinator.
+		return p.coordinator() || ((p.has(model.RoleRequester) || p.has(model.RoleValidator)) && p.inOrg(r.beneficiary))
+	case policy.DocumentsUpload, policy.DocumentsDelete:
+		// r is the record (upload) or the document (delete): its owner, or a coordinator.
+		return p.coordinator() || p.inOrg(r.owner)
 	case policy.ProposalsComment:
 		// Members, observers and applicants discuss; coordinators too.
 		return p.coordinator() || p.part == model.Member || p.part == model.Observer || p.part == model.Applicant

@@ -56,6 +56,10 @@ const (
 	DeconflictionAcknowledge Permission = "deconfliction:acknowledge"
 	// Data exchange: importing donors' published IATI activities.
 	ImportsRun Permission = "imports:run"
+	// Results and attached documents.
+	IndicatorsReport Permission = "indicators:report"
+	DocumentsUpload  Permission = "documents:upload"
+	DocumentsDelete  Permission = "documents:delete"
 )
 
 // Every signed-in participant reads; TLP then decides which records.
@@ -63,11 +67,11 @@ var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, Pr
 
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead, ImportsRun},
-	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge},
-	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw, RequirementsClose, LessonsCreate, LessonsEdit},
-	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit},
-	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest},
-	model.RoleDelegate:    {LessonsCreate, LessonsEdit, ProposalsCreate, ProposalsPosition, ProposalsSign},
+	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge, IndicatorsReport, DocumentsUpload, DocumentsDelete},
+	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw, RequirementsClose, LessonsCreate, LessonsEdit, IndicatorsReport, DocumentsUpload, DocumentsDelete},
+	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit, IndicatorsReport, DocumentsUpload, DocumentsDelete},
+	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest, DocumentsUpload, DocumentsDelete},
+	model.RoleDelegate:    {LessonsCreate, LessonsEdit, ProposalsCreate, ProposalsPosition, ProposalsSign, DocumentsUpload, DocumentsDelete},
 	model.RoleViewer:      {},
 }
 
@@ -143,6 +147,17 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 		ok = v.coordinator() || v.Org.Participation == model.Member || (r.BeneficiaryOrgID != "" && v.InOrg(r.BeneficiaryOrgID))
 	case ProposalsSign:
 		ok = v.Org.Participation == model.Member
+	case IndicatorsReport:
+		// r is the requirement: its beneficiary reports its results, and
+		// coordinators report for any.
+		ok = v.coordinator() || v.InOrg(r.BeneficiaryOrgID)
+	case DocumentsUpload:
+		// r is the record the file is attached to: the organisation that
+		// owns it, or a coordinator.
+		ok = v.coordinator() || v.InOrg(r.OwnerOrgID)
+	case DocumentsDelete:
+		// r is the document: its uploader's organisation, or a coordinator.
+		ok = v.coordinator() || v.InOrg(r.OwnerOrgID)
 	case ProposalsComment:
 		ok = v.coordinator() || inGovernance(v.Org.Participation)
 	}

@@ -67,6 +67,9 @@ var allPermissions = []policy.Permission{
 	policy.DeconflictionRead,
 	policy.DeconflictionAcknowledge,
 	policy.ImportsRun,
+	policy.IndicatorsReport,
+	policy.DocumentsUpload,
+	policy.DocumentsDelete,
 }
 
 // The identities of a case. The viewer is always user-viewer of org-viewer;

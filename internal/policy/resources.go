@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/cyberaid/cyberaid/internal/model"
+import (
+	"slices"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
 
 // RequirementResource describes a requirement to the policy. pledges are the
 // pledges linked to it; their donors are engaged on it.
@@ -110,4 +114,34 @@ func OfferResource(o model.Offer) Resource {
 // label; the organisation that convened it owns it.
 func MeetingResource(m model.Meeting) Resource {
 	return Resource{TLP: m.TLP, OwnerOrgID: m.OwnerOrgID}
+}
+
+// DocumentResource describes a file attached to record: its uploader's
+// organisation made it (and alone may relax its label); it is read by the
+// record's audience, under its own label, which is never laxer than the
+// record's. The record's owner stays in its audience, and its uploader is
+// named among the readers should it be RED. Callers also check the record
+// itself: a document of a record the viewer may not see does not exist.
+func DocumentResource(d model.Document, record Resource) Resource {
+	shared := append(slices.Clone(record.SharedOrgIDs), record.OwnerOrgID)
+	named := slices.Clone(record.NamedUserIDs)
+	if d.UploadedBy != "" && !slices.Contains(named, d.UploadedBy) {
+		named = append(named, d.UploadedBy)
+	}
+	return Resource{
+		TLP:              Stricter(d.TLP, record.TLP),
+		OwnerOrgID:       d.UploaderOrgID,
+		BeneficiaryOrgID: record.BeneficiaryOrgID,
+		Unvalidated:      record.Unvalidated,
+		EngagedOrgIDs:    record.EngagedOrgIDs,
+		SharedOrgIDs:     shared,
+		NamedUserIDs:     named,
+		Parent:           &record,
+	}
+}
+
+// DocumentVisible is whether v may see the document d of record: the
+// record, and the document under its own label.
+func DocumentVisible(v Viewer, d model.Document, record Resource) bool {
+	return Visible(v, record) && Visible(v, DocumentResource(d, record))
 }

@@ -41,6 +41,8 @@ type Queries interface {
 	Notifications
 	Pages
 	SignInFactors
+	Indicators
+	Documents
 }
 
 type Organisations interface {

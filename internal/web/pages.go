@@ -32,6 +32,9 @@ type layout struct {
 	// Leads are the organisations leading the offices today, if known.
 	Leads *leads
 	Data  any
+	// Record is what hangs on the record a page shows (documents,
+	// results); nil on other pages.
+	Record *recordExtras
 }
 
 type navPerms struct {
@@ -97,6 +100,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	t, ok := s.pages[lay.Lang+"/"+page]
 	if !ok {
 		return errors.New("web: no page template " + page)
+	}
+	if err := s.recordExtras(r, page, lay); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", lay); err != nil {

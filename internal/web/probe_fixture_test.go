@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -14,7 +15,9 @@ import (
 	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/delivery"
+	"github.com/cyberaid/cyberaid/internal/documents"
 	"github.com/cyberaid/cyberaid/internal/governance"
+	"github.com/cyberaid/cyberaid/internal/indicators"
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
@@ -615,6 +618,64 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 	d.add("meeting", "m2", id, union(community, orgEE), m)
 	id, m = meeting("m3", model.TLPAmberStrict, nil)
 	d.add("meeting", "m3", id, union(strictCore, orgEE), m)
+
+	// Documents and result indicators: a document under its record's label
+	// on every record a coordinator sees, its name and bytes the record's
+	// secrets; a RED document on a GREEN requirement, its uploader's alone;
+	// an indicator on every requirement a coordinator sees.
+	docKinds := []model.DocumentRecord{model.DocOnRequirement, model.DocOnPledge, model.DocOnOffer, model.DocOnLesson, model.DocOnProposal, model.DocOnMeeting}
+	upload := func(kind model.DocumentRecord, recordID string, tlp *model.TLP) (model.Document, string) {
+		// The closing letter keeps marker 1 from being a prefix of marker 10.
+		marker := mk("document", string(kind), len(d.records["document"])+1) + "Z"
+		body := []byte("Inventory " + marker + "\n")
+		doc, err := a.Documents.Create(ctx, viewer("coordinator"), kind, recordID, documents.Upload{
+			Name: marker + ".txt", Content: bytes.NewReader(body), Size: int64(len(body)), TLP: tlp,
+		})
+		if err != nil {
+			t.Fatalf("document on %s %s: %v", kind, recordID, err)
+		}
+		return doc, marker
+	}
+	redDone := false
+	for _, kind := range docKinds {
+		for _, r := range slices.Clone(d.records[string(kind)]) {
+			if !slices.Contains(r.aud, "coordinator") {
+				continue
+			}
+			doc, m := upload(kind, r.id, nil)
+			d.add("document", "doc-"+r.name, doc.ID, r.aud, m)
+			if kind != model.DocOnRequirement {
+				continue
+			}
+			req, err := a.Store.RequirementByID(ctx, r.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !redDone && req.TLP == model.TLPGreen {
+				red := model.TLPRed
+				doc, m := upload(kind, r.id, &red)
+				d.add("document", "red-doc-"+r.name, doc.ID, names("coordinator"), m)
+				redDone = true
+			}
+			title := mk("indicator", string(req.TLP), len(d.records["indicator"])+1) + "Z"
+			ind, err := a.Indicators.Create(ctx, viewer("coordinator"), r.id, indicators.Input{
+				Title: ptr(title + " hosts covered"), Measure: ptr(model.MeasurePercentage),
+				Baseline: &indicators.PointInput{Value: ptr("10"), Date: ptr(today.AddDays(-90))},
+				Target:   &indicators.PointInput{Value: ptr("90"), Date: ptr(today.AddDays(90))},
+			})
+			if err != nil {
+				t.Fatalf("indicator on %s: %v", r.name, err)
+			}
+			comment := mk("indicator-value", string(req.TLP), len(d.records["indicator"])+1) + "Z"
+			if _, err := a.Indicators.AddValue(ctx, viewer("coordinator"), ind.ID, indicators.ValueInput{Value: ptr("40"), Date: ptr(today.AddDays(-1)), Comment: &comment}); err != nil {
+				t.Fatalf("indicator value on %s: %v", r.name, err)
+			}
+			d.add("indicator", "ind-"+r.name, ind.ID, r.aud, title, comment)
+		}
+	}
+	if !redDone {
+		t.Fatal("no GREEN requirement a coordinator sees, for the RED document")
+	}
 
 	// E-mail addresses: an administrator's business, and each person's own.
 	for _, n := range probeCast {

@@ -97,6 +97,25 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /api/v1/audit/proofs/inclusion", s.api(p.AuditProofs, s.apiAuditInclusion))
 	mux.Handle("GET /api/v1/audit/proofs/consistency", s.api(p.AuditProofs, s.apiAuditConsistency))
 
+	mux.Handle("GET /api/v1/requirements/{id}/indicators", s.api(none, s.apiListIndicators))
+	mux.Handle("POST /api/v1/requirements/{id}/indicators", s.api(p.IndicatorsReport, s.apiCreateIndicator))
+	mux.Handle("POST /api/v1/indicators/{id}/values", s.api(p.IndicatorsReport, s.apiAddIndicatorValue))
+	mux.Handle("GET /api/v1/results", s.api(none, s.apiResults))
+	mux.Handle("GET /api/v1/requirements/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnRequirement)))
+	mux.Handle("POST /api/v1/requirements/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnRequirement)))
+	mux.Handle("GET /api/v1/pledges/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnPledge)))
+	mux.Handle("POST /api/v1/pledges/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnPledge)))
+	mux.Handle("GET /api/v1/offers/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnOffer)))
+	mux.Handle("POST /api/v1/offers/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnOffer)))
+	mux.Handle("GET /api/v1/lessons/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnLesson)))
+	mux.Handle("POST /api/v1/lessons/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnLesson)))
+	mux.Handle("GET /api/v1/proposals/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnProposal)))
+	mux.Handle("POST /api/v1/proposals/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnProposal)))
+	mux.Handle("GET /api/v1/meetings/{id}/documents", s.api(none, s.apiListDocuments(model.DocOnMeeting)))
+	mux.Handle("POST /api/v1/meetings/{id}/documents", s.api(p.DocumentsUpload, s.apiUploadDocument(model.DocOnMeeting)))
+	mux.Handle("GET /api/v1/documents/{id}", s.api(none, s.downloadDocument))
+	mux.Handle("DELETE /api/v1/documents/{id}", s.api(p.DocumentsDelete, s.apiDeleteDocument))
+
 	// HTML pages.
 	mux.Handle("GET /static/", s.static)
 	mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
@@ -203,6 +222,18 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET "+exchange.CyberVocabularyPath, s.page(none, s.vocabularyPage))
 	mux.Handle("GET /admin/imports", s.page(p.ImportsRun, s.importsPage))
 	mux.Handle("POST /admin/imports", limitBody(maxUpload, s.page(p.ImportsRun, s.runImport)))
+
+	mux.Handle("POST /requirements/{id}/indicators", s.page(p.IndicatorsReport, s.createIndicator))
+	mux.Handle("POST /indicators/{id}/values", s.page(p.IndicatorsReport, s.addIndicatorValue))
+	mux.Handle("GET /results", s.page(none, s.resultsPage))
+	mux.Handle("POST /requirements/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnRequirement))))
+	mux.Handle("POST /pledges/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnPledge))))
+	mux.Handle("POST /offers/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnOffer))))
+	mux.Handle("POST /lessons/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnLesson))))
+	mux.Handle("POST /proposals/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnProposal))))
+	mux.Handle("POST /meetings/{id}/documents", s.documentBody(s.page(p.DocumentsUpload, s.uploadDocument(model.DocOnMeeting))))
+	mux.Handle("GET /documents/{id}", s.page(none, s.downloadDocument))
+	mux.Handle("POST /documents/{id}/delete", s.page(p.DocumentsDelete, s.deleteDocument))
 }
 
 // fallback answers what no route takes: 404 for an unknown path, 405 with

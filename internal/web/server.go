@@ -15,9 +15,11 @@ import (
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/delivery"
+	"github.com/cyberaid/cyberaid/internal/documents"
 	"github.com/cyberaid/cyberaid/internal/exchange"
 	"github.com/cyberaid/cyberaid/internal/governance"
 	"github.com/cyberaid/cyberaid/internal/i18n"
+	"github.com/cyberaid/cyberaid/internal/indicators"
 	"github.com/cyberaid/cyberaid/internal/lessons"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/notify"
@@ -52,6 +54,8 @@ type Deps struct {
 	Exchange      *exchange.Service
 	Offers        *offers.Service
 	Coordination  *coordination.Service
+	Indicators    *indicators.Service
+	Documents     *documents.Service
 	Log           *slog.Logger
 	Now           func() time.Time
 	// SecureCookies marks cookies Secure; set when served over TLS or behind

@@ -35,7 +35,7 @@ var staticFS embed.FS
 
 // shared are parsed into every page: the layout and the partials it and the
 // pages call.
-var shared = []string{"layout.html", "partials.html"}
+var shared = []string{"layout.html", "partials.html", "record_extras.html"}
 
 // loadTemplates parses every page once per language. Binding the language
 // at parse time lets templates call {{t "id"}} without threading a
