@@ -135,6 +135,7 @@ var sameAsEnglish = map[string]map[string]bool{
 		"notifications.title": true, "pager.label": true, "delivery.date": true, "meetings.date": true,
 		"vocabulary.code": true, "sector.finance": true, "proposal.position": true,
 		"procedure.consensus": true, "proposal.comments": true, "delivery.note": true,
+		"documents.title": true, "documents.type": true, "documents.actions": true, "results.date": true,
 	},
 }
 
