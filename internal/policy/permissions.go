@@ -32,6 +32,8 @@ const (
 	// Delivery to receipt, and lessons learned.
 	PledgesDeliver    Permission = "pledges:deliver"
 	PledgesReceipt    Permission = "pledges:receipt"
+	PledgesSuspend    Permission = "pledges:suspend"
+	PledgesDisburse   Permission = "pledges:disburse"
 	RequirementsClose Permission = "requirements:close"
 	LessonsCreate     Permission = "lessons:create"
 	LessonsEdit       Permission = "lessons:edit"
@@ -63,10 +65,10 @@ var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, Pr
 
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead, ImportsRun},
-	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge},
+	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, PledgesSuspend, PledgesDisburse, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge},
 	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw, RequirementsClose, LessonsCreate, LessonsEdit},
 	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit},
-	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest},
+	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, PledgesSuspend, PledgesDisburse, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest},
 	model.RoleDelegate:    {LessonsCreate, LessonsEdit, ProposalsCreate, ProposalsPosition, ProposalsSign},
 	model.RoleViewer:      {},
 }
@@ -124,8 +126,9 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 		ok = CanDonate(v.Org) && !v.InOrg(r.BeneficiaryOrgID)
 	case PledgesEdit, PledgesConfirm, PledgesWithdraw, OffersEdit:
 		ok = v.InOrg(r.OwnerOrgID)
-	case PledgesDeliver:
-		// The donor reports its own delivery; a coordinator tracks any.
+	case PledgesDeliver, PledgesSuspend, PledgesDisburse:
+		// The donor reports its own delivery, suspension and payments; a
+		// coordinator tracks any.
 		ok = v.coordinator() || (v.Has(model.RoleDonor) && v.InOrg(r.OwnerOrgID))
 	case PledgesReceipt:
 		// Only the organisation the help went to can say it arrived.
