@@ -209,9 +209,11 @@ type pledgeData struct {
 	Error  string
 	// Delivery is the pledge's delivery to receipt (delivery_pages.go).
 	Delivery *deliveryPanel
+	// Stages: suspension, disbursements, funder (stages_pages.go).
+	Stages *stagesPanel
 }
 
-var pledgeNotices = []string{"created", "confirmed", "withdrawn", "reviewed", "milestone", "receipt_received", "receipt_problem"}
+var pledgeNotices = []string{"created", "confirmed", "withdrawn", "reviewed", "milestone", "receipt_received", "receipt_problem", "suspended", "resumed", "disbursed"}
 
 func (s *Server) pledgePage(w http.ResponseWriter, r *http.Request) error {
 	return s.showPledge(w, r, http.StatusOK, validateForm{}, "")
@@ -240,10 +242,13 @@ func (s *Server) showPledge(w http.ResponseWriter, r *http.Request, status int, 
 	can := func(perm policy.Permission) bool { return policy.Authorize(v, perm, res) == nil }
 	data.Can = pledgeActions{
 		Confirm:  p.Status == model.PledgeProposed && p.Review != model.ReviewPending && can(policy.PledgesConfirm),
-		Withdraw: slices.Contains([]model.PledgeStatus{model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery}, p.Status) && can(policy.PledgesWithdraw),
+		Withdraw: slices.Contains([]model.PledgeStatus{model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery, model.PledgeSuspended}, p.Status) && can(policy.PledgesWithdraw),
 		Review:   p.Review == model.ReviewPending && can(policy.PledgesReview),
 	}
 	if data.Delivery, err = s.deliveryPanelFor(r, p, res); err != nil {
+		return err
+	}
+	if data.Stages, err = s.stagesPanelFor(r, p, res); err != nil {
 		return err
 	}
 	if data.Orgs, err = s.orgNames(r); err != nil {
