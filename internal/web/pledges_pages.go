@@ -35,9 +35,14 @@ type pledgeForm struct {
 	Others      []string
 	Errors      map[string]string
 	Error       string
+
+	// Funder is the organisation whose money it is, "" for the donor's
+	// own; Funders are those that may fund.
+	Funder  string
+	Funders []model.Organisation
 }
 
-var pledgeFields = []string{"amount", "currency", "kind", "description", "channel", "tlp", "pledge_date"}
+var pledgeFields = []string{"amount", "currency", "kind", "description", "channel", "tlp", "pledge_date", "funder_org_id"}
 
 var pledgeAliases = map[string]string{"amount_minor": "amount"}
 
@@ -62,6 +67,11 @@ func (s *Server) showPledgeForm(w http.ResponseWriter, r *http.Request, f pledge
 	l := s.localizer(r)
 	f.Common, f.Others = commonCurrencies, otherCurrencies
 	f.Today = model.DateOf(s.Now()).String()
+	funders, ferr := s.funders(r)
+	if ferr != nil {
+		return ferr
+	}
+	f.Funders = funders
 	status := http.StatusOK
 	if err != nil {
 		var rest error
@@ -104,7 +114,7 @@ func (f pledgeForm) input() (pledges.Input, error) {
 	reqID := f.Req.ID
 	return pledges.Input{
 		RequirementID: &reqID, AmountMinor: &amount, Currency: &f.Currency, Kind: &kind,
-		Description: &f.Description, Channel: &channel, PledgeDate: &date, TLP: &tlp,
+		Description: &f.Description, Channel: &channel, PledgeDate: &date, TLP: &tlp, FunderOrgID: &f.Funder,
 	}, nil
 }
 
@@ -117,6 +127,7 @@ func (s *Server) createPledge(w http.ResponseWriter, r *http.Request) error {
 		Req: view, Amount: r.PostFormValue("amount"), Currency: r.PostFormValue("currency"),
 		Kind: r.PostFormValue("kind"), Description: r.PostFormValue("description"),
 		Channel: r.PostFormValue("channel"), TLP: r.PostFormValue("tlp"), PledgeDate: r.PostFormValue("pledge_date"),
+		Funder: r.PostFormValue("funder_org_id"),
 	}
 	in, err := f.input()
 	if err != nil {

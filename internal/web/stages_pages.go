@@ -116,3 +116,21 @@ func (s *Server) addDisbursement(w http.ResponseWriter, r *http.Request) error {
 	}
 	return seeOther(w, r, "/pledges/"+r.PathValue("id")+"?done=disbursed#h-disbursements")
 }
+
+// funders are the organisations whose money a pledge of the viewer's
+// organisation may pass through: those that give through the mechanism,
+// the viewer's own aside.
+func (s *Server) funders(r *http.Request) ([]model.Organisation, error) {
+	v := viewerOf(r)
+	orgs, err := s.Organisations.List(r.Context(), v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Organisation, 0, len(orgs))
+	for _, o := range orgs {
+		if o.ID != v.Org.ID && policy.CanDonate(o) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
