@@ -158,6 +158,8 @@ func (out *alerts) onRequirement(r requirements.View, today model.Date) {
 	}
 	out.overCoverage(r, mech)
 	out.duplicates(r, mech)
+	out.passThroughOverlap(r, mech)
+	out.suspended(r, today)
 	out.bilateralOnRequirement(r, mech, bilat)
 	out.gap(r, today)
 }
@@ -187,6 +189,48 @@ func (out *alerts) duplicates(r requirements.View, mech []model.Pledge) {
 		a := onReq(Alert{Key: "duplicate:" + r.ID + ":" + donor, Kind: model.AlertDuplicate, DonorOrgIDs: []string{donor}}, r)
 		for _, p := range ps {
 			a.PledgeIDs = append(a.PledgeIDs, p.ID)
+			a.EURMinor += p.EURMinor
+		}
+		out.add(a)
+	}
+}
+
+// suspended: a pledge suspended on a requirement; the gap it leaves is
+// open again (and listed as a gap too).
+func (out *alerts) suspended(r requirements.View, today model.Date) {
+	for _, p := range r.Pledges {
+		if p.Status != model.PledgeSuspended {
+			continue
+		}
+		out.add(onReq(Alert{Key: "suspended:" + r.ID + ":" + p.ID, Kind: model.AlertSuspended, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID},
+			EURMinor: p.EURMinor, DaysWaiting: daysBetween(p.SuspendedOn, today)}, r))
+	}
+}
+
+// passThroughOverlap: a funder's own pledge and a pass-through pledge it
+// funds, on the same requirement: perhaps one grant reported twice.
+func (out *alerts) passThroughOverlap(r requirements.View, mech []model.Pledge) {
+	for _, own := range mech {
+		if own.PassThrough() {
+			continue
+		}
+		var through []model.Pledge
+		for _, p := range mech {
+			if p.PassThrough() && p.FunderOrgID == own.DonorOrgID {
+				through = append(through, p)
+			}
+		}
+		if len(through) == 0 {
+			continue
+		}
+		// The key names every pledge the alert reveals, so that its
+		// acknowledgement is read only by who sees them all.
+		a := onReq(Alert{Key: "pass_through_overlap:" + r.ID + ":" + own.ID, Kind: model.AlertPassThroughOverlap, PledgeIDs: []string{own.ID},
+			DonorOrgIDs: []string{own.DonorOrgID}, EURMinor: own.EURMinor}, r)
+		for _, p := range through {
+			a.Key += ":" + p.ID
+			a.PledgeIDs = append(a.PledgeIDs, p.ID)
+			a.DonorOrgIDs = appendNew(a.DonorOrgIDs, p.DonorOrgID)
 			a.EURMinor += p.EURMinor
 		}
 		out.add(a)
@@ -292,7 +336,7 @@ func (out *alerts) stalePledges(in alertData, staleAfterDays int) {
 	}
 }
 
-var kindOrder = map[model.AlertKind]int{model.AlertGap: 0, model.AlertOverCoverage: 1, model.AlertDuplicate: 2, model.AlertBilateral: 3, model.AlertStalePledge: 4}
+var kindOrder = map[model.AlertKind]int{model.AlertGap: 0, model.AlertOverCoverage: 1, model.AlertDuplicate: 2, model.AlertBilateral: 3, model.AlertStalePledge: 4, model.AlertSuspended: 5, model.AlertPassThroughOverlap: 6}
 
 // alertOrder: by kind, then by priority (critical first), then the longest
 // waiting, then by key, so that gaps read as a ranked list.

@@ -79,6 +79,9 @@ func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
 	if err := s.createDeliveries(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.createStages(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.createGovernance(ctx); err != nil {
 		return nil, err
 	}

@@ -10,12 +10,13 @@ const (
 	NotifyProposalClosed       NotificationKind = "proposal_closed"
 	NotifyRequirementValidated NotificationKind = "requirement_validated"
 	NotifyPledgeMade           NotificationKind = "pledge_made"
+	NotifyPledgeSuspended      NotificationKind = "pledge_suspended"
 	// NotifySecurity tells a user of a change to how their account signs
 	// in. It is not among NotificationKinds: its e-mail cannot be turned off.
 	NotifySecurity NotificationKind = "security_notice"
 )
 
-var NotificationKinds = []NotificationKind{NotifyProposalOpened, NotifyDeadlineNear, NotifyProposalClosed, NotifyRequirementValidated, NotifyPledgeMade}
+var NotificationKinds = []NotificationKind{NotifyProposalOpened, NotifyDeadlineNear, NotifyProposalClosed, NotifyRequirementValidated, NotifyPledgeMade, NotifyPledgeSuspended}
 
 // MailState is where a notification's e-mail is.
 type MailState string

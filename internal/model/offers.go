@@ -99,9 +99,14 @@ const (
 	AlertBilateral    AlertKind = "bilateral" // a mechanism pledge and a bilateral report on the same help
 	AlertGap          AlertKind = "gap"       // a validated need uncovered
 	AlertStalePledge  AlertKind = "stale"     // proposed, not confirmed in time
+	// AlertSuspended: a pledge suspended; the need it served is open again.
+	AlertSuspended AlertKind = "suspended"
+	// AlertPassThroughOverlap: a funder's own pledge and a pass-through
+	// pledge it funds on the same need, perhaps the same money twice.
+	AlertPassThroughOverlap AlertKind = "pass_through_overlap"
 )
 
-var AlertKinds = []AlertKind{AlertOverCoverage, AlertDuplicate, AlertBilateral, AlertGap, AlertStalePledge}
+var AlertKinds = []AlertKind{AlertOverCoverage, AlertDuplicate, AlertBilateral, AlertGap, AlertStalePledge, AlertSuspended, AlertPassThroughOverlap}
 
 func (k AlertKind) Valid() bool { return slices.Contains(AlertKinds, k) }
 

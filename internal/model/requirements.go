@@ -144,9 +144,10 @@ type ValidationRecord struct {
 
 // DeliveryStage is where the delivery of a validated requirement stands,
 // judged from the pledges on it: delivered once every committed mechanism
-// pledge is received (at least one, and none still proposed), in delivery
-// once any is being delivered, else validated. It is computed over the
-// pledges a viewer may see, so a status never tells of a hidden pledge.
+// pledge is received (at least one, none still proposed, and none
+// suspended, which may yet be resumed), in delivery once any is being
+// delivered, else validated. It is computed over the pledges a viewer may
+// see, so a status never tells of a hidden pledge.
 func DeliveryStage(pledges []Pledge) RequirementStatus {
 	received, moving, waiting := 0, false, false
 	for _, p := range pledges {
@@ -154,7 +155,7 @@ func DeliveryStage(pledges []Pledge) RequirementStatus {
 			continue
 		}
 		switch p.Status {
-		case PledgeProposed, PledgeConfirmed:
+		case PledgeProposed, PledgeConfirmed, PledgeSuspended:
 			waiting = true
 		case PledgeInDelivery, PledgeDelivered:
 			moving, waiting = true, true

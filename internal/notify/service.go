@@ -139,6 +139,24 @@ func (s *Service) PledgeMade(ctx context.Context, q store.Queries, p model.Pledg
 	})
 }
 
+// PledgeSuspended tells the coordinators who may see the pledge that it
+// is suspended: the need it served is open again.
+func (s *Service) PledgeSuspended(ctx context.Context, q store.Queries, p model.Pledge, req *model.Requirement) error {
+	var parent *policy.Resource
+	subject := p.Description
+	if req != nil {
+		pl, err := q.PledgesForRequirements(ctx, []string{req.ID})
+		if err != nil {
+			return err
+		}
+		rr := policy.RequirementResource(*req, pl)
+		parent, subject = &rr, req.Ref+" "+req.Title
+	}
+	return s.tell(ctx, q, model.NotifyPledgeSuspended, "pledge", p.ID, subject, policy.PledgeResource(p, parent), func(rc recipient) bool {
+		return rc.viewer.Has(model.RoleCoordinator)
+	})
+}
+
 // SecurityNotice tells a user that how their account signs in changed
 // (action is the audit action). Its e-mail goes out whatever the user's
 // settings: it is how they learn that someone else changed their account.

@@ -7,8 +7,10 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
-// Notifier hears of a pledge made on a requirement, inside the transaction
-// that makes it.
+// Notifier hears of a pledge made on a requirement, and of a pledge
+// suspended (req nil when it serves none), inside the transaction that
+// makes the change.
 type Notifier interface {
 	PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement) error
+	PledgeSuspended(ctx context.Context, q store.Queries, p model.Pledge, req *model.Requirement) error
 }

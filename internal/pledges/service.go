@@ -48,6 +48,9 @@ type Input struct {
 	Category         *model.Category `json:"category"`
 	PeriodStart      *model.Date     `json:"period_start"`
 	PeriodEnd        *model.Date     `json:"period_end"`
+	// FunderOrgID names whose money the pledge is when it is not the
+	// donor's own; "" clears it.
+	FunderOrgID *string `json:"funder_org_id"`
 }
 
 // Result is a pledge with what its donor must know at once.
@@ -96,6 +99,7 @@ func (in Input) apply(p *model.Pledge, today model.Date) error {
 		model.Code("category", in.Category, &p.Category, model.OrNone(model.Category.Valid), "%q is not a category; use one of %v", model.Categories),
 		model.Set(in.PeriodStart, &p.PeriodStart, nil),
 		model.Set(in.PeriodEnd, &p.PeriodEnd, nil),
+		model.Set(in.FunderOrgID, &p.FunderOrgID, nil),
 	)
 	if err != nil {
 		return err
@@ -252,6 +256,9 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 		if err := s.place(ctx, q, &p, req); err != nil {
 			return err
 		}
+		if err := checkFunder(ctx, q, &p); err != nil {
+			return err
+		}
 		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
 			return err
 		}
@@ -302,6 +309,11 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 			}
 		}
 		res = Result{Pledge: p, OverCoverage: overCovered(v, req, pledges)}
+		if p.Status != before.Status {
+			if err := s.settle(ctx, q, v, req, pledges); err != nil {
+				return err
+			}
+		}
 		return s.audit.Record(ctx, q, v, action, &before, &p)
 	})
 	return res, model.Unexpected(err, "%s pledge %s", action, id)
@@ -325,6 +337,9 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 			return err
 		}
 		if err := s.place(ctx, q, p, req); err != nil {
+			return err
+		}
+		if err := checkFunder(ctx, q, p); err != nil {
 			return err
 		}
 		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
@@ -355,15 +370,17 @@ func (s *Service) Confirm(ctx context.Context, v policy.Viewer, id string) (Resu
 	})
 }
 
-// Withdraw lets a donor take back its pledge before delivery.
+// Withdraw lets a donor take back its pledge before delivery, suspended
+// or not.
 func (s *Service) Withdraw(ctx context.Context, v policy.Viewer, id string) (Result, error) {
 	return s.change(ctx, v, id, policy.PledgesWithdraw, "withdraw", func(_ store.Queries, p *model.Pledge, _ *model.Requirement) error {
 		switch p.Status {
-		case model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery:
+		case model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery, model.PledgeSuspended:
 		default:
 			return model.Conflict("not_withdrawable", "a %s pledge cannot be withdrawn", p.Status)
 		}
-		p.Status = model.PledgeWithdrawn
+		p.Status, p.SuspendedFrom = model.PledgeWithdrawn, ""
+		p.SuspendedOn, p.SuspendReason = model.Date{}, ""
 		return nil
 	})
 }

@@ -18,6 +18,8 @@ type Store interface {
 	// after the cursor ("" starts at the newest; limit <= 0 means all).
 	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
 	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
+	// Disbursements returns a pledge's tranches by date, then as written.
+	Disbursements(ctx context.Context, pledgeID string) ([]model.Disbursement, error)
 }
 
 // requirementReads read the requirement a pledge serves with every pledge

@@ -199,6 +199,8 @@ var rolesFor = map[policy.Permission][]model.Role{
 	policy.PledgesWithdraw:      {model.RoleDonor},
 	policy.PledgesReview:        {model.RoleCoordinator},
 	policy.PledgesDeliver:       {model.RoleDonor, model.RoleCoordinator},
+	policy.PledgesSuspend:       {model.RoleDonor, model.RoleCoordinator},
+	policy.PledgesDisburse:      {model.RoleDonor, model.RoleCoordinator},
 	policy.PledgesReceipt:       {model.RoleRequester},
 	policy.RequirementsClose:    {model.RoleRequester, model.RoleValidator},
 	policy.LessonsCreate:        {model.RoleCoordinator, model.RoleValidator, model.RoleRequester, model.RoleDonor, model.RoleDelegate},
@@ -278,6 +280,10 @@ func objectRule(p person, perm policy.Permission, r record) bool {
 		return p.has(model.RoleDonor) && p.inOrg(r.owner)
 	case policy.PledgesDeliver:
 		// A pledge's donor reports its delivery; coordinators track every one.
+		return p.coordinator() || (p.has(model.RoleDonor) && p.inOrg(r.owner))
+	case policy.PledgesSuspend, policy.PledgesDisburse:
+		// A pledge's donor suspends it and records what it paid out;
+		// coordinators do so for any.
 		return p.coordinator() || (p.has(model.RoleDonor) && p.inOrg(r.owner))
 	case policy.PledgesReceipt:
 		// The beneficiary organisation says whether the help arrived.

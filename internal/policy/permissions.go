@@ -32,6 +32,8 @@ const (
 	// Delivery to receipt, and lessons learned.
 	PledgesDeliver    Permission = "pledges:deliver"
 	PledgesReceipt    Permission = "pledges:receipt"
+	PledgesSuspend    Permission = "pledges:suspend"
+	PledgesDisburse   Permission = "pledges:disburse"
 	RequirementsClose Permission = "requirements:close"
 	LessonsCreate     Permission = "lessons:create"
 	LessonsEdit       Permission = "lessons:edit"
@@ -67,10 +69,10 @@ var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, Pr
 
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead, ImportsRun},
-	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge, IndicatorsReport, DocumentsUpload, DocumentsDelete},
+	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, PledgesSuspend, PledgesDisburse, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge, IndicatorsReport, DocumentsUpload, DocumentsDelete},
 	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw, RequirementsClose, LessonsCreate, LessonsEdit, IndicatorsReport, DocumentsUpload, DocumentsDelete},
 	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit, IndicatorsReport, DocumentsUpload, DocumentsDelete},
-	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest, DocumentsUpload, DocumentsDelete},
+	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, PledgesSuspend, PledgesDisburse, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest, DocumentsUpload, DocumentsDelete},
 	model.RoleDelegate:    {LessonsCreate, LessonsEdit, ProposalsCreate, ProposalsPosition, ProposalsSign, DocumentsUpload, DocumentsDelete},
 	model.RoleViewer:      {},
 }
@@ -128,8 +130,9 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 		ok = CanDonate(v.Org) && !v.InOrg(r.BeneficiaryOrgID)
 	case PledgesEdit, PledgesConfirm, PledgesWithdraw, OffersEdit:
 		ok = v.InOrg(r.OwnerOrgID)
-	case PledgesDeliver:
-		// The donor reports its own delivery; a coordinator tracks any.
+	case PledgesDeliver, PledgesSuspend, PledgesDisburse:
+		// The donor reports its own delivery, suspension and payments; a
+		// coordinator tracks any.
 		ok = v.coordinator() || (v.Has(model.RoleDonor) && v.InOrg(r.OwnerOrgID))
 	case PledgesReceipt:
 		// Only the organisation the help went to can say it arrived.

@@ -46,6 +46,8 @@ var allPermissions = []policy.Permission{
 	policy.AuditProofs,
 	policy.PledgesDeliver,
 	policy.PledgesReceipt,
+	policy.PledgesSuspend,
+	policy.PledgesDisburse,
 	policy.RequirementsClose,
 	policy.LessonsCreate,
 	policy.LessonsEdit,

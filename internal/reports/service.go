@@ -25,16 +25,59 @@ func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
 	return &Service{store: s, requirements: r, pledges: p}
 }
 
-// Row is one group of a summary.
+// Row is one group of a summary. EURMinor is the pledged figure, kept
+// under its first name for the clients that read it.
 type Row struct {
 	Key      string `json:"key"`
 	Label    string `json:"label"`
 	EURMinor int64  `json:"eur_minor"`
 	Count    int    `json:"count"`
+	Stages
 }
 
-// Dimensions are the groupings of GET /api/v1/reports/summary.
-var Dimensions = []string{"donor", "line", "sector", "category", "status", "month"}
+// Stages are a total at each stage of help: pledged (every pledge still
+// standing, neither withdrawn, rejected nor suspended), committed
+// (confirmed and later), disbursed (the tranches paid out) and delivered
+// (delivered, or its receipt confirmed).
+type Stages struct {
+	PledgedEURMinor   int64 `json:"pledged_eur_minor"`
+	CommittedEURMinor int64 `json:"committed_eur_minor"`
+	DisbursedEURMinor int64 `json:"disbursed_eur_minor"`
+	DeliveredEURMinor int64 `json:"delivered_eur_minor"`
+}
+
+// add counts p at every stage it has reached.
+func (st *Stages) add(p model.Pledge) {
+	if p.Status.Counts() {
+		st.PledgedEURMinor += p.EURMinor
+	}
+	if p.Status.Committed() {
+		st.CommittedEURMinor += p.EURMinor
+	}
+	if p.Status.Delivered() {
+		st.DeliveredEURMinor += p.EURMinor
+	}
+	if p.Status != model.PledgeRejected {
+		st.DisbursedEURMinor += p.DisbursedEURMinor
+	}
+}
+
+func (st *Stages) sum(o Stages) {
+	st.PledgedEURMinor += o.PledgedEURMinor
+	st.CommittedEURMinor += o.CommittedEURMinor
+	st.DisbursedEURMinor += o.DisbursedEURMinor
+	st.DeliveredEURMinor += o.DeliveredEURMinor
+}
+
+// counted reports whether p counts in any total: standing, or money paid
+// out on it before it was suspended or withdrawn.
+func counted(p model.Pledge) bool {
+	return p.Status.Counts() || (p.Status != model.PledgeRejected && p.DisbursedEURMinor > 0)
+}
+
+// Dimensions are the groupings of GET /api/v1/reports/summary. By donor,
+// a pass-through pledge is its funder's; by implementer, its donor's.
+var Dimensions = []string{"donor", "line", "sector", "category", "status", "month", "implementer"}
 
 // Summary groups the mechanism pledges v may see by one dimension.
 // Bilateral reports are kept apart, as the mechanism counts them separately.
@@ -44,17 +87,25 @@ type Summary struct {
 	TotalEURMinor  int64  `json:"total_eur_minor"`
 	BilateralRows  []Row  `json:"bilateral_rows"`
 	BilateralTotal int64  `json:"bilateral_total_eur_minor"`
+	// The mechanism's totals at each stage.
+	Stages
 }
 
 // Dashboard is the front page's figures.
 type Dashboard struct {
-	PledgedEURMinor   int64 `json:"pledged_eur_minor"`
+	PledgedEURMinor int64 `json:"pledged_eur_minor"`
+	// The headline: what donors have committed through the mechanism; and
+	// what they paid out and delivered.
+	CommittedEURMinor int64 `json:"committed_eur_minor"`
+	DisbursedEURMinor int64 `json:"disbursed_eur_minor"`
+	DeliveredEURMinor int64 `json:"delivered_eur_minor"`
 	BilateralEURMinor int64 `json:"bilateral_eur_minor"`
 	// BilateralUnvalued counts the reports left out of BilateralEURMinor
 	// for want of a euro value (an imported amount in XDR, or before 1999).
 	BilateralUnvalued int   `json:"bilateral_unvalued_count"`
 	PledgeCount       int   `json:"pledge_count"`
 	ByDonor           []Row `json:"by_donor"`
+	ByImplementer     []Row `json:"by_implementer"`
 	ByLine            []Row `json:"by_line"`
 	// Validated needs: how many, how many fully covered, and the share of
 	// their estimated euros that pledges cover (capped per need, so that one
@@ -102,7 +153,7 @@ func (s *Service) load(ctx context.Context, v policy.Viewer) (data, error) {
 func group(pl []model.Pledge, key func(model.Pledge) (string, string)) []Row {
 	rows := map[string]*Row{}
 	for _, p := range pl {
-		if !p.Status.Counts() {
+		if !counted(p) {
 			continue
 		}
 		k, label := key(p)
@@ -111,8 +162,11 @@ func group(pl []model.Pledge, key func(model.Pledge) (string, string)) []Row {
 			row = &Row{Key: k, Label: label}
 			rows[k] = row
 		}
-		row.EURMinor += p.EURMinor
-		row.Count++
+		row.add(p)
+		if p.Status.Counts() {
+			row.EURMinor += p.EURMinor
+			row.Count++
+		}
 	}
 	out := make([]Row, 0, len(rows))
 	for _, r := range rows {
@@ -138,6 +192,9 @@ func (d data) keyFunc(by string) func(model.Pledge) (string, string) {
 	const none = "none"
 	switch by {
 	case "donor":
+		// The funder's: each euro counted once, under whose money it is.
+		return func(p model.Pledge) (string, string) { return p.Funder(), d.orgs[p.Funder()].Name }
+	case "implementer":
 		return func(p model.Pledge) (string, string) { return p.DonorOrgID, d.orgs[p.DonorOrgID].Name }
 	case "line":
 		return func(p model.Pledge) (string, string) {
@@ -184,6 +241,7 @@ func (s *Service) Summary(ctx context.Context, v policy.Viewer, by string) (Summ
 	out := Summary{By: by, Rows: group(mech, d.keyFunc(by)), BilateralRows: group(bil, d.keyFunc(by))}
 	for _, r := range out.Rows {
 		out.TotalEURMinor += r.EURMinor
+		out.Stages.sum(r.Stages)
 	}
 	for _, r := range out.BilateralRows {
 		out.BilateralTotal += r.EURMinor
@@ -215,13 +273,15 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 		return Dashboard{}, err
 	}
 	mech, bil := split(d.pledges)
-	out := Dashboard{ByDonor: group(mech, d.keyFunc("donor")), ByLine: group(mech, d.keyFunc("line"))}
+	out := Dashboard{ByDonor: group(mech, d.keyFunc("donor")), ByImplementer: group(mech, d.keyFunc("implementer")), ByLine: group(mech, d.keyFunc("line"))}
+	var st Stages
 	for _, p := range mech {
+		st.add(p)
 		if p.Status.Counts() {
-			out.PledgedEURMinor += p.EURMinor
 			out.PledgeCount++
 		}
 	}
+	out.PledgedEURMinor, out.CommittedEURMinor, out.DisbursedEURMinor, out.DeliveredEURMinor = st.PledgedEURMinor, st.CommittedEURMinor, st.DisbursedEURMinor, st.DeliveredEURMinor
 	for _, p := range bil {
 		if p.Status.Counts() {
 			out.BilateralEURMinor += p.EURMinor

@@ -202,3 +202,15 @@ func (s *Service) History(ctx context.Context, v policy.Viewer, id string) (Hist
 	}
 	return h, nil
 }
+
+// SuspendedEURMinor is what the mechanism pledges v sees suspended on the
+// requirement were worth: the part of the gap a suspension reopened.
+func (v View) SuspendedEURMinor() int64 {
+	var sum int64
+	for _, p := range v.Pledges {
+		if p.Channel == model.ChannelMechanism && p.Status == model.PledgeSuspended {
+			sum += p.EURMinor
+		}
+	}
+	return sum
+}

@@ -11,11 +11,13 @@ import (
 
 const pledgeInsertColumns = `id, donor_org_id, requirement_id, amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
 	description, channel, status, review, review_comment, tlp, created_by, created_at, updated_at,
-	beneficiary_org_id, sector, category, period_start, period_end, iati_identifier, rate_provisional, no_eur_value`
+	beneficiary_org_id, sector, category, period_start, period_end, iati_identifier, rate_provisional, no_eur_value,
+	funder_org_id, suspended_on, suspend_reason, disbursed_eur_minor`
 
 const pledgeColumns = `id, donor_org_id, COALESCE(requirement_id, ''), amount_minor, currency, eur_minor, rate, rate_date, pledge_date, kind,
 	description, channel, status, review, review_comment, tlp, COALESCE(created_by, ''), created_at, updated_at,
-	COALESCE(beneficiary_org_id, ''), sector, category, period_start, period_end, COALESCE(iati_identifier, ''), rate_provisional, no_eur_value`
+	COALESCE(beneficiary_org_id, ''), sector, category, period_start, period_end, COALESCE(iati_identifier, ''), rate_provisional, no_eur_value,
+	COALESCE(funder_org_id, ''), suspended_on, suspend_reason, disbursed_eur_minor`
 
 // pledgeColumnsText reads the instants of a pledge as text on SQLite,
 // which the store parses faster than the driver does: exports read them a
@@ -36,8 +38,13 @@ func scanPledge(s scanner) (model.Pledge, error) {
 	var kind, channel, status, review, tlp, sector, category string
 	err := s.Scan(&p.ID, &p.DonorOrgID, &p.RequirementID, &p.AmountMinor, &p.Currency, &p.EURMinor, &p.Rate, day{&p.RateDate}, day{&p.PledgeDate}, &kind,
 		&p.Description, &channel, &status, &review, &p.ReviewComment, &tlp, &p.CreatedBy, instant{&p.CreatedAt}, instant{&p.UpdatedAt},
-		&p.BeneficiaryOrgID, &sector, &category, day{&p.PeriodStart}, day{&p.PeriodEnd}, &p.IATIIdentifier, &p.RateProvisional, &p.NoEURValue)
+		&p.BeneficiaryOrgID, &sector, &category, day{&p.PeriodStart}, day{&p.PeriodEnd}, &p.IATIIdentifier, &p.RateProvisional, &p.NoEURValue,
+		&p.FunderOrgID, day{&p.SuspendedOn}, &p.SuspendReason, &p.DisbursedEURMinor)
 	p.Kind, p.Channel, p.Status, p.Review = model.PledgeKind(kind), model.Channel(channel), model.PledgeStatus(status), model.Review(review)
+	if !p.SuspendedOn.IsZero() {
+		// The status column keeps the status a suspended pledge resumes to.
+		p.SuspendedFrom, p.Status = p.Status, model.PledgeSuspended
+	}
 	p.TLP, p.Sector, p.Category = model.TLP(tlp), model.Sector(sector), model.Category(category)
 	return p, err
 }
@@ -51,7 +58,16 @@ func (q *queries) CreatePledge(ctx context.Context, p *model.Pledge) error {
 	return nil
 }
 
-// pledgeChunk is how many pledges one INSERT writes: 27 columns each, well
+// storedStatus is what the status column holds for p: a suspended pledge
+// keeps there the status it resumes to, and its suspension beside it.
+func storedStatus(p *model.Pledge) (model.PledgeStatus, model.Date) {
+	if p.Status == model.PledgeSuspended {
+		return p.SuspendedFrom, p.SuspendedOn
+	}
+	return p.Status, model.Date{}
+}
+
+// pledgeChunk is how many pledges one INSERT writes: 31 columns each, well
 // within both backends' limits on parameters.
 const pledgeChunk = 200
 
@@ -69,13 +85,15 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 	err := q.atomic(ctx, func(q *queries) error {
 		for rest := ps; len(rest) > 0; {
 			chunk := rest[:min(len(rest), pledgeChunk)]
-			args := make([]any, 0, 27*len(chunk))
+			args := make([]any, 0, 31*len(chunk))
 			for _, p := range chunk {
+				status, suspendedOn := storedStatus(&p)
 				args = append(args, p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
-					p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
-					nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier), p.RateProvisional, p.NoEURValue)
+					p.Description, p.Channel, status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
+					nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier), p.RateProvisional, p.NoEURValue,
+					nullIfEmpty(p.FunderOrgID), suspendedOn, p.SuspendReason, p.DisbursedEURMinor)
 			}
-			if _, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES `+valueRows(len(chunk), 27), args...); err != nil {
+			if _, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES `+valueRows(len(chunk), 31), args...); err != nil {
 				return err
 			}
 			rest = rest[len(chunk):]
@@ -98,15 +116,16 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 func (q *queries) UpdatePledge(ctx context.Context, p *model.Pledge) error {
 	stampUpdate(&p.UpdatedAt)
 	p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)
+	status, suspendedOn := storedStatus(p)
 	err := q.atomic(ctx, func(q *queries) error {
 		err := q.wr.execOne(ctx, `UPDATE pledges SET donor_org_id = ?, requirement_id = ?, amount_minor = ?, currency = ?, eur_minor = ?, rate = ?,
 			rate_date = ?, pledge_date = ?, kind = ?, description = ?, channel = ?, status = ?, review = ?, review_comment = ?, tlp = ?,
 			updated_at = ?, beneficiary_org_id = ?, sector = ?, category = ?, period_start = ?, period_end = ?, iati_identifier = ?,
-			rate_provisional = ?, no_eur_value = ? WHERE id = ?`,
+			rate_provisional = ?, no_eur_value = ?, funder_org_id = ?, suspended_on = ?, suspend_reason = ?, disbursed_eur_minor = ? WHERE id = ?`,
 			p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate,
-			p.RateDate, p.PledgeDate, p.Kind, p.Description, p.Channel, p.Status, p.Review, p.ReviewComment, p.TLP,
+			p.RateDate, p.PledgeDate, p.Kind, p.Description, p.Channel, status, p.Review, p.ReviewComment, p.TLP,
 			p.UpdatedAt, nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier),
-			p.RateProvisional, p.NoEURValue, p.ID)
+			p.RateProvisional, p.NoEURValue, nullIfEmpty(p.FunderOrgID), suspendedOn, p.SuspendReason, p.DisbursedEURMinor, p.ID)
 		if err != nil {
 			return err
 		}
@@ -166,8 +185,14 @@ func pledgeConds(f model.PledgeFilter) ([]string, []any) {
 	if f.Beneficiary != "" {
 		add("beneficiary_org_id = ?", f.Beneficiary)
 	}
-	if f.Status != "" {
-		add("status = ?", f.Status)
+	if f.FunderOrgID != "" {
+		add("funder_org_id = ?", f.FunderOrgID)
+	}
+	switch {
+	case f.Status == model.PledgeSuspended:
+		conds = append(conds, "suspended_on IS NOT NULL")
+	case f.Status != "":
+		add("status = ? AND suspended_on IS NULL", f.Status)
 	}
 	if f.Channel != "" {
 		add("channel = ?", f.Channel)

@@ -35,6 +35,7 @@ type Queries interface {
 	Counters
 	LoginAttempts
 	Delivery
+	Disbursements
 	Lessons
 	Governance
 	Offers

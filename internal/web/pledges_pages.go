@@ -35,9 +35,14 @@ type pledgeForm struct {
 	Others      []string
 	Errors      map[string]string
 	Error       string
+
+	// Funder is the organisation whose money it is, "" for the donor's
+	// own; Funders are those that may fund.
+	Funder  string
+	Funders []model.Organisation
 }
 
-var pledgeFields = []string{"amount", "currency", "kind", "description", "channel", "tlp", "pledge_date"}
+var pledgeFields = []string{"amount", "currency", "kind", "description", "channel", "tlp", "pledge_date", "funder_org_id"}
 
 var pledgeAliases = map[string]string{"amount_minor": "amount"}
 
@@ -62,6 +67,11 @@ func (s *Server) showPledgeForm(w http.ResponseWriter, r *http.Request, f pledge
 	l := s.localizer(r)
 	f.Common, f.Others = commonCurrencies, otherCurrencies
 	f.Today = model.DateOf(s.Now()).String()
+	funders, ferr := s.funders(r)
+	if ferr != nil {
+		return ferr
+	}
+	f.Funders = funders
 	status := http.StatusOK
 	if err != nil {
 		var rest error
@@ -104,7 +114,7 @@ func (f pledgeForm) input() (pledges.Input, error) {
 	reqID := f.Req.ID
 	return pledges.Input{
 		RequirementID: &reqID, AmountMinor: &amount, Currency: &f.Currency, Kind: &kind,
-		Description: &f.Description, Channel: &channel, PledgeDate: &date, TLP: &tlp,
+		Description: &f.Description, Channel: &channel, PledgeDate: &date, TLP: &tlp, FunderOrgID: &f.Funder,
 	}, nil
 }
 
@@ -117,6 +127,7 @@ func (s *Server) createPledge(w http.ResponseWriter, r *http.Request) error {
 		Req: view, Amount: r.PostFormValue("amount"), Currency: r.PostFormValue("currency"),
 		Kind: r.PostFormValue("kind"), Description: r.PostFormValue("description"),
 		Channel: r.PostFormValue("channel"), TLP: r.PostFormValue("tlp"), PledgeDate: r.PostFormValue("pledge_date"),
+		Funder: r.PostFormValue("funder_org_id"),
 	}
 	in, err := f.input()
 	if err != nil {
@@ -209,9 +220,11 @@ type pledgeData struct {
 	Error  string
 	// Delivery is the pledge's delivery to receipt (delivery_pages.go).
 	Delivery *deliveryPanel
+	// Stages: suspension, disbursements, funder (stages_pages.go).
+	Stages *stagesPanel
 }
 
-var pledgeNotices = []string{"created", "confirmed", "withdrawn", "reviewed", "milestone", "receipt_received", "receipt_problem"}
+var pledgeNotices = []string{"created", "confirmed", "withdrawn", "reviewed", "milestone", "receipt_received", "receipt_problem", "suspended", "resumed", "disbursed"}
 
 func (s *Server) pledgePage(w http.ResponseWriter, r *http.Request) error {
 	return s.showPledge(w, r, http.StatusOK, validateForm{}, "")
@@ -240,10 +253,13 @@ func (s *Server) showPledge(w http.ResponseWriter, r *http.Request, status int, 
 	can := func(perm policy.Permission) bool { return policy.Authorize(v, perm, res) == nil }
 	data.Can = pledgeActions{
 		Confirm:  p.Status == model.PledgeProposed && p.Review != model.ReviewPending && can(policy.PledgesConfirm),
-		Withdraw: slices.Contains([]model.PledgeStatus{model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery}, p.Status) && can(policy.PledgesWithdraw),
+		Withdraw: slices.Contains([]model.PledgeStatus{model.PledgeProposed, model.PledgeConfirmed, model.PledgeInDelivery, model.PledgeSuspended}, p.Status) && can(policy.PledgesWithdraw),
 		Review:   p.Review == model.ReviewPending && can(policy.PledgesReview),
 	}
 	if data.Delivery, err = s.deliveryPanelFor(r, p, res); err != nil {
+		return err
+	}
+	if data.Stages, err = s.stagesPanelFor(r, p, res); err != nil {
 		return err
 	}
 	if data.Orgs, err = s.orgNames(r); err != nil {

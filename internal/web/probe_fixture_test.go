@@ -420,6 +420,29 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 	m = mk("pledge", "red", 6)
 	addPledge("p6", names("donor_ee", "requester"), pledge(pledgeIn{as: "donor_ee", name: "p6", req: "r8", tlp: model.TLPRed, named: uid("donor_ee", "requester")}, m), m)
 
+	// A RED money pledge on r8 with a tranche paid, then suspended: its
+	// tranche note and suspension reason are for its named readers only.
+	m = mk("pledge", "redmoney", 13)
+	p13, err := a.Pledges.Create(ctx, viewer("donor_ee"), pledges.Input{RequirementID: ptr(d.ids["r8"]), AmountMinor: ptr(int64(20_000_00)),
+		Currency: ptr("EUR"), Description: ptr("Grant " + m), TLP: ptr(model.TLPRed), NamedUserIDs: uid("donor_ee", "requester"), FunderOrgID: ptr(orgs["us"].ID)})
+	if err == nil {
+		_, err = a.Pledges.Confirm(ctx, viewer("donor_ee"), p13.ID)
+	}
+	tranche := mk("tranche", "red", 13)
+	if err == nil {
+		_, err = a.Pledges.Disburse(ctx, viewer("donor_ee"), p13.ID, pledges.DisbursementInput{AmountMinor: ptr(int64(5_000_00)), Currency: ptr("EUR"), Date: &today, Note: &tranche})
+	}
+	frozen := mk("suspension", "red", 13)
+	if err == nil {
+		_, err = a.Pledges.Suspend(ctx, viewer("donor_ee"), p13.ID, frozen)
+	}
+	if err != nil {
+		t.Fatalf("pledge p13: %v", err)
+	}
+	addPledge("p13", names("donor_ee", "requester"), p13.ID, m)
+	d.secrets = append(d.secrets, secret{token: tranche, what: "pledge p13's tranche note", aud: names("donor_ee", "requester"), marker: true},
+		secret{token: frozen, what: "pledge p13's suspension reason", aud: names("donor_ee", "requester"), marker: true})
+
 	// RED on the CLEAR r10, confirmed and shipped: r10's status and history
 	// must not tell anyone else that delivery started.
 	m = mk("pledge", "redonclear", 7)

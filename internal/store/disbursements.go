@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+// Disbursements keeps the tranches of money paid out on pledges.
+type Disbursements interface {
+	AddDisbursement(ctx context.Context, d *model.Disbursement) error
+	// UpdateDisbursement writes a tranche's valuation again (a rates import).
+	UpdateDisbursement(ctx context.Context, d *model.Disbursement) error
+	// Disbursements returns a pledge's tranches by date, then as written.
+	Disbursements(ctx context.Context, pledgeID string) ([]model.Disbursement, error)
+	// ProvisionalDisbursements returns the tranches valued at a rate older
+	// than their date.
+	ProvisionalDisbursements(ctx context.Context) ([]model.Disbursement, error)
+}
+
+const disbursementColumns = `id, pledge_id, amount_minor, currency, eur_minor, rate, rate_date, rate_provisional, day, note, created_by, created_at`
+
+func scanDisbursement(s scanner) (model.Disbursement, error) {
+	var d model.Disbursement
+	err := s.Scan(&d.ID, &d.PledgeID, &d.AmountMinor, &d.Currency, &d.EURMinor, &d.Rate, day{&d.RateDate}, &d.RateProvisional,
+		day{&d.Date}, &d.Note, &d.CreatedBy, instant{&d.CreatedAt})
+	return d, err
+}
+
+func (q *queries) AddDisbursement(ctx context.Context, d *model.Disbursement) error {
+	if d.ID == "" {
+		d.ID = newID()
+	}
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = time.Now()
+	}
+	d.CreatedAt = instantOf(d.CreatedAt)
+	_, err := q.wr.exec(ctx, `INSERT INTO disbursements (`+disbursementColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.PledgeID, d.AmountMinor, d.Currency, d.EURMinor, d.Rate, d.RateDate, d.RateProvisional, d.Date, d.Note, d.CreatedBy, d.CreatedAt)
+	return dbErr(err, "add disbursement to pledge %s", d.PledgeID)
+}
+
+func (q *queries) UpdateDisbursement(ctx context.Context, d *model.Disbursement) error {
+	err := q.wr.execOne(ctx, `UPDATE disbursements SET eur_minor = ?, rate = ?, rate_date = ?, rate_provisional = ? WHERE id = ?`,
+		d.EURMinor, d.Rate, d.RateDate, d.RateProvisional, d.ID)
+	return dbErr(err, "update disbursement %s", d.ID)
+}
+
+func (q *queries) Disbursements(ctx context.Context, pledgeID string) ([]model.Disbursement, error) {
+	ds, err := queryAll(ctx, q.rd, scanDisbursement, `SELECT `+disbursementColumns+` FROM disbursements WHERE pledge_id = ? ORDER BY day, id`, pledgeID)
+	return ds, dbErr(err, "disbursements of pledge %s", pledgeID)
+}
+
+func (q *queries) ProvisionalDisbursements(ctx context.Context) ([]model.Disbursement, error) {
+	ds, err := queryAll(ctx, q.rd, scanDisbursement, `SELECT `+disbursementColumns+` FROM disbursements WHERE rate_provisional ORDER BY id`+q.forUpdate())
+	return ds, dbErr(err, "provisional disbursements")
+}
