@@ -136,6 +136,7 @@ var sameAsEnglish = map[string]map[string]bool{
 		"vocabulary.code": true, "sector.finance": true, "proposal.position": true,
 		"procedure.consensus": true, "proposal.comments": true, "delivery.note": true,
 		"documents.title": true, "documents.type": true, "documents.actions": true, "results.date": true,
+		"stages.suspension": true, "stages.date": true,
 	},
 }
 
