@@ -36,3 +36,6 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
 	l := s.localizer(r)
 	return s.render(w, r, http.StatusOK, "meetings", s.newLayout(r, l, "meetings", m.Title, meetingsData{One: &m, Orgs: orgs}))
 }
+
+// meetingFields are the meeting form's fields, top to bottom.
+var meetingFields = []string{"title", "date", "tlp", "agenda", "attendee_org_ids", "minutes"}

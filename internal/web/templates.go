@@ -137,6 +137,10 @@ func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 			return code
 		},
 		"regions": func() []region { return regionsFor(l) },
+		"problems": problemsOf,
+		// amountExample is an amount as the reader writes numbers, for
+		// the hint of an amount field.
+		"amountExample": func() string { return money.AmountExample(l.Lang()) },
 		"dict": func(kv ...any) (map[string]any, error) {
 			return pairs(kv)
 		},
