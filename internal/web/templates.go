@@ -136,7 +136,7 @@ func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 			}
 			return code
 		},
-		"regions": func() []region { return regionsFor(l) },
+		"regions":  func() []region { return regionsFor(l) },
 		"problems": problemsOf,
 		// amountExample is an amount as the reader writes numbers, for
 		// the hint of an amount field.
