@@ -552,7 +552,7 @@ func (s *Service) Apply(ctx context.Context, v policy.Viewer, in ApplyInput) (Ap
 			if err != nil {
 				var fe *model.FieldError
 				if errors.As(err, &fe) {
-					return model.Broken("lines", fe.Code, "line %d: %s", i+1, fe.Error())
+					return model.Broken("lines", fe.Code, "line %d: %v", i+1, fe)
 				}
 				return err
 			}

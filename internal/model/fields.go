@@ -4,8 +4,8 @@ import "slices"
 
 // A Field checks one field of an input and, when the input names it (a
 // nil field is left unchanged), sets it on the record. Services list their
-// fields in a table and apply them in order, so the first field at fault
-// is the one an error names.
+// fields in a table and apply them in order; every field at fault is
+// reported, the first first, so that a form marks them all at once.
 type Field struct {
 	given bool
 	// apply checks and sets the field, and reports whether its value
@@ -13,18 +13,25 @@ type Field struct {
 	apply func() (changed bool, err error)
 }
 
-// ApplyFields applies the fields in order, stopping at the first error,
-// and reports whether any value changed.
+// ApplyFields applies the fields in order and reports whether any value
+// changed. It checks every field even after one is at fault, and then
+// reports them all (see Collect); the record is then half changed and must
+// not be saved.
 func ApplyFields(fields ...Field) (changed bool, err error) {
+	var errs []error
 	for _, f := range fields {
 		if !f.given {
 			continue
 		}
 		c, err := f.apply()
 		if err != nil {
-			return false, err
+			errs = append(errs, err)
+			continue
 		}
 		changed = changed || c
+	}
+	if err := Collect(errs...); err != nil {
+		return false, err
 	}
 	return changed, nil
 }

@@ -2,6 +2,7 @@ package money
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -56,87 +57,147 @@ func TestMinorUnits(t *testing.T) {
 
 func TestParseAmount(t *testing.T) {
 	for _, tc := range []struct {
-		in, cur string
-		want    int64
+		in, cur, lang string
+		want          int64
 	}{
-		{"1234.56", "EUR", 123456},
-		{"1234,56", "EUR", 123456},
-		{"1234", "EUR", 123400},
-		{"1234.5", "EUR", 123450},
-		{"0.01", "EUR", 1},
-		{"0,5", "USD", 50},
-		{"  42  ", "EUR", 4200},
-		{"007", "EUR", 700},
-		{"1 234,56", "EUR", 123456},
-		{"1 234 567.89", "EUR", 123456789},
-		{"1\u00a0234\u00a0567,89", "UAH", 123456789},
-		{"1\u202f234,5", "EUR", 123450},
-		{"1\u2009234", "EUR", 123400},
-		{"1'234'567.50", "CHF", 123456750},
-		{"1\u2019234", "CHF", 123400},
-		{"12 345", "JPY", 12345},
-		{"1", "JPY", 1},
-		{"1.234", "BHD", 1234},
-		{"1,5", "BHD", 1500},
-		{"100000000000", "EUR", MaxMinor},
-		{"100 000 000 000.00", "EUR", MaxMinor},
-		{"10000000000000", "JPY", MaxMinor},
+		// The plain forms, read the same in every language.
+		{"1234.56", "EUR", "", 123456},
+		{"1234,56", "EUR", "", 123456},
+		{"1234", "EUR", "", 123400},
+		{"1234.5", "EUR", "", 123450},
+		{"0.01", "EUR", "", 1},
+		{"0,5", "USD", "", 50},
+		{"  42  ", "EUR", "", 4200},
+		{"007", "EUR", "", 700},
+		{"1 234,56", "EUR", "", 123456},
+		{"1 234 567.89", "EUR", "", 123456789},
+		{"1\u00a0234\u00a0567,89", "UAH", "", 123456789},
+		{"1\u202f234,5", "EUR", "", 123450},
+		{"1\u2009234", "EUR", "", 123400},
+		{"1'234'567.50", "CHF", "", 123456750},
+		{"1\u2019234", "CHF", "", 123400},
+		{"12 345", "JPY", "", 12345},
+		{"1", "JPY", "", 1},
+		{"1.234", "BHD", "", 1234},
+		{"1,5", "BHD", "", 1500},
+		{"100000000000", "EUR", "", MaxMinor},
+		{"100 000 000 000.00", "EUR", "", MaxMinor},
+		{"10000000000000", "JPY", "", MaxMinor},
+		// The common forms of the issue, in every language.
+		{"1,000,000.50", "EUR", "", 100000050},
+		{"1,000,000.50", "EUR", "en", 100000050},
+		{"1,000,000.50", "EUR", "uk", 100000050},
+		{"1,000,000.50", "EUR", "fr", 100000050},
+		{"1.000.000,50", "EUR", "", 100000050},
+		{"1.000.000,50", "EUR", "en", 100000050},
+		{"1.000.000,50", "EUR", "uk", 100000050},
+		{"1.000.000,50", "EUR", "fr", 100000050},
+		{"1 000 000,50", "EUR", "uk", 100000050},
+		{"1 000 000,50", "EUR", "en", 100000050},
+		{"1\u202f000\u202f000,50", "EUR", "fr", 100000050},
+		{"1000000.5", "EUR", "uk", 100000050},
+		{"1000000.5", "EUR", "fr", 100000050},
+		{"1,000,000", "EUR", "", 100000000},
+		{"1,000,000", "EUR", "uk", 100000000},
+		{"1.000.000", "EUR", "en", 100000000},
+		{"1,000,000.00", "EUR", "en", 100000000},
+		// One mark before three digits: the language decides.
+		{"1,000", "EUR", "en", 100000},
+		{"1,000", "EUR", "en-GB", 100000},
+		{"12,500", "JPY", "en", 12500},
+		{"1,234", "BHD", "uk", 1234},
+		{"1.234", "BHD", "en", 1234},
+		{"1,5", "EUR", "en", 150},
+		{"1.5", "EUR", "uk", 150},
+		{"1.50", "EUR", "fr", 150},
+		{"1234,567", "BHD", "en", 1234567},
+		// What the forms show is read back.
+		{FormatNumber(123456789, "EUR", "uk"), "EUR", "uk", 123456789},
+		{FormatNumber(123456789, "EUR", "fr"), "EUR", "fr", 123456789},
+		{FormatNumber(123456789, "EUR", "en"), "EUR", "en", 123456789},
+		{FormatNumber(1234567, "BHD", "uk"), "BHD", "uk", 1234567},
 	} {
-		got, err := ParseAmount(tc.in, tc.cur)
+		got, err := ParseAmountIn(tc.in, tc.cur, tc.lang)
 		if err != nil || got != tc.want {
-			t.Errorf("ParseAmount(%q, %s) = %d, %v; want %d", tc.in, tc.cur, got, err, tc.want)
+			t.Errorf("ParseAmountIn(%q, %s, %q) = %d, %v; want %d", tc.in, tc.cur, tc.lang, got, err, tc.want)
 		}
 	}
 }
 
 func TestParseAmountErrors(t *testing.T) {
 	for _, tc := range []struct {
-		in, cur string
-		says    string // part of the message a person reads
+		in, cur, lang string
+		id            string // the catalogue sentence a person reads
+		shows         string // how the amount was read or is to be written
 	}{
-		{"", "EUR", "empty"},
-		{"   ", "EUR", "empty"},
-		{"0", "EUR", "greater than zero"},
-		{"0.00", "EUR", "greater than zero"},
-		{"0 000", "EUR", "greater than zero"},
-		{"-5", "EUR", "negative"},
-		{"\u22125", "EUR", "negative"},
-		{"+5", "EUR", `contains '+'`},
-		{"1e3", "EUR", `contains 'e'`},
-		{"€12", "EUR", `contains '€'`},
-		{"12 EUR", "EUR", `contains 'E'`},
-		{"1.234", "EUR", "has 3 decimals but EUR has 2; to group thousands use a space"},
-		{"1,234", "EUR", "has 3 decimals but EUR has 2"},
-		{"1.5", "JPY", "JPY has no minor unit"},
-		{"1,234", "JPY", "JPY has no minor unit; give a whole number; to group thousands"},
-		{"1.2345", "BHD", "has 4 decimals but BHD has 3"},
-		{"1,234.56", "EUR", "more than one"},
-		{"1.234.567", "EUR", "more than one"},
-		{".5", "EUR", "digit before the decimal separator"},
-		{"5.", "EUR", "digits after the decimal separator"},
-		{"1 23", "EUR", "groups of three"},
-		{"1234 567", "EUR", "groups of three"},
-		{"1  234", "EUR", "groups of three"},
-		{"'234", "EUR", "groups of three"},
-		{"1 234'567", "EUR", "mixes"},
-		{"1.2 3", "EUR", "separator after the decimal point"},
-		{"100000000000.01", "EUR", "exceeds the maximum of 100,000,000,000.00 EUR"},
-		{"10000000000001", "JPY", "exceeds the maximum of 10,000,000,000,000 JPY"},
-		{"99999999999999999999999", "EUR", "exceeds the maximum"},
+		{"", "EUR", "", "amount_empty", ""},
+		{"   ", "EUR", "en", "amount_empty", ""},
+		{"0", "EUR", "", "amount_zero", ""},
+		{"0.00", "EUR", "uk", "amount_zero", ""},
+		{"0 000", "EUR", "", "amount_zero", ""},
+		{"-5", "EUR", "", "amount_negative", ""},
+		{"\u22125", "EUR", "", "amount_negative", ""},
+		{"+5", "EUR", "", "amount_char", "+"},
+		{"1e3", "EUR", "", "amount_char", "e"},
+		{"€12", "EUR", "", "amount_char", "€"},
+		{"12 EUR", "EUR", "en", "amount_char", "1,234,567.89"},
+		{"12 EUR", "EUR", "uk", "amount_char", "1 234 567,89"},
+		// Truly ambiguous: a thousand, or one with three decimals.
+		{"1,000", "EUR", "", "amount_ambiguous", "EUR\u00a01,000.00"},
+		{"1.000", "EUR", "uk", "amount_ambiguous", "1\u00a0000,00\u00a0EUR"},
+		{"1.000", "EUR", "fr", "amount_ambiguous", "EUR"},
+		{"12.500", "EUR", "uk", "amount_ambiguous", "12\u00a0500,00\u00a0EUR"},
+		// The language's own decimal mark, with more decimals than the currency.
+		{"1,000", "EUR", "uk", "amount_decimals_thousands", "1\u00a0000,00\u00a0EUR"},
+		{"1,234", "EUR", "fr", "amount_decimals_thousands", "234,00\u00a0EUR"},
+		{"1.234", "EUR", "en", "amount_decimals_thousands", "EUR\u00a01,234.00"},
+		{"1.234", "EUR", "", "amount_decimals_thousands", "1,234.00"},
+		{"1.5", "JPY", "", "amount_no_decimals", "JPY"},
+		{"1,5", "JPY", "uk", "amount_no_decimals", "JPY"},
+		{"1.2345", "BHD", "", "amount_decimals", "BHD"},
+		{"1234,567", "EUR", "uk", "amount_decimals", "EUR"},
+		// Marks that do not fit together.
+		{"1.234.567,8.9", "EUR", "", "amount_mixed", ""},
+		{"1,234,567.8,9", "EUR", "en", "amount_mixed", ""},
+		{"1,234.567.8", "EUR", "en", "amount_mixed", ""},
+		{".5", "EUR", "", "amount_mixed", ""},
+		{"5.", "EUR", "", "amount_mixed", ""},
+		{"1.2 3", "EUR", "", "amount_mixed", ""},
+		{"1 234'567", "EUR", "", "amount_mixed", ""},
+		{"1 234,567.00", "EUR", "en", "amount_mixed", ""},
+		{"1 23", "EUR", "", "amount_groups", ""},
+		{"1234 567", "EUR", "", "amount_groups", ""},
+		{"1  234", "EUR", "", "amount_groups", ""},
+		{"'234", "EUR", "", "amount_groups", ""},
+		{"1,00,000", "EUR", "en", "amount_groups", ""},
+		{"100000000000.01", "EUR", "", "amount_max", "100,000,000,000.00"},
+		{"10000000000001", "JPY", "", "amount_max", "10,000,000,000,000"},
+		{"99999999999999999999999", "EUR", "uk", "amount_max", ""},
+	} {
+		got, err := ParseAmountIn(tc.in, tc.cur, tc.lang)
+		if err == nil {
+			t.Errorf("ParseAmountIn(%q, %q, %q) = %d, want an error", tc.in, tc.cur, tc.lang, got)
+			continue
+		}
+		var fe *model.FieldError
+		if !errors.As(err, &fe) || !errors.Is(err, model.ErrInvalid) || fe.Field != "amount" {
+			t.Errorf("ParseAmountIn(%q, %q, %q): %v is not invalid input of the amount", tc.in, tc.cur, tc.lang, err)
+			continue
+		}
+		if fe.MessageID != tc.id {
+			t.Errorf("ParseAmountIn(%q, %q, %q) says %s (%v), want %s", tc.in, tc.cur, tc.lang, fe.MessageID, fe.Data, tc.id)
+		}
+		if tc.shows != "" && !strings.Contains(fmt.Sprint(fe.Data), tc.shows) {
+			t.Errorf("ParseAmountIn(%q, %q, %q) shows %v, want it to show %q", tc.in, tc.cur, tc.lang, fe.Data, tc.shows)
+		}
+	}
+	for _, tc := range []struct{ in, cur, says string }{
 		{"12", "eur", "capitals"},
 		{"12", "XTS", "not a currency"},
 		{"12", "", "currency: is missing"},
 	} {
-		got, err := ParseAmount(tc.in, tc.cur)
-		if err == nil {
-			t.Errorf("ParseAmount(%q, %q) = %d, want an error", tc.in, tc.cur, got)
-			continue
-		}
-		if !errors.Is(err, model.ErrInvalid) {
-			t.Errorf("ParseAmount(%q, %q): %v is not ErrInvalid", tc.in, tc.cur, err)
-		}
-		if !strings.Contains(err.Error(), tc.says) {
-			t.Errorf("ParseAmount(%q, %q) error %q, want it to say %q", tc.in, tc.cur, err, tc.says)
+		if _, err := ParseAmount(tc.in, tc.cur); err == nil || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("ParseAmount(%q, %q) = %v, want it to say %q", tc.in, tc.cur, err, tc.says)
 		}
 	}
 }

@@ -226,7 +226,7 @@ func (s *Server) showSSOAdmin(w http.ResponseWriter, r *http.Request, status int
 	}
 	if err != nil {
 		var rest error
-		f.Errors, f.Error, rest = s.formErrors(l, err, []string{"name", "issuer", "client_id", "client_secret", "email_domains"}, nil)
+		f.Errors, f.Error, rest = s.formErrors(l, err, ssoFields, nil)
 		if rest != nil {
 			return rest
 		}

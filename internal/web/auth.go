@@ -95,6 +95,10 @@ func (s *Server) api(perm policy.Permission, h handler) http.Handler {
 	})
 }
 
+// apiFail answers an error in the language of the request's
+// Accept-Language (English by default; an API client has no cookie to
+// choose with), its code unchanged. Several fields at fault are all listed
+// in "errors", beside the first as "error".
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	e := errorFor(err)
 	s.logError(r, err, e)
@@ -102,6 +106,14 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="cyberaid"`)
 	}
 	setRetryAfter(w, e.RetryAfter)
+	e = e.localized(s.i18n.For(r.Header.Get("Accept-Language")), err)
+	if len(e.Fields) > 0 {
+		_ = writeJSON(w, e.Status, struct {
+			Error  apiError        `json:"error"`
+			Errors []apiFieldError `json:"errors"`
+		}{e, e.Fields})
+		return
+	}
 	_ = writeJSON(w, e.Status, map[string]apiError{"error": e})
 }
 

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/cyberaid/cyberaid/internal/i18n"
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
@@ -15,8 +17,30 @@ type apiError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Fields are every field at fault when there are several; the first
+	// is the error itself.
+	Fields []apiFieldError `json:"-"`
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter time.Duration `json:"-"`
+}
+
+// apiFieldError is one field at fault, in the answer's "errors" list.
+type apiFieldError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// localized words e's message, and each field's, in l's language. The
+// code and field never change with the language.
+func (e apiError) localized(l *i18n.Localizer, err error) apiError {
+	e.Message = sentenceOf(l, err)
+	if list := model.FieldErrorsOf(err); len(list) > 1 {
+		for _, fe := range list {
+			e.Fields = append(e.Fields, apiFieldError{Code: fe.Code, Message: fieldSentence(l, fe), Field: fe.Field})
+		}
+	}
+	return e
 }
 
 // setRetryAfter tells a refused client how many whole seconds to wait.
@@ -83,4 +107,103 @@ func (s *Server) logError(r *http.Request, err error, e apiError) {
 	default:
 		s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", err)
 	}
+}
+
+// sentenceOf words an error for people, always as a full sentence of the
+// catalogue in l's language; the English wording the services give stays
+// in the logs. A field error is worded, most specific first, by its
+// sentence for that field (error.msg.ID.FIELD), the code's own sentence
+// (error.code.CODE), the wording's sentence (error.msg.ID), and at last a
+// sentence naming the field.
+func sentenceOf(l *i18n.Localizer, err error) string {
+	var fe *model.FieldError
+	var se *model.StateError
+	var th *model.Throttled
+	switch {
+	case errors.As(err, &th):
+		if id := "error.code." + th.Code; l.Has(id) {
+			return l.T(id)
+		}
+		return l.T("error.sentinel.rate_limited")
+	case errors.As(err, &fe):
+		return fieldSentence(l, fe)
+	case errors.As(err, &se):
+		if id := "error.code." + se.Code; l.Has(id) {
+			return l.T(id)
+		}
+		if id := "error.msg." + se.MessageID; se.MessageID != "" && l.Has(id) {
+			return l.T(id, sentenceData(l, "", se.Data))
+		}
+		return l.T("error.sentinel.conflict")
+	}
+	return l.T("error.sentinel." + sentinelOf(err))
+}
+
+func fieldSentence(l *i18n.Localizer, fe *model.FieldError) string {
+	data := sentenceData(l, fe.Field, fe.Data)
+	if fe.MessageID != "" {
+		if id := "error.msg." + fe.MessageID + "." + fe.Field; l.Has(id) {
+			return l.T(id, data)
+		}
+	}
+	if id := "error.code." + fe.Code; l.Has(id) {
+		return l.T(id, data)
+	}
+	if id := "error.msg." + fe.MessageID; fe.MessageID != "" && l.Has(id) {
+		return l.T(id, data)
+	}
+	if errors.Is(fe.Kind, model.ErrRule) {
+		return l.T("error.msg.field_rule", data)
+	}
+	if errors.Is(fe.Kind, model.ErrInvalid) {
+		return l.T("error.msg.field_invalid", data)
+	}
+	return l.T("error.sentinel." + sentinelOf(fe.Kind))
+}
+
+// sentenceData fills a sentence: the field in words (error.field.NAME, or
+// its name when the catalogue has none, as for a JSON field the request
+// made up) and the arguments, an error among them worded in turn.
+func sentenceData(l *i18n.Localizer, field string, in map[string]any) map[string]any {
+	data := make(map[string]any, len(in)+1)
+	for k, v := range in {
+		if err, ok := v.(error); ok {
+			v = sentenceOf(l, err)
+		}
+		data[k] = v
+	}
+	if id := "error.field." + field; l.Has(id) {
+		data["Field"] = l.T(id)
+	} else {
+		data["Field"] = strings.ReplaceAll(field, "_", " ")
+	}
+	return data
+}
+
+// sentinelOf names the catalogue sentence (error.sentinel.NAME) of an
+// error that carries no wording of its own.
+func sentinelOf(err error) string {
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, model.ErrUnauthenticated):
+		return "unauthenticated"
+	case errors.Is(err, model.ErrForbidden):
+		return "forbidden"
+	case errors.Is(err, model.ErrRateLimited):
+		return "rate_limited"
+	case errors.Is(err, model.ErrInvalid):
+		return "invalid"
+	case errors.Is(err, model.ErrRule):
+		return "rule"
+	case errors.Is(err, model.ErrDuplicate):
+		return "duplicate"
+	case errors.Is(err, model.ErrConflict):
+		return "conflict"
+	case errors.Is(err, errMethodNotAllowed):
+		return "method_not_allowed"
+	case errors.Is(err, errBodyTooLarge):
+		return "too_large"
+	}
+	return "internal"
 }

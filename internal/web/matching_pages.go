@@ -96,7 +96,7 @@ func (s *Server) showWorkbench(w http.ResponseWriter, r *http.Request, status in
 // offering donor on the picked requirement.
 func (s *Server) proposePledge(w http.ResponseWriter, r *http.Request) error {
 	reqID := r.PostFormValue("requirement_id")
-	amount, err := money.ParseAmount(r.PostFormValue("amount"), "EUR")
+	amount, err := money.ParseAmountIn(r.PostFormValue("amount"), "EUR", s.localizer(r).Lang())
 	if err == nil {
 		_, err = s.Coordination.Apply(r.Context(), viewerOf(r), coordination.ApplyInput{Lines: []coordination.ApplyLine{
 			{OfferID: r.PostFormValue("offer_id"), RequirementID: reqID, EURMinor: amount},
@@ -314,14 +314,14 @@ func (s *Server) newBilateralPage(w http.ResponseWriter, r *http.Request) error 
 	}, nil)
 }
 
-func (f bilateralForm) input() (pledges.Input, error) {
+func (f bilateralForm) input(lang string) (pledges.Input, error) {
 	if err := required("amount", f.Amount, "currency", f.Currency); err != nil {
 		return pledges.Input{}, err
 	}
 	if !money.ValidCurrency(f.Currency) {
 		return pledges.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
 	}
-	amount, err := money.ParseAmount(f.Amount, f.Currency)
+	amount, err := money.ParseAmountIn(f.Amount, f.Currency, lang)
 	if err != nil {
 		return pledges.Input{}, err
 	}
@@ -369,7 +369,7 @@ func (s *Server) createBilateral(w http.ResponseWriter, r *http.Request) error {
 		PeriodStart: pf("period_start"), PeriodEnd: pf("period_end"), Requirement: pf("requirement_id"),
 		TLP: pf("tlp"), PledgeDate: pf("pledge_date"),
 	}
-	in, err := f.input()
+	in, err := f.input(s.localizer(r).Lang())
 	if err != nil {
 		return s.showBilateralForm(w, r, f, err)
 	}

@@ -103,14 +103,14 @@ func typed[T ~string](in []string) *[]T {
 	return &out
 }
 
-func (f offerForm) input() (offers.Input, error) {
+func (f offerForm) input(lang string) (offers.Input, error) {
 	if err := required("title", f.Title, "amount", f.Amount, "currency", f.Currency, "valid_until", f.ValidUntil); err != nil {
 		return offers.Input{}, err
 	}
 	if !money.ValidCurrency(f.Currency) {
 		return offers.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
 	}
-	amount, err := money.ParseAmount(f.Amount, f.Currency)
+	amount, err := money.ParseAmountIn(f.Amount, f.Currency, lang)
 	if err != nil {
 		return offers.Input{}, err
 	}
@@ -143,7 +143,7 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request) error {
 		Currency: pf.Get("currency"), Quantity: pf.Get("quantity"), Unit: pf.Get("unit"), ValidUntil: pf.Get("valid_until"),
 		TLP: pf.Get("tlp"), Sectors: pf["sectors"], Categories: pf["categories"], Lines: pf["lines_of_effort"], Regions: pf["regions"],
 	}
-	in, err := f.input()
+	in, err := f.input(s.localizer(r).Lang())
 	if err != nil {
 		return s.showOfferForm(w, r, f, err)
 	}
@@ -305,7 +305,7 @@ func (s *Server) updateOffer(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := offerFormOf(r.PostForm)
 	f.ID = o.ID
-	in, err := f.input()
+	in, err := f.input(s.localizer(r).Lang())
 	if err != nil {
 		return s.showOfferForm(w, r, f, err)
 	}

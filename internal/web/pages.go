@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/i18n"
@@ -205,77 +206,62 @@ var errorCodes = []string{
 	"not_proposed", "review_pending", "no_review_pending", "invalid_csrf",
 }
 
-// errorText words an error for the reader: by its code when the catalogue
-// knows it, else the domain's message.
+// errorText words an error for the reader, as a sentence of the catalogue
+// in the reader's language (see sentenceOf).
 func (s *Server) errorText(l *i18n.Localizer, err error) string {
-	var fe *model.FieldError
-	var se *model.StateError
-	switch {
-	case errors.As(err, &fe):
-		if id := "error.code." + fe.Code; l.Has(id) {
-			return l.T(id)
-		}
-		if fe.Message == "is required" {
-			return l.T("error.required")
-		}
-		return fe.Message
-	case errors.As(err, &se):
-		if id := "error.code." + se.Code; l.Has(id) {
-			return l.T(id)
-		}
-		return se.Message
-	case errors.Is(err, model.ErrRateLimited):
-		return l.T("error.rate_limited")
-	case errors.Is(err, model.ErrNotFound):
-		return l.T("error.not_found.text")
-	case errors.Is(err, model.ErrForbidden):
-		return l.T("error.forbidden.text")
-	}
-	e := errorFor(err)
-	if e.Status >= 500 {
-		return l.T("error.internal.text")
-	}
-	return e.Message
+	return sentenceOf(l, err)
 }
 
-// formErrors places an error next to the form field it names; aliases map
-// a domain field to the input that carries it (estimated_eur_minor is typed
-// as euros in estimated_eur). A rule or state error the form cannot place
-// becomes the form's own message. Anything else (a hidden record, a refused
-// role, a fault) is returned, for pageFail to answer as any page would.
+// formErrors places every field error next to the form field it names;
+// aliases map a domain field to the input that carries it
+// (estimated_eur_minor is typed as euros in estimated_eur). A rule or state
+// error the form cannot place becomes the form's own message. Anything
+// else (a hidden record, a refused role, a fault) is returned, for pageFail
+// to answer as any page would.
 func (s *Server) formErrors(l *i18n.Localizer, err error, fields []string, aliases map[string]string) (map[string]string, string, error) {
-	var fe *model.FieldError
 	var se *model.StateError
-	switch {
-	case errors.As(err, &fe):
+	list := model.FieldErrorsOf(err)
+	if len(list) == 0 {
+		if errors.As(err, &se) {
+			return nil, s.errorText(l, err), nil
+		}
+		return nil, "", err
+	}
+	if errors.Is(list[0].Kind, model.ErrUnauthenticated) && !slices.Contains(fields, list[0].Field) {
+		return nil, "", err
+	}
+	var placed map[string]string
+	var unplaced []string
+	for _, fe := range list {
 		field := fe.Field
 		if a, ok := aliases[field]; ok {
 			field = a
 		}
-		for _, f := range fields {
-			if f == field {
-				return map[string]string{f: s.errorText(l, err)}, "", nil
+		text := fieldSentence(l, fe)
+		if slices.Contains(fields, field) {
+			if placed == nil {
+				placed = map[string]string{}
 			}
+			if _, taken := placed[field]; !taken {
+				placed[field] = text
+			}
+			continue
 		}
-		if errors.Is(fe.Kind, model.ErrUnauthenticated) {
-			return nil, "", err
-		}
-		return nil, s.errorText(l, err), nil
-	case errors.As(err, &se):
-		return nil, s.errorText(l, err), nil
+		unplaced = append(unplaced, text)
 	}
-	return nil, "", err
+	return placed, strings.Join(unplaced, " "), nil
 }
 
-// required reports the first of the name/value pairs left empty, in form
-// order, so that the user is sent to the top-most missing field.
+// required reports every name/value pair left empty, in form order, so
+// that the reader sees at once all that is missing.
 func required(pairs ...string) error {
+	var errs []error
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if strings.TrimSpace(pairs[i+1]) == "" {
-			return model.Invalid(pairs[i], "is required")
+			errs = append(errs, model.Invalid(pairs[i], "is required"))
 		}
 	}
-	return nil
+	return model.Collect(errs...)
 }
 
 // statusOf is the status a re-rendered form answers with.

@@ -438,16 +438,19 @@ func TestRequirementWorkflow(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("missing title: %d", res.StatusCode)
 	}
-	mustContain(t, "refused draft", body, `id="f-title-error"`, "This field is required.", `aria-invalid="true"`,
+	mustContain(t, "refused draft", body, `id="f-title-error"`, "Enter a title.", `aria-invalid="true"`,
+		`<a href="#f-title">Enter a title.</a>`,
 		"Firewalls for three substations", `value="125000.50"`, `value="UA-32" selected`)
 
 	form.Set("title", "Next-generation firewalls")
-	form.Set("estimated_eur", "125,000")
+	// In English "125.000" is 125 with three decimals, which euros do not
+	// have: refused, saying what to write for thousands.
+	form.Set("estimated_eur", "125.000")
 	res, body = req.submit("/requirements", form)
 	if res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("ambiguous amount: %d", res.StatusCode)
 	}
-	mustContain(t, "amount error", body, `id="f-estimated_eur-error"`)
+	mustContain(t, "amount error", body, `id="f-estimated_eur-error"`, "EUR\u00a0125,000.00")
 
 	form.Set("estimated_eur", "125000.50")
 	res, _ = req.submit("/requirements", form)

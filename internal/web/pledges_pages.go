@@ -95,14 +95,14 @@ func (s *Server) newPledgePage(w http.ResponseWriter, r *http.Request) error {
 	}, nil)
 }
 
-func (f pledgeForm) input() (pledges.Input, error) {
+func (f pledgeForm) input(lang string) (pledges.Input, error) {
 	if f.Currency == "" {
 		return pledges.Input{}, model.Invalid("currency", "is required")
 	}
 	if !money.ValidCurrency(f.Currency) {
 		return pledges.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
 	}
-	amount, err := money.ParseAmount(f.Amount, f.Currency)
+	amount, err := money.ParseAmountIn(f.Amount, f.Currency, lang)
 	if err != nil {
 		return pledges.Input{}, err
 	}
@@ -129,7 +129,7 @@ func (s *Server) createPledge(w http.ResponseWriter, r *http.Request) error {
 		Channel: r.PostFormValue("channel"), TLP: r.PostFormValue("tlp"), PledgeDate: r.PostFormValue("pledge_date"),
 		Funder: r.PostFormValue("funder_org_id"),
 	}
-	in, err := f.input()
+	in, err := f.input(s.localizer(r).Lang())
 	if err != nil {
 		return s.showPledgeForm(w, r, f, err)
 	}

@@ -166,7 +166,7 @@ func (s *Server) showProposalForm(w http.ResponseWriter, r *http.Request, f prop
 	status := http.StatusOK
 	if err != nil {
 		var rest error
-		f.Errors, f.Error, rest = s.formErrors(l, err, []string{"kind", "title", "text", "procedure", "deadline", "tlp", "subject_org_id"}, nil)
+		f.Errors, f.Error, rest = s.formErrors(l, err, proposalFields, nil)
 		if rest != nil {
 			return rest
 		}

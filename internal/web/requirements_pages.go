@@ -192,28 +192,36 @@ func plainAmount(minor int64, code string) string {
 	return strings.ReplaceAll(money.FormatMinor(minor, code), ",", "")
 }
 
-// input converts the typed form to what the service takes. Selects left on
-// their empty choice are "required" here rather than "not a sector" there.
-func (f requirementForm) input() (requirements.Input, error) {
-	if err := required("title", f.Title, "sector", f.Sector, "category", f.Category,
-		"line_of_effort", f.Line, "priority", f.Priority, "estimated_eur", f.Estimated, "tlp", f.TLP); err != nil {
-		return requirements.Input{}, err
-	}
-	est, err := money.ParseAmount(f.Estimated, "EUR")
-	if err != nil {
-		return requirements.Input{}, err
+// input converts the typed form to what the service takes, the amount read
+// as lang writes numbers. Selects left on their empty choice are
+// "required" here rather than "not a sector" there. Every field the form
+// cannot read is reported at once.
+func (f requirementForm) input(lang string) (requirements.Input, error) {
+	errs := []error{required("title", f.Title, "sector", f.Sector, "category", f.Category,
+		"line_of_effort", f.Line, "priority", f.Priority, "estimated_eur", f.Estimated, "tlp", f.TLP)}
+	var est int64
+	if strings.TrimSpace(f.Estimated) != "" {
+		var err error
+		if est, err = money.ParseAmountIn(f.Estimated, "EUR", lang); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	qty := int64(1)
 	if q := strings.TrimSpace(f.Quantity); q != "" {
+		var err error
 		if qty, err = strconv.ParseInt(q, 10, 64); err != nil {
-			return requirements.Input{}, model.Invalid("quantity", "must be a whole number")
+			errs = append(errs, model.Invalid("quantity", "must be a whole number"))
 		}
 	}
 	var needed model.Date
 	if d := strings.TrimSpace(f.NeededBy); d != "" {
+		var err error
 		if needed, err = model.ParseDate(d); err != nil {
-			return requirements.Input{}, model.Invalid("needed_by", "must be a date in the form YYYY-MM-DD")
+			errs = append(errs, model.Invalid("needed_by", "must be a date in the form YYYY-MM-DD"))
 		}
+	}
+	if err := model.Collect(errs...); err != nil {
+		return requirements.Input{}, err
 	}
 	sector, category := model.Sector(f.Sector), model.Category(f.Category)
 	line, prio, tlp := model.LineOfEffort(f.Line), model.Priority(f.Priority), model.TLP(f.TLP)
@@ -250,7 +258,7 @@ func (s *Server) newRequirementPage(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) createRequirement(w http.ResponseWriter, r *http.Request) error {
 	f := requirementFormOf(r)
-	in, err := f.input()
+	in, err := f.input(s.localizer(r).Lang())
 	if err != nil {
 		return s.showRequirementForm(w, r, f, err)
 	}
@@ -284,7 +292,7 @@ func (s *Server) updateRequirement(w http.ResponseWriter, r *http.Request) error
 	}
 	f := requirementFormOf(r)
 	f.ID, f.Ref, f.Status = view.ID, view.Ref, string(view.Status)
-	in, err := f.input()
+	in, err := f.input(s.localizer(r).Lang())
 	if err != nil {
 		return s.showRequirementForm(w, r, f, err)
 	}

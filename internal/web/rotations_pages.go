@@ -32,7 +32,7 @@ func (s *Server) showRotations(w http.ResponseWriter, r *http.Request, status in
 	l := s.localizer(r)
 	if ferr != nil {
 		var rest error
-		d.Errors, d.Error, rest = s.formErrors(l, ferr, []string{"starts", "ends", "front_office_org_id", "back_office_org_id"}, nil)
+		d.Errors, d.Error, rest = s.formErrors(l, ferr, rotationFields, nil)
 		if rest != nil {
 			return rest
 		}

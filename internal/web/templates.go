@@ -136,7 +136,11 @@ func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 			}
 			return code
 		},
-		"regions": func() []region { return regionsFor(l) },
+		"regions":  func() []region { return regionsFor(l) },
+		"problems": problemsOf,
+		// amountExample is an amount as the reader writes numbers, for
+		// the hint of an amount field.
+		"amountExample": func() string { return money.AmountExample(l.Lang()) },
 		// orgName is an organisation's name in the reader's language.
 		"orgName": func(o model.Organisation) string { return o.NameIn(lang) },
 		"dict": func(kv ...any) (map[string]any, error) {
