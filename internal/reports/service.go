@@ -214,6 +214,12 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 	if err != nil {
 		return Dashboard{}, err
 	}
+	return dashboard(d), nil
+}
+
+// dashboard computes the front page's figures from what was loaded; the
+// charts declare their totals from the same computation.
+func dashboard(d data) Dashboard {
 	mech, bil := split(d.pledges)
 	out := Dashboard{ByDonor: group(mech, d.keyFunc("donor")), ByLine: group(mech, d.keyFunc("line"))}
 	for _, p := range mech {
@@ -257,7 +263,7 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 	slices.SortFunc(out.CriticalOpen, func(a, b requirements.View) int {
 		return waitingSince(a).Compare(waitingSince(b))
 	})
-	return out, nil
+	return out
 }
 
 func waitingSince(r requirements.View) time.Time {
