@@ -46,10 +46,10 @@ func Regions() ([]Region, error) { return regions() }
 // Shape is a region projected onto the surface: an SVG path and the point
 // where a symbol for the region stands (the centre of its largest part).
 type Shape struct {
-	Code    string
-	Path    string
-	CX, CY  float64
-	Area    float64 // of the projected largest part, to size labels or symbols
+	Code   string
+	Path   string
+	CX, CY float64
+	Area   float64 // of the projected largest part, to size labels or symbols
 }
 
 // Map is the outline projected to a surface Width wide, with Height the
