@@ -54,4 +54,3 @@ func TestShortUnitsAndPercentages(t *testing.T) {
 		t.Errorf("uk percent %q", got)
 	}
 }
-
