@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/demo"
 )
 
@@ -26,14 +27,21 @@ func (e *env) demoGenerate(args []string) error {
 	if err := sc.Check(); err != nil {
 		return usageError{describe(err).Error()}
 	}
-	a, done, err := e.openApp(db)
+	s, err := e.open(db)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer s.Close()
+	// The demo's history is written at its own moments, on a clock the
+	// seeding sets; the generated records carry their own dates.
+	clock := &demo.Clock{}
+	a, err := app.New(s, app.Options{Log: e.log, Now: clock.Now})
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	last := map[string]time.Time{}
-	accounts, err := demo.Generate(e.ctx, a, DemoPassword, sc, func(what string, n, total int) {
+	accounts, err := demo.Generate(e.ctx, a, clock, DemoPassword, sc, func(what string, n, total int) {
 		// A line every few seconds, and the last one, is enough to show it moves.
 		if n == total || time.Since(last[what]) > 3*time.Second {
 			last[what] = time.Now()

@@ -74,7 +74,14 @@ func (e *env) serve(args []string) error {
 	if *metricsAddr != "" {
 		metrics = obs.NewMetrics()
 	}
-	a, err := app.New(s, app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey, Metrics: metrics, MaxDocumentSize: *maxDocMB << 20})
+	opts := app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey, Metrics: metrics, MaxDocumentSize: *maxDocMB << 20}
+	// The demo's history is written at its own moments, on a clock the
+	// seeding sets; afterwards that clock is the time of day.
+	demoClock := &demo.Clock{}
+	if *withDemo {
+		opts.Now = demoClock.Now
+	}
+	a, err := app.New(s, opts)
 	if err != nil {
 		return err
 	}
@@ -90,7 +97,7 @@ func (e *env) serve(args []string) error {
 		}
 	}
 	url := "http://" + displayAddr(ln.Addr())
-	if err := e.greet(a, *withDemo, url); err != nil {
+	if err := e.greet(a, demoClock, *withDemo, url); err != nil {
 		if metricsSrv != nil {
 			metricsSrv.Close()
 		}
@@ -211,14 +218,14 @@ func serveMetrics(log *slog.Logger, m *obs.Metrics, s *store.DB, a *app.App, add
 }
 
 // greet seeds the demo when asked, and tells the operator how to sign in.
-func (e *env) greet(a *app.App, withDemo bool, url string) error {
+func (e *env) greet(a *app.App, clock *demo.Clock, withDemo bool, url string) error {
 	empty, err := demo.Empty(e.ctx, a)
 	if err != nil {
 		return err
 	}
 	if withDemo && empty {
 		fmt.Fprintln(e.stdout, "Creating the demonstration data set…")
-		accounts, err := demo.Seed(e.ctx, a, DemoPassword)
+		accounts, err := demo.Seed(e.ctx, a, clock, DemoPassword)
 		if err != nil {
 			return fmt.Errorf("seed the demo: %w", err)
 		}

@@ -407,6 +407,71 @@ func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment
 	return a, nil
 }
 
+// MaxBulkAcknowledge bounds one bulk acknowledgement, which is one
+// transaction.
+const MaxBulkAcknowledge = 200
+
+// AcknowledgeAll acknowledges several alerts with one comment, in one
+// transaction, each with its own audit event. Every key must name an alert
+// v can see now: one that does not fails the whole, as not found, so that
+// nothing is half done.
+func (s *Service) AcknowledgeAll(ctx context.Context, v policy.Viewer, keys []string, comment string) ([]Alert, error) {
+	if err := policy.Require(v, policy.DeconflictionAcknowledge); err != nil {
+		return nil, err
+	}
+	var wanted []string
+	for _, k := range keys {
+		if k = strings.TrimSpace(k); k != "" && !slices.Contains(wanted, k) {
+			wanted = append(wanted, k)
+		}
+	}
+	switch {
+	case len(wanted) == 0:
+		return nil, model.Invalid("keys", "choose at least one alert")
+	case len(wanted) > MaxBulkAcknowledge:
+		return nil, model.Invalid("keys", "at most %d alerts at once", MaxBulkAcknowledge)
+	}
+	comment, err := model.CleanText("comment", comment, 1, model.MaxComment)
+	if err != nil {
+		return nil, err
+	}
+	alerts, err := s.Alerts(ctx, v, AlertFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Alert, len(wanted))
+	for i, k := range wanted {
+		j := slices.IndexFunc(alerts, func(a Alert) bool { return a.Key == k })
+		if j < 0 {
+			return nil, model.ErrNotFound
+		}
+		out[i] = alerts[j]
+	}
+	at := s.now().UTC()
+	err = s.store.InTx(ctx, func(q store.Queries) error {
+		for i := range out {
+			a := &out[i]
+			ack := model.Acknowledgement{Key: a.Key, Comment: comment, UserID: v.UserID, OrgID: v.Org.ID, At: at}
+			if err := q.PutAcknowledgement(ctx, ack); err != nil {
+				return err
+			}
+			c := audit.Change{Action: "alert.acknowledge", ObjectType: "alert", ObjectID: a.Key, After: ack}
+			if a.Acknowledged != nil {
+				c.Before = a.Acknowledged
+			}
+			if _, err := audit.Record(ctx, q, s.now(), audit.By(v), c); err != nil {
+				return err
+			}
+			a.Acknowledged = &ack
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AlertAuditObject describes an acknowledged alert to the audit log. An
 // alert is computed from a requirement and the pledges on it (or from one
 // stale pledge), so its acknowledgement and comment are read only by who

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/app"
@@ -45,9 +46,12 @@ func Empty(ctx context.Context, a *app.App) (bool, error) {
 }
 
 // Seed creates the demo organisations, users, requirements and pledges; every
-// demo user signs in with password. It returns one sign-in per role, and
-// ErrNotEmpty when the database already holds organisations.
-func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
+// demo user signs in with password. a must run on clock: the requirements,
+// validations, pledges, milestones and receipts are spread over two years
+// in the order they would have happened, each written at its moment. It
+// returns one sign-in per role, and ErrNotEmpty when the database already
+// holds organisations.
+func Seed(ctx context.Context, a *app.App, clock *Clock, password string) ([]Account, error) {
 	empty, err := Empty(ctx, a)
 	if err != nil {
 		return nil, err
@@ -58,25 +62,37 @@ func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
 	if err := loadRates(ctx, a); err != nil {
 		return nil, err
 	}
+	now := a.Now()
 	s := &seeder{
-		a: a, today: model.DateOf(a.Now()),
-		orgs:  map[string]model.Organisation{},
-		users: map[string]policy.Viewer{},
-		reqs:  map[string]model.Requirement{},
+		a: a, today: model.DateOf(now),
+		orgs:     map[string]model.Organisation{},
+		users:    map[string]policy.Viewer{},
+		reqs:     map[string]model.Requirement{},
+		pledgeAt: map[string]time.Time{},
+		tl:       newTimeline(),
 	}
+	s.start, s.end = window(now)
+	// The organisations and their people are there before the first need.
+	clock.set(s.start.Add(-14 * 24 * time.Hour))
 	if err := s.createOrganisations(ctx); err != nil {
+		clock.set(time.Time{})
 		return nil, err
 	}
 	if err := s.createUsers(ctx, password); err != nil {
+		clock.set(time.Time{})
 		return nil, err
 	}
-	if err := s.createRequirements(ctx); err != nil {
+	clock.set(time.Time{})
+	s.planPledges()
+	s.planRequirements()
+	s.planDeliveries()
+	if err := s.tl.play(ctx, clock); err != nil {
 		return nil, err
 	}
-	if err := s.createPledges(ctx); err != nil {
+	if err := s.refreshRequirements(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.createDeliveries(ctx); err != nil {
+	if err := s.createLesson(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.createStages(ctx); err != nil {
@@ -121,7 +137,15 @@ type seeder struct {
 	orgs  map[string]model.Organisation
 	users map[string]policy.Viewer
 	reqs  map[string]model.Requirement
+
+	// The history: its span, its steps, and the moment of each pledge by
+	// pledgeKey.
+	start, end time.Time
+	tl         *timeline
+	pledgeAt   map[string]time.Time
 }
+
+func pledgeKey(req, by string) string { return req + "/" + by }
 
 func ptr[T any](v T) *T { return &v }
 
@@ -168,103 +192,183 @@ func (s *seeder) userIDs(keys []string) *[]string {
 	return &ids
 }
 
-func (s *seeder) createRequirements(ctx context.Context) error {
+// planRequirements puts each need's life on the timeline: drafted, submitted,
+// perhaps returned and revised, then decided, and validated well before the
+// first pledge made on it.
+func (s *seeder) planRequirements() {
 	validator := s.users["validator"]
 	coordinator := s.users["coordinator"]
-	for _, r := range reqSpecs {
-		if err := s.requirement(ctx, r, validator, coordinator); err != nil {
-			return fmt.Errorf("demo requirement %q: %w", r.title, err)
+	first := map[string]time.Time{}
+	for _, p := range pledgeSpecs {
+		if p.req == "" {
+			continue
+		}
+		at := s.pledgeAt[pledgeKey(p.req, p.by)]
+		if f, ok := first[p.req]; !ok || at.Before(f) {
+			first[p.req] = at
 		}
 	}
-	return nil
+	for _, r := range reqSpecs {
+		s.planRequirement(r, first[r.key], validator, coordinator)
+	}
 }
 
-// requirement walks one need through its lifecycle to the state r asks for.
-func (s *seeder) requirement(ctx context.Context, r reqSpec, validator, coordinator policy.Viewer) error {
-	req := s.a.Requirements
+// planRequirement works back from the decision: to a pledged need, some
+// weeks before its first pledge; to another, at a moment of the history
+// that suits its state (drafts and submissions are recent).
+func (s *seeder) planRequirement(r reqSpec, firstPledge time.Time, validator, coordinator policy.Viewer) {
+	tl, req := s.tl, s.a.Requirements
 	author := s.users[r.by]
-	in := requirements.Input{
-		Title: ptr(r.title), Description: ptr(r.description),
-		Sector: ptr(r.sector), Category: ptr(r.category), LineOfEffort: ptr(r.line), Priority: ptr(r.priority),
-		EstimatedEURMinor: ptr(r.eur * 100), Quantity: ptr(r.quantity), Unit: ptr(r.unit),
-		Region: ptr(r.region), TLP: ptr(r.tlp), NamedUserIDs: s.userIDs(r.named),
+	fail := func(err error) error {
+		if err != nil {
+			return fmt.Errorf("demo requirement %q: %w", r.title, err)
+		}
+		return nil
 	}
-	if r.neededIn > 0 {
-		in.NeededBy = ptr(s.today.AddDays(r.neededIn))
-	}
-	created, err := req.Create(ctx, author, in)
-	if err != nil {
-		return err
-	}
-	id := created.ID
-
 	target := r.status
 	if target == model.ReqWithdrawn {
 		target = r.withdrawnFrom
 	}
-	if target != model.ReqDraft {
-		if _, err := req.Submit(ctx, author, id); err != nil {
-			return err
+	span := s.end.Sub(s.start)
+	var decided time.Time
+	switch {
+	case !firstPledge.IsZero():
+		decided = firstPledge.Add(-tl.days(10, 50))
+	case target == model.ReqDraft || target == model.ReqSubmitted:
+		decided = s.end.Add(-tl.days(3, 40))
+	default:
+		decided = s.start.Add(span/8 + time.Duration(tl.rng.Int64N(int64(span*3/4))))
+	}
+	submitted := decided.Add(-tl.days(5, 25))
+	var returned, revised, resubmitted time.Time
+	if r.revise != nil {
+		resubmitted = submitted
+		revised = resubmitted.Add(-tl.days(1, 3))
+		returned = revised.Add(-tl.days(2, 8))
+		submitted = returned.Add(-tl.days(3, 10))
+	}
+	created := submitted.Add(-tl.days(1, 10))
+	if min := s.start.Add(24 * time.Hour); created.Before(min) {
+		// Bring the whole life inside the history, keeping its order.
+		shift := min.Sub(created)
+		for _, t := range []*time.Time{&created, &submitted, &returned, &revised, &resubmitted, &decided} {
+			if !t.IsZero() {
+				*t = t.Add(shift)
+			}
 		}
+	}
+
+	var id string
+	tl.at(created, func(ctx context.Context) error {
+		in := requirements.Input{
+			Title: ptr(r.title), Description: ptr(r.description),
+			Sector: ptr(r.sector), Category: ptr(r.category), LineOfEffort: ptr(r.line), Priority: ptr(r.priority),
+			EstimatedEURMinor: ptr(r.eur * 100), Quantity: ptr(r.quantity), Unit: ptr(r.unit),
+			Region: ptr(r.region), TLP: ptr(r.tlp), NamedUserIDs: s.userIDs(r.named),
+		}
+		if r.neededIn > 0 {
+			in.NeededBy = ptr(s.today.AddDays(r.neededIn))
+		}
+		created, err := req.Create(ctx, author, in)
+		if err != nil {
+			return fail(err)
+		}
+		id = created.ID
+		s.reqs[r.key] = created
+		return nil
+	})
+	if target != model.ReqDraft {
+		tl.at(submitted, func(ctx context.Context) error {
+			_, err := req.Submit(ctx, author, id)
+			return fail(err)
+		})
 	}
 	if r.revise != nil {
-		if _, err := req.Validate(ctx, validator, id, model.DecisionReturn, r.revise.comment); err != nil {
-			return err
-		}
-		if _, err := req.Update(ctx, author, id, requirements.Input{
-			EstimatedEURMinor: ptr(r.revise.eur * 100), Description: ptr(r.revise.description),
-		}); err != nil {
-			return err
-		}
-		if _, err := req.Submit(ctx, author, id); err != nil {
-			return err
-		}
+		tl.at(returned, func(ctx context.Context) error {
+			_, err := req.Validate(ctx, validator, id, model.DecisionReturn, r.revise.comment)
+			return fail(err)
+		})
+		tl.at(revised, func(ctx context.Context) error {
+			_, err := req.Update(ctx, author, id, requirements.Input{
+				EstimatedEURMinor: ptr(r.revise.eur * 100), Description: ptr(r.revise.description),
+			})
+			return fail(err)
+		})
+		tl.at(resubmitted, func(ctx context.Context) error {
+			_, err := req.Submit(ctx, author, id)
+			return fail(err)
+		})
 	}
-	switch target {
-	case model.ReqValidated:
-		_, err = req.Validate(ctx, validator, id, model.DecisionApprove, r.comment)
-	case model.ReqReturned:
-		_, err = req.Validate(ctx, validator, id, model.DecisionReturn, r.comment)
-	case model.ReqRejected:
-		_, err = req.Validate(ctx, validator, id, model.DecisionReject, r.comment)
+	decision := map[model.RequirementStatus]model.ValidationDecision{
+		model.ReqValidated: model.DecisionApprove, model.ReqReturned: model.DecisionReturn, model.ReqRejected: model.DecisionReject,
 	}
-	if err != nil {
-		return err
+	if d, ok := decision[target]; ok {
+		tl.at(decided, func(ctx context.Context) error {
+			_, err := req.Validate(ctx, validator, id, d, r.comment)
+			return fail(err)
+		})
 	}
+	last := decided
 	if len(r.sharedWith) > 0 {
-		orgIDs := make([]string, len(r.sharedWith))
-		for i, k := range r.sharedWith {
-			orgIDs[i] = s.orgs[k].ID
-		}
-		if _, err := req.Share(ctx, coordinator, id, orgIDs); err != nil {
-			return err
-		}
+		last = decided.Add(3 * time.Hour)
+		tl.at(last, func(ctx context.Context) error {
+			orgIDs := make([]string, len(r.sharedWith))
+			for i, k := range r.sharedWith {
+				orgIDs[i] = s.orgs[k].ID
+			}
+			_, err := req.Share(ctx, coordinator, id, orgIDs)
+			return fail(err)
+		})
 	}
 	if r.status == model.ReqWithdrawn {
-		if _, err := req.Withdraw(ctx, s.users[r.withdrawnBy], id); err != nil {
-			return err
+		last = decided.Add(tl.days(7, 30))
+		if last.After(s.end) {
+			last = s.end
 		}
+		tl.at(last, func(ctx context.Context) error {
+			_, err := req.Withdraw(ctx, s.users[r.withdrawnBy], id)
+			return fail(err)
+		})
 	}
-	final, err := req.Get(ctx, author, id)
-	if err != nil {
-		return err
+}
+
+// refreshRequirements reads back each need as its history left it.
+func (s *seeder) refreshRequirements(ctx context.Context) error {
+	for _, r := range reqSpecs {
+		got, err := s.a.Requirements.Get(ctx, s.users[r.by], s.reqs[r.key].ID)
+		if err != nil {
+			return fmt.Errorf("demo requirement %q: %w", r.title, err)
+		}
+		s.reqs[r.key] = got.Requirement
 	}
-	s.reqs[r.key] = final.Requirement
 	return nil
 }
 
-func (s *seeder) createPledges(ctx context.Context) error {
+// planPledges spreads the pledges over the history in the order of their
+// age in pledgeSpecs, the oldest some ten weeks after the history starts,
+// the newest a few days before it ends.
+func (s *seeder) planPledges() {
 	// The back office reviews contributors' pledges in this demo.
 	reviewer := s.users["coordinator.warsaw"]
+	oldest := 1
 	for _, p := range pledgeSpecs {
-		if err := s.pledge(ctx, p, reviewer); err != nil {
-			return fmt.Errorf("demo pledge of %s %d %s on %q: %w", p.by, p.amount, p.currency, p.req, err)
-		}
+		oldest = max(oldest, p.daysAgo)
 	}
-	return nil
+	from := s.start.Add(75 * 24 * time.Hour)
+	span := s.end.Add(-5 * 24 * time.Hour).Sub(from)
+	for _, p := range pledgeSpecs {
+		at := from.Add(time.Duration(float64(span) * float64(oldest-p.daysAgo) / float64(oldest))).Add(s.tl.days(0, 0))
+		s.pledgeAt[pledgeKey(p.req, p.by)] = at
+		s.tl.at(at, func(ctx context.Context) error {
+			if err := s.pledge(ctx, p, reviewer, at); err != nil {
+				return fmt.Errorf("demo pledge of %s %d %s on %q: %w", p.by, p.amount, p.currency, p.req, err)
+			}
+			return nil
+		})
+	}
 }
 
-func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewer) error {
+func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewer, at time.Time) error {
 	svc := s.a.Pledges
 	donor := s.users[p.by]
 	digits, err := money.MinorUnits(p.currency)
@@ -278,7 +382,7 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 	in := pledges.Input{
 		AmountMinor: ptr(amount), Currency: ptr(p.currency),
 		Kind: ptr(model.PledgeMoney), Channel: ptr(model.ChannelMechanism),
-		PledgeDate: ptr(s.today.AddDays(-p.daysAgo)), TLP: ptr(p.tlp), NamedUserIDs: s.userIDs(p.named),
+		PledgeDate: ptr(dateOf(at)), TLP: ptr(p.tlp), NamedUserIDs: s.userIDs(p.named),
 	}
 	if p.req != "" {
 		in.RequirementID = ptr(s.reqs[p.req].ID)
@@ -293,7 +397,7 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 		in.Channel = ptr(model.ChannelBilateral)
 	}
 	if p.to != "" {
-		start := s.today.AddDays(-p.daysAgo)
+		start := dateOf(at)
 		end := model.DateOf(start.Time().AddDate(0, p.months, -1))
 		in.BeneficiaryOrgID, in.Sector, in.Category = ptr(s.orgs[p.to].ID), ptr(p.sector), ptr(p.category)
 		in.PeriodStart, in.PeriodEnd = &start, &end
@@ -313,7 +417,15 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 		_, err = svc.Confirm(ctx, donor, id)
 	case model.PledgeWithdrawn:
 		if _, err = svc.Confirm(ctx, donor, id); err == nil {
-			_, err = svc.Withdraw(ctx, donor, id)
+			// The donor's programme changes some weeks later.
+			withdrawn := at.Add(s.tl.days(20, 60))
+			if withdrawn.After(s.end) {
+				withdrawn = s.end
+			}
+			s.tl.at(withdrawn, func(ctx context.Context) error {
+				_, err := svc.Withdraw(ctx, donor, id)
+				return err
+			})
 		}
 	}
 	return err

@@ -22,27 +22,28 @@ const password = "demo password, not secret"
 
 // newApp keeps argon2 cheap: the demo's ~25 hashes would otherwise dominate
 // the test's run time.
-func newApp(t *testing.T, s store.Store) *app.App {
+func newApp(t *testing.T, s store.Store) (*app.App, *demo.Clock) {
 	t.Helper()
 	cfg := accounts.Defaults
 	cfg.Params = accounts.Params{Memory: 8 * 1024, Time: 1, Threads: 1}
-	a, err := app.New(s, app.Options{Accounts: cfg})
+	clock := &demo.Clock{}
+	a, err := app.New(s, app.Options{Accounts: cfg, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a
+	return a, clock
 }
 
 func seed(t *testing.T, s store.Store) (*app.App, []demo.Account) {
 	t.Helper()
-	a := newApp(t, s)
+	a, clock := newApp(t, s)
 	ctx := t.Context()
 	empty, err := demo.Empty(ctx, a)
 	if err != nil || !empty {
 		t.Fatalf("Empty before seeding = %v, %v; want true", empty, err)
 	}
 	start := time.Now()
-	accts, err := demo.Seed(ctx, a, password)
+	accts, err := demo.Seed(ctx, a, clock, password)
 	if err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
@@ -58,7 +59,7 @@ func TestSeed(t *testing.T) {
 		if empty, err := demo.Empty(ctx, a); err != nil || empty {
 			t.Errorf("Empty after seeding = %v, %v; want false", empty, err)
 		}
-		if _, err := demo.Seed(ctx, a, password); !errors.Is(err, demo.ErrNotEmpty) {
+		if _, err := demo.Seed(ctx, a, &demo.Clock{}, password); !errors.Is(err, demo.ErrNotEmpty) {
 			t.Errorf("second Seed: %v, want ErrNotEmpty", err)
 		}
 
@@ -66,6 +67,7 @@ func TestSeed(t *testing.T) {
 		checkCounts(t, s)
 		checkRequirements(t, a)
 		checkPledges(t, a, s)
+		checkHistory(t, a, s)
 
 		rep, err := audit.Verify(ctx, s)
 		if err != nil {
@@ -213,14 +215,22 @@ func checkRequirements(t *testing.T, a *app.App) {
 		}
 	}
 
-	// Coverage as the coordinators see it: every record, every pledge.
-	views, err := a.Requirements.All(t.Context(), coordinator(t, a), model.RequirementFilter{Status: model.ReqValidated})
+	// Coverage as the coordinators see it: every record, every pledge,
+	// over the needs open to pledges or on their way to delivery.
+	all, err := a.Requirements.All(t.Context(), coordinator(t, a), model.RequirementFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	coverage := map[model.Coverage]int{}
 	openCritical := 0
-	for _, v := range views {
+	var views []model.Requirement
+	for _, v := range all {
+		if v.Status == model.ReqValidated {
+			views = append(views, v.Requirement)
+		}
+		if !v.Status.Validated() || v.Status == model.ReqClosed {
+			continue
+		}
 		coverage[v.Coverage]++
 		if v.Priority == model.PriorityCritical && v.Coverage == model.CoverageNone {
 			openCritical++
@@ -271,7 +281,8 @@ func checkPledges(t *testing.T, a *app.App, s store.Store) {
 		switch p.Channel {
 		case model.ChannelMechanism:
 			mechanism += p.EURMinor
-			if p.Status == model.PledgeConfirmed {
+			if p.Status != model.PledgeProposed {
+				// Confirmed, and any stage of delivery after it.
 				confirmed += p.EURMinor
 			}
 		case model.ChannelBilateral:

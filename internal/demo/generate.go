@@ -56,14 +56,16 @@ const batch = 5_000
 // dates spread over the two years before today. Each batch is one
 // transaction with one audit event per record written, so the audit log
 // verifies like a real one.
-func Generate(ctx context.Context, a *app.App, password string, sc Scale, progress Progress) ([]Account, error) {
+//
+// a must run on clock, as for Seed.
+func Generate(ctx context.Context, a *app.App, clock *Clock, password string, sc Scale, progress Progress) ([]Account, error) {
 	if err := sc.Check(); err != nil {
 		return nil, err
 	}
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	accounts, err := Seed(ctx, a, password)
+	accounts, err := Seed(ctx, a, clock, password)
 	if err != nil {
 		return nil, err
 	}

@@ -13,10 +13,10 @@ import (
 
 func TestGenerate(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		a := newApp(t, s)
+		a, clock := newApp(t, s)
 		ctx := t.Context()
 		sc := demo.Scale{Requirements: 600, Pledges: 6_000, Offers: 40, Seed: 7}
-		accts, err := demo.Generate(ctx, a, password, sc, nil)
+		accts, err := demo.Generate(ctx, a, clock, password, sc, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

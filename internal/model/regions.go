@@ -4,7 +4,7 @@ package model
 // ISO 3166-2:UA code, so that reports group by a stable key whatever the
 // spelling.
 var Regions = []struct{ Code, Name string }{
-	{"UA-71", "Cherkasy"}, {"UA-74", "Chernivtsi"}, {"UA-77", "Chernihiv"},
+	{"UA-71", "Cherkasy"}, {"UA-74", "Chernihiv"}, {"UA-77", "Chernivtsi"},
 	{"UA-43", "Crimea"}, {"UA-12", "Dnipropetrovsk"}, {"UA-14", "Donetsk"},
 	{"UA-26", "Ivano-Frankivsk"}, {"UA-63", "Kharkiv"}, {"UA-65", "Kherson"},
 	{"UA-68", "Khmelnytskyi"}, {"UA-35", "Kirovohrad"}, {"UA-30", "Kyiv (city)"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -26,25 +27,35 @@ type PriorityCoverage struct {
 	Covered  int64          `json:"covered_eur_minor"`
 }
 
-// LeadTime is the way one received pledge took, in whole days: from the
-// requirement's validation to its first pledge, and from that to receipt.
+// LeadTime is the way one requirement's help took, in whole days: from its
+// validation to its first pledge, and from that pledge to the latest receipt
+// its beneficiary confirmed. Both ends are read from the pledges and
+// receipts the viewer may see, so that a hidden pledge moves no figure.
 type LeadTime struct {
-	RequirementID string `json:"requirement_id"`
-	Ref           string `json:"ref"`
-	Title         string `json:"title"`
-	ToFirstPledge int    `json:"to_first_pledge_days"`
-	ToReceipt     int    `json:"to_receipt_days"`
+	RequirementID string    `json:"requirement_id"`
+	Ref           string    `json:"ref"`
+	Title         string    `json:"title"`
+	ToFirstPledge int       `json:"to_first_pledge_days"`
+	ToReceipt     int       `json:"to_receipt_days"`
+	ReceivedAt    time.Time `json:"received_at"`
 }
 
 // Charts are the dashboard's series, all over what the viewer may see.
+// Every series counts one Measure, named in Measures by the series' JSON
+// name, and adds up to the headline figure of that measure in Totals.
 type Charts struct {
-	Cumulative []MonthPoint       `json:"cumulative"`
-	ByDonor    []Row              `json:"by_donor"`
-	ByLine     []Row              `json:"by_line"`
-	BySector   []Row              `json:"by_sector"`
-	ByCategory []Row              `json:"by_category"`
-	Coverage   []PriorityCoverage `json:"coverage"`
-	LeadTimes  []LeadTime         `json:"lead_times"`
+	Cumulative          []MonthPoint       `json:"cumulative"`
+	ByDonor             []Row              `json:"by_donor"`
+	ByLine              []Row              `json:"by_line"`
+	BySector            []Row              `json:"by_sector"`
+	ByCategory          []Row              `json:"by_category"`
+	BilateralBySector   []Row              `json:"bilateral_by_sector"`
+	BilateralByCategory []Row              `json:"bilateral_by_category"`
+	Coverage            []PriorityCoverage `json:"coverage"`
+	LeadTimes           []LeadTime         `json:"lead_times"`
+	Regions             []RegionFigures    `json:"regions"`
+	Measures            map[string]Measure `json:"measures"`
+	Totals              map[Measure]int64  `json:"totals"`
 }
 
 // MaxLeadTimes keeps the lead-time chart readable: the latest receipts.
@@ -56,13 +67,17 @@ func (s *Service) Charts(ctx context.Context, v policy.Viewer) (Charts, error) {
 	if err != nil {
 		return Charts{}, err
 	}
-	mech, _ := split(d.pledges)
+	mech, bil := split(d.pledges)
 	out := Charts{
-		Cumulative: cumulative(d.pledges),
-		ByDonor:    group(mech, d.keyFunc("donor")),
-		ByLine:     group(mech, d.keyFunc("line")),
-		BySector:   group(d.pledges, placeKey("sector")),
-		ByCategory: group(d.pledges, placeKey("category")),
+		Cumulative:          cumulative(d.pledges),
+		ByDonor:             group(mech, d.keyFunc("donor")),
+		ByLine:              group(mech, d.keyFunc("line")),
+		BySector:            group(mech, placeKey("sector")),
+		ByCategory:          group(mech, placeKey("category")),
+		BilateralBySector:   group(bil, placeKey("sector")),
+		BilateralByCategory: group(bil, placeKey("category")),
+		Regions:             regionFigures(d.reqs),
+		Measures:            chartMeasures,
 	}
 	byPriority := map[model.Priority]*PriorityCoverage{}
 	for _, p := range model.Priorities {
@@ -86,12 +101,13 @@ func (s *Service) Charts(ctx context.Context, v policy.Viewer) (Charts, error) {
 	if out.LeadTimes, err = s.leadTimes(ctx, d); err != nil {
 		return Charts{}, err
 	}
+	out.Totals = dashboard(d).totals()
 	return out, nil
 }
 
-// placeKey groups mechanism pledges and bilateral reports together by
-// where the help goes, which every pledge carries: the sector and category
-// figures are about needs served, whichever way the help came.
+// placeKey groups pledges by where the help goes, which every pledge
+// carries, a bilateral report included. Mechanism pledges and bilateral
+// reports are grouped apart, each adding up to its own headline.
 func placeKey(by string) func(model.Pledge) (string, string) {
 	return func(p model.Pledge) (string, string) {
 		k := string(p.Sector)
@@ -135,32 +151,57 @@ func cumulative(pl []model.Pledge) []MonthPoint {
 	return out
 }
 
-// leadTimes reads the receipts that confirmed a pledge v may see on a
-// requirement v may see, latest first.
+// leadTimes answers one entry per requirement whose help the beneficiary
+// confirmed, latest receipt first. The first pledge and the receipts are
+// those v may see; a receipt's own copy of the first pledge's time is not
+// used, as it may be a pledge v may not see.
 func (s *Service) leadTimes(ctx context.Context, d data) ([]LeadTime, error) {
 	receipts, err := s.store.Receipts(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	visible := map[string]bool{}
+	pledgeReq := map[string]string{}
+	firstPledge := map[string]time.Time{}
 	for _, p := range d.pledges {
-		visible[p.ID] = true
+		if p.RequirementID == "" || p.Channel == model.ChannelBilateral || !p.Status.Counts() {
+			continue
+		}
+		pledgeReq[p.ID] = p.RequirementID
+		if f, ok := firstPledge[p.RequirementID]; !ok || p.CreatedAt.Before(f) {
+			firstPledge[p.RequirementID] = p.CreatedAt
+		}
 	}
-	var out []LeadTime
-	for i := len(receipts) - 1; i >= 0 && len(out) < MaxLeadTimes; i-- {
-		rc := receipts[i]
-		if rc.Outcome != model.ReceiptReceived || !visible[rc.PledgeID] || rc.FirstPledgeAt == nil {
+	lastReceipt := map[string]time.Time{}
+	for _, rc := range receipts {
+		reqID, ok := pledgeReq[rc.PledgeID]
+		if !ok || rc.Outcome != model.ReceiptReceived {
 			continue
 		}
-		r, ok := d.byID[rc.RequirementID]
-		if !ok {
+		if rc.At.After(lastReceipt[reqID]) {
+			lastReceipt[reqID] = rc.At
+		}
+	}
+	out := make([]LeadTime, 0, len(lastReceipt))
+	for reqID, at := range lastReceipt {
+		r, ok := d.byID[reqID]
+		if !ok || r.ValidatedAt == nil {
 			continue
 		}
+		first := firstPledge[reqID]
 		out = append(out, LeadTime{
-			RequirementID: r.ID, Ref: r.Ref, Title: r.Title,
-			ToFirstPledge: max(model.LeadDays(rc.ValidatedAt, *rc.FirstPledgeAt), 0),
-			ToReceipt:     max(model.LeadDays(rc.FirstPledgeAt, rc.At), 0),
+			RequirementID: r.ID, Ref: r.Ref, Title: r.Title, ReceivedAt: at,
+			ToFirstPledge: max(model.LeadDays(r.ValidatedAt, first), 0),
+			ToReceipt:     max(model.LeadDays(&first, at), 0),
 		})
+	}
+	slices.SortFunc(out, func(a, b LeadTime) int {
+		if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Ref, b.Ref)
+	})
+	if len(out) > MaxLeadTimes {
+		out = out[:MaxLeadTimes]
 	}
 	return out, nil
 }

@@ -79,8 +79,11 @@ func TestChartsFollowTLP(t *testing.T) {
 		wantCumulative(t, "visitor", visitor.Cumulative, []reports.MonthPoint{
 			{Month: "2026-03", Mechanism: 30_000_00}, {Month: "2026-04", Mechanism: 30_000_00, Bilateral: 7_000_00},
 		})
-		if total(visitor.BySector) != 37_000_00 || len(visitor.BySector) != 1 || visitor.BySector[0].Key != "energy" {
-			t.Errorf("visitor by sector %+v, want energy only, 37,000 EUR", visitor.BySector)
+		if total(visitor.BySector) != 30_000_00 || len(visitor.BySector) != 1 || visitor.BySector[0].Key != "energy" {
+			t.Errorf("visitor by sector %+v, want energy only, the 30,000 EUR pledged through the mechanism", visitor.BySector)
+		}
+		if total(visitor.BilateralBySector) != 7_000_00 || len(visitor.BilateralBySector) != 1 || visitor.BilateralBySector[0].Key != "energy" {
+			t.Errorf("visitor bilateral by sector %+v, want energy only, 7,000 EUR", visitor.BilateralBySector)
 		}
 		if total(visitor.ByDonor) != 30_000_00 || len(visitor.LeadTimes) != 0 {
 			t.Errorf("visitor sees %+v by donor and %d lead times, want the CLEAR pledge only", visitor.ByDonor, len(visitor.LeadTimes))

@@ -272,6 +272,12 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 	if err != nil {
 		return Dashboard{}, err
 	}
+	return dashboard(d), nil
+}
+
+// dashboard computes the front page's figures from what was loaded; the
+// charts declare their totals from the same computation.
+func dashboard(d data) Dashboard {
 	mech, bil := split(d.pledges)
 	out := Dashboard{ByDonor: group(mech, d.keyFunc("donor")), ByImplementer: group(mech, d.keyFunc("implementer")), ByLine: group(mech, d.keyFunc("line"))}
 	var st Stages
@@ -317,7 +323,7 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 	slices.SortFunc(out.CriticalOpen, func(a, b requirements.View) int {
 		return waitingSince(a).Compare(waitingSince(b))
 	})
-	return out, nil
+	return out
 }
 
 func waitingSince(r requirements.View) time.Time {

@@ -145,12 +145,21 @@ var matchingScenarios = []scenario{
 	{"acknowledge: no key", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements", `{"comment":"Seen"}`, 400, "invalid_key"},
 	{"acknowledge: hidden alert", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements", `{"key":"gap:{red}","comment":"Seen"}`, 404, "not_found"},
 	{"acknowledge: unknown alert", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements", `{"key":"gap:nope","comment":"Seen"}`, 404, "not_found"},
+	{"acknowledge many: anonymous", "", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":["gap:{validated}"],"comment":"Seen"}`, 401, "unauthenticated"},
+	{"acknowledge many: donor", "donor", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":["gap:{validated}"],"comment":"Seen"}`, 403, "forbidden"},
+	{"acknowledge many: validator", "validator", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":["gap:{validated}"],"comment":"Seen"}`, 403, "forbidden"},
+	{"acknowledge many: coordinator", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":["gap:{validated}","gap:{validated}"],"comment":"Reviewed at the weekly meeting"}`, 200, ""},
+	{"acknowledge many: none chosen", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":[],"comment":"Seen"}`, 400, "invalid_keys"},
+	{"acknowledge many: no comment", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":["gap:{validated}"]}`, 400, "invalid_comment"},
+	{"acknowledge many: one hidden", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":["gap:{validated}","gap:{red}"],"comment":"Seen"}`, 404, "not_found"},
+	{"acknowledge many: one unknown", "coordinator", "POST", "/api/v1/deconfliction/acknowledgements/bulk", `{"keys":["gap:{validated}","gap:nope"],"comment":"Seen"}`, 404, "not_found"},
 }
 
 var matchingOperations = []string{
 	"/api/v1/offers", "/api/v1/offers/{id}", "/api/v1/offers/{id}/review",
 	"/api/v1/matching/suggestions", "/api/v1/matching/plan", "/api/v1/matching/plan/apply",
 	"/api/v1/deconfliction", "/api/v1/deconfliction/acknowledgements",
+	"/api/v1/deconfliction/acknowledgements/bulk",
 }
 
 func TestMatchingAPIScenarios(t *testing.T) {

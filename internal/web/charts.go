@@ -16,11 +16,24 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/i18n"
 )
 
-// chartWidth is the viewBox width; the SVG scales to its container.
-const chartWidth = 640
+// A bar chart is HTML: a label, a bar drawn as a small SVG stretched to its
+// cell, and the value, so that its text is the page's text at every width.
+// A line chart has axes whose text must sit in the drawing; it is drawn
+// once for each of chartWidths and the stylesheet shows the one whose
+// drawing is close to the width of the page, so that its text is never
+// scaled below chartFont pixels (a phone 390 px wide shows the 340 one).
+var chartWidths = []int{340, 600, 960}
+
+// chartFont is the size of a chart's text in drawing units: at the width
+// each drawing is shown, a unit is at least a pixel.
+const chartFont = 13
 
 // barRow is one row of a horizontal bar chart: Parts are drawn one after
 // the other (a stacked bar); Track, when set, is drawn behind them as the
@@ -32,19 +45,22 @@ type barRow struct {
 	Text  string // the value as people read it, written after the bar
 }
 
-// chartText escapes s for SVG inside HTML.
-func chartText(s string) string { return html.EscapeString(s) }
-
-func svgOpen(b *strings.Builder, id, title, desc string, height int) {
-	fmt.Fprintf(b, `<svg class="chart" id="%s" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`,
-		chartText(id), chartWidth, height, chartText(id), chartText(id))
-	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, chartText(id), chartText(title), chartText(id), chartText(desc))
+// barView is a barRow scaled for the page: each part's x and width in
+// percent of the widest row.
+type barView struct {
+	Label string
+	Track string
+	Parts []barPart
+	Text  string
 }
 
-// barChart draws labelled horizontal bars scaled to the largest row.
-func barChart(id, title, desc string, rows []barRow) template.HTML {
-	const rowH, labelW, textW, top = 26, 200, 150, 6
-	barW := chartWidth - labelW - textW
+type barPart struct {
+	Class    string
+	X, Width string
+}
+
+// bars scales rows to the largest of them.
+func bars(rows []barRow) []barView {
 	var maxV int64
 	for _, r := range rows {
 		var sum int64
@@ -53,94 +69,184 @@ func barChart(id, title, desc string, rows []barRow) template.HTML {
 		}
 		maxV = max(maxV, sum, r.Track)
 	}
-	height := top*2 + rowH*max(len(rows), 1)
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, height)
-	scale := func(v int64) int {
-		if maxV <= 0 || v <= 0 {
-			return 0
-		}
-		return max(int(v*int64(barW)/maxV), 1)
-	}
+	out := make([]barView, len(rows))
 	for i, r := range rows {
-		y := top + i*rowH
-		label := r.Label
-		if len([]rune(label)) > 26 {
-			label = string([]rune(label)[:25]) + "…"
-		}
-		fmt.Fprintf(&b, `<text class="chart-label" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, chartText(label))
+		v := barView{Label: r.Label, Text: r.Text}
 		if r.Track > 0 {
-			fmt.Fprintf(&b, `<rect class="chart-track" x="%d" y="%d" width="%d" height="%d"/>`, labelW, y+4, scale(r.Track), rowH-8)
+			v.Track = share(r.Track, maxV)
 		}
-		x := labelW
+		var x int64
 		for j, p := range r.Parts {
-			w := scale(p)
-			if w > 0 {
-				fmt.Fprintf(&b, `<rect class="chart-part chart-part-%d" x="%d" y="%d" width="%d" height="%d"/>`, j+1, x, y+4, w, rowH-8)
+			if p > 0 {
+				v.Parts = append(v.Parts, barPart{Class: "chart-part chart-part-" + strconv.Itoa(j+1), X: share(x, maxV), Width: share(p, maxV)})
 			}
-			x += w
+			x += p
 		}
-		end := max(x, labelW+scale(r.Track))
-		fmt.Fprintf(&b, `<text class="chart-value" x="%d" y="%d">%s</text>`, end+6, y+17, chartText(r.Text))
+		out[i] = v
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return out
 }
 
-// lineSeries is one line of a line chart.
-type lineSeries struct {
+// chartText escapes s for SVG inside HTML.
+func chartText(s string) string { return html.EscapeString(s) }
+
+func svgOpen(b *strings.Builder, id, title, desc string, width, height int) {
+	fmt.Fprintf(b, `<svg class="chart chart-w%d" id="%s" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`,
+		width, chartText(id), width, height, chartText(id), chartText(id))
+	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, chartText(id), chartText(title), chartText(id), chartText(desc))
+}
+
+// niceTicks are round values from 0 to at least top, about want of them
+// apart, in steps of 1, 2 or 5 times a power of ten.
+func niceTicks(top int64, want int) []int64 {
+	if top <= 0 {
+		return []int64{0}
+	}
+	want = max(want, 1)
+	step := int64(1)
+	for {
+		for _, m := range []int64{1, 2, 5} {
+			if s := step * m; (top+s-1)/s <= int64(want) {
+				out := []int64{0}
+				for v := s; v < top+s; v += s {
+					out = append(out, v)
+				}
+				return out
+			}
+		}
+		step *= 10
+	}
+}
+
+// shortEUR writes euros in minor units with a short unit, in the reader's
+// language: "EUR 120M", "120 млн EUR", "120 M EUR". A tick at a round
+// value reads as round; other values keep one decimal of the unit.
+func shortEUR(l *i18n.Localizer, minor int64) string {
+	euros := minor / 100
+	neg := euros < 0
+	if neg {
+		euros = -euros
+	}
+	id, unit := "figures.eur", int64(1)
+	switch {
+	case euros >= 1_000_000_000:
+		id, unit = "figures.eur_billions", 1_000_000_000
+	case euros >= 1_000_000:
+		id, unit = "figures.eur_millions", 1_000_000
+	case euros >= 1_000:
+		id, unit = "figures.eur_thousands", 1_000
+	}
+	tenths := (euros*10 + unit/2) / unit
+	n := strconv.FormatInt(tenths/10, 10)
+	if f := tenths % 10; f != 0 && unit > 1 {
+		n += l.T("number.decimal_separator") + strconv.FormatInt(f, 10)
+	}
+	if neg {
+		n = "-" + n
+	}
+	return l.T(id, map[string]any{"N": n})
+}
+
+// percentText writes a share given in permille the one way the reader's
+// language writes percentages: "55.6%", "55,6 %". Every percentage the
+// pages show goes through here.
+func percentText(l *i18n.Localizer, permille int64) string {
+	n := strconv.FormatInt(permille/10, 10) + l.T("number.decimal_separator") + strconv.FormatInt(permille%10, 10)
+	return l.T("figures.percent", map[string]any{"N": n})
+}
+
+// permille is part of whole in tenths of a percent, rounded down so that
+// an almost covered need never reads as covered.
+func permille(part, whole int64) int64 {
+	if whole <= 0 {
+		return 0
+	}
+	return part * 1000 / whole
+}
+
+// timeSeries is one line of a time chart: a value at each instant of
+// the chart's Times.
+type timeSeries struct {
 	Name   string
 	Values []int64
 }
 
-// lineChart draws series over the same x labels, with three gridlines
-// labelled by format. Its key is the page's, under the chart.
-func lineChart(id, title, desc string, xs []string, series []lineSeries, format func(int64) string) template.HTML {
-	const height, left, right, top, bottom = 260, 130, 40, 16, 30
-	plotW, plotH := chartWidth-left-right, height-top-bottom
+// timeChart draws series over time, with the x axis proportional to time,
+// round ticks on both axes, and its text at chartFont. It answers one
+// drawing per chartWidths; the page's key names the series.
+func timeChart(id, title, desc string, times []time.Time, series []timeSeries, yLabel func(int64) string) template.HTML {
+	var b strings.Builder
+	for _, w := range chartWidths {
+		drawTimeChart(&b, fmt.Sprintf("%s-%d", id, w), title, desc, w, times, series, yLabel)
+	}
+	return template.HTML(b.String())
+}
+
+func drawTimeChart(b *strings.Builder, id, title, desc string, width int, times []time.Time, series []timeSeries, yLabel func(int64) string) {
+	height := max(220, width*3/8)
+	const top, bottom, right = 12, 28, chartFont * 3 // right: half a month label past the last tick
+	left := 6 + chartFont*6 // room for "120 млн EUR" at chartFont
+	plotW, plotH := width-left-right, height-top-bottom
 	var maxV int64
 	for _, s := range series {
 		for _, v := range s.Values {
 			maxV = max(maxV, v)
 		}
 	}
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, height)
-	for i := 0; i <= 2; i++ {
-		v := maxV * int64(i) / 2
-		y := top + plotH - plotH*i/2
-		fmt.Fprintf(&b, `<line class="chart-grid" x1="%d" y1="%d" x2="%d" y2="%d"/>`, left, y, left+plotW, y)
-		fmt.Fprintf(&b, `<text class="chart-axis" x="%d" y="%d" text-anchor="end">%s</text>`, left-6, y+4, chartText(format(v)))
-	}
-	xAt := func(i int) int {
-		if len(xs) <= 1 {
-			return left + plotW/2
+	ticks := niceTicks(maxV, max(3, plotH/(chartFont*4)))
+	topV := ticks[len(ticks)-1]
+	svgOpen(b, id, title, desc, width, height)
+	yAt := func(v int64) float64 {
+		if topV <= 0 {
+			return float64(top + plotH)
 		}
-		return left + plotW*i/(len(xs)-1)
+		return float64(top+plotH) - float64(v)*float64(plotH)/float64(topV)
 	}
-	yAt := func(v int64) int {
-		if maxV <= 0 {
-			return top + plotH
-		}
-		return top + plotH - int(v*int64(plotH)/maxV)
+	for _, v := range ticks {
+		y := yAt(v)
+		fmt.Fprintf(b, `<line class="chart-grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/>`, left, y, left+plotW, y)
+		fmt.Fprintf(b, `<text class="chart-axis" font-size="%d" x="%d" y="%.1f" text-anchor="end">%s</text>`, chartFont, left-6, y+chartFont/3, chartText(yLabel(v)))
 	}
-	step := max(1, (len(xs)+7)/8) // at most about eight month labels
-	for i, x := range xs {
-		if i%step == 0 || i == len(xs)-1 {
-			fmt.Fprintf(&b, `<text class="chart-axis" x="%d" y="%d" text-anchor="middle">%s</text>`, xAt(i), top+plotH+18, chartText(x))
+	if len(times) == 0 {
+		b.WriteString(`</svg>`)
+		return
+	}
+	t0, t1 := times[0], times[len(times)-1]
+	span := t1.Sub(t0)
+	xAt := func(t time.Time) float64 {
+		if span <= 0 {
+			return float64(left + plotW/2)
 		}
+		return float64(left) + float64(plotW)*float64(t.Sub(t0))/float64(span)
+	}
+	// Month ticks every 1, 2, 3, 6 or 12 months, as many as the width holds.
+	months := (t1.Year()-t0.Year())*12 + int(t1.Month()-t0.Month())
+	room := max(2, plotW/(chartFont*6))
+	step := 12
+	for _, s := range []int{1, 2, 3, 6, 12} {
+		if months/s+1 <= room {
+			step = s
+			break
+		}
+	}
+	first := time.Date(t0.Year(), t0.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if first.Before(t0) {
+		first = first.AddDate(0, 1, 0)
+	}
+	for first.Month()%time.Month(step) != 1%time.Month(step) && step > 1 {
+		first = first.AddDate(0, 1, 0)
+	}
+	for t := first; !t.After(t1); t = t.AddDate(0, step, 0) {
+		x := xAt(t)
+		fmt.Fprintf(b, `<line class="chart-grid" x1="%.1f" y1="%d" x2="%.1f" y2="%d"/>`, x, top+plotH, x, top+plotH+4)
+		fmt.Fprintf(b, `<text class="chart-axis" font-size="%d" x="%.1f" y="%d" text-anchor="middle">%s</text>`, chartFont, x, top+plotH+6+chartFont, t.Format("2006-01"))
 	}
 	for si, s := range series {
 		pts := make([]string, len(s.Values))
 		for i, v := range s.Values {
-			pts[i] = fmt.Sprintf("%d,%d", xAt(i), yAt(v))
+			pts[i] = fmt.Sprintf("%.1f,%.1f", xAt(times[i]), yAt(v))
 		}
-		fmt.Fprintf(&b, `<polyline class="chart-line chart-part-%d" points="%s"/>`, si+1, strings.Join(pts, " "))
-		for i, v := range s.Values {
-			fmt.Fprintf(&b, `<circle class="chart-dot chart-part-%d" cx="%d" cy="%d" r="3"><title>%s %s: %s</title></circle>`,
-				si+1, xAt(i), yAt(v), chartText(s.Name), chartText(xs[i]), chartText(format(v)))
-		}
+		fmt.Fprintf(b, `<polyline class="chart-line chart-part-%d" points="%s"/>`, si+1, strings.Join(pts, " "))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
 }

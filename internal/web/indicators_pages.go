@@ -128,6 +128,9 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) error {
 // the planned path from baseline to target as a dashed line, the actual
 // values as a line with points. The table beside it holds the same figures.
 func indicatorChart(l *i18n.Localizer, i model.Indicator) template.HTML {
+	// The SVG scales to its container from this viewBox width; the text is
+	// sized for it, and the table beside the chart holds the same figures.
+	const chartWidth = 640
 	const height, left, right, top, bottom = 220, 64, 24, 16, 40
 	plotW, plotH := float64(chartWidth-left-right), float64(height-top-bottom)
 	from, to := i.Baseline.Date.Time(), i.Target.Date.Time()
@@ -157,7 +160,7 @@ func indicatorChart(l *i18n.Localizer, i model.Indicator) template.HTML {
 	svgOpen(&b, "indicator-"+i.ID, i.Title, l.T("results.chart_desc", map[string]any{
 		"Baseline": string(i.Baseline.Value), "BaselineDate": i.Baseline.Date.String(),
 		"Target": string(i.Target.Value), "TargetDate": i.Target.Date.String(), "Values": len(i.Values),
-	}), height)
+	}), chartWidth, height)
 	// Axes with their extremes: values on the left, dates below.
 	fmt.Fprintf(&b, `<line class="chart-axis" x1="%d" y1="%d" x2="%d" y2="%d"/>`, left, top, left, height-bottom)
 	fmt.Fprintf(&b, `<line class="chart-axis" x1="%d" y1="%d" x2="%d" y2="%d"/>`, left, height-bottom, chartWidth-right, height-bottom)

@@ -118,6 +118,25 @@ type acknowledgeRequest struct {
 	Comment string `json:"comment"`
 }
 
+type acknowledgeAllRequest struct {
+	Keys    []string `json:"keys"`
+	Comment string   `json:"comment"`
+}
+
+// apiAcknowledgeAll acknowledges several alerts with one comment, each
+// audited on its own; it answers the alerts as a list.
+func (s *Server) apiAcknowledgeAll(w http.ResponseWriter, r *http.Request) error {
+	var in acknowledgeAllRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	alerts, err := s.Coordination.AcknowledgeAll(r.Context(), viewerOf(r), in.Keys, in.Comment)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": alerts, "next": nil, "total": len(alerts)})
+}
+
 func (s *Server) apiAcknowledge(w http.ResponseWriter, r *http.Request) error {
 	var in acknowledgeRequest
 	if err := decode(r, &in); err != nil {

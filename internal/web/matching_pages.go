@@ -250,7 +250,12 @@ func (s *Server) showBoard(w http.ResponseWriter, r *http.Request, status int, f
 	return s.render(w, r, status, "deconfliction", lay)
 }
 
+// acknowledgeAlert acknowledges the alert of one form, or the alerts ticked
+// on the board, which all share the one comment of the bulk form.
 func (s *Server) acknowledgeAlert(w http.ResponseWriter, r *http.Request) error {
+	if r.PostFormValue("bulk") != "" {
+		return s.acknowledgeAlerts(w, r)
+	}
 	key, comment := r.PostFormValue("key"), r.PostFormValue("comment")
 	if _, err := s.Coordination.Acknowledge(r.Context(), viewerOf(r), key, comment); err != nil {
 		_, text, rest := s.formErrors(s.localizer(r), err, nil, nil)
@@ -261,6 +266,21 @@ func (s *Server) acknowledgeAlert(w http.ResponseWriter, r *http.Request) error 
 	}
 	return seeOther(w, r, "/deconfliction?done=acknowledged")
 }
+
+func (s *Server) acknowledgeAlerts(w http.ResponseWriter, r *http.Request) error {
+	keys, comment := r.PostForm["key"], r.PostFormValue("comment")
+	if _, err := s.Coordination.AcknowledgeAll(r.Context(), viewerOf(r), keys, comment); err != nil {
+		_, text, rest := s.formErrors(s.localizer(r), err, nil, nil)
+		if rest != nil {
+			return rest
+		}
+		return s.showBoard(w, r, statusOf(err), bulkFailed, comment, text)
+	}
+	return seeOther(w, r, "/deconfliction?done=acknowledged")
+}
+
+// bulkFailed marks, in place of an alert's key, that the bulk form failed.
+const bulkFailed = "bulk"
 
 // ---- Bilateral reports ----
 

@@ -298,6 +298,7 @@ type dashboardData struct {
 	MaxStatus int64
 	Anonymous bool
 	Charts    []chartView
+	Map       mapView
 	// LessonsDue counts the lessons due for the coordination group's review.
 	LessonsDue int
 }
@@ -309,7 +310,12 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := dashboardData{D: d, Anonymous: v.Anonymous()}
-	if data.Charts, err = s.dashboardCharts(r, v); err != nil {
+	charts, series, err := s.dashboardCharts(r, v)
+	if err != nil {
+		return err
+	}
+	data.Charts = charts
+	if data.Map, err = regionMap(s.localizer(r), series.Regions, d.NeedEURMinor); err != nil {
 		return err
 	}
 	if data.LessonsDue, err = s.lessonsDue(r, v); err != nil {

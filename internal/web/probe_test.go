@@ -264,6 +264,8 @@ var probeRoutes = map[string]probeRoute{
 	"GET " + exchange.CyberVocabularyPath:            {fill: "static"},
 	"GET /admin/imports":                             {fill: "none"},
 	"POST /admin/imports":                            {fill: "create"},
+
+	"POST /api/v1/deconfliction/acknowledgements/bulk": {fill: "create"},
 }
 
 // probeExports are the files behind /exports/{file}.

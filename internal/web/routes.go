@@ -90,6 +90,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /api/v1/matching/plan/apply", s.api(p.MatchingPlan, s.apiApplyPlan))
 	mux.Handle("GET /api/v1/deconfliction", s.api(p.DeconflictionRead, s.apiDeconfliction))
 	mux.Handle("POST /api/v1/deconfliction/acknowledgements", s.api(p.DeconflictionAcknowledge, s.apiAcknowledge))
+	mux.Handle("POST /api/v1/deconfliction/acknowledgements/bulk", s.api(p.DeconflictionAcknowledge, s.apiAcknowledgeAll))
 
 	mux.Handle("GET /api/v1/reports/summary", s.api(none, s.apiSummary))
 	mux.Handle("GET /api/v1/reports/charts", s.api(none, s.apiCharts))

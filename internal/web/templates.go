@@ -108,11 +108,9 @@ func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 			}
 			return d.String()
 		},
-		"num": func(n any) string { return p.Sprint(number.Decimal(n)) },
-		"percent": func(permille int) string {
-			return p.Sprint(number.Percent(float64(permille)/1000, number.MaxFractionDigits(1)))
-		},
-		"share": share,
+		"num":     func(n any) string { return p.Sprint(number.Decimal(n)) },
+		"percent": func(permille int) string { return percentText(l, int64(permille)) },
+		"share":   share,
 		"tlpClass": func(t any) string {
 			return "tlp tlp-" + strings.ReplaceAll(fmt.Sprint(t), "+", "-")
 		},
