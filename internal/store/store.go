@@ -40,6 +40,7 @@ type Queries interface {
 	Offers
 	Notifications
 	Pages
+	SortedPages
 	SignInFactors
 }
 
