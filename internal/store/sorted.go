@@ -25,6 +25,9 @@ type SortedPages interface {
 type sortColumn struct {
 	expr string
 	text bool
+	// pg replaces expr on PostgreSQL, whose dates are not text: a missing
+	// date sorts first on both.
+	pg string
 }
 
 var requirementSortColumns = map[string]sortColumn{
@@ -34,14 +37,14 @@ var requirementSortColumns = map[string]sortColumn{
 	"sector":    {expr: "sector", text: true},
 	"priority":  {expr: "CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"},
 	"estimated": {expr: "estimated_eur_minor"},
-	"needed_by": {expr: "COALESCE(needed_by, '')", text: true},
+	"needed_by": {expr: "COALESCE(needed_by, '')", text: true, pg: "COALESCE(needed_by, DATE '0001-01-01')"},
 	"status":    {expr: "status", text: true},
 	"tlp":       {expr: tlpRank},
 }
 
 var pledgeSortColumns = map[string]sortColumn{
 	"created": {expr: "id"},
-	"date":    {expr: "COALESCE(pledge_date, '')", text: true},
+	"date":    {expr: "COALESCE(pledge_date, '')", text: true, pg: "COALESCE(pledge_date, DATE '0001-01-01')"},
 	"eur":     {expr: "eur_minor"},
 	"status":  {expr: "status", text: true},
 	"channel": {expr: "channel", text: true},
@@ -70,6 +73,9 @@ func (q *queries) sortedBy(table string, cols map[string]sortColumn, s model.Sor
 
 func (q *queries) sortExpr(c sortColumn, table string) string {
 	e := c.expr
+	if c.pg != "" && q.dialect == dialectPostgres {
+		return c.pg
+	}
 	if c.text && q.dialect == dialectPostgres {
 		e = "(" + e + `) COLLATE "C"`
 	}
