@@ -41,6 +41,7 @@ type Queries interface {
 	Notifications
 	Pages
 	SortedPages
+	Search
 	SignInFactors
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/reports"
 	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/search"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -52,6 +53,7 @@ type Deps struct {
 	Exchange      *exchange.Service
 	Offers        *offers.Service
 	Coordination  *coordination.Service
+	Search        *search.Service
 	Log           *slog.Logger
 	Now           func() time.Time
 	// SecureCookies marks cookies Secure; set when served over TLS or behind
