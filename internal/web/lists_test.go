@@ -266,3 +266,60 @@ func TestSortedCountedListsAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchPerRole: what each member of the probe's cast finds is only
+// what the probe's fixture says they may see, counted exactly, and the
+// records they may see with the word are all found.
+func TestSearchPerRole(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, s *store.DB) {
+		mail := &mailbox{got: map[string][]string{}}
+		a, c := apptest.NewWith(t, s, app.Options{Now: clock, Mailer: mail})
+		d := probeFixture(t, a, c, mail)
+		srv := httptest.NewServer(a.Web)
+		defer srv.Close()
+		cl := &client{t: t, base: srv.URL, http: srv.Client(), tokens: map[string]string{}}
+		for _, as := range without(probeCast, "former", "lapsed") {
+			code, b := cl.do(as, "GET", "/api/v1/search?q=zqx&limit=200", "")
+			if code != http.StatusOK {
+				t.Fatalf("%q: %d %s", as, code, b)
+			}
+			var out struct {
+				Items []struct{ Type, ID, Title, Snippet, URL string }
+				Next  *string
+				Total int
+			}
+			if err := json.Unmarshal(b, &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.Total != len(out.Items) || out.Next != nil {
+				t.Errorf("%q: total %d for %d results", as, out.Total, len(out.Items))
+			}
+			found := map[string]bool{}
+			for _, it := range out.Items {
+				found[it.Type+":"+it.ID] = true
+				rec := slices.IndexFunc(d.records[it.Type], func(r probeRecord) bool { return r.id == it.ID })
+				if rec < 0 {
+					continue // a record the fixture made but does not probe
+				}
+				if !slices.Contains(d.records[it.Type][rec].aud, as) {
+					t.Errorf("%q finds %s %s, which it may not see", as, it.Type, d.records[it.Type][rec].name)
+				}
+				if !strings.Contains(strings.ToLower(it.Title+it.Snippet), "<mark>zqx</mark>") || strings.Contains(it.Title, "<script") {
+					t.Errorf("%q: %s %s not highlighted: %q %q", as, it.Type, it.ID, it.Title, it.Snippet)
+				}
+			}
+			// Every requirement it may see whose words hold the marker is found.
+			v := d.cast.Viewer(as)
+			for _, r := range d.records["requirement"] {
+				if !slices.Contains(r.aud, as) || found["requirement:"+r.id] {
+					continue
+				}
+				got, err := a.Requirements.Get(context.Background(), v, r.id)
+				if err != nil || strings.Contains(strings.ToLower(got.Title+" "+got.Description+" "+got.Ref), "zqx") {
+					t.Errorf("%q does not find requirement %s it may see (%v)", as, r.name, err)
+				}
+			}
+		}
+	})
+}
