@@ -215,7 +215,9 @@ func testFullTextSearch(t *testing.T, s *store.DB) {
 		t.Errorf("no record holds both words: %v", hits)
 	}
 	// Ranked: a word in a title before the same word in a body.
-	body := newRequirement(t, s, org.ID, func(r *model.Requirement) { r.Title, r.Description = "Radios", "Рації для енергетика-ремонтників" })
+	body := newRequirement(t, s, org.ID, func(r *model.Requirement) {
+		r.Title, r.Description = "Radios", "Рації для енергетика-ремонтників"
+	})
 	if hits := find("енергетика"); len(hits) != 2 || hits[0].RecordID != energy.ID || hits[1].RecordID != body.ID {
 		t.Errorf("ranking: %v", hits)
 	}
