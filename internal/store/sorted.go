@@ -108,7 +108,8 @@ func (q *queries) page(s sorted, cols string, conds []string, args []any, after 
 
 // cursorSeen refuses a cursor naming no row the viewer may see under the
 // filters: a page of this list could not have given it, and a hidden row
-// must answer as a missing one.
+// must answer as a missing one. It runs before the page is read, or a page
+// after a hidden row would tell where that row sorts.
 func (q *queries) cursorSeen(ctx context.Context, table string, conds []string, args []any, after string) error {
 	if after == "" {
 		return nil
@@ -147,11 +148,11 @@ func (q *queries) PageRequirements(ctx context.Context, f model.RequirementFilte
 	if err != nil {
 		return nil, dbErr(err, "page requirements")
 	}
+	if err := q.cursorSeen(ctx, "requirements", conds, args, after); err != nil {
+		return nil, pageErr(err, "page requirements")
+	}
 	query, qargs := q.page(q.sortedBy("requirements", requirementSortColumns, s), requirementColumns, conds, args, after, limit)
 	rs, err := queryAll(ctx, q.rd, scanRequirement, query, qargs...)
-	if err == nil && len(rs) == 0 {
-		err = q.cursorSeen(ctx, "requirements", conds, args, after)
-	}
 	if err == nil {
 		err = q.loadRequirementGrants(ctx, rs)
 	}
@@ -187,11 +188,11 @@ func pledgesSeen(f model.PledgeFilter, a policy.Audience) ([]string, []any) {
 // sees, in order s, after the pledge whose id is after.
 func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error) {
 	conds, args := pledgesSeen(f, a)
+	if err := q.cursorSeen(ctx, "pledges", conds, args, after); err != nil {
+		return nil, pageErr(err, "page pledges")
+	}
 	query, qargs := q.page(q.sortedBy("pledges", pledgeSortColumns, s), q.pledgeColumns(), conds, args, after, limit)
 	ps, err := queryAll(ctx, q.rd, scanPledge, query, qargs...)
-	if err == nil && len(ps) == 0 {
-		err = q.cursorSeen(ctx, "pledges", conds, args, after)
-	}
 	if err == nil {
 		err = q.loadPledgeGrants(ctx, ps)
 	}

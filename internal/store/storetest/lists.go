@@ -237,3 +237,20 @@ func testFullTextSearch(t *testing.T, s *store.DB) {
 		t.Errorf("search syntax must be taken as words: %v", hits)
 	}
 }
+
+// testHiddenCursor: a cursor naming a row the audience does not see is
+// refused before any page is read, so that no page tells where it sorts.
+func testHiddenCursor(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	org := newOrg(t, s, "Ministry")
+	hidden := newRequirement(t, s, org.ID, func(r *model.Requirement) { r.Title, r.TLP, r.Status = "M hidden", model.TLPRed, model.ReqValidated })
+	for _, title := range []string{"A open", "Z open"} {
+		newRequirement(t, s, org.ID, func(r *model.Requirement) { r.Title, r.TLP, r.Status = title, model.TLPClear, model.ReqValidated })
+	}
+	anonymous := policy.AudienceOf(policy.Viewer{})
+	_, err := s.PageRequirements(ctx, model.RequirementFilter{}, anonymous, model.Sort{Field: "title"}, hidden.ID, 10)
+	wantErr(t, err, model.ErrInvalid)
+	p := newPledge(t, s, org.ID, hidden.ID, func(p *model.Pledge) { p.TLP = model.TLPRed })
+	_, err = s.PagePledges(ctx, model.PledgeFilter{}, anonymous, model.Sort{Field: "eur"}, p.ID, 10)
+	wantErr(t, err, model.ErrInvalid)
+}

@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"SortedPages", testSortedPages},
 		{"AudienceTotals", testAudienceTotals},
 		{"FullTextSearch", testFullTextSearch},
+		{"HiddenCursor", testHiddenCursor},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
