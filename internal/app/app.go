@@ -28,6 +28,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/reports"
 	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/search"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/web"
 )
@@ -76,6 +77,7 @@ type App struct {
 	Coordination  *coordination.Service
 	Indicators    *indicators.Service
 	Documents     *documents.Service
+	Search        *search.Service
 	Web           *web.Server
 	// Now is the clock every service reads.
 	Now func() time.Time
@@ -101,6 +103,7 @@ var (
 	_ pledges.Store       = store.Store(nil)
 	_ reports.Store       = store.Store(nil)
 	_ requirements.Store  = store.Store(nil)
+	_ search.Store        = store.Store(nil)
 )
 
 // AuditVerifyInterval is how often one of the servers verifies the whole
@@ -179,12 +182,13 @@ func New(s store.Store, o Options) (*App, error) {
 		return nil, err
 	}
 	a.Coordination = coordination.NewService(s, o.Now, coordination.DefaultConfig(), a.Requirements, a.Offers, a.Pledges)
+	a.Search = newSearch(s, a)
 	a.Web, err = web.New(web.Deps{
 		Ready: a.Ready, Schema: s.SchemaStatus, Accounts: a.Accounts, Audit: a.Audit, AuditLog: a.AuditLog, Organisations: a.Organisations,
 		Requirements: a.Requirements, Pledges: a.Pledges, Reports: a.Reports,
 		Delivery: a.Delivery, Lessons: a.Lessons, Governance: a.Governance, Notify: a.Notify,
 		Exchange: a.Exchange,
-		Offers:   a.Offers, Coordination: a.Coordination,
+		Offers:   a.Offers, Coordination: a.Coordination, Search: a.Search,
 		Indicators: a.Indicators, Documents: a.Documents,
 		Log: o.Log, Now: o.Now, SecureCookies: o.SecureCookies, BaseURL: o.BaseURL,
 		Metrics: o.Metrics,

@@ -1,6 +1,11 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
 
 type Organisation struct {
 	ID            string        `json:"id"`
@@ -49,4 +54,31 @@ func (o Organisation) InDonorCommunity() bool {
 		return true
 	}
 	return false
+}
+
+// ShortName is how a compact row names an organisation: the abbreviation
+// its name ends with in brackets ("… (SSSCIP)"), or the name itself when
+// short, or the initials of its capitalised words. The full name stays in
+// the row's title and on the detail page.
+func ShortName(name string) string {
+	name = strings.TrimSpace(name)
+	if open := strings.LastIndex(name, "("); open > 0 && strings.HasSuffix(name, ")") {
+		if abbr := strings.TrimSpace(name[open+1 : len(name)-1]); abbr != "" && utf8.RuneCountInString(abbr) <= 12 {
+			return abbr
+		}
+	}
+	if utf8.RuneCountInString(name) <= 24 {
+		return name
+	}
+	var initials []rune
+	for _, w := range strings.Fields(name) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsUpper(r) {
+			initials = append(initials, r)
+		}
+	}
+	if len(initials) < 2 {
+		return string([]rune(name)[:22]) + "…"
+	}
+	return string(initials)
 }

@@ -12,6 +12,7 @@ import (
 // kinds and its audit event in one transaction.
 type Store interface {
 	requirementReads
+	sortedReads
 	// InTx runs fn in one read-write transaction, committed if fn returns nil.
 	InTx(ctx context.Context, fn func(q store.Queries) error) error
 	// ListPledges returns up to limit pledges matching f, newest first,

@@ -11,6 +11,7 @@ import (
 // InTx on the whole of store.Queries: a command writes records of several
 // kinds and its audit event in one transaction.
 type Store interface {
+	sortedReads
 	// InTx runs fn in one read-write transaction, committed if fn returns nil.
 	InTx(ctx context.Context, fn func(q store.Queries) error) error
 	// ListRequirements returns up to limit requirements matching f, newest

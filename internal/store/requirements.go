@@ -92,7 +92,10 @@ func (q *queries) RequirementByID(ctx context.Context, id string) (model.Require
 }
 
 func (q *queries) ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error) {
-	conds, args := requirementConds(f)
+	conds, args, err := q.requirementWhere(ctx, f)
+	if err != nil {
+		return nil, dbErr(err, "list requirements")
+	}
 	add := func(cond string, arg any) {
 		conds, args = append(conds, cond), append(args, arg)
 	}
@@ -110,8 +113,29 @@ func (q *queries) ListRequirements(ctx context.Context, f model.RequirementFilte
 	return rs, nil
 }
 
-// requirementConds is the SQL of a requirement filter.
-func requirementConds(f model.RequirementFilter) ([]string, []any) {
+// requirementWhere is the SQL of a requirement filter. Its query also
+// matches the beneficiary's name: organisations are few, and their names are
+// lower-cased in Go, which folds Cyrillic as SQLite's lower() does not.
+func (q *queries) requirementWhere(ctx context.Context, f model.RequirementFilter) ([]string, []any, error) {
+	var beneficiaries []string
+	if s := strings.ToLower(strings.TrimSpace(f.Query)); s != "" {
+		orgs, err := queryAll(ctx, q.rd, scanOrganisation, `SELECT `+organisationColumns+` FROM organisations`)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, o := range orgs {
+			if strings.Contains(strings.ToLower(o.Name), s) {
+				beneficiaries = append(beneficiaries, o.ID)
+			}
+		}
+	}
+	conds, args := requirementConds(f, beneficiaries)
+	return conds, args, nil
+}
+
+// requirementConds is the SQL of a requirement filter; beneficiaries are
+// the organisations whose name the query matches.
+func requirementConds(f model.RequirementFilter, beneficiaries []string) ([]string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -136,7 +160,13 @@ func requirementConds(f model.RequirementFilter) ([]string, []any) {
 		add("beneficiary_org_id = ?", f.Beneficiary)
 	}
 	if s := strings.TrimSpace(f.Query); s != "" {
-		add(`search_text LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
+		cond := `search_text LIKE ? ESCAPE '\'`
+		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
+		for _, id := range beneficiaries {
+			cond += " OR beneficiary_org_id = ?"
+			args = append(args, id)
+		}
+		conds = append(conds, "("+cond+")")
 	}
 	return conds, args
 }
@@ -155,7 +185,10 @@ var requirementTable = table[model.Requirement]{
 // EachRequirement calls fn for every requirement matching f, newest first,
 // with its access lists; it stops at the first error fn returns.
 func (q *queries) EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error {
-	conds, args := requirementConds(f)
+	conds, args, err := q.requirementWhere(ctx, f)
+	if err != nil {
+		return dbErr(err, "requirements")
+	}
 	return each(ctx, q, requirementTable, conds, args, fn)
 }
 

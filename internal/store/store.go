@@ -41,6 +41,8 @@ type Queries interface {
 	Offers
 	Notifications
 	Pages
+	SortedPages
+	Search
 	SignInFactors
 	Indicators
 	Documents

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/organisations"
 )
 
@@ -15,7 +16,11 @@ func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(orgs, next))
+	total, err := s.Organisations.Total(r.Context(), viewerOf(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newCounted(model.Listing[model.Organisation]{Items: orgs, Next: next, Total: total}))
 }
 
 func (s *Server) apiGetOrganisation(w http.ResponseWriter, r *http.Request) error {

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/cyberaid/cyberaid/internal/model"
+
 	"github.com/cyberaid/cyberaid/internal/pledges"
 )
 
@@ -11,15 +13,15 @@ func (s *Server) apiListPledges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cursor, limit, err := pageParams(r)
+	order, cursor, limit, err := sortedPageParams(r, model.PledgeSorts)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.Pledges.List(r.Context(), viewerOf(r), f, cursor, limit)
+	l, err := s.Pledges.Page(r.Context(), viewerOf(r), f, order, cursor, limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newCounted(l))
 }
 
 func (s *Server) apiGetPledge(w http.ResponseWriter, r *http.Request) error {

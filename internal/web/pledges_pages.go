@@ -150,6 +150,7 @@ type pledgesData struct {
 	Reqs   map[string]requirements.View
 	Orgs   map[string]string
 	Next   string
+	Nav    listNav
 }
 
 func (s *Server) pledgesPage(w http.ResponseWriter, r *http.Request) error {
@@ -158,10 +159,15 @@ func (s *Server) pledgesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := viewerOf(r)
-	items, next, err := s.Pledges.List(r.Context(), v, f, r.URL.Query().Get("cursor"), listPage)
+	order, err := model.ParseSort(r.URL.Query().Get("sort"), model.PledgeSorts)
 	if err != nil {
 		return err
 	}
+	l, err := s.Pledges.Page(r.Context(), v, f, order, r.URL.Query().Get("cursor"), listPage)
+	if err != nil {
+		return err
+	}
+	items, next := l.Items, l.Next
 	orgs, err := s.orgNames(r)
 	if err != nil {
 		return err
@@ -177,7 +183,9 @@ func (s *Server) pledgesPage(w http.ResponseWriter, r *http.Request) error {
 			"donor": q.Get("donor"), "requirement": q.Get("requirement"),
 		},
 		Items: items, Reqs: reqs, Orgs: orgs,
+		Nav: navFor(r, model.PledgeSorts, order, len(items), next, l.Total),
 	}
+	data.Filter["sort"] = order.String()
 	if next != "" {
 		data.Next = nextPage(r, next)
 	}

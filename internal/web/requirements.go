@@ -12,15 +12,15 @@ func (s *Server) apiListRequirements(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	cursor, limit, err := pageParams(r)
+	order, cursor, limit, err := sortedPageParams(r, model.RequirementSorts)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.Requirements.List(r.Context(), viewerOf(r), f, cursor, limit)
+	l, err := s.Requirements.Page(r.Context(), viewerOf(r), f, order, cursor, limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newCounted(l))
 }
 
 func (s *Server) apiGetRequirement(w http.ResponseWriter, r *http.Request) error {

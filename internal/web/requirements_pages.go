@@ -21,6 +21,7 @@ type requirementsData struct {
 	Next      string
 	Filtered  bool
 	CanCreate bool
+	Nav       listNav
 }
 
 func (s *Server) requirementsPage(w http.ResponseWriter, r *http.Request) error {
@@ -29,10 +30,15 @@ func (s *Server) requirementsPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v := viewerOf(r)
-	items, next, err := s.Requirements.List(r.Context(), v, f, r.URL.Query().Get("cursor"), listPage)
+	order, err := model.ParseSort(r.URL.Query().Get("sort"), model.RequirementSorts)
 	if err != nil {
 		return err
 	}
+	l, err := s.Requirements.Page(r.Context(), v, f, order, r.URL.Query().Get("cursor"), listPage)
+	if err != nil {
+		return err
+	}
+	items, next := l.Items, l.Next
 	orgs, err := s.orgNames(r)
 	if err != nil {
 		return err
@@ -45,7 +51,9 @@ func (s *Server) requirementsPage(w http.ResponseWriter, r *http.Request) error 
 		},
 		Items: items, Orgs: orgs, Filtered: f != model.RequirementFilter{},
 		CanCreate: policy.Allowed(v, policy.RequirementsCreate),
+		Nav:       navFor(r, model.RequirementSorts, order, len(items), next, l.Total),
 	}
+	data.Filter["sort"] = order.String()
 	if next != "" {
 		data.Next = nextPage(r, next)
 	}

@@ -35,6 +35,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /api/v1/users", s.api(p.UsersManage, s.apiListUsers))
 	mux.Handle("POST /api/v1/users", s.api(p.UsersManage, s.apiCreateUser))
 
+	mux.Handle("GET /api/v1/search", s.api(none, s.apiSearch))
 	mux.Handle("GET /api/v1/requirements", s.api(none, s.apiListRequirements))
 	mux.Handle("POST /api/v1/requirements", s.api(p.RequirementsCreate, s.apiCreateRequirement))
 	mux.Handle("GET /api/v1/requirements/{id}", s.api(none, s.apiGetRequirement))
@@ -147,6 +148,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /account/tokens/{id}/revoke", s.page(none, s.revokeAccountToken))
 	mux.Handle("POST /account/recovery-codes", s.page(none, s.createRecoveryCodes))
 
+	mux.Handle("GET /search", s.page(none, s.searchPage))
 	mux.Handle("GET /requirements", s.page(none, s.requirementsPage))
 	mux.Handle("GET /requirements/new", s.page(p.RequirementsCreate, s.newRequirementPage))
 	mux.Handle("POST /requirements", s.page(p.RequirementsCreate, s.createRequirement))

@@ -30,6 +30,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/reports"
 	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/search"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -56,6 +57,7 @@ type Deps struct {
 	Coordination  *coordination.Service
 	Indicators    *indicators.Service
 	Documents     *documents.Service
+	Search        *search.Service
 	Log           *slog.Logger
 	Now           func() time.Time
 	// SecureCookies marks cookies Secure; set when served over TLS or behind

@@ -35,7 +35,7 @@ var staticFS embed.FS
 
 // shared are parsed into every page: the layout and the partials it and the
 // pages call.
-var shared = []string{"layout.html", "partials.html", "record_extras.html"}
+var shared = []string{"layout.html", "partials.html", "record_extras.html", "list_partials.html"}
 
 // loadTemplates parses every page once per language. Binding the language
 // at parse time lets templates call {{t "id"}} without threading a
@@ -144,6 +144,9 @@ func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 		"dict": func(kv ...any) (map[string]any, error) {
 			return pairs(kv)
 		},
+		// abbr is an organisation's short name for a compact row; the full
+		// name goes in its title and on the detail page.
+		"abbr": model.ShortName,
 		"short": func(h string) string {
 			if len(h) > 12 {
 				return h[:12] + "…"

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
+	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
@@ -15,7 +16,11 @@ func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(users, next))
+	total, err := s.Accounts.Total(r.Context(), viewerOf(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newCounted(model.Listing[model.User]{Items: users, Next: next, Total: total}))
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {

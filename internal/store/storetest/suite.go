@@ -65,6 +65,10 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Meetings", testMeetings},
 		{"ConstraintErrors", testConstraintErrors},
 		{"Pages", testPages},
+		{"SortedPages", testSortedPages},
+		{"AudienceTotals", testAudienceTotals},
+		{"FullTextSearch", testFullTextSearch},
+		{"HiddenCursor", testHiddenCursor},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,51 @@
+package pledges
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// sortedReads are the store's sorted pages, which apply the policy's
+// decision (policy.AudienceOf) in the database.
+type sortedReads interface {
+	PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error)
+	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
+}
+
+// Page returns one page of the pledges v may see that match f, in order s,
+// after cursor (as model.SortCursor wrote it), with how many there are in
+// all. The database selects what policy.AudienceOf(v) sees; each row still
+// passes through Visible here, so a fault of the translation hides a pledge
+// rather than shows one.
+func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.PledgeFilter, order model.Sort, cursor string, limit int) (model.Listing[model.Pledge], error) {
+	after, err := model.ReadSortCursor(order, cursor)
+	if err != nil {
+		return model.Listing[model.Pledge]{}, err
+	}
+	aud := policy.AudienceOf(v)
+	seen := map[string]model.Pledge{}
+	items, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.Pledge, error) {
+		batch, err := s.store.PagePledges(ctx, f, aud, order, after, n)
+		if err != nil {
+			return nil, err
+		}
+		views, err := s.visible(ctx, v, batch, f)
+		for _, p := range views {
+			seen[p.ID] = p
+		}
+		return batch, err
+	}, func(p model.Pledge) (model.Pledge, bool, error) {
+		view, ok := seen[p.ID]
+		return view, ok, nil
+	}, func(p model.Pledge) string { return p.ID })
+	if err != nil {
+		return model.Listing[model.Pledge]{}, err
+	}
+	total, err := s.store.CountPledges(ctx, f, aud)
+	if err != nil {
+		return model.Listing[model.Pledge]{}, err
+	}
+	return model.Listing[model.Pledge]{Items: items, Next: model.SortCursor(order, next), Total: total}, nil
+}

@@ -1,0 +1,79 @@
+package requirements
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// sortedReads are the store's sorted pages, which apply the policy's
+// decision (policy.AudienceOf) in the database.
+type sortedReads interface {
+	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
+	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
+}
+
+// Page returns one page of the requirements v may see that match f, in
+// order s, after cursor (as model.SortCursor wrote it), with how many there
+// are in all. The database selects what policy.AudienceOf(v) sees; each row
+// still passes through Visible here, so a fault of the translation hides a
+// record rather than shows one.
+func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.RequirementFilter, order model.Sort, cursor string, limit int) (model.Listing[View], error) {
+	after, err := model.ReadSortCursor(order, cursor)
+	if err != nil {
+		return model.Listing[View]{}, err
+	}
+	aud := policy.AudienceOf(v)
+	// A delivery stage is derived per viewer (SplitStage): it is matched
+	// here, on each record as v sees it.
+	f, stage := SplitStage(f)
+	seen := map[string]View{}
+	items, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.Requirement, error) {
+		batch, err := s.store.PageRequirements(ctx, f, aud, order, after, n)
+		if err != nil {
+			return nil, err
+		}
+		views, err := s.visible(ctx, v, batch, stage)
+		for _, view := range views {
+			seen[view.ID] = view
+		}
+		return batch, err
+	}, func(r model.Requirement) (View, bool, error) {
+		view, ok := seen[r.ID]
+		return view, ok, nil
+	}, func(r model.Requirement) string { return r.ID })
+	if err != nil {
+		return model.Listing[View]{}, err
+	}
+	total, err := s.total(ctx, v, aud, f, stage)
+	if err != nil {
+		return model.Listing[View]{}, err
+	}
+	return model.Listing[View]{Items: items, Next: model.SortCursor(order, next), Total: total}, nil
+}
+
+// total counts what v sees under f. A delivery stage is matched on each
+// record as v sees it, so that count walks the records v may see; every
+// other count is the database's.
+func (s *Service) total(ctx context.Context, v policy.Viewer, aud policy.Audience, f model.RequirementFilter, stage model.RequirementStatus) (int, error) {
+	if stage == "" {
+		return s.store.CountRequirements(ctx, f, aud)
+	}
+	n, after := 0, ""
+	for {
+		batch, err := s.store.PageRequirements(ctx, f, aud, model.Sort{}, after, MaxPage)
+		if err != nil {
+			return 0, err
+		}
+		views, err := s.visible(ctx, v, batch, stage)
+		if err != nil {
+			return 0, err
+		}
+		n += len(views)
+		if len(batch) < MaxPage {
+			return n, nil
+		}
+		after = batch[len(batch)-1].ID
+	}
+}

@@ -1,0 +1,126 @@
+// Package search is one search across every kind of record a viewer may
+// see. The index finds and ranks; each hit then goes through the read of its
+// own kind, which asks the policy, so a record the viewer may not see is
+// never a result, never counted and never a snippet.
+package search
+
+import (
+	"context"
+	"errors"
+	"html"
+	"strings"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// Store is the part of the database the service uses.
+type Store interface {
+	SearchDocuments(ctx context.Context, terms []string, limit int) ([]model.SearchHit, error)
+}
+
+// Reader reads one record of a kind as v may see it: ErrNotFound (or
+// ErrForbidden, ErrUnauthenticated) when v may not.
+type Reader func(ctx context.Context, v policy.Viewer, id string) error
+
+// MaxCandidates bounds the matches one search ranks before checking who may
+// see them: a search answers its best matches, not every record holding a
+// common word.
+const MaxCandidates = 1000
+
+// Result is one record found, ready to show: Title and Snippet are HTML,
+// escaped, with the matched words in <mark>.
+type Result struct {
+	Type    string `json:"type"`
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Snippet string `json:"snippet"`
+	URL     string `json:"url"`
+}
+
+type Service struct {
+	store   Store
+	readers map[string]Reader
+	urls    map[string]string
+}
+
+// NewService needs a reader for every kind of model.SearchKinds, and the
+// path of its pages (the record's id is appended).
+func NewService(s Store, readers map[string]Reader, urls map[string]string) *Service {
+	for _, k := range model.SearchKinds {
+		if readers[k] == nil || urls[k] == "" {
+			panic("search: no reader or page for " + k)
+		}
+	}
+	return &Service{store: s, readers: readers, urls: urls}
+}
+
+// Find returns one page of the records v may see whose words match q, best
+// first, after cursor (a result's type:id), and how many there are.
+func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, limit int) (model.Listing[Result], error) {
+	if len(q) > 200 {
+		return model.Listing[Result]{}, model.Invalid("q", "is longer than 200 characters")
+	}
+	terms := model.SearchTerms(q)
+	if len(terms) == 0 {
+		if cursor != "" {
+			return model.Listing[Result]{}, model.BadCursor()
+		}
+		return model.Listing[Result]{Items: []Result{}}, nil
+	}
+	hits, err := s.store.SearchDocuments(ctx, terms, MaxCandidates)
+	if err != nil {
+		return model.Listing[Result]{}, err
+	}
+	var seen []Result
+	for _, h := range hits {
+		read, ok := s.readers[h.Kind]
+		if !ok {
+			continue
+		}
+		err := read(ctx, v, h.RecordID)
+		if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrUnauthenticated) {
+			continue
+		}
+		if err != nil {
+			return model.Listing[Result]{}, err
+		}
+		seen = append(seen, Result{
+			Type: h.Kind, ID: h.RecordID, URL: s.urls[h.Kind] + h.RecordID,
+			Title: Marked(h.Title), Snippet: Marked(h.Snippet),
+		})
+	}
+	page, next, err := model.PageSlice(seen, cursor, limit, func(r Result) string { return r.Type + ":" + r.ID })
+	if err != nil {
+		return model.Listing[Result]{}, err
+	}
+	return model.Listing[Result]{Items: page, Next: next, Total: len(seen)}, nil
+}
+
+// Marked escapes the index's text for HTML and turns its markers into
+// <mark> elements, always balanced whatever the stored text held.
+func Marked(s string) string {
+	var b strings.Builder
+	open := false
+	for {
+		i := strings.IndexAny(s, model.SearchMarkStart+model.SearchMarkEnd)
+		if i < 0 {
+			b.WriteString(html.EscapeString(s))
+			break
+		}
+		b.WriteString(html.EscapeString(s[:i]))
+		switch {
+		case s[i:i+1] == model.SearchMarkStart && !open:
+			b.WriteString("<mark>")
+			open = true
+		case s[i:i+1] == model.SearchMarkEnd && open:
+			b.WriteString("</mark>")
+			open = false
+		}
+		s = s[i+1:]
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	return strings.TrimSpace(b.String())
+}

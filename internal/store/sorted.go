@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// SortedPages read the requirements and pledges a viewer may see, one page
+// at a time in any order of model.RequirementSorts and model.PledgeSorts,
+// and count them, with the policy's decision (policy.AudienceOf) applied in
+// the database. A cursor naming no row the viewer sees under the filters is
+// refused with model.ErrInvalid on field "cursor".
+type SortedPages interface {
+	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
+	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
+	PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error)
+	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
+}
+
+// sortColumn is the SQL a list sorts on for one field of model.*Sorts.
+// Migration 00017 indexes (expression, id) for each, with PostgreSQL's
+// text in byte order ("C") as SQLite compares it.
+type sortColumn struct {
+	expr string
+	text bool
+	// pg replaces expr on PostgreSQL, whose dates are not text: a missing
+	// date sorts first on both.
+	pg string
+}
+
+var requirementSortColumns = map[string]sortColumn{
+	"created":   {expr: "id"},
+	"ref":       {expr: "COALESCE(ref, '')", text: true},
+	"title":     {expr: "title", text: true},
+	"sector":    {expr: "sector", text: true},
+	"priority":  {expr: "CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"},
+	"estimated": {expr: "estimated_eur_minor"},
+	"needed_by": {expr: "COALESCE(needed_by, '')", text: true, pg: "COALESCE(needed_by, DATE '0001-01-01')"},
+	"status":    {expr: "status", text: true},
+	"tlp":       {expr: tlpRank},
+}
+
+var pledgeSortColumns = map[string]sortColumn{
+	"created": {expr: "id"},
+	"date":    {expr: "COALESCE(pledge_date, '')", text: true, pg: "COALESCE(pledge_date, DATE '0001-01-01')"},
+	"eur":     {expr: "eur_minor"},
+	"status":  {expr: "status", text: true},
+	"channel": {expr: "channel", text: true},
+	"tlp":     {expr: tlpRank},
+}
+
+// tlpRank orders labels from the widest audience to the narrowest.
+const tlpRank = "CASE tlp WHEN 'clear' THEN 0 WHEN 'green' THEN 1 WHEN 'amber' THEN 2 WHEN 'amber+strict' THEN 3 ELSE 4 END"
+
+// sorted is one page query: rows of table under conds, in the order of a
+// sort column, after the row whose id is after.
+type sorted struct {
+	table string
+	col   sortColumn
+	desc  bool
+}
+
+func (q *queries) sortedBy(table string, cols map[string]sortColumn, s model.Sort) sorted {
+	col, ok := cols[s.Field]
+	if !ok {
+		// The list's own order: newest first.
+		return sorted{table: table, col: cols["created"], desc: true}
+	}
+	return sorted{table: table, col: col, desc: s.Desc}
+}
+
+func (q *queries) sortExpr(c sortColumn, table string) string {
+	e := c.expr
+	if c.pg != "" && q.dialect == dialectPostgres {
+		return c.pg
+	}
+	if c.text && q.dialect == dialectPostgres {
+		e = "(" + e + `) COLLATE "C"`
+	}
+	return e
+}
+
+// page returns the SELECT of up to limit rows after the row named after.
+func (q *queries) page(s sorted, cols string, conds []string, args []any, after string, limit int) (string, []any) {
+	expr := q.sortExpr(s.col, s.table)
+	cmp, dir := ">", ""
+	if s.desc {
+		cmp, dir = "<", " DESC"
+	}
+	conds, args = conds[:len(conds):len(conds)], args[:len(args):len(args)]
+	if after != "" {
+		if s.col.expr == "id" {
+			conds, args = append(conds, "id "+cmp+" ?"), append(args, after)
+		} else {
+			conds = append(conds, "("+expr+", id) "+cmp+" (SELECT "+expr+", id FROM "+s.table+" WHERE id = ?)")
+			args = append(args, after)
+		}
+	}
+	order := " ORDER BY " + expr + dir
+	if s.col.expr != "id" {
+		order += ", id" + dir
+	}
+	lim, args := limitClause(limit, args)
+	return "SELECT " + cols + " FROM " + s.table + where(conds) + order + lim, args
+}
+
+// cursorSeen refuses a cursor naming no row the viewer may see under the
+// filters: a page of this list could not have given it, and a hidden row
+// must answer as a missing one. It runs before the page is read, or a page
+// after a hidden row would tell where that row sorts.
+func (q *queries) cursorSeen(ctx context.Context, table string, conds []string, args []any, after string) error {
+	if after == "" {
+		return nil
+	}
+	c := append(conds[:len(conds):len(conds)], "id = ?")
+	var n int
+	if err := q.rd.row(ctx, "SELECT count(*) FROM "+table+where(c), append(args[:len(args):len(args)], after)...).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return model.BadCursor()
+	}
+	return nil
+}
+
+func (q *queries) count(ctx context.Context, table string, conds []string, args []any) (int, error) {
+	var n int
+	err := q.rd.row(ctx, "SELECT count(*) FROM "+table+where(conds), args...).Scan(&n)
+	return n, err
+}
+
+// requirementsSeen is the filter f and the audience a as conditions.
+func (q *queries) requirementsSeen(ctx context.Context, f model.RequirementFilter, a policy.Audience) ([]string, []any, error) {
+	conds, args, err := q.requirementWhere(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	vis, vargs := visibleSQL(a, "requirements", requirementShape("requirements"))
+	return append(conds, vis), append(args, vargs...), nil
+}
+
+// PageRequirements returns up to limit requirements matching f that the
+// audience a sees, in order s, after the requirement whose id is after.
+func (q *queries) PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error) {
+	conds, args, err := q.requirementsSeen(ctx, f, a)
+	if err != nil {
+		return nil, dbErr(err, "page requirements")
+	}
+	if err := q.cursorSeen(ctx, "requirements", conds, args, after); err != nil {
+		return nil, pageErr(err, "page requirements")
+	}
+	query, qargs := q.page(q.sortedBy("requirements", requirementSortColumns, s), requirementColumns, conds, args, after, limit)
+	rs, err := queryAll(ctx, q.rd, scanRequirement, query, qargs...)
+	if err == nil {
+		err = q.loadRequirementGrants(ctx, rs)
+	}
+	return rs, pageErr(err, "page requirements")
+}
+
+// CountRequirements counts the requirements matching f that a sees.
+func (q *queries) CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error) {
+	conds, args, err := q.requirementsSeen(ctx, f, a)
+	if err != nil {
+		return 0, dbErr(err, "count requirements")
+	}
+	n, err := q.count(ctx, "requirements", conds, args)
+	return n, dbErr(err, "count requirements")
+}
+
+// pledgesSeen is the filter f and the audience a as conditions. A filter
+// on a requirement or a beneficiary matches only pledges whose requirement
+// a sees: others are shown to their donor without it.
+func pledgesSeen(f model.PledgeFilter, a policy.Audience) ([]string, []any) {
+	conds, args := pledgeConds(f)
+	vis, vargs := visibleSQL(a, "pledges", pledgeShape("pledges"))
+	conds, args = append(conds, vis), append(args, vargs...)
+	if (f.RequirementID != "" || f.Beneficiary != "") && !a.All {
+		parent, pargs := visibleSQL(a, "par", requirementShape("par"))
+		conds = append(conds, "(pledges.requirement_id IS NULL OR EXISTS (SELECT 1 FROM requirements par WHERE par.id = pledges.requirement_id AND "+parent+"))")
+		args = append(args, pargs...)
+	}
+	return conds, args
+}
+
+// PagePledges returns up to limit pledges matching f that the audience a
+// sees, in order s, after the pledge whose id is after.
+func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error) {
+	conds, args := pledgesSeen(f, a)
+	if err := q.cursorSeen(ctx, "pledges", conds, args, after); err != nil {
+		return nil, pageErr(err, "page pledges")
+	}
+	query, qargs := q.page(q.sortedBy("pledges", pledgeSortColumns, s), q.pledgeColumns(), conds, args, after, limit)
+	ps, err := queryAll(ctx, q.rd, scanPledge, query, qargs...)
+	if err == nil {
+		err = q.loadPledgeGrants(ctx, ps)
+	}
+	return ps, pageErr(err, "page pledges")
+}
+
+// CountPledges counts the pledges matching f that a sees.
+func (q *queries) CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error) {
+	conds, args := pledgesSeen(f, a)
+	n, err := q.count(ctx, "pledges", conds, args)
+	return n, dbErr(err, "count pledges")
+}

@@ -1,0 +1,256 @@
+package storetest
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// testSortedPages: every order of model.RequirementSorts, walked two rows
+// at a time with its cursor, gives every row once, in that order, the same
+// on both backends (text in byte order, missing values first).
+func testSortedPages(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	org := newOrg(t, s, "Ministry")
+	titles := []string{"b firewalls", "A radios", "Єнергетика", "a radios", "énergie", "Z-last"}
+	var want []model.Requirement
+	for i, title := range titles {
+		want = append(want, newRequirement(t, s, org.ID, func(r *model.Requirement) {
+			r.Title = title
+			r.EstimatedEURMinor = int64((i * 7 % 4) * 1000)
+			r.Priority = []model.Priority{model.PriorityLow, model.PriorityCritical, model.PriorityMedium, model.PriorityHigh}[i%4]
+			r.TLP = model.TLPs[i%4]
+			if i%2 == 0 {
+				r.NeededBy = model.DateOf(t0.AddDate(0, 0, i))
+			}
+		}))
+	}
+	all := policy.AudienceOf(policy.System())
+	rank := func(p model.Priority) int {
+		return slices.Index([]model.Priority{model.PriorityCritical, model.PriorityHigh, model.PriorityMedium, model.PriorityLow}, p)
+	}
+	keys := map[string]func(a, b model.Requirement) int{
+		"created":   func(a, b model.Requirement) int { return strings.Compare(a.ID, b.ID) },
+		"title":     func(a, b model.Requirement) int { return strings.Compare(a.Title, b.Title) },
+		"estimated": func(a, b model.Requirement) int { return cmp.Compare(a.EstimatedEURMinor, b.EstimatedEURMinor) },
+		"priority":  func(a, b model.Requirement) int { return cmp.Compare(rank(a.Priority), rank(b.Priority)) },
+		"tlp": func(a, b model.Requirement) int {
+			return cmp.Compare(slices.Index(model.TLPs, a.TLP), slices.Index(model.TLPs, b.TLP))
+		},
+		"needed_by": func(a, b model.Requirement) int { return strings.Compare(a.NeededBy.String(), b.NeededBy.String()) },
+	}
+	for field, key := range keys {
+		for _, desc := range []bool{false, true} {
+			order := model.Sort{Field: field, Desc: desc}
+			var got []model.Requirement
+			after := ""
+			for {
+				page, err := s.PageRequirements(ctx, model.RequirementFilter{}, all, order, after, 2)
+				must(t, err)
+				got = append(got, page...)
+				if len(page) < 2 {
+					break
+				}
+				after = page[len(page)-1].ID
+			}
+			exp := slices.Clone(want)
+			slices.SortStableFunc(exp, func(a, b model.Requirement) int {
+				c := key(a, b)
+				if c == 0 {
+					c = strings.Compare(a.ID, b.ID)
+				}
+				if desc {
+					c = -c
+				}
+				return c
+			})
+			if !slices.Equal(requirementIDs(got), requirementIDs(exp)) {
+				t.Errorf("sort %s: got %v, want %v", order, titlesOf(got), titlesOf(exp))
+			}
+		}
+	}
+	_, err := s.PageRequirements(ctx, model.RequirementFilter{}, all, model.Sort{Field: "title"}, "01890000-0000-7000-8000-000000000000", 2)
+	wantErr(t, err, model.ErrInvalid)
+}
+
+func titlesOf(rs []model.Requirement) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Title
+	}
+	return out
+}
+
+// testAudienceTotals: what the store selects and counts for an audience is
+// what the policy decides for that viewer, record by record: labels, the
+// beneficiary, shares, named readers, engagement by a pledge, the
+// validation gate, and a pledge's parent.
+func testAudienceTotals(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	ben := newOrg(t, s, "Beneficiary")
+	must(t, s.UpdateOrganisation(ctx, func() *model.Organisation {
+		ben.Kind, ben.Participation = model.KindBeneficiaryAgency, model.Beneficiary
+		return &ben
+	}()))
+	state := newOrg(t, s, "State")
+	company := newOrg(t, s, "Company")
+	company.Kind, company.Participation = model.KindPrivateCompany, model.Contributor
+	must(t, s.UpdateOrganisation(ctx, &company))
+	requester := newUser(t, s, ben.ID, "req@example.org", model.RoleRequester)
+	donor := newUser(t, s, state.ID, "donor@example.org", model.RoleDonor)
+	seller := newUser(t, s, company.ID, "seller@example.org", model.RoleDonor)
+	var reqs []model.Requirement
+	for _, tlp := range model.TLPs {
+		for _, st := range []model.RequirementStatus{model.ReqDraft, model.ReqValidated} {
+			reqs = append(reqs, newRequirement(t, s, ben.ID, func(r *model.Requirement) {
+				r.TLP, r.Status = tlp, st
+				if tlp == model.TLPRed {
+					r.NamedUserIDs = []string{donor.ID}
+				}
+			}))
+		}
+	}
+	shared := newRequirement(t, s, ben.ID, func(r *model.Requirement) {
+		r.TLP, r.Status, r.SharedOrgIDs = model.TLPAmberStrict, model.ReqValidated, []string{state.ID}
+	})
+	reqs = append(reqs, shared)
+	// The company is engaged on an AMBER requirement by its pledge.
+	newPledge(t, s, company.ID, reqs[5].ID, func(p *model.Pledge) { p.TLP = model.TLPAmber })
+	newPledge(t, s, state.ID, reqs[1].ID, func(p *model.Pledge) { p.TLP = model.TLPClear })
+	newPledge(t, s, state.ID, "", func(p *model.Pledge) {
+		p.TLP, p.Channel, p.BeneficiaryOrgID, p.Sector, p.Category = model.TLPGreen, model.ChannelBilateral, ben.ID, "energy", "training"
+	})
+	all, err := s.ListPledges(ctx, model.PledgeFilter{}, "", 0)
+	must(t, err)
+	orgOf := map[string]model.Organisation{ben.ID: ben, state.ID: state, company.ID: company}
+	for _, u := range []model.User{{}, requester, donor, seller} {
+		v := policy.ViewerFor(u, orgOf[u.OrgID])
+		aud := policy.AudienceOf(v)
+		resOf := map[string]policy.Resource{}
+		var want []string
+		for _, r := range reqs {
+			var on []model.Pledge
+			for _, p := range all {
+				if p.RequirementID == r.ID {
+					on = append(on, p)
+				}
+			}
+			resOf[r.ID] = policy.RequirementResource(r, on)
+			if policy.Visible(v, resOf[r.ID]) {
+				want = append(want, r.ID)
+			}
+		}
+		got, err := s.PageRequirements(ctx, model.RequirementFilter{}, aud, model.Sort{}, "", 0)
+		must(t, err)
+		same(t, requirementIDs(got), newestFirst(want...))
+		n, err := s.CountRequirements(ctx, model.RequirementFilter{}, aud)
+		must(t, err)
+		same(t, n, len(want))
+		var wantP []string
+		for _, p := range all {
+			var parent *policy.Resource
+			if res, ok := resOf[p.RequirementID]; ok {
+				parent = &res
+			}
+			if policy.Visible(v, policy.PledgeResource(p, parent)) {
+				wantP = append(wantP, p.ID)
+			}
+		}
+		gotP, err := s.PagePledges(ctx, model.PledgeFilter{}, aud, model.Sort{Field: "eur"}, "", 0)
+		must(t, err)
+		same(t, ascending(pledgeIDs(gotP)...), ascending(wantP...))
+		n, err = s.CountPledges(ctx, model.PledgeFilter{}, aud)
+		must(t, err)
+		same(t, n, len(wantP))
+	}
+}
+
+// testFullTextSearch: every kind of record is found by its words, in
+// Ukrainian and French as written and in any case, by the start of a word;
+// an edit or a new record is found at once, the title ranks above the body.
+func testFullTextSearch(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	org := newOrg(t, s, "Державна служба спеціального звʼязку (ДССЗЗІ)")
+	energy := newRequirement(t, s, org.ID, func(r *model.Requirement) {
+		r.Title = "Енергетика: захист підстанцій"
+		r.Description = "Захищений звʼязок для обленерго"
+	})
+	french := newRequirement(t, s, org.ID, func(r *model.Requirement) {
+		r.Title = "Sécurité des réseaux"
+		r.Description = "Formation à la détection des intrusions, énergie"
+	})
+	find := func(q string) []model.SearchHit {
+		t.Helper()
+		hits, err := s.SearchDocuments(ctx, model.SearchTerms(q), 50)
+		must(t, err)
+		return hits
+	}
+	has := func(hits []model.SearchHit, kind, id string) bool {
+		return slices.ContainsFunc(hits, func(h model.SearchHit) bool { return h.Kind == kind && h.RecordID == id })
+	}
+	for q, id := range map[string]string{
+		"енергетика": energy.ID, "ЕНЕРГЕТИКА": energy.ID, "звʼязок": energy.ID, "підстан": energy.ID,
+		"sécurité": french.ID, "SÉCURITÉ": french.ID, "détection": french.ID, "réseaux intrusions": french.ID,
+	} {
+		hits := find(q)
+		if !has(hits, "requirement", id) {
+			t.Errorf("%q: %v does not hold the requirement", q, hits)
+		}
+	}
+	if hits := find("енергетика"); len(hits) != 1 || !strings.Contains(hits[0].Title, model.SearchMarkStart+"Енергетика"+model.SearchMarkEnd) {
+		t.Errorf("енергетика: %q, want the title with the word marked", hits)
+	}
+	if hits := find("звʼязку"); !has(hits, "organisation", org.ID) {
+		t.Errorf("the organisation is not found by its name: %v", hits)
+	}
+	if hits := find("sécurité formation"); len(hits) != 1 {
+		t.Errorf("every word must match: %v", hits)
+	}
+	if hits := find("енергетика sécurité"); len(hits) != 0 {
+		t.Errorf("no record holds both words: %v", hits)
+	}
+	// Ranked: a word in a title before the same word in a body.
+	body := newRequirement(t, s, org.ID, func(r *model.Requirement) {
+		r.Title, r.Description = "Radios", "Рації для енергетика-ремонтників"
+	})
+	if hits := find("енергетика"); len(hits) != 2 || hits[0].RecordID != energy.ID || hits[1].RecordID != body.ID {
+		t.Errorf("ranking: %v", hits)
+	}
+	energy.Title = "Кібербезпека підстанцій"
+	must(t, s.UpdateRequirement(ctx, &energy))
+	if hits := find("кібербезпека"); !has(hits, "requirement", energy.ID) {
+		t.Errorf("the new title is not found: %v", hits)
+	}
+	if hits := find("енергетика"); has(hits, "requirement", energy.ID) {
+		t.Errorf("the old title is still found: %v", hits)
+	}
+	p := newPledge(t, s, org.ID, french.ID, func(p *model.Pledge) { p.Description = "Licences pour l'équipe" })
+	if hits := find("équipe"); !has(hits, "pledge", p.ID) {
+		t.Errorf("the pledge is not found: %v", hits)
+	}
+	if hits := find(`"*) OR ( NEAR`); len(hits) != 0 {
+		t.Errorf("search syntax must be taken as words: %v", hits)
+	}
+}
+
+// testHiddenCursor: a cursor naming a row the audience does not see is
+// refused before any page is read, so that no page tells where it sorts.
+func testHiddenCursor(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	org := newOrg(t, s, "Ministry")
+	hidden := newRequirement(t, s, org.ID, func(r *model.Requirement) { r.Title, r.TLP, r.Status = "M hidden", model.TLPRed, model.ReqValidated })
+	for _, title := range []string{"A open", "Z open"} {
+		newRequirement(t, s, org.ID, func(r *model.Requirement) { r.Title, r.TLP, r.Status = title, model.TLPClear, model.ReqValidated })
+	}
+	anonymous := policy.AudienceOf(policy.Viewer{})
+	_, err := s.PageRequirements(ctx, model.RequirementFilter{}, anonymous, model.Sort{Field: "title"}, hidden.ID, 10)
+	wantErr(t, err, model.ErrInvalid)
+	p := newPledge(t, s, org.ID, hidden.ID, func(p *model.Pledge) { p.TLP = model.TLPRed })
+	_, err = s.PagePledges(ctx, model.PledgeFilter{}, anonymous, model.Sort{Field: "eur"}, p.ID, 10)
+	wantErr(t, err, model.ErrInvalid)
+}
