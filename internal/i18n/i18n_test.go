@@ -137,6 +137,7 @@ var sameAsEnglish = map[string]map[string]bool{
 		"procedure.consensus": true, "proposal.comments": true, "delivery.note": true,
 		"documents.title": true, "documents.type": true, "documents.actions": true, "results.date": true,
 		"stages.suspension": true, "stages.date": true, "forms.meeting.agenda_note": true,
+		"figures.total": true,
 	},
 }
 

@@ -210,4 +210,47 @@ var messageIDs = map[string]string{
 	"the statement was not adopted":                                                            "statement_not_adopted",
 	"this offer is not awaiting an alignment review":                                           "no_review_pending",
 	"this pledge is not awaiting an alignment review":                                          "no_review_pending_pledge",
+
+	// Bulk acknowledgement of deconfliction alerts.
+	"choose at least one alert": "alerts_none",
+	"at most %d alerts at once": "alerts_too_many",
+
+	// The demo data generator's sizes, named by its command-line flags.
+	"must not be negative": "count_negative",
+	"must be at least 1 when pledges are asked for: every generated pledge answers a requirement":              "demo_requirements_for_pledges",
+	"the generator writes at most 10 million requirements, 100 million pledges and 10 million offers":          "demo_too_many",
+	"none of the generated requirements was validated, so no pledge can answer one: ask for more requirements": "demo_none_validated",
+
+	// Documents attached to records.
+	"needs a file name of 1 to %d characters without control characters": "file_name_invalid",
+	"the file name must not hold quotes or line breaks":                  "file_name_quotes",
+	"a document's label may not be laxer than its record's (%s)":         "document_laxer",
+	"is required and must not be empty":                                  "file_required",
+	"the file is larger than the %d MB a document may have":              "file_too_large",
+	"files of type %s are not accepted; attach a PDF, a PNG, JPEG, GIF or WebP image, an office document (docx, xlsx, pptx, odt, ods), plain text or CSV": "file_type_refused",
+	"send the file as multipart/form-data in a part named file": "upload_not_multipart",
+	"the upload is not a readable multipart form: %v":           "upload_unreadable",
+	"is required: send the file in a part named file":           "file_missing",
+
+	// Result indicators of requirements.
+	"is required: give its value and date":                                                  "point_required",
+	"%q is not a measure; use unit or percentage":                                           "measure_unknown",
+	"is required for a measure in units: name what is counted, e.g. hosts or trained staff": "unit_required",
+	"must be empty for a percentage":                                                        "unit_for_percentage",
+	"must not be before the baseline's date %s":                                             "target_before_baseline",
+	"%s is not a percentage; use a number from 0 to 100":                                    "percentage_range",
+	"must not be in the future: an actual value is what was measured":                       "value_date_in_future",
+	"%q is not a date; use YYYY-MM-DD":                                                      "date_format",
+	"%q is not a decimal number; write digits with at most one point, e.g. 12 or 87.5 (at most %d digits before the point and %d after)": "decimal_invalid",
+
+	// Pledge suspension, pass-through funders and disbursements.
+	"is required to suspend a pledge: say why the programme is frozen":                                                                "reason_required_suspend",
+	"a %s pledge cannot be suspended; only a proposed, confirmed or in-delivery one can":                                              "pledge_not_suspendable",
+	"only a suspended pledge can be resumed; this one is %s":                                                                          "pledge_not_suspended",
+	"requirement %s is %s and no longer takes pledges; withdraw this one":                                                             "requirement_closed_resume",
+	"names the donor itself; name a funder only when the money is another organisation's":                                             "funder_is_donor",
+	"%s is in the future: record a tranche once it is paid":                                                                           "tranche_in_future",
+	"an in-kind pledge is followed by its delivery milestones, not by disbursements":                                                  "not_money",
+	"money is disbursed on a confirmed pledge; this one is %s":                                                                        "not_committed",
+	"the tranches would come to EUR %s, more than the pledge's EUR %s; the donor must confirm that it disburses more than it pledged": "over_disbursed",
 }
