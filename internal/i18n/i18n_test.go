@@ -136,7 +136,7 @@ var sameAsEnglish = map[string]map[string]bool{
 		"vocabulary.code": true, "sector.finance": true, "proposal.position": true,
 		"procedure.consensus": true, "proposal.comments": true, "delivery.note": true,
 		"documents.title": true, "documents.type": true, "documents.actions": true, "results.date": true,
-		"stages.suspension": true, "stages.date": true, "forms.meeting.agenda_note": true,
+		"stages.suspension": true, "stages.date": true, "forms.meeting.agenda_note": true, "search.kind.organisation": true,
 		"figures.total": true,
 	},
 }

@@ -253,4 +253,8 @@ var messageIDs = map[string]string{
 	"an in-kind pledge is followed by its delivery milestones, not by disbursements":                                                  "not_money",
 	"money is disbursed on a confirmed pledge; this one is %s":                                                                        "not_committed",
 	"the tranches would come to EUR %s, more than the pledge's EUR %s; the donor must confirm that it disburses more than it pledged": "over_disbursed",
+
+	// Sorted lists.
+	"%q is not a column of this list; use one of %s, with a leading - for descending order": "sort_unknown",
+	"give one sort": "sort_several",
 }

@@ -55,11 +55,14 @@ func NewService(s Store, readers map[string]Reader, urls map[string]string) *Ser
 	return &Service{store: s, readers: readers, urls: urls}
 }
 
+// maxQuery bounds the search words, in bytes.
+const maxQuery = 200
+
 // Find returns one page of the records v may see whose words match q, best
 // first, after cursor (a result's type:id), and how many there are.
 func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, limit int) (model.Listing[Result], error) {
-	if len(q) > 200 {
-		return model.Listing[Result]{}, model.Invalid("q", "is longer than 200 characters")
+	if len(q) > maxQuery {
+		return model.Listing[Result]{}, model.Invalid("q", "is longer than %d characters", maxQuery)
 	}
 	terms := model.SearchTerms(q)
 	if len(terms) == 0 {
