@@ -219,6 +219,7 @@ var probeRoutes = map[string]probeRoute{
 	"GET /notifications":                             {fill: "none"},
 	"POST /notifications/settings":                   {fill: "create"},
 	"POST /notifications/{id}/read":                  {fill: "notification", body: probeForm},
+	"POST /notifications/read-all":                   {fill: "create"},
 	"GET /public/statements.atom":                    {fill: "none"},
 	"GET " + exchange.CyberVocabularyPath:            {fill: "static"},
 	"GET /admin/imports":                             {fill: "none"},

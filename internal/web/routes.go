@@ -199,6 +199,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /notifications", s.page(none, s.notificationsPage))
 	mux.Handle("POST /notifications/settings", s.page(none, s.saveNotificationSettings))
 	mux.Handle("POST /notifications/{id}/read", s.page(none, s.readNotification))
+	mux.Handle("POST /notifications/read-all", s.page(none, s.readAllNotifications))
 	mux.Handle("GET /public/statements.atom", s.page(none, s.statementsFeed))
 	mux.Handle("GET "+exchange.CyberVocabularyPath, s.page(none, s.vocabularyPage))
 	mux.Handle("GET /admin/imports", s.page(p.ImportsRun, s.importsPage))
