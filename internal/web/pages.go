@@ -39,6 +39,8 @@ type layout struct {
 	// are more than Unread).
 	Unread     int
 	UnreadMore bool
+	// Briefing links a list or the dashboard to its printable pack.
+	Briefing string
 }
 
 type navPerms struct {
@@ -95,6 +97,7 @@ func (s *Server) newLayout(r *http.Request, l *i18n.Localizer, nav, title string
 		}
 	}
 	lay.Menu = menu(l, lay.SignedIn, lay.Can)
+	lay.Briefing = briefingLink(r)
 	if lay.SignedIn {
 		var err error
 		if lay.Unread, lay.UnreadMore, err = s.Notify.Unread(r.Context(), a.viewer); err != nil {

@@ -216,6 +216,7 @@ var probeRoutes = map[string]probeRoute{
 	"GET /meetings":                                  {fill: "none"},
 	"GET /meetings/{id}":                             {fill: "meeting"},
 	"GET /public":                                    {fill: "none"},
+	"GET /briefing":                                  {fill: "none", queries: []string{"?list=dashboard", "?list=requirements", "?list=requirements&status=draft", "?list=requirements&q=ZQX", "?list=pledges", "?list=pledges&channel=bilateral", "?list=offers", "?list=lessons", "?list=lessons&due=true"}},
 	"GET /notifications":                             {fill: "none"},
 	"POST /notifications/settings":                   {fill: "create"},
 	"POST /notifications/{id}/read":                  {fill: "notification", body: probeForm},

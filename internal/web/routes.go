@@ -196,6 +196,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /meetings", s.page(p.MeetingsRead, s.meetingsPage))
 	mux.Handle("GET /meetings/{id}", s.page(p.MeetingsRead, s.meetingPage))
 	mux.Handle("GET /public", s.page(none, s.publicPage))
+	mux.Handle("GET /briefing", s.page(none, s.briefingPage))
 	mux.Handle("GET /notifications", s.page(none, s.notificationsPage))
 	mux.Handle("POST /notifications/settings", s.page(none, s.saveNotificationSettings))
 	mux.Handle("POST /notifications/{id}/read", s.page(none, s.readNotification))
