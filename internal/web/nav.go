@@ -57,10 +57,11 @@ func menu(l *i18n.Localizer, signedIn bool, can navPerms) []navGroup {
 		{"governance", l.T("nav.group.governance"), []entry{
 			{navItem{"/proposals", l.T("nav.governance"), "governance"}, signedIn},
 			{navItem{"/membership", l.T("nav.membership"), "membership"}, signedIn},
+			// The directory of participants: every participant reads it.
+			{navItem{"/organisations", l.T("nav.organisations"), "organisations"}, can.Organisations},
 			{navItem{"/public", l.T("nav.public"), "public"}, true},
 		}},
 		{"admin", l.T("nav.group.admin"), []entry{
-			{navItem{"/organisations", l.T("nav.organisations"), "organisations"}, can.Organisations},
 			{navItem{"/users", l.T("nav.users"), "users"}, can.Users},
 			{navItem{"/admin/security", l.T("nav.security"), "security"}, can.Users},
 			{navItem{"/audit", l.T("nav.audit"), "audit"}, can.Audit},
