@@ -83,3 +83,42 @@ func TestNarrowMenu(t *testing.T) {
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
+
+// TestPagesFitAPhone opens every routed page at 390 px, as a coordinator
+// and an administrator, and fails on any that scrolls sideways, naming the
+// elements that stick out.
+func TestPagesFitAPhone(t *testing.T) {
+	ctx := browser(t)
+	a, cast := apptest.New(t, storetest.OpenSQLite(t), time.Now)
+	srv := httptest.NewServer(a.Web)
+	defer srv.Close()
+	fill := accessibilityRecords(t, a, cast)
+	s := &session{t: t, ctx: ctx, base: srv.URL}
+	s.run("a phone's width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	for _, who := range []string{"coordinator", "admin"} {
+		s.signIn(who)
+		for _, p := range a.Web.Pages() {
+			if notPages[p] {
+				continue
+			}
+			path := strings.ReplaceAll(p, "{$}", "")
+			if i := strings.Index(path, "{"); i >= 0 {
+				kind, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+				id, ok := fill[kind]
+				if !ok {
+					t.Errorf("the page %s names a record of /%s, for which the test has none: add one to accessibilityRecords", p, kind)
+					continue
+				}
+				path = path[:i] + id + path[strings.Index(path[i:], "}")+i+1:]
+			}
+			s.run("open "+path, chromedp.Navigate(srv.URL+path+pageQueries[p]))
+			if w := s.evalFloat("measure "+path, `document.documentElement.scrollWidth`); w > 391 {
+				wide := s.read("find what sticks out", chromedp.Evaluate[string](`[...document.querySelectorAll("body *")]
+					.filter(e => e.getBoundingClientRect().right > 392).slice(0, 4)
+					.map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "")).join(", ")`))
+				t.Errorf("%s as %s is %.0f px wide at 390 px: %s", path, who, w, wide)
+			}
+		}
+		s.signOut()
+	}
+}
