@@ -66,3 +66,27 @@ func (s *session) signOut() {
 		chromedp.WaitVisible(chromedp.CSS(`a[href^="/signin"]`)),
 	)
 }
+
+// eval runs JavaScript in the page and returns its boolean answer.
+func (s *session) eval(step, js string) bool {
+	s.t.Helper()
+	stepCtx, cancel := context.WithTimeout(s.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(stepCtx, chromedp.Evaluate[bool](js))
+	if err != nil {
+		s.fail(step, err)
+	}
+	return v
+}
+
+// evalFloat runs JavaScript in the page and returns its numeric answer.
+func (s *session) evalFloat(step, js string) float64 {
+	s.t.Helper()
+	stepCtx, cancel := context.WithTimeout(s.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(stepCtx, chromedp.Evaluate[float64](js))
+	if err != nil {
+		s.fail(step, err)
+	}
+	return v
+}

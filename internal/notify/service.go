@@ -10,6 +10,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/i18n"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -244,6 +246,52 @@ func (s *Service) MarkRead(ctx context.Context, v policy.Viewer, id string) erro
 		return model.ErrUnauthenticated
 	}
 	return s.store.MarkNotificationRead(ctx, v.UserID, id, s.now().UTC())
+}
+
+// unreadChecked bounds how many unread notifications are checked against
+// their records for the count in every page's menu; past it the count
+// reads "more than".
+const unreadChecked = 100
+
+// Unread counts the viewer's unread notifications about records they may
+// still see (at most unreadChecked; more says there are more). A
+// notification whose record is hidden now is not counted, as it is not
+// listed.
+func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool, err error) {
+	if v.Anonymous() {
+		return 0, false, model.ErrUnauthenticated
+	}
+	ns, err := s.store.UnreadNotifications(ctx, v.UserID, unreadChecked+1)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(ns) > unreadChecked {
+		ns, more = ns[:unreadChecked], true
+	}
+	for _, x := range ns {
+		ok, err := visible(ctx, s.store, v, x.ObjectType, x.ObjectID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return 0, false, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, more, nil
+}
+
+// MarkAllRead marks read the viewer's notifications up to upTo, the newest
+// one their list showed, as MarkRead marks one. A notification whose record
+// is hidden from them now is marked too: it is not shown, so marking it
+// tells nothing.
+func (s *Service) MarkAllRead(ctx context.Context, v policy.Viewer, upTo string) (int64, error) {
+	if v.Anonymous() {
+		return 0, model.ErrUnauthenticated
+	}
+	if err := uuid.Validate(upTo); err != nil {
+		return 0, model.Invalid("up_to", "must be the id of the newest notification shown")
+	}
+	return s.store.MarkNotificationsRead(ctx, v.UserID, upTo, s.now().UTC())
 }
 
 // Preferences says, per kind, whether the viewer gets e-mail.

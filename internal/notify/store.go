@@ -21,6 +21,8 @@ type Store interface {
 	ListNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
 	MailPreferences(ctx context.Context, userID string) (map[model.NotificationKind]bool, error)
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
+	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)
+	UnreadNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
 	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
 }
 

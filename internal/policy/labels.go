@@ -31,6 +31,17 @@ func Stricter(a, b model.TLP) model.TLP {
 	return b
 }
 
+// Strictest returns the strictest of the labels, CLEAR when there are none:
+// the label of a document that gathers records, such as a briefing pack,
+// is that of the most restricted record it contains (FIRST TLP 2.0).
+func Strictest(labels ...model.TLP) model.TLP {
+	out := model.TLPClear
+	for _, l := range labels {
+		out = Stricter(out, l)
+	}
+	return out
+}
+
 // Relaxes reports whether relabelling from one label (and RED readers) to
 // another widens the audience: a laxer label, or more people named on a
 // RED record.

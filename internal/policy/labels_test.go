@@ -203,3 +203,19 @@ func TestStricter(t *testing.T) {
 		t.Errorf("an unknown label must rank as the strictest, got %s", got)
 	}
 }
+
+func TestStrictest(t *testing.T) {
+	for _, c := range []struct {
+		in   []model.TLP
+		want model.TLP
+	}{
+		{nil, model.TLPClear},
+		{[]model.TLP{model.TLPGreen, model.TLPClear}, model.TLPGreen},
+		{[]model.TLP{model.TLPAmber, model.TLPRed, model.TLPAmberStrict}, model.TLPRed},
+		{[]model.TLP{model.TLPAmberStrict, model.TLPAmber, model.TLPGreen}, model.TLPAmberStrict},
+	} {
+		if got := policy.Strictest(c.in...); got != c.want {
+			t.Errorf("Strictest(%v) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}

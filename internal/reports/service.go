@@ -117,6 +117,9 @@ type Dashboard struct {
 	CoveredPermille int                 `json:"covered_permille"`
 	ByStatus        []Row               `json:"by_status"`
 	CriticalOpen    []requirements.View `json:"critical_open"`
+	// Label is the strictest label of the records the figures were
+	// computed from: a printed dashboard carries it.
+	Label model.TLP `json:"-"`
 }
 
 type data struct {
@@ -280,6 +283,13 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 func dashboard(d data) Dashboard {
 	mech, bil := split(d.pledges)
 	out := Dashboard{ByDonor: group(mech, d.keyFunc("donor")), ByImplementer: group(mech, d.keyFunc("implementer")), ByLine: group(mech, d.keyFunc("line"))}
+	out.Label = model.TLPClear
+	for _, p := range d.pledges {
+		out.Label = policy.Stricter(out.Label, p.TLP)
+	}
+	for _, r := range d.reqs {
+		out.Label = policy.Stricter(out.Label, r.TLP)
+	}
 	var st Stages
 	for _, p := range mech {
 		st.add(p)

@@ -40,6 +40,27 @@ func (q *queries) MarkNotificationRead(ctx context.Context, userID, id string, a
 	return dbErr(err, "notification %s", id)
 }
 
+// UnreadNotifications returns up to limit of a user's unread
+// notifications, newest first.
+func (q *queries) UnreadNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error) {
+	lim, args := limitClause(limit, []any{userID})
+	ns, err := queryAll(ctx, q.rd, scanNotification, `SELECT `+notificationColumns+` FROM notifications WHERE user_id = ? AND read_at IS NULL ORDER BY id DESC`+lim, args...)
+	return ns, dbErr(err, "unread notifications")
+}
+
+// MarkNotificationsRead marks read, in one statement, every unread
+// notification of the user up to and including the one with id upTo (ids
+// grow with time), so that one arriving after the reader's list was shown
+// stays unread. It returns how many it marked.
+func (q *queries) MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error) {
+	res, err := q.wr.exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id <= ?`, at, userID, upTo)
+	if err != nil {
+		return 0, dbErr(err, "mark notifications read")
+	}
+	n, err := res.RowsAffected()
+	return n, dbErr(err, "mark notifications read")
+}
+
 // PendingMail returns up to limit notifications whose e-mail waits, or
 // whose sender claimed it before staleBefore and never finished.
 func (q *queries) PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error) {

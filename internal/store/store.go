@@ -227,6 +227,8 @@ type Notifications interface {
 	AddNotification(ctx context.Context, n *model.Notification) error
 	ListNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
+	UnreadNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
+	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)
 	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
 	ClaimMail(ctx context.Context, id string, now, staleBefore time.Time) (bool, error)
 	FinishMail(ctx context.Context, id string, state model.MailState) error

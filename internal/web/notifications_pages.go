@@ -9,6 +9,10 @@ import (
 type notificationsData struct {
 	Items []model.Notification
 	Prefs []notificationPref
+	// Unread counts the unread among Items; UpTo is the newest item's id,
+	// up to which "mark all as read" marks.
+	Unread int
+	UpTo   string
 }
 
 type notificationPref struct {
@@ -27,13 +31,24 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	d := notificationsData{Items: items}
+	for _, n := range items {
+		if n.ReadAt == nil {
+			d.Unread++
+		}
+	}
+	if len(items) > 0 {
+		d.UpTo = items[0].ID
+	}
 	for _, k := range model.NotificationKinds {
 		d.Prefs = append(d.Prefs, notificationPref{Kind: k, On: prefs[k]})
 	}
 	l := s.localizer(r)
 	lay := s.newLayout(r, l, "notifications", l.T("notifications.title"), d)
-	if r.URL.Query().Get("done") == "saved" {
+	switch r.URL.Query().Get("done") {
+	case "saved":
 		lay.Notice = l.T("notice.notifications.saved")
+	case "read_all":
+		lay.Notice = l.T("notice.notifications.read_all")
 	}
 	return s.render(w, r, http.StatusOK, "notifications", lay)
 }
@@ -57,4 +72,16 @@ func (s *Server) readNotification(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return seeOther(w, r, "/notifications")
+}
+
+// readAllNotifications marks read, in one command, every notification the
+// list showed (up_to names its newest), not one that came after.
+func (s *Server) readAllNotifications(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return model.Invalid("", "the form could not be read")
+	}
+	if _, err := s.Notify.MarkAllRead(r.Context(), viewerOf(r), r.PostForm.Get("up_to")); err != nil {
+		return err
+	}
+	return seeOther(w, r, "/notifications?done=read_all")
 }

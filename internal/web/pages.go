@@ -36,6 +36,15 @@ type layout struct {
 	// Record is what hangs on the record a page shows (documents,
 	// results); nil on other pages.
 	Record *recordExtras
+
+	// Menu is the main menu's groups, of the pages the viewer may use.
+	Menu []navGroup
+	// Unread counts the viewer's unread notifications (UnreadMore: there
+	// are more than Unread).
+	Unread     int
+	UnreadMore bool
+	// Briefing links a list or the dashboard to its printable pack.
+	Briefing string
 }
 
 type navPerms struct {
@@ -89,6 +98,15 @@ func (s *Server) newLayout(r *http.Request, l *i18n.Localizer, nav, title string
 			Matching:      policy.Allowed(a.viewer, policy.MatchingSuggest),
 			Deconfliction: policy.Allowed(a.viewer, policy.DeconflictionRead),
 			Bilateral:     policy.Allowed(a.viewer, policy.PledgesCreate) && policy.CanDonate(a.viewer.Org),
+		}
+	}
+	lay.Menu = menu(l, lay.SignedIn, lay.Can)
+	lay.Briefing = briefingLink(r)
+	if lay.SignedIn {
+		var err error
+		if lay.Unread, lay.UnreadMore, err = s.Notify.Unread(r.Context(), a.viewer); err != nil {
+			// The count is a convenience of the menu; the page is shown without it.
+			s.log.WarnContext(r.Context(), "counting unread notifications failed", "err", err)
 		}
 	}
 	lay.Leads = s.currentLeads(r, a.viewer)
