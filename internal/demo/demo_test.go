@@ -66,6 +66,7 @@ func TestSeed(t *testing.T) {
 		checkCounts(t, s)
 		checkRequirements(t, a)
 		checkPledges(t, a, s)
+		checkResults(t, a)
 
 		rep, err := audit.Verify(ctx, s)
 		if err != nil {
