@@ -104,6 +104,9 @@ func Seed(ctx context.Context, a *app.App, clock *Clock, password string) ([]Acc
 	if err := s.createOffers(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.createResults(ctx); err != nil {
+		return nil, err
+	}
 	out := make([]Account, 0, len(bannerAccounts))
 	for _, key := range bannerAccounts {
 		v := s.users[key]

@@ -68,6 +68,7 @@ func TestSeed(t *testing.T) {
 		checkRequirements(t, a)
 		checkPledges(t, a, s)
 		checkHistory(t, a, s)
+		checkResults(t, a)
 
 		rep, err := audit.Verify(ctx, s)
 		if err != nil {

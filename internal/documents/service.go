@@ -89,14 +89,8 @@ func cleanName(name string) (string, error) {
 
 // Create attaches a file to a record v may act on.
 func (s *Service) Create(ctx context.Context, v policy.Viewer, kind model.DocumentRecord, recordID string, up Upload) (model.Document, error) {
-	if err := policy.Require(v, policy.DocumentsUpload); err != nil {
-		return model.Document{}, err
-	}
-	rec, err := s.record(ctx, v, kind, recordID)
+	rec, err := s.uploadTo(ctx, v, kind, recordID)
 	if err != nil {
-		return model.Document{}, err
-	}
-	if err := policy.Authorize(v, policy.DocumentsUpload, rec); err != nil {
 		return model.Document{}, err
 	}
 	d := model.Document{
@@ -183,8 +177,27 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, kind model.Document
 // CanUpload reports whether v may attach files to the record, for pages
 // deciding whether to offer the form.
 func (s *Service) CanUpload(ctx context.Context, v policy.Viewer, kind model.DocumentRecord, recordID string) bool {
+	return s.CheckUpload(ctx, v, kind, recordID) == nil
+}
+
+// CheckUpload answers, before any byte of a file is read, what Create
+// would answer about the record: ErrNotFound for one v may not see, as for
+// one that does not exist, and ErrForbidden for one v sees but may not
+// attach files to.
+func (s *Service) CheckUpload(ctx context.Context, v policy.Viewer, kind model.DocumentRecord, recordID string) error {
+	_, err := s.uploadTo(ctx, v, kind, recordID)
+	return err
+}
+
+func (s *Service) uploadTo(ctx context.Context, v policy.Viewer, kind model.DocumentRecord, recordID string) (policy.Resource, error) {
+	if err := policy.Require(v, policy.DocumentsUpload); err != nil {
+		return policy.Resource{}, err
+	}
 	rec, err := s.record(ctx, v, kind, recordID)
-	return err == nil && policy.Authorize(v, policy.DocumentsUpload, rec) == nil
+	if err != nil {
+		return policy.Resource{}, err
+	}
+	return rec, policy.Authorize(v, policy.DocumentsUpload, rec)
 }
 
 // CanDelete reports whether v may delete d, a document of a record

@@ -190,6 +190,7 @@ type xActivity struct {
 	RecipientCountry xCountry       `xml:"recipient-country"`
 	Sectors          []xSector      `xml:"sector"`
 	Transactions     []xTransaction `xml:"transaction"`
+	Results          []xResult      `xml:"result"`
 }
 
 // ExportIATI writes the IATI 2.03 activity file of what v may see and the
@@ -225,7 +226,13 @@ func (s *Service) ExportIATI(ctx context.Context, v policy.Viewer, o IATIOptions
 				shown = append(shown, p)
 			}
 		}
-		return enc.Encode(s.requirementActivity(r, shown, byID, vocabulary))
+		a := s.requirementActivity(r, shown, byID, vocabulary)
+		results, err := s.results(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		a.Results = results
+		return enc.Encode(a)
 	})
 	if err != nil {
 		return err

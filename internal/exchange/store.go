@@ -21,6 +21,9 @@ type Store interface {
 	// EachRequirement calls fn for every requirement matching f, newest
 	// first, in constant memory, for exports.
 	EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error
+	// IndicatorsForRequirements returns the indicators of the given
+	// requirements with their values by date.
+	IndicatorsForRequirements(ctx context.Context, requirementIDs []string) ([]model.Indicator, error)
 	// ListOrganisations returns every organisation ordered by name.
 	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
 	// PledgesForRequirements returns every pledge on the given requirements.

@@ -297,6 +297,12 @@ type client struct {
 func (c *client) do(as, method, path, body string) (int, []byte) {
 	c.t.Helper()
 	var r io.Reader
+	contentType := "application/json"
+	if spec, ok := strings.CutPrefix(body, multipartMark); ok {
+		var b []byte
+		contentType, b = multipartOf(spec)
+		body = string(b)
+	}
 	if body != "" {
 		r = strings.NewReader(body)
 	}
@@ -305,7 +311,7 @@ func (c *client) do(as, method, path, body string) (int, []byte) {
 		c.t.Fatal(err)
 	}
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if as != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token(as))

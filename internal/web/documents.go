@@ -8,6 +8,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/documents"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
 // uploadMemory is how much of a multipart body is kept in memory; the
@@ -32,16 +33,32 @@ func (s *Server) parseUpload(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// documentBody parses an upload form before the page's CSRF check reads
-// it, so that the page wrapper does not parse it with its larger memory.
-func (s *Server) documentBody(next http.Handler) http.Handler {
+// uploadPage is the page route receiving a file for a record of kind.
+// Everything the session alone decides (sign-in, the permission, a factor
+// still to enrol) and whether the record may take a file are answered
+// before a byte of the body is read, so that a visitor or an expired form
+// is sent to sign in and a hidden record answers as a missing one. The
+// CSRF token travels inside the form, so the page checks it once the form
+// is parsed here, within the largest document, rather than with the page
+// wrapper's larger memory.
+func (s *Server) uploadPage(perm policy.Permission, kind model.DocumentRecord) http.Handler {
+	page := s.page(perm, s.uploadDocument(kind))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := authOf(r)
+		if a.viewer.Anonymous() || a.mustEnrol || policy.Require(a.viewer, perm) != nil {
+			page.ServeHTTP(w, r)
+			return
+		}
+		if err := s.Documents.CheckUpload(r.Context(), a.viewer, kind, r.PathValue("id")); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 		if err := s.parseUpload(w, r); err != nil {
 			s.pageFail(w, r, err)
 			return
 		}
 		defer r.MultipartForm.RemoveAll()
-		next.ServeHTTP(w, r)
+		page.ServeHTTP(w, r)
 	})
 }
 
@@ -74,6 +91,11 @@ func (s *Server) apiListDocuments(kind model.DocumentRecord) handler {
 
 func (s *Server) apiUploadDocument(kind model.DocumentRecord) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		// The record first: a hidden one answers 404 as a missing one
+		// whatever the body, which is read only for a record that takes it.
+		if err := s.Documents.CheckUpload(r.Context(), viewerOf(r), kind, r.PathValue("id")); err != nil {
+			return err
+		}
 		if err := s.parseUpload(w, r); err != nil {
 			return err
 		}
