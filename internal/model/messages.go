@@ -257,4 +257,8 @@ var messageIDs = map[string]string{
 	// Sorted lists.
 	"%q is not a column of this list; use one of %s, with a leading - for descending order": "sort_unknown",
 	"give one sort": "sort_several",
+
+	// Notifications and the briefing pack.
+	"must be the id of the newest notification shown":                  "notifications_up_to",
+	"must be one of dashboard, requirements, pledges, offers, lessons": "briefing_list_unknown",
 }
