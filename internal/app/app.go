@@ -17,6 +17,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/i18n"
 	"github.com/cyberaid/cyberaid/internal/jobs"
 	"github.com/cyberaid/cyberaid/internal/lessons"
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/notify"
 	"github.com/cyberaid/cyberaid/internal/obs"
 	"github.com/cyberaid/cyberaid/internal/offers"
@@ -48,6 +49,9 @@ type Options struct {
 	AuditKey string
 	// Metrics counts requests and jobs; nil counts nothing.
 	Metrics *obs.Metrics
+	// Reviews are the working groups whose approval validates a
+	// requirement; nil means both (requirements.DefaultReviews).
+	Reviews []model.WorkingGroup
 }
 
 // App is the program's services over one store.
@@ -148,8 +152,13 @@ func New(s store.Store, o Options) (*App, error) {
 		"meeting":  a.Governance.MeetingAuditObject,
 		"offer":    a.Offers.AuditObject,
 		"alert":    coordination.AlertAuditObject(s),
+		// A requirement's reviews are read by who may see it unvalidated.
+		requirements.ReviewObject: requirements.ReviewAuditObject(s),
 	})
 	a.Requirements = requirements.NewService(s, o.Now, a.Audit, a.Notify)
+	if err := a.Requirements.RequireReviews(o.Reviews); err != nil {
+		return nil, err
+	}
 	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
 	a.Delivery = delivery.NewService(s, o.Now)
 	if a.Exchange, err = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, o.IATIPublisher, a.Pledges, a.Offers, a.Lessons); err != nil {
