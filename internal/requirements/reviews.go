@@ -345,3 +345,12 @@ func (s *Service) BulkReview(ctx context.Context, v policy.Viewer, ids []string,
 	}
 	return out, nil
 }
+
+// checkReviewFilter refuses to list what waits for a review this
+// deployment does not ask for: nothing ever would.
+func (s *Service) checkReviewFilter(f model.RequirementFilter) error {
+	if g := f.Review.Group(); g != "" && !slices.Contains(s.RequiredReviews(), g) {
+		return model.Invalid("review", "this platform does not ask for the %s working group's review", g)
+	}
+	return nil
+}
