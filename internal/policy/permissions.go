@@ -56,6 +56,8 @@ const (
 	DeconflictionAcknowledge Permission = "deconfliction:acknowledge"
 	// Data exchange: importing donors' published IATI activities.
 	ImportsRun Permission = "imports:run"
+	// RequirementsImport reads a spreadsheet of needs into drafts.
+	RequirementsImport Permission = "requirements:import"
 )
 
 // Every signed-in participant reads; TLP then decides which records.
@@ -63,9 +65,9 @@ var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, Pr
 
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead, ImportsRun},
-	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge},
+	model.RoleCoordinator: {RequirementsImport, PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge},
 	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw, RequirementsClose, LessonsCreate, LessonsEdit},
-	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit},
+	model.RoleRequester:   {RequirementsImport, RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit},
 	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest},
 	model.RoleDelegate:    {LessonsCreate, LessonsEdit, ProposalsCreate, ProposalsPosition, ProposalsSign},
 	model.RoleViewer:      {},
@@ -119,6 +121,10 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 		ok = v.validator() || (v.Has(model.RoleRequester) && v.InOrg(r.BeneficiaryOrgID))
 	case RequirementsSubmit:
 		ok = v.InOrg(r.BeneficiaryOrgID)
+	case RequirementsImport:
+		// r is the beneficiary the drafts are for: a requester's own
+		// organisation, or any for a coordinator.
+		ok = v.coordinator() || (v.Has(model.RoleRequester) && v.InOrg(r.BeneficiaryOrgID))
 	case PledgesCreate:
 		// r is the requirement pledged on: a beneficiary does not pledge to itself.
 		ok = CanDonate(v.Org) && !v.InOrg(r.BeneficiaryOrgID)

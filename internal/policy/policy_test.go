@@ -67,6 +67,7 @@ var allPermissions = []policy.Permission{
 	policy.DeconflictionRead,
 	policy.DeconflictionAcknowledge,
 	policy.ImportsRun,
+	policy.RequirementsImport,
 }
 
 // The identities of a case. The viewer is always user-viewer of org-viewer;
