@@ -143,7 +143,7 @@ func readCSV(data []byte) ([][]string, error) {
 			}
 			return nil, model.Invalid("file", "the CSV cannot be read")
 		}
-		if len(rows) > MaxImportRows+1 {
+		if len(rows) >= MaxImportRows+1 {
 			return nil, tooManyRows()
 		}
 		rows = append(rows, rec)
@@ -173,7 +173,7 @@ func readXLSX(data []byte) ([][]string, error) {
 	defer rows.Close()
 	var out [][]string
 	for rows.Next() {
-		if len(out) > MaxImportRows+1 {
+		if len(out) >= MaxImportRows+1 {
 			return nil, tooManyRows()
 		}
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
