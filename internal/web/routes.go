@@ -34,6 +34,7 @@ func (s *Server) routes(mux routeTable) {
 
 	mux.Handle("GET /api/v1/users", s.api(p.UsersManage, s.apiListUsers))
 	mux.Handle("POST /api/v1/users", s.api(p.UsersManage, s.apiCreateUser))
+	mux.Handle("PATCH /api/v1/users/{id}", s.api(p.UsersManage, s.apiUpdateUser))
 
 	mux.Handle("GET /api/v1/requirements", s.api(none, s.apiListRequirements))
 	mux.Handle("POST /api/v1/requirements", s.api(p.RequirementsCreate, s.apiCreateRequirement))
@@ -42,6 +43,8 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /api/v1/requirements/{id}/history", s.api(none, s.apiRequirementHistory))
 	mux.Handle("POST /api/v1/requirements/{id}/submit", s.api(p.RequirementsSubmit, s.apiSubmitRequirement))
 	mux.Handle("POST /api/v1/requirements/{id}/validate", s.api(p.RequirementsValidate, s.apiValidateRequirement))
+	mux.Handle("GET /api/v1/requirements/{id}/reviews", s.api(none, s.apiRequirementReviews))
+	mux.Handle("POST /api/v1/imports/requirements", s.api(p.RequirementsImport, s.apiImportRequirements))
 	mux.Handle("POST /api/v1/requirements/{id}/withdraw", s.api(p.RequirementsWithdraw, s.apiWithdrawRequirement))
 	mux.Handle("POST /api/v1/requirements/{id}/share", s.api(p.RequirementsShare, s.apiShareRequirement))
 
