@@ -1,6 +1,7 @@
 package requirements
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -231,6 +232,8 @@ type Reviews struct {
 	Awaiting []model.WorkingGroup     `json:"awaiting"`
 	Current  []model.ValidationRecord `json:"current"`
 	Earlier  []model.ValidationRecord `json:"earlier"`
+	// Reviewers names the validators of these reviews, by user id.
+	Reviewers map[string]string `json:"-"`
 }
 
 // Of returns the review of group g in the current round, if any.
@@ -278,7 +281,33 @@ func (s *Service) Reviews(ctx context.Context, v policy.Viewer, id string) (Revi
 			}
 		}
 	}
+	out.Reviewers = map[string]string{}
+	for _, rec := range all {
+		if _, done := out.Reviewers[rec.UserID]; done {
+			continue
+		}
+		u, err := s.store.UserByID(ctx, rec.UserID)
+		if err != nil {
+			return Reviews{}, err
+		}
+		out.Reviewers[rec.UserID] = cmp.Or(u.Name, u.Email)
+	}
 	return out, nil
+}
+
+// ReviewerGroup is the working group whose review v gives on this
+// platform, or the error Review would answer v with.
+func (s *Service) ReviewerGroup(ctx context.Context, v policy.Viewer) (model.WorkingGroup, error) {
+	if err := policy.Require(v, policy.RequirementsValidate); err != nil {
+		return "", err
+	}
+	var g model.WorkingGroup
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		var err error
+		g, err = s.groupOf(ctx, q, v.UserID)
+		return err
+	})
+	return g, err
 }
 
 // ReviewAuditObject tells the audit log who may read the events of a

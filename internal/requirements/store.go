@@ -24,4 +24,6 @@ type Store interface {
 	// RequirementByExternalRef finds an organisation's requirement by the
 	// reference its imported spreadsheet gave it.
 	RequirementByExternalRef(ctx context.Context, orgID, ref string) (model.Requirement, error)
+	// UserByID names the validators of reviews.
+	UserByID(ctx context.Context, id string) (model.User, error)
 }
