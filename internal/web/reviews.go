@@ -62,3 +62,7 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, u)
 }
+
+func accountsChange(g model.WorkingGroup) accounts.UserChange {
+	return accounts.UserChange{WorkingGroup: &g}
+}

@@ -128,6 +128,10 @@ func (s *Server) routes(mux routeTable) {
 
 	mux.Handle("GET /requirements", s.page(none, s.requirementsPage))
 	mux.Handle("GET /requirements/new", s.page(p.RequirementsCreate, s.newRequirementPage))
+	mux.Handle("GET /requirements/import", s.page(p.RequirementsImport, s.requirementsImportPage))
+	mux.Handle("POST /requirements/import", limitBody(maxRequirementsUpload, s.page(p.RequirementsImport, s.importRequirements)))
+	mux.Handle("GET /requirements/import/template.{format}", s.page(p.RequirementsImport, s.requirementsTemplate))
+	mux.Handle("POST /requirements/review", s.page(p.RequirementsValidate, s.bulkReview))
 	mux.Handle("POST /requirements", s.page(p.RequirementsCreate, s.createRequirement))
 	mux.Handle("GET /requirements/{id}", s.page(none, s.requirementPage))
 	mux.Handle("GET /requirements/{id}/edit", s.page(p.RequirementsEdit, s.editRequirementPage))
@@ -184,6 +188,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /admin/security", s.page(p.UsersManage, s.saveSecurity))
 	mux.Handle("GET /users", s.page(p.UsersManage, s.usersPage))
 	mux.Handle("POST /users", s.page(p.UsersManage, s.createUser))
+	mux.Handle("POST /users/{id}/working-group", s.page(p.UsersManage, s.setWorkingGroup))
 	mux.Handle("GET /audit", s.page(p.AuditRead, s.auditPage))
 
 	mux.Handle("GET /proposals", s.page(none, s.proposalsPage))
