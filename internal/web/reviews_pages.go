@@ -241,14 +241,15 @@ func (s *Server) importRequirements(w http.ResponseWriter, r *http.Request) erro
 // requirementsTemplate downloads the intake template.
 func (s *Server) requirementsTemplate(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
-	name := "requirements-template." + r.PathValue("format")
-	switch r.PathValue("format") {
-	case "xlsx":
+	file := r.PathValue("file")
+	name := "requirements-" + file
+	switch file {
+	case "template.xlsx":
 		if err := requirements.WriteTemplateXLSX(&buf); err != nil {
 			return err
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	case "csv":
+	case "template.csv":
 		if err := requirements.WriteTemplateCSV(&buf); err != nil {
 			return err
 		}

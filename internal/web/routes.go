@@ -128,9 +128,9 @@ func (s *Server) routes(mux routeTable) {
 
 	mux.Handle("GET /requirements", s.page(none, s.requirementsPage))
 	mux.Handle("GET /requirements/new", s.page(p.RequirementsCreate, s.newRequirementPage))
-	mux.Handle("GET /requirements/import", s.page(p.RequirementsImport, s.requirementsImportPage))
-	mux.Handle("POST /requirements/import", limitBody(maxRequirementsUpload, s.page(p.RequirementsImport, s.importRequirements)))
-	mux.Handle("GET /requirements/import/template.{format}", s.page(p.RequirementsImport, s.requirementsTemplate))
+	mux.Handle("GET /imports/requirements", s.page(p.RequirementsImport, s.requirementsImportPage))
+	mux.Handle("POST /imports/requirements", limitBody(maxRequirementsUpload, s.page(p.RequirementsImport, s.importRequirements)))
+	mux.Handle("GET /imports/requirements/{file}", s.page(p.RequirementsImport, s.requirementsTemplate))
 	mux.Handle("POST /requirements/review", s.page(p.RequirementsValidate, s.bulkReview))
 	mux.Handle("POST /requirements", s.page(p.RequirementsCreate, s.createRequirement))
 	mux.Handle("GET /requirements/{id}", s.page(none, s.requirementPage))
