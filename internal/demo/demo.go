@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/app"
@@ -118,6 +119,8 @@ type seeder struct {
 	orgs  map[string]model.Organisation
 	users map[string]policy.Viewer
 	reqs  map[string]model.Requirement
+	// submitted counts the submitted needs seeded so far.
+	submitted int
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -144,6 +147,7 @@ func (s *seeder) createUsers(ctx context.Context, password string) error {
 		org := s.orgs[u.org]
 		c, err := s.a.Accounts.Create(ctx, operator, accounts.NewUser{
 			OrgID: org.ID, Email: email(u.local), Name: u.name, Roles: u.roles, Password: password,
+			WorkingGroup: workingGroups[u.local],
 		})
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", email(u.local), err)
@@ -179,11 +183,17 @@ func (s *seeder) createRequirements(ctx context.Context) error {
 func (s *seeder) requirement(ctx context.Context, r reqSpec, validator, coordinator policy.Viewer) error {
 	req := s.a.Requirements
 	author := s.users[r.by]
+	named := r.named
+	if r.tlp == model.TLPRed && slices.Contains(named, "validator") {
+		// Both working groups review a RED need: both are named on it.
+		named = append(slices.Clone(named), "validator.interagency")
+	}
 	in := requirements.Input{
 		Title: ptr(r.title), Description: ptr(r.description),
 		Sector: ptr(r.sector), Category: ptr(r.category), LineOfEffort: ptr(r.line), Priority: ptr(r.priority),
 		EstimatedEURMinor: ptr(r.eur * 100), Quantity: ptr(r.quantity), Unit: ptr(r.unit),
-		Region: ptr(r.region), TLP: ptr(r.tlp), NamedUserIDs: s.userIDs(r.named),
+		Region: ptr(r.region), TLP: ptr(r.tlp), NamedUserIDs: s.userIDs(named),
+		RecipientType: ptr(recipientOf(r)),
 	}
 	if r.neededIn > 0 {
 		in.NeededBy = ptr(s.today.AddDays(r.neededIn))
@@ -203,6 +213,10 @@ func (s *seeder) requirement(ctx context.Context, r reqSpec, validator, coordina
 			return err
 		}
 	}
+	// The first working group the platform asks for decides a return or a
+	// rejection; an approval takes each group's, with its scores.
+	groups := req.RequiredReviews()
+	validator = s.reviewerOf(groups[0], validator)
 	if r.revise != nil {
 		if _, err := req.Validate(ctx, validator, id, model.DecisionReturn, r.revise.comment); err != nil {
 			return err
@@ -218,7 +232,18 @@ func (s *seeder) requirement(ctx context.Context, r reqSpec, validator, coordina
 	}
 	switch target {
 	case model.ReqValidated:
-		_, err = req.Validate(ctx, validator, id, model.DecisionApprove, r.comment)
+		for _, g := range groups {
+			if _, err = req.Review(ctx, s.reviewerOf(g, validator), id, demoReview(g, r.comment)); err != nil {
+				return err
+			}
+		}
+	case model.ReqSubmitted:
+		// Every other submitted need has its first review: the list shows
+		// needs waiting for each group.
+		s.submitted++
+		if len(groups) > 1 && s.submitted%2 == 0 {
+			_, err = req.Review(ctx, s.reviewerOf(groups[0], validator), id, demoReview(groups[0], "Technically sound; the interagency group to weigh its priority."))
+		}
 	case model.ReqReturned:
 		_, err = req.Validate(ctx, validator, id, model.DecisionReturn, r.comment)
 	case model.ReqRejected:
@@ -313,4 +338,40 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 		}
 	}
 	return err
+}
+
+// reviewerOf is the demo validator who reviews for group g.
+func (s *seeder) reviewerOf(g model.WorkingGroup, fallback policy.Viewer) policy.Viewer {
+	for local, group := range workingGroups {
+		if group == g {
+			return s.users[local]
+		}
+	}
+	return fallback
+}
+
+// demoReview is an approval with the scores group g gives.
+func demoReview(g model.WorkingGroup, comment string) requirements.ReviewInput {
+	in := requirements.ReviewInput{Decision: model.DecisionApprove, Comment: comment, Scores: &model.Scores{}}
+	if g == model.GroupTechnical {
+		in.Scores.TechnicalCapacity, in.Scores.Relevance = ptr(4), ptr(5)
+	} else {
+		in.Scores.StrategicImportance = ptr(4)
+	}
+	return in
+}
+
+// recipientOf says who receives a demo need, from its organisation.
+func recipientOf(r reqSpec) model.RecipientType {
+	switch r.by {
+	case "requester":
+		return "central_executive_body"
+	case "requester.energy", "requester.water":
+		return "critical_infrastructure_operator"
+	case "requester.registers":
+		return "state_owned_enterprise"
+	case "requester.telecom":
+		return "critical_infrastructure_operator"
+	}
+	return model.RecipientOther
 }
