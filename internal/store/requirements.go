@@ -38,6 +38,10 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func normaliseRequirement(r *model.Requirement) {
 	r.SharedOrgIDs = canonicalIDs(r.SharedOrgIDs)
 	r.NamedUserIDs = canonicalIDs(r.NamedUserIDs)
+	if r.RecipientType == "" {
+		// The column's default, for a requirement that does not say.
+		r.RecipientType = model.RecipientOther
+	}
 	if r.ValidatedAt != nil {
 		t := instantOf(*r.ValidatedAt)
 		r.ValidatedAt = &t
