@@ -97,6 +97,8 @@ type NewUser struct {
 	Password string       `json:"password"`
 	// WithTOTP gives the account a TOTP secret, required at every sign-in.
 	WithTOTP bool `json:"with_totp"`
+	// WorkingGroup puts a validator in a working group.
+	WorkingGroup model.WorkingGroup `json:"working_group"`
 }
 
 // Created is a new account and, when asked for, its TOTP enrolment URL,
@@ -173,6 +175,9 @@ func (s *Service) Create(ctx context.Context, actor policy.Viewer, in NewUser) (
 	roles := slices.Clone(in.Roles)
 	slices.Sort(roles)
 	roles = slices.Compact(roles)
+	if err := checkWorkingGroup(in.WorkingGroup, roles); err != nil {
+		return Created{}, err
+	}
 	hash, err := HashPassword(in.Password, s.cfg.Params)
 	if err != nil {
 		return Created{}, err
@@ -180,7 +185,7 @@ func (s *Service) Create(ctx context.Context, actor policy.Viewer, in NewUser) (
 	now := s.now().UTC()
 	out := Created{User: model.User{
 		OrgID: in.OrgID, Email: email, Name: name, Roles: roles, PasswordHash: hash,
-		CreatedAt: now, UpdatedAt: now,
+		CreatedAt: now, UpdatedAt: now, WorkingGroup: in.WorkingGroup,
 	}}
 	if in.WithTOTP {
 		key, err := totp.Generate(totp.GenerateOpts{Issuer: "cyberaid", AccountName: email})

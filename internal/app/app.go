@@ -56,6 +56,9 @@ type Options struct {
 	// MaxDocumentSize is the largest file a document may be, in bytes;
 	// zero keeps documents.DefaultMaxSize.
 	MaxDocumentSize int64
+	// Reviews are the working groups whose approval validates a
+	// requirement; nil means both (requirements.DefaultReviews).
+	Reviews []model.WorkingGroup
 }
 
 // App is the program's services over one store.
@@ -162,9 +165,14 @@ func New(s store.Store, o Options) (*App, error) {
 		"meeting":  a.Governance.MeetingAuditObject,
 		"offer":    a.Offers.AuditObject,
 		"alert":    coordination.AlertAuditObject(s),
+		// A requirement's reviews are read by who may see it unvalidated.
+		requirements.ReviewObject: requirements.ReviewAuditObject(s),
 	}
 	a.Audit = audit.NewService(s, lookups)
 	a.Requirements = requirements.NewService(s, o.Now, a.Audit, a.Notify)
+	if err := a.Requirements.RequireReviews(o.Reviews); err != nil {
+		return nil, err
+	}
 	// Indicators and documents hang on records the log already describes;
 	// their own lookups join the log's once they exist.
 	a.Indicators = indicators.NewService(s, o.Now, a.Requirements)

@@ -31,7 +31,7 @@ func AccountsConfig() accounts.Config {
 // Cast is who takes part in a test.
 type Cast struct {
 	Orgs  map[string]model.Organisation // by short name: "ua", "ssscip", "power", "ee", "us", "eu", "company", "ngo", "former"
-	Users map[string]model.User         // by short name: "admin", "coordinator", "validator", "requester", …
+	Users map[string]model.User         // by short name: "admin", "coordinator", "validator", "requester", … ("validator_tech" and "validator_ia" are in working groups)
 }
 
 // User returns the user with short name n and their organisation as a viewer.
@@ -56,6 +56,12 @@ func New(t testing.TB, s store.Store, now func() time.Time) (*app.App, Cast) {
 func NewWith(t testing.TB, s store.Store, o app.Options) (*app.App, Cast) {
 	t.Helper()
 	o.Accounts = AccountsConfig()
+	if o.Reviews == nil {
+		// The cast's validator belongs to no working group: a world that
+		// asks for one review lets a single decision validate, as most
+		// tests need. Tests of the two reviews ask for both.
+		o.Reviews = []model.WorkingGroup{model.GroupTechnical}
+	}
 	a, err := app.New(s, o)
 	if err != nil {
 		t.Fatal(err)
@@ -112,9 +118,18 @@ func NewWith(t testing.TB, s store.Store, o app.Options) (*app.App, Cast) {
 		{"viewer", "eu", []model.Role{model.RoleViewer}},
 		{"former", "former", []model.Role{model.RoleViewer}},
 	}
+	// A validator of each working group, for the two reviews.
+	groups := map[string]model.WorkingGroup{"validator_tech": model.GroupTechnical, "validator_ia": model.GroupInteragency}
+	for _, key := range []string{"validator_tech", "validator_ia"} {
+		users = append(users, struct {
+			key, org string
+			roles    []model.Role
+		}{key, "ua", []model.Role{model.RoleValidator}})
+	}
 	for _, u := range users {
 		created, err := a.Accounts.Create(ctx, policy.System(), accounts.NewUser{
 			OrgID: c.Orgs[u.org].ID, Email: u.key + "@test.example", Name: u.key, Roles: u.roles, Password: Password,
+			WorkingGroup: groups[u.key],
 		})
 		if err != nil {
 			t.Fatalf("create %s: %v", u.key, err)

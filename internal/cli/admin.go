@@ -71,6 +71,7 @@ func (e *env) userAdd(args []string) error {
 	roles := fs.String("role", "", "comma-separated roles: admin, coordinator, validator, requester, donor, delegate, viewer")
 	stdinPW := fs.Bool("password-stdin", false, "read the password from standard input")
 	withTOTP := fs.Bool("totp", false, "require a TOTP code at sign-in; prints the enrolment URL")
+	group := fs.String("working-group", "", "a validator's working group: technical or interagency")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -100,6 +101,7 @@ func (e *env) userAdd(args []string) error {
 	defer done()
 	u, err := a.Accounts.Create(e.ctx, policy.System(), accounts.NewUser{
 		OrgID: *org, Email: *email, Name: *name, Roles: rs, Password: password, WithTOTP: *withTOTP,
+		WorkingGroup: model.WorkingGroup(*group),
 	})
 	if err != nil {
 		return describe(err)

@@ -19,13 +19,15 @@ const usage = `cyberaid coordinates civilian cyber capacity-building assistance.
 
 Usage:
   cyberaid serve [--addr :8080] [--demo] [--metrics-addr ADDR] [--shutdown-grace 30s]
-                                             run the web UI and the JSON API
+      [--reviews technical,interagency]      run the web UI and the JSON API; --reviews names the
+                                             working groups whose approval validates a requirement
   cyberaid migrate                           bring the database schema up to date
   cyberaid org add --name N --kind K --participation P [--country CC]
   cyberaid org sso --org ID --issuer URL --client-id ID [--client-secret-file FILE]
       [--name N] [--email-domains D,D] [--no-passwords]
       (the secret else from CYBERAID_SSO_CLIENT_SECRET; prints the provider's id)
   cyberaid user add --org ID --email E --role R[,R…] --password-stdin [--name N] [--totp]
+      [--working-group technical|interagency]  (a validator's working group)
   cyberaid rates import FILE                 load the ECB's euro reference rates (CSV or zip) and
                                              revalue provisional pledges and offers
   cyberaid audit verify [--checkpoint FILE [--key VERIFIERKEY]] [--log FILE]
@@ -38,6 +40,8 @@ Usage:
   cyberaid demo generate [--requirements N] [--pledges M] [--offers K] [--seed S]
                                              fill an empty database with the demo and as many
                                              records beyond it as a test at scale needs
+  cyberaid import requirements FILE --org ID read a filled requirements template (.xlsx or .csv) into
+                                             draft requirements of the beneficiary organisation ID
   cyberaid backup FILE                       write a consistent copy of the SQLite database while serving
   cyberaid restore FILE                      restore a backup into an empty data directory, once its
                                              audit log verifies
@@ -118,6 +122,8 @@ func (e *env) dispatch(args []string) error {
 		return e.importIATI(rest[1:])
 	case cmd == "demo" && sub == "generate":
 		return e.demoGenerate(rest[1:])
+	case cmd == "import" && sub == "requirements":
+		return e.importRequirements(rest[1:])
 	case cmd == "backup":
 		return e.backup(rest)
 	case cmd == "restore":

@@ -38,6 +38,13 @@ func (e *env) serve(args []string) error {
 	jobInterval := fs.Duration("job-interval", envDuration("CYBERAID_JOB_INTERVAL", time.Minute), "how often background jobs (deadlines, reminders, mail) look for work")
 	metricsAddr := fs.String("metrics-addr", envOr("CYBERAID_METRICS_ADDR", ""), "address of a separate listener serving Prometheus metrics at /metrics (none: no metrics)")
 	maxDocMB := fs.Int64("max-document-size", envInt64("CYBERAID_MAX_DOCUMENT_SIZE", documents.DefaultMaxSize>>20), "the largest file a document attached to a record may be, in MB")
+	var reviews reviewsFlag
+	fs.Var(&reviews, "reviews", "the working groups whose approval validates a requirement: technical,interagency (both), technical or interagency (also CYBERAID_REVIEWS)")
+	if env := envOr("CYBERAID_REVIEWS", ""); env != "" {
+		if err := reviews.Set(env); err != nil {
+			return usageError{"CYBERAID_REVIEWS: " + err.Error()}
+		}
+	}
 	grace := fs.Duration("shutdown-grace", envDuration("CYBERAID_SHUTDOWN_GRACE", 30*time.Second), "on SIGINT or SIGTERM, how long to wait for requests and background jobs under way")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -74,7 +81,7 @@ func (e *env) serve(args []string) error {
 	if *metricsAddr != "" {
 		metrics = obs.NewMetrics()
 	}
-	opts := app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey, Metrics: metrics, MaxDocumentSize: *maxDocMB << 20}
+	opts := app.Options{Log: log, SecureCookies: *secure, Mailer: mailer, BaseURL: *baseURL, IATIPublisher: *pub, AuditKey: auditKey, Metrics: metrics, MaxDocumentSize: *maxDocMB << 20, Reviews: reviews}
 	// The demo's history is written at its own moments, on a clock the
 	// seeding sets; afterwards that clock is the time of day.
 	demoClock := &demo.Clock{}

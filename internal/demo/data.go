@@ -59,6 +59,7 @@ var userSpecs = []userSpec{
 	{"coordinator", "Mart Kask", "ee", []model.Role{model.RoleCoordinator}},
 	{"coordinator.warsaw", "Agnieszka Nowak", "pl", []model.Role{model.RoleCoordinator}},
 	{"validator", "Olena Kovalenko", "ua", []model.Role{model.RoleValidator}},
+	{"validator.interagency", "Serhii Hnatiuk", "ua", []model.Role{model.RoleValidator}},
 
 	{"requester", "Andrii Shevchenko", "ssscip", []model.Role{model.RoleRequester}},
 	{"requester.energy", "Iryna Bondarenko", "power", []model.Role{model.RoleRequester}},
@@ -84,6 +85,14 @@ var userSpecs = []userSpec{
 	{"delegate.ua", "Yurii Lysenko", "ua", []model.Role{model.RoleDelegate}},
 	{"delegate.nl", "Sanne Jansen", "nl", []model.Role{model.RoleDelegate}},
 	{"viewer", "Giulia Rossi", "it", []model.Role{model.RoleViewer}},
+}
+
+// workingGroups put the government's validators in the two working groups:
+// Olena Kovalenko reviews for the technical group, Serhii Hnatiuk for the
+// interagency group.
+var workingGroups = map[string]model.WorkingGroup{
+	"validator":             model.GroupTechnical,
+	"validator.interagency": model.GroupInteragency,
 }
 
 // bannerAccounts are the sign-ins listed for people trying the demo: one

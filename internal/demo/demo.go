@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
@@ -146,6 +147,8 @@ type seeder struct {
 	start, end time.Time
 	tl         *timeline
 	pledgeAt   map[string]time.Time
+	// submitted counts the submitted needs seeded so far.
+	submitted int
 }
 
 func pledgeKey(req, by string) string { return req + "/" + by }
@@ -175,6 +178,7 @@ func (s *seeder) createUsers(ctx context.Context, password string) error {
 		org := s.orgs[u.org]
 		c, err := s.a.Accounts.Create(ctx, operator, accounts.NewUser{
 			OrgID: org.ID, Email: email(u.local), Name: u.name, Roles: u.roles, Password: password,
+			WorkingGroup: workingGroups[u.local],
 		})
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", email(u.local), err)
@@ -228,6 +232,11 @@ func (s *seeder) planRequirement(r reqSpec, firstPledge time.Time, validator, co
 		}
 		return nil
 	}
+	named := r.named
+	if r.tlp == model.TLPRed && slices.Contains(named, "validator") {
+		// Both working groups review a RED need: both are named on it.
+		named = append(slices.Clone(named), "validator.interagency")
+	}
 	target := r.status
 	if target == model.ReqWithdrawn {
 		target = r.withdrawnFrom
@@ -267,7 +276,8 @@ func (s *seeder) planRequirement(r reqSpec, firstPledge time.Time, validator, co
 			Title: ptr(r.title), Description: ptr(r.description),
 			Sector: ptr(r.sector), Category: ptr(r.category), LineOfEffort: ptr(r.line), Priority: ptr(r.priority),
 			EstimatedEURMinor: ptr(r.eur * 100), Quantity: ptr(r.quantity), Unit: ptr(r.unit),
-			Region: ptr(r.region), TLP: ptr(r.tlp), NamedUserIDs: s.userIDs(r.named),
+			Region: ptr(r.region), TLP: ptr(r.tlp), NamedUserIDs: s.userIDs(named),
+			RecipientType: ptr(recipientOf(r)),
 		}
 		if r.neededIn > 0 {
 			in.NeededBy = ptr(s.today.AddDays(r.neededIn))
@@ -286,6 +296,10 @@ func (s *seeder) planRequirement(r reqSpec, firstPledge time.Time, validator, co
 			return fail(err)
 		})
 	}
+	// The first working group the platform asks for decides a return or a
+	// rejection; an approval takes each group's, with its scores.
+	groups := req.RequiredReviews()
+	validator = s.reviewerOf(groups[0], validator)
 	if r.revise != nil {
 		tl.at(returned, func(ctx context.Context) error {
 			_, err := req.Validate(ctx, validator, id, model.DecisionReturn, r.revise.comment)
@@ -302,10 +316,29 @@ func (s *seeder) planRequirement(r reqSpec, firstPledge time.Time, validator, co
 			return fail(err)
 		})
 	}
-	decision := map[model.RequirementStatus]model.ValidationDecision{
-		model.ReqValidated: model.DecisionApprove, model.ReqReturned: model.DecisionReturn, model.ReqRejected: model.DecisionReject,
-	}
-	if d, ok := decision[target]; ok {
+	switch target {
+	case model.ReqValidated:
+		// Each group the platform asks for reviews in turn, two days apart;
+		// the last approval validates the need.
+		for i, g := range groups {
+			at := decided.Add(-time.Duration(len(groups)-1-i) * 48 * time.Hour)
+			tl.at(at, func(ctx context.Context) error {
+				_, err := req.Review(ctx, s.reviewerOf(g, validator), id, demoReview(g, r.comment))
+				return fail(err)
+			})
+		}
+	case model.ReqSubmitted:
+		// Every other submitted need has its first review: the list shows
+		// needs waiting for each group.
+		s.submitted++
+		if len(groups) > 1 && s.submitted%2 == 0 {
+			tl.at(decided, func(ctx context.Context) error {
+				_, err := req.Review(ctx, s.reviewerOf(groups[0], validator), id, demoReview(groups[0], "Technically sound; the interagency group to weigh its priority."))
+				return fail(err)
+			})
+		}
+	case model.ReqReturned, model.ReqRejected:
+		d := map[model.RequirementStatus]model.ValidationDecision{model.ReqReturned: model.DecisionReturn, model.ReqRejected: model.DecisionReject}[target]
 		tl.at(decided, func(ctx context.Context) error {
 			_, err := req.Validate(ctx, validator, id, d, r.comment)
 			return fail(err)
@@ -432,4 +465,40 @@ func (s *seeder) pledge(ctx context.Context, p pledgeSpec, reviewer policy.Viewe
 		}
 	}
 	return err
+}
+
+// reviewerOf is the demo validator who reviews for group g.
+func (s *seeder) reviewerOf(g model.WorkingGroup, fallback policy.Viewer) policy.Viewer {
+	for local, group := range workingGroups {
+		if group == g {
+			return s.users[local]
+		}
+	}
+	return fallback
+}
+
+// demoReview is an approval with the scores group g gives.
+func demoReview(g model.WorkingGroup, comment string) requirements.ReviewInput {
+	in := requirements.ReviewInput{Decision: model.DecisionApprove, Comment: comment, Scores: &model.Scores{}}
+	if g == model.GroupTechnical {
+		in.Scores.TechnicalCapacity, in.Scores.Relevance = ptr(4), ptr(5)
+	} else {
+		in.Scores.StrategicImportance = ptr(4)
+	}
+	return in
+}
+
+// recipientOf says who receives a demo need, from its organisation.
+func recipientOf(r reqSpec) model.RecipientType {
+	switch r.by {
+	case "requester":
+		return "central_executive_body"
+	case "requester.energy", "requester.water":
+		return "critical_infrastructure_operator"
+	case "requester.registers":
+		return "state_owned_enterprise"
+	case "requester.telecom":
+		return "critical_infrastructure_operator"
+	}
+	return model.RecipientOther
 }

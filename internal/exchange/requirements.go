@@ -21,6 +21,7 @@ var requirementColumns = []column[requirementRow]{
 	{"title", func(r requirementRow) string { return r.Title }},
 	{"beneficiary_org_id", func(r requirementRow) string { return r.BeneficiaryOrgID }},
 	{"beneficiary", func(r requirementRow) string { return r.beneficiary }},
+	{"recipient_type", func(r requirementRow) string { return string(r.RecipientType) }},
 	{"sector", func(r requirementRow) string { return string(r.Sector) }},
 	{"category", func(r requirementRow) string { return string(r.Category) }},
 	{"line_of_effort", func(r requirementRow) string { return string(r.LineOfEffort) }},

@@ -11,12 +11,15 @@ const (
 	NotifyRequirementValidated NotificationKind = "requirement_validated"
 	NotifyPledgeMade           NotificationKind = "pledge_made"
 	NotifyPledgeSuspended      NotificationKind = "pledge_suspended"
+	// NotifyReviewAwaited tells a working group's validators that the other
+	// group approved a requirement and their review decides it.
+	NotifyReviewAwaited NotificationKind = "review_awaited"
 	// NotifySecurity tells a user of a change to how their account signs
 	// in. It is not among NotificationKinds: its e-mail cannot be turned off.
 	NotifySecurity NotificationKind = "security_notice"
 )
 
-var NotificationKinds = []NotificationKind{NotifyProposalOpened, NotifyDeadlineNear, NotifyProposalClosed, NotifyRequirementValidated, NotifyPledgeMade, NotifyPledgeSuspended}
+var NotificationKinds = []NotificationKind{NotifyProposalOpened, NotifyDeadlineNear, NotifyProposalClosed, NotifyRequirementValidated, NotifyPledgeMade, NotifyPledgeSuspended, NotifyReviewAwaited}
 
 // MailState is where a notification's e-mail is.
 type MailState string

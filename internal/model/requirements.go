@@ -87,6 +87,14 @@ type Requirement struct {
 	// AMBER+STRICT record with. NamedUserIDs: the only readers of a RED record.
 	SharedOrgIDs []string `json:"shared_org_ids,omitempty"`
 	NamedUserIDs []string `json:"named_user_ids,omitempty"`
+
+	RecipientType RecipientType `json:"recipient_type"`
+	// ReviewRound counts the requirement's submissions: each opens a
+	// fresh round of reviews.
+	ReviewRound int `json:"review_round"`
+	// ExternalRef is the beneficiary's own reference from an imported
+	// spreadsheet, unique within its organisation.
+	ExternalRef string `json:"external_ref,omitempty"`
 }
 
 // RequirementFilter selects requirements in a list; empty fields match all.
@@ -97,6 +105,8 @@ type RequirementFilter struct {
 	Line        LineOfEffort
 	Priority    Priority
 	Beneficiary string
+	Recipient   RecipientType
+	Review      ReviewState
 	Query       string // matched case-insensitively against ref, title and description
 }
 
@@ -113,6 +123,10 @@ func (f RequirementFilter) Check() error {
 		return Invalid("line", "%q is not a line of effort", f.Line)
 	case f.Priority != "" && !f.Priority.Valid():
 		return Invalid("priority", "%q is not a priority", f.Priority)
+	case f.Recipient != "" && !f.Recipient.Valid():
+		return Invalid("recipient_type", "%q is not a recipient type; use one of %v", f.Recipient, RecipientTypes)
+	case f.Review != "" && !f.Review.Valid():
+		return Invalid("review", "%q is not a review state; use awaiting_technical or awaiting_interagency", f.Review)
 	case len([]rune(f.Query)) > MaxShort:
 		return Invalid("q", "is longer than %d characters", MaxShort)
 	}
@@ -140,6 +154,12 @@ type ValidationRecord struct {
 	Comment       string             `json:"comment"`
 	UserID        string             `json:"user_id"`
 	At            time.Time          `json:"at"`
+	// WorkingGroup and Round place the decision among the reviews of the
+	// requirement; both are empty for a decision made before reviews had
+	// groups.
+	WorkingGroup WorkingGroup `json:"working_group,omitempty"`
+	Round        int          `json:"round"`
+	Scores       Scores       `json:"scores"`
 }
 
 // DeliveryStage is where the delivery of a validated requirement stands,

@@ -17,6 +17,9 @@ type User struct {
 	Language     string    `json:"language,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+
+	// WorkingGroup is the validators' group whose reviews the user gives.
+	WorkingGroup WorkingGroup `json:"working_group,omitempty"`
 }
 
 func (u User) Has(r Role) bool { return slices.Contains(u.Roles, r) }

@@ -128,6 +128,18 @@ func (s *Service) RequirementValidated(ctx context.Context, q store.Queries, r m
 	})
 }
 
+// ReviewAwaited tells the validators of group that a requirement waits for
+// their review.
+func (s *Service) ReviewAwaited(ctx context.Context, q store.Queries, r model.Requirement, group model.WorkingGroup) error {
+	pl, err := q.PledgesForRequirements(ctx, []string{r.ID})
+	if err != nil {
+		return err
+	}
+	return s.tell(ctx, q, model.NotifyReviewAwaited, "requirement", r.ID, r.Ref+" "+r.Title, policy.RequirementResource(r, pl), func(rc recipient) bool {
+		return rc.viewer.Has(model.RoleValidator) && rc.user.WorkingGroup == group
+	})
+}
+
 // PledgeMade tells the beneficiary organisation's people of a pledge on
 // its requirement, if they may see the pledge.
 func (s *Service) PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement) error {

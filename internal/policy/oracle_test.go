@@ -225,6 +225,9 @@ var rolesFor = map[policy.Permission][]model.Role{
 	policy.DeconflictionAcknowledge: {model.RoleCoordinator},
 	// Data exchange: an administrator imports published IATI files.
 	policy.ImportsRun: {model.RoleAdmin},
+	// A beneficiary's requester imports its own needs; a coordinator
+	// imports for any beneficiary.
+	policy.RequirementsImport: {model.RoleRequester, model.RoleCoordinator},
 }
 
 // wantGranted: does some role of p grant perm? Roles count only for
@@ -270,6 +273,8 @@ func objectRule(p person, perm policy.Permission, r record) bool {
 		return p.validator() || (p.has(model.RoleRequester) && p.inOrg(r.beneficiary))
 	case policy.RequirementsSubmit:
 		return p.has(model.RoleRequester) && p.inOrg(r.beneficiary)
+	case policy.RequirementsImport:
+		return p.coordinator() || (p.has(model.RoleRequester) && p.inOrg(r.beneficiary))
 	case policy.PledgesCreate:
 		// r is the requirement pledged on.
 		return p.has(model.RoleDonor) && canDonate(p.kind, p.part) && !p.inOrg(r.beneficiary)

@@ -62,6 +62,8 @@ const (
 	IndicatorsReport Permission = "indicators:report"
 	DocumentsUpload  Permission = "documents:upload"
 	DocumentsDelete  Permission = "documents:delete"
+	// RequirementsImport reads a spreadsheet of needs into drafts.
+	RequirementsImport Permission = "requirements:import"
 )
 
 // Every signed-in participant reads; TLP then decides which records.
@@ -69,9 +71,9 @@ var everyone = []Permission{OrganisationsRead, RequirementsRead, PledgesRead, Pr
 
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin:       {OrganisationsManage, UsersManage, AuditRead, ImportsRun},
-	model.RoleCoordinator: {PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, PledgesSuspend, PledgesDisburse, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge, IndicatorsReport, DocumentsUpload, DocumentsDelete},
+	model.RoleCoordinator: {RequirementsImport, PledgesReview, RequirementsShare, AuditRead, PledgesDeliver, PledgesSuspend, PledgesDisburse, LessonsCreate, LessonsEdit, ProposalsCreate, RotationsManage, MeetingsManage, OffersReview, MatchingSuggest, MatchingPlan, DeconflictionRead, DeconflictionAcknowledge, IndicatorsReport, DocumentsUpload, DocumentsDelete},
 	model.RoleValidator:   {RequirementsEdit, RequirementsValidate, RequirementsWithdraw, RequirementsClose, LessonsCreate, LessonsEdit, IndicatorsReport, DocumentsUpload, DocumentsDelete},
-	model.RoleRequester:   {RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit, IndicatorsReport, DocumentsUpload, DocumentsDelete},
+	model.RoleRequester:   {RequirementsImport, RequirementsCreate, RequirementsEdit, RequirementsSubmit, RequirementsWithdraw, PledgesReceipt, RequirementsClose, LessonsCreate, LessonsEdit, IndicatorsReport, DocumentsUpload, DocumentsDelete},
 	model.RoleDonor:       {PledgesCreate, PledgesEdit, PledgesConfirm, PledgesWithdraw, PledgesDeliver, PledgesSuspend, PledgesDisburse, LessonsCreate, LessonsEdit, OffersCreate, OffersEdit, MatchingSuggest, DocumentsUpload, DocumentsDelete},
 	model.RoleDelegate:    {LessonsCreate, LessonsEdit, ProposalsCreate, ProposalsPosition, ProposalsSign, DocumentsUpload, DocumentsDelete},
 	model.RoleViewer:      {},
@@ -125,6 +127,10 @@ func Authorize(v Viewer, p Permission, r Resource) error {
 		ok = v.validator() || (v.Has(model.RoleRequester) && v.InOrg(r.BeneficiaryOrgID))
 	case RequirementsSubmit:
 		ok = v.InOrg(r.BeneficiaryOrgID)
+	case RequirementsImport:
+		// r is the beneficiary the drafts are for: a requester's own
+		// organisation, or any for a coordinator.
+		ok = v.coordinator() || (v.Has(model.RoleRequester) && v.InOrg(r.BeneficiaryOrgID))
 	case PledgesCreate:
 		// r is the requirement pledged on: a beneficiary does not pledge to itself.
 		ok = CanDonate(v.Org) && !v.InOrg(r.BeneficiaryOrgID)

@@ -72,6 +72,7 @@ var allPermissions = []policy.Permission{
 	policy.IndicatorsReport,
 	policy.DocumentsUpload,
 	policy.DocumentsDelete,
+	policy.RequirementsImport,
 }
 
 // The identities of a case. The viewer is always user-viewer of org-viewer;

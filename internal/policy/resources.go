@@ -50,6 +50,15 @@ func everValidated(r model.Requirement) bool {
 	return r.Status.Validated() || (r.Status == model.ReqWithdrawn && r.ValidatedAt != nil)
 }
 
+// SeesReviews reports whether v may read the working groups' reviews of a
+// requirement (decisions, scores, comments, who gave them): they judge the
+// requirement before validation, so only who may see it unvalidated reads
+// them, even once donors see the requirement.
+func SeesReviews(v Viewer, r Resource) bool {
+	r.Unvalidated = true
+	return Visible(v, r)
+}
+
 // SeesAccessLists reports whether v may see who else a record is shared
 // with or names: the people who already see it in full.
 func SeesAccessLists(v Viewer, r Resource) bool {

@@ -14,7 +14,6 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 )
 
-
 func rowOf(rows []reports.Row, key string) reports.Row {
 	for _, r := range rows {
 		if r.Key == key {

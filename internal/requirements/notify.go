@@ -12,4 +12,7 @@ import (
 // happened.
 type Notifier interface {
 	RequirementValidated(ctx context.Context, q store.Queries, r model.Requirement) error
+	// ReviewAwaited hears that a requirement waits only for the review of
+	// group, another group having approved it.
+	ReviewAwaited(ctx context.Context, q store.Queries, r model.Requirement, group model.WorkingGroup) error
 }

@@ -86,6 +86,9 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.Requirement
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
+	if err := s.checkReviewFilter(f); err != nil {
+		return nil, "", err
+	}
 	f, stage := SplitStage(f)
 	var out []View
 	cursor := after
@@ -114,6 +117,9 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.Requirement
 
 // All returns every requirement v may see that matches f, for reports and exports.
 func (s *Service) All(ctx context.Context, v policy.Viewer, f model.RequirementFilter) ([]View, error) {
+	if err := s.checkReviewFilter(f); err != nil {
+		return nil, err
+	}
 	f, stage := SplitStage(f)
 	batch, err := s.store.ListRequirements(ctx, f, "", 0)
 	if err != nil {

@@ -22,6 +22,9 @@ type Service struct {
 	now    func() time.Time
 	notify Notifier
 	trail  Trail
+	// reviews are the working groups whose approval validates a
+	// requirement (RequireReviews); empty means DefaultReviews.
+	reviews []model.WorkingGroup
 }
 
 // Trail reads a record's audit events as one viewer may see them.
@@ -60,6 +63,8 @@ type Input struct {
 	Region            *string             `json:"region"`
 	TLP               *model.TLP          `json:"tlp"`
 	NamedUserIDs      *[]string           `json:"named_user_ids"`
+
+	RecipientType *model.RecipientType `json:"recipient_type"`
 }
 
 const maxQuantity = 1_000_000_000
@@ -100,6 +105,7 @@ func (in Input) apply(r *model.Requirement, today model.Date) (revalidate bool, 
 		})),
 		model.Label(in.TLP, &r.TLP),
 		model.IDs(in.NamedUserIDs, &r.NamedUserIDs),
+		model.Quiet(model.Code("recipient_type", in.RecipientType, &r.RecipientType, model.RecipientType.Valid, "%q is not a recipient type; use one of %v", model.RecipientTypes)),
 	)
 }
 
@@ -124,6 +130,7 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		Quantity:         1,
 		TLP:              model.TLPAmber,
 		Status:           model.ReqDraft,
+		RecipientType:    model.RecipientOther,
 		CreatedBy:        v.UserID,
 		CreatedAt:        now,
 		UpdatedAt:        now,
@@ -209,6 +216,11 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 			r.Status = model.ReqSubmitted
 			r.ValidatedAt = nil
 		}
+		if revalidate && r.Status == model.ReqSubmitted {
+			// Reviews given to what the requirement said before do not
+			// judge what it says now: the working groups review it afresh.
+			r.ReviewRound++
+		}
 		return nil
 	})
 }
@@ -223,46 +235,15 @@ func (s *Service) Submit(ctx context.Context, v policy.Viewer, id string) (model
 			return model.Broken("needed_by", "required_to_submit", "say by when the need must be met before submitting")
 		}
 		r.Status = model.ReqSubmitted
+		r.ReviewRound++
 		return nil
 	})
 }
 
-// Validate records the beneficiary government's decision.
+// Validate records the caller's working group's review without scores
+// (see Review).
 func (s *Service) Validate(ctx context.Context, v policy.Viewer, id string, d model.ValidationDecision, comment string) (model.Requirement, error) {
-	if !d.Valid() {
-		return model.Requirement{}, model.Invalid("decision", "%q is not a decision; use approve, return or reject", d)
-	}
-	comment, err := model.CleanText("comment", comment, 0, model.MaxComment)
-	if err != nil {
-		return model.Requirement{}, err
-	}
-	if d != model.DecisionApprove && comment == "" {
-		return model.Requirement{}, model.Invalid("comment", "is required to %s a requirement: tell the requester why", d)
-	}
-	return s.change(ctx, v, id, policy.RequirementsValidate, "validate", func(q store.Queries, r *model.Requirement) error {
-		if r.Status != model.ReqSubmitted {
-			return model.Conflict("not_submitted", "only a submitted requirement can be validated; this one is %s", r.Status)
-		}
-		now := s.now().UTC()
-		switch d {
-		case model.DecisionApprove:
-			r.Status = model.ReqValidated
-			r.ValidatedAt = &now
-		case model.DecisionReturn:
-			r.Status = model.ReqReturned
-		case model.DecisionReject:
-			r.Status = model.ReqRejected
-		}
-		if err := q.AddValidation(ctx, model.ValidationRecord{
-			RequirementID: r.ID, Decision: d, Comment: comment, UserID: v.UserID, At: now,
-		}); err != nil {
-			return err
-		}
-		if d == model.DecisionApprove && s.notify != nil {
-			return s.notify.RequirementValidated(ctx, q, *r)
-		}
-		return nil
-	})
+	return s.Review(ctx, v, id, ReviewInput{Decision: d, Comment: comment})
 }
 
 // Withdraw takes a requirement out of the mechanism, at any point before it is closed.

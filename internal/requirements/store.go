@@ -22,4 +22,9 @@ type Store interface {
 	// RequirementByID locks the row for update inside a PostgreSQL transaction.
 	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
 	Validations(ctx context.Context, requirementID string) ([]model.ValidationRecord, error)
+	// RequirementByExternalRef finds an organisation's requirement by the
+	// reference its imported spreadsheet gave it.
+	RequirementByExternalRef(ctx context.Context, orgID, ref string) (model.Requirement, error)
+	// UserByID names the validators of reviews.
+	UserByID(ctx context.Context, id string) (model.User, error)
 }

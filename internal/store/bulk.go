@@ -116,6 +116,12 @@ func assignValue(dest any, src driver.Value) error {
 			*d = n
 			return nil
 		}
+	case *int:
+		// Small counts, such as a requirement's review round.
+		if n, ok := src.(int64); ok {
+			*d = int(n)
+			return nil
+		}
 	case *bool:
 		// PostgreSQL sends a boolean; SQLite stores 0 or 1.
 		switch b := src.(type) {

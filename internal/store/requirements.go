@@ -9,16 +9,19 @@ import (
 )
 
 const requirementInsertColumns = `id, ref, title, description, beneficiary_org_id, sector, category, line_of_effort, priority,
-	estimated_eur_minor, quantity, unit, needed_by, region, tlp, status, created_by, validated_at, created_at, updated_at, search_text`
+	estimated_eur_minor, quantity, unit, needed_by, region, tlp, status, created_by, validated_at, created_at, updated_at, search_text,
+	recipient_type, review_round, external_ref`
 
 const requirementColumns = `id, COALESCE(ref, ''), title, description, beneficiary_org_id, sector, category, line_of_effort, priority,
-	estimated_eur_minor, quantity, unit, needed_by, region, tlp, status, COALESCE(created_by, ''), validated_at, created_at, updated_at`
+	estimated_eur_minor, quantity, unit, needed_by, region, tlp, status, COALESCE(created_by, ''), validated_at, created_at, updated_at,
+	recipient_type, review_round, COALESCE(external_ref, '')`
 
 func scanRequirement(s scanner) (model.Requirement, error) {
 	var r model.Requirement
 	err := s.Scan(&r.ID, &r.Ref, &r.Title, &r.Description, &r.BeneficiaryOrgID, &r.Sector, &r.Category, &r.LineOfEffort, &r.Priority,
 		&r.EstimatedEURMinor, &r.Quantity, &r.Unit, &r.NeededBy, &r.Region, &r.TLP, &r.Status, &r.CreatedBy,
-		nullInstant{&r.ValidatedAt}, instant{&r.CreatedAt}, instant{&r.UpdatedAt})
+		nullInstant{&r.ValidatedAt}, instant{&r.CreatedAt}, instant{&r.UpdatedAt},
+		&r.RecipientType, &r.ReviewRound, &r.ExternalRef)
 	return r, err
 }
 
@@ -35,6 +38,10 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func normaliseRequirement(r *model.Requirement) {
 	r.SharedOrgIDs = canonicalIDs(r.SharedOrgIDs)
 	r.NamedUserIDs = canonicalIDs(r.NamedUserIDs)
+	if r.RecipientType == "" {
+		// The column's default, for a requirement that does not say.
+		r.RecipientType = model.RecipientOther
+	}
 	if r.ValidatedAt != nil {
 		t := instantOf(*r.ValidatedAt)
 		r.ValidatedAt = &t
@@ -48,10 +55,11 @@ func (q *queries) CreateRequirement(ctx context.Context, r *model.Requirement) e
 	stampCreate(&r.CreatedAt, &r.UpdatedAt)
 	normaliseRequirement(r)
 	err := q.atomic(ctx, func(q *queries) error {
-		_, err := q.wr.exec(ctx, `INSERT INTO requirements (`+requirementInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := q.wr.exec(ctx, `INSERT INTO requirements (`+requirementInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, nullIfEmpty(r.Ref), r.Title, r.Description, r.BeneficiaryOrgID, r.Sector, r.Category, r.LineOfEffort, r.Priority,
 			r.EstimatedEURMinor, r.Quantity, r.Unit, r.NeededBy, r.Region, r.TLP, r.Status, nullIfEmpty(r.CreatedBy),
-			r.ValidatedAt, r.CreatedAt, r.UpdatedAt, searchText(r))
+			r.ValidatedAt, r.CreatedAt, r.UpdatedAt, searchText(r),
+			r.RecipientType, r.ReviewRound, nullIfEmpty(r.ExternalRef))
 		if err != nil {
 			return err
 		}
@@ -67,10 +75,12 @@ func (q *queries) UpdateRequirement(ctx context.Context, r *model.Requirement) e
 	err := q.atomic(ctx, func(q *queries) error {
 		err := q.wr.execOne(ctx, `UPDATE requirements SET ref = ?, title = ?, description = ?, beneficiary_org_id = ?, sector = ?, category = ?,
 			line_of_effort = ?, priority = ?, estimated_eur_minor = ?, quantity = ?, unit = ?, needed_by = ?, region = ?, tlp = ?, status = ?,
-			validated_at = ?, updated_at = ?, search_text = ? WHERE id = ?`,
+			validated_at = ?, updated_at = ?, search_text = ?,
+			recipient_type = ?, review_round = ?, external_ref = ? WHERE id = ?`,
 			nullIfEmpty(r.Ref), r.Title, r.Description, r.BeneficiaryOrgID, r.Sector, r.Category,
 			r.LineOfEffort, r.Priority, r.EstimatedEURMinor, r.Quantity, r.Unit, r.NeededBy, r.Region, r.TLP, r.Status,
-			r.ValidatedAt, r.UpdatedAt, searchText(r), r.ID)
+			r.ValidatedAt, r.UpdatedAt, searchText(r),
+			r.RecipientType, r.ReviewRound, nullIfEmpty(r.ExternalRef), r.ID)
 		if err != nil {
 			return err
 		}
@@ -159,6 +169,15 @@ func requirementConds(f model.RequirementFilter, beneficiaries []string) ([]stri
 	if f.Beneficiary != "" {
 		add("beneficiary_org_id = ?", f.Beneficiary)
 	}
+	if f.Recipient != "" {
+		add("recipient_type = ?", f.Recipient)
+	}
+	if g := f.Review.Group(); g != "" {
+		// Waiting for a group's review: submitted, and no review of that
+		// group in the current round.
+		add(`status = 'submitted' AND NOT EXISTS (SELECT 1 FROM validations v
+			WHERE v.requirement_id = requirements.id AND v.review_round = requirements.review_round AND v.working_group = ?)`, g)
+	}
 	if s := strings.TrimSpace(f.Query); s != "" {
 		cond := `search_text LIKE ? ESCAPE '\'`
 		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
@@ -199,8 +218,10 @@ func (q *queries) AddValidation(ctx context.Context, v model.ValidationRecord) e
 	if v.At.IsZero() {
 		v.At = time.Now()
 	}
-	_, err := q.wr.exec(ctx, `INSERT INTO validations (id, requirement_id, decision, comment, user_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		v.ID, v.RequirementID, v.Decision, v.Comment, v.UserID, v.At)
+	_, err := q.wr.exec(ctx, `INSERT INTO validations (id, requirement_id, decision, comment, user_id, at,
+		working_group, review_round, technical_capacity, relevance, strategic_importance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.RequirementID, v.Decision, v.Comment, v.UserID, v.At,
+		v.WorkingGroup, v.Round, v.Scores.TechnicalCapacity, v.Scores.Relevance, v.Scores.StrategicImportance)
 	return dbErr(err, "add validation of requirement %s", v.RequirementID)
 }
 
@@ -208,8 +229,22 @@ func (q *queries) AddValidation(ctx context.Context, v model.ValidationRecord) e
 func (q *queries) Validations(ctx context.Context, requirementID string) ([]model.ValidationRecord, error) {
 	vs, err := queryAll(ctx, q.rd, func(s scanner) (model.ValidationRecord, error) {
 		var v model.ValidationRecord
-		err := s.Scan(&v.ID, &v.RequirementID, &v.Decision, &v.Comment, &v.UserID, instant{&v.At})
+		err := s.Scan(&v.ID, &v.RequirementID, &v.Decision, &v.Comment, &v.UserID, instant{&v.At},
+			&v.WorkingGroup, &v.Round, &v.Scores.TechnicalCapacity, &v.Scores.Relevance, &v.Scores.StrategicImportance)
 		return v, err
-	}, `SELECT id, requirement_id, decision, comment, user_id, at FROM validations WHERE requirement_id = ? ORDER BY at, id`, requirementID)
+	}, `SELECT id, requirement_id, decision, comment, user_id, at,
+		working_group, review_round, technical_capacity, relevance, strategic_importance
+		FROM validations WHERE requirement_id = ? ORDER BY at, id`, requirementID)
 	return vs, dbErr(err, "validations of requirement %s", requirementID)
+}
+
+// RequirementByExternalRef finds the requirement an organisation's
+// spreadsheet calls ref.
+func (q *queries) RequirementByExternalRef(ctx context.Context, orgID, ref string) (model.Requirement, error) {
+	var id string
+	err := q.rd.row(ctx, `SELECT id FROM requirements WHERE beneficiary_org_id = ? AND external_ref = ?`, orgID, ref).Scan(&id)
+	if err != nil {
+		return model.Requirement{}, dbErr(err, "requirement %s of organisation %s", ref, orgID)
+	}
+	return q.RequirementByID(ctx, id)
 }

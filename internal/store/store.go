@@ -94,6 +94,9 @@ type Requirements interface {
 	UpdateRequirement(ctx context.Context, r *model.Requirement) error
 	// RequirementByID locks the row for update inside a PostgreSQL transaction.
 	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
+	// RequirementByExternalRef finds an organisation's requirement by the
+	// reference its imported spreadsheet gave it.
+	RequirementByExternalRef(ctx context.Context, orgID, ref string) (model.Requirement, error)
 	// ListRequirements returns up to limit requirements matching f, newest
 	// first, after the cursor (an id; "" starts at the newest).
 	ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error)

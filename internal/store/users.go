@@ -9,12 +9,12 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
-const userColumns = `id, org_id, email, name, disabled, password_hash, totp_secret, language, created_at, updated_at`
+const userColumns = `id, org_id, email, name, disabled, password_hash, totp_secret, language, created_at, updated_at, working_group`
 
 func scanUser(s scanner) (model.User, error) {
 	var u model.User
 	err := s.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Disabled, &u.PasswordHash, &u.TOTPSecret, &u.Language,
-		instant{&u.CreatedAt}, instant{&u.UpdatedAt})
+		instant{&u.CreatedAt}, instant{&u.UpdatedAt}, &u.WorkingGroup)
 	return u, err
 }
 
@@ -39,8 +39,8 @@ func (q *queries) CreateUser(ctx context.Context, u *model.User) error {
 	u.Roles = canonicalRoles(u.Roles)
 	stampCreate(&u.CreatedAt, &u.UpdatedAt)
 	err := q.atomic(ctx, func(q *queries) error {
-		_, err := q.wr.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.OrgID, u.Email, u.Name, u.Disabled, u.PasswordHash, u.TOTPSecret, u.Language, u.CreatedAt, u.UpdatedAt)
+		_, err := q.wr.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.OrgID, u.Email, u.Name, u.Disabled, u.PasswordHash, u.TOTPSecret, u.Language, u.CreatedAt, u.UpdatedAt, u.WorkingGroup)
 		if err != nil {
 			return err
 		}
@@ -54,8 +54,8 @@ func (q *queries) UpdateUser(ctx context.Context, u *model.User) error {
 	u.Roles = canonicalRoles(u.Roles)
 	stampUpdate(&u.UpdatedAt)
 	err := q.atomic(ctx, func(q *queries) error {
-		err := q.wr.execOne(ctx, `UPDATE users SET org_id = ?, email = ?, name = ?, disabled = ?, password_hash = ?, totp_secret = ?, language = ?, updated_at = ? WHERE id = ?`,
-			u.OrgID, u.Email, u.Name, u.Disabled, u.PasswordHash, u.TOTPSecret, u.Language, u.UpdatedAt, u.ID)
+		err := q.wr.execOne(ctx, `UPDATE users SET org_id = ?, email = ?, name = ?, disabled = ?, password_hash = ?, totp_secret = ?, language = ?, updated_at = ?, working_group = ? WHERE id = ?`,
+			u.OrgID, u.Email, u.Name, u.Disabled, u.PasswordHash, u.TOTPSecret, u.Language, u.UpdatedAt, u.WorkingGroup, u.ID)
 		if err != nil {
 			return err
 		}

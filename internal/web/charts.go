@@ -185,7 +185,7 @@ func timeChart(id, title, desc string, times []time.Time, series []timeSeries, y
 func drawTimeChart(b *strings.Builder, id, title, desc string, width int, times []time.Time, series []timeSeries, yLabel func(int64) string) {
 	height := max(220, width*3/8)
 	const top, bottom, right = 12, 28, chartFont * 3 // right: half a month label past the last tick
-	left := 6 + chartFont*6 // room for "120 млн EUR" at chartFont
+	left := 6 + chartFont*6                          // room for "120 млн EUR" at chartFont
 	plotW, plotH := width-left-right, height-top-bottom
 	var maxV int64
 	for _, s := range series {

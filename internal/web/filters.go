@@ -21,6 +21,8 @@ func requirementFilter(q url.Values) (model.RequirementFilter, error) {
 		Priority:    model.Priority(q.Get("priority")),
 		Beneficiary: q.Get("beneficiary"),
 		Query:       q.Get("q"),
+		Recipient:   model.RecipientType(q.Get("recipient_type")),
+		Review:      model.ReviewState(q.Get("review")),
 	}
 	return f, f.Check()
 }

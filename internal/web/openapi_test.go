@@ -208,7 +208,12 @@ func TestOpenAPIConventions(t *testing.T) {
 		ids[op.OperationID] = pattern
 		if rb := op.RequestBody; rb != nil && !fileUpload(rb.Value) {
 			mt := rb.Value.Content.Get("application/json")
-			if mt == nil || len(rb.Value.Content) != 1 {
+			if up := rb.Value.Content.Get("multipart/form-data"); up != nil && len(rb.Value.Content) == 1 {
+				// An upload: the file in the part named file (DESIGN §5).
+				if f := up.Schema.Value.Properties["file"]; f == nil || f.Value.Format != "binary" || !slices.Contains(up.Schema.Value.Required, "file") {
+					t.Errorf("%s: an upload takes its file in the required binary part named file", pattern)
+				}
+			} else if mt == nil || len(rb.Value.Content) != 1 {
 				t.Errorf("%s: the request body must be application/json only", pattern)
 			} else if ap := mt.Schema.Value.AdditionalProperties.Has; ap == nil || *ap {
 				t.Errorf("%s: the request body must be additionalProperties: false, as the server refuses unknown fields", pattern)

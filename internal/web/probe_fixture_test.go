@@ -294,7 +294,14 @@ func probeFixture(t *testing.T, a *app.App, c apptest.Cast, mail *mailbox) *prob
 
 	m = mk("req", "green", 5)
 	id = req("requester", "r5", model.TLPGreen, nil, m)
-	validate("requester", id)
+	// Its review's comment is for who may see it unvalidated, even once
+	// every participant sees the requirement.
+	submit("requester", id)
+	review := mk("review", "green", 5)
+	if _, err := a.Requirements.Validate(ctx, viewer("validator"), id, model.DecisionApprove, review); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	d.secrets = append(d.secrets, secret{token: review, what: "the review of requirement r5", aud: both(gate, participants), marker: true})
 	addReq("r5", participants, id, m)
 
 	// AMBER, with an NGO engaged by its pledge below (made while r6 was

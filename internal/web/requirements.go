@@ -73,11 +73,11 @@ type validateRequest struct {
 }
 
 func (s *Server) apiValidateRequirement(w http.ResponseWriter, r *http.Request) error {
-	var in validateRequest
+	var in requirements.ReviewInput
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	req, err := s.Requirements.Validate(r.Context(), viewerOf(r), r.PathValue("id"), in.Decision, in.Comment)
+	req, err := s.Requirements.Review(r.Context(), viewerOf(r), r.PathValue("id"), in)
 	return s.answerRequirement(w, r, http.StatusOK, req, err)
 }
 

@@ -22,6 +22,10 @@ type requirementsData struct {
 	Filtered  bool
 	CanCreate bool
 	Nav       listNav
+	// CanReview offers the bulk review of submitted requirements;
+	// CanImport the spreadsheet intake.
+	CanReview bool
+	CanImport bool
 }
 
 func (s *Server) requirementsPage(w http.ResponseWriter, r *http.Request) error {
@@ -48,10 +52,13 @@ func (s *Server) requirementsPage(w http.ResponseWriter, r *http.Request) error 
 		Filter: map[string]string{
 			"status": q.Get("status"), "sector": q.Get("sector"), "category": q.Get("category"),
 			"line": q.Get("line"), "priority": q.Get("priority"), "q": q.Get("q"),
+			"recipient_type": q.Get("recipient_type"), "review": q.Get("review"),
 		},
 		Items: items, Orgs: orgs, Filtered: f != model.RequirementFilter{},
 		CanCreate: policy.Allowed(v, policy.RequirementsCreate),
 		Nav:       navFor(r, model.RequirementSorts, order, len(items), next, l.Total),
+		CanReview: policy.Allowed(v, policy.RequirementsValidate),
+		CanImport: policy.Allowed(v, policy.RequirementsImport),
 	}
 	data.Filter["sort"] = order.String()
 	if next != "" {
@@ -104,6 +111,8 @@ type validateForm struct {
 	Decision string
 	Comment  string
 	Errors   map[string]string
+	// Scores are the score inputs as typed, by input name.
+	Scores map[string]string
 }
 
 type requirementData struct {
@@ -113,6 +122,8 @@ type requirementData struct {
 	Can      requirementActions
 	Validate validateForm
 	Error    string
+	// Reviews is the validation screen, for who may read the reviews.
+	Reviews *reviewPanel
 }
 
 // requirementNotices are the ?done= values a redirect after an action may
@@ -140,6 +151,9 @@ func (s *Server) showRequirement(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	data := requirementData{R: view, Orgs: orgs, History: hist, Can: requirementActionsFor(v, view), Validate: vf, Error: errText}
+	if data.Reviews, err = s.reviewPanelFor(r, v, view, data.Can); err != nil {
+		return err
+	}
 	l := s.localizer(r)
 	lay := s.newLayout(r, l, "requirements", view.Ref+" · "+view.Title, data)
 	if done := r.URL.Query().Get("done"); status == http.StatusOK && slices.Contains(requirementNotices, done) {
@@ -164,11 +178,12 @@ type requirementForm struct {
 	NeededBy        string
 	Region          string
 	TLP             string
+	RecipientType   string
 	Errors          map[string]string
 	Error           string
 }
 
-var requirementFields = []string{"title", "description", "sector", "category", "line_of_effort", "priority", "estimated_eur", "quantity", "unit", "needed_by", "region", "tlp"}
+var requirementFields = []string{"title", "description", "sector", "category", "line_of_effort", "priority", "estimated_eur", "quantity", "unit", "needed_by", "region", "tlp", "recipient_type"}
 
 var requirementAliases = map[string]string{"estimated_eur_minor": "estimated_eur", "amount": "estimated_eur"}
 
@@ -180,6 +195,7 @@ func requirementFormOf(r *http.Request) requirementForm {
 		Estimated: r.PostFormValue("estimated_eur"), Quantity: r.PostFormValue("quantity"),
 		Unit: r.PostFormValue("unit"), NeededBy: r.PostFormValue("needed_by"),
 		Region: r.PostFormValue("region"), TLP: r.PostFormValue("tlp"),
+		RecipientType: r.PostFormValue("recipient_type"),
 	}
 }
 
@@ -192,6 +208,7 @@ func requirementFormFrom(view requirements.View) requirementForm {
 		Estimated: plainAmount(view.EstimatedEURMinor, "EUR"),
 		Quantity:  strconv.FormatInt(view.Quantity, 10), Unit: view.Unit,
 		NeededBy: view.NeededBy.String(), Region: view.Region, TLP: string(view.TLP),
+		RecipientType: string(view.RecipientType),
 	}
 }
 
@@ -233,11 +250,16 @@ func (f requirementForm) input(lang string) (requirements.Input, error) {
 	}
 	sector, category := model.Sector(f.Sector), model.Category(f.Category)
 	line, prio, tlp := model.LineOfEffort(f.Line), model.Priority(f.Priority), model.TLP(f.TLP)
-	return requirements.Input{
+	in := requirements.Input{
 		Title: &f.Title, Description: &f.Description, Sector: &sector, Category: &category,
 		LineOfEffort: &line, Priority: &prio, EstimatedEURMinor: &est, Quantity: &qty,
 		Unit: &f.Unit, NeededBy: &needed, Region: &f.Region, TLP: &tlp,
-	}, nil
+	}
+	if f.RecipientType != "" {
+		recipient := model.RecipientType(f.RecipientType)
+		in.RecipientType = &recipient
+	}
+	return in, nil
 }
 
 // showRequirementForm re-renders a refused draft with the message beside
@@ -261,7 +283,7 @@ func (s *Server) showRequirementForm(w http.ResponseWriter, r *http.Request, f r
 }
 
 func (s *Server) newRequirementPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showRequirementForm(w, r, requirementForm{TLP: string(model.TLPAmber), Quantity: "1"}, nil)
+	return s.showRequirementForm(w, r, requirementForm{TLP: string(model.TLPAmber), Quantity: "1", RecipientType: string(model.RecipientOther)}, nil)
 }
 
 func (s *Server) createRequirement(w http.ResponseWriter, r *http.Request) error {
@@ -314,7 +336,7 @@ func (s *Server) updateRequirement(w http.ResponseWriter, r *http.Request) error
 // is something the user can act on; other failures go to pageFail.
 func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, vf validateForm, err error) error {
 	l := s.localizer(r)
-	errs, text, rest := s.formErrors(l, err, []string{"decision", "comment"}, nil)
+	errs, text, rest := s.formErrors(l, err, []string{"decision", "comment", "technical_capacity", "relevance", "strategic_importance"}, scoreFields)
 	if rest != nil {
 		return rest
 	}
@@ -331,11 +353,20 @@ func (s *Server) submitRequirement(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) validateRequirement(w http.ResponseWriter, r *http.Request) error {
-	vf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
+	vf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment"), Scores: map[string]string{}}
+	for _, input := range scoreFields {
+		vf.Scores[input] = r.PostFormValue(input)
+	}
 	if vf.Decision == "" {
 		return s.actionFailed(w, r, vf, model.Invalid("decision", "is required"))
 	}
-	req, err := s.Requirements.Validate(r.Context(), viewerOf(r), r.PathValue("id"), model.ValidationDecision(vf.Decision), vf.Comment)
+	scores, err := scoresOf(r)
+	if err != nil {
+		return s.actionFailed(w, r, vf, err)
+	}
+	req, err := s.Requirements.Review(r.Context(), viewerOf(r), r.PathValue("id"), requirements.ReviewInput{
+		Decision: model.ValidationDecision(vf.Decision), Comment: vf.Comment, Scores: scores,
+	})
 	if err != nil {
 		return s.actionFailed(w, r, vf, err)
 	}

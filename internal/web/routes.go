@@ -34,6 +34,7 @@ func (s *Server) routes(mux routeTable) {
 
 	mux.Handle("GET /api/v1/users", s.api(p.UsersManage, s.apiListUsers))
 	mux.Handle("POST /api/v1/users", s.api(p.UsersManage, s.apiCreateUser))
+	mux.Handle("PATCH /api/v1/users/{id}", s.api(p.UsersManage, s.apiUpdateUser))
 
 	mux.Handle("GET /api/v1/search", s.api(none, s.apiSearch))
 	mux.Handle("GET /api/v1/requirements", s.api(none, s.apiListRequirements))
@@ -43,6 +44,8 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /api/v1/requirements/{id}/history", s.api(none, s.apiRequirementHistory))
 	mux.Handle("POST /api/v1/requirements/{id}/submit", s.api(p.RequirementsSubmit, s.apiSubmitRequirement))
 	mux.Handle("POST /api/v1/requirements/{id}/validate", s.api(p.RequirementsValidate, s.apiValidateRequirement))
+	mux.Handle("GET /api/v1/requirements/{id}/reviews", s.api(none, s.apiRequirementReviews))
+	mux.Handle("POST /api/v1/imports/requirements", s.api(p.RequirementsImport, s.apiImportRequirements))
 	mux.Handle("POST /api/v1/requirements/{id}/withdraw", s.api(p.RequirementsWithdraw, s.apiWithdrawRequirement))
 	mux.Handle("POST /api/v1/requirements/{id}/share", s.api(p.RequirementsShare, s.apiShareRequirement))
 
@@ -151,6 +154,10 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /search", s.page(none, s.searchPage))
 	mux.Handle("GET /requirements", s.page(none, s.requirementsPage))
 	mux.Handle("GET /requirements/new", s.page(p.RequirementsCreate, s.newRequirementPage))
+	mux.Handle("GET /imports/requirements", s.page(p.RequirementsImport, s.requirementsImportPage))
+	mux.Handle("POST /imports/requirements", limitBody(maxRequirementsUpload, s.page(p.RequirementsImport, s.importRequirements)))
+	mux.Handle("GET /imports/requirements/{file}", s.page(p.RequirementsImport, s.requirementsTemplate))
+	mux.Handle("POST /requirements/review", s.page(p.RequirementsValidate, s.bulkReview))
 	mux.Handle("POST /requirements", s.page(p.RequirementsCreate, s.createRequirement))
 	mux.Handle("GET /requirements/{id}", s.page(none, s.requirementPage))
 	mux.Handle("GET /requirements/{id}/edit", s.page(p.RequirementsEdit, s.editRequirementPage))
@@ -210,6 +217,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /admin/security", s.page(p.UsersManage, s.saveSecurity))
 	mux.Handle("GET /users", s.page(p.UsersManage, s.usersPage))
 	mux.Handle("POST /users", s.page(p.UsersManage, s.createUser))
+	mux.Handle("POST /users/{id}/working-group", s.page(p.UsersManage, s.setWorkingGroup))
 	mux.Handle("GET /audit", s.page(p.AuditRead, s.auditPage))
 
 	mux.Handle("GET /proposals", s.page(none, s.proposalsPage))

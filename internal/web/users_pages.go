@@ -18,6 +18,7 @@ type userForm struct {
 	OrgID, Email, Name string
 	Roles              []string
 	WithTOTP           bool
+	WorkingGroup       string
 	Errors             map[string]string
 	Error              string
 }
@@ -33,7 +34,7 @@ type usersData struct {
 	TOTPQR  template.URL
 }
 
-var userFields = []string{"org_id", "email", "name", "roles", "password", "with_totp"}
+var userFields = []string{"org_id", "email", "name", "roles", "password", "with_totp", "working_group"}
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showUsers(w, r, http.StatusOK, usersData{}, nil)
@@ -82,9 +83,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	f := userForm{
 		OrgID: r.PostFormValue("org_id"), Email: r.PostFormValue("email"), Name: r.PostFormValue("name"),
 		Roles: r.PostForm["roles"], WithTOTP: r.PostFormValue("with_totp") == "on",
+		WorkingGroup: r.PostFormValue("working_group"),
 	}
 	in := accounts.NewUser{
 		OrgID: f.OrgID, Email: f.Email, Name: f.Name, Password: r.PostFormValue("password"), WithTOTP: f.WithTOTP,
+		WorkingGroup: model.WorkingGroup(f.WorkingGroup),
 	}
 	for _, role := range f.Roles {
 		in.Roles = append(in.Roles, model.Role(role))

@@ -33,12 +33,12 @@ CREATE INDEX disbursements_pledge ON disbursements (pledge_id, day);
 CREATE INDEX disbursements_rate_provisional ON disbursements (id) WHERE rate_provisional;
 
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
-ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice', 'pledge_suspended'));
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice', 'review_awaited', 'pledge_suspended'));
 
 -- +goose Down
 DELETE FROM notifications WHERE kind = 'pledge_suspended';
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
-ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice'));
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice', 'review_awaited'));
 DROP INDEX disbursements_rate_provisional;
 DROP INDEX disbursements_pledge;
 DROP TABLE disbursements;

@@ -35,7 +35,7 @@ CREATE INDEX disbursements_rate_provisional ON disbursements (id) WHERE rate_pro
 CREATE TABLE notifications_new (
     id              TEXT PRIMARY KEY,
     user_id         TEXT NOT NULL REFERENCES users (id),
-    kind            TEXT NOT NULL CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice', 'pledge_suspended')),
+    kind            TEXT NOT NULL CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice', 'review_awaited', 'pledge_suspended')),
     object_type     TEXT NOT NULL,
     object_id       TEXT NOT NULL,
     subject         TEXT NOT NULL DEFAULT '',
@@ -56,7 +56,7 @@ DELETE FROM notifications WHERE kind = 'pledge_suspended';
 CREATE TABLE notifications_new (
     id              TEXT PRIMARY KEY,
     user_id         TEXT NOT NULL REFERENCES users (id),
-    kind            TEXT NOT NULL CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice')),
+    kind            TEXT NOT NULL CHECK (kind IN ('proposal_opened', 'deadline_near', 'proposal_closed', 'requirement_validated', 'pledge_made', 'security_notice', 'review_awaited')),
     object_type     TEXT NOT NULL,
     object_id       TEXT NOT NULL,
     subject         TEXT NOT NULL DEFAULT '',

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/cyberaid/cyberaid/internal/accounts"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+)
+
+// maxRequirementsUpload bounds an uploaded requirements spreadsheet with
+// the form around it.
+const maxRequirementsUpload = requirements.MaxImportBytes + 64<<10
+
+func (s *Server) apiRequirementReviews(w http.ResponseWriter, r *http.Request) error {
+	rv, err := s.Requirements.Reviews(r.Context(), viewerOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rv)
+}
+
+// importProblem is the error of a refused spreadsheet, with each fault at
+// its row and column.
+type importProblem struct {
+	apiError
+	Problems []requirements.RowProblem `json:"problems"`
+}
+
+func (s *Server) apiImportRequirements(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequirementsUpload)
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		if errors.As(err, new(*http.MaxBytesError)) {
+			return model.Broken("file", "file_too_large", "the file is larger than %d MiB; split it", requirements.MaxImportBytes>>20)
+		}
+		return model.Invalid("file", "send the spreadsheet as the multipart part named file")
+	}
+	defer file.Close()
+	res, err := s.Requirements.Import(r.Context(), viewerOf(r), r.FormValue("org_id"), header.Filename, file)
+	var ie *requirements.ImportError
+	if errors.As(err, &ie) {
+		e := errorFor(err)
+		e.Code, e.Field = "import_refused", "file"
+		return writeJSON(w, e.Status, map[string]importProblem{"error": {apiError: e, Problems: ie.Problems}})
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, res)
+}
+
+func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
+	var in accounts.UserChange
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u, err := s.Accounts.Update(r.Context(), viewerOf(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, u)
+}
+
+func accountsChange(g model.WorkingGroup) accounts.UserChange {
+	return accounts.UserChange{WorkingGroup: &g}
+}
