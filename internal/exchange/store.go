@@ -21,6 +21,8 @@ type Store interface {
 	// EachRequirement calls fn for every requirement matching f, newest
 	// first, in constant memory, for exports.
 	EachRequirement(ctx context.Context, f model.RequirementFilter, fn func(model.Requirement) error) error
+	// DisbursementsOfPledges returns the tranches of the given pledges.
+	DisbursementsOfPledges(ctx context.Context, pledgeIDs []string) ([]model.Disbursement, error)
 	// ListOrganisations returns every organisation ordered by name.
 	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
