@@ -136,6 +136,9 @@ func (e *env) ratesImport(args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "imported %d reference rates\n", res.Rates)
 	fmt.Fprintf(e.stdout, "revalued %d provisional pledges and %d provisional offers; %d values still provisional", res.Pledges, res.Offers, res.Provisional)
+	if res.Tranches > 0 {
+		fmt.Fprintf(e.stdout, "; revalued %d provisional disbursed tranches", res.Tranches)
+	}
 	if res.Reimport > 0 {
 		fmt.Fprintf(e.stdout, "; %d imported reports valued at several rates are revalued when their IATI file is imported again", res.Reimport)
 	}

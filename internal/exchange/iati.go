@@ -86,9 +86,10 @@ const (
 	roleAccountable  = "2"
 	roleImplementing = "4"
 
-	txIncomingCommitment = "11"
+	txIncomingFunds      = "1"
 	txIncomingPledge     = "13"
 	txOutgoingCommitment = "2"
+	txDisbursement       = "3"
 )
 
 func activityStatus(s model.RequirementStatus) string {
@@ -226,7 +227,11 @@ func (s *Service) ExportIATI(ctx context.Context, v policy.Viewer, o IATIOptions
 				shown = append(shown, p)
 			}
 		}
-		a := s.requirementActivity(r, shown, byID, vocabulary)
+		tranches, err := s.tranchesOf(ctx, shown)
+		if err != nil {
+			return err
+		}
+		a := s.requirementActivity(r, shown, tranches, byID, vocabulary)
 		results, err := s.results(ctx, r.ID)
 		if err != nil {
 			return err
@@ -241,7 +246,11 @@ func (s *Service) ExportIATI(ctx context.Context, v policy.Viewer, o IATIOptions
 		if !o.allows(p.TLP) || p.RequirementID != "" || !p.Status.Counts() {
 			return nil
 		}
-		return enc.Encode(s.bilateralActivity(p, byID, vocabulary))
+		tranches, err := s.tranchesOf(ctx, []model.Pledge{p})
+		if err != nil {
+			return err
+		}
+		return enc.Encode(s.bilateralActivity(p, tranches[p.ID], byID, vocabulary))
 	})
 	if err != nil {
 		return err
@@ -284,7 +293,7 @@ func iatiAmount(minor int64, currency string) string {
 	return decimal(minor, currency)
 }
 
-func (s *Service) requirementActivity(r model.Requirement, pledges []model.Pledge, orgs map[string]model.Organisation, vocabulary string) xActivity {
+func (s *Service) requirementActivity(r model.Requirement, pledges []model.Pledge, tranches map[string][]model.Disbursement, orgs map[string]model.Organisation, vocabulary string) xActivity {
 	ben := orgs[r.BeneficiaryOrgID]
 	a := xActivity{
 		LastUpdated:      r.UpdatedAt.UTC().Format(time.RFC3339),
@@ -304,33 +313,23 @@ func (s *Service) requirementActivity(r model.Requirement, pledges []model.Pledg
 	}
 	funders := map[string]bool{}
 	for _, p := range pledges {
-		if !funders[p.DonorOrgID] {
-			funders[p.DonorOrgID] = true
-			a.Participating = append(a.Participating, s.participating(orgs[p.DonorOrgID], roleFunding))
+		// The funder of a pass-through pledge gives the money its donor
+		// implements: both fund the activity.
+		for _, id := range []string{p.DonorOrgID, p.FunderOrgID} {
+			if id != "" && !funders[id] {
+				funders[id] = true
+				a.Participating = append(a.Participating, s.participating(orgs[id], roleFunding))
+			}
 		}
 	}
 	a.Participating = append(a.Participating, s.participating(ben, roleAccountable))
 	for _, p := range pledges {
-		if !p.Status.Counts() {
-			continue
-		}
-		typ := txIncomingCommitment
-		if p.Status == model.PledgeProposed {
-			typ = txIncomingPledge
-		}
-		donor := orgs[p.DonorOrgID]
-		a.Transactions = append(a.Transactions, xTransaction{
-			Ref:      p.ID,
-			Type:     xCode{Code: typ},
-			Date:     xDate{ISODate: p.PledgeDate.String()},
-			Value:    xValue{Currency: p.Currency, ValueDate: p.PledgeDate.String(), Amount: iatiAmount(p.AmountMinor, p.Currency)},
-			Provider: &xOrg{Ref: s.orgRef(donor), Type: orgType(donor.Kind), Narrative: narrative(donor.Name)},
-		})
+		a.Transactions = append(a.Transactions, s.pledgeTransactions(p, tranches[p.ID], orgs)...)
 	}
 	return a
 }
 
-func (s *Service) bilateralActivity(p model.Pledge, orgs map[string]model.Organisation, vocabulary string) xActivity {
+func (s *Service) bilateralActivity(p model.Pledge, tranches []model.Disbursement, orgs map[string]model.Organisation, vocabulary string) xActivity {
 	donor, ben := orgs[p.DonorOrgID], orgs[p.BeneficiaryOrgID]
 	id := p.IATIIdentifier
 	if id == "" {
@@ -362,19 +361,111 @@ func (s *Service) bilateralActivity(p model.Pledge, orgs map[string]model.Organi
 		Dates:            []xDate{{ISODate: start.String(), Type: "1"}},
 		RecipientCountry: xCountry{Code: s.country(), Percentage: "100"},
 		Sectors:          sectorsOf(p.Sector, p.Category, vocabulary),
-		Transactions: []xTransaction{{
-			Ref:      p.ID,
-			Type:     xCode{Code: txOutgoingCommitment},
-			Date:     xDate{ISODate: p.PledgeDate.String()},
-			Value:    xValue{Currency: p.Currency, ValueDate: p.PledgeDate.String(), Amount: iatiAmount(p.AmountMinor, p.Currency)},
-			Provider: &xOrg{Ref: s.orgRef(donor), Type: orgType(donor.Kind), Narrative: narrative(donor.Name)},
-			Receiver: &xOrg{Ref: s.orgRef(ben), Type: orgType(ben.Kind), Narrative: narrative(ben.Name)},
-		}},
 	}
+	if p.PassThrough() {
+		a.Participating = append(a.Participating, s.participating(orgs[p.FunderOrgID], roleFunding))
+	}
+	// A bilateral report's commitment stands from its report on, whatever
+	// stage it has reached: the donor reported it as given.
+	commit := p
+	if !commit.Status.Committed() {
+		commit.Status = model.PledgeConfirmed
+	}
+	a.Transactions = s.pledgeTransactions(commit, tranches, orgs)
 	if !p.PeriodEnd.IsZero() {
 		a.Dates = append(a.Dates, xDate{ISODate: p.PeriodEnd.String(), Type: "3"})
 	}
 	return a
+}
+
+// tranchesOf reads the tranches disbursed on the pledges, by pledge.
+func (s *Service) tranchesOf(ctx context.Context, pledges []model.Pledge) (map[string][]model.Disbursement, error) {
+	ids := make([]string, 0, len(pledges))
+	for _, p := range pledges {
+		if p.Kind == model.PledgeMoney {
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ds, err := s.store.DisbursementsOfPledges(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]model.Disbursement, len(ids))
+	for _, d := range ds {
+		out[d.PledgeID] = append(out[d.PledgeID], d)
+	}
+	return out, nil
+}
+
+// pledgeTransactions are a pledge's money as IATI 2.03 follows it: a
+// proposed pledge is an incoming pledge; a committed one a commitment from
+// its donor to the beneficiary, and, when another organisation funds it,
+// the funds that funder placed with the donor that implements it; each
+// tranche a disbursement at its own date and value. A pledge no longer
+// standing (suspended, withdrawn) commits nothing, but the money it has
+// paid out was paid.
+func (s *Service) pledgeTransactions(p model.Pledge, tranches []model.Disbursement, orgs map[string]model.Organisation) []xTransaction {
+	donor, ben := s.transactionOrg(orgs, p.DonorOrgID), s.transactionOrg(orgs, p.BeneficiaryOrgID)
+	var out []xTransaction
+	switch {
+	case p.Status == model.PledgeProposed:
+		out = append(out, xTransaction{
+			Ref:      p.ID,
+			Type:     xCode{Code: txIncomingPledge},
+			Date:     xDate{ISODate: p.PledgeDate.String()},
+			Value:    xValue{Currency: p.Currency, ValueDate: p.PledgeDate.String(), Amount: iatiAmount(p.AmountMinor, p.Currency)},
+			Provider: donor,
+		})
+	case p.Status.Committed():
+		if p.PassThrough() {
+			out = append(out, xTransaction{
+				Ref:      p.ID + "-funds",
+				Type:     xCode{Code: txIncomingFunds},
+				Date:     xDate{ISODate: p.PledgeDate.String()},
+				Value:    xValue{Currency: p.Currency, ValueDate: p.PledgeDate.String(), Amount: iatiAmount(p.AmountMinor, p.Currency)},
+				Provider: s.transactionOrg(orgs, p.FunderOrgID),
+				Receiver: donor,
+			})
+		}
+		out = append(out, xTransaction{
+			Ref:      p.ID,
+			Type:     xCode{Code: txOutgoingCommitment},
+			Date:     xDate{ISODate: p.PledgeDate.String()},
+			Value:    xValue{Currency: p.Currency, ValueDate: p.PledgeDate.String(), Amount: iatiAmount(p.AmountMinor, p.Currency)},
+			Provider: donor,
+			Receiver: ben,
+		})
+	}
+	for _, d := range tranches {
+		t := xTransaction{
+			Ref:      d.ID,
+			Type:     xCode{Code: txDisbursement},
+			Date:     xDate{ISODate: d.Date.String()},
+			Value:    xValue{Currency: d.Currency, ValueDate: d.Date.String(), Amount: iatiAmount(d.AmountMinor, d.Currency)},
+			Provider: donor,
+			Receiver: ben,
+		}
+		if d.Note != "" {
+			t.Description = &xText{Narrative: narrative(d.Note)}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// transactionOrg is a provider-org or receiver-org: the identifier the
+// mechanism publishes the organisation under, which an import of the file
+// resolves again, and its name; nil when the record names none (a
+// requirement's beneficiary hidden from the viewer).
+func (s *Service) transactionOrg(orgs map[string]model.Organisation, id string) *xOrg {
+	o, ok := orgs[id]
+	if id == "" || !ok {
+		return nil
+	}
+	return &xOrg{Ref: s.orgRef(o), Type: orgType(o.Kind), Narrative: narrative(o.Name)}
 }
 
 func (s *Service) country() string {

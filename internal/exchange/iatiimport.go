@@ -528,9 +528,10 @@ type iBudget struct {
 }
 
 type iTransaction struct {
-	Type  iCode  `xml:"transaction-type"`
-	Date  iDate  `xml:"transaction-date"`
-	Value iValue `xml:"value"`
+	Type     iCode  `xml:"transaction-type"`
+	Date     iDate  `xml:"transaction-date"`
+	Value    iValue `xml:"value"`
+	Provider iOrg   `xml:"provider-org"`
 }
 
 type iActivity struct {
@@ -590,6 +591,7 @@ func (im *importer) activity(ctx context.Context, line int, a *iActivity) error 
 		return err
 	}
 	p.DonorOrgID = donor.ID
+	p.FunderOrgID = im.funder(a, donor)
 	ben, found := im.beneficiary(a)
 	if !found {
 		im.fault(line, id, "no beneficiary organisation", "no organisation of %s to receive the help: create the beneficiary government organisation first", im.s.country())
@@ -959,6 +961,43 @@ func (im *importer) donor(ctx context.Context, a *iActivity) (model.Organisation
 	im.res.Organisations++
 	im.remember(o)
 	return o, nil
+}
+
+// funder finds whose money the donor passes on: the provider-org of a
+// transaction that is neither the reporting org nor the donor, when it is an
+// organisation the platform knows and that gives through the mechanism. A
+// provider the platform does not know is not created for it: a funder is
+// a claim about another organisation's money, made by someone else.
+func (im *importer) funder(a *iActivity, donor model.Organisation) string {
+	same := func(x, y iOrg) bool {
+		xr, yr := strings.TrimSpace(x.Ref), strings.TrimSpace(y.Ref)
+		if xr != "" && yr != "" {
+			return strings.EqualFold(xr, yr)
+		}
+		xn, yn := x.best(), y.best()
+		return xn != "" && strings.EqualFold(xn, yn)
+	}
+	for _, t := range a.Transactions {
+		if same(t.Provider, a.ReportingOrg) {
+			continue
+		}
+		o, ok := im.known(t.Provider)
+		if ok && o.ID != donor.ID && policy.CanDonate(o) {
+			return o.ID
+		}
+	}
+	return ""
+}
+
+// known finds an organisation the platform has by the identifier cyberaid
+// exports it under, else by its name.
+func (im *importer) known(src iOrg) (model.Organisation, bool) {
+	for _, key := range []string{strings.TrimSpace(src.Ref), src.best()} {
+		if o, ok := im.orgs[strings.ToLower(key)]; ok && key != "" {
+			return o, true
+		}
+	}
+	return model.Organisation{}, false
 }
 
 func kindOfIATIType(t string) model.OrgKind {

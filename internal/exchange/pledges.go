@@ -10,7 +10,7 @@ import (
 
 type pledgeRow struct {
 	model.Pledge
-	donor, beneficiary string
+	donor, beneficiary, funder string
 }
 
 var pledgeColumns = []column[pledgeRow]{
@@ -47,6 +47,12 @@ var pledgeColumns = []column[pledgeRow]{
 	{"description", func(p pledgeRow) string { return p.Description }},
 	{"created_at", func(p pledgeRow) string { return instant(p.CreatedAt) }},
 	{"updated_at", func(p pledgeRow) string { return instant(p.UpdatedAt) }},
+	// Appended after the columns clients already read by position.
+	{"funder_org_id", func(p pledgeRow) string { return p.FunderOrgID }},
+	{"funder", func(p pledgeRow) string { return p.funder }},
+	{"disbursed_eur_minor", func(p pledgeRow) string { return itoa(p.DisbursedEURMinor) }},
+	{"suspended_on", func(p pledgeRow) string { return date(p.SuspendedOn) }},
+	{"suspend_reason", func(p pledgeRow) string { return p.SuspendReason }},
 }
 
 // eachPledge iterates pledges; bilateral keeps the bilateral reports only.
@@ -68,7 +74,7 @@ func eachPledge(bilateral bool) func(s *Service, filter Filter) (func(ctx contex
 				return err
 			}
 			return s.visiblePledges(ctx, v, f, func(p model.Pledge) error {
-				return fn(pledgeRow{Pledge: p, donor: names[p.DonorOrgID], beneficiary: names[p.BeneficiaryOrgID]})
+				return fn(pledgeRow{Pledge: p, donor: names[p.DonorOrgID], beneficiary: names[p.BeneficiaryOrgID], funder: names[p.FunderOrgID]})
 			})
 		}, nil
 	}

@@ -13,6 +13,8 @@ type requirementRow struct {
 	beneficiary string
 	pledgedEUR  int64
 	coverage    model.Coverage
+	// The pledged euros by the stage they reached, over the same pledges.
+	committedEUR, disbursedEUR, deliveredEUR int64
 }
 
 var requirementColumns = []column[requirementRow]{
@@ -39,6 +41,10 @@ var requirementColumns = []column[requirementRow]{
 	{"description", func(r requirementRow) string { return r.Description }},
 	{"created_at", func(r requirementRow) string { return instant(r.CreatedAt) }},
 	{"updated_at", func(r requirementRow) string { return instant(r.UpdatedAt) }},
+	// Appended after the columns clients already read by position.
+	{"committed", func(r requirementRow) string { return decimal(r.committedEUR, "EUR") }},
+	{"disbursed", func(r requirementRow) string { return decimal(r.disbursedEUR, "EUR") }},
+	{"delivered", func(r requirementRow) string { return decimal(r.deliveredEUR, "EUR") }},
 }
 
 func eachRequirement(s *Service, filter Filter) (func(ctx context.Context, v policy.Viewer, fn func(requirementRow) error) error, error) {
@@ -54,8 +60,21 @@ func eachRequirement(s *Service, filter Filter) (func(ctx context.Context, v pol
 		return s.visibleRequirements(ctx, v, f, func(r model.Requirement, visible []model.Pledge) error {
 			row := requirementRow{Requirement: r, beneficiary: names[r.BeneficiaryOrgID]}
 			for _, p := range visible {
-				if p.Channel == model.ChannelMechanism && p.Status.Counts() {
+				if p.Channel != model.ChannelMechanism {
+					continue
+				}
+				if p.Status.Counts() {
 					row.pledgedEUR += p.EURMinor
+				}
+				if p.Status.Committed() {
+					row.committedEUR += p.EURMinor
+				}
+				if p.Status.Delivered() {
+					row.deliveredEUR += p.EURMinor
+				}
+				// Money paid out before a suspension or withdrawal was paid.
+				if p.Status != model.PledgeRejected {
+					row.disbursedEUR += p.DisbursedEURMinor
 				}
 			}
 			row.coverage = model.CoverageOf(row.pledgedEUR, r.EstimatedEURMinor)

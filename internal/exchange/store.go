@@ -24,6 +24,8 @@ type Store interface {
 	// IndicatorsForRequirements returns the indicators of the given
 	// requirements with their values by date.
 	IndicatorsForRequirements(ctx context.Context, requirementIDs []string) ([]model.Indicator, error)
+	// DisbursementsOfPledges returns the tranches of the given pledges.
+	DisbursementsOfPledges(ctx context.Context, pledgeIDs []string) ([]model.Disbursement, error)
 	// ListOrganisations returns every organisation ordered by name.
 	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
 	// PledgesForRequirements returns every pledge on the given requirements.

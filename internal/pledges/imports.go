@@ -181,5 +181,6 @@ func sameImport(a, b model.Pledge) bool {
 		a.RateProvisional == b.RateProvisional && a.NoEURValue == b.NoEURValue &&
 		a.RateDate.Equal(b.RateDate) && a.PledgeDate.Equal(b.PledgeDate) && a.Kind == b.Kind && a.Description == b.Description &&
 		a.Status == b.Status && a.TLP == b.TLP && a.BeneficiaryOrgID == b.BeneficiaryOrgID && a.Sector == b.Sector &&
-		a.Category == b.Category && a.PeriodStart.Equal(b.PeriodStart) && a.PeriodEnd.Equal(b.PeriodEnd) && a.Channel == b.Channel
+		a.Category == b.Category && a.PeriodStart.Equal(b.PeriodStart) && a.PeriodEnd.Equal(b.PeriodEnd) && a.Channel == b.Channel &&
+		a.FunderOrgID == b.FunderOrgID
 }

@@ -4,6 +4,7 @@ package rates
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -19,8 +20,11 @@ type Result struct {
 	// Provisional those still after the newest rate; Unpriced the
 	// provisional values that the new rates cannot price (a currency the
 	// file no longer quotes on their date), which keep their value.
-	Pledges     int `json:"pledges_revalued"`
-	Offers      int `json:"offers_revalued"`
+	Pledges int `json:"pledges_revalued"`
+	Offers  int `json:"offers_revalued"`
+	// Tranches counts the disbursed tranches valued again; the disbursed
+	// sum of the pledges they were paid on follows.
+	Tranches    int `json:"tranches_revalued"`
 	Provisional int `json:"still_provisional"`
 	Unpriced    int `json:"unpriced"`
 	// Reimport counts imported reports valued transaction by transaction
@@ -28,9 +32,10 @@ type Result struct {
 	Reimport int `json:"left_for_reimport"`
 }
 
-// Import writes the rates and revalues every provisional pledge and offer,
-// each change an audit event of actor, all in one transaction: a value is
-// never left at an old rate once the rate of its date is held.
+// Import writes the rates and revalues every provisional pledge, offer and
+// disbursed tranche, each change an audit event of actor, all in one
+// transaction: a value is never left at an old rate once the rate of its
+// date is held.
 func Import(ctx context.Context, s store.Store, rs []model.Rate, now time.Time, actor audit.Actor) (Result, error) {
 	var res Result
 	err := s.InTx(ctx, func(q store.Queries) error {
@@ -108,6 +113,70 @@ func revalue(ctx context.Context, q store.Queries, now time.Time, actor audit.Ac
 			return err
 		}
 		res.Offers++
+	}
+	return revalueTranches(ctx, q, valuer, now, actor, res)
+}
+
+// revalueTranches takes each provisional tranche again at the rate of its
+// own date, and then the disbursed sum of every pledge whose tranches
+// moved, so that the pledge never tells another sum than its tranches.
+func revalueTranches(ctx context.Context, q store.Queries, valuer *pledges.Valuer, now time.Time, actor audit.Actor, res *Result) error {
+	ds, err := q.ProvisionalDisbursements(ctx)
+	if err != nil {
+		return err
+	}
+	var moved []string
+	for _, d := range ds {
+		v, err := valuer.Value(ctx, d.AmountMinor, d.Currency, d.Date, "date")
+		if pledges.NoRate(err) {
+			res.Unpriced++
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if v.Provisional {
+			res.Provisional++
+		}
+		before := d
+		if !setValuation(v, &d.Rate, &d.RateDate, &d.EURMinor, &d.RateProvisional) {
+			continue
+		}
+		if err := q.UpdateDisbursement(ctx, &d); err != nil {
+			return err
+		}
+		if _, err := audit.Record(ctx, q, now, actor, audit.Change{Action: "pledge.tranche_revalue", ObjectType: "pledge", ObjectID: d.PledgeID, Before: &before, After: &d}); err != nil {
+			return err
+		}
+		res.Tranches++
+		if !slices.Contains(moved, d.PledgeID) {
+			moved = append(moved, d.PledgeID)
+		}
+	}
+	for _, id := range moved {
+		p, err := q.PledgeByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		tranches, err := q.Disbursements(ctx, id)
+		if err != nil {
+			return err
+		}
+		var sum int64
+		for _, d := range tranches {
+			sum += d.EURMinor
+		}
+		if sum == p.DisbursedEURMinor {
+			continue
+		}
+		before := p
+		p.DisbursedEURMinor, p.UpdatedAt = sum, now
+		if err := q.UpdatePledge(ctx, &p); err != nil {
+			return err
+		}
+		if _, err := audit.Record(ctx, q, now, actor, audit.Change{Action: "pledge.revalue", ObjectType: "pledge", ObjectID: p.ID, Before: &before, After: &p}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -14,6 +14,10 @@ type Disbursements interface {
 	UpdateDisbursement(ctx context.Context, d *model.Disbursement) error
 	// Disbursements returns a pledge's tranches by date, then as written.
 	Disbursements(ctx context.Context, pledgeID string) ([]model.Disbursement, error)
+	// DisbursementsOfPledges returns the tranches of the given pledges, each
+	// pledge's by date, then as written: one query for a page or an export
+	// rather than one per pledge.
+	DisbursementsOfPledges(ctx context.Context, pledgeIDs []string) ([]model.Disbursement, error)
 	// ProvisionalDisbursements returns the tranches valued at a rate older
 	// than their date.
 	ProvisionalDisbursements(ctx context.Context) ([]model.Disbursement, error)
@@ -50,6 +54,16 @@ func (q *queries) UpdateDisbursement(ctx context.Context, d *model.Disbursement)
 func (q *queries) Disbursements(ctx context.Context, pledgeID string) ([]model.Disbursement, error) {
 	ds, err := queryAll(ctx, q.rd, scanDisbursement, `SELECT `+disbursementColumns+` FROM disbursements WHERE pledge_id = ? ORDER BY day, id`, pledgeID)
 	return ds, dbErr(err, "disbursements of pledge %s", pledgeID)
+}
+
+func (q *queries) DisbursementsOfPledges(ctx context.Context, pledgeIDs []string) ([]model.Disbursement, error) {
+	var ds []model.Disbursement
+	err := inChunks(canonicalIDs(pledgeIDs), func(in string, args []any) error {
+		chunk, err := queryAll(ctx, q.rd, scanDisbursement, `SELECT `+disbursementColumns+` FROM disbursements WHERE pledge_id IN (`+in+`) ORDER BY pledge_id, day, id`, args...)
+		ds = append(ds, chunk...)
+		return err
+	})
+	return ds, dbErr(err, "disbursements of pledges")
 }
 
 func (q *queries) ProvisionalDisbursements(ctx context.Context) ([]model.Disbursement, error) {

@@ -59,3 +59,9 @@ func (s *Server) apiAddDisbursement(w http.ResponseWriter, r *http.Request) erro
 	}
 	return writeJSON(w, http.StatusCreated, ds)
 }
+
+func init() {
+	// A tranche is recorded, and valued again when a rates import brings
+	// the rate of its date.
+	auditActions = append(auditActions, "pledge.disburse", "pledge.tranche_revalue")
+}
