@@ -42,6 +42,7 @@ func (s Sort) String() string {
 var (
 	RequirementSorts = []string{"created", "ref", "title", "sector", "priority", "estimated", "needed_by", "status", "tlp"}
 	PledgeSorts      = []string{"created", "date", "eur", "status", "channel", "tlp"}
+	OfferSorts       = []string{"created", "title", "kind", "eur", "valid_until", "status", "tlp"}
 )
 
 // SortCursor is the cursor of the next page of a list in order s: the id

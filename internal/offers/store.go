@@ -20,4 +20,5 @@ type Store interface {
 	OfferByID(ctx context.Context, id string) (model.Offer, error)
 	// OfferPledges returns the links of the given offers; nil ids means all.
 	OfferPledges(ctx context.Context, offerIDs []string) ([]model.OfferPledge, error)
+	sortedReads
 }

@@ -55,6 +55,12 @@ func pledgeShape(t string) shape {
 	}
 }
 
+// offerShape: an offer is its donor's, read by the named users under RED
+// (policy.OfferResource).
+func offerShape(t string) shape {
+	return shape{tlp: t + ".tlp", owner: t + ".donor_org_id", grant: grantOffer}
+}
+
 // visibleSQL is the predicate "a viewer with audience a sees the row t".
 func visibleSQL(a policy.Audience, t string, s shape) (string, []any) {
 	if a.All {

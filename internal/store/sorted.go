@@ -17,6 +17,8 @@ type SortedPages interface {
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
 	PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error)
 	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
+	PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error)
+	CountOffers(ctx context.Context, f model.OfferFilter, a policy.Audience) (int, error)
 }
 
 // sortColumn is the SQL a list sorts on for one field of model.*Sorts.
@@ -49,6 +51,16 @@ var pledgeSortColumns = map[string]sortColumn{
 	"status":  {expr: "status", text: true},
 	"channel": {expr: "channel", text: true},
 	"tlp":     {expr: tlpRank},
+}
+
+var offerSortColumns = map[string]sortColumn{
+	"created":     {expr: "id"},
+	"title":       {expr: "title", text: true},
+	"kind":        {expr: "kind", text: true},
+	"eur":         {expr: "eur_minor"},
+	"valid_until": {expr: "valid_until"},
+	"status":      {expr: "status", text: true},
+	"tlp":         {expr: tlpRank},
 }
 
 // tlpRank orders labels from the widest audience to the narrowest.
@@ -204,4 +216,33 @@ func (q *queries) CountPledges(ctx context.Context, f model.PledgeFilter, a poli
 	conds, args := pledgesSeen(f, a)
 	n, err := q.count(ctx, "pledges", conds, args)
 	return n, dbErr(err, "count pledges")
+}
+
+// offersSeen is the filter f and the audience a as conditions.
+func offersSeen(f model.OfferFilter, a policy.Audience) ([]string, []any) {
+	conds, args := offerConds(f)
+	vis, vargs := visibleSQL(a, "offers", offerShape("offers"))
+	return append(conds, vis), append(args, vargs...)
+}
+
+// PageOffers returns up to limit offers matching f that the audience a
+// sees, in order s, after the offer whose id is after.
+func (q *queries) PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error) {
+	conds, args := offersSeen(f, a)
+	if err := q.cursorSeen(ctx, "offers", conds, args, after); err != nil {
+		return nil, pageErr(err, "page offers")
+	}
+	query, qargs := q.page(q.sortedBy("offers", offerSortColumns, s), offerSelect, conds, args, after, limit)
+	os, err := queryAll(ctx, q.rd, scanOffer, query, qargs...)
+	if err == nil {
+		err = q.loadOfferGrants(ctx, os)
+	}
+	return os, pageErr(err, "page offers")
+}
+
+// CountOffers counts the offers matching f that a sees.
+func (q *queries) CountOffers(ctx context.Context, f model.OfferFilter, a policy.Audience) (int, error) {
+	conds, args := offersSeen(f, a)
+	n, err := q.count(ctx, "offers", conds, args)
+	return n, dbErr(err, "count offers")
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
 )
 
@@ -11,15 +12,15 @@ func (s *Server) apiListOffers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cursor, limit, err := pageParams(r)
+	order, cursor, limit, err := sortedPageParams(r, model.OfferSorts)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.Offers.List(r.Context(), viewerOf(r), f, cursor, limit)
+	l, err := s.Offers.Page(r.Context(), viewerOf(r), f, order, cursor, limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newCounted(l))
 }
 
 func (s *Server) apiGetOffer(w http.ResponseWriter, r *http.Request) error {

@@ -22,6 +22,7 @@ type offersData struct {
 	Orgs     map[string]string
 	Next     string
 	CanNew   bool
+	Nav      listNav
 }
 
 func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) error {
@@ -30,10 +31,15 @@ func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := viewerOf(r)
-	items, next, err := s.Offers.List(r.Context(), v, f, r.URL.Query().Get("cursor"), listPage)
+	order, err := model.ParseSort(r.URL.Query().Get("sort"), model.OfferSorts)
 	if err != nil {
 		return err
 	}
+	l, err := s.Offers.Page(r.Context(), v, f, order, r.URL.Query().Get("cursor"), listPage)
+	if err != nil {
+		return err
+	}
+	items, next := l.Items, l.Next
 	orgs, err := s.orgNames(r)
 	if err != nil {
 		return err
@@ -43,7 +49,9 @@ func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) error {
 		Filter:   map[string]string{"status": q.Get("status"), "sector": q.Get("sector"), "category": q.Get("category"), "donor": q.Get("donor")},
 		Statuses: strs(model.OfferStatuses),
 		Items:    items, Orgs: orgs, CanNew: policy.Allowed(v, policy.OffersCreate) && policy.CanDonate(v.Org),
+		Nav: navFor(r, model.OfferSorts, order, len(items), next, l.Total),
 	}
+	data.Filter["sort"] = order.String()
 	if next != "" {
 		data.Next = nextPage(r, next)
 	}

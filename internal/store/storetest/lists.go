@@ -254,3 +254,117 @@ func testHiddenCursor(t *testing.T, s *store.DB) {
 	_, err = s.PagePledges(ctx, model.PledgeFilter{}, anonymous, model.Sort{Field: "eur"}, p.ID, 10)
 	wantErr(t, err, model.ErrInvalid)
 }
+
+// testSortedOffers: every order of model.OfferSorts, walked two rows at a
+// time with its cursor, gives every offer once in that order; what the
+// store selects and counts for each member of a small cast is what the
+// policy lets them see (the donor's own, labels, named readers of RED).
+func testSortedOffers(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	donorOrg := newOrg(t, s, "Donor")
+	otherOrg := newOrg(t, s, "Other")
+	donor := newUser(t, s, donorOrg.ID, "donor@example.org", model.RoleDonor)
+	other := newUser(t, s, otherOrg.ID, "other@example.org", model.RoleDonor)
+	named := newUser(t, s, otherOrg.ID, "named@example.org", model.RoleDonor)
+	titles := []string{"b firewalls", "A radios", "Єнергетика", "a radios", "énergie", "Z-last", "Licences"}
+	kinds := []model.PledgeKind{model.PledgeMoney, model.PledgeInKind}
+	statuses := []model.OfferStatus{model.OfferOpen, model.OfferWithdrawn}
+	var want []model.Offer
+	for i, title := range titles {
+		o := model.Offer{
+			DonorOrgID: donorOrg.ID, Title: title, Kind: kinds[i%2], AmountMinor: int64((i*5%3 + 1) * 1000), Currency: "EUR",
+			EURMinor: int64((i*5%3 + 1) * 1000), Rate: "1", RateDate: model.NewDate(2025, 3, 14), OfferDate: model.NewDate(2025, 3, 14),
+			ValidUntil: model.NewDate(2026, 1, 1+i%3), Status: statuses[i%2], Review: model.ReviewNotRequired,
+			TLP: model.TLPs[i%len(model.TLPs)],
+		}
+		if i == 1 {
+			o.DonorOrgID = otherOrg.ID
+		}
+		if o.TLP == model.TLPRed {
+			o.NamedUserIDs = []string{named.ID}
+		}
+		must(t, s.CreateOffer(ctx, &o))
+		want = append(want, o)
+	}
+	all := policy.AudienceOf(policy.System())
+	keys := map[string]func(a, b model.Offer) int{
+		"created":     func(a, b model.Offer) int { return strings.Compare(a.ID, b.ID) },
+		"title":       func(a, b model.Offer) int { return strings.Compare(a.Title, b.Title) },
+		"kind":        func(a, b model.Offer) int { return strings.Compare(string(a.Kind), string(b.Kind)) },
+		"eur":         func(a, b model.Offer) int { return cmp.Compare(a.EURMinor, b.EURMinor) },
+		"valid_until": func(a, b model.Offer) int { return strings.Compare(a.ValidUntil.String(), b.ValidUntil.String()) },
+		"status":      func(a, b model.Offer) int { return strings.Compare(string(a.Status), string(b.Status)) },
+		"tlp": func(a, b model.Offer) int {
+			return cmp.Compare(slices.Index(model.TLPs, a.TLP), slices.Index(model.TLPs, b.TLP))
+		},
+	}
+	same(t, len(keys), len(model.OfferSorts))
+	for field, key := range keys {
+		for _, desc := range []bool{false, true} {
+			order := model.Sort{Field: field, Desc: desc}
+			var got []model.Offer
+			after := ""
+			for {
+				page, err := s.PageOffers(ctx, model.OfferFilter{}, all, order, after, 2)
+				must(t, err)
+				got = append(got, page...)
+				if len(page) < 2 {
+					break
+				}
+				after = page[len(page)-1].ID
+			}
+			exp := slices.Clone(want)
+			slices.SortStableFunc(exp, func(a, b model.Offer) int {
+				c := key(a, b)
+				if c == 0 {
+					c = strings.Compare(a.ID, b.ID)
+				}
+				if desc {
+					c = -c
+				}
+				return c
+			})
+			if !slices.Equal(offerIDs(got), offerIDs(exp)) {
+				t.Errorf("sort %s: got %v, want %v", order, offerIDs(got), offerIDs(exp))
+			}
+		}
+	}
+	_, err := s.PageOffers(ctx, model.OfferFilter{}, all, model.Sort{Field: "title"}, "01890000-0000-7000-8000-000000000000", 2)
+	wantErr(t, err, model.ErrInvalid)
+
+	orgOf := map[string]model.Organisation{donorOrg.ID: donorOrg, otherOrg.ID: otherOrg}
+	for _, u := range []model.User{{}, donor, other, named} {
+		v := policy.ViewerFor(u, orgOf[u.OrgID])
+		aud := policy.AudienceOf(v)
+		for _, f := range []model.OfferFilter{{}, {Status: model.OfferOpen}} {
+			var seen []string
+			for _, o := range want {
+				if (f.Status == "" || o.Status == f.Status) && policy.Visible(v, policy.OfferResource(o)) {
+					seen = append(seen, o.ID)
+				}
+			}
+			got, err := s.PageOffers(ctx, f, aud, model.Sort{Field: "eur"}, "", 0)
+			must(t, err)
+			same(t, ascending(offerIDs(got)...), ascending(seen...))
+			n, err := s.CountOffers(ctx, f, aud)
+			must(t, err)
+			same(t, n, len(seen))
+		}
+		// A cursor naming an offer this viewer does not see is refused.
+		for _, o := range want {
+			if !policy.Visible(v, policy.OfferResource(o)) {
+				_, err := s.PageOffers(ctx, model.OfferFilter{}, aud, model.Sort{Field: "title"}, o.ID, 2)
+				wantErr(t, err, model.ErrInvalid)
+				break
+			}
+		}
+	}
+}
+
+func offerIDs(os []model.Offer) []string {
+	ids := make([]string, len(os))
+	for i, o := range os {
+		ids[i] = o.ID
+	}
+	return ids
+}

@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"AudienceTotals", testAudienceTotals},
 		{"FullTextSearch", testFullTextSearch},
 		{"HiddenCursor", testHiddenCursor},
+		{"SortedOffers", testSortedOffers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
