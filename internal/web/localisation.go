@@ -6,7 +6,7 @@ package web
 // records (a type missing here once showed as a raw message id).
 var auditObjects = []string{
 	"requirement", "pledge", "organisation", "user", "account", "offer", "lesson",
-	"meeting", "proposal", "rotation", "plan", "alert",
+	"meeting", "proposal", "rotation", "plan", "alert", "document", "indicator",
 }
 
 func init() {
@@ -17,5 +17,6 @@ func init() {
 		"alert.acknowledge", "lesson.create", "lesson.update", "pledge.import", "pledge.reimport",
 		"organisation.import", "pledge.milestone", "pledge.in_delivery", "pledge.delivered",
 		"pledge.receipt_received", "pledge.receipt_problem", "requirement.in_delivery",
-		"requirement.delivered", "requirement.closed")
+		"requirement.delivered", "requirement.closed",
+		"document.create", "document.delete", "indicator.create", "indicator.value")
 }
