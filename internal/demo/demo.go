@@ -87,6 +87,7 @@ func Seed(ctx context.Context, a *app.App, clock *Clock, password string) ([]Acc
 	s.planPledges()
 	s.planRequirements()
 	s.planDeliveries()
+	s.planStages()
 	if err := s.tl.play(ctx, clock); err != nil {
 		return nil, err
 	}
@@ -94,9 +95,6 @@ func Seed(ctx context.Context, a *app.App, clock *Clock, password string) ([]Acc
 		return nil, err
 	}
 	if err := s.createLesson(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.createStages(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.createGovernance(ctx); err != nil {
