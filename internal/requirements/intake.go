@@ -42,11 +42,18 @@ const (
 )
 
 // RowProblem is one fault of an imported file: its row (the header is row
-// 1) and column.
+// 1) and column. Message is the English wording; Err, a field error, is
+// what people read, worded by the catalogue in their own language.
 type RowProblem struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column,omitempty"`
 	Message string `json:"message"`
+	Err     error  `json:"-"`
+}
+
+// problemAt is the fault err of a row's column.
+func problemAt(row int, column string, err error) RowProblem {
+	return RowProblem{Row: row, Column: column, Message: messageOf(err), Err: err}
 }
 
 // ImportError lists every fault of a refused file; nothing of it was written.
@@ -139,7 +146,7 @@ func readCSV(data []byte) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, &ImportError{Problems: []RowProblem{{Row: pe.StartLine, Message: "the CSV cannot be read here: " + pe.Err.Error()}}}
+				return nil, &ImportError{Problems: []RowProblem{problemAt(pe.StartLine, "", model.Invalid("file", "the CSV cannot be read here: %v", pe.Err.Error()))}}
 			}
 			return nil, model.Invalid("file", "the CSV cannot be read")
 		}
@@ -189,7 +196,7 @@ func readXLSX(data []byte) ([][]string, error) {
 // or every problem found.
 func parseTable(table [][]string) ([]importRow, []RowProblem) {
 	if len(table) == 0 {
-		return nil, []RowProblem{{Row: 1, Message: "the file has no header row; download the template"}}
+		return nil, []RowProblem{problemAt(1, "", model.Invalid("file", "the file has no header row; download the template"))}
 	}
 	var problems []RowProblem
 	index := map[string]int{}
@@ -201,16 +208,16 @@ func parseTable(table [][]string) ([]importRow, []RowProblem) {
 		col := columnName(i)
 		switch {
 		case !slices.Contains(ImportColumns, name):
-			problems = append(problems, RowProblem{Row: 1, Column: col, Message: fmt.Sprintf("%q is not a column of the template; use %s", h, strings.Join(ImportColumns, ", "))})
+			problems = append(problems, problemAt(1, col, model.Invalid("file", "%q is not a column of the template; use %s", h, strings.Join(ImportColumns, ", "))))
 		case index[name] != 0:
-			problems = append(problems, RowProblem{Row: 1, Column: col, Message: fmt.Sprintf("the column %s appears twice", name)})
+			problems = append(problems, problemAt(1, col, model.Invalid("file", "the column %s appears twice", name)))
 		default:
 			index[name] = i + 1
 		}
 	}
 	for _, name := range requiredColumns {
 		if index[name] == 0 {
-			problems = append(problems, RowProblem{Row: 1, Column: name, Message: "this column is missing from the header"})
+			problems = append(problems, problemAt(1, name, model.Invalid("file", "this column is missing from the header")))
 		}
 	}
 	if len(problems) > 0 {
@@ -237,12 +244,12 @@ func parseTable(table [][]string) ([]importRow, []RowProblem) {
 			continue
 		}
 		if len(out) == MaxImportRows {
-			return nil, []RowProblem{{Row: rowNum, Message: fmt.Sprintf("the file has more than %d requirements; split it", MaxImportRows)}}
+			return nil, []RowProblem{problemAt(rowNum, "", tooManyRows())}
 		}
 		row, rowProblems := parseRow(rowNum, cell)
 		if ref := row.externalRef; ref != "" {
 			if first, dup := refs[ref]; dup {
-				rowProblems = append(rowProblems, RowProblem{Row: rowNum, Column: "external_ref", Message: fmt.Sprintf("%q is also the reference of row %d", ref, first)})
+				rowProblems = append(rowProblems, problemAt(rowNum, "external_ref", model.Invalid("external_ref", "%q is also the reference of row %d", ref, first)))
 			}
 			refs[ref] = rowNum
 		}
@@ -250,7 +257,7 @@ func parseTable(table [][]string) ([]importRow, []RowProblem) {
 		out = append(out, row)
 	}
 	if len(out) == 0 && len(problems) == 0 {
-		problems = append(problems, RowProblem{Row: 2, Message: "the file lists no requirement below its header"})
+		problems = append(problems, problemAt(2, "", model.Invalid("file", "the file lists no requirement below its header")))
 	}
 	return out, problems
 }
@@ -267,14 +274,20 @@ func columnName(i int) string {
 // parseRow reads one row's cells, reporting each faulty one.
 func parseRow(rowNum int, cell func(string) string) (importRow, []RowProblem) {
 	var problems []RowProblem
-	bad := func(column, format string, args ...any) {
-		problems = append(problems, RowProblem{Row: rowNum, Column: column, Message: fmt.Sprintf(format, args...)})
+	// bad takes a field error whose field is the template's column.
+	bad := func(err error) {
+		var fe *model.FieldError
+		column := ""
+		if errors.As(err, &fe) {
+			column = fe.Field
+		}
+		problems = append(problems, problemAt(rowNum, column, err))
 	}
 	row := importRow{row: rowNum, externalRef: cell("external_ref")}
 	text := func(name string, required bool) *string {
 		v := cell(name)
 		if required && v == "" {
-			bad(name, "is required")
+			bad(model.Invalid(name, "is required"))
 		}
 		return &v
 	}
@@ -284,9 +297,9 @@ func parseRow(rowNum int, cell func(string) string) (importRow, []RowProblem) {
 		v := strings.ToLower(cell(name))
 		switch {
 		case v == "":
-			bad(name, "is required; use one of %s", codes)
+			bad(model.Invalid(name, "is required; use one of %s", codes))
 		case !valid(v):
-			bad(name, "%q is not one of %s", cell(name), codes)
+			bad(model.Invalid(name, "%q is not one of %s", cell(name), codes))
 		}
 		return v
 	}
@@ -298,19 +311,19 @@ func parseRow(rowNum int, cell func(string) string) (importRow, []RowProblem) {
 	recipient := model.RecipientType(code("recipient_type", func(s string) bool { return model.RecipientType(s).Valid() }, joinCodes(model.RecipientTypes)))
 	row.in.Sector, row.in.Category, row.in.LineOfEffort, row.in.Priority, row.in.TLP, row.in.RecipientType = &sector, &category, &line, &prio, &tlp, &recipient
 	if tlp == model.TLPRed {
-		bad("tlp", "a RED requirement names its readers, which a spreadsheet cannot: import it as AMBER+STRICT and make it RED on its page")
+		bad(model.Invalid("tlp", "a RED requirement names its readers, which a spreadsheet cannot: import it as AMBER+STRICT and make it RED on its page"))
 	}
 	if v := cell("estimated_eur"); v == "" {
-		bad("estimated_eur", "is required: the estimated cost in euros, e.g. 125000.50")
+		bad(model.Invalid("estimated_eur", "is required: the estimated cost in euros, e.g. 125000.50"))
 	} else if eur, err := money.ParseAmount(v, "EUR"); err != nil {
-		bad("estimated_eur", "%s", messageOf(err))
+		problems = append(problems, problemAt(rowNum, "estimated_eur", err))
 	} else {
 		row.in.EstimatedEURMinor = &eur
 	}
 	if v := cell("needed_by"); v == "" {
-		bad("needed_by", "is required: the date by which the need must be met, as YYYY-MM-DD")
+		bad(model.Invalid("needed_by", "is required: the date by which the need must be met, as YYYY-MM-DD"))
 	} else if d, err := parseImportDate(v); err != nil {
-		bad("needed_by", "%q is not a date; write YYYY-MM-DD", v)
+		bad(model.Invalid("needed_by", "%q is not a date; write YYYY-MM-DD", v))
 	} else {
 		row.in.NeededBy = &d
 	}
@@ -318,7 +331,7 @@ func parseRow(rowNum int, cell func(string) string) (importRow, []RowProblem) {
 	if v := cell("quantity"); v != "" {
 		q, err := strconv.ParseInt(strings.TrimSuffix(v, ".0"), 10, 64)
 		if err != nil || q < 1 {
-			bad("quantity", "%q is not a whole number of at least 1", v)
+			bad(model.Invalid("quantity", "%q is not a whole number of at least 1", v))
 		}
 		qty = q
 	}
@@ -327,7 +340,7 @@ func parseRow(rowNum int, cell func(string) string) (importRow, []RowProblem) {
 	region := strings.ToUpper(cell("region"))
 	row.in.Region = &region
 	if len([]rune(row.externalRef)) > model.MaxShort {
-		bad("external_ref", "is longer than %d characters", model.MaxShort)
+		bad(model.Invalid("external_ref", "is longer than %d characters", model.MaxShort))
 	}
 	return row, problems
 }
@@ -425,7 +438,7 @@ func (s *Service) Import(ctx context.Context, v policy.Viewer, orgID, name strin
 			if c, ok := importColumn[col]; ok {
 				col = c
 			}
-			problems = append(problems, RowProblem{Row: row, Column: col, Message: fe.Message})
+			problems = append(problems, problemAt(row, col, fe))
 			return nil
 		}
 		for _, row := range rows {

@@ -114,6 +114,18 @@ func TestImportWorkbook(t *testing.T) {
 	})
 }
 
+// wordedByCatalogue fails on a problem people could read only in English:
+// each must carry a field error that names its catalogue sentence.
+func wordedByCatalogue(t *testing.T, problems []requirements.RowProblem) {
+	t.Helper()
+	for _, p := range problems {
+		var fe *model.FieldError
+		if !errors.As(p.Err, &fe) || fe.MessageID == "" {
+			t.Errorf("row %d, column %s: %q has no catalogue sentence (%#v)", p.Row, p.Column, p.Message, p.Err)
+		}
+	}
+}
+
 func TestImportReportsEveryFault(t *testing.T) {
 	each(t, func(t *testing.T, e env) {
 		ctx := context.Background()
@@ -126,9 +138,11 @@ func TestImportReportsEveryFault(t *testing.T) {
 			"Twice,,energy,edr,support,high,1000,2026-09-01,amber,other,,,,A\n"
 		_, err := e.a.Requirements.Import(ctx, e.cast.Viewer("requester"), "", "needs.csv", strings.NewReader(csv))
 		got := map[string]bool{}
-		for _, p := range problemsOf(t, err) {
+		rowProblems := problemsOf(t, err)
+		for _, p := range rowProblems {
 			got[fmt.Sprintf("%d %s", p.Row, p.Column)] = true
 		}
+		wordedByCatalogue(t, rowProblems)
 		for _, want := range []string{"3 sector", "4 estimated_eur", "4 needed_by", "4 recipient_type", "4 quantity", "6 external_ref"} {
 			if !got[want] {
 				t.Errorf("no problem reported at row/column %s; got %v", want, got)
@@ -150,6 +164,7 @@ func TestImportReportsEveryFault(t *testing.T) {
 		if ps[0].Row != 1 || ps[0].Column != "B" {
 			t.Fatalf("header problems %+v", ps)
 		}
+		wordedByCatalogue(t, ps)
 		// Limits.
 		var big strings.Builder
 		big.WriteString(header + "\n")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
+	"github.com/cyberaid/cyberaid/internal/i18n"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
@@ -28,6 +29,19 @@ type importProblem struct {
 	Problems []requirements.RowProblem `json:"problems"`
 }
 
+// importProblemsIn words each fault of a refused spreadsheet in l's
+// language, as every other error is; its row and column stay as they are.
+func importProblemsIn(l *i18n.Localizer, problems []requirements.RowProblem) []requirements.RowProblem {
+	out := make([]requirements.RowProblem, len(problems))
+	for i, p := range problems {
+		out[i] = p
+		if p.Err != nil {
+			out[i].Message = sentenceOf(l, p.Err)
+		}
+	}
+	return out
+}
+
 func (s *Server) apiImportRequirements(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxRequirementsUpload)
 	file, header, err := r.FormFile("file")
@@ -43,7 +57,8 @@ func (s *Server) apiImportRequirements(w http.ResponseWriter, r *http.Request) e
 	if errors.As(err, &ie) {
 		e := errorFor(err)
 		e.Code, e.Field = "import_refused", "file"
-		return writeJSON(w, e.Status, map[string]importProblem{"error": {apiError: e, Problems: ie.Problems}})
+		problems := importProblemsIn(s.i18n.For(r.Header.Get("Accept-Language")), ie.Problems)
+		return writeJSON(w, e.Status, map[string]importProblem{"error": {apiError: e, Problems: problems}})
 	}
 	if err != nil {
 		return err

@@ -214,7 +214,7 @@ func (s *Server) importRequirements(w http.ResponseWriter, r *http.Request) erro
 	fail := func(err error) error {
 		var ie *requirements.ImportError
 		if errors.As(err, &ie) {
-			data.Problems = ie.Problems
+			data.Problems = importProblemsIn(l, ie.Problems)
 			data.Error = l.T("intake.refused")
 			return s.show(w, r, http.StatusUnprocessableEntity, "requirements_import", "requirements", "intake.title", data)
 		}
