@@ -33,6 +33,8 @@ var notPages = map[string]bool{
 	"/static/": true, "/healthz": true, "/readyz": true, "/lang/{code}": true,
 	"/signin/sso/{provider}": true, "/signin/sso/callback": true, "/exports/{file}": true,
 	"/public/statements.atom": true,
+	// Files to download, not pages: a document and the intake's templates.
+	"/documents/{id}": true, "/imports/requirements/{file}": true,
 }
 
 // pageQueries give a page the query it needs to show more than a refusal.

@@ -74,17 +74,19 @@ func TestReceiptAndCharts(t *testing.T) {
 
 	s.run("open the public dashboard",
 		chromedp.Navigate(s.base+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`svg#chart-cumulative`)),
-		chromedp.WaitVisible(chromedp.CSS(`svg#chart-lead`)),
+		// The time chart is drawn at several widths, the one that fits
+		// the page shown; the lead times are rows of text.
+		chromedp.WaitVisible(chromedp.CSS(`#chart-cumulative-caption`)),
+		chromedp.WaitVisible(chromedp.CSS(`#chart-lead-caption`)),
 	)
-	if got := s.read("read the chart's title", chromedp.TextContent(chromedp.CSS(`#chart-cumulative-title`))); got != "Cumulative EUR pledged by month" {
+	if got := s.read("read the chart's title", chromedp.TextContent(chromedp.CSS(`#chart-cumulative-caption h3`))); got != "Cumulative EUR pledged by month" {
 		t.Fatalf("chart title %q", got)
 	}
 	s.run("open the chart's table",
-		chromedp.Click(chromedp.CSS(`#chart-cumulative ~ details summary`)),
-		chromedp.WaitVisible(chromedp.CSS(`#chart-cumulative ~ details table`)),
+		chromedp.Click(chromedp.CSS(`figure[aria-labelledby="chart-cumulative-caption"] details summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`figure[aria-labelledby="chart-cumulative-caption"] details table`)),
 	)
-	if got := s.read("read the table", chromedp.Text(chromedp.CSS(`#chart-cumulative ~ details table tbody`))); !strings.Contains(got, "80,000.00") {
+	if got := s.read("read the table", chromedp.Text(chromedp.CSS(`figure[aria-labelledby="chart-cumulative-caption"] details table tbody`))); !strings.Contains(got, "80,000.00") {
 		t.Fatalf("the chart's table reads %q, want the EUR 80,000.00 pledge", got)
 	}
 }

@@ -80,7 +80,7 @@ func TestExportStageColumns(t *testing.T) {
 		}
 
 		recs = readCSV(t, export(t, w, donor, "requirements", "csv", exchange.Filter{}))
-		want = append(slices.Clone(requirementColumnsBefore), "committed", "disbursed", "delivered")
+		want = append(slices.Clone(requirementColumnsBefore), "committed", "disbursed", "delivered", "recipient_type")
 		if !slices.Equal(recs[0], want) {
 			t.Fatalf("requirement columns\n%v\nwant\n%v", recs[0], want)
 		}

@@ -23,7 +23,6 @@ var requirementColumns = []column[requirementRow]{
 	{"title", func(r requirementRow) string { return r.Title }},
 	{"beneficiary_org_id", func(r requirementRow) string { return r.BeneficiaryOrgID }},
 	{"beneficiary", func(r requirementRow) string { return r.beneficiary }},
-	{"recipient_type", func(r requirementRow) string { return string(r.RecipientType) }},
 	{"sector", func(r requirementRow) string { return string(r.Sector) }},
 	{"category", func(r requirementRow) string { return string(r.Category) }},
 	{"line_of_effort", func(r requirementRow) string { return string(r.LineOfEffort) }},
@@ -45,6 +44,7 @@ var requirementColumns = []column[requirementRow]{
 	{"committed", func(r requirementRow) string { return decimal(r.committedEUR, "EUR") }},
 	{"disbursed", func(r requirementRow) string { return decimal(r.disbursedEUR, "EUR") }},
 	{"delivered", func(r requirementRow) string { return decimal(r.deliveredEUR, "EUR") }},
+	{"recipient_type", func(r requirementRow) string { return string(r.RecipientType) }},
 }
 
 func eachRequirement(s *Service, filter Filter) (func(ctx context.Context, v policy.Viewer, fn func(requirementRow) error) error, error) {
