@@ -138,7 +138,7 @@ func TestListExportLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ path, link string }{
-		{"/requirements?sector=energy&priority=critical", `href="/exports/requirements.xlsx?status=&amp;sector=energy&amp;category=&amp;line=&amp;priority=critical&amp;q="`},
+		{"/requirements?sector=energy&priority=critical", `href="/exports/requirements.xlsx?status=&amp;sector=energy&amp;category=&amp;line=&amp;priority=critical&amp;q=&amp;recipient_type=&amp;review="`},
 		{"/pledges?status=proposed", `href="/exports/pledges.csv?status=proposed&amp;channel=&amp;donor=&amp;requirement="`},
 		{"/offers?sector=energy", `href="/exports/offers.csv?status=&amp;sector=energy&amp;category=&amp;donor="`},
 		{"/lessons?status=proposed&due=1", `href="/exports/lessons.xlsx?status=proposed&amp;due=true"`},
