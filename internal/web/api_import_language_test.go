@@ -36,10 +36,14 @@ func TestImportProblemsLanguage(t *testing.T) {
 
 		want := map[string]func(string) bool{
 			"en": func(m string) bool { return strings.HasPrefix(m, "“firewalls” is not a valid category") },
-			"uk": func(m string) bool { return strings.HasPrefix(m, "«firewalls» не є допустимим значенням") },
+			"uk": func(m string) bool {
+				return strings.HasPrefix(m, "«firewalls» не є допустимим значенням")
+			},
 		}
 		if slices.Contains(i18n.Languages(), "fr") {
-			want["fr"] = func(m string) bool { return strings.HasPrefix(m, "«\u00a0firewalls\u00a0» n’est pas une valeur admise") }
+			want["fr"] = func(m string) bool {
+				return strings.HasPrefix(m, "«\u00a0firewalls\u00a0» n’est pas une valeur admise")
+			}
 		}
 		for lang, categoryWorded := range want {
 			problems := importIn(c, lang, file)
