@@ -72,6 +72,7 @@ func TestSortedPagedListAndSearch(t *testing.T) {
 	s.run("back to page 1",
 		chromedp.Click(chromedp.CSS(`.list-nav a[rel="prev"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`.list-nav a[rel="prev"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`th[aria-sort="ascending"]`)),
 	)
 	if first = s.read("read page 1", chromedp.Text(chromedp.CSS(`table.data tbody tr:first-child td:first-child a`))); first != "Lot 01 radios" {
 		t.Errorf("back on page 1, first row %q", first)

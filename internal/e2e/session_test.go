@@ -41,11 +41,31 @@ func (s *session) read(step string, a chromedp.Action[string]) string {
 	s.t.Helper()
 	stepCtx, cancel := context.WithTimeout(s.ctx, stepTimeout)
 	defer cancel()
-	v, err := chromedp.Run(stepCtx, a)
+	// A click that navigates returns before the new document has replaced
+	// the old one, so a read can find a node that is gone a moment later.
+	// Reading again is what a person does when the page flickers.
+	var v string
+	var err error
+	for {
+		v, err = chromedp.Run(stepCtx, a)
+		if err == nil || !documentReplaced(err) || stepCtx.Err() != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		s.fail(step, err)
 	}
 	return strings.TrimSpace(v)
+}
+
+// documentReplaced reports the errors the browser gives when a node or its
+// execution context disappeared because the page navigated mid-read.
+func documentReplaced(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "No node with given id") ||
+		strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Could not find node with given id")
 }
 
 func (s *session) signIn(user string) {
