@@ -355,7 +355,8 @@ func (s *seeder) planRequirement(r reqSpec, firstPledge time.Time, validator, co
 		})
 	}
 	if r.status == model.ReqWithdrawn {
-		last = decided.Add(tl.days(7, 30))
+		// Withdrawn after whatever came before it, sharing included.
+		last = last.Add(tl.days(7, 30))
 		if last.After(s.end) {
 			last = s.end
 		}

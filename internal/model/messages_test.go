@@ -56,7 +56,7 @@ func catalogues(t *testing.T) (errorsArea, all map[string]map[string]string) {
 
 // call is one place in the sources that makes an error for people.
 type call struct {
-	pos, fn, field, format string
+	pos, fn, format string
 	literalFormat          bool
 }
 
