@@ -57,7 +57,7 @@ func catalogues(t *testing.T) (errorsArea, all map[string]map[string]string) {
 // call is one place in the sources that makes an error for people.
 type call struct {
 	pos, fn, format string
-	literalFormat          bool
+	literalFormat   bool
 }
 
 // errorCalls walks the program's sources (not its tests) for the calls
