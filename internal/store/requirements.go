@@ -134,7 +134,9 @@ func (q *queries) requirementWhere(ctx context.Context, f model.RequirementFilte
 			return nil, nil, err
 		}
 		for _, o := range orgs {
-			if strings.Contains(strings.ToLower(o.Name), s) {
+			// In any of its languages: a Ukrainian official types the
+			// ministry's Ukrainian name.
+			if strings.Contains(strings.ToLower(o.Name+"\n"+o.NameUK+"\n"+o.NameFR), s) {
 				beneficiaries = append(beneficiaries, o.ID)
 			}
 		}

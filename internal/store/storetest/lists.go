@@ -368,3 +368,23 @@ func offerIDs(os []model.Offer) []string {
 	}
 	return ids
 }
+
+// testQueryMatchesBeneficiaryNames finds a requirement by its
+// beneficiary's name in each of the organisation's languages, whatever the
+// case the person typed it in.
+func testQueryMatchesBeneficiaryNames(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	ben := newOrg(t, s, "State Service of Special Communications")
+	ben.NameUK, ben.NameFR = "Держспецзв'язку", "Service d'État des communications spéciales"
+	must(t, s.UpdateOrganisation(ctx, &ben))
+	other := newOrg(t, s, "Ministry of Energy")
+	want := newRequirement(t, s, ben.ID, func(r *model.Requirement) { r.Title = "Radios" })
+	newRequirement(t, s, other.ID, func(r *model.Requirement) { r.Title = "Radios" })
+	for _, q := range []string{"special communications", "ДЕРЖСПЕЦЗВ", "d'état des"} {
+		got, err := s.ListRequirements(ctx, model.RequirementFilter{Query: q}, "", 0)
+		must(t, err)
+		if len(got) != 1 || got[0].ID != want.ID {
+			t.Errorf("query %q found %d requirements, want the beneficiary's one", q, len(got))
+		}
+	}
+}
