@@ -42,18 +42,21 @@ func (s *Server) lessonsPage(w http.ResponseWriter, r *http.Request) error {
 // comes back as the user left it.
 type lessonForm struct {
 	ID                                        string
-	Title, Link, LinkID                       string
+	Title, Link, LinkID, Find                 string
 	WhatHappened, WhatLearned, Recommendation string
 	Status, ReviewOn, TLP                     string
 	Own                                       bool
 	Links                                     []model.LessonLink
 	Statuses                                  []model.LessonStatus
 	Errors                                    map[string]string
+	// Pick lists the records the words of Find match, to choose LinkID from.
+	Pick picker
 }
 
 func lessonFormOf(r *http.Request) lessonForm {
 	return lessonForm{
 		Title: r.PostFormValue("title"), Link: r.PostFormValue("link"), LinkID: strings.TrimSpace(r.PostFormValue("link_id")),
+		Find:         r.PostFormValue("find"),
 		WhatHappened: r.PostFormValue("what_happened"), WhatLearned: r.PostFormValue("what_learned"),
 		Recommendation: r.PostFormValue("recommendation"), Status: r.PostFormValue("status"),
 		ReviewOn: r.PostFormValue("review_on"), TLP: r.PostFormValue("tlp"), Own: r.PostFormValue("own") == "1",
@@ -100,6 +103,11 @@ func (s *Server) showLessonForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	f.Links, f.Statuses = model.LessonLinks, model.LessonStatuses
+	pk, perr := s.pickerFor(r, f.Link, f.Find, f.LinkID)
+	if perr != nil {
+		return perr
+	}
+	f.Pick = pk
 	lay := s.newLayout(r, l, "lessons", l.T("lessons.new"), struct {
 		F     lessonForm
 		Error string
@@ -119,6 +127,11 @@ func (s *Server) newLessonPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) error {
 	f := lessonFormOf(r)
 	v := viewerOf(r)
+	if r.PostFormValue("pick") != "" {
+		// The picker's search step: the form comes back with the records
+		// found, nothing saved.
+		return s.showLessonForm(w, r, http.StatusOK, f, nil)
+	}
 	if err := required("title", f.Title); err != nil {
 		return s.showLessonForm(w, r, statusOf(err), f, err)
 	}
