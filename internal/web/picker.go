@@ -221,7 +221,7 @@ func (s *Server) pickRecords(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	kind := pickKind(q.Get("kind"))
 	if q.Get("kind") != "" && kind == "" && q.Get("kind") != string(model.LinkNone) {
-		return model.Invalid("kind", "%q is not a kind of record to pick; use requirement, pledge or delivery", q.Get("kind"))
+		return model.Invalid("kind", "%q is not a link; use none, requirement, pledge or delivery", q.Get("kind"))
 	}
 	l := s.localizer(r)
 	items, err := s.pickable(r.Context(), viewerOf(r), l, kind, q.Get("q"))
