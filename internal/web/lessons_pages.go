@@ -76,10 +76,11 @@ func (f lessonForm) input(v policy.Viewer) (lessons.Input, error) {
 		in.Status = &st
 	}
 	var d model.Date
+	var bad error
 	if f.ReviewOn != "" {
 		p, err := model.ParseDate(f.ReviewOn)
 		if err != nil {
-			return in, model.Invalid("review_on", "%v", err)
+			bad = model.Invalid("review_on", "%v", err)
 		}
 		d = p
 	}
@@ -87,7 +88,9 @@ func (f lessonForm) input(v policy.Viewer) (lessons.Input, error) {
 	if f.Own {
 		in.OwnerUserID = &v.UserID
 	}
-	return in, nil
+	// The input is whole even when the date is refused, so that the
+	// service can name the other faults with it.
+	return in, bad
 }
 
 var lessonFields = []string{"title", "link", "link_id", "what_happened", "what_learned", "recommendation", "status", "review_on", "tlp", "owner_user_id"}
@@ -132,18 +135,18 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) error {
 		// found, nothing saved.
 		return s.showLessonForm(w, r, http.StatusOK, f, nil)
 	}
-	if err := required("title", f.Title); err != nil {
-		return s.showLessonForm(w, r, statusOf(err), f, err)
-	}
-	in, err := f.input(v)
-	if err != nil {
-		return s.showLessonForm(w, r, statusOf(err), f, err)
-	}
+	in, perr := f.input(v)
 	link := model.LessonLink(f.Link)
 	in.Link, in.LinkID = &link, &f.LinkID
 	if link == "" || link == model.LinkNone {
 		none := model.LinkNone
 		in.Link, in.LinkID = &none, nil
+	}
+	if perr != nil {
+		// The date could not be read: the service still names every other
+		// fault, so that one submit shows them all.
+		err := model.Collect(perr, s.Lessons.Check(r.Context(), v, in))
+		return s.showLessonForm(w, r, statusOf(err), f, err)
 	}
 	les, err := s.Lessons.Create(r.Context(), v, in)
 	if err != nil {
@@ -211,9 +214,6 @@ func (s *Server) updateLesson(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Errors = errs
 		return s.showLesson(w, r, statusOf(err), &f, text)
-	}
-	if err := required("title", f.Title); err != nil {
-		return fail(err)
 	}
 	in, err := f.input(v)
 	if err != nil {

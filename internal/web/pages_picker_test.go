@@ -136,3 +136,32 @@ func TestLessonPickerHidesWhatTheViewerMayNotSee(t *testing.T) {
 var fieldError = regexp.MustCompile(`<p class="field-error" id="f-link_id-error"><span class="visually-hidden">[^<]*</span>([^<]*)</p>`)
 
 func lessonsFilter() lessons.Filter { return lessons.Filter{} }
+
+// One submit of the lesson form names every fault at once, in the summary
+// and beside each field, and keeps what was typed.
+func TestLessonFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	coord := s.as("coordinator")
+	for name, c := range map[string]struct {
+		form   url.Values
+		fields []string
+	}{
+		"no title, an unknown record": {url.Values{"title": {""}, "link": {"requirement"}, "link_id": {unknownID},
+			"what_learned": {"Kept learning"}, "tlp": {"green"}}, []string{"title", "link_id"}},
+		"no title, no date": {url.Values{"title": {" "}, "link": {"none"}, "review_on": {"someday"},
+			"what_learned": {"Kept learning"}, "tlp": {"green"}}, []string{"title", "review_on"}},
+		"no record chosen, a bad label": {url.Values{"title": {"A title"}, "link": {"pledge"},
+			"what_learned": {"Kept learning"}, "tlp": {"purple"}}, []string{"link_id", "tlp"}},
+	} {
+		res, body := coord.submit("/lessons", c.form)
+		if res.StatusCode != http.StatusBadRequest && res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d", name, res.StatusCode)
+		}
+		want := []string{"There is a problem", "Kept learning"}
+		for _, f := range c.fields {
+			want = append(want, `href="#f-`+f+`"`, `id="f-`+f+`-error"`)
+		}
+		mustContain(t, name, body, want...)
+	}
+}
