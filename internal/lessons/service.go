@@ -59,24 +59,21 @@ func text(field string, in *string, out *string, min, max int) error {
 	return nil
 }
 
+// apply writes the given fields onto l, checking each; every field at
+// fault is reported at once.
 func (in Input) apply(l *model.Lesson) error {
-	if err := text("title", in.Title, &l.Title, 1, model.MaxTitle); err != nil {
-		return err
-	}
-	if err := text("what_happened", in.WhatHappened, &l.WhatHappened, 0, model.MaxDescription); err != nil {
-		return err
-	}
-	if err := text("what_learned", in.WhatLearned, &l.WhatLearned, 0, model.MaxDescription); err != nil {
-		return err
-	}
-	if err := text("recommendation", in.Recommendation, &l.Recommendation, 0, model.MaxDescription); err != nil {
-		return err
+	errs := []error{
+		text("title", in.Title, &l.Title, 1, model.MaxTitle),
+		text("what_happened", in.WhatHappened, &l.WhatHappened, 0, model.MaxDescription),
+		text("what_learned", in.WhatLearned, &l.WhatLearned, 0, model.MaxDescription),
+		text("recommendation", in.Recommendation, &l.Recommendation, 0, model.MaxDescription),
 	}
 	if in.Status != nil {
-		if !in.Status.Valid() {
-			return model.Invalid("status", "%q is not a recommendation status; use proposed, accepted, implemented or dropped", *in.Status)
+		if in.Status.Valid() {
+			l.Status = *in.Status
+		} else {
+			errs = append(errs, model.Invalid("status", "%q is not a recommendation status; use proposed, accepted, implemented or dropped", *in.Status))
 		}
-		l.Status = *in.Status
 	}
 	if in.OwnerUserID != nil {
 		l.OwnerUserID = *in.OwnerUserID
@@ -85,17 +82,18 @@ func (in Input) apply(l *model.Lesson) error {
 		l.ReviewOn = *in.ReviewOn
 	}
 	if in.TLP != nil {
-		if !in.TLP.Valid() {
-			return model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP)
+		if in.TLP.Valid() {
+			l.TLP = *in.TLP
+		} else {
+			errs = append(errs, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *in.TLP))
 		}
-		l.TLP = *in.TLP
 	}
 	if in.NamedUserIDs != nil {
 		ids := slices.Clone(*in.NamedUserIDs)
 		slices.Sort(ids)
 		l.NamedUserIDs = slices.Compact(ids)
 	}
-	return nil
+	return model.Collect(errs...)
 }
 
 // about describes the record a lesson is linked to, nil for a general one.
@@ -155,41 +153,10 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 	if err := policy.Require(v, policy.LessonsCreate); err != nil {
 		return model.Lesson{}, err
 	}
-	if err := model.CheckRequired(model.Required{Field: "title", Missing: in.Title == nil}); err != nil {
-		return model.Lesson{}, err
-	}
-	now := s.now().UTC()
-	l := model.Lesson{
-		Link: model.LinkNone, Status: model.LessonProposed, TLP: model.TLPAmber,
-		AuthorOrgID: v.Org.ID, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now,
-	}
-	if in.Link != nil {
-		if !in.Link.Valid() {
-			return model.Lesson{}, model.Invalid("link", "%q is not a link; use none, requirement, pledge or delivery", *in.Link)
-		}
-		l.Link = *in.Link
-	}
-	if in.LinkID != nil {
-		l.LinkID = *in.LinkID
-	}
-	switch {
-	case l.Link == model.LinkNone && l.LinkID != "":
-		return model.Lesson{}, model.Invalid("link_id", "must be empty for a general lesson (link none)")
-	case l.Link != model.LinkNone && l.LinkID == "":
-		return model.Lesson{}, model.Invalid("link_id", "is required for a lesson linked to a %s", l.Link)
-	}
-	if err := in.apply(&l); err != nil {
-		return model.Lesson{}, err
-	}
+	var l model.Lesson
 	err := s.store.InTx(ctx, func(q store.Queries) error {
-		a, err := about(ctx, q, l)
-		if errors.Is(err, model.ErrNotFound) || (err == nil && a != nil && !policy.Visible(v, *a)) {
-			return model.Invalid("link_id", "no %s you can see has the id %q", l.Link, l.LinkID)
-		}
-		if err != nil {
-			return err
-		}
-		if err := s.check(ctx, q, v, &l); err != nil {
+		var err error
+		if l, err = s.prepare(ctx, q, v, in); err != nil {
 			return err
 		}
 		if err := q.CreateLesson(ctx, &l); err != nil {
@@ -197,7 +164,70 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		}
 		return s.audit.Record(ctx, q, v, "create", nil, &l)
 	})
-	return l, model.Unexpected(err, "create lesson")
+	if err != nil {
+		return model.Lesson{}, model.Unexpected(err, "create lesson")
+	}
+	return l, nil
+}
+
+// Check reports every fault Create would find in the input, saving
+// nothing: a form whose other fields could not even be read (a date that
+// is no date) still lists all its faults at once.
+func (s *Service) Check(ctx context.Context, v policy.Viewer, in Input) error {
+	if err := policy.Require(v, policy.LessonsCreate); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(q store.Queries) error {
+		_, err := s.prepare(ctx, q, v, in)
+		return err
+	})
+}
+
+// prepare is the lesson Create would record, or every fault of the input
+// at once, the record linked to among them.
+func (s *Service) prepare(ctx context.Context, q store.Queries, v policy.Viewer, in Input) (model.Lesson, error) {
+	now := s.now().UTC()
+	l := model.Lesson{
+		Link: model.LinkNone, Status: model.LessonProposed, TLP: model.TLPAmber,
+		AuthorOrgID: v.Org.ID, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now,
+	}
+	errs := []error{model.CheckRequired(model.Required{Field: "title", Missing: in.Title == nil})}
+	linkOK := true
+	if in.Link != nil {
+		if in.Link.Valid() {
+			l.Link = *in.Link
+		} else {
+			linkOK = false
+			errs = append(errs, model.Invalid("link", "%q is not a link; use none, requirement, pledge or delivery", *in.Link))
+		}
+	}
+	if in.LinkID != nil {
+		l.LinkID = *in.LinkID
+	}
+	switch {
+	case !linkOK:
+	case l.Link == model.LinkNone && l.LinkID != "":
+		linkOK = false
+		errs = append(errs, model.Invalid("link_id", "must be empty for a general lesson (link none)"))
+	case l.Link != model.LinkNone && l.LinkID == "":
+		linkOK = false
+		errs = append(errs, model.Invalid("link_id", "is required for a lesson linked to a %s", l.Link))
+	}
+	errs = append(errs, in.apply(&l))
+	if linkOK {
+		a, err := about(ctx, q, l)
+		switch {
+		case errors.Is(err, model.ErrNotFound) || (err == nil && a != nil && !policy.Visible(v, *a)):
+			// A record v may not see is answered as one that does not exist.
+			errs = append(errs, model.Invalid("link_id", "no %s you can see has the id %q", l.Link, l.LinkID))
+		case err != nil:
+			return l, err
+		}
+	}
+	if err := model.Collect(errs...); err != nil {
+		return l, err
+	}
+	return l, s.check(ctx, q, v, &l)
 }
 
 // Update changes a lesson: its text, the recommendation's status and

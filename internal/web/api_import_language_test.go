@@ -42,7 +42,7 @@ func TestImportProblemsLanguage(t *testing.T) {
 		}
 		if slices.Contains(i18n.Languages(), "fr") {
 			want["fr"] = func(m string) bool {
-				return strings.HasPrefix(m, "«\u00a0firewalls\u00a0» n’est pas une valeur admise")
+				return strings.HasPrefix(m, "«\u202ffirewalls\u202f» n’est pas une valeur admise")
 			}
 		}
 		for lang, categoryWorded := range want {

@@ -65,7 +65,7 @@ func (s *Server) briefingPage(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	switch list {
 	case "dashboard":
-		if d.Dashboard, err = s.Reports.Dashboard(ctx, v); err != nil {
+		if d.Dashboard, err = s.dashboardIn(r, v); err != nil {
 			return err
 		}
 		labels = append(labels, d.Dashboard.Label)

@@ -42,18 +42,21 @@ func (s *Server) lessonsPage(w http.ResponseWriter, r *http.Request) error {
 // comes back as the user left it.
 type lessonForm struct {
 	ID                                        string
-	Title, Link, LinkID                       string
+	Title, Link, LinkID, Find                 string
 	WhatHappened, WhatLearned, Recommendation string
 	Status, ReviewOn, TLP                     string
 	Own                                       bool
 	Links                                     []model.LessonLink
 	Statuses                                  []model.LessonStatus
 	Errors                                    map[string]string
+	// Pick lists the records the words of Find match, to choose LinkID from.
+	Pick picker
 }
 
 func lessonFormOf(r *http.Request) lessonForm {
 	return lessonForm{
 		Title: r.PostFormValue("title"), Link: r.PostFormValue("link"), LinkID: strings.TrimSpace(r.PostFormValue("link_id")),
+		Find:         r.PostFormValue("find"),
 		WhatHappened: r.PostFormValue("what_happened"), WhatLearned: r.PostFormValue("what_learned"),
 		Recommendation: r.PostFormValue("recommendation"), Status: r.PostFormValue("status"),
 		ReviewOn: r.PostFormValue("review_on"), TLP: r.PostFormValue("tlp"), Own: r.PostFormValue("own") == "1",
@@ -73,10 +76,11 @@ func (f lessonForm) input(v policy.Viewer) (lessons.Input, error) {
 		in.Status = &st
 	}
 	var d model.Date
+	var bad error
 	if f.ReviewOn != "" {
 		p, err := model.ParseDate(f.ReviewOn)
 		if err != nil {
-			return in, model.Invalid("review_on", "%v", err)
+			bad = model.Invalid("review_on", "%v", err)
 		}
 		d = p
 	}
@@ -84,7 +88,9 @@ func (f lessonForm) input(v policy.Viewer) (lessons.Input, error) {
 	if f.Own {
 		in.OwnerUserID = &v.UserID
 	}
-	return in, nil
+	// The input is whole even when the date is refused, so that the
+	// service can name the other faults with it.
+	return in, bad
 }
 
 var lessonFields = []string{"title", "link", "link_id", "what_happened", "what_learned", "recommendation", "status", "review_on", "tlp", "owner_user_id"}
@@ -100,6 +106,11 @@ func (s *Server) showLessonForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	f.Links, f.Statuses = model.LessonLinks, model.LessonStatuses
+	pk, perr := s.pickerFor(r, f.Link, f.Find, f.LinkID)
+	if perr != nil {
+		return perr
+	}
+	f.Pick = pk
 	lay := s.newLayout(r, l, "lessons", l.T("lessons.new"), struct {
 		F     lessonForm
 		Error string
@@ -119,18 +130,23 @@ func (s *Server) newLessonPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) error {
 	f := lessonFormOf(r)
 	v := viewerOf(r)
-	if err := required("title", f.Title); err != nil {
-		return s.showLessonForm(w, r, statusOf(err), f, err)
+	if r.PostFormValue("pick") != "" {
+		// The picker's search step: the form comes back with the records
+		// found, nothing saved.
+		return s.showLessonForm(w, r, http.StatusOK, f, nil)
 	}
-	in, err := f.input(v)
-	if err != nil {
-		return s.showLessonForm(w, r, statusOf(err), f, err)
-	}
+	in, perr := f.input(v)
 	link := model.LessonLink(f.Link)
 	in.Link, in.LinkID = &link, &f.LinkID
 	if link == "" || link == model.LinkNone {
 		none := model.LinkNone
 		in.Link, in.LinkID = &none, nil
+	}
+	if perr != nil {
+		// The date could not be read: the service still names every other
+		// fault, so that one submit shows them all.
+		err := model.Collect(perr, s.Lessons.Check(r.Context(), v, in))
+		return s.showLessonForm(w, r, statusOf(err), f, err)
 	}
 	les, err := s.Lessons.Create(r.Context(), v, in)
 	if err != nil {
@@ -198,9 +214,6 @@ func (s *Server) updateLesson(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Errors = errs
 		return s.showLesson(w, r, statusOf(err), &f, text)
-	}
-	if err := required("title", f.Title); err != nil {
-		return fail(err)
 	}
 	in, err := f.input(v)
 	if err != nil {

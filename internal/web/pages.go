@@ -323,7 +323,7 @@ type dashboardData struct {
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	d, err := s.Reports.Dashboard(r.Context(), v)
+	d, err := s.dashboardIn(r, v)
 	if err != nil {
 		return err
 	}
@@ -349,4 +349,25 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		data.MaxStatus = max(data.MaxStatus, int64(row.Count))
 	}
 	return s.show(w, r, http.StatusOK, "dashboard", "dashboard", "dashboard.title", data)
+}
+
+// dashboardIn is the viewer's dashboard with its donors and implementers
+// named in the reader's language; the report itself knows no language.
+func (s *Server) dashboardIn(r *http.Request, v policy.Viewer) (reports.Dashboard, error) {
+	d, err := s.Reports.Dashboard(r.Context(), v)
+	if err != nil {
+		return d, err
+	}
+	names, err := s.orgNames(r)
+	if err != nil {
+		return d, err
+	}
+	for _, rows := range [][]reports.Row{d.ByDonor, d.ByImplementer} {
+		for i := range rows {
+			if name, ok := names[rows[i].Key]; ok {
+				rows[i].Label = name
+			}
+		}
+	}
+	return d, nil
 }

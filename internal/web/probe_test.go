@@ -209,6 +209,7 @@ var probeRoutes = map[string]probeRoute{
 	"GET /requirements/{id}/pledge":                  {fill: "requirement"},
 	"GET /pledges":                                   {fill: "none", queries: []string{"", "?channel=bilateral", "?status=in_delivery", "?sort=tlp"}},
 	"GET /search":                                    {fill: "none", queries: []string{"", "?q=ZQX", "?q=zqx+pledge", "?q=substations"}},
+	"GET /records/pick":                              {fill: "none", queries: []string{"", "?kind=requirement&q=ZQX", "?kind=pledge&q=ZQX", "?kind=delivery&q=zqx+pledge", "?kind=requirement&q=REQ"}},
 	"POST /pledges":                                  {fill: "create", bodyID: "requirement", body: "requirement_id={id}&amount=100&currency=EUR"},
 	"GET /pledges/{id}":                              {fill: "pledge"},
 	"POST /pledges/{id}/confirm":                     {fill: "pledge", body: probeForm},

@@ -152,6 +152,9 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /account/recovery-codes", s.page(none, s.createRecoveryCodes))
 
 	mux.Handle("GET /search", s.page(none, s.searchPage))
+	// The record pickers' search as one types: JSON for the page's script,
+	// over the session, in the reader's language.
+	mux.Handle("GET /records/pick", s.page(none, s.pickRecords))
 	mux.Handle("GET /requirements", s.page(none, s.requirementsPage))
 	mux.Handle("GET /requirements/new", s.page(p.RequirementsCreate, s.newRequirementPage))
 	mux.Handle("GET /imports/requirements", s.page(p.RequirementsImport, s.requirementsImportPage))
