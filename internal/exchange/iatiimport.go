@@ -405,10 +405,12 @@ func decodeActivities(r *boundedReader, steps chan<- decoded, done <-chan struct
 			if depth == 1 && t.Name.Local == "iati-activity" {
 				a := new(iActivity)
 				r.startActivity(d.InputOffset())
-				if err := xml.NewTokenDecoder(&iatiOnly{d: d, start: &t}).Decode(a); err != nil {
+				only := &iatiOnly{d: d, start: &t}
+				if err := xml.NewTokenDecoder(only).Decode(a); err != nil {
 					malformed(line, err)
 					return
 				}
+				a.txLines = only.txLines
 				r.endActivity()
 				if !send(decoded{line: line, act: a}) {
 					return
@@ -528,10 +530,11 @@ type iBudget struct {
 }
 
 type iTransaction struct {
-	Type     iCode  `xml:"transaction-type"`
-	Date     iDate  `xml:"transaction-date"`
-	Value    iValue `xml:"value"`
-	Provider iOrg   `xml:"provider-org"`
+	Type        iCode  `xml:"transaction-type"`
+	Date        iDate  `xml:"transaction-date"`
+	Value       iValue `xml:"value"`
+	Description iText  `xml:"description"`
+	Provider    iOrg   `xml:"provider-org"`
 }
 
 type iActivity struct {
@@ -547,6 +550,8 @@ type iActivity struct {
 	Sectors         []iSector      `xml:"sector"`
 	Budgets         []iBudget      `xml:"budget"`
 	Transactions    []iTransaction `xml:"transaction"`
+	// txLines are the lines of Transactions, as far as they are known.
+	txLines []int
 }
 
 // activity checks one activity and, while the file is still sound, saves it.
@@ -582,6 +587,10 @@ func (im *importer) activity(ctx context.Context, line int, a *iActivity) error 
 	} else {
 		p.Kind = model.PledgeInKind
 	}
+	tranches, ok, err := im.tranches(ctx, line, id, a, &p)
+	if err != nil || !ok {
+		return err
+	}
 	if im.failed {
 		// The file is refused already: read on only to list its faults.
 		return nil
@@ -599,7 +608,7 @@ func (im *importer) activity(ctx context.Context, line int, a *iActivity) error 
 	}
 	p.BeneficiaryOrgID = ben.ID
 	p.CreatedBy = im.actor.UserID
-	outcome, err := im.saved.Save(ctx, p)
+	outcome, err := im.saved.Save(ctx, p, tranches...)
 	var fe *model.FieldError
 	switch {
 	case errors.As(err, &fe):
@@ -913,6 +922,149 @@ func (im *importer) amount(ctx context.Context, line int, id string, a *iActivit
 	return true, nil
 }
 
+// disbursementTypes are the transaction types of a disbursement: 3 since
+// 2.02, D in 2.01.
+var disbursementTypes = []string{"3", "D"}
+
+// tranches reads the activity's disbursements as the report's tranches,
+// each dated by its transaction-date and valued in euros at the ECB rate of
+// its own value date (value-date, else the transaction date), as a tranche
+// recorded on the platform is. A disbursement that cannot be a tranche (no
+// date, a date to come, no currency or not an ISO 4217 one, a value that is
+// not a positive decimal) is reported at the transaction's own line and
+// left out: the report's commitment stands without it, as published files
+// hold zero and negative disbursements (corrections) often. Under Strict
+// it refuses the file, as any fault does. One in a currency the ECB gave
+// no rate for is left out too, with a notice: a tranche counts in euros.
+// An in-kind report has no tranches: its activity's disbursements are left
+// out, with a notice.
+func (im *importer) tranches(ctx context.Context, line int, id string, a *iActivity, p *model.Pledge) ([]model.Disbursement, bool, error) {
+	today := model.DateOf(im.s.now().UTC())
+	var out []model.Disbursement
+	for i, t := range a.Transactions {
+		if !slices.Contains(disbursementTypes, strings.TrimSpace(t.Type.Code)) {
+			continue
+		}
+		at := line
+		if i < len(a.txLines) {
+			at = a.txLines[i]
+		}
+		dayText := strings.TrimSpace(t.Date.ISO)
+		if dayText == "" {
+			if im.badTranche(at, id, "disbursement without a date", "a disbursement has no transaction-date") {
+				return nil, false, nil
+			}
+			continue
+		}
+		day, err := parseXSDDate(dayText)
+		if err != nil {
+			if im.badTranche(at, id, "disbursement date not a date", "disbursement date %q is not a date (YYYY-MM-DD, with or without a time zone)", dayText) {
+				return nil, false, nil
+			}
+			continue
+		}
+		if today.Before(day) {
+			if im.badTranche(at, id, "disbursement in the future", "a disbursement is dated %s, after today: report a disbursement once it is paid", day) {
+				return nil, false, nil
+			}
+			continue
+		}
+		cur := strings.ToUpper(strings.TrimSpace(t.Value.Currency))
+		if cur == "" {
+			cur = strings.ToUpper(strings.TrimSpace(a.DefaultCurrency))
+		}
+		if cur == "" {
+			if im.badTranche(at, id, "disbursement without a currency", "a disbursement has no currency and the activity no default-currency") {
+				return nil, false, nil
+			}
+			continue
+		}
+		if _, ok := money.ISOMinorUnits(cur); !ok {
+			if im.badTranche(at, id, "disbursement currency not ISO 4217", "the disbursement's currency %q is not an ISO 4217 currency code", cur) {
+				return nil, false, nil
+			}
+			continue
+		}
+		minor, err := minorUnits(t.Value.Text, cur)
+		if err != nil {
+			if im.badTranche(at, id, "disbursement value not a decimal", "disbursement value %q: %v", strings.TrimSpace(t.Value.Text), err) {
+				return nil, false, nil
+			}
+			continue
+		}
+		if minor <= 0 {
+			if im.badTranche(at, id, "disbursement not positive", "a disbursement of %s %s is not a positive amount", money.FormatMinor(minor, cur), cur) {
+				return nil, false, nil
+			}
+			continue
+		}
+		valueDay := day
+		if vd := strings.TrimSpace(t.Value.ValueDate); vd != "" {
+			if valueDay, err = parseXSDDate(vd); err != nil {
+				if im.badTranche(at, id, "disbursement value date not a date", "value-date %q is not a date (YYYY-MM-DD, with or without a time zone)", vd) {
+					return nil, false, nil
+				}
+				continue
+			}
+		}
+		if !money.ValidCurrency(cur) {
+			im.note(at, id, "disbursement without a euro value", "the disbursement of %s %s on %s is left out: %s is a unit of account the ECB does not quote", money.FormatMinor(minor, cur), cur, day, cur)
+			continue
+		}
+		val, err := im.valuer.Value(ctx, minor, cur, valueDay, "value-date")
+		var fe *model.FieldError
+		switch {
+		case pledges.NoRate(err):
+			errors.As(err, &fe)
+			im.note(at, id, "disbursement without a euro value", "the disbursement of %s %s on %s is left out: %s", money.FormatMinor(minor, cur), cur, day, fe.Message)
+			continue
+		case errors.As(err, &fe):
+			if im.badTranche(at, id, "disbursement value too large", "disbursement value in %s: %s", cur, fe.Message) {
+				return nil, false, nil
+			}
+			continue
+		case err != nil:
+			return nil, false, err
+		}
+		out = append(out, model.Disbursement{
+			AmountMinor: minor, Currency: cur, Date: day, Note: trancheNote(t.Description.best()),
+			EURMinor: val.EURMinor, Rate: val.Rate, RateDate: val.RateDate, RateProvisional: val.Provisional,
+		})
+	}
+	if len(out) > 0 && p.Kind != model.PledgeMoney {
+		im.note(line, id, "disbursements of an in-kind report", "the activity commits no money, so its disbursements (%d) are left out", len(out))
+		return nil, true, nil
+	}
+	return out, true, nil
+}
+
+// badTranche reports a disbursement that cannot be a tranche: under
+// Strict a fault that refuses the file (true: stop reading the activity),
+// else a notice, the tranche left out.
+func (im *importer) badTranche(line int, id, reason, format string, args ...any) bool {
+	if im.strict {
+		im.fail(line, id, format, args...)
+		return true
+	}
+	im.note(line, id, reason, format, args...)
+	return false
+}
+
+// trancheNote keeps a transaction's description as a tranche's note: one
+// paragraph of printable text, no longer than a comment.
+func trancheNote(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if rs := []rune(s); len(rs) > model.MaxComment {
+		s = string(rs[:model.MaxComment])
+	}
+	return strings.TrimSpace(s)
+}
+
 // donor finds the organisation that gives: the first funding
 // participating-org, else the reporting-org; matched by the identifier
 // cyberaid exports them under or by name, and created when unknown.
@@ -1131,11 +1283,18 @@ type iatiOnly struct {
 	// start is the activity's start element, read already, given first so
 	// that the decoder on top sees the element whole.
 	start *xml.StartElement
+	// depth is how deep in the activity the last token was: 1 among its
+	// children.
+	depth int
+	// txLines are the lines of the activity's transactions, in order: a
+	// fault in one is reported at its own line.
+	txLines []int
 }
 
 func (f *iatiOnly) Token() (xml.Token, error) {
 	if s := f.start; s != nil {
 		f.start = nil
+		f.depth = 1
 		return iatiAttrs(*s), nil
 	}
 	for {
@@ -1151,9 +1310,15 @@ func (f *iatiOnly) Token() (xml.Token, error) {
 				}
 				continue
 			}
+			if f.depth == 1 && t.Name.Local == "transaction" {
+				line, _ := f.d.InputPos()
+				f.txLines = append(f.txLines, line)
+			}
+			f.depth++
 			return iatiAttrs(t), nil
 		case xml.EndElement:
 			// The end of a skipped element never comes here: Skip read it.
+			f.depth--
 			return t, nil
 		}
 		return tok, nil

@@ -295,3 +295,29 @@ func Unexpected(err error, format string, args ...any) error {
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
+
+// AtField makes err, an error about a record rather than a field (not
+// found, forbidden, a state conflict), the fault of field, for a command
+// that lists the faults of several records by field. Its kind, code and
+// wording stay err's.
+func AtField(field string, err error) error {
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		c := *fe
+		c.Field = field
+		return &c
+	}
+	var se *StateError
+	if errors.As(err, &se) {
+		return &FieldError{Kind: ErrConflict, Field: field, Code: se.Code, Message: se.Message, MessageID: se.MessageID, Data: se.Data}
+	}
+	for _, k := range []struct {
+		err  error
+		code string
+	}{{ErrNotFound, "not_found"}, {ErrForbidden, "forbidden"}, {ErrDuplicate, "duplicate"}, {ErrConflict, "conflict"}, {ErrRule, "rule"}, {ErrInvalid, "invalid"}} {
+		if errors.Is(err, k.err) {
+			return &FieldError{Kind: k.err, Field: field, Code: k.code, Message: k.err.Error()}
+		}
+	}
+	return err
+}

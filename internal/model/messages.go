@@ -278,8 +278,9 @@ var messageIDs = map[string]string{
 	"this platform does not ask for the %s working group's review":                                                                            "review_filter_not_required",
 	"the %s working group has already reviewed this submission":                                                                               "already_reviewed",
 	"%q cannot be given to several requirements at once; use approve or return":                                                               "bulk_decision_unknown",
-	"choose at least one requirement":                                "requirements_none",
-	"at most %d requirements can be decided at once; %d were chosen": "requirements_too_many",
+	"choose at least one requirement":                                       "requirements_none",
+	"at most %d requirements can be decided at once; %d were chosen":        "requirements_too_many",
+	"names the same requirement as items[%d]; review each requirement once": "review_item_repeated",
 
 	// The spreadsheet intake of requirements: the file, then its rows and columns.
 	"the file is larger than %d MiB; split it":                       "import_too_large",

@@ -38,7 +38,10 @@ type Imports struct {
 	known   map[importKey]model.Pledge
 	loaded  map[string]bool
 	pending []model.Pledge
-	queued  map[importKey]bool // the keys of pending
+	// tranches are the tranches of each pending report, by its place in
+	// pending: written once the report has its id.
+	tranches [][]model.Disbursement
+	queued   map[importKey]bool // the keys of pending
 }
 
 type importKey struct{ donor, identifier string }
@@ -73,11 +76,16 @@ func (im *Imports) Load(ctx context.Context, identifiers []string) error {
 	return nil
 }
 
-// Save saves one activity's report. It comes valued: each of its
-// transactions at the ECB rate of its own value date (see Valuer), or with
-// NoEURValue. A new report is written by the next Flush or Load; a changed
-// one at once. Each write is audited in the transaction.
-func (im *Imports) Save(ctx context.Context, p model.Pledge) (ImportOutcome, error) {
+// Save saves one activity's report with the tranches its file reports
+// disbursed on it. Both come valued: each transaction at the ECB rate of
+// its own value date (see Valuer), or the report with NoEURValue. A new
+// report is written by the next Flush or Load; a changed one at once. A
+// tranche the report already has (the same day, amount and currency) is
+// not written again, and a tranche recorded on the platform is kept even
+// when the file no longer reports it: an import adds what was paid, it
+// never unpays. The tranches are the import's, made by its actor. Each
+// write is audited in the transaction.
+func (im *Imports) Save(ctx context.Context, p model.Pledge, tranches ...model.Disbursement) (ImportOutcome, error) {
 	if p.IATIIdentifier == "" || p.DonorOrgID == "" {
 		return "", model.Invalid("iati_identifier", "an imported report needs its activity's identifier and donor")
 	}
@@ -118,7 +126,12 @@ func (im *Imports) Save(ctx context.Context, p model.Pledge) (ImportOutcome, err
 	if !found {
 		p.ID = ""
 		p.CreatedAt, p.UpdatedAt = now, now
+		p.DisbursedEURMinor = 0
+		for _, d := range tranches {
+			p.DisbursedEURMinor += d.EURMinor
+		}
 		im.pending = append(im.pending, p)
+		im.tranches = append(im.tranches, tranches)
 		im.queued[k] = true
 		if len(im.pending) >= importFlush {
 			return ImportCreated, im.Flush(ctx)
@@ -132,7 +145,15 @@ func (im *Imports) Save(ctx context.Context, p model.Pledge) (ImportOutcome, err
 	p.SharedOrgIDs, p.NamedUserIDs = old.SharedOrgIDs, old.NamedUserIDs
 	p.TLP = policy.Stricter(p.TLP, old.TLP)
 	p.UpdatedAt = old.UpdatedAt
-	if sameImport(old, p) {
+	added, err := im.newTranches(ctx, old, tranches)
+	if err != nil {
+		return "", err
+	}
+	p.DisbursedEURMinor = old.DisbursedEURMinor
+	for _, d := range added {
+		p.DisbursedEURMinor += d.EURMinor
+	}
+	if sameImport(old, p) && len(added) == 0 {
 		return ImportUnchanged, nil
 	}
 	// Written in the order the file gives them, so are their events.
@@ -143,11 +164,61 @@ func (im *Imports) Save(ctx context.Context, p model.Pledge) (ImportOutcome, err
 	if err := im.q.UpdatePledge(ctx, &p); err != nil {
 		return "", err
 	}
-	if _, err := audit.Record(ctx, im.q, now, im.actor, audit.Change{Action: "pledge.reimport", ObjectType: "pledge", ObjectID: p.ID, Before: &old, After: &p}); err != nil {
+	changes := []audit.Change{{Action: "pledge.reimport", ObjectType: "pledge", ObjectID: p.ID, Before: &old, After: &p}}
+	tc, err := im.addTranches(ctx, p, added)
+	if err != nil {
+		return "", err
+	}
+	if _, err := audit.RecordAll(ctx, im.q, now, im.actor, append(changes, tc...)); err != nil {
 		return "", err
 	}
 	im.known[k] = p
 	return ImportUpdated, nil
+}
+
+// newTranches are the tranches of the file that old does not have yet,
+// each of old's matching one of the file's at most once.
+func (im *Imports) newTranches(ctx context.Context, old model.Pledge, tranches []model.Disbursement) ([]model.Disbursement, error) {
+	if len(tranches) == 0 {
+		return nil, nil
+	}
+	have, err := im.q.Disbursements(ctx, old.ID)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		day      model.Date
+		minor    int64
+		currency string
+	}
+	count := map[key]int{}
+	for _, d := range have {
+		count[key{d.Date, d.AmountMinor, d.Currency}]++
+	}
+	var out []model.Disbursement
+	for _, d := range tranches {
+		k := key{d.Date, d.AmountMinor, d.Currency}
+		if count[k] > 0 {
+			count[k]--
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// addTranches writes tranches on the saved report p, as its import's, and
+// returns their audit changes.
+func (im *Imports) addTranches(ctx context.Context, p model.Pledge, tranches []model.Disbursement) ([]audit.Change, error) {
+	changes := make([]audit.Change, 0, len(tranches))
+	for _, d := range tranches {
+		d.ID, d.PledgeID, d.CreatedBy, d.CreatedAt = "", p.ID, im.actor.UserID, p.UpdatedAt
+		if err := im.q.AddDisbursement(ctx, &d); err != nil {
+			return nil, err
+		}
+		changes = append(changes, audit.Change{Action: "pledge.disburse", ObjectType: "pledge", ObjectID: p.ID, After: d})
+	}
+	return changes, nil
 }
 
 // Flush writes the new reports saved since the last flush, with their
@@ -159,10 +230,15 @@ func (im *Imports) Flush(ctx context.Context) error {
 	if err := im.q.CreatePledges(ctx, im.pending); err != nil {
 		return err
 	}
-	changes := make([]audit.Change, len(im.pending))
+	changes := make([]audit.Change, 0, len(im.pending))
 	for i := range im.pending {
 		p := &im.pending[i]
-		changes[i] = audit.Change{Action: "pledge.import", ObjectType: "pledge", ObjectID: p.ID, After: p}
+		changes = append(changes, audit.Change{Action: "pledge.import", ObjectType: "pledge", ObjectID: p.ID, After: p})
+		tc, err := im.addTranches(ctx, *p, im.tranches[i])
+		if err != nil {
+			return err
+		}
+		changes = append(changes, tc...)
 		if im.loaded[p.IATIIdentifier] {
 			im.known[keyOf(*p)] = *p
 		}
@@ -171,6 +247,8 @@ func (im *Imports) Flush(ctx context.Context) error {
 		return err
 	}
 	im.pending = im.pending[:0]
+	clear(im.tranches)
+	im.tranches = im.tranches[:0]
 	clear(im.queued)
 	return nil
 }

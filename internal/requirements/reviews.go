@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -141,8 +142,20 @@ func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, in Rev
 	if err := in.check(); err != nil {
 		return model.Requirement{}, err
 	}
+	var out model.Requirement
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		var err error
+		out, err = s.reviewIn(ctx, q, v, id, in)
+		return err
+	})
+	return out, model.Unexpected(err, "review requirement %s", id)
+}
+
+// reviewIn records a review, whose input check passed, within the caller's
+// transaction q.
+func (s *Service) reviewIn(ctx context.Context, q store.Queries, v policy.Viewer, id string, in ReviewInput) (model.Requirement, error) {
 	var review model.ValidationRecord
-	return s.change(ctx, v, id, policy.RequirementsValidate, "validate", func(q store.Queries, r *model.Requirement) error {
+	return s.changeIn(ctx, q, v, id, policy.RequirementsValidate, "validate", func(q store.Queries, r *model.Requirement) error {
 		if r.Status != model.ReqSubmitted {
 			return model.Conflict("not_submitted", "only a submitted requirement can be validated; this one is %s", r.Status)
 		}
@@ -382,4 +395,109 @@ func (s *Service) checkReviewFilter(f model.RequirementFilter) error {
 		return model.Invalid("review", "this platform does not ask for the %s working group's review", g)
 	}
 	return nil
+}
+
+// ReviewItem is one requirement's review in ReviewAll.
+type ReviewItem struct {
+	ID string `json:"id"`
+	ReviewInput
+}
+
+// ReviewAll records each item's review, as the caller's working group's,
+// all or nothing: every item is checked, in order, within one transaction,
+// and when any is refused none is recorded. The error then lists every
+// refused item, its field named after the item's place in the list
+// ("items[3].comment"); a record the item names but cannot be reviewed
+// (unknown, hidden, in the wrong state) is at fault in "items[N].id". A
+// requirement the caller may not see is refused exactly as an unknown id.
+// Each review is its own audit event, as if given alone.
+func (s *Service) ReviewAll(ctx context.Context, v policy.Viewer, items []ReviewItem) ([]model.Requirement, error) {
+	if err := policy.Require(v, policy.RequirementsValidate); err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, model.Invalid("items", "choose at least one requirement")
+	}
+	if len(items) > MaxBulk {
+		return nil, model.Invalid("items", "at most %d requirements can be decided at once; %d were chosen", MaxBulk, len(items))
+	}
+	var out []model.Requirement
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		// A caller whose group gives no review fails every item alike:
+		// that is said once.
+		if _, err := s.groupOf(ctx, q, v.UserID); err != nil {
+			return err
+		}
+		out = make([]model.Requirement, 0, len(items))
+		var faults []error
+		first := map[string]int{}
+		for i := range items {
+			item := items[i]
+			err := checkItem(&item, i, first)
+			var r model.Requirement
+			if err == nil {
+				r, err = s.reviewIn(ctx, q, v, item.ID, item.ReviewInput)
+			}
+			if err != nil {
+				if !itemFault(err) {
+					// The transaction itself failed: what the
+					// remaining items would say is not known.
+					return err
+				}
+				faults = append(faults, atItem(i, err))
+				continue
+			}
+			out = append(out, r)
+		}
+		return model.Collect(faults...)
+	})
+	if err != nil {
+		return nil, model.Unexpected(err, "review %d requirements", len(items))
+	}
+	return out, nil
+}
+
+// checkItem checks item i's own input, before its record is read; first
+// remembers the place of each id already named, so that one call reviews a
+// requirement once.
+func checkItem(item *ReviewItem, i int, first map[string]int) error {
+	item.ID = strings.TrimSpace(item.ID)
+	if item.ID == "" {
+		return model.Invalid("id", "is required")
+	}
+	if j, seen := first[item.ID]; seen {
+		return model.Invalid("id", "names the same requirement as items[%d]; review each requirement once", j)
+	}
+	first[item.ID] = i
+	return item.check()
+}
+
+// itemFault tells a refusal of one item (its input, its record, its state)
+// from a failure of the whole command.
+func itemFault(err error) bool {
+	for _, e := range []error{model.ErrNotFound, model.ErrForbidden, model.ErrConflict, model.ErrInvalid, model.ErrRule} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// atItem names the fields of item i's fault after its place in the list;
+// a fault about the record itself is the fault of the item's id.
+func atItem(i int, err error) error {
+	prefix := fmt.Sprintf("items[%d]", i)
+	var out model.FieldErrors
+	for _, fe := range model.FieldErrorsOf(err) {
+		c := *fe
+		c.Field = prefix + "." + cmp.Or(fe.Field, "id")
+		out = append(out, &c)
+	}
+	switch len(out) {
+	case 0:
+		return model.AtField(prefix+".id", err)
+	case 1:
+		return out[0]
+	}
+	return out
 }

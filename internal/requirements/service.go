@@ -160,31 +160,38 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 func (s *Service) change(ctx context.Context, v policy.Viewer, id string, p policy.Permission, action string, fn func(q store.Queries, r *model.Requirement) error) (model.Requirement, error) {
 	var out model.Requirement
 	err := s.store.InTx(ctx, func(q store.Queries) error {
-		r, err := q.RequirementByID(ctx, id)
-		if err != nil {
-			return err
-		}
-		pledges, err := q.PledgesForRequirements(ctx, []string{r.ID})
-		if err != nil {
-			return err
-		}
-		if err := policy.Authorize(v, p, policy.RequirementResource(r, pledges)); err != nil {
-			return err
-		}
-		before := r
-		before.SharedOrgIDs = slices.Clone(r.SharedOrgIDs)
-		before.NamedUserIDs = slices.Clone(r.NamedUserIDs)
-		if err := fn(q, &r); err != nil {
-			return err
-		}
-		r.UpdatedAt = s.now().UTC()
-		if err := q.UpdateRequirement(ctx, &r); err != nil {
-			return err
-		}
-		out = r
-		return s.audit.Record(ctx, q, v, action, &before, &r)
+		var err error
+		out, err = s.changeIn(ctx, q, v, id, p, action, fn)
+		return err
 	})
 	return out, model.Unexpected(err, "%s requirement %s", action, id)
+}
+
+// changeIn is change within the caller's transaction q, for a command that
+// changes several requirements at once.
+func (s *Service) changeIn(ctx context.Context, q store.Queries, v policy.Viewer, id string, p policy.Permission, action string, fn func(q store.Queries, r *model.Requirement) error) (model.Requirement, error) {
+	r, err := q.RequirementByID(ctx, id)
+	if err != nil {
+		return model.Requirement{}, err
+	}
+	pledges, err := q.PledgesForRequirements(ctx, []string{r.ID})
+	if err != nil {
+		return model.Requirement{}, err
+	}
+	if err := policy.Authorize(v, p, policy.RequirementResource(r, pledges)); err != nil {
+		return model.Requirement{}, err
+	}
+	before := r
+	before.SharedOrgIDs = slices.Clone(r.SharedOrgIDs)
+	before.NamedUserIDs = slices.Clone(r.NamedUserIDs)
+	if err := fn(q, &r); err != nil {
+		return model.Requirement{}, err
+	}
+	r.UpdatedAt = s.now().UTC()
+	if err := q.UpdateRequirement(ctx, &r); err != nil {
+		return model.Requirement{}, err
+	}
+	return r, s.audit.Record(ctx, q, v, action, &before, &r)
 }
 
 // Update edits a requirement. A change of scope, cost or audience to a

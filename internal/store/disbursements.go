@@ -23,7 +23,11 @@ type Disbursements interface {
 	ProvisionalDisbursements(ctx context.Context) ([]model.Disbursement, error)
 }
 
-const disbursementColumns = `id, pledge_id, amount_minor, currency, eur_minor, rate, rate_date, rate_provisional, day, note, created_by, created_at`
+const disbursementInsertColumns = `id, pledge_id, amount_minor, currency, eur_minor, rate, rate_date, rate_provisional, day, note, created_by, created_at`
+
+// disbursementColumns reads created_by as "" for a tranche an import at the
+// operator's command line made.
+const disbursementColumns = `id, pledge_id, amount_minor, currency, eur_minor, rate, rate_date, rate_provisional, day, note, COALESCE(created_by, ''), created_at`
 
 func scanDisbursement(s scanner) (model.Disbursement, error) {
 	var d model.Disbursement
@@ -40,8 +44,8 @@ func (q *queries) AddDisbursement(ctx context.Context, d *model.Disbursement) er
 		d.CreatedAt = time.Now()
 	}
 	d.CreatedAt = instantOf(d.CreatedAt)
-	_, err := q.wr.exec(ctx, `INSERT INTO disbursements (`+disbursementColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.PledgeID, d.AmountMinor, d.Currency, d.EURMinor, d.Rate, d.RateDate, d.RateProvisional, d.Date, d.Note, d.CreatedBy, d.CreatedAt)
+	_, err := q.wr.exec(ctx, `INSERT INTO disbursements (`+disbursementInsertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.PledgeID, d.AmountMinor, d.Currency, d.EURMinor, d.Rate, d.RateDate, d.RateProvisional, d.Date, d.Note, nullIfEmpty(d.CreatedBy), d.CreatedAt)
 	return dbErr(err, "add disbursement to pledge %s", d.PledgeID)
 }
 

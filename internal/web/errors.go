@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,10 @@ func errorFor(err error) apiError {
 			status = http.StatusUnauthorized
 		case errors.Is(fe.Kind, model.ErrForbidden):
 			status = http.StatusForbidden
+		case errors.Is(fe.Kind, model.ErrNotFound):
+			status = http.StatusNotFound
+		case errors.Is(fe.Kind, model.ErrConflict), errors.Is(fe.Kind, model.ErrDuplicate):
+			status = http.StatusConflict
 		}
 		return apiError{Status: status, Code: fe.Code, Message: fe.Error(), Field: fe.Field}
 	case errors.As(err, &se):
@@ -142,7 +147,8 @@ func sentenceOf(l *i18n.Localizer, err error) string {
 func fieldSentence(l *i18n.Localizer, fe *model.FieldError) string {
 	data := sentenceData(l, fe.Field, fe.Data)
 	if fe.MessageID != "" {
-		if id := "error.msg." + fe.MessageID + "." + fe.Field; l.Has(id) {
+		_, field := itemField(fe.Field)
+		if id := "error.msg." + fe.MessageID + "." + field; l.Has(id) {
 			return l.T(id, data)
 		}
 	}
@@ -172,13 +178,35 @@ func sentenceData(l *i18n.Localizer, field string, in map[string]any) map[string
 		}
 		data[k] = v
 	}
-	if id := "error.field." + field; l.Has(id) {
-		data["Field"] = l.T(id)
-	} else {
-		data["Field"] = strings.ReplaceAll(field, "_", " ")
-	}
+	data["Field"] = fieldWords(l, field)
 	return data
 }
+
+// fieldWords names a field in l's language: error.field.NAME, or its name
+// when the catalogue has none, as for a JSON field the request made up. A
+// field of an item of a list ("items[3].comment") is named as that field
+// of that item.
+func fieldWords(l *i18n.Localizer, field string) string {
+	if item, inner := itemField(field); item != "" {
+		return l.T("error.field.item", map[string]any{"Field": fieldWords(l, inner), "N": item})
+	}
+	if id := "error.field." + field; l.Has(id) {
+		return l.T(id)
+	}
+	return strings.ReplaceAll(field, "_", " ")
+}
+
+// itemField splits "items[3].comment" into the item's place ("3") and the
+// field within it; a field of no item has no place.
+func itemField(field string) (place, inner string) {
+	m := itemFieldPattern.FindStringSubmatch(field)
+	if m == nil {
+		return "", field
+	}
+	return m[1], m[2]
+}
+
+var itemFieldPattern = regexp.MustCompile(`^[a-z_]+\[(\d+)\]\.(.+)$`)
 
 // sentinelOf names the catalogue sentence (error.sentinel.NAME) of an
 // error that carries no wording of its own.

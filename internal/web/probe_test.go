@@ -102,6 +102,7 @@ var probeRoutes = map[string]probeRoute{
 	"GET /api/v1/requirements/{id}/history":       {fill: "requirement"},
 	"POST /api/v1/requirements/{id}/submit":       {fill: "requirement"},
 	"POST /api/v1/requirements/{id}/validate":     {fill: "requirement", body: `{"decision":"approve"}`},
+	"POST /api/v1/requirements/reviews":           {fill: "create", bodyID: "requirement", body: `{"items":[{"id":"{id}","decision":"approve"}]}`},
 	"GET /api/v1/requirements/{id}/reviews":       {fill: "requirement"},
 	"POST /api/v1/imports/requirements":           {fill: "create"},
 	"POST /api/v1/requirements/{id}/withdraw":     {fill: "requirement"},

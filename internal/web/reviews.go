@@ -22,6 +22,42 @@ func (s *Server) apiRequirementReviews(w http.ResponseWriter, r *http.Request) e
 	return writeJSON(w, http.StatusOK, rv)
 }
 
+// reviewsRequest is several requirements' reviews, each as
+// POST /api/v1/requirements/{id}/validate takes it, with the id.
+type reviewsRequest struct {
+	Items []requirements.ReviewItem `json:"items"`
+}
+
+// apiReviewRequirements records several reviews at once, all or nothing
+// (requirements.ReviewAll), and answers the requirements after them as a
+// list, in the order of the request.
+func (s *Server) apiReviewRequirements(w http.ResponseWriter, r *http.Request) error {
+	var in reviewsRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v := viewerOf(r)
+	done, err := s.Requirements.ReviewAll(r.Context(), v, in.Items)
+	if err != nil {
+		return err
+	}
+	items := make([]requirements.View, 0, len(done))
+	for _, req := range done {
+		got, err := s.Requirements.Get(r.Context(), v, req.ID)
+		if errors.Is(err, model.ErrNotFound) {
+			// The decision took it out of the caller's sight (a RED
+			// requirement that does not name them, once validated):
+			// the reviews stand, and what it is now is not shown.
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		items = append(items, got)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": items, "next": nil, "total": len(items)})
+}
+
 // importProblem is the error of a refused spreadsheet, with each fault at
 // its row and column.
 type importProblem struct {

@@ -45,6 +45,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /api/v1/requirements/{id}/submit", s.api(p.RequirementsSubmit, s.apiSubmitRequirement))
 	mux.Handle("POST /api/v1/requirements/{id}/validate", s.api(p.RequirementsValidate, s.apiValidateRequirement))
 	mux.Handle("GET /api/v1/requirements/{id}/reviews", s.api(none, s.apiRequirementReviews))
+	mux.Handle("POST /api/v1/requirements/reviews", s.api(p.RequirementsValidate, s.apiReviewRequirements))
 	mux.Handle("POST /api/v1/imports/requirements", s.api(p.RequirementsImport, s.apiImportRequirements))
 	mux.Handle("POST /api/v1/requirements/{id}/withdraw", s.api(p.RequirementsWithdraw, s.apiWithdrawRequirement))
 	mux.Handle("POST /api/v1/requirements/{id}/share", s.api(p.RequirementsShare, s.apiShareRequirement))
