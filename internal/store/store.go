@@ -42,6 +42,7 @@ type Queries interface {
 	Notifications
 	Pages
 	SortedPages
+	ViewedPages
 	Search
 	SignInFactors
 	Indicators

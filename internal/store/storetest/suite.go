@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"FullTextSearch", testFullTextSearch},
 		{"HiddenCursor", testHiddenCursor},
 		{"SortedOffers", testSortedOffers},
+		{"ViewedPages", testViewedPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
