@@ -286,4 +286,3 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.ProposalFil
 		after = batch[len(batch)-1].ID
 	}
 }
-
