@@ -50,6 +50,9 @@ var (
 	NotificationSorts = []string{"created"}
 	OrganisationSorts = []string{"name", "kind", "participation", "country"}
 	UserSorts         = []string{"name", "email", "role", "organisation"}
+	// AuditSorts: the log's events in the order they were written, which
+	// is time order.
+	AuditSorts = []string{"at"}
 )
 
 // SortCursor is the cursor of the next page of a list in order s: the id
