@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 )
@@ -116,7 +117,22 @@ func (s *Server) readNotification(w http.ResponseWriter, r *http.Request) error 
 	if err := s.Notify.MarkRead(r.Context(), viewerOf(r), r.PathValue("id")); err != nil {
 		return err
 	}
-	return seeOther(w, r, "/notifications")
+	return seeOther(w, r, "/notifications"+listView(r, "show", "sort"))
+}
+
+// listView is the query of the list a form was sent from, as far as names
+// it: the reader goes back to the same view, not to the list's first.
+func listView(r *http.Request, names ...string) string {
+	v := url.Values{}
+	for _, n := range names {
+		if x := r.URL.Query().Get(n); x != "" {
+			v.Set(n, x)
+		}
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
 }
 
 // readAllNotifications marks read, in one command, every notification the
