@@ -227,16 +227,22 @@ func (s *Service) List(ctx context.Context, actor policy.Viewer) ([]model.User, 
 	return s.store.ListUsers(ctx, "")
 }
 
-// Page returns up to limit users by e-mail address after the cursor, and
-// the cursor of the next page ("" at the end).
-func (s *Service) Page(ctx context.Context, actor policy.Viewer, after string, limit int) ([]model.User, string, error) {
+// Page returns up to limit users in order (by name unless asked) after
+// cursor (as model.SortCursor wrote it), and the cursor of the next page
+// ("" at the end).
+func (s *Service) Page(ctx context.Context, actor policy.Viewer, order model.Sort, cursor string, limit int) ([]model.User, string, error) {
 	if err := policy.Require(actor, policy.UsersManage); err != nil {
 		return nil, "", err
 	}
-	return model.FillPage(after, limit, func(after string, n int) ([]model.User, error) {
-		return s.store.PageUsers(ctx, after, n)
+	after, err := model.ReadSortCursor(order, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	users, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.User, error) {
+		return s.store.SortUsers(ctx, order, after, n)
 	}, func(u model.User) (model.User, bool, error) { return u, true, nil },
 		func(u model.User) string { return u.ID })
+	return users, model.SortCursor(order, next), err
 }
 
 // Identity is a signed-in user with the organisation that acts through them.

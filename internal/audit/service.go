@@ -40,7 +40,37 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	return s.readable(ctx, v, f, afterSeq, limit, false)
+	out, _, err := s.readable(ctx, v, reading{f: f, from: afterSeq, limit: limit})
+	return out, err
+}
+
+// Page returns up to limit events v may read after the event seq (0: from
+// the start of the order), in chain order or newest first, and the seq to
+// continue from (0 at the end).
+func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.AuditFilter, newestFirst bool, seq int64, limit int) ([]model.AuditEvent, int64, error) {
+	if err := policy.Require(v, policy.AuditRead); err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	out, _, err := s.readable(ctx, v, reading{f: f, from: seq, desc: newestFirst, limit: limit + 1})
+	if err != nil || len(out) <= limit {
+		return out, 0, err
+	}
+	out = out[:limit]
+	return out, out[limit-1].Seq, nil
+}
+
+// Count says how many events matching f v may read: exactly those Page
+// would show, decided one by one as they are, so that the count tells
+// nothing of the events left out. It reads the whole log under f.
+func (s *Service) Count(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
+	if err := policy.Require(v, policy.AuditRead); err != nil {
+		return 0, err
+	}
+	_, n, err := s.readable(ctx, v, reading{f: f, countOnly: true})
+	return n, err
 }
 
 // Head returns the sequence number of the last event, 0 when the log is
@@ -91,19 +121,44 @@ func (s *Service) History(ctx context.Context, v policy.Viewer, objectType, id s
 	if obj.Permission != "" || !policy.Visible(v, obj.Now) {
 		return nil, model.ErrNotFound
 	}
-	return s.readable(ctx, v, model.AuditFilter{ObjectType: objectType, ObjectID: id}, 0, 0, true)
+	out, _, err := s.readable(ctx, v, reading{f: model.AuditFilter{ObjectType: objectType, ObjectID: id}, history: true})
+	return out, err
 }
 
-// readable pages through the log until it holds limit events v may read
+// reading is one pass over the log: the events matching f from seq on
+// (exclusive; newest first when desc), up to limit of those v may read
 // (every one when limit is 0).
-func (s *Service) readable(ctx context.Context, v policy.Viewer, f model.AuditFilter, afterSeq int64, limit int, history bool) ([]model.AuditEvent, error) {
+type reading struct {
+	f       model.AuditFilter
+	from    int64
+	desc    bool
+	limit   int
+	history bool
+	// countOnly decides each event but keeps none.
+	countOnly bool
+}
+
+// readable pages through the log until it holds limit events v may read,
+// and says how many it found.
+func (s *Service) readable(ctx context.Context, v policy.Viewer, w reading) ([]model.AuditEvent, int, error) {
 	const batch = 500
 	objects := map[string]*Object{}
 	var out []model.AuditEvent
+	found := 0
+	from := w.from
 	for {
-		events, err := s.store.ListAuditEvents(ctx, f, afterSeq, batch)
+		var events []model.AuditEvent
+		var err error
+		if w.desc {
+			if from == 1 {
+				return out, found, nil
+			}
+			events, err = s.store.ListAuditEventsBefore(ctx, w.f, from, batch)
+		} else {
+			events, err = s.store.ListAuditEvents(ctx, w.f, from, batch)
+		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, e := range events {
 			key := e.ObjectType + "/" + e.ObjectID
@@ -114,7 +169,7 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, f model.AuditFi
 				case errors.Is(err, model.ErrNotFound):
 					obj = nil
 				case err != nil:
-					return nil, err
+					return nil, 0, err
 				default:
 					obj = &o
 				}
@@ -125,9 +180,13 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, f model.AuditFi
 			}
 			ok, before, err := obj.reveals(ctx, v, e)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			if !ok {
+				continue
+			}
+			found++
+			if w.countOnly {
 				continue
 			}
 			if !before {
@@ -135,24 +194,24 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, f model.AuditFi
 			}
 			if obj.Redact != nil {
 				if e.Before, err = obj.Redact(ctx, v, e.Before); err != nil {
-					return nil, err
+					return nil, 0, err
 				}
 				if e.After, err = obj.Redact(ctx, v, e.After); err != nil {
-					return nil, err
+					return nil, 0, err
 				}
 			}
-			if history || !policy.SeesAccessLists(v, obj.Now) {
+			if w.history || !policy.SeesAccessLists(v, obj.Now) {
 				e = withoutAccessLists(e)
 			}
 			out = append(out, e)
-			if limit > 0 && len(out) == limit {
-				return out, nil
+			if w.limit > 0 && len(out) == w.limit {
+				return out, found, nil
 			}
 		}
 		if len(events) < batch {
-			return out, nil
+			return out, found, nil
 		}
-		afterSeq = events[len(events)-1].Seq
+		from = events[len(events)-1].Seq
 	}
 }
 

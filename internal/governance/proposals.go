@@ -3,7 +3,6 @@ package governance
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -261,11 +260,8 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.ProposalFil
 	if err := policy.Require(v, policy.ProposalsRead); err != nil {
 		return nil, "", err
 	}
-	if f.Status != "" && !slices.Contains([]model.ProposalStatus{model.ProposalOpen, model.ProposalAdopted, model.ProposalBlocked, model.ProposalLapsed}, f.Status) {
-		return nil, "", model.Invalid("status", "%q is not a proposal status; use open, adopted, blocked or lapsed", f.Status)
-	}
-	if f.Kind != "" && !f.Kind.Valid() {
-		return nil, "", model.Invalid("kind", "%q is not a kind of proposal", f.Kind)
+	if err := checkFilter(f); err != nil {
+		return nil, "", err
 	}
 	if limit <= 0 || limit > 200 {
 		limit = 200
@@ -289,26 +285,4 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.ProposalFil
 		}
 		after = batch[len(batch)-1].ID
 	}
-}
-
-// ListWithPositions is List with each proposal's positions and tally (not
-// its discussion), as the API lists proposals: the API contract (README, "API") has a proposal
-// carry its positions.
-func (s *Service) ListWithPositions(ctx context.Context, v policy.Viewer, f model.ProposalFilter, after string, limit int) ([]View, string, error) {
-	ps, next, err := s.List(ctx, v, f, after, limit)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]View, 0, len(ps))
-	for _, p := range ps {
-		pos, err := s.store.Positions(ctx, p.ID)
-		if err != nil {
-			return nil, "", err
-		}
-		if pos == nil {
-			pos = []model.Position{}
-		}
-		out = append(out, View{Proposal: p, Positions: pos, Comments: []model.Comment{}, Signatories: []model.Signatory{}, Tally: Count(p, pos)})
-	}
-	return out, next, nil
 }

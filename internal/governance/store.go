@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -24,6 +25,10 @@ type Store interface {
 	// after the cursor ("" starts at the newest; limit <= 0 means all).
 	ListProposals(ctx context.Context, f model.ProposalFilter, after string, limit int) ([]model.Proposal, error)
 	ListRotations(ctx context.Context) ([]model.Rotation, error)
+	// PageProposals and CountProposals apply the policy's decision
+	// (policy.AudienceOf) in the database.
+	PageProposals(ctx context.Context, f model.ProposalFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Proposal, error)
+	CountProposals(ctx context.Context, f model.ProposalFilter, a policy.Audience) (int, error)
 	// MeetingByID locks the row for update inside a PostgreSQL transaction.
 	MeetingByID(ctx context.Context, id string) (model.Meeting, error)
 	// PageMeetings returns up to limit meetings, latest day first.

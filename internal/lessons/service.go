@@ -315,16 +315,28 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f Filter) ([]model.
 	return out, nil
 }
 
-// Page returns up to limit lessons v may see that match f after the
-// cursor, and the cursor of the next page ("" at the end): newest first, or
-// by review date for f.Due, as List orders them.
-func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, after string, limit int) ([]model.Lesson, string, error) {
+// Page returns one page of the lessons v may see that match f, in order
+// (the list's own, newest first, unless asked), after cursor (as
+// model.SortCursor wrote it), with how many there are in all. The database
+// selects and counts what policy.AudienceOf(v) sees; each row still passes
+// through visible here, so a fault of the translation hides a lesson
+// rather than shows one.
+func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, order model.Sort, cursor string, limit int) (model.Listing[model.Lesson], error) {
 	if err := f.Check(); err != nil {
-		return nil, "", err
+		return model.Listing[model.Lesson]{}, err
+	}
+	after, err := model.ReadSortCursor(order, cursor)
+	if err != nil {
+		return model.Listing[model.Lesson]{}, err
 	}
 	today := model.DateOf(s.now())
-	return model.FillPage(after, limit, func(after string, n int) ([]model.Lesson, error) {
-		return s.store.PageLessons(ctx, f.Due, after, n)
+	sf := model.LessonFilter{Status: f.Status, LinkID: f.LinkID}
+	if f.Due {
+		sf.DueBy = today
+	}
+	aud := policy.AudienceOf(v)
+	items, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.Lesson, error) {
+		return s.store.PageLessons(ctx, sf, aud, order, after, n)
 	}, func(l model.Lesson) (model.Lesson, bool, error) {
 		if !f.matches(l, today) {
 			return l, false, nil
@@ -332,6 +344,14 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f Filter, after str
 		seen, ok, err := s.visible(ctx, v, l)
 		return seen, ok && f.matchesSeen(seen), err
 	}, func(l model.Lesson) string { return l.ID })
+	if err != nil {
+		return model.Listing[model.Lesson]{}, err
+	}
+	total, err := s.store.CountLessons(ctx, sf, aud)
+	if err != nil {
+		return model.Listing[model.Lesson]{}, err
+	}
+	return model.Listing[model.Lesson]{Items: items, Next: model.SortCursor(order, next), Total: total}, nil
 }
 
 // OwnerName names the owner of lesson id for v, who must see the lesson;

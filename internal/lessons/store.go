@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -18,9 +19,10 @@ type Store interface {
 	LessonByID(ctx context.Context, id string) (model.Lesson, error)
 	// ListLessons returns every lesson, newest first.
 	ListLessons(ctx context.Context) ([]model.Lesson, error)
-	// PageLessons returns up to limit lessons, newest first; byReview
-	// orders the lessons that have a review date by that date instead.
-	PageLessons(ctx context.Context, byReview bool, after string, limit int) ([]model.Lesson, error)
+	// PageLessons and CountLessons apply the policy's decision
+	// (policy.AudienceOf) in the database.
+	PageLessons(ctx context.Context, f model.LessonFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Lesson, error)
+	CountLessons(ctx context.Context, f model.LessonFilter, a policy.Audience) (int, error)
 	// EachLesson calls fn for every lesson, newest first.
 	EachLesson(ctx context.Context, fn func(model.Lesson) error) error
 }

@@ -62,3 +62,13 @@ type Lesson struct {
 func (l Lesson) DueForReview(today Date) bool {
 	return l.Status.Open() && !l.ReviewOn.IsZero() && !today.Before(l.ReviewOn)
 }
+
+// LessonFilter selects lessons in the store: by status, by the record they
+// are about (only those whose record the viewer sees, as a lesson about a
+// hidden record does not name it), and, when DueBy is set, the open ones
+// whose review date is on or before it.
+type LessonFilter struct {
+	Status LessonStatus
+	LinkID string
+	DueBy  Date
+}

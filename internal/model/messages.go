@@ -256,7 +256,8 @@ var messageIDs = map[string]string{
 
 	// Sorted lists.
 	"%q is not a column of this list; use one of %s, with a leading - for descending order": "sort_unknown",
-	"give one sort": "sort_several",
+	"give one sort":         "sort_several",
+	"must be all or unread": "notifications_show",
 
 	// Notifications and the briefing pack.
 	"must be the id of the newest notification shown":                  "notifications_up_to",

@@ -47,3 +47,9 @@ type Notification struct {
 	Mail       MailState        `json:"-"`
 	Attempts   int              `json:"-"`
 }
+
+// NotificationFilter selects one user's notifications, all or the unread.
+type NotificationFilter struct {
+	UserID string
+	Unread bool
+}

@@ -43,6 +43,16 @@ var (
 	RequirementSorts = []string{"created", "ref", "title", "sector", "priority", "estimated", "needed_by", "status", "tlp"}
 	PledgeSorts      = []string{"created", "date", "eur", "status", "channel", "tlp"}
 	OfferSorts       = []string{"created", "title", "kind", "eur", "valid_until", "status", "tlp"}
+	LessonSorts      = []string{"created", "title", "status", "review"}
+	ProposalSorts    = []string{"created", "title", "status", "decided"}
+	// NotificationSorts: newest first is the list's own order, ?sort=created
+	// the oldest first.
+	NotificationSorts = []string{"created"}
+	OrganisationSorts = []string{"name", "kind", "participation", "country"}
+	UserSorts         = []string{"name", "email", "role", "organisation"}
+	// AuditSorts: the log's events in the order they were written, which
+	// is time order.
+	AuditSorts = []string{"at"}
 )
 
 // SortCursor is the cursor of the next page of a list in order s: the id

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -19,6 +20,10 @@ type Store interface {
 	ClaimMail(ctx context.Context, id string, now, staleBefore time.Time) (bool, error)
 	FinishMail(ctx context.Context, id string, state model.MailState) error
 	ListNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
+	// PageNotifications and CountNotifications apply the policy's decision
+	// (policy.AudienceOf) on each notification's record in the database.
+	PageNotifications(ctx context.Context, f model.NotificationFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Notification, error)
+	CountNotifications(ctx context.Context, f model.NotificationFilter, a policy.Audience) (total, unread int, err error)
 	MailPreferences(ctx context.Context, userID string) (map[model.NotificationKind]bool, error)
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
 	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)

@@ -223,14 +223,20 @@ func (s *Service) NamesIn(ctx context.Context, lang string) (map[string]string, 
 	return out, nil
 }
 
-// Page returns up to limit organisations by name after the cursor, and the
-// cursor of the next page ("" at the end).
-func (s *Service) Page(ctx context.Context, v policy.Viewer, after string, limit int) ([]model.Organisation, string, error) {
+// Page returns up to limit organisations in order (by name unless asked)
+// after cursor (as model.SortCursor wrote it), and the cursor of the next
+// page ("" at the end).
+func (s *Service) Page(ctx context.Context, v policy.Viewer, order model.Sort, cursor string, limit int) ([]model.Organisation, string, error) {
 	if err := policy.Require(v, policy.OrganisationsRead); err != nil {
 		return nil, "", err
 	}
-	return model.FillPage(after, limit, func(after string, n int) ([]model.Organisation, error) {
-		return s.store.PageOrganisations(ctx, after, n)
+	after, err := model.ReadSortCursor(order, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	orgs, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.Organisation, error) {
+		return s.store.SortOrganisations(ctx, order, after, n)
 	}, func(o model.Organisation) (model.Organisation, bool, error) { return o, true, nil },
 		func(o model.Organisation) string { return o.ID })
+	return orgs, model.SortCursor(order, next), err
 }

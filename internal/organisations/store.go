@@ -17,6 +17,7 @@ type Store interface {
 	// ListOrganisations returns every organisation ordered by name.
 	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
 	OrganisationByID(ctx context.Context, id string) (model.Organisation, error)
-	// PageOrganisations returns up to limit organisations by name.
-	PageOrganisations(ctx context.Context, after string, limit int) ([]model.Organisation, error)
+	// SortOrganisations returns up to limit organisations in order s (by
+	// name for the zero Sort) after the one whose id is after.
+	SortOrganisations(ctx context.Context, s model.Sort, after string, limit int) ([]model.Organisation, error)
 }

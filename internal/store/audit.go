@@ -114,8 +114,22 @@ func (q *queries) AppendAuditEvents(ctx context.Context, es []model.AuditEvent) 
 }
 
 func (q *queries) ListAuditEvents(ctx context.Context, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error) {
-	conds := []string{"seq > ?"}
-	args := []any{afterSeq}
+	es, err := q.auditEvents(ctx, f, "seq > ?", afterSeq, "", limit)
+	return es, dbErr(err, "list audit events")
+}
+
+func (q *queries) ListAuditEventsBefore(ctx context.Context, f model.AuditFilter, beforeSeq int64, limit int) ([]model.AuditEvent, error) {
+	bound := "seq < ?"
+	if beforeSeq <= 0 {
+		bound, beforeSeq = "seq > ?", 0
+	}
+	es, err := q.auditEvents(ctx, f, bound, beforeSeq, " DESC", limit)
+	return es, dbErr(err, "list audit events")
+}
+
+func (q *queries) auditEvents(ctx context.Context, f model.AuditFilter, bound string, seq int64, dir string, limit int) ([]model.AuditEvent, error) {
+	conds := []string{bound}
+	args := []any{seq}
 	if f.ObjectType != "" {
 		conds, args = append(conds, "object_type = ?"), append(args, f.ObjectType)
 	}
@@ -123,6 +137,5 @@ func (q *queries) ListAuditEvents(ctx context.Context, f model.AuditFilter, afte
 		conds, args = append(conds, "object_id = ?"), append(args, f.ObjectID)
 	}
 	lim, args := limitClause(limit, args)
-	es, err := queryAll(ctx, q.rd, scanAuditEvent, `SELECT `+auditColumns+` FROM audit_events`+where(conds)+` ORDER BY seq`+lim, args...)
-	return es, dbErr(err, "list audit events")
+	return queryAll(ctx, q.rd, scanAuditEvent, `SELECT `+auditColumns+` FROM audit_events`+where(conds)+` ORDER BY seq`+dir+lim, args...)
 }

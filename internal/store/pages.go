@@ -14,13 +14,6 @@ import (
 // naming no row of the list is refused with model.ErrInvalid on field
 // "cursor" (it cannot be a page this list gave).
 type Pages interface {
-	// PageOrganisations returns up to limit organisations by name.
-	PageOrganisations(ctx context.Context, after string, limit int) ([]model.Organisation, error)
-	// PageUsers returns up to limit users by e-mail address.
-	PageUsers(ctx context.Context, after string, limit int) ([]model.User, error)
-	// PageLessons returns up to limit lessons, newest first; byReview
-	// orders the lessons that have a review date by that date instead.
-	PageLessons(ctx context.Context, byReview bool, after string, limit int) ([]model.Lesson, error)
 	// PageRotations returns up to limit periods in calendar order.
 	PageRotations(ctx context.Context, after string, limit int) ([]model.Rotation, error)
 	// PageMeetings returns up to limit meetings, latest day first.
@@ -32,8 +25,6 @@ type Pages interface {
 type keyset struct {
 	table, col string
 	desc       bool
-	// where restricts the list (no arguments).
-	where string
 }
 
 // query is the SELECT of one page of cols, and its arguments.
@@ -44,9 +35,6 @@ func (k keyset) query(cols, after string, limit int) (string, []any) {
 	}
 	var conds []string
 	var args []any
-	if k.where != "" {
-		conds = append(conds, k.where)
-	}
 	if after != "" {
 		conds = append(conds, fmt.Sprintf("(%s, id) %s (SELECT %s, id FROM %s WHERE id = ?)", k.col, cmp, k.col, k.table))
 		args = append(args, after)
@@ -63,9 +51,6 @@ func (q *queries) checkCursor(ctx context.Context, k keyset, after string) error
 		return nil
 	}
 	conds := []string{"id = ?"}
-	if k.where != "" {
-		conds = append(conds, k.where)
-	}
 	var n int
 	if err := q.rd.row(ctx, "SELECT count(*) FROM "+k.table+where(conds), after).Scan(&n); err != nil {
 		return err
@@ -86,38 +71,9 @@ func pageOf[T any](ctx context.Context, q *queries, k keyset, cols string, scan 
 }
 
 var (
-	orgKeyset      = keyset{table: "organisations", col: "name"}
-	userKeyset     = keyset{table: "users", col: "email"}
-	lessonKeyset   = keyset{table: "lessons", col: "id", desc: true}
-	reviewKeyset   = keyset{table: "lessons", col: "review_on", where: "review_on IS NOT NULL"}
 	rotationKeyset = keyset{table: "rotations", col: "starts"}
 	meetingKeyset  = keyset{table: "meetings", col: "day", desc: true}
 )
-
-func (q *queries) PageOrganisations(ctx context.Context, after string, limit int) ([]model.Organisation, error) {
-	orgs, err := pageOf(ctx, q, orgKeyset, organisationColumns, scanOrganisation, after, limit)
-	return orgs, pageErr(err, "page organisations")
-}
-
-func (q *queries) PageUsers(ctx context.Context, after string, limit int) ([]model.User, error) {
-	users, err := pageOf(ctx, q, userKeyset, userColumns, scanUser, after, limit)
-	if err == nil {
-		err = q.loadRoles(ctx, users)
-	}
-	return users, pageErr(err, "page users")
-}
-
-func (q *queries) PageLessons(ctx context.Context, byReview bool, after string, limit int) ([]model.Lesson, error) {
-	k := lessonKeyset
-	if byReview {
-		k = reviewKeyset
-	}
-	ls, err := pageOf(ctx, q, k, lessonSelect, scanLesson, after, limit)
-	if err == nil {
-		err = q.loadLessonGrants(ctx, ls)
-	}
-	return ls, pageErr(err, "page lessons")
-}
 
 func (q *queries) PageRotations(ctx context.Context, after string, limit int) ([]model.Rotation, error) {
 	rs, err := pageOf(ctx, q, rotationKeyset, rotationColumns, scanRotation, after, limit)

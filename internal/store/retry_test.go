@@ -53,7 +53,7 @@ func TestReadsSurviveAKilledConnection(t *testing.T) {
 		t.Fatalf("a list after the connection was killed: %v, %v", orgs, err)
 	}
 	kill()
-	page, err := s.PageOrganisations(ctx, "", 10)
+	page, err := s.SortOrganisations(ctx, model.Sort{}, "", 10)
 	if err != nil || len(page) != 1 {
 		t.Fatalf("a page after the connection was killed: %v, %v", page, err)
 	}

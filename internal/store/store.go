@@ -42,6 +42,7 @@ type Queries interface {
 	Notifications
 	Pages
 	SortedPages
+	ViewedPages
 	Search
 	SignInFactors
 	Indicators
@@ -156,6 +157,9 @@ type Audit interface {
 	// ListAuditEvents returns events in chain order (ascending seq) after
 	// the given sequence number; limit <= 0 means all.
 	ListAuditEvents(ctx context.Context, f model.AuditFilter, afterSeq int64, limit int) ([]model.AuditEvent, error)
+	// ListAuditEventsBefore returns events newest first before the given
+	// sequence number (0: from the head); limit <= 0 means all.
+	ListAuditEventsBefore(ctx context.Context, f model.AuditFilter, beforeSeq int64, limit int) ([]model.AuditEvent, error)
 }
 
 // AuditTree keeps the Merkle tree over the audit log (see the audit

@@ -3,14 +3,10 @@ package web
 import (
 	"encoding/base64"
 	"net/http"
-	"slices"
-	"strconv"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 )
-
-const auditPageSize = 100
 
 type auditData struct {
 	Events     []model.AuditEvent
@@ -22,16 +18,26 @@ type auditData struct {
 	Verified model.AuditVerification
 	Orgs     map[string]string
 	Users    map[string]string
-	// Older is the ?before= of the previous page, 0 at the start of the log.
-	Older int64
+	Filter   model.AuditFilter
+	Sort     string
+	Nav      listNav
 }
 
-// auditPage shows the newest events first, under the current signed
-// checkpoint and the outcome of the last full verification, which a
-// background job runs: verifying the whole log on every view would cost a
-// walk over all of it.
+// auditNewestFirst is the page's own order.
+var auditNewestFirst = model.Sort{Field: "at", Desc: true}
+
+// auditPage shows the events the reader may read, newest first unless
+// asked, under the current signed checkpoint and the outcome of the last
+// full verification, which a background job runs: verifying the whole log
+// on every view would cost a walk over all of it.
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
+	q := r.URL.Query()
+	order, after, _, err := auditPageParams(r, auditNewestFirst)
+	if err != nil {
+		return err
+	}
+	f := model.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
 	cp, err := s.AuditLog.Checkpoint(r.Context(), v)
 	if err != nil {
 		return err
@@ -40,26 +46,14 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	last, err := s.Audit.Head(r.Context(), v)
+	events, next, err := s.Audit.Page(r.Context(), v, f, order.Desc, after, listPage)
 	if err != nil {
 		return err
 	}
-	before := last + 1
-	if b := r.URL.Query().Get("before"); b != "" {
-		n, err := strconv.ParseInt(b, 10, 64)
-		if err != nil || n < 1 {
-			return model.Invalid("before", "must be the sequence number of an event")
-		}
-		before = min(n, before)
+	total, err := s.Audit.Count(r.Context(), v, f)
+	if err != nil {
+		return err
 	}
-	after := max(0, before-1-auditPageSize)
-	var events []model.AuditEvent
-	if n := int(before - 1 - after); n > 0 {
-		if events, err = s.Audit.List(r.Context(), v, model.AuditFilter{}, after, n); err != nil {
-			return err
-		}
-	}
-	slices.Reverse(events)
 	orgs, err := s.orgNames(r)
 	if err != nil {
 		return err
@@ -68,9 +62,10 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := auditData{Events: events, Checkpoint: cp, Root: base64.StdEncoding.EncodeToString(cp.Root), Verified: verified, Orgs: orgs, Users: names}
-	if after > 0 {
-		data.Older = after + 1
+	data := auditData{Events: events, Checkpoint: cp, Root: base64.StdEncoding.EncodeToString(cp.Root), Verified: verified, Orgs: orgs, Users: names,
+		Filter: f, Nav: navFor(r, model.AuditSorts, order, len(events), auditCursor(order, next), total)}
+	if q.Get("sort") != "" {
+		data.Sort = order.String()
 	}
 	return s.show(w, r, http.StatusOK, "audit", "audit", "audit.title", data)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/cyberaid/cyberaid/internal/lessons"
+	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 func (s *Server) apiListLessons(w http.ResponseWriter, r *http.Request) error {
@@ -11,15 +12,28 @@ func (s *Server) apiListLessons(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cursor, limit, err := pageParams(r)
+	order, cursor, limit, err := lessonPageParams(r, f)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.Lessons.Page(r.Context(), viewerOf(r), f, cursor, limit)
+	l, err := s.Lessons.Page(r.Context(), viewerOf(r), f, order, cursor, limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newCounted(l))
+}
+
+// lessonPageParams reads the page of the lessons list: the lessons due for
+// review come by review date unless another order is asked for.
+func lessonPageParams(r *http.Request, f lessons.Filter) (model.Sort, string, int, error) {
+	return sortedPageParamsOr(r, model.LessonSorts, lessonDefaultSort(f))
+}
+
+func lessonDefaultSort(f lessons.Filter) model.Sort {
+	if f.Due {
+		return model.Sort{Field: "review"}
+	}
+	return model.Sort{}
 }
 
 func (s *Server) apiGetLesson(w http.ResponseWriter, r *http.Request) error {

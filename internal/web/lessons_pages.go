@@ -13,23 +13,34 @@ type lessonsData struct {
 	Items     []model.Lesson
 	Due       bool
 	Status    string
+	LinkID    string
+	Sort      string
 	Statuses  []model.LessonStatus
 	CanCreate bool
+	Nav       listNav
 }
 
 func (s *Server) lessonsPage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
 	q := r.URL.Query()
-	f := lessons.Filter{Status: model.LessonStatus(q.Get("status")), Due: q.Get("due") == "1"}
+	f := lessons.Filter{Status: model.LessonStatus(q.Get("status")), LinkID: q.Get("link_id"), Due: q.Get("due") == "1" || q.Get("due") == "true"}
 	if f.Status != "" && !f.Status.Valid() {
 		f.Status = ""
 	}
-	items, err := s.Lessons.List(r.Context(), v, f)
+	order, err := readSort(r, model.LessonSorts, lessonDefaultSort(f))
 	if err != nil {
 		return err
 	}
-	data := lessonsData{Items: items, Due: f.Due, Status: string(f.Status), Statuses: model.LessonStatuses,
-		CanCreate: policy.Require(v, policy.LessonsCreate) == nil}
+	page, err := s.Lessons.Page(r.Context(), v, f, order, q.Get("cursor"), listPage)
+	if err != nil {
+		return err
+	}
+	data := lessonsData{Items: page.Items, Due: f.Due, Status: string(f.Status), LinkID: f.LinkID, Statuses: model.LessonStatuses,
+		CanCreate: policy.Require(v, policy.LessonsCreate) == nil,
+		Nav:       navFor(r, model.LessonSorts, order, len(page.Items), page.Next, page.Total)}
+	if q.Get("sort") != "" {
+		data.Sort = order.String()
+	}
 	l := s.localizer(r)
 	lay := s.newLayout(r, l, "lessons", l.T("lessons.title"), data)
 	if r.URL.Query().Get("done") == "created" {

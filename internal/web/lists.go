@@ -26,11 +26,13 @@ func newCounted[T any](l model.Listing[T]) counted[T] {
 // sort one of fields, the cursor one a page of this list in this order
 // could have given. Anything else is 400 naming the parameter.
 func sortedPageParams(r *http.Request, fields []string) (model.Sort, string, int, error) {
-	q := r.URL.Query()
-	if len(q["sort"]) > 1 {
-		return model.Sort{}, "", 0, model.Invalid("sort", "give one sort")
-	}
-	order, err := model.ParseSort(q.Get("sort"), fields)
+	return sortedPageParamsOr(r, fields, model.Sort{})
+}
+
+// sortedPageParamsOr is sortedPageParams for a list whose order without
+// ?sort= is def.
+func sortedPageParamsOr(r *http.Request, fields []string, def model.Sort) (model.Sort, string, int, error) {
+	order, err := readSort(r, fields, def)
 	if err != nil {
 		return model.Sort{}, "", 0, err
 	}
@@ -39,6 +41,18 @@ func sortedPageParams(r *http.Request, fields []string) (model.Sort, string, int
 		return err == nil && isID(id)
 	})
 	return order, cursor, limit, err
+}
+
+// readSort reads ?sort= against fields; def without one.
+func readSort(r *http.Request, fields []string, def model.Sort) (model.Sort, error) {
+	q := r.URL.Query()
+	if len(q["sort"]) > 1 {
+		return model.Sort{}, model.Invalid("sort", "give one sort")
+	}
+	if q.Get("sort") == "" {
+		return def, nil
+	}
+	return model.ParseSort(q.Get("sort"), fields)
 }
 
 // listNav is what a list page shows around its table: which rows of how

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 )
@@ -9,10 +10,43 @@ import (
 type notificationsData struct {
 	Items []model.Notification
 	Prefs []notificationPref
-	// Unread counts the unread among Items; UpTo is the newest item's id,
-	// up to which "mark all as read" marks.
+	// Unread counts the viewer's unread notifications, all pages together;
+	// UpTo is the newest one's id, up to which "mark all as read" marks.
 	Unread int
 	UpTo   string
+	Show   string
+	Sort   string
+	Nav    listNav
+}
+
+// notificationShow reads ?show=: all (the default) or unread.
+func notificationShow(r *http.Request) (bool, error) {
+	switch r.URL.Query().Get("show") {
+	case "", "all":
+		return false, nil
+	case "unread":
+		return true, nil
+	}
+	return false, model.Invalid("show", "must be all or unread")
+}
+
+func (s *Server) apiListNotifications(w http.ResponseWriter, r *http.Request) error {
+	unread, err := notificationShow(r)
+	if err != nil {
+		return err
+	}
+	order, cursor, limit, err := sortedPageParams(r, model.NotificationSorts)
+	if err != nil {
+		return err
+	}
+	pg, err := s.Notify.Page(r.Context(), viewerOf(r), unread, order, cursor, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, struct {
+		counted[model.Notification]
+		Unread int `json:"unread"`
+	}{newCounted(pg.Listing), pg.Unread})
 }
 
 type notificationPref struct {
@@ -22,7 +56,15 @@ type notificationPref struct {
 
 func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	items, err := s.Notify.List(r.Context(), v)
+	unread, err := notificationShow(r)
+	if err != nil {
+		return err
+	}
+	order, err := readSort(r, model.NotificationSorts, model.Sort{})
+	if err != nil {
+		return err
+	}
+	pg, err := s.Notify.Page(r.Context(), v, unread, order, r.URL.Query().Get("cursor"), listPage)
 	if err != nil {
 		return err
 	}
@@ -30,14 +72,18 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	d := notificationsData{Items: items}
-	for _, n := range items {
-		if n.ReadAt == nil {
-			d.Unread++
+	d := notificationsData{Items: pg.Items, Unread: pg.Unread, Show: r.URL.Query().Get("show"), Sort: order.String(),
+		Nav: navFor(r, model.NotificationSorts, order, len(pg.Items), pg.Next, pg.Total)}
+	if d.Unread > 0 {
+		// "Mark all as read" marks up to the newest unread notification
+		// there is, on whichever page or order it is asked from.
+		newest, err := s.Notify.Page(r.Context(), v, true, model.Sort{}, "", 1)
+		if err != nil {
+			return err
 		}
-	}
-	if len(items) > 0 {
-		d.UpTo = items[0].ID
+		if len(newest.Items) > 0 {
+			d.UpTo = newest.Items[0].ID
+		}
 	}
 	for _, k := range model.NotificationKinds {
 		d.Prefs = append(d.Prefs, notificationPref{Kind: k, On: prefs[k]})
@@ -71,7 +117,22 @@ func (s *Server) readNotification(w http.ResponseWriter, r *http.Request) error 
 	if err := s.Notify.MarkRead(r.Context(), viewerOf(r), r.PathValue("id")); err != nil {
 		return err
 	}
-	return seeOther(w, r, "/notifications")
+	return seeOther(w, r, "/notifications"+listView(r, "show", "sort"))
+}
+
+// listView is the query of the list a form was sent from, as far as names
+// it: the reader goes back to the same view, not to the list's first.
+func listView(r *http.Request, names ...string) string {
+	v := url.Values{}
+	for _, n := range names {
+		if x := r.URL.Query().Get(n); x != "" {
+			v.Set(n, x)
+		}
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
 }
 
 // readAllNotifications marks read, in one command, every notification the

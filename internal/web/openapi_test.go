@@ -140,7 +140,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 
 	// Routes that need no permission but whose handler still needs a bearer.
-	bearerOnly := map[string]bool{"DELETE /api/v1/auth/token": true}
+	bearerOnly := map[string]bool{"DELETE /api/v1/auth/token": true, "GET /api/v1/notifications": true}
 	for pattern, r := range routes {
 		op := ops[pattern]
 		if op == nil {

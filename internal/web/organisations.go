@@ -8,11 +8,11 @@ import (
 )
 
 func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) error {
-	cursor, limit, err := pageParams(r)
+	order, cursor, limit, err := sortedPageParams(r, model.OrganisationSorts)
 	if err != nil {
 		return err
 	}
-	orgs, next, err := s.Organisations.Page(r.Context(), viewerOf(r), cursor, limit)
+	orgs, next, err := s.Organisations.Page(r.Context(), viewerOf(r), order, cursor, limit)
 	if err != nil {
 		return err
 	}

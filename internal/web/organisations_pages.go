@@ -26,15 +26,31 @@ type orgGroup struct {
 type organisationsData struct {
 	Groups    []orgGroup
 	CanManage bool
+	Nav       listNav
 }
 
+// organisationsPage shows the whole directory, which is short, grouped by
+// participation and each group in the order asked.
 func (s *Server) organisationsPage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	orgs, err := s.Organisations.List(r.Context(), v)
+	order, err := readSort(r, model.OrganisationSorts, model.Sort{})
 	if err != nil {
 		return err
 	}
-	data := organisationsData{CanManage: policy.Allowed(v, policy.OrganisationsManage)}
+	var orgs []model.Organisation
+	for cursor := ""; ; {
+		page, next, err := s.Organisations.Page(r.Context(), v, order, cursor, model.MaxPage)
+		if err != nil {
+			return err
+		}
+		orgs = append(orgs, page...)
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	data := organisationsData{CanManage: policy.Allowed(v, policy.OrganisationsManage),
+		Nav: navFor(r, model.OrganisationSorts, order, len(orgs), "", len(orgs))}
 	// Grouped as the mechanism is constituted: those who decide first.
 	for _, p := range model.Participations {
 		g := orgGroup{Participation: p}

@@ -10,15 +10,15 @@ import (
 func (s *Server) apiListProposals(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := model.ProposalFilter{Status: model.ProposalStatus(q.Get("status")), Kind: model.ProposalKind(q.Get("kind"))}
-	cursor, limit, err := pageParams(r)
+	order, cursor, limit, err := sortedPageParams(r, model.ProposalSorts)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.Governance.ListWithPositions(r.Context(), viewerOf(r), f, cursor, limit)
+	l, err := s.Governance.PageWithPositions(r.Context(), viewerOf(r), f, order, cursor, limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newCounted(l))
 }
 
 func (s *Server) apiCreateProposal(w http.ResponseWriter, r *http.Request) error {

@@ -14,8 +14,10 @@ import (
 type proposalsData struct {
 	Items     []model.Proposal
 	Status    string
-	Next      string
+	Kind      string
+	Sort      string
 	CanCreate bool
+	Nav       listNav
 }
 
 func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request) error {
@@ -23,19 +25,19 @@ func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Require(v, policy.ProposalsRead); err != nil {
 		return err
 	}
-	status := r.URL.Query().Get("status")
-	cursor, _, err := pageParams(r)
+	q := r.URL.Query()
+	f := model.ProposalFilter{Status: model.ProposalStatus(q.Get("status")), Kind: model.ProposalKind(q.Get("kind"))}
+	order, err := readSort(r, model.ProposalSorts, model.Sort{})
 	if err != nil {
 		return err
 	}
-	items, next, err := s.Governance.List(r.Context(), v, model.ProposalFilter{Status: model.ProposalStatus(status)}, cursor, 50)
+	l, err := s.Governance.Page(r.Context(), v, f, order, q.Get("cursor"), listPage)
 	if err != nil {
 		return err
 	}
-	data := proposalsData{Items: items, Status: status, CanCreate: policy.Allowed(v, policy.ProposalsCreate)}
-	if next != "" {
-		data.Next = nextPage(r, next)
-	}
+	data := proposalsData{Items: l.Items, Status: string(f.Status), Kind: string(f.Kind), Sort: order.String(),
+		CanCreate: policy.Allowed(v, policy.ProposalsCreate),
+		Nav:       navFor(r, model.ProposalSorts, order, len(l.Items), l.Next, l.Total)}
 	return s.show(w, r, http.StatusOK, "proposals", "governance", "proposals.title", data)
 }
 

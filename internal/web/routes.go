@@ -101,6 +101,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /api/v1/reports/charts", s.api(none, s.apiCharts))
 	mux.Handle("GET /api/v1/exports/iati.xml", s.api(none, s.apiExportIATI))
 	mux.Handle("GET /api/v1/exports/{file}", s.api(none, s.apiExport))
+	mux.Handle("GET /api/v1/notifications", s.api(none, s.apiListNotifications))
 	mux.Handle("GET /api/v1/audit", s.api(p.AuditRead, s.apiListAudit))
 	mux.Handle("GET /api/v1/audit/verify", s.api(p.AuditRead, s.apiVerifyAudit))
 	mux.Handle("GET /api/v1/audit/checkpoint", s.api(p.AuditProofs, s.apiAuditCheckpoint))

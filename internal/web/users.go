@@ -8,11 +8,11 @@ import (
 )
 
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
-	cursor, limit, err := pageParams(r)
+	order, cursor, limit, err := sortedPageParams(r, model.UserSorts)
 	if err != nil {
 		return err
 	}
-	users, next, err := s.Accounts.Page(r.Context(), viewerOf(r), cursor, limit)
+	users, next, err := s.Accounts.Page(r.Context(), viewerOf(r), order, cursor, limit)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ type usersData struct {
 	// one answer and never again.
 	Created *accounts.Created
 	TOTPQR  template.URL
+	Nav     listNav
 }
 
 var userFields = []string{"org_id", "email", "name", "roles", "password", "with_totp", "working_group"}
@@ -51,10 +52,19 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, d
 		}
 		status = statusOf(err)
 	}
-	users, uerr := s.Accounts.List(r.Context(), v)
+	order, serr := readSort(r, model.UserSorts, model.Sort{})
+	if serr != nil {
+		return serr
+	}
+	users, next, uerr := s.Accounts.Page(r.Context(), v, order, r.URL.Query().Get("cursor"), listPage)
 	if uerr != nil {
 		return uerr
 	}
+	total, terr := s.Accounts.Total(r.Context(), v)
+	if terr != nil {
+		return terr
+	}
+	data.Nav = navFor(r, model.UserSorts, order, len(users), next, total)
 	orgs, oerr := s.Organisations.List(r.Context(), v)
 	if oerr != nil {
 		return oerr
@@ -67,7 +77,12 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, d
 	if data.Created != nil {
 		lay.Notice = l.T("notice.user.created", map[string]any{"Email": data.Created.Email})
 	} else if id := r.URL.Query().Get("created"); id != "" {
-		for _, u := range users {
+		// The new account may sort onto another page than this one.
+		all, err := s.Accounts.List(r.Context(), v)
+		if err != nil {
+			return err
+		}
+		for _, u := range all {
 			if u.ID == id {
 				lay.Notice = l.T("notice.user.created", map[string]any{"Email": u.Email})
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -62,13 +63,15 @@ func testPages(t *testing.T, s *store.DB) {
 		must(t, s.CreateLesson(ctx, &model.Lesson{Title: "l", Link: model.LinkNone, Status: model.LessonProposed, TLP: model.TLPGreen,
 			ReviewOn: review, AuthorOrgID: orgs[0].ID, CreatedBy: newUser(t, s, orgs[0].ID, fmt.Sprintf("a%d@x.example", i), model.RoleDonor).ID}))
 	}
+	everyone := policy.AudienceOf(policy.System())
+	dueBy, byReview := model.LessonFilter{DueBy: model.NewDate(2030, 1, 1)}, model.Sort{Field: "review"}
 	lists := map[string]func(after string, limit int) ([]string, error){
 		"organisations": func(a string, n int) ([]string, error) {
-			items, err := s.PageOrganisations(ctx, a, n)
+			items, err := s.SortOrganisations(ctx, model.Sort{}, a, n)
 			return idsOf(items, err, func(o model.Organisation) string { return o.ID })
 		},
 		"users": func(a string, n int) ([]string, error) {
-			items, err := s.PageUsers(ctx, a, n)
+			items, err := s.SortUsers(ctx, model.Sort{}, a, n)
 			return idsOf(items, err, func(u model.User) string { return u.ID })
 		},
 		"rotations": func(a string, n int) ([]string, error) {
@@ -80,11 +83,11 @@ func testPages(t *testing.T, s *store.DB) {
 			return idsOf(items, err, func(m model.Meeting) string { return m.ID })
 		},
 		"lessons": func(a string, n int) ([]string, error) {
-			items, err := s.PageLessons(ctx, false, a, n)
+			items, err := s.PageLessons(ctx, model.LessonFilter{}, everyone, model.Sort{}, a, n)
 			return idsOf(items, err, func(l model.Lesson) string { return l.ID })
 		},
 		"lessons by review": func(a string, n int) ([]string, error) {
-			items, err := s.PageLessons(ctx, true, a, n)
+			items, err := s.PageLessons(ctx, dueBy, everyone, byReview, a, n)
 			return idsOf(items, err, func(l model.Lesson) string { return l.ID })
 		},
 	}
@@ -99,13 +102,13 @@ func testPages(t *testing.T, s *store.DB) {
 	}
 
 	// Each list keeps its own order.
-	got, _ := s.PageOrganisations(ctx, "", 0)
+	got, _ := s.SortOrganisations(ctx, model.Sort{}, "", 0)
 	var names []string
 	for _, o := range got {
 		names = append(names, o.Name)
 	}
 	same(t, names, []string{"Austria", "Canada", "Denmark", "Estonia", "Zambia"})
-	due, _ := s.PageLessons(ctx, true, "", 0)
+	due, _ := s.PageLessons(ctx, dueBy, everyone, byReview, "", 0)
 	if len(due) != 4 || due[3].ReviewOn.Before(due[0].ReviewOn) {
 		t.Errorf("lessons by review date: %+v", due)
 	}
@@ -114,10 +117,10 @@ func testPages(t *testing.T, s *store.DB) {
 		t.Errorf("meetings are not latest first")
 	}
 	// A lesson without a review date is no cursor of the review list.
-	all, _ := s.PageLessons(ctx, false, "", 0)
+	all, _ := s.PageLessons(ctx, model.LessonFilter{}, everyone, model.Sort{}, "", 0)
 	for _, l := range all {
 		if l.ReviewOn.IsZero() {
-			_, err := s.PageLessons(ctx, true, l.ID, 2)
+			_, err := s.PageLessons(ctx, dueBy, everyone, byReview, l.ID, 2)
 			wantErr(t, err, model.ErrInvalid)
 		}
 	}

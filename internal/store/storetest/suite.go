@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"HiddenCursor", testHiddenCursor},
 		{"SortedOffers", testSortedOffers},
 		{"QueryMatchesBeneficiaryNames", testQueryMatchesBeneficiaryNames},
+		{"ViewedPages", testViewedPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
