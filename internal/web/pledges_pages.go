@@ -95,27 +95,39 @@ func (s *Server) newPledgePage(w http.ResponseWriter, r *http.Request) error {
 	}, nil)
 }
 
+// input is the pledge as typed. A field that cannot be read is left out
+// and its fault returned, the input still whole, so that the service can
+// name every other fault with it.
 func (f pledgeForm) input(lang string) (pledges.Input, error) {
-	if f.Currency == "" {
-		return pledges.Input{}, model.Invalid("currency", "is required")
-	}
-	if !money.ValidCurrency(f.Currency) {
-		return pledges.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
-	}
-	amount, err := money.ParseAmountIn(f.Amount, f.Currency, lang)
-	if err != nil {
-		return pledges.Input{}, err
-	}
-	date, err := model.ParseDate(strings.TrimSpace(f.PledgeDate))
-	if err != nil {
-		return pledges.Input{}, model.Invalid("pledge_date", "must be a date in the form YYYY-MM-DD")
-	}
+	var errs []error
 	kind, channel, tlp := model.PledgeKind(f.Kind), model.Channel(f.Channel), model.TLP(f.TLP)
 	reqID := f.Req.ID
-	return pledges.Input{
-		RequirementID: &reqID, AmountMinor: &amount, Currency: &f.Currency, Kind: &kind,
-		Description: &f.Description, Channel: &channel, PledgeDate: &date, TLP: &tlp, FunderOrgID: &f.Funder,
-	}, nil
+	in := pledges.Input{
+		RequirementID: &reqID, Currency: &f.Currency, Kind: &kind,
+		Description: &f.Description, Channel: &channel, TLP: &tlp, FunderOrgID: &f.Funder,
+	}
+	if f.Currency == "" {
+		in.Currency = nil
+	}
+	// An amount in a currency that is none is read as euros, to find
+	// what else is wrong with it.
+	currency := f.Currency
+	if !money.ValidCurrency(currency) {
+		currency = "EUR"
+	}
+	if strings.TrimSpace(f.Amount) != "" || f.Currency != "" {
+		if amount, err := money.ParseAmountIn(f.Amount, currency, lang); err != nil {
+			errs = append(errs, err)
+		} else {
+			in.AmountMinor = &amount
+		}
+	}
+	if date, err := model.ParseDate(strings.TrimSpace(f.PledgeDate)); err != nil {
+		errs = append(errs, model.Invalid("pledge_date", "must be a date in the form YYYY-MM-DD"))
+	} else {
+		in.PledgeDate = &date
+	}
+	return in, model.Collect(errs...)
 }
 
 func (s *Server) createPledge(w http.ResponseWriter, r *http.Request) error {
@@ -129,11 +141,12 @@ func (s *Server) createPledge(w http.ResponseWriter, r *http.Request) error {
 		Channel: r.PostFormValue("channel"), TLP: r.PostFormValue("tlp"), PledgeDate: r.PostFormValue("pledge_date"),
 		Funder: r.PostFormValue("funder_org_id"),
 	}
-	in, err := f.input(s.localizer(r).Lang())
-	if err != nil {
-		return s.showPledgeForm(w, r, f, err)
+	v := viewerOf(r)
+	in, perr := f.input(s.localizer(r).Lang())
+	if perr != nil {
+		return s.showPledgeForm(w, r, f, model.Collect(perr, s.Pledges.Check(r.Context(), v, in)))
 	}
-	res, err := s.Pledges.Create(r.Context(), viewerOf(r), in)
+	res, err := s.Pledges.Create(r.Context(), v, in)
 	if err != nil {
 		return s.showPledgeForm(w, r, f, err)
 	}
