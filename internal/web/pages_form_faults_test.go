@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/offers"
 )
 
 // mustShowFaults checks a refused submit: the form comes back with every
@@ -86,4 +89,29 @@ func TestPledgeFormReportsEveryFault(t *testing.T) {
 	s.mustListFaults(t, "donor", "POST", "/api/v1/pledges",
 		`{"requirement_id":"{validated}","amount_minor":-5,"currency":"XXX","kind":"in_kind"}`,
 		"amount_minor", "currency", "description")
+}
+
+func TestOfferFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	donor := s.as("donor")
+	form := func() url.Values {
+		return url.Values{"title": {""}, "kind": {"in_kind"}, "description": {""}, "amount": {"7,5,0"}, "currency": {"EUR"},
+			"quantity": {"many"}, "unit": {"laptops"}, "valid_until": {"2020-01-01"}, "tlp": {"amber"}}
+	}
+	res, body := donor.submitRefused("/offers", form())
+	fields := []string{"title", "description", "amount", "quantity", "valid_until"}
+	mustShowFaults(t, "new offer", res, body, fields, `value="7,5,0"`, `value="many"`, `value="laptops"`)
+	s.mustListFaults(t, "donor", "POST", "/api/v1/offers",
+		`{"title":"","amount_minor":-1,"currency":"EUR","valid_until":"2027-01-01","kind":"in_kind"}`, "title", "amount_minor", "description")
+
+	o, err := s.app.Offers.Create(context.Background(), s.cast.Viewer("donor"), offers.Input{
+		Title: ref("Laptops"), AmountMinor: ref(int64(1000_00)), Currency: ref("EUR"), ValidUntil: ref(model.DateOf(pagesNow).AddDays(30)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body = donor.submitRefused("/offers/"+o.ID+"/edit", form())
+	mustShowFaults(t, "offer edit", res, body, fields, `value="7,5,0"`, `value="many"`)
+	s.mustListFaults(t, "donor", "PATCH", "/api/v1/offers/"+o.ID, `{"title":"","quantity":-3}`, "title", "quantity")
 }
