@@ -115,3 +115,27 @@ func TestOfferFormReportsEveryFault(t *testing.T) {
 	mustShowFaults(t, "offer edit", res, body, fields, `value="7,5,0"`, `value="many"`)
 	s.mustListFaults(t, "donor", "PATCH", "/api/v1/offers/"+o.ID, `{"title":"","quantity":-3}`, "title", "quantity")
 }
+
+func TestOrganisationFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	admin := s.as("admin")
+	res, body := admin.submitRefused("/organisations", url.Values{
+		"name": {"  "}, "name_uk": {"Міністерство"}, "kind": {"state"}, "participation": {"contributor"}, "country": {"XX"},
+	})
+	mustShowFaults(t, "organisation", res, body, []string{"name", "participation", "country"}, `value="Міністерство"`, `value="XX"`)
+	s.mustListFaults(t, "admin", "POST", "/api/v1/organisations", `{"name":"","kind":"planet","participation":"member"}`, "name", "kind")
+	s.mustListFaults(t, "admin", "PATCH", "/api/v1/organisations/"+s.cast.Orgs["us"].ID, `{"name":"","country":"Narnia"}`, "name", "country")
+}
+
+func TestUserFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	admin := s.as("admin")
+	res, body := admin.submitRefused("/users", url.Values{
+		"org_id": {s.cast.Orgs["us"].ID}, "email": {"not an address"}, "name": {"Pat Doe"}, "roles": {"validator"}, "password": {"short"},
+	})
+	mustShowFaults(t, "user", res, body, []string{"email", "roles", "password"}, `value="not an address"`, `value="Pat Doe"`)
+	s.mustListFaults(t, "admin", "POST", "/api/v1/users",
+		`{"org_id":"`+s.cast.Orgs["us"].ID+`","email":"nobody","roles":["donor"],"password":"short"}`, "email", "password")
+}
