@@ -10,7 +10,6 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
@@ -126,18 +125,9 @@ func (f offerForm) input(lang string) (offers.Input, error) {
 	if f.Currency == "" {
 		in.Currency = nil
 	}
-	// An amount in a currency that is none is read as euros, to find
-	// what else is wrong with it.
-	currency := f.Currency
-	if !money.ValidCurrency(currency) {
-		currency = "EUR"
-	}
-	if strings.TrimSpace(f.Amount) != "" || f.Currency != "" {
-		if amount, err := money.ParseAmountIn(f.Amount, currency, lang); err != nil {
-			errs = append(errs, err)
-		} else {
-			in.AmountMinor = &amount
-		}
+	var err error
+	if in.AmountMinor, err = amountIn(f.Amount, f.Currency, lang); err != nil {
+		errs = append(errs, err)
 	}
 	// An empty date is the zero date, which the service asks for.
 	var until model.Date

@@ -139,3 +139,19 @@ func TestUserFormReportsEveryFault(t *testing.T) {
 	s.mustListFaults(t, "admin", "POST", "/api/v1/users",
 		`{"org_id":"`+s.cast.Orgs["us"].ID+`","email":"nobody","roles":["donor"],"password":"short"}`, "email", "password")
 }
+
+func TestBilateralFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	donor := s.as("donor")
+	res, body := donor.submitRefused("/pledges/bilateral", url.Values{
+		"requirement_id": {""}, "beneficiary_org_id": {""}, "sector": {"energy"}, "category": {""},
+		"period_start": {"2026-06-01"}, "period_end": {"2026-05-01"}, "amount": {"lots"}, "currency": {"EUR"},
+		"kind": {"money"}, "description": {"Training for grid operators"}, "tlp": {"amber"}, "pledge_date": {"2026-06-01"},
+	})
+	mustShowFaults(t, "bilateral", res, body, []string{"beneficiary_org_id", "category", "period_end", "amount"},
+		`value="lots"`, "Training for grid operators")
+	s.mustListFaults(t, "donor", "POST", "/api/v1/pledges",
+		`{"channel":"bilateral","amount_minor":100,"currency":"EUR","sector":"energy","period_start":"2026-06-01","period_end":"2026-05-01"}`,
+		"period_end", "beneficiary_org_id", "category")
+}

@@ -95,6 +95,23 @@ func (s *Server) newPledgePage(w http.ResponseWriter, r *http.Request) error {
 	}, nil)
 }
 
+// amountIn reads an amount typed in currency, nil when neither is given
+// (the service asks for both). An amount in a currency that is none is
+// read as euros, to find what else is wrong with it.
+func amountIn(amount, currency, lang string) (*int64, error) {
+	if strings.TrimSpace(amount) == "" && currency == "" {
+		return nil, nil
+	}
+	if !money.ValidCurrency(currency) {
+		currency = "EUR"
+	}
+	minor, err := money.ParseAmountIn(amount, currency, lang)
+	if err != nil {
+		return nil, err
+	}
+	return &minor, nil
+}
+
 // input is the pledge as typed. A field that cannot be read is left out
 // and its fault returned, the input still whole, so that the service can
 // name every other fault with it.
@@ -109,18 +126,9 @@ func (f pledgeForm) input(lang string) (pledges.Input, error) {
 	if f.Currency == "" {
 		in.Currency = nil
 	}
-	// An amount in a currency that is none is read as euros, to find
-	// what else is wrong with it.
-	currency := f.Currency
-	if !money.ValidCurrency(currency) {
-		currency = "EUR"
-	}
-	if strings.TrimSpace(f.Amount) != "" || f.Currency != "" {
-		if amount, err := money.ParseAmountIn(f.Amount, currency, lang); err != nil {
-			errs = append(errs, err)
-		} else {
-			in.AmountMinor = &amount
-		}
+	var err error
+	if in.AmountMinor, err = amountIn(f.Amount, f.Currency, lang); err != nil {
+		errs = append(errs, err)
 	}
 	if date, err := model.ParseDate(strings.TrimSpace(f.PledgeDate)); err != nil {
 		errs = append(errs, model.Invalid("pledge_date", "must be a date in the form YYYY-MM-DD"))
