@@ -70,7 +70,7 @@ func problemsOf(form string, errs map[string]string, message string) summary {
 }
 
 var (
-	proposalFields = []string{"kind", "title", "text", "procedure", "deadline", "tlp", "subject_org_id"}
+	proposalFields = []string{"kind", "procedure", "title", "text", "deadline", "subject_org_id", "tlp"}
 	rotationFields = []string{"starts", "ends", "front_office_org_id", "back_office_org_id"}
 	ssoFields      = []string{"name", "issuer", "client_id", "client_secret", "email_domains"}
 )

@@ -155,3 +155,16 @@ func TestBilateralFormReportsEveryFault(t *testing.T) {
 		`{"channel":"bilateral","amount_minor":100,"currency":"EUR","sector":"energy","period_start":"2026-06-01","period_end":"2026-05-01"}`,
 		"period_end", "beneficiary_org_id", "category")
 }
+
+func TestProposalFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	delegate := s.as("delegate")
+	res, body := delegate.submitRefused("/proposals", url.Values{
+		"kind": {"operational"}, "procedure": {"consensus"}, "title": {""}, "text": {"Adopt the annual plan"},
+		"deadline": {"next week"}, "subject_org_id": {s.cast.Orgs["us"].ID}, "tlp": {"red"},
+	})
+	mustShowFaults(t, "proposal", res, body, []string{"title", "deadline", "tlp"}, "Adopt the annual plan", `value="next week"`)
+	s.mustListFaults(t, "delegate", "POST", "/api/v1/proposals",
+		`{"kind":"operational","procedure":"whenever","title":"","deadline":"2026-06-20T10:00:00Z"}`, "title", "procedure")
+}
