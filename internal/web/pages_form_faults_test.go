@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
 	"testing"
 
+	"github.com/cyberaid/cyberaid/internal/indicators"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
 )
@@ -167,4 +170,73 @@ func TestProposalFormReportsEveryFault(t *testing.T) {
 	mustShowFaults(t, "proposal", res, body, []string{"title", "deadline", "tlp"}, "Adopt the annual plan", `value="next week"`)
 	s.mustListFaults(t, "delegate", "POST", "/api/v1/proposals",
 		`{"kind":"operational","procedure":"whenever","title":"","deadline":"2026-06-20T10:00:00Z"}`, "title", "procedure")
+}
+
+// postUpload sends an upload form: an empty file, its label and, unless
+// csrf is "", the token.
+func (b *browser) postUpload(path, csrf, tlp string, bearer string) (*http.Response, string) {
+	b.s.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if csrf != "" {
+		_ = w.WriteField("csrf", csrf)
+	}
+	_ = w.WriteField("tlp", tlp)
+	_, _ = w.CreateFormFile("file", "empty.txt")
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.s.srv.URL+b.s.expand(path), &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	return b.do(req)
+}
+
+// The upload form, refused, shows the record's page again with its
+// faults; the API lists them too.
+func TestDocumentFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	owner := s.as("requester")
+	owner.get("/requirements/{validated}")
+	before := s.head()
+	res, body := owner.postUpload("/requirements/{validated}/documents", owner.csrf, "clear", "")
+	mustShowFaults(t, "upload", res, body, []string{"document-file", "document-tlp"}, "Requirement validated")
+	c := &client{t: t, base: s.srv.URL, tokens: map[string]string{}, http: http.DefaultClient}
+	res, body = s.browser("").postUpload("/api/v1/requirements/{validated}/documents", "", "clear", c.token("requester"))
+	if res.StatusCode != http.StatusBadRequest && res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("API upload: %d %s", res.StatusCode, body)
+	}
+	mustContain(t, "API upload", body, `"field":"file"`, `"field":"tlp"`)
+	if s.head() != before+1 { // the token's issue only
+		t.Errorf("refused uploads wrote %d audit events", s.head()-before-1)
+	}
+}
+
+func TestIndicatorFormsReportEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	owner := s.as("requester")
+	res, body := owner.submitRefused("/requirements/{validated}/indicators", url.Values{
+		"title": {""}, "measure": {"unit"}, "unit": {""}, "baseline_value": {"abc"}, "baseline_date": {"someday"},
+		"target_value": {"10"}, "target_date": {"2026-12-01"},
+	})
+	mustShowFaults(t, "new indicator", res, body, []string{"ind-title", "ind-unit", "ind-bv", "ind-bd"},
+		"Requirement validated", `value="abc"`, `value="someday"`, `value="2026-12-01"`, `<details class="indicator-new" open>`)
+	s.mustListFaults(t, "requester", "POST", "/api/v1/requirements/{validated}/indicators",
+		`{"title":"","measure":"unit","unit":"hosts","baseline":{"value":"x","date":"2026-01-01"},"target":{"value":"5","date":"2026-12-01"}}`,
+		"title", "baseline.value")
+
+	i, err := s.app.Indicators.Create(context.Background(), s.cast.Viewer("requester"), s.ids["validated"], indicators.Input{
+		Title: ref("Hosts covered"), Measure: ref(model.MeasureUnit), Unit: ref("hosts"),
+		Baseline: &indicators.PointInput{Value: ref("0"), Date: ref(model.DateOf(pagesNow).AddDays(-10))},
+		Target:   &indicators.PointInput{Value: ref("100"), Date: ref(model.DateOf(pagesNow).AddDays(100))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body = owner.submitRefused("/indicators/"+i.ID+"/values", url.Values{"value": {"many"}, "date": {"2099-01-01"}, "comment": {"Counted by hand"}})
+	mustShowFaults(t, "indicator value", res, body, []string{"value-" + i.ID, "date-" + i.ID},
+		"Requirement validated", `value="many"`, `value="2099-01-01"`, `value="Counted by hand"`)
+	s.mustListFaults(t, "requester", "POST", "/api/v1/indicators/"+i.ID+"/values", `{"value":"x","date":"2099-01-01"}`, "value", "date")
 }
