@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/cyberaid/cyberaid/internal/delivery"
 	"github.com/cyberaid/cyberaid/internal/indicators"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
@@ -239,4 +241,38 @@ func TestIndicatorFormsReportEveryFault(t *testing.T) {
 	mustShowFaults(t, "indicator value", res, body, []string{"value-" + i.ID, "date-" + i.ID},
 		"Requirement validated", `value="many"`, `value="2099-01-01"`, `value="Counted by hand"`)
 	s.mustListFaults(t, "requester", "POST", "/api/v1/indicators/"+i.ID+"/values", `{"value":"x","date":"2099-01-01"}`, "value", "date")
+}
+
+// The pledge page's stage forms, refused, list their faults in the
+// summary at the top of the page, beside each field too.
+func TestPledgeStageFormsReportEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	ctx := context.Background()
+	if _, err := s.app.Pledges.Confirm(ctx, s.cast.Viewer("donor_ee"), s.ids["clear_pledge"]); err != nil {
+		t.Fatal(err)
+	}
+	donor := s.as("donor_ee")
+	res, body := donor.submitRefused("/pledges/{clear_pledge}/disbursements", url.Values{
+		"amount": {"ten"}, "currency": {"EUR"}, "date": {"2099-01-01"}, "note": {"First tranche"},
+	})
+	mustShowFaults(t, "tranche", res, body, []string{"tranche-amount", "tranche-date"}, `value="ten"`, `value="2099-01-01"`, "First tranche")
+	s.mustListFaults(t, "donor_ee", "POST", "/api/v1/pledges/{clear_pledge}/disbursements",
+		`{"amount_minor":-1,"currency":"EUR","date":"2099-01-01"}`, "amount_minor", "date")
+
+	res, body = donor.submitRefused("/pledges/{clear_pledge}/milestones", url.Values{
+		"kind": {"boxed"}, "date": {"someday"}, "note": {"Packed in Tallinn"},
+	})
+	mustShowFaults(t, "milestone", res, body, []string{"kind", "date"}, `value="someday"`, "Packed in Tallinn")
+	s.mustListFaults(t, "donor_ee", "POST", "/api/v1/pledges/{clear_pledge}/milestones", `{"kind":"boxed"}`, "kind", "date")
+
+	if _, err := s.app.Delivery.AddMilestone(ctx, s.cast.Viewer("donor_ee"), s.ids["clear_pledge"], delivery.MilestoneInput{
+		Kind: ref(model.MilestoneDelivered), Date: ref(model.DateOf(pagesNow)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", model.MaxComment+1)
+	res, body = s.as("requester").submitRefused("/pledges/{clear_pledge}/receipt", url.Values{"outcome": {""}, "note": {long}})
+	mustShowFaults(t, "receipt", res, body, []string{"outcome", "rnote"})
+	s.mustListFaults(t, "requester", "POST", "/api/v1/pledges/{clear_pledge}/receipt", `{"outcome":"lost","note":"`+long+`"}`, "outcome", "note")
 }
