@@ -276,3 +276,15 @@ func TestPledgeStageFormsReportEveryFault(t *testing.T) {
 	mustShowFaults(t, "receipt", res, body, []string{"outcome", "rnote"})
 	s.mustListFaults(t, "requester", "POST", "/api/v1/pledges/{clear_pledge}/receipt", `{"outcome":"lost","note":"`+long+`"}`, "outcome", "note")
 }
+
+func TestRotationFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	coord := s.as("coordinator")
+	res, body := coord.submitRefused("/rotations", url.Values{
+		"starts": {"first of July"}, "ends": {"2026-12-31"}, "front_office_org_id": {s.cast.Orgs["ee"].ID}, "back_office_org_id": {""},
+	})
+	mustShowFaults(t, "rotation", res, body, []string{"starts", "back_office_org_id"}, `value="first of July"`, `value="2026-12-31"`)
+	s.mustListFaults(t, "coordinator", "POST", "/api/v1/rotations",
+		`{"starts":"2026-12-31","ends":"2026-07-01","front_office_org_id":"`+unknownID+`"}`, "ends", "front_office_org_id", "back_office_org_id")
+}
