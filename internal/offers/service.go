@@ -273,15 +273,21 @@ func (s *Service) update(ctx context.Context, v policy.Viewer, id string, in Inp
 
 // Review is a coordinator's alignment decision on a company's or NGO's offer.
 func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, d model.ValidationDecision, comment string) (View, error) {
-	if d != model.DecisionApprove && d != model.DecisionReject {
-		return View{}, model.Invalid("decision", "%q is not a review decision; use approve or reject", d)
+	var errs []error
+	switch d {
+	case model.DecisionApprove, model.DecisionReject:
+	case "":
+		errs = append(errs, model.Invalid("decision", "is required"))
+	default:
+		errs = append(errs, model.Invalid("decision", "%q is not a review decision; use approve or reject", d))
 	}
 	comment, err := model.CleanText("comment", comment, 0, model.MaxComment)
-	if err != nil {
-		return View{}, err
+	errs = append(errs, err)
+	if err == nil && d == model.DecisionReject && comment == "" {
+		errs = append(errs, model.Invalid("comment", "is required to reject an offer: tell the donor why"))
 	}
-	if d == model.DecisionReject && comment == "" {
-		return View{}, model.Invalid("comment", "is required to reject an offer: tell the donor why")
+	if err := model.Collect(errs...); err != nil {
+		return View{}, err
 	}
 	return s.change(ctx, v, id, policy.OffersReview, "review", func(_ store.Queries, o *model.Offer) error {
 		if o.Review != model.ReviewPending {

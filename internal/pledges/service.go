@@ -401,15 +401,21 @@ func (s *Service) Withdraw(ctx context.Context, v policy.Viewer, id string) (Res
 
 // Review is a coordinator's alignment decision on a company's or NGO's pledge.
 func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, d model.ValidationDecision, comment string) (Result, error) {
-	if d != model.DecisionApprove && d != model.DecisionReject {
-		return Result{}, model.Invalid("decision", "%q is not a review decision; use approve or reject", d)
+	var errs []error
+	switch d {
+	case model.DecisionApprove, model.DecisionReject:
+	case "":
+		errs = append(errs, model.Invalid("decision", "is required"))
+	default:
+		errs = append(errs, model.Invalid("decision", "%q is not a review decision; use approve or reject", d))
 	}
 	comment, err := model.CleanText("comment", comment, 0, model.MaxComment)
-	if err != nil {
-		return Result{}, err
+	errs = append(errs, err)
+	if err == nil && d == model.DecisionReject && comment == "" {
+		errs = append(errs, model.Invalid("comment", "is required to reject a pledge: tell the donor why"))
 	}
-	if d == model.DecisionReject && comment == "" {
-		return Result{}, model.Invalid("comment", "is required to reject a pledge: tell the donor why")
+	if err := model.Collect(errs...); err != nil {
+		return Result{}, err
 	}
 	return s.change(ctx, v, id, policy.PledgesReview, "review", func(_ store.Queries, p *model.Pledge, _ *model.Requirement) error {
 		if p.Review != model.ReviewPending {

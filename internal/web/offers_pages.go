@@ -244,9 +244,6 @@ func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) reviewOffer(w http.ResponseWriter, r *http.Request) error {
 	rf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
-	if rf.Decision == "" {
-		return s.offerActionFailed(w, r, rf, model.Invalid("decision", "is required"))
-	}
 	o, err := s.Offers.Review(r.Context(), viewerOf(r), r.PathValue("id"), model.ValidationDecision(rf.Decision), rf.Comment)
 	if err != nil {
 		return s.offerActionFailed(w, r, rf, err)

@@ -9,8 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/delivery"
+	"github.com/cyberaid/cyberaid/internal/governance"
 	"github.com/cyberaid/cyberaid/internal/indicators"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
@@ -287,4 +289,39 @@ func TestRotationFormReportsEveryFault(t *testing.T) {
 	mustShowFaults(t, "rotation", res, body, []string{"starts", "back_office_org_id"}, `value="first of July"`, `value="2026-12-31"`)
 	s.mustListFaults(t, "coordinator", "POST", "/api/v1/rotations",
 		`{"starts":"2026-12-31","ends":"2026-07-01","front_office_org_id":"`+unknownID+`"}`, "ends", "front_office_org_id", "back_office_org_id")
+}
+
+func TestReviewFormsReportEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	long := strings.Repeat("y", model.MaxComment+1)
+	coord := s.as("coordinator")
+	res, body := coord.submitRefused("/pledges/{company_pledge}/review", url.Values{"decision": {""}, "comment": {long}})
+	mustShowFaults(t, "pledge review", res, body, []string{"decision", "comment"})
+	s.mustListFaults(t, "coordinator", "POST", "/api/v1/pledges/{company_pledge}/review", `{"decision":"maybe","comment":"`+long+`"}`, "decision", "comment")
+
+	o, err := s.app.Offers.Create(context.Background(), s.cast.Viewer("donor_company"), offers.Input{
+		Title: ref("Licences"), AmountMinor: ref(int64(1000_00)), Currency: ref("EUR"), ValidUntil: ref(model.DateOf(pagesNow).AddDays(30)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body = coord.submitRefused("/offers/"+o.ID+"/review", url.Values{"decision": {"maybe"}, "comment": {long}})
+	mustShowFaults(t, "offer review", res, body, []string{"decision", "comment"})
+}
+
+func TestPositionFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	p, err := s.app.Governance.Open(context.Background(), s.cast.Viewer("delegate"), governance.Input{
+		Kind: ref(model.ProposalOperational), Title: ref("Annual plan"), Procedure: ref(model.Procedure("consensus")),
+		Deadline: ref(pagesNow.Add(72 * time.Hour)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("z", model.MaxDescription+1)
+	res, body := s.as("delegate").submitRefused("/proposals/"+p.ID+"/positions", url.Values{"position": {"perhaps"}, "reason": {long}})
+	mustShowFaults(t, "position", res, body, []string{"position", "reason"}, `id="f-position"`)
+	s.mustListFaults(t, "delegate", "POST", "/api/v1/proposals/"+p.ID+"/positions", `{"position":"perhaps","reason":"`+long+`"}`, "position", "reason")
 }

@@ -335,9 +335,6 @@ func (s *Server) withdrawPledge(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) reviewPledge(w http.ResponseWriter, r *http.Request) error {
 	rf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
-	if rf.Decision == "" {
-		return s.pledgeActionFailed(w, r, rf, model.Invalid("decision", "is required"))
-	}
 	res, err := s.Pledges.Review(r.Context(), viewerOf(r), r.PathValue("id"), model.ValidationDecision(rf.Decision), rf.Comment)
 	if err != nil {
 		return s.pledgeActionFailed(w, r, rf, err)
