@@ -19,8 +19,8 @@ import (
 )
 
 // mustShowFaults checks a refused submit: the form comes back with every
-// field at fault in its summary, each linked to its input and worded
-// beside it, and with what was typed.
+// field at fault in its summary, each linked to its input (which is on the
+// page) and worded beside it, and with what was typed.
 func mustShowFaults(t *testing.T, what string, res *http.Response, body string, fields []string, kept ...string) {
 	t.Helper()
 	if res.StatusCode != http.StatusBadRequest && res.StatusCode != http.StatusUnprocessableEntity {
@@ -28,7 +28,7 @@ func mustShowFaults(t *testing.T, what string, res *http.Response, body string, 
 	}
 	want := []string{`class="error-summary"`}
 	for _, f := range fields {
-		want = append(want, `href="#f-`+f+`"`, `id="f-`+f+`-error"`)
+		want = append(want, `href="#f-`+f+`"`, `id="f-`+f+`"`, `id="f-`+f+`-error"`)
 	}
 	mustContain(t, what, body, append(want, kept...)...)
 }
