@@ -325,3 +325,19 @@ func TestPositionFormReportsEveryFault(t *testing.T) {
 	mustShowFaults(t, "position", res, body, []string{"position", "reason"}, `id="f-position"`)
 	s.mustListFaults(t, "delegate", "POST", "/api/v1/proposals/"+p.ID+"/positions", `{"position":"perhaps","reason":"`+long+`"}`, "position", "reason")
 }
+
+// A figure the requirement form cannot read no longer hides the faults
+// only the service finds.
+func TestRequirementFormReportsEveryFault(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	requester := s.as("requester")
+	form := func() url.Values {
+		return url.Values{"title": {"Backup servers"}, "sector": {"energy"}, "category": {"edr"}, "line_of_effort": {"support"},
+			"priority": {"high"}, "estimated_eur": {"a lot"}, "quantity": {"3"}, "region": {"UA-99"}, "tlp": {"amber"}, "needed_by": {"2020-01-01"}}
+	}
+	res, body := requester.submitRefused("/requirements", form())
+	mustShowFaults(t, "new requirement", res, body, []string{"estimated_eur", "needed_by", "region"}, `value="a lot"`, "Backup servers")
+	res, body = requester.submitRefused("/requirements/{draft}/edit", form())
+	mustShowFaults(t, "requirement edit", res, body, []string{"estimated_eur", "region"}, `value="a lot"`, "Backup servers")
+}
