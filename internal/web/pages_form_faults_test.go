@@ -16,6 +16,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/indicators"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/offers"
+	"github.com/cyberaid/cyberaid/internal/web/openapitest"
 )
 
 // mustShowFaults checks a refused submit: the form comes back with every
@@ -57,10 +58,11 @@ func (b *browser) submitRefused(path string, form url.Values) (*http.Response, s
 }
 
 // mustListFaults sends an API request that must be refused and checks that
-// its answer lists each of fields.
+// its answer, as the API's description says it, lists each of fields.
 func (s *site) mustListFaults(t *testing.T, as, method, path, body string, fields ...string) {
 	t.Helper()
-	c := &client{t: t, base: s.srv.URL, tokens: map[string]string{}, http: http.DefaultClient}
+	c := &client{t: t, base: s.srv.URL, tokens: map[string]string{},
+		http: &http.Client{Transport: openapitest.NewValidator(t).RoundTripper(http.DefaultTransport)}}
 	c.token(as)
 	before := s.head()
 	code, e := c.sendIn("", as, method, s.expand(path), body)
