@@ -149,33 +149,39 @@ func (s *Service) Create(ctx context.Context, actor policy.Viewer, in NewUser) (
 	if err := policy.Require(actor, policy.UsersManage); err != nil {
 		return Created{}, err
 	}
-	email, err := normaliseEmail(in.Email)
-	if err != nil {
-		return Created{}, err
-	}
-	name, err := model.CleanText("name", in.Name, 0, model.MaxTitle)
-	if err != nil {
-		return Created{}, err
+	// Every field is judged before any is refused, so that one answer
+	// names every fault.
+	email, emailErr := normaliseEmail(in.Email)
+	name, nameErr := model.CleanText("name", in.Name, 0, model.MaxTitle)
+	var orgErr, passwordErr error
+	var org model.Organisation
+	if in.OrgID == "" {
+		orgErr = model.Invalid("org_id", "is required")
+	} else {
+		// The organisation's name is a word a guesser knows: it is read here,
+		// before the password is judged and hashed, and again in the transaction.
+		var err error
+		org, err = s.store.OrganisationByID(ctx, in.OrgID)
+		switch {
+		case errors.Is(err, model.ErrNotFound):
+			orgErr = model.Invalid("org_id", "no organisation has the id %q", in.OrgID)
+		case err != nil:
+			return Created{}, err
+		}
 	}
 	if n := len([]rune(in.Password)); n < MinPassword || n > MaxPassword {
-		return Created{}, model.Invalid("password", "must be between %d and %d characters", MinPassword, MaxPassword)
-	}
-	// The organisation's name is a word a guesser knows: it is read here,
-	// before the password is judged and hashed, and again in the transaction.
-	org, err := s.store.OrganisationByID(ctx, in.OrgID)
-	if errors.Is(err, model.ErrNotFound) {
-		return Created{}, model.Invalid("org_id", "no organisation has the id %q", in.OrgID)
-	}
-	if err != nil {
-		return Created{}, err
-	}
-	if err := CheckNewPassword(in.Password, PasswordContext{Email: email, Name: name, OrgName: org.Name}); err != nil {
-		return Created{}, err
+		passwordErr = model.Invalid("password", "must be between %d and %d characters", MinPassword, MaxPassword)
+	} else {
+		passwordErr = CheckNewPassword(in.Password, PasswordContext{Email: email, Name: name, OrgName: org.Name})
 	}
 	roles := slices.Clone(in.Roles)
 	slices.Sort(roles)
 	roles = slices.Compact(roles)
-	if err := checkWorkingGroup(in.WorkingGroup, roles); err != nil {
+	var rolesErr error
+	if orgErr == nil {
+		rolesErr = s.CheckRoles(roles, org)
+	}
+	if err := model.Collect(orgErr, emailErr, nameErr, rolesErr, checkWorkingGroup(in.WorkingGroup, roles), passwordErr); err != nil {
 		return Created{}, err
 	}
 	hash, err := HashPassword(in.Password, s.cfg.Params)

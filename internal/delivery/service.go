@@ -142,26 +142,28 @@ func (s *Service) AddMilestone(ctx context.Context, v policy.Viewer, pledgeID st
 	if err := policy.Require(v, policy.PledgesDeliver); err != nil {
 		return Track{}, err
 	}
-	if err := model.CheckRequired(
+	// Every field is judged before any is refused, so that one answer
+	// names every fault.
+	errs := []error{model.CheckRequired(
 		model.Required{Field: "kind", Missing: in.Kind == nil},
 		model.Required{Field: "date", Missing: in.Date == nil || in.Date.IsZero()},
-	); err != nil {
-		return Track{}, err
-	}
-	if !in.Kind.Valid() {
-		return Track{}, model.Invalid("kind", "%q is not a milestone; use planned, ordered, shipped or delivered", *in.Kind)
+	)}
+	kindOK := in.Kind != nil && in.Kind.Valid()
+	if in.Kind != nil && !kindOK {
+		errs = append(errs, model.Invalid("kind", "%q is not a milestone; use planned, ordered, shipped or delivered", *in.Kind))
 	}
 	today := model.DateOf(s.now())
-	if *in.Kind != model.MilestonePlanned && today.Before(*in.Date) {
-		return Track{}, model.Broken("date", "milestone_in_future", "%s is in the future: only a planned milestone may be dated ahead", in.Date)
+	if kindOK && in.Date != nil && *in.Kind != model.MilestonePlanned && today.Before(*in.Date) {
+		errs = append(errs, model.Broken("date", "milestone_in_future", "%s is in the future: only a planned milestone may be dated ahead", in.Date))
 	}
 	var note string
 	if in.Note != nil {
-		n, err := model.CleanText("note", *in.Note, 0, model.MaxComment)
-		if err != nil {
-			return Track{}, err
-		}
-		note = n
+		var err error
+		note, err = model.CleanText("note", *in.Note, 0, model.MaxComment)
+		errs = append(errs, err)
+	}
+	if err := model.Collect(errs...); err != nil {
+		return Track{}, err
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		p, par, err := load(ctx, q, pledgeID)
@@ -213,22 +215,24 @@ func (s *Service) Receipt(ctx context.Context, v policy.Viewer, pledgeID string,
 	if err := policy.Require(v, policy.PledgesReceipt); err != nil {
 		return Track{}, err
 	}
-	if in.Outcome == nil {
-		return Track{}, model.Invalid("outcome", "is required: received or problem")
-	}
-	if !in.Outcome.Valid() {
-		return Track{}, model.Invalid("outcome", "%q is not an outcome; use received or problem", *in.Outcome)
+	var errs []error
+	switch {
+	case in.Outcome == nil:
+		errs = append(errs, model.Invalid("outcome", "is required: received or problem"))
+	case !in.Outcome.Valid():
+		errs = append(errs, model.Invalid("outcome", "%q is not an outcome; use received or problem", *in.Outcome))
 	}
 	var note string
 	if in.Note != nil {
-		n, err := model.CleanText("note", *in.Note, 0, model.MaxComment)
-		if err != nil {
-			return Track{}, err
-		}
-		note = n
+		var err error
+		note, err = model.CleanText("note", *in.Note, 0, model.MaxComment)
+		errs = append(errs, err)
 	}
-	if *in.Outcome == model.ReceiptProblem && note == "" {
-		return Track{}, model.Invalid("note", "is required to report a problem: say what is wrong")
+	if in.Outcome != nil && *in.Outcome == model.ReceiptProblem && note == "" {
+		errs = append(errs, model.Invalid("note", "is required to report a problem: say what is wrong"))
+	}
+	if err := model.Collect(errs...); err != nil {
+		return Track{}, err
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		p, par, err := load(ctx, q, pledgeID)

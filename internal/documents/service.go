@@ -97,25 +97,33 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, kind model.Docume
 		RecordType: kind, RecordID: recordID, TLP: rec.TLP, Size: up.Size,
 		UploadedBy: v.UserID, UploaderOrgID: v.Org.ID, CreatedAt: s.now().UTC(),
 	}
+	// The label and the file are judged together, so that one answer
+	// names every fault.
+	var errs []error
 	if up.TLP != nil && *up.TLP != "" {
-		if !up.TLP.Valid() {
-			return model.Document{}, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *up.TLP)
+		switch {
+		case !up.TLP.Valid():
+			errs = append(errs, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber, amber+strict or red", *up.TLP))
+		case policy.Stricter(*up.TLP, rec.TLP) != *up.TLP:
+			errs = append(errs, model.Broken("tlp", "laxer_than_record", "a document's label may not be laxer than its record's (%s)", rec.TLP))
+		default:
+			d.TLP = *up.TLP
 		}
-		if policy.Stricter(*up.TLP, rec.TLP) != *up.TLP {
-			return model.Document{}, model.Broken("tlp", "laxer_than_record", "a document's label may not be laxer than its record's (%s)", rec.TLP)
-		}
-		d.TLP = *up.TLP
-	}
-	if d.Name, err = cleanName(up.Name); err != nil {
-		return model.Document{}, err
 	}
 	switch {
 	case up.Content == nil || up.Size <= 0:
-		return model.Document{}, model.Invalid("file", "is required and must not be empty")
+		errs = append(errs, model.Invalid("file", "is required and must not be empty"))
 	case up.Size > s.MaxSize:
-		return model.Document{}, TooLarge(s.MaxSize)
+		errs = append(errs, TooLarge(s.MaxSize))
+	default:
+		var err error
+		if d.Name, err = cleanName(up.Name); err != nil {
+			errs = append(errs, err)
+		} else if d.ContentType, err = Sniff(d.Name, up.Content, up.Size); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if d.ContentType, err = Sniff(d.Name, up.Content, up.Size); err != nil {
+	if err := model.Collect(errs...); err != nil {
 		return model.Document{}, err
 	}
 	h := sha256.New()

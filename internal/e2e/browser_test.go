@@ -120,7 +120,7 @@ func TestRequirementToPledge(t *testing.T) {
 	signIn("validator")
 	run("validate it",
 		chromedp.Navigate(reqURL),
-		chromedp.Click(chromedp.CSS(`#f-decision-approve`)),
+		chromedp.Click(chromedp.CSS(`input[name="decision"][value="approve"]`)),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="comment"]`), "Confirmed by the working group"),
 		chromedp.Click(chromedp.CSS(`form[action$="/validate"] button[type="submit"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/validate"]`)),

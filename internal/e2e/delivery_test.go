@@ -61,7 +61,7 @@ func TestReceiptAndCharts(t *testing.T) {
 	s.signIn("requester")
 	s.run("confirm receipt",
 		chromedp.Navigate(s.base+"/pledges/"+p.ID),
-		chromedp.Click(chromedp.CSS(`#f-outcome-received`)),
+		chromedp.Click(chromedp.CSS(`#f-outcome`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-rnote`), "All twelve terminals work"),
 		chromedp.Click(chromedp.CSS(`#send-receipt`)),
 		chromedp.WaitVisible(chromedp.CSS(`.receipt-received`)),

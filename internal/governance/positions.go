@@ -19,22 +19,25 @@ type PositionInput struct {
 // replacing an earlier one. Under consensus, the last missing support
 // adopts the proposal at once.
 func (s *Service) TakePosition(ctx context.Context, v policy.Viewer, id string, in PositionInput) (View, error) {
-	if err := model.CheckRequired(model.Required{Field: "position", Missing: in.Position == nil}); err != nil {
-		return View{}, err
+	errs := []error{model.CheckRequired(model.Required{Field: "position", Missing: in.Position == nil})}
+	pos := model.Position{ProposalID: id, OrgID: v.Org.ID, UserID: v.UserID}
+	if in.Position != nil {
+		if pos.Stance = *in.Position; !pos.Stance.Valid() {
+			errs = append(errs, model.Invalid("position", "%q is not a position; use support, abstain or object", pos.Stance))
+		}
 	}
-	pos := model.Position{ProposalID: id, OrgID: v.Org.ID, UserID: v.UserID, Stance: *in.Position}
-	if !pos.Stance.Valid() {
-		return View{}, model.Invalid("position", "%q is not a position; use support, abstain or object", pos.Stance)
-	}
+	reasonOK := true
 	if in.Reason != nil {
 		r, err := model.CleanText("reason", *in.Reason, 0, model.MaxDescription)
-		if err != nil {
-			return View{}, err
-		}
+		reasonOK = err == nil
+		errs = append(errs, err)
 		pos.Reason = r
 	}
-	if pos.Stance == model.StanceObject && pos.Reason == "" {
-		return View{}, model.Broken("reason", "reason_required", "an objection must give its reason")
+	if reasonOK && pos.Stance == model.StanceObject && pos.Reason == "" {
+		errs = append(errs, model.Broken("reason", "reason_required", "an objection must give its reason"))
+	}
+	if err := model.Collect(errs...); err != nil {
+		return View{}, err
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		p, err := q.ProposalByID(ctx, id)

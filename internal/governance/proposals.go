@@ -42,57 +42,85 @@ type View struct {
 
 // Open puts a proposal to the member organisations of this moment.
 func (s *Service) Open(ctx context.Context, v policy.Viewer, in Input) (model.Proposal, error) {
+	return s.open(ctx, v, in, true)
+}
+
+// CheckOpen reports every fault Open would find in the input, saving
+// nothing, so that a form whose other fields could not even be read still
+// lists all its faults at once.
+func (s *Service) CheckOpen(ctx context.Context, v policy.Viewer, in Input) error {
+	_, err := s.open(ctx, v, in, false)
+	return err
+}
+
+func (s *Service) open(ctx context.Context, v policy.Viewer, in Input, save bool) (model.Proposal, error) {
 	if err := policy.Require(v, policy.ProposalsCreate); err != nil {
 		return model.Proposal{}, err
 	}
-	if err := model.CheckRequired(
+	errs := []error{model.CheckRequired(
 		model.Required{Field: "kind", Missing: in.Kind == nil},
 		model.Required{Field: "title", Missing: in.Title == nil},
 		model.Required{Field: "procedure", Missing: in.Procedure == nil},
 		model.Required{Field: "deadline", Missing: in.Deadline == nil},
-	); err != nil {
-		return model.Proposal{}, err
-	}
+	)}
 	now := s.now().UTC()
 	p := model.Proposal{
-		Kind: *in.Kind, Procedure: *in.Procedure, Deadline: in.Deadline.UTC(), TLP: model.TLPGreen,
-		Status: model.ProposalOpen, ProposerID: v.UserID, ProposerOrgID: v.Org.ID, CreatedAt: now, UpdatedAt: now,
+		TLP: model.TLPGreen, Status: model.ProposalOpen, ProposerID: v.UserID, ProposerOrgID: v.Org.ID, CreatedAt: now, UpdatedAt: now,
 	}
-	if !p.Kind.Valid() {
-		return model.Proposal{}, model.Invalid("kind", "%q is not a kind of proposal; use one of %v", p.Kind, model.ProposalKinds)
+	kindOK := false
+	if in.Kind != nil {
+		p.Kind = *in.Kind
+		if kindOK = p.Kind.Valid(); !kindOK {
+			errs = append(errs, model.Invalid("kind", "%q is not a kind of proposal; use one of %v", p.Kind, model.ProposalKinds))
+		}
 	}
-	if !p.Procedure.Valid() {
-		return model.Proposal{}, model.Invalid("procedure", "%q is not a procedure; use consensus or silence", p.Procedure)
-	}
-	var err error
-	if p.Title, err = model.CleanText("title", *in.Title, 1, model.MaxTitle); err != nil {
-		return model.Proposal{}, err
+	if in.Title != nil {
+		var err error
+		p.Title, err = model.CleanText("title", *in.Title, 1, model.MaxTitle)
+		errs = append(errs, err)
 	}
 	if in.Text != nil {
-		if p.Text, err = model.CleanText("text", *in.Text, 0, model.MaxDescription); err != nil {
-			return model.Proposal{}, err
+		var err error
+		p.Text, err = model.CleanText("text", *in.Text, 0, model.MaxDescription)
+		errs = append(errs, err)
+	}
+	if in.Procedure != nil {
+		if p.Procedure = *in.Procedure; !p.Procedure.Valid() {
+			errs = append(errs, model.Invalid("procedure", "%q is not a procedure; use consensus or silence", p.Procedure))
+		}
+	}
+	if in.Deadline != nil {
+		p.Deadline = in.Deadline.UTC()
+		switch {
+		case p.Deadline.Before(now.Add(MinNotice)):
+			errs = append(errs, model.Broken("deadline", "deadline_too_soon", "must leave members at least an hour to answer"))
+		case p.Deadline.After(now.Add(MaxNotice)):
+			errs = append(errs, model.Broken("deadline", "deadline_too_far", "must fall within a year"))
 		}
 	}
 	if in.TLP != nil {
 		p.TLP = *in.TLP
 	}
+	tlpOK := false
 	switch {
 	case !p.TLP.Valid():
-		return model.Proposal{}, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber or amber+strict", p.TLP)
+		errs = append(errs, model.Invalid("tlp", "%q is not a TLP label; use clear, green, amber or amber+strict", p.TLP))
 	case p.TLP == model.TLPRed:
 		// RED names single people; a proposal is put to organisations.
-		return model.Proposal{}, model.Broken("tlp", "red_not_for_proposals", "a proposal is put to organisations and cannot be RED")
-	}
-	if p.Deadline.Before(now.Add(MinNotice)) {
-		return model.Proposal{}, model.Broken("deadline", "deadline_too_soon", "must leave members at least an hour to answer")
-	}
-	if p.Deadline.After(now.Add(MaxNotice)) {
-		return model.Proposal{}, model.Broken("deadline", "deadline_too_far", "must fall within a year")
+		errs = append(errs, model.Broken("tlp", "red_not_for_proposals", "a proposal is put to organisations and cannot be RED"))
+	default:
+		tlpOK = true
 	}
 
-	err = s.store.InTx(ctx, func(q store.Queries) error {
-		if err := s.checkProposer(ctx, q, v, &p, in.SubjectOrgID); err != nil {
-			return err
+	err := s.store.InTx(ctx, func(q store.Queries) error {
+		if kindOK && tlpOK {
+			// Who may propose what, and about whom, is known only of a
+			// kind that is one, read under a label that is one.
+			err := s.checkProposer(ctx, q, v, &p, in.SubjectOrgID)
+			if err != nil && model.FieldErrorsOf(err) == nil {
+				return err
+			}
+			errs = append(errs, err)
 		}
 		orgs, err := q.ListOrganisations(ctx)
 		if err != nil {
@@ -106,12 +134,15 @@ func (s *Service) Open(ctx context.Context, v policy.Viewer, in Input) (model.Pr
 			}
 		}
 		if len(p.Electorate) == 0 {
-			return model.Broken("kind", "no_members", "the mechanism has no member organisations to decide")
+			errs = append(errs, model.Broken("kind", "no_members", "the mechanism has no member organisations to decide"))
 		}
-		if !policy.ElectorateSees(policy.ProposalResource(p), electorate) {
+		if tlpOK && !policy.ElectorateSees(policy.ProposalResource(p), electorate) {
 			// Members who cannot read a proposal cannot object to it, and
 			// silence would adopt it over their heads.
-			return model.Broken("tlp", "hidden_from_electorate", "Every member organisation must be able to read a proposal put to it: choose CLEAR, GREEN or AMBER.")
+			errs = append(errs, model.Broken("tlp", "hidden_from_electorate", "Every member organisation must be able to read a proposal put to it: choose CLEAR, GREEN or AMBER."))
+		}
+		if err := model.Collect(errs...); err != nil || !save {
+			return err
 		}
 		if err := q.CreateProposal(ctx, &p); err != nil {
 			return err

@@ -38,30 +38,51 @@ func (s *Service) AddRotation(ctx context.Context, v policy.Viewer, in RotationI
 	if err := policy.Require(v, policy.RotationsManage); err != nil {
 		return model.Rotation{}, err
 	}
-	if err := model.CheckRequired(
+	// Every field is judged before any is refused, so that one answer
+	// names every fault.
+	errs := []error{model.CheckRequired(
 		model.Required{Field: "starts", Missing: in.Starts == nil || in.Starts.IsZero()},
 		model.Required{Field: "ends", Missing: in.Ends == nil || in.Ends.IsZero()},
 		model.Required{Field: "front_office_org_id", Missing: in.FrontOfficeOrgID == nil || *in.FrontOfficeOrgID == ""},
 		model.Required{Field: "back_office_org_id", Missing: in.BackOfficeOrgID == nil || *in.BackOfficeOrgID == ""},
-	); err != nil {
-		return model.Rotation{}, err
+	)}
+	r := model.Rotation{CreatedAt: s.now().UTC()}
+	for _, f := range []struct {
+		in  *model.Date
+		out *model.Date
+	}{{in.Starts, &r.Starts}, {in.Ends, &r.Ends}} {
+		if f.in != nil {
+			*f.out = *f.in
+		}
 	}
-	r := model.Rotation{Starts: *in.Starts, Ends: *in.Ends, FrontOfficeOrgID: *in.FrontOfficeOrgID, BackOfficeOrgID: *in.BackOfficeOrgID, CreatedAt: s.now().UTC()}
-	if r.Ends.Before(r.Starts) {
-		return model.Rotation{}, model.Broken("ends", "ends_before_starts", "the period ends before it starts")
+	for _, f := range []struct {
+		in  *string
+		out *string
+	}{{in.FrontOfficeOrgID, &r.FrontOfficeOrgID}, {in.BackOfficeOrgID, &r.BackOfficeOrgID}} {
+		if f.in != nil {
+			*f.out = *f.in
+		}
+	}
+	if !r.Starts.IsZero() && !r.Ends.IsZero() && r.Ends.Before(r.Starts) {
+		errs = append(errs, model.Broken("ends", "ends_before_starts", "the period ends before it starts"))
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		for _, f := range []struct{ field, id string }{{"front_office_org_id", r.FrontOfficeOrgID}, {"back_office_org_id", r.BackOfficeOrgID}} {
+			if f.id == "" {
+				continue
+			}
 			o, err := q.OrganisationByID(ctx, f.id)
-			if errors.Is(err, model.ErrNotFound) {
-				return model.Invalid(f.field, "no organisation has the id %q", f.id)
-			}
-			if err != nil {
+			switch {
+			case errors.Is(err, model.ErrNotFound):
+				errs = append(errs, model.Invalid(f.field, "no organisation has the id %q", f.id))
+			case err != nil:
 				return err
+			case o.Participation != model.Member:
+				errs = append(errs, model.Broken(f.field, "lead_not_member", "%s is not a member; a lead organisation must be one", o.Name))
 			}
-			if o.Participation != model.Member {
-				return model.Broken(f.field, "lead_not_member", "%s is not a member; a lead organisation must be one", o.Name)
-			}
+		}
+		if err := model.Collect(errs...); err != nil {
+			return err
 		}
 		if err := q.LockRotations(ctx); err != nil {
 			return err

@@ -60,68 +60,83 @@ type ValueInput struct {
 // MaxUnit bounds the name of a unit ("trained staff", "hosts").
 const MaxUnit = 60
 
-func point(field string, in *PointInput) (model.Point, error) {
+// point reads a baseline or a target; every fault of it is reported at
+// once, and ok says whether the point was read whole.
+func point(field string, in *PointInput) (p model.Point, ok bool, err error) {
 	if in == nil {
-		return model.Point{}, model.Invalid(field, "is required: give its value and date")
+		return p, false, model.Invalid(field, "is required: give its value and date")
 	}
-	if err := model.CheckRequired(model.Required{Field: field + ".value", Missing: in.Value == nil}, model.Required{Field: field + ".date", Missing: in.Date == nil || in.Date.IsZero()}); err != nil {
-		return model.Point{}, err
-	}
-	v, err := model.ParseDecimal(field+".value", *in.Value)
-	if err != nil {
-		return model.Point{}, err
-	}
-	if err := in.Date.CheckRange(); err != nil {
-		return model.Point{}, model.Invalid(field+".date", "%v", err)
-	}
-	return model.Point{Value: v, Date: *in.Date}, nil
-}
-
-func (in Input) indicator() (model.Indicator, error) {
-	var i model.Indicator
-	if err := model.CheckRequired(model.Required{Field: "title", Missing: in.Title == nil}, model.Required{Field: "measure", Missing: in.Measure == nil}); err != nil {
-		return i, err
-	}
-	title, err := model.CleanText("title", *in.Title, 1, model.MaxTitle)
-	if err != nil {
-		return i, err
-	}
-	i.Title = title
-	if !in.Measure.Valid() {
-		return i, model.Invalid("measure", "%q is not a measure; use unit or percentage", *in.Measure)
-	}
-	i.Measure = *in.Measure
-	if in.Unit != nil {
-		if i.Unit, err = model.CleanText("unit", *in.Unit, 0, MaxUnit); err != nil {
-			return i, err
-		}
+	var errs []error
+	if in.Value == nil {
+		errs = append(errs, model.Invalid(field+".value", "is required"))
+	} else if v, err := model.ParseDecimal(field+".value", *in.Value); err != nil {
+		errs = append(errs, err)
+	} else {
+		p.Value = v
 	}
 	switch {
-	case i.Measure == model.MeasureUnit && i.Unit == "":
-		return i, model.Invalid("unit", "is required for a measure in units: name what is counted, e.g. hosts or trained staff")
-	case i.Measure == model.MeasurePercentage && i.Unit != "":
-		return i, model.Invalid("unit", "must be empty for a percentage")
+	case in.Date == nil || in.Date.IsZero():
+		errs = append(errs, model.Invalid(field+".date", "is required"))
+	case in.Date.CheckRange() != nil:
+		errs = append(errs, model.Invalid(field+".date", "%v", in.Date.CheckRange()))
+	default:
+		p.Date = *in.Date
 	}
-	if i.Baseline, err = point("baseline", in.Baseline); err != nil {
-		return i, err
+	err = model.Collect(errs...)
+	return p, err == nil, err
+}
+
+// indicator is the indicator the input describes, or every fault of the
+// input at once, in the order of the form.
+func (in Input) indicator() (model.Indicator, error) {
+	var i model.Indicator
+	errs := []error{model.CheckRequired(model.Required{Field: "title", Missing: in.Title == nil}, model.Required{Field: "measure", Missing: in.Measure == nil})}
+	if in.Title != nil {
+		title, err := model.CleanText("title", *in.Title, 1, model.MaxTitle)
+		errs = append(errs, err)
+		i.Title = title
 	}
-	if i.Target, err = point("target", in.Target); err != nil {
-		return i, err
-	}
-	if i.Target.Date.Before(i.Baseline.Date) {
-		return i, model.Invalid("target.date", "must not be before the baseline's date %s", i.Baseline.Date)
-	}
-	if i.Measure == model.MeasurePercentage {
-		for _, p := range []struct {
-			field string
-			v     model.Decimal
-		}{{"baseline.value", i.Baseline.Value}, {"target.value", i.Target.Value}} {
-			if err := percentage(p.field, p.v); err != nil {
-				return i, err
-			}
+	measureOK := false
+	if in.Measure != nil {
+		if measureOK = in.Measure.Valid(); measureOK {
+			i.Measure = *in.Measure
+		} else {
+			errs = append(errs, model.Invalid("measure", "%q is not a measure; use unit or percentage", *in.Measure))
 		}
 	}
-	return i, nil
+	unitOK := true
+	if in.Unit != nil {
+		var err error
+		i.Unit, err = model.CleanText("unit", *in.Unit, 0, MaxUnit)
+		unitOK = err == nil
+		errs = append(errs, err)
+	}
+	if measureOK && unitOK {
+		switch {
+		case i.Measure == model.MeasureUnit && i.Unit == "":
+			errs = append(errs, model.Invalid("unit", "is required for a measure in units: name what is counted, e.g. hosts or trained staff"))
+		case i.Measure == model.MeasurePercentage && i.Unit != "":
+			errs = append(errs, model.Invalid("unit", "must be empty for a percentage"))
+		}
+	}
+	var baseOK, targetOK bool
+	var err error
+	i.Baseline, baseOK, err = point("baseline", in.Baseline)
+	errs = append(errs, err)
+	i.Target, targetOK, err = point("target", in.Target)
+	errs = append(errs, err)
+	if baseOK && targetOK && i.Target.Date.Before(i.Baseline.Date) {
+		errs = append(errs, model.Invalid("target.date", "must not be before the baseline's date %s", i.Baseline.Date))
+	}
+	if i.Measure == model.MeasurePercentage {
+		if baseOK {
+			errs = append(errs, percentage("baseline.value", i.Baseline.Value))
+		}
+		if targetOK {
+			errs = append(errs, percentage("target.value", i.Target.Value))
+		}
+	}
+	return i, model.Collect(errs...)
 }
 
 func percentage(field string, d model.Decimal) error {
@@ -193,29 +208,11 @@ func (s *Service) AddValue(ctx context.Context, v policy.Viewer, indicatorID str
 		if err := policy.Authorize(v, policy.IndicatorsReport, res); err != nil {
 			return err
 		}
-		if err := model.CheckRequired(model.Required{Field: "value", Missing: in.Value == nil}, model.Required{Field: "date", Missing: in.Date == nil || in.Date.IsZero()}); err != nil {
+		val, err := in.value(i, model.DateOf(s.now()))
+		if err != nil {
 			return err
 		}
-		val := model.IndicatorValue{IndicatorID: i.ID, Date: *in.Date, CreatedBy: v.UserID, CreatedAt: s.now().UTC()}
-		if val.Value, err = model.ParseDecimal("value", *in.Value); err != nil {
-			return err
-		}
-		if i.Measure == model.MeasurePercentage {
-			if err := percentage("value", val.Value); err != nil {
-				return err
-			}
-		}
-		if err := in.Date.CheckRange(); err != nil {
-			return model.Invalid("date", "%v", err)
-		}
-		if today := model.DateOf(s.now()); today.Before(val.Date) {
-			return model.Invalid("date", "must not be in the future: an actual value is what was measured")
-		}
-		if in.Comment != nil {
-			if val.Comment, err = model.CleanText("comment", *in.Comment, 0, model.MaxDescription); err != nil {
-				return err
-			}
-		}
+		val.CreatedBy, val.CreatedAt = v.UserID, s.now().UTC()
 		if err := q.AddIndicatorValue(ctx, &val); err != nil {
 			return err
 		}
@@ -227,6 +224,39 @@ func (s *Service) AddValue(ctx context.Context, v policy.Viewer, indicatorID str
 		return s.audit.Record(ctx, q, v, "value", &before, &i)
 	})
 	return out, model.Unexpected(err, "add a value to indicator %s", indicatorID)
+}
+
+// value is the value the input reports on i, or every fault of the input
+// at once, in the order of the form.
+func (in ValueInput) value(i model.Indicator, today model.Date) (model.IndicatorValue, error) {
+	val := model.IndicatorValue{IndicatorID: i.ID}
+	var errs []error
+	if in.Value == nil {
+		errs = append(errs, model.Invalid("value", "is required"))
+	} else if d, err := model.ParseDecimal("value", *in.Value); err != nil {
+		errs = append(errs, err)
+	} else {
+		val.Value = d
+		if i.Measure == model.MeasurePercentage {
+			errs = append(errs, percentage("value", d))
+		}
+	}
+	switch {
+	case in.Date == nil || in.Date.IsZero():
+		errs = append(errs, model.Invalid("date", "is required"))
+	case in.Date.CheckRange() != nil:
+		errs = append(errs, model.Invalid("date", "%v", in.Date.CheckRange()))
+	case today.Before(*in.Date):
+		errs = append(errs, model.Invalid("date", "must not be in the future: an actual value is what was measured"))
+	default:
+		val.Date = *in.Date
+	}
+	if in.Comment != nil {
+		var err error
+		val.Comment, err = model.CleanText("comment", *in.Comment, 0, model.MaxDescription)
+		errs = append(errs, err)
+	}
+	return val, model.Collect(errs...)
 }
 
 // ForRequirement returns the indicators of a requirement v may see, oldest
@@ -264,4 +294,21 @@ func (s *Service) AuditObject(ctx context.Context, id string) (audit.Object, err
 		return audit.Object{}, err
 	}
 	return audit.Object{Now: res}, nil
+}
+
+// Get returns an indicator v may see; one on a requirement v may not see
+// is ErrNotFound.
+func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (model.Indicator, error) {
+	i, err := s.store.IndicatorByID(ctx, id)
+	if err != nil {
+		return model.Indicator{}, err
+	}
+	res, _, err := requirement(ctx, s.store, i.RequirementID)
+	if err != nil {
+		return model.Indicator{}, err
+	}
+	if !policy.Visible(v, res) {
+		return model.Indicator{}, model.ErrNotFound
+	}
+	return i, nil
 }

@@ -90,21 +90,20 @@ func (in Input) apply(o *model.Offer, today model.Date) (changed bool, err error
 			return nil
 		}),
 	)
-	if err != nil {
-		return false, err
-	}
+	errs := []error{err}
 	// Who may read an offer is part of what the coordinators reviewed: a
 	// new label or a new list of readers sends it back to them.
 	relabelled, err := model.ApplyFields(
 		model.Label(in.TLP, &o.TLP),
 		model.IDs(in.NamedUserIDs, &o.NamedUserIDs),
 	)
-	if err != nil {
-		return false, err
-	}
+	errs = append(errs, err)
 	changed = changed || relabelled
 	if o.Kind == model.PledgeInKind && o.Description == "" {
-		return false, model.Invalid("description", "is required for an in-kind offer: say what is offered")
+		errs = append(errs, model.Invalid("description", "is required for an in-kind offer: say what is offered"))
+	}
+	if err := model.Collect(errs...); err != nil {
+		return false, err
 	}
 	return changed, nil
 }
@@ -121,22 +120,36 @@ func value(ctx context.Context, q store.Queries, o *model.Offer) error {
 
 // Create puts an offer of the donor's own organisation in the catalogue.
 func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, error) {
-	if err := policy.Require(v, policy.OffersCreate); err != nil {
+	o, err := s.create(ctx, v, in, true)
+	if err != nil {
 		return View{}, err
 	}
-	if !policy.CanDonate(v.Org) {
-		return View{}, model.ErrForbidden
+	return s.viewOf(ctx, v, o)
+}
+
+// Check reports every fault Create would find in the input, saving
+// nothing, so that a form whose other fields could not even be read still
+// lists all its faults at once.
+func (s *Service) Check(ctx context.Context, v policy.Viewer, in Input) error {
+	_, err := s.create(ctx, v, in, false)
+	return err
+}
+
+func (s *Service) create(ctx context.Context, v policy.Viewer, in Input, save bool) (model.Offer, error) {
+	if err := policy.Require(v, policy.OffersCreate); err != nil {
+		return model.Offer{}, err
 	}
-	if err := model.CheckRequired(
+	if !policy.CanDonate(v.Org) {
+		return model.Offer{}, model.ErrForbidden
+	}
+	errs := []error{model.CheckRequired(
 		model.Required{Field: "title", Missing: in.Title == nil},
 		model.Required{Field: "amount_minor", Missing: in.AmountMinor == nil},
 		model.Required{Field: "currency", Missing: in.Currency == nil},
 		model.Required{Field: "valid_until", Missing: in.ValidUntil == nil},
-	); err != nil {
-		return View{}, err
-	}
+	)}
 	if in.Status != nil {
-		return View{}, model.Invalid("status", "is set by the catalogue: a new offer is open")
+		errs = append(errs, model.Invalid("status", "is set by the catalogue: a new offer is open"))
 	}
 	now := s.now().UTC()
 	today := model.DateOf(now)
@@ -151,33 +164,39 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (View, 
 		CreatedAt:  now,
 		UpdatedAt:  now,
 	}
-	if _, err := in.apply(&o, today); err != nil {
-		return View{}, err
-	}
+	_, err := in.apply(&o, today)
+	errs = append(errs, err)
 	if v.Org.IsBusiness() {
 		o.Review = model.ReviewPending
 	}
-	err := s.store.InTx(ctx, func(q store.Queries) error {
-		if err := policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID); err != nil {
+	err = s.store.InTx(ctx, func(q store.Queries) error {
+		errs = append(errs, policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID))
+		if err := model.Collect(errs...); err != nil {
 			return err
 		}
 		if err := value(ctx, q, &o); err != nil {
 			return err
+		}
+		if !save {
+			return nil
 		}
 		if err := q.CreateOffer(ctx, &o); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, q, v, "create", nil, &o)
 	})
-	if err != nil {
-		return View{}, model.Unexpected(err, "create offer")
-	}
-	return s.viewOf(ctx, v, o)
+	return o, model.Unexpected(err, "create offer")
 }
 
 // change loads an offer v may act on with perm, lets fn change it, and saves
 // it with its audit event in one transaction.
 func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm policy.Permission, action string, fn func(q store.Queries, o *model.Offer) error) (View, error) {
+	return s.changeIf(ctx, v, id, perm, action, true, fn)
+}
+
+// changeIf is change, saving nothing unless save: with it false, it only
+// reports what change would refuse.
+func (s *Service) changeIf(ctx context.Context, v policy.Viewer, id string, perm policy.Permission, action string, save bool, fn func(q store.Queries, o *model.Offer) error) (View, error) {
 	var out model.Offer
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		o, err := q.OfferByID(ctx, id)
@@ -190,6 +209,10 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 		before := o
 		if err := fn(q, &o); err != nil {
 			return err
+		}
+		if !save {
+			out = o
+			return nil
 		}
 		o.UpdatedAt = s.now().UTC()
 		if err := q.UpdateOffer(ctx, &o); err != nil {
@@ -207,6 +230,17 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, perm p
 // Update changes an open offer, or withdraws it. A company's or NGO's offer
 // whose substance changes goes back to alignment review.
 func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Input) (View, error) {
+	return s.update(ctx, v, id, in, true)
+}
+
+// CheckUpdate reports every fault Update would find in the input, saving
+// nothing.
+func (s *Service) CheckUpdate(ctx context.Context, v policy.Viewer, id string, in Input) error {
+	_, err := s.update(ctx, v, id, in, false)
+	return err
+}
+
+func (s *Service) update(ctx context.Context, v policy.Viewer, id string, in Input, save bool) (View, error) {
 	action := "update"
 	if in.Status != nil {
 		if *in.Status != model.OfferWithdrawn {
@@ -214,16 +248,13 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		}
 		action = "withdraw"
 	}
-	return s.change(ctx, v, id, policy.OffersEdit, action, func(q store.Queries, o *model.Offer) error {
+	return s.changeIf(ctx, v, id, policy.OffersEdit, action, save, func(q store.Queries, o *model.Offer) error {
 		if o.Status != model.OfferOpen {
 			return model.Conflict("not_open", "a %s offer can no longer be changed", o.Status)
 		}
 		today := model.DateOf(s.now())
 		changed, err := in.apply(o, today)
-		if err != nil {
-			return err
-		}
-		if err := policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID); err != nil {
+		if err := model.Collect(err, policy.CheckNamed(ctx, v, o.TLP, &o.NamedUserIDs, q.UserByID)); err != nil {
 			return err
 		}
 		if in.Status != nil {
@@ -242,15 +273,21 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 
 // Review is a coordinator's alignment decision on a company's or NGO's offer.
 func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, d model.ValidationDecision, comment string) (View, error) {
-	if d != model.DecisionApprove && d != model.DecisionReject {
-		return View{}, model.Invalid("decision", "%q is not a review decision; use approve or reject", d)
+	var errs []error
+	switch d {
+	case model.DecisionApprove, model.DecisionReject:
+	case "":
+		errs = append(errs, model.Invalid("decision", "is required"))
+	default:
+		errs = append(errs, model.Invalid("decision", "%q is not a review decision; use approve or reject", d))
 	}
 	comment, err := model.CleanText("comment", comment, 0, model.MaxComment)
-	if err != nil {
-		return View{}, err
+	errs = append(errs, err)
+	if err == nil && d == model.DecisionReject && comment == "" {
+		errs = append(errs, model.Invalid("comment", "is required to reject an offer: tell the donor why"))
 	}
-	if d == model.DecisionReject && comment == "" {
-		return View{}, model.Invalid("comment", "is required to reject an offer: tell the donor why")
+	if err := model.Collect(errs...); err != nil {
+		return View{}, err
 	}
 	return s.change(ctx, v, id, policy.OffersReview, "review", func(_ store.Queries, o *model.Offer) error {
 		if o.Review != model.ReviewPending {

@@ -46,13 +46,16 @@ func ValidCountry(code string) bool {
 	return err == nil && r.IsCountry() && r.String() == code
 }
 
+// apply writes the given fields onto o, checking each; every field at
+// fault is reported at once.
 func (in Input) apply(o *model.Organisation) error {
+	var errs []error
 	if in.Name != nil {
 		n, err := model.CleanText("name", *in.Name, 1, model.MaxTitle)
-		if err != nil {
-			return err
+		errs = append(errs, err)
+		if err == nil {
+			o.Name = n
 		}
-		o.Name = n
 	}
 	for _, tr := range []struct {
 		field string
@@ -63,39 +66,52 @@ func (in Input) apply(o *model.Organisation) error {
 			continue
 		}
 		n, err := model.CleanText(tr.field, *tr.in, 0, model.MaxTitle)
-		if err != nil {
-			return err
+		errs = append(errs, err)
+		if err == nil {
+			*tr.out = n
 		}
-		*tr.out = n
 	}
+	kindOK, partOK := true, true
 	if in.Kind != nil {
-		if !in.Kind.Valid() {
-			return model.Invalid("kind", "%q is not a kind; use state, international_org, private_company, ngo or beneficiary_agency", *in.Kind)
+		if in.Kind.Valid() {
+			o.Kind = *in.Kind
+		} else {
+			kindOK = false
+			errs = append(errs, model.Invalid("kind", "%q is not a kind; use state, international_org, private_company, ngo or beneficiary_agency", *in.Kind))
 		}
-		o.Kind = *in.Kind
 	}
 	if in.Participation != nil {
-		if !in.Participation.Valid() {
-			return model.Invalid("participation", "%q is not a participation; use member, observer, applicant, contributor, beneficiary or former", *in.Participation)
+		if in.Participation.Valid() {
+			o.Participation = *in.Participation
+		} else {
+			partOK = false
+			errs = append(errs, model.Invalid("participation", "%q is not a participation; use member, observer, applicant, contributor, beneficiary or former", *in.Participation))
 		}
-		o.Participation = *in.Participation
 	}
+	countryOK := true
 	if in.Country != nil {
 		c := strings.ToUpper(strings.TrimSpace(*in.Country))
 		if c != "" && !ValidCountry(c) {
-			return model.Invalid("country", "%q is not an ISO 3166-1 alpha-2 country code (e.g. UA, EE)", *in.Country)
+			countryOK = false
+			errs = append(errs, model.Invalid("country", "%q is not an ISO 3166-1 alpha-2 country code (e.g. UA, EE)", *in.Country))
+		} else {
+			o.Country = c
 		}
-		o.Country = c
 	}
-	switch {
-	case o.Kind == model.KindState && o.Country == "":
-		return model.Invalid("country", "is required for a state")
-	case o.Participation == model.Contributor && !o.IsBusiness():
-		return model.Broken("participation", "contributor_not_business", "contributors are companies and NGOs; a %s is a member, observer or applicant", o.Kind)
-	case o.Kind == model.KindBeneficiaryAgency && o.Participation != model.Beneficiary && o.Participation != model.Former:
-		return model.Broken("participation", "agency_not_beneficiary", "a beneficiary agency takes part as a beneficiary")
+	// How kind, participation and country fit together is judged only on
+	// values that are themselves right.
+	if kindOK && countryOK && o.Kind == model.KindState && o.Country == "" {
+		errs = append(errs, model.Invalid("country", "is required for a state"))
 	}
-	return nil
+	if kindOK && partOK {
+		switch {
+		case o.Participation == model.Contributor && !o.IsBusiness():
+			errs = append(errs, model.Broken("participation", "contributor_not_business", "contributors are companies and NGOs; a %s is a member, observer or applicant", o.Kind))
+		case o.Kind == model.KindBeneficiaryAgency && o.Participation != model.Beneficiary && o.Participation != model.Former:
+			errs = append(errs, model.Broken("participation", "agency_not_beneficiary", "a beneficiary agency takes part as a beneficiary"))
+		}
+	}
+	return model.Collect(errs...)
 }
 
 // Create adds an organisation, for an administrator or the operator's
@@ -104,16 +120,13 @@ func (s *Service) Create(ctx context.Context, actor policy.Viewer, in Input) (mo
 	if err := policy.Require(actor, policy.OrganisationsManage); err != nil {
 		return model.Organisation{}, err
 	}
-	if err := model.CheckRequired(
+	now := s.now().UTC()
+	o := model.Organisation{CreatedAt: now, UpdatedAt: now}
+	if err := model.Collect(model.CheckRequired(
 		model.Required{Field: "name", Missing: in.Name == nil},
 		model.Required{Field: "kind", Missing: in.Kind == nil},
 		model.Required{Field: "participation", Missing: in.Participation == nil},
-	); err != nil {
-		return model.Organisation{}, err
-	}
-	now := s.now().UTC()
-	o := model.Organisation{CreatedAt: now, UpdatedAt: now}
-	if err := in.apply(&o); err != nil {
+	), in.apply(&o)); err != nil {
 		return model.Organisation{}, err
 	}
 	err := s.store.InTx(ctx, func(q store.Queries) error {

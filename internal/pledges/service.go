@@ -101,16 +101,14 @@ func (in Input) apply(p *model.Pledge, today model.Date) error {
 		model.Set(in.PeriodEnd, &p.PeriodEnd, nil),
 		model.Set(in.FunderOrgID, &p.FunderOrgID, nil),
 	)
-	if err != nil {
-		return err
-	}
+	errs := []error{err}
 	if !p.PeriodStart.IsZero() && !p.PeriodEnd.IsZero() && p.PeriodEnd.Before(p.PeriodStart) {
-		return model.Broken("period_end", "period_reversed", "ends on %s, before the period starts (%s)", p.PeriodEnd, p.PeriodStart)
+		errs = append(errs, model.Broken("period_end", "period_reversed", "ends on %s, before the period starts (%s)", p.PeriodEnd, p.PeriodStart))
 	}
 	if p.Kind == model.PledgeInKind && p.Description == "" {
-		return model.Invalid("description", "is required for an in-kind pledge: say what is given")
+		errs = append(errs, model.Invalid("description", "is required for an in-kind pledge: say what is given"))
 	}
-	return nil
+	return model.Collect(errs...)
 }
 
 // place fixes where a pledge's help goes. A pledge on a requirement goes to
@@ -121,24 +119,24 @@ func (s *Service) place(ctx context.Context, q store.Queries, p *model.Pledge, r
 		p.BeneficiaryOrgID, p.Sector, p.Category = req.BeneficiaryOrgID, req.Sector, req.Category
 		return nil
 	}
-	if err := model.CheckRequired(
+	missing := model.CheckRequired(
 		model.Required{Field: "beneficiary_org_id", Missing: p.BeneficiaryOrgID == ""},
 		model.Required{Field: "sector", Missing: p.Sector == ""},
 		model.Required{Field: "category", Missing: p.Category == ""},
-	); err != nil {
-		return err
+	)
+	if p.BeneficiaryOrgID == "" {
+		return missing
 	}
 	org, err := q.OrganisationByID(ctx, p.BeneficiaryOrgID)
-	if errors.Is(err, model.ErrNotFound) {
-		return model.Invalid("beneficiary_org_id", "no organisation has the id %q", p.BeneficiaryOrgID)
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		err = model.Invalid("beneficiary_org_id", "no organisation has the id %q", p.BeneficiaryOrgID)
+	case err != nil:
 		return err
+	case org.Country != s.beneficiaryCountry:
+		err = model.Broken("beneficiary_org_id", "not_beneficiary", "%s is not an organisation of the assisted country (%s)", org.Name, s.beneficiaryCountry)
 	}
-	if org.Country != s.beneficiaryCountry {
-		return model.Broken("beneficiary_org_id", "not_beneficiary", "%s is not an organisation of the assisted country (%s)", org.Name, s.beneficiaryCountry)
-	}
-	return nil
+	return model.Collect(err, missing)
 }
 
 // value prices the pledge in euros at the ECB reference rate of its date
@@ -196,18 +194,28 @@ func overCovered(v policy.Viewer, req *model.Requirement, pledges []model.Pledge
 // pledge needs a validated requirement the donor can see; a bilateral report
 // may name one.
 func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result, error) {
+	return s.create(ctx, v, in, true)
+}
+
+// Check reports every fault Create would find in the input, saving
+// nothing, so that a form whose other fields could not even be read still
+// lists all its faults at once.
+func (s *Service) Check(ctx context.Context, v policy.Viewer, in Input) error {
+	_, err := s.create(ctx, v, in, false)
+	return err
+}
+
+func (s *Service) create(ctx context.Context, v policy.Viewer, in Input, save bool) (Result, error) {
 	if err := policy.Require(v, policy.PledgesCreate); err != nil {
 		return Result{}, err
 	}
 	if !policy.CanDonate(v.Org) {
 		return Result{}, model.ErrForbidden
 	}
-	if err := model.CheckRequired(
+	errs := []error{model.CheckRequired(
 		model.Required{Field: "amount_minor", Missing: in.AmountMinor == nil},
 		model.Required{Field: "currency", Missing: in.Currency == nil},
-	); err != nil {
-		return Result{}, err
-	}
+	)}
 	now := s.now().UTC()
 	p := model.Pledge{
 		DonorOrgID: v.Org.ID,
@@ -224,46 +232,31 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 	if in.RequirementID != nil {
 		p.RequirementID = *in.RequirementID
 	}
-	if err := in.apply(&p, model.DateOf(now)); err != nil {
-		return Result{}, err
-	}
+	errs = append(errs, in.apply(&p, model.DateOf(now)))
 	if v.Org.IsBusiness() && p.Channel == model.ChannelMechanism {
 		p.Review = model.ReviewPending
 	}
 	var res Result
 	err := s.store.InTx(ctx, func(q store.Queries) error {
-		if p.RequirementID == "" && p.Channel == model.ChannelMechanism {
-			return model.Invalid("requirement_id", "is required for a pledge through the mechanism")
-		}
-		req, pledges, err := requirementOf(ctx, q, p.RequirementID)
-		if errors.Is(err, model.ErrNotFound) {
-			return model.Invalid("requirement_id", "no requirement you can see has the id %q", p.RequirementID)
+		req, pledges, err := s.target(ctx, q, v, p)
+		if model.FieldErrorsOf(err) == nil && err != nil {
+			return err
 		}
 		if err != nil {
-			return err
+			errs = append(errs, err)
+		} else {
+			// Where the help goes is known only once the requirement is.
+			errs = append(errs, s.place(ctx, q, &p, req))
 		}
-		if req != nil {
-			switch err := policy.Authorize(v, policy.PledgesCreate, policy.RequirementResource(*req, pledges)); {
-			case errors.Is(err, model.ErrNotFound):
-				return model.Invalid("requirement_id", "no requirement you can see has the id %q", p.RequirementID)
-			case err != nil:
-				return err
-			}
-			if p.Channel == model.ChannelMechanism && !req.Status.OpenToPledges() {
-				return model.Broken("requirement_id", "requirement_not_open", "requirement %s is %s; pledges are taken on validated requirements only", req.Ref, req.Status)
-			}
-		}
-		if err := s.place(ctx, q, &p, req); err != nil {
-			return err
-		}
-		if err := checkFunder(ctx, q, &p); err != nil {
-			return err
-		}
-		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
+		errs = append(errs, checkFunder(ctx, q, &p), policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID))
+		if err := model.Collect(errs...); err != nil {
 			return err
 		}
 		if err := value(ctx, q, &p); err != nil {
 			return err
+		}
+		if !save {
+			return nil
 		}
 		if err := q.CreatePledge(ctx, &p); err != nil {
 			return err
@@ -277,6 +270,31 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (Result
 		return s.audit.Record(ctx, q, v, "create", nil, &p)
 	})
 	return res, model.Unexpected(err, "create pledge")
+}
+
+// target is the requirement a new pledge serves, with every pledge on it;
+// a requirement v may not see is answered as one that does not exist.
+func (s *Service) target(ctx context.Context, q store.Queries, v policy.Viewer, p model.Pledge) (*model.Requirement, []model.Pledge, error) {
+	if p.RequirementID == "" && p.Channel == model.ChannelMechanism {
+		return nil, nil, model.Invalid("requirement_id", "is required for a pledge through the mechanism")
+	}
+	req, pledges, err := requirementOf(ctx, q, p.RequirementID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil, model.Invalid("requirement_id", "no requirement you can see has the id %q", p.RequirementID)
+	}
+	if err != nil || req == nil {
+		return nil, nil, err
+	}
+	switch err := policy.Authorize(v, policy.PledgesCreate, policy.RequirementResource(*req, pledges)); {
+	case errors.Is(err, model.ErrNotFound):
+		return nil, nil, model.Invalid("requirement_id", "no requirement you can see has the id %q", p.RequirementID)
+	case err != nil:
+		return nil, nil, err
+	}
+	if p.Channel == model.ChannelMechanism && !req.Status.OpenToPledges() {
+		return nil, nil, model.Broken("requirement_id", "requirement_not_open", "requirement %s is %s; pledges are taken on validated requirements only", req.Ref, req.Status)
+	}
+	return req, pledges, nil
 }
 
 // change loads a pledge v may act on with perm, lets fn change it, and saves
@@ -333,16 +351,12 @@ func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Inp
 		if p.Status != model.PledgeProposed {
 			return model.Conflict("not_editable", "a %s pledge can no longer be changed; withdraw it and make a new one", p.Status)
 		}
-		if err := in.apply(p, model.DateOf(s.now())); err != nil {
-			return err
-		}
-		if err := s.place(ctx, q, p, req); err != nil {
-			return err
-		}
-		if err := checkFunder(ctx, q, p); err != nil {
-			return err
-		}
-		if err := policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID); err != nil {
+		if err := model.Collect(
+			in.apply(p, model.DateOf(s.now())),
+			s.place(ctx, q, p, req),
+			checkFunder(ctx, q, p),
+			policy.CheckNamed(ctx, v, p.TLP, &p.NamedUserIDs, q.UserByID),
+		); err != nil {
 			return err
 		}
 		if p.Review != model.ReviewNotRequired {
@@ -387,15 +401,21 @@ func (s *Service) Withdraw(ctx context.Context, v policy.Viewer, id string) (Res
 
 // Review is a coordinator's alignment decision on a company's or NGO's pledge.
 func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, d model.ValidationDecision, comment string) (Result, error) {
-	if d != model.DecisionApprove && d != model.DecisionReject {
-		return Result{}, model.Invalid("decision", "%q is not a review decision; use approve or reject", d)
+	var errs []error
+	switch d {
+	case model.DecisionApprove, model.DecisionReject:
+	case "":
+		errs = append(errs, model.Invalid("decision", "is required"))
+	default:
+		errs = append(errs, model.Invalid("decision", "%q is not a review decision; use approve or reject", d))
 	}
 	comment, err := model.CleanText("comment", comment, 0, model.MaxComment)
-	if err != nil {
-		return Result{}, err
+	errs = append(errs, err)
+	if err == nil && d == model.DecisionReject && comment == "" {
+		errs = append(errs, model.Invalid("comment", "is required to reject a pledge: tell the donor why"))
 	}
-	if d == model.DecisionReject && comment == "" {
-		return Result{}, model.Invalid("comment", "is required to reject a pledge: tell the donor why")
+	if err := model.Collect(errs...); err != nil {
+		return Result{}, err
 	}
 	return s.change(ctx, v, id, policy.PledgesReview, "review", func(_ store.Queries, p *model.Pledge, _ *model.Requirement) error {
 		if p.Review != model.ReviewPending {

@@ -112,6 +112,40 @@ type DisbursementInput struct {
 	ConfirmOver bool `json:"confirm_over"`
 }
 
+// disbursement is the tranche the input describes, or every fault of the
+// input at once.
+func (in DisbursementInput) disbursement(pledgeID string, today model.Date) (model.Disbursement, error) {
+	d := model.Disbursement{PledgeID: pledgeID}
+	missing := model.CheckRequired(
+		model.Required{Field: "amount_minor", Missing: in.AmountMinor == nil},
+		model.Required{Field: "currency", Missing: in.Currency == nil},
+		model.Required{Field: "date", Missing: in.Date == nil || in.Date.IsZero()},
+	)
+	_, err := model.ApplyFields(
+		model.Amount("amount_minor", in.AmountMinor, &d.AmountMinor, money.MaxMinor, "tranche"),
+		model.Code("currency", in.Currency, &d.Currency, money.ValidCurrency, "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"),
+		model.Set(in.Date, &d.Date, func(date model.Date) error {
+			if today.Before(date) {
+				return model.Broken("date", "date_in_future", "%s is in the future: record a tranche once it is paid", date)
+			}
+			return nil
+		}),
+		model.Text("note", in.Note, &d.Note, 0, model.MaxComment),
+	)
+	return d, model.Collect(missing, err)
+}
+
+// CheckDisbursement reports every fault of a tranche's input, saving
+// nothing, so that a form whose other fields could not even be read still
+// lists all its faults at once.
+func (s *Service) CheckDisbursement(v policy.Viewer, in DisbursementInput) error {
+	if err := policy.Require(v, policy.PledgesDisburse); err != nil {
+		return err
+	}
+	_, err := in.disbursement("", model.DateOf(s.now()))
+	return err
+}
+
 // Disbursements is a pledge's money as paid out, as its readers see it.
 type Disbursements struct {
 	Pledge model.Pledge         `json:"pledge"`
@@ -130,25 +164,12 @@ func (s *Service) Disburse(ctx context.Context, v policy.Viewer, pledgeID string
 	if err := policy.Require(v, policy.PledgesDisburse); err != nil {
 		return Disbursements{}, err
 	}
-	if err := model.CheckRequired(
-		model.Required{Field: "amount_minor", Missing: in.AmountMinor == nil},
-		model.Required{Field: "currency", Missing: in.Currency == nil},
-		model.Required{Field: "date", Missing: in.Date == nil || in.Date.IsZero()},
-	); err != nil {
+	d, err := in.disbursement(pledgeID, model.DateOf(s.now()))
+	if err != nil {
 		return Disbursements{}, err
 	}
-	d := model.Disbursement{PledgeID: pledgeID, Date: *in.Date, CreatedBy: v.UserID, CreatedAt: s.now().UTC()}
-	if _, err := model.ApplyFields(
-		model.Amount("amount_minor", in.AmountMinor, &d.AmountMinor, money.MaxMinor, "tranche"),
-		model.Code("currency", in.Currency, &d.Currency, money.ValidCurrency, "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"),
-		model.Text("note", in.Note, &d.Note, 0, model.MaxComment),
-	); err != nil {
-		return Disbursements{}, err
-	}
-	if model.DateOf(s.now()).Before(d.Date) {
-		return Disbursements{}, model.Broken("date", "date_in_future", "%s is in the future: record a tranche once it is paid", d.Date)
-	}
-	err := s.store.InTx(ctx, func(q store.Queries) error {
+	d.CreatedBy, d.CreatedAt = v.UserID, s.now().UTC()
+	err = s.store.InTx(ctx, func(q store.Queries) error {
 		p, err := q.PledgeByID(ctx, pledgeID)
 		if err != nil {
 			return err

@@ -155,7 +155,7 @@ func (s *Service) Review(ctx context.Context, v policy.Viewer, id string, in Rev
 // transaction q.
 func (s *Service) reviewIn(ctx context.Context, q store.Queries, v policy.Viewer, id string, in ReviewInput) (model.Requirement, error) {
 	var review model.ValidationRecord
-	return s.changeIn(ctx, q, v, id, policy.RequirementsValidate, "validate", func(q store.Queries, r *model.Requirement) error {
+	return s.changeIn(ctx, q, v, id, policy.RequirementsValidate, "validate", true, func(q store.Queries, r *model.Requirement) error {
 		if r.Status != model.ReqSubmitted {
 			return model.Conflict("not_submitted", "only a submitted requirement can be validated; this one is %s", r.Status)
 		}

@@ -111,19 +111,29 @@ func (in Input) apply(r *model.Requirement, today model.Date) (revalidate bool, 
 
 // Create drafts a requirement for the requester's own organisation.
 func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.Requirement, error) {
+	return s.create(ctx, v, in, true)
+}
+
+// Check reports every fault Create would find in the input, saving
+// nothing, so that a form whose other fields could not even be read still
+// lists all its faults at once.
+func (s *Service) Check(ctx context.Context, v policy.Viewer, in Input) error {
+	_, err := s.create(ctx, v, in, false)
+	return err
+}
+
+func (s *Service) create(ctx context.Context, v policy.Viewer, in Input, save bool) (model.Requirement, error) {
 	if err := policy.Require(v, policy.RequirementsCreate); err != nil {
 		return model.Requirement{}, err
 	}
-	if err := model.CheckRequired(
+	missing := model.CheckRequired(
 		model.Required{Field: "title", Missing: in.Title == nil},
 		model.Required{Field: "sector", Missing: in.Sector == nil},
 		model.Required{Field: "category", Missing: in.Category == nil},
 		model.Required{Field: "line_of_effort", Missing: in.LineOfEffort == nil},
 		model.Required{Field: "priority", Missing: in.Priority == nil},
 		model.Required{Field: "estimated_eur_minor", Missing: in.EstimatedEURMinor == nil},
-	); err != nil {
-		return model.Requirement{}, err
-	}
+	)
 	now := s.now().UTC()
 	r := model.Requirement{
 		BeneficiaryOrgID: v.Org.ID,
@@ -135,11 +145,12 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 		CreatedAt:        now,
 		UpdatedAt:        now,
 	}
-	if _, err := in.apply(&r, model.DateOf(now)); err != nil {
+	_, err := in.apply(&r, model.DateOf(now))
+	if err := model.Collect(missing, err); err != nil {
 		return model.Requirement{}, err
 	}
-	err := s.store.InTx(ctx, func(q store.Queries) error {
-		if err := policy.CheckNamed(ctx, v, r.TLP, &r.NamedUserIDs, q.UserByID); err != nil {
+	err = s.store.InTx(ctx, func(q store.Queries) error {
+		if err := policy.CheckNamed(ctx, v, r.TLP, &r.NamedUserIDs, q.UserByID); err != nil || !save {
 			return err
 		}
 		n, err := q.NextCounter(ctx, fmt.Sprintf("requirement-%d", now.Year()))
@@ -158,10 +169,16 @@ func (s *Service) Create(ctx context.Context, v policy.Viewer, in Input) (model.
 // change loads a requirement the viewer may act on with p, lets fn change
 // it, and saves it with its audit event, all in one transaction.
 func (s *Service) change(ctx context.Context, v policy.Viewer, id string, p policy.Permission, action string, fn func(q store.Queries, r *model.Requirement) error) (model.Requirement, error) {
+	return s.changeIf(ctx, v, id, p, action, true, fn)
+}
+
+// changeIf is change, saving nothing unless save: with it false, it only
+// reports what change would refuse.
+func (s *Service) changeIf(ctx context.Context, v policy.Viewer, id string, p policy.Permission, action string, save bool, fn func(q store.Queries, r *model.Requirement) error) (model.Requirement, error) {
 	var out model.Requirement
 	err := s.store.InTx(ctx, func(q store.Queries) error {
 		var err error
-		out, err = s.changeIn(ctx, q, v, id, p, action, fn)
+		out, err = s.changeIn(ctx, q, v, id, p, action, save, fn)
 		return err
 	})
 	return out, model.Unexpected(err, "%s requirement %s", action, id)
@@ -169,7 +186,7 @@ func (s *Service) change(ctx context.Context, v policy.Viewer, id string, p poli
 
 // changeIn is change within the caller's transaction q, for a command that
 // changes several requirements at once.
-func (s *Service) changeIn(ctx context.Context, q store.Queries, v policy.Viewer, id string, p policy.Permission, action string, fn func(q store.Queries, r *model.Requirement) error) (model.Requirement, error) {
+func (s *Service) changeIn(ctx context.Context, q store.Queries, v policy.Viewer, id string, p policy.Permission, action string, save bool, fn func(q store.Queries, r *model.Requirement) error) (model.Requirement, error) {
 	r, err := q.RequirementByID(ctx, id)
 	if err != nil {
 		return model.Requirement{}, err
@@ -187,6 +204,9 @@ func (s *Service) changeIn(ctx context.Context, q store.Queries, v policy.Viewer
 	if err := fn(q, &r); err != nil {
 		return model.Requirement{}, err
 	}
+	if !save {
+		return r, nil
+	}
 	r.UpdatedAt = s.now().UTC()
 	if err := q.UpdateRequirement(ctx, &r); err != nil {
 		return model.Requirement{}, err
@@ -197,7 +217,18 @@ func (s *Service) changeIn(ctx context.Context, q store.Queries, v policy.Viewer
 // Update edits a requirement. A change of scope, cost or audience to a
 // validated requirement sends it back to validation.
 func (s *Service) Update(ctx context.Context, v policy.Viewer, id string, in Input) (model.Requirement, error) {
-	return s.change(ctx, v, id, policy.RequirementsEdit, "update", func(q store.Queries, r *model.Requirement) error {
+	return s.update(ctx, v, id, in, true)
+}
+
+// CheckUpdate reports every fault Update would find in the input, saving
+// nothing.
+func (s *Service) CheckUpdate(ctx context.Context, v policy.Viewer, id string, in Input) error {
+	_, err := s.update(ctx, v, id, in, false)
+	return err
+}
+
+func (s *Service) update(ctx context.Context, v policy.Viewer, id string, in Input, save bool) (model.Requirement, error) {
+	return s.changeIf(ctx, v, id, policy.RequirementsEdit, "update", save, func(q store.Queries, r *model.Requirement) error {
 		switch r.Status {
 		case model.ReqDraft, model.ReqReturned, model.ReqSubmitted, model.ReqValidated:
 		default:

@@ -76,8 +76,9 @@ func TestAPIErrorLanguage(t *testing.T) {
 					t.Errorf("%q: %s is not worded as a sentence: %q", lang, f.Field, f.Message)
 				}
 			}
-			if !slices.Equal(fields, []string{"title", "sector", "category", "line_of_effort", "priority"}) {
-				t.Errorf("%q: errors name %v, want every missing field", lang, fields)
+			// The negative estimate is at fault too, after the missing fields.
+			if !slices.Equal(fields, []string{"title", "sector", "category", "line_of_effort", "priority", "estimated_eur_minor"}) {
+				t.Errorf("%q: errors name %v, want every missing field and the negative estimate", lang, fields)
 			}
 		}
 

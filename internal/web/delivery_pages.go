@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/cyberaid/cyberaid/internal/delivery"
@@ -61,22 +60,38 @@ func (s *Server) deliveryFailed(w http.ResponseWriter, r *http.Request, f delive
 		return rest
 	}
 	f.Errors = errs
-	r = r.WithContext(context.WithValue(r.Context(), deliveryFormsKey{}, f))
-	return s.showPledge(w, r, statusOf(err), validateForm{}, text)
+	ctx := context.WithValue(r.Context(), deliveryFormsKey{}, f)
+	if errs != nil {
+		// The faults are listed in the summary at the top of the page.
+		ctx = context.WithValue(ctx, refusedFormKey{}, &refusedForm{status: statusOf(err), summary: problemsIn(fields, errs, text)})
+		text = ""
+	}
+	return s.showPledge(w, r.WithContext(ctx), statusOf(err), validateForm{}, text)
 }
 
 func (s *Server) addMilestone(w http.ResponseWriter, r *http.Request) error {
 	f := deliveryForms{Kind: r.PostFormValue("kind"), Date: r.PostFormValue("date"), Note: r.PostFormValue("note")}
 	fields := []string{"kind", "date", "note"}
-	if err := required("kind", f.Kind, "date", f.Date); err != nil {
-		return s.deliveryFailed(w, r, f, fields, err)
+	in := delivery.MilestoneInput{Note: &f.Note}
+	if f.Kind != "" {
+		kind := model.MilestoneKind(f.Kind)
+		in.Kind = &kind
 	}
-	date, err := model.ParseDate(f.Date)
-	if err != nil {
-		return s.deliveryFailed(w, r, f, fields, model.Invalid("date", "%v", err))
+	var derr error
+	if f.Date != "" {
+		date, err := model.ParseDate(f.Date)
+		if err != nil {
+			derr = model.Invalid("date", "%v", err)
+		} else {
+			in.Date = &date
+		}
 	}
-	kind := model.MilestoneKind(f.Kind)
-	_, err = s.Delivery.AddMilestone(r.Context(), viewerOf(r), r.PathValue("id"), delivery.MilestoneInput{Kind: &kind, Date: &date, Note: &f.Note})
+	_, err := s.Delivery.AddMilestone(r.Context(), viewerOf(r), r.PathValue("id"), in)
+	if derr != nil {
+		// A milestone without a date is refused by the service: nothing
+		// was saved, and every fault is named.
+		err = model.Collect(derr, err)
+	}
 	if err != nil {
 		return s.deliveryFailed(w, r, f, fields, err)
 	}
@@ -85,17 +100,23 @@ func (s *Server) addMilestone(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) confirmReceipt(w http.ResponseWriter, r *http.Request) error {
 	f := deliveryForms{Outcome: r.PostFormValue("outcome"), RNote: r.PostFormValue("note")}
-	fields := []string{"outcome", "note"}
-	if err := required("outcome", f.Outcome); err != nil {
-		return s.deliveryFailed(w, r, f, fields, err)
+	in := delivery.ReceiptInput{Note: &f.RNote}
+	if f.Outcome != "" {
+		o := model.ReceiptOutcome(f.Outcome)
+		in.Outcome = &o
 	}
-	o := model.ReceiptOutcome(f.Outcome)
-	_, err := s.Delivery.Receipt(r.Context(), viewerOf(r), r.PathValue("id"), delivery.ReceiptInput{Outcome: &o, Note: &f.RNote})
+	_, err := s.Delivery.Receipt(r.Context(), viewerOf(r), r.PathValue("id"), in)
 	if err != nil {
 		// The receipt form's note is named apart from the milestone's.
-		var fe *model.FieldError
-		if errors.As(err, &fe) && fe.Field == "note" {
-			err = &model.FieldError{Kind: fe.Kind, Field: "rnote", Code: fe.Code, Message: fe.Message}
+		var renamed []error
+		for _, fe := range model.FieldErrorsOf(err) {
+			if fe.Field == "note" {
+				fe = &model.FieldError{Kind: fe.Kind, Field: "rnote", Code: fe.Code, Message: fe.Message, MessageID: fe.MessageID, Data: fe.Data}
+			}
+			renamed = append(renamed, fe)
+		}
+		if renamed != nil {
+			err = model.Collect(renamed...)
 		}
 		return s.deliveryFailed(w, r, f, []string{"outcome", "rnote"}, err)
 	}

@@ -62,20 +62,23 @@ func (s *Server) uploadPage(perm policy.Permission, kind model.DocumentRecord) h
 	})
 }
 
-// uploadOf reads the part named file and the optional tlp field.
+// uploadOf reads the part named file and the optional tlp field. Without
+// a file it still returns the upload, its label read, so that the service
+// names that label's faults too; it refuses an upload without content.
 func uploadOf(r *http.Request) (documents.Upload, func(), error) {
 	if r.MultipartForm == nil {
 		return documents.Upload{}, nil, model.Invalid("file", "send the file as multipart/form-data in a part named file")
 	}
-	f, h, err := r.FormFile("file")
-	if err != nil {
-		return documents.Upload{}, nil, model.Invalid("file", "is required: send the file in a part named file")
-	}
-	up := documents.Upload{Name: h.Filename, Content: f, Size: h.Size}
+	var up documents.Upload
 	if t := r.FormValue("tlp"); t != "" {
 		tlp := model.TLP(t)
 		up.TLP = &tlp
 	}
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		return up, func() {}, model.Invalid("file", "is required: send the file in a part named file")
+	}
+	up.Name, up.Content, up.Size = h.Filename, f, h.Size
 	return up, func() { f.Close() }, nil
 }
 
@@ -100,12 +103,17 @@ func (s *Server) apiUploadDocument(kind model.DocumentRecord) handler {
 			return err
 		}
 		defer r.MultipartForm.RemoveAll()
-		up, done, err := uploadOf(r)
-		if err != nil {
-			return err
+		up, done, ferr := uploadOf(r)
+		if done == nil {
+			return ferr
 		}
 		defer done()
 		d, err := s.Documents.Create(r.Context(), viewerOf(r), kind, r.PathValue("id"), up)
+		if ferr != nil {
+			// An upload without a file is refused by the service, which
+			// names the label's faults with it.
+			err = model.Collect(ferr, err)
+		}
 		if err != nil {
 			return err
 		}

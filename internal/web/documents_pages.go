@@ -30,6 +30,8 @@ type recordDocuments struct {
 	TLPs      []model.TLP
 	RecordTLP model.TLP
 	MaxMB     int64
+	// Form is the upload as sent when it was refused.
+	Form documentForm
 }
 
 type documentRow struct {
@@ -70,6 +72,20 @@ func (s *Server) recordExtras(r *http.Request, page string, lay *layout) error {
 			return err
 		}
 	}
+	if rf := refusedOf(r); rf != nil {
+		lay.Record.Summary = rf.summary
+		if rf.document != nil {
+			block.Form = *rf.document
+		}
+		if res := lay.Record.Results; res != nil {
+			if rf.indicator != nil {
+				res.New = *rf.indicator
+			}
+			if rf.value != nil {
+				res.Value = *rf.value
+			}
+		}
+	}
 	return nil
 }
 
@@ -80,14 +96,21 @@ func recordPath(kind model.DocumentRecord, id string) string {
 
 func (s *Server) uploadDocument(kind model.DocumentRecord) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		up, done, err := uploadOf(r)
-		if err != nil {
-			return err
+		up, done, ferr := uploadOf(r)
+		if done == nil {
+			return ferr
 		}
 		defer done()
 		id := r.PathValue("id")
-		if _, err := s.Documents.Create(r.Context(), viewerOf(r), kind, id, up); err != nil {
-			return err
+		_, err := s.Documents.Create(r.Context(), viewerOf(r), kind, id, up)
+		if ferr != nil {
+			// An upload without a file is refused by the service, which
+			// names the label's faults with it.
+			err = model.Collect(ferr, err)
+		}
+		if err != nil {
+			rf := &refusedForm{document: &documentForm{TLP: r.FormValue("tlp")}}
+			return s.showRefused(w, r, kind, documentFields, documentAliases, rf, err)
 		}
 		return seeOther(w, r, recordPath(kind, id)+"#documents")
 	}

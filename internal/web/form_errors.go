@@ -44,7 +44,11 @@ type summary struct {
 // problemsOf orders a form's field errors for its summary; a field the
 // form does not list comes last, by name.
 func problemsOf(form string, errs map[string]string, message string) summary {
-	order := formOrder[form]
+	return problemsIn(formOrder[form], errs, message)
+}
+
+// problemsIn orders field errors as the fields of order are.
+func problemsIn(order []string, errs map[string]string, message string) summary {
 	fields := make([]string, 0, len(errs))
 	for f := range errs {
 		fields = append(fields, f)
@@ -70,7 +74,7 @@ func problemsOf(form string, errs map[string]string, message string) summary {
 }
 
 var (
-	proposalFields = []string{"kind", "title", "text", "procedure", "deadline", "tlp", "subject_org_id"}
+	proposalFields = []string{"kind", "procedure", "title", "text", "deadline", "subject_org_id", "tlp"}
 	rotationFields = []string{"starts", "ends", "front_office_org_id", "back_office_org_id"}
 	ssoFields      = []string{"name", "issuer", "client_id", "client_secret", "email_domains"}
 )

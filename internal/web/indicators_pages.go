@@ -17,6 +17,8 @@ import (
 type recordExtras struct {
 	Documents *recordDocuments
 	Results   *requirementResults
+	// Summary lists the faults of a form of these that was refused.
+	Summary summary
 }
 
 // requirementResults is the results section of a requirement page.
@@ -25,6 +27,9 @@ type requirementResults struct {
 	Items         []indicatorView
 	CanReport     bool
 	Today         model.Date
+	// New and Value are the forms as typed when they were refused.
+	New   indicatorForm
+	Value valueForm
 }
 
 type indicatorView struct {
@@ -50,66 +55,89 @@ func (s *Server) requirementResults(r *http.Request, id string, rec policy.Resou
 	return out, nil
 }
 
-// formPoint reads a value and a date typed in a form.
-func formPoint(r *http.Request, field string) (*indicators.PointInput, error) {
+// formPoint reads a value and a date typed in a form. A date that cannot
+// be read is left out and its fault returned: the service, which asks for
+// the date, then refuses the point whatever else it holds.
+func formPoint(value, date, field string) (*indicators.PointInput, error) {
 	p := &indicators.PointInput{}
-	if v := r.PostFormValue(field + "_value"); v != "" {
-		p.Value = &v
+	if value != "" {
+		p.Value = &value
 	}
-	if d := r.PostFormValue(field + "_date"); d != "" {
-		date, err := model.ParseDate(d)
+	if date != "" {
+		d, err := model.ParseDate(date)
 		if err != nil {
-			return nil, model.Invalid(field+".date", "%q is not a date; use YYYY-MM-DD", d)
+			return p, model.Invalid(field+".date", "%q is not a date; use YYYY-MM-DD", date)
 		}
-		p.Date = &date
+		p.Date = &d
 	}
 	return p, nil
 }
 
 func (s *Server) createIndicator(w http.ResponseWriter, r *http.Request) error {
-	in := indicators.Input{}
-	if t := r.PostFormValue("title"); t != "" {
-		in.Title = &t
+	f := indicatorForm{
+		Title: r.PostFormValue("title"), Measure: r.PostFormValue("measure"), Unit: r.PostFormValue("unit"),
+		BaselineValue: r.PostFormValue("baseline_value"), BaselineDate: r.PostFormValue("baseline_date"),
+		TargetValue: r.PostFormValue("target_value"), TargetDate: r.PostFormValue("target_date"),
 	}
-	if m := model.Measure(r.PostFormValue("measure")); m != "" {
+	in := indicators.Input{}
+	if f.Title != "" {
+		in.Title = &f.Title
+	}
+	if m := model.Measure(f.Measure); m != "" {
 		in.Measure = &m
 	}
-	if u := r.PostFormValue("unit"); u != "" {
-		in.Unit = &u
+	if f.Unit != "" {
+		in.Unit = &f.Unit
 	}
-	var err error
-	if in.Baseline, err = formPoint(r, "baseline"); err != nil {
-		return err
-	}
-	if in.Target, err = formPoint(r, "target"); err != nil {
-		return err
-	}
+	var berr, terr error
+	in.Baseline, berr = formPoint(f.BaselineValue, f.BaselineDate, "baseline")
+	in.Target, terr = formPoint(f.TargetValue, f.TargetDate, "target")
 	id := r.PathValue("id")
-	if _, err := s.Indicators.Create(r.Context(), viewerOf(r), id, in); err != nil {
-		return err
+	_, err := s.Indicators.Create(r.Context(), viewerOf(r), id, in)
+	if berr != nil || terr != nil {
+		// A date not read leaves the point without one, which the service
+		// refuses: nothing was saved, and every fault is named.
+		err = model.Collect(berr, terr, err)
+	}
+	if err != nil {
+		return s.showRefused(w, r, model.DocOnRequirement, indicatorFields, indicatorAliases, &refusedForm{indicator: &f}, err)
 	}
 	return seeOther(w, r, "/requirements/"+id+"#results")
 }
 
 func (s *Server) addIndicatorValue(w http.ResponseWriter, r *http.Request) error {
-	in := indicators.ValueInput{}
-	if v := r.PostFormValue("value"); v != "" {
-		in.Value = &v
+	v := viewerOf(r)
+	f := valueForm{IndicatorID: r.PathValue("id"), Value: r.PostFormValue("value"), Date: r.PostFormValue("date"), Comment: r.PostFormValue("comment")}
+	in := indicators.ValueInput{Comment: &f.Comment}
+	if f.Value != "" {
+		in.Value = &f.Value
 	}
-	if d := r.PostFormValue("date"); d != "" {
-		date, err := model.ParseDate(d)
+	var derr error
+	if f.Date != "" {
+		date, err := model.ParseDate(f.Date)
 		if err != nil {
-			return model.Invalid("date", "%q is not a date; use YYYY-MM-DD", d)
+			derr = model.Invalid("date", "%q is not a date; use YYYY-MM-DD", f.Date)
+		} else {
+			in.Date = &date
 		}
-		in.Date = &date
 	}
-	c := r.PostFormValue("comment")
-	in.Comment = &c
-	i, err := s.Indicators.AddValue(r.Context(), viewerOf(r), r.PathValue("id"), in)
-	if err != nil {
-		return err
+	i, err := s.Indicators.AddValue(r.Context(), v, f.IndicatorID, in)
+	if derr != nil {
+		// A value without a date is refused by the service: nothing was
+		// saved, and every fault is named.
+		err = model.Collect(derr, err)
 	}
-	return seeOther(w, r, "/requirements/"+i.RequirementID+"#results")
+	if err == nil {
+		return seeOther(w, r, "/requirements/"+i.RequirementID+"#results")
+	}
+	ind, gerr := s.Indicators.Get(r.Context(), v, f.IndicatorID)
+	if gerr != nil {
+		return gerr
+	}
+	// The indicator's requirement is the page shown again.
+	r.SetPathValue("id", ind.RequirementID)
+	fields, aliases := valueAliases(ind.ID)
+	return s.showRefused(w, r, model.DocOnRequirement, fields, aliases, &refusedForm{value: &f}, err)
 }
 
 type resultsData struct {

@@ -294,7 +294,7 @@ type bilateralForm struct {
 	Error                                                              string
 }
 
-var bilateralFields = []string{"amount", "currency", "kind", "description", "beneficiary_org_id", "sector", "category", "period_start", "period_end", "requirement_id", "tlp", "pledge_date"}
+var bilateralFields = []string{"requirement_id", "beneficiary_org_id", "sector", "category", "period_start", "period_end", "amount", "currency", "kind", "description", "pledge_date", "tlp"}
 
 func (s *Server) showBilateralForm(w http.ResponseWriter, r *http.Request, f bilateralForm, err error) error {
 	l := s.localizer(r)
@@ -334,51 +334,41 @@ func (s *Server) newBilateralPage(w http.ResponseWriter, r *http.Request) error 
 	}, nil)
 }
 
+// input is the report as typed. A field that cannot be read is left out
+// and its fault returned, the input still whole, so that the service can
+// name every other fault with it.
 func (f bilateralForm) input(lang string) (pledges.Input, error) {
-	if err := required("amount", f.Amount, "currency", f.Currency); err != nil {
-		return pledges.Input{}, err
+	var errs []error
+	kind, tlp, channel := model.PledgeKind(f.Kind), model.TLP(f.TLP), model.ChannelBilateral
+	in := pledges.Input{
+		Currency: &f.Currency, Kind: &kind, Description: &f.Description, Channel: &channel, TLP: &tlp,
 	}
-	if !money.ValidCurrency(f.Currency) {
-		return pledges.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
+	if f.Currency == "" {
+		in.Currency = nil
 	}
-	amount, err := money.ParseAmountIn(f.Amount, f.Currency, lang)
-	if err != nil {
-		return pledges.Input{}, err
+	var err error
+	if in.AmountMinor, err = amountIn(f.Amount, f.Currency, lang); err != nil {
+		errs = append(errs, err)
 	}
-	date := func(field, raw string) (*model.Date, error) {
+	date := func(field, raw string) *model.Date {
 		if strings.TrimSpace(raw) == "" {
-			return nil, nil
+			return nil
 		}
 		d, err := model.ParseDate(strings.TrimSpace(raw))
 		if err != nil {
-			return nil, model.Invalid(field, "must be a date in the form YYYY-MM-DD")
+			errs = append(errs, model.Invalid(field, "must be a date in the form YYYY-MM-DD"))
+			return nil
 		}
-		return &d, nil
+		return &d
 	}
-	pledged, err := date("pledge_date", f.PledgeDate)
-	if err != nil {
-		return pledges.Input{}, err
-	}
-	start, err := date("period_start", f.PeriodStart)
-	if err != nil {
-		return pledges.Input{}, err
-	}
-	end, err := date("period_end", f.PeriodEnd)
-	if err != nil {
-		return pledges.Input{}, err
-	}
-	kind, tlp, channel := model.PledgeKind(f.Kind), model.TLP(f.TLP), model.ChannelBilateral
-	in := pledges.Input{
-		AmountMinor: &amount, Currency: &f.Currency, Kind: &kind, Description: &f.Description, Channel: &channel,
-		PledgeDate: pledged, TLP: &tlp, PeriodStart: start, PeriodEnd: end,
-	}
+	in.PledgeDate, in.PeriodStart, in.PeriodEnd = date("pledge_date", f.PledgeDate), date("period_start", f.PeriodStart), date("period_end", f.PeriodEnd)
 	if f.Requirement != "" {
 		in.RequirementID = &f.Requirement
 	} else {
 		sector, category := model.Sector(f.Sector), model.Category(f.Category)
 		in.BeneficiaryOrgID, in.Sector, in.Category = &f.Beneficiary, &sector, &category
 	}
-	return in, nil
+	return in, model.Collect(errs...)
 }
 
 func (s *Server) createBilateral(w http.ResponseWriter, r *http.Request) error {
@@ -389,11 +379,12 @@ func (s *Server) createBilateral(w http.ResponseWriter, r *http.Request) error {
 		PeriodStart: pf("period_start"), PeriodEnd: pf("period_end"), Requirement: pf("requirement_id"),
 		TLP: pf("tlp"), PledgeDate: pf("pledge_date"),
 	}
-	in, err := f.input(s.localizer(r).Lang())
-	if err != nil {
-		return s.showBilateralForm(w, r, f, err)
+	v := viewerOf(r)
+	in, perr := f.input(s.localizer(r).Lang())
+	if perr != nil {
+		return s.showBilateralForm(w, r, f, model.Collect(perr, s.Pledges.Check(r.Context(), v, in)))
 	}
-	res, err := s.Pledges.Create(r.Context(), viewerOf(r), in)
+	res, err := s.Pledges.Create(r.Context(), v, in)
 	if err != nil {
 		return s.showBilateralForm(w, r, f, err)
 	}

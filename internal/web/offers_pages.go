@@ -10,7 +10,6 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
@@ -111,34 +110,43 @@ func typed[T ~string](in []string) *[]T {
 	return &out
 }
 
+// input is the offer as typed. A field that cannot be read is left out
+// and its fault returned, the input still whole, so that the service can
+// name every other fault with it.
 func (f offerForm) input(lang string) (offers.Input, error) {
-	if err := required("title", f.Title, "amount", f.Amount, "currency", f.Currency, "valid_until", f.ValidUntil); err != nil {
-		return offers.Input{}, err
-	}
-	if !money.ValidCurrency(f.Currency) {
-		return offers.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
-	}
-	amount, err := money.ParseAmountIn(f.Amount, f.Currency, lang)
-	if err != nil {
-		return offers.Input{}, err
-	}
-	until, err := model.ParseDate(strings.TrimSpace(f.ValidUntil))
-	if err != nil {
-		return offers.Input{}, model.Invalid("valid_until", "must be a date in the form YYYY-MM-DD")
-	}
-	var qty int64
-	if q := strings.TrimSpace(f.Quantity); q != "" {
-		if qty, err = strconv.ParseInt(q, 10, 64); err != nil {
-			return offers.Input{}, model.Invalid("quantity", "must be a whole number")
-		}
-	}
+	var errs []error
 	kind, tlp := model.PledgeKind(f.Kind), model.TLP(f.TLP)
-	return offers.Input{
-		Title: &f.Title, Description: &f.Description, Kind: &kind, AmountMinor: &amount, Currency: &f.Currency,
-		Quantity: &qty, Unit: &f.Unit, ValidUntil: &until, TLP: &tlp,
+	in := offers.Input{
+		Title: &f.Title, Description: &f.Description, Kind: &kind, Currency: &f.Currency,
+		Unit: &f.Unit, TLP: &tlp,
 		Sectors: typed[model.Sector](f.Sectors), Categories: typed[model.Category](f.Categories),
 		Lines: typed[model.LineOfEffort](f.Lines), Regions: typed[string](f.Regions),
-	}, nil
+	}
+	if f.Currency == "" {
+		in.Currency = nil
+	}
+	var err error
+	if in.AmountMinor, err = amountIn(f.Amount, f.Currency, lang); err != nil {
+		errs = append(errs, err)
+	}
+	// An empty date is the zero date, which the service asks for.
+	var until model.Date
+	if d := strings.TrimSpace(f.ValidUntil); d != "" {
+		var err error
+		if until, err = model.ParseDate(d); err != nil {
+			errs = append(errs, model.Invalid("valid_until", "must be a date in the form YYYY-MM-DD"))
+		}
+	}
+	in.ValidUntil = &until
+	qty := int64(0)
+	if q := strings.TrimSpace(f.Quantity); q != "" {
+		var err error
+		if qty, err = strconv.ParseInt(q, 10, 64); err != nil {
+			errs = append(errs, model.Invalid("quantity", "must be a whole number"))
+		}
+	}
+	in.Quantity = &qty
+	return in, model.Collect(errs...)
 }
 
 func (s *Server) createOffer(w http.ResponseWriter, r *http.Request) error {
@@ -151,11 +159,12 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request) error {
 		Currency: pf.Get("currency"), Quantity: pf.Get("quantity"), Unit: pf.Get("unit"), ValidUntil: pf.Get("valid_until"),
 		TLP: pf.Get("tlp"), Sectors: pf["sectors"], Categories: pf["categories"], Lines: pf["lines_of_effort"], Regions: pf["regions"],
 	}
-	in, err := f.input(s.localizer(r).Lang())
-	if err != nil {
-		return s.showOfferForm(w, r, f, err)
+	v := viewerOf(r)
+	in, perr := f.input(s.localizer(r).Lang())
+	if perr != nil {
+		return s.showOfferForm(w, r, f, model.Collect(perr, s.Offers.Check(r.Context(), v, in)))
 	}
-	o, err := s.Offers.Create(r.Context(), viewerOf(r), in)
+	o, err := s.Offers.Create(r.Context(), v, in)
 	if err != nil {
 		return s.showOfferForm(w, r, f, err)
 	}
@@ -235,9 +244,6 @@ func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) reviewOffer(w http.ResponseWriter, r *http.Request) error {
 	rf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
-	if rf.Decision == "" {
-		return s.offerActionFailed(w, r, rf, model.Invalid("decision", "is required"))
-	}
 	o, err := s.Offers.Review(r.Context(), viewerOf(r), r.PathValue("id"), model.ValidationDecision(rf.Decision), rf.Comment)
 	if err != nil {
 		return s.offerActionFailed(w, r, rf, err)
@@ -313,12 +319,13 @@ func (s *Server) updateOffer(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := offerFormOf(r.PostForm)
 	f.ID = o.ID
-	in, err := f.input(s.localizer(r).Lang())
-	if err != nil {
-		return s.showOfferForm(w, r, f, err)
-	}
+	v := viewerOf(r)
+	in, perr := f.input(s.localizer(r).Lang())
 	onlyChanged(&in, o.Offer)
-	if _, err := s.Offers.Update(r.Context(), viewerOf(r), o.ID, in); err != nil {
+	if perr != nil {
+		return s.showOfferForm(w, r, f, model.Collect(perr, s.Offers.CheckUpdate(r.Context(), v, o.ID, in)))
+	}
+	if _, err := s.Offers.Update(r.Context(), v, o.ID, in); err != nil {
 		return s.showOfferForm(w, r, f, err)
 	}
 	return seeOther(w, r, "/offers/"+o.ID+"?done=updated")

@@ -132,14 +132,17 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) erro
 		Participation: r.PostFormValue("participation"), Country: strings.TrimSpace(r.PostFormValue("country")),
 		NameUK: r.PostFormValue("name_uk"), NameFR: r.PostFormValue("name_fr"),
 	}
-	if err := required("name", f.Name, "kind", f.Kind, "participation", f.Participation); err != nil {
-		return s.showOrganisationForm(w, r, f, err)
+	in := organisations.Input{Name: &f.Name, Country: &f.Country, NameUK: &f.NameUK, NameFR: &f.NameFR}
+	// A choice left empty is one not made, which the service asks for.
+	if f.Kind != "" {
+		kind := model.OrgKind(f.Kind)
+		in.Kind = &kind
 	}
-	kind, part := model.OrgKind(f.Kind), model.Participation(f.Participation)
-	o, err := s.Organisations.Create(r.Context(), viewerOf(r), organisations.Input{
-		Name: &f.Name, Kind: &kind, Participation: &part, Country: &f.Country,
-		NameUK: &f.NameUK, NameFR: &f.NameFR,
-	})
+	if f.Participation != "" {
+		part := model.Participation(f.Participation)
+		in.Participation = &part
+	}
+	o, err := s.Organisations.Create(r.Context(), viewerOf(r), in)
 	if err != nil {
 		return s.showOrganisationForm(w, r, f, err)
 	}

@@ -123,6 +123,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if err := s.recordExtras(r, page, lay); err != nil {
 		return err
 	}
+	if rf := refusedOf(r); rf != nil && status == http.StatusOK {
+		// The record's page is shown again for a form of it refused.
+		status = rf.status
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", lay); err != nil {
 		return err

@@ -95,27 +95,47 @@ func (s *Server) newPledgePage(w http.ResponseWriter, r *http.Request) error {
 	}, nil)
 }
 
+// amountIn reads an amount typed in currency, nil when neither is given
+// (the service asks for both). An amount in a currency that is none is
+// read as euros, to find what else is wrong with it.
+func amountIn(amount, currency, lang string) (*int64, error) {
+	if strings.TrimSpace(amount) == "" && currency == "" {
+		return nil, nil
+	}
+	if !money.ValidCurrency(currency) {
+		currency = "EUR"
+	}
+	minor, err := money.ParseAmountIn(amount, currency, lang)
+	if err != nil {
+		return nil, err
+	}
+	return &minor, nil
+}
+
+// input is the pledge as typed. A field that cannot be read is left out
+// and its fault returned, the input still whole, so that the service can
+// name every other fault with it.
 func (f pledgeForm) input(lang string) (pledges.Input, error) {
-	if f.Currency == "" {
-		return pledges.Input{}, model.Invalid("currency", "is required")
-	}
-	if !money.ValidCurrency(f.Currency) {
-		return pledges.Input{}, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency)
-	}
-	amount, err := money.ParseAmountIn(f.Amount, f.Currency, lang)
-	if err != nil {
-		return pledges.Input{}, err
-	}
-	date, err := model.ParseDate(strings.TrimSpace(f.PledgeDate))
-	if err != nil {
-		return pledges.Input{}, model.Invalid("pledge_date", "must be a date in the form YYYY-MM-DD")
-	}
+	var errs []error
 	kind, channel, tlp := model.PledgeKind(f.Kind), model.Channel(f.Channel), model.TLP(f.TLP)
 	reqID := f.Req.ID
-	return pledges.Input{
-		RequirementID: &reqID, AmountMinor: &amount, Currency: &f.Currency, Kind: &kind,
-		Description: &f.Description, Channel: &channel, PledgeDate: &date, TLP: &tlp, FunderOrgID: &f.Funder,
-	}, nil
+	in := pledges.Input{
+		RequirementID: &reqID, Currency: &f.Currency, Kind: &kind,
+		Description: &f.Description, Channel: &channel, TLP: &tlp, FunderOrgID: &f.Funder,
+	}
+	if f.Currency == "" {
+		in.Currency = nil
+	}
+	var err error
+	if in.AmountMinor, err = amountIn(f.Amount, f.Currency, lang); err != nil {
+		errs = append(errs, err)
+	}
+	if date, err := model.ParseDate(strings.TrimSpace(f.PledgeDate)); err != nil {
+		errs = append(errs, model.Invalid("pledge_date", "must be a date in the form YYYY-MM-DD"))
+	} else {
+		in.PledgeDate = &date
+	}
+	return in, model.Collect(errs...)
 }
 
 func (s *Server) createPledge(w http.ResponseWriter, r *http.Request) error {
@@ -129,11 +149,12 @@ func (s *Server) createPledge(w http.ResponseWriter, r *http.Request) error {
 		Channel: r.PostFormValue("channel"), TLP: r.PostFormValue("tlp"), PledgeDate: r.PostFormValue("pledge_date"),
 		Funder: r.PostFormValue("funder_org_id"),
 	}
-	in, err := f.input(s.localizer(r).Lang())
-	if err != nil {
-		return s.showPledgeForm(w, r, f, err)
+	v := viewerOf(r)
+	in, perr := f.input(s.localizer(r).Lang())
+	if perr != nil {
+		return s.showPledgeForm(w, r, f, model.Collect(perr, s.Pledges.Check(r.Context(), v, in)))
 	}
-	res, err := s.Pledges.Create(r.Context(), viewerOf(r), in)
+	res, err := s.Pledges.Create(r.Context(), v, in)
 	if err != nil {
 		return s.showPledgeForm(w, r, f, err)
 	}
@@ -314,9 +335,6 @@ func (s *Server) withdrawPledge(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) reviewPledge(w http.ResponseWriter, r *http.Request) error {
 	rf := validateForm{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
-	if rf.Decision == "" {
-		return s.pledgeActionFailed(w, r, rf, model.Invalid("decision", "is required"))
-	}
 	res, err := s.Pledges.Review(r.Context(), viewerOf(r), r.PathValue("id"), model.ValidationDecision(rf.Decision), rf.Comment)
 	if err != nil {
 		return s.pledgeActionFailed(w, r, rf, err)

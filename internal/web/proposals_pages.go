@@ -202,14 +202,18 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) error {
 	if f.Procedure != "" {
 		in.Procedure = (*model.Procedure)(&f.Procedure)
 	}
+	v := viewerOf(r)
 	if f.Deadline != "" {
 		d, err := time.ParseInLocation(deadlineLayout, f.Deadline, time.UTC)
 		if err != nil {
-			return s.showProposalForm(w, r, f, model.Invalid("deadline", "is not a date and time"))
+			// The service still names every other fault, so that one
+			// submit shows them all.
+			bad := model.Invalid("deadline", "is not a date and time")
+			return s.showProposalForm(w, r, f, model.Collect(bad, s.Governance.CheckOpen(r.Context(), v, in)))
 		}
 		in.Deadline = &d
 	}
-	p, err := s.Governance.Open(r.Context(), viewerOf(r), in)
+	p, err := s.Governance.Open(r.Context(), v, in)
 	if err != nil {
 		return s.showProposalForm(w, r, f, err)
 	}

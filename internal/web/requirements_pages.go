@@ -221,45 +221,48 @@ func plainAmount(minor int64, code string) string {
 // as lang writes numbers. Selects left on their empty choice are
 // "required" here rather than "not a sector" there. Every field the form
 // cannot read is reported at once.
+// input is the requirement as typed. A field that cannot be read is left
+// out and its fault returned, the input still whole, so that the service
+// can name every other fault with it.
 func (f requirementForm) input(lang string) (requirements.Input, error) {
 	errs := []error{required("title", f.Title, "sector", f.Sector, "category", f.Category,
 		"line_of_effort", f.Line, "priority", f.Priority, "estimated_eur", f.Estimated, "tlp", f.TLP)}
-	var est int64
-	if strings.TrimSpace(f.Estimated) != "" {
-		var err error
-		if est, err = money.ParseAmountIn(f.Estimated, "EUR", lang); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	qty := int64(1)
-	if q := strings.TrimSpace(f.Quantity); q != "" {
-		var err error
-		if qty, err = strconv.ParseInt(q, 10, 64); err != nil {
-			errs = append(errs, model.Invalid("quantity", "must be a whole number"))
-		}
-	}
-	var needed model.Date
-	if d := strings.TrimSpace(f.NeededBy); d != "" {
-		var err error
-		if needed, err = model.ParseDate(d); err != nil {
-			errs = append(errs, model.Invalid("needed_by", "must be a date in the form YYYY-MM-DD"))
-		}
-	}
-	if err := model.Collect(errs...); err != nil {
-		return requirements.Input{}, err
-	}
 	sector, category := model.Sector(f.Sector), model.Category(f.Category)
 	line, prio, tlp := model.LineOfEffort(f.Line), model.Priority(f.Priority), model.TLP(f.TLP)
 	in := requirements.Input{
 		Title: &f.Title, Description: &f.Description, Sector: &sector, Category: &category,
-		LineOfEffort: &line, Priority: &prio, EstimatedEURMinor: &est, Quantity: &qty,
-		Unit: &f.Unit, NeededBy: &needed, Region: &f.Region, TLP: &tlp,
+		LineOfEffort: &line, Priority: &prio, Unit: &f.Unit, Region: &f.Region, TLP: &tlp,
+	}
+	if strings.TrimSpace(f.Estimated) != "" {
+		if est, err := money.ParseAmountIn(f.Estimated, "EUR", lang); err != nil {
+			errs = append(errs, err)
+		} else {
+			in.EstimatedEURMinor = &est
+		}
+	}
+	qty := int64(1)
+	in.Quantity = &qty
+	if q := strings.TrimSpace(f.Quantity); q != "" {
+		var err error
+		if qty, err = strconv.ParseInt(q, 10, 64); err != nil {
+			errs = append(errs, model.Invalid("quantity", "must be a whole number"))
+			in.Quantity = nil
+		}
+	}
+	var needed model.Date
+	in.NeededBy = &needed
+	if d := strings.TrimSpace(f.NeededBy); d != "" {
+		var err error
+		if needed, err = model.ParseDate(d); err != nil {
+			errs = append(errs, model.Invalid("needed_by", "must be a date in the form YYYY-MM-DD"))
+			in.NeededBy = nil
+		}
 	}
 	if f.RecipientType != "" {
 		recipient := model.RecipientType(f.RecipientType)
 		in.RecipientType = &recipient
 	}
-	return in, nil
+	return in, model.Collect(errs...)
 }
 
 // showRequirementForm re-renders a refused draft with the message beside
@@ -288,11 +291,12 @@ func (s *Server) newRequirementPage(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) createRequirement(w http.ResponseWriter, r *http.Request) error {
 	f := requirementFormOf(r)
-	in, err := f.input(s.localizer(r).Lang())
-	if err != nil {
-		return s.showRequirementForm(w, r, f, err)
+	v := viewerOf(r)
+	in, perr := f.input(s.localizer(r).Lang())
+	if perr != nil {
+		return s.showRequirementForm(w, r, f, model.Collect(perr, s.Requirements.Check(r.Context(), v, in)))
 	}
-	req, err := s.Requirements.Create(r.Context(), viewerOf(r), in)
+	req, err := s.Requirements.Create(r.Context(), v, in)
 	if err != nil {
 		return s.showRequirementForm(w, r, f, err)
 	}
@@ -322,9 +326,9 @@ func (s *Server) updateRequirement(w http.ResponseWriter, r *http.Request) error
 	}
 	f := requirementFormOf(r)
 	f.ID, f.Ref, f.Status = view.ID, view.Ref, string(view.Status)
-	in, err := f.input(s.localizer(r).Lang())
-	if err != nil {
-		return s.showRequirementForm(w, r, f, err)
+	in, perr := f.input(s.localizer(r).Lang())
+	if perr != nil {
+		return s.showRequirementForm(w, r, f, model.Collect(perr, s.Requirements.CheckUpdate(r.Context(), v, view.ID, in)))
 	}
 	if _, err := s.Requirements.Update(r.Context(), v, view.ID, in); err != nil {
 		return s.showRequirementForm(w, r, f, err)

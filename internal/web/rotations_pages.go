@@ -65,6 +65,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) error {
 	d.Form.Starts, d.Form.Ends = r.PostFormValue("starts"), r.PostFormValue("ends")
 	d.Form.Front, d.Form.Back = r.PostFormValue("front_office_org_id"), r.PostFormValue("back_office_org_id")
 	in := governance.RotationInput{FrontOfficeOrgID: &d.Form.Front, BackOfficeOrgID: &d.Form.Back}
+	var bad []error
 	for _, f := range []struct {
 		name, v string
 		dst     **model.Date
@@ -74,11 +75,18 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) error {
 		}
 		day, err := model.ParseDate(f.v)
 		if err != nil {
-			return s.showRotations(w, r, http.StatusBadRequest, d, model.Invalid(f.name, "is not a date (YYYY-MM-DD)"))
+			bad = append(bad, model.Invalid(f.name, "is not a date (YYYY-MM-DD)"))
+			continue
 		}
 		*f.dst = &day
 	}
-	if _, err := s.Governance.AddRotation(r.Context(), viewerOf(r), in); err != nil {
+	_, err := s.Governance.AddRotation(r.Context(), viewerOf(r), in)
+	if bad != nil {
+		// A period without its date is refused by the service: nothing
+		// was saved, and every fault is named.
+		err = model.Collect(append(bad, err)...)
+	}
+	if err != nil {
 		return s.showRotations(w, r, statusOf(err), d, err)
 	}
 	return seeOther(w, r, "/rotations?done=created")

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
@@ -65,54 +64,75 @@ func (s *Server) stagesPanelFor(r *http.Request, p model.Pledge, res policy.Reso
 	return sp, nil
 }
 
-// stagesFailed shows the pledge again with the form's errors.
-func (s *Server) stagesFailed(w http.ResponseWriter, r *http.Request, f stagesForms, fields []string, err error) error {
-	errs, text, rest := s.formErrors(s.localizer(r), err, fields, map[string]string{"amount_minor": "amount"})
+// The tranche's inputs sit on the pledge's page beside the milestone's:
+// their ids carry a prefix.
+var (
+	trancheFields  = []string{"tranche-amount", "tranche-currency", "tranche-date", "tranche-note", "confirm-over"}
+	trancheAliases = map[string]string{
+		"amount": "tranche-amount", "amount_minor": "tranche-amount", "currency": "tranche-currency",
+		"date": "tranche-date", "note": "tranche-note", "confirm_over": "confirm-over",
+	}
+)
+
+// stagesFailed shows the pledge again with the form's errors, listed in
+// the summary at the top of the page.
+func (s *Server) stagesFailed(w http.ResponseWriter, r *http.Request, f stagesForms, fields []string, aliases map[string]string, err error) error {
+	errs, text, rest := s.formErrors(s.localizer(r), err, fields, aliases)
 	if rest != nil {
 		return rest
 	}
 	var fe *model.FieldError
 	f.Over = errors.As(err, &fe) && fe.Code == pledges.CodeOverDisbursed
 	f.Errors = errs
-	r = r.WithContext(context.WithValue(r.Context(), stagesFormsKey{}, f))
-	return s.showPledge(w, r, statusOf(err), validateForm{}, text)
+	ctx := context.WithValue(r.Context(), stagesFormsKey{}, f)
+	if errs != nil {
+		ctx = context.WithValue(ctx, refusedFormKey{}, &refusedForm{status: statusOf(err), summary: problemsIn(fields, errs, text)})
+		text = ""
+	}
+	return s.showPledge(w, r.WithContext(ctx), statusOf(err), validateForm{}, text)
 }
 
 func (s *Server) suspendPledge(w http.ResponseWriter, r *http.Request) error {
 	f := stagesForms{Reason: r.PostFormValue("reason")}
 	if _, err := s.Pledges.Suspend(r.Context(), viewerOf(r), r.PathValue("id"), f.Reason); err != nil {
-		return s.stagesFailed(w, r, f, []string{"reason"}, err)
+		return s.stagesFailed(w, r, f, []string{"reason"}, nil, err)
 	}
 	return seeOther(w, r, "/pledges/"+r.PathValue("id")+"?done=suspended")
 }
 
 func (s *Server) resumePledge(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Pledges.Resume(r.Context(), viewerOf(r), r.PathValue("id")); err != nil {
-		return s.stagesFailed(w, r, stagesForms{}, nil, err)
+		return s.stagesFailed(w, r, stagesForms{}, nil, nil, err)
 	}
 	return seeOther(w, r, "/pledges/"+r.PathValue("id")+"?done=resumed")
 }
 
 func (s *Server) addDisbursement(w http.ResponseWriter, r *http.Request) error {
 	f := stagesForms{Amount: r.PostFormValue("amount"), Currency: r.PostFormValue("currency"), Date: r.PostFormValue("date"), Note: r.PostFormValue("note")}
-	fields := []string{"amount", "currency", "date", "note", "confirm_over"}
-	if err := required("amount", f.Amount, "currency", f.Currency, "date", f.Date); err != nil {
-		return s.stagesFailed(w, r, f, fields, err)
+	v := viewerOf(r)
+	in := pledges.DisbursementInput{Currency: &f.Currency, Note: &f.Note, ConfirmOver: r.PostFormValue("confirm_over") == "1"}
+	if f.Currency == "" {
+		in.Currency = nil
 	}
-	if !money.ValidCurrency(f.Currency) {
-		return s.stagesFailed(w, r, f, fields, model.Invalid("currency", "%q is not an ISO 4217 currency code (e.g. EUR, USD, GBP)", f.Currency))
+	var errs []error
+	var err error
+	if in.AmountMinor, err = amountIn(f.Amount, f.Currency, s.localizer(r).Lang()); err != nil {
+		errs = append(errs, err)
 	}
-	amount, err := money.ParseAmount(f.Amount, f.Currency)
-	if err != nil {
-		return s.stagesFailed(w, r, f, fields, err)
+	if d := strings.TrimSpace(f.Date); d != "" {
+		if date, err := model.ParseDate(d); err != nil {
+			errs = append(errs, model.Invalid("date", "must be a date in the form YYYY-MM-DD"))
+		} else {
+			in.Date = &date
+		}
 	}
-	date, err := model.ParseDate(strings.TrimSpace(f.Date))
-	if err != nil {
-		return s.stagesFailed(w, r, f, fields, model.Invalid("date", "must be a date in the form YYYY-MM-DD"))
+	if perr := model.Collect(errs...); perr != nil {
+		// The service still names every other fault, so that one submit
+		// shows them all.
+		return s.stagesFailed(w, r, f, trancheFields, trancheAliases, model.Collect(perr, s.Pledges.CheckDisbursement(v, in)))
 	}
-	in := pledges.DisbursementInput{AmountMinor: &amount, Currency: &f.Currency, Date: &date, Note: &f.Note, ConfirmOver: r.PostFormValue("confirm_over") == "1"}
-	if _, err := s.Pledges.Disburse(r.Context(), viewerOf(r), r.PathValue("id"), in); err != nil {
-		return s.stagesFailed(w, r, f, fields, err)
+	if _, err := s.Pledges.Disburse(r.Context(), v, r.PathValue("id"), in); err != nil {
+		return s.stagesFailed(w, r, f, trancheFields, trancheAliases, err)
 	}
 	return seeOther(w, r, "/pledges/"+r.PathValue("id")+"?done=disbursed#h-disbursements")
 }

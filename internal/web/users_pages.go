@@ -35,7 +35,7 @@ type usersData struct {
 	Nav     listNav
 }
 
-var userFields = []string{"org_id", "email", "name", "roles", "password", "with_totp", "working_group"}
+var userFields = []string{"org_id", "email", "name", "roles", "working_group", "password", "with_totp"}
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showUsers(w, r, http.StatusOK, usersData{}, nil)
@@ -106,9 +106,6 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, role := range f.Roles {
 		in.Roles = append(in.Roles, model.Role(role))
-	}
-	if f.OrgID == "" {
-		return s.showUsers(w, r, 0, usersData{Form: f}, model.Invalid("org_id", "is required"))
 	}
 	created, err := s.Accounts.Create(r.Context(), viewerOf(r), in)
 	if err != nil {
