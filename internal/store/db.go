@@ -53,7 +53,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 func newDB(d dialect, reader, writer *sql.DB) *DB {
 	return &DB{
-		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer},
+		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer, held: &heldRates{}},
 		reader:  reader,
 		writer:  writer,
 	}
@@ -79,10 +79,10 @@ func (d *DB) Close() error {
 // transaction holds the one writer connection, so a write through d would
 // wait for it forever.
 func (d *DB) InTx(ctx context.Context, fn func(q Queries) error) error {
-	return runTx(ctx, d.dialect, d.writer, func(q *queries) error { return fn(q) })
+	return runTx(ctx, d.dialect, d.writer, d.held, func(q *queries) error { return fn(q) })
 }
 
-func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error) error {
+func runTx(ctx context.Context, d dialect, db *sql.DB, held *heldRates, fn func(q *queries) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", translate(err))
@@ -91,7 +91,7 @@ func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error
 	// after Commit it does nothing.
 	defer tx.Rollback()
 	c := conn{&cachedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, d, false}
-	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true, head: &auditHead{}}); err != nil {
+	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true, head: &auditHead{}, held: held}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -108,6 +108,8 @@ type queries struct {
 	reader  *sql.DB    // nil inside a transaction
 	writer  *sql.DB    // nil inside a transaction
 	head    *auditHead // inside a transaction only
+	// held is shared by the DB and every transaction it begins.
+	held *heldRates
 }
 
 // atomic runs fn in q's transaction, or in a new one when q has none, so
@@ -116,7 +118,7 @@ func (q *queries) atomic(ctx context.Context, fn func(q *queries) error) error {
 	if q.inTx {
 		return fn(q)
 	}
-	return runTx(ctx, q.dialect, q.writer, fn)
+	return runTx(ctx, q.dialect, q.writer, q.held, fn)
 }
 
 // forUpdate locks the rows a transaction reads before changing them.
