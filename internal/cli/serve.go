@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -46,12 +48,20 @@ func (e *env) serve(args []string) error {
 			return usageError{"CYBERAID_REVIEWS: " + err.Error()}
 		}
 	}
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for go tool pprof")
 	grace := fs.Duration("shutdown-grace", envDuration("CYBERAID_SHUTDOWN_GRACE", 30*time.Second), "on SIGINT or SIGTERM, how long to wait for requests and background jobs under way")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *maxDocMB < 1 || *maxDocMB > 1024 {
 		return fmt.Errorf("--max-document-size: %d is not a size from 1 to 1024 MB", *maxDocMB)
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	level := slog.LevelInfo
 	if *debug {
@@ -298,6 +308,22 @@ func holdBundledRates(ctx context.Context, s *store.DB) (func(context.Context) (
 		return nil, err
 	}
 	return s.HoldRates(all), nil
+}
+
+// startCPUProfile profiles the process until stop, which writes the file.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func displayAddr(a net.Addr) string {
