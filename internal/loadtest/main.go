@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 // calls are what every role asks for most: the lists with and without a
@@ -106,7 +108,7 @@ func writePledges(ctx context.Context, cfg Config, who []string, domain, passwor
 			fmt.Fprintf(stderr, "loadtest: sign in as %s: %v\n", w, err)
 			return 1
 		}
-		reqs, err := openRequirements(ctx, cfg.Base, token, 1000)
+		reqs, err := openRequirements(ctx, cfg.Base, token, model.MaxPage)
 		if err != nil {
 			fmt.Fprintf(stderr, "loadtest: %s: %v\n", w, err)
 			return 1
