@@ -99,6 +99,26 @@ type NewUser struct {
 	WithTOTP bool `json:"with_totp"`
 	// WorkingGroup puts a validator in a working group.
 	WorkingGroup model.WorkingGroup `json:"working_group"`
+	// Shared, when made for Password, is used instead of hashing it again.
+	Shared *SharedHash `json:"-"`
+}
+
+// SharedHash is one argon2id hash of a password, with the service's
+// parameters, for accounts that all sign in with that password: the demo's,
+// whose password is published, so that seeding it does not run argon2 once
+// per account. Accounts given their own password each get their own salt.
+// Only ShareHash makes one, so it always matches its password.
+type SharedHash struct {
+	password, hash string
+}
+
+// ShareHash hashes password once for the accounts that will share it.
+func (s *Service) ShareHash(password string) (*SharedHash, error) {
+	hash, err := HashPassword(password, s.cfg.Params)
+	if err != nil {
+		return nil, err
+	}
+	return &SharedHash{password: password, hash: hash}, nil
 }
 
 // Created is a new account and, when asked for, its TOTP enrolment URL,
@@ -184,8 +204,10 @@ func (s *Service) Create(ctx context.Context, actor policy.Viewer, in NewUser) (
 	if err := model.Collect(orgErr, emailErr, nameErr, rolesErr, checkWorkingGroup(in.WorkingGroup, roles), passwordErr); err != nil {
 		return Created{}, err
 	}
-	hash, err := HashPassword(in.Password, s.cfg.Params)
-	if err != nil {
+	var hash string
+	if in.Shared != nil && in.Shared.password == in.Password {
+		hash = in.Shared.hash
+	} else if hash, err = HashPassword(in.Password, s.cfg.Params); err != nil {
 		return Created{}, err
 	}
 	now := s.now().UTC()

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/notify"
 	"github.com/cyberaid/cyberaid/internal/obs"
+	"github.com/cyberaid/cyberaid/internal/rates"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -45,12 +48,20 @@ func (e *env) serve(args []string) error {
 			return usageError{"CYBERAID_REVIEWS: " + err.Error()}
 		}
 	}
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for go tool pprof")
 	grace := fs.Duration("shutdown-grace", envDuration("CYBERAID_SHUTDOWN_GRACE", 30*time.Second), "on SIGINT or SIGTERM, how long to wait for requests and background jobs under way")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *maxDocMB < 1 || *maxDocMB > 1024 {
 		return fmt.Errorf("--max-document-size: %d is not a size from 1 to 1024 MB", *maxDocMB)
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	level := slog.LevelInfo
 	if *debug {
@@ -66,7 +77,8 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	defer s.Close()
-	if err := loadBundledRates(e.ctx, s); err != nil {
+	writeRates, err := holdBundledRates(e.ctx, s)
+	if err != nil {
 		return err
 	}
 	var mailer notify.Mailer
@@ -136,6 +148,20 @@ func (e *env) serve(args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "url", url, "database", s.Dialect())
+	ratesDone := make(chan struct{})
+	go func() {
+		defer close(ratesDone)
+		if writeRates == nil {
+			return
+		}
+		start := time.Now()
+		n, err := writeRates(schedule)
+		if err != nil {
+			log.Error("writing the bundled ECB rates stopped; the next start writes the rest", "written", n, "err", err)
+			return
+		}
+		log.Info("bundled ECB rates written", "rates", n, "took", time.Since(start).Round(time.Millisecond))
+	}()
 	var serveErr error
 	select {
 	case serveErr = <-errc:
@@ -144,6 +170,7 @@ func (e *env) serve(args []string) error {
 		log.Info("shutting down", "grace", *grace)
 	}
 	stopSchedule()
+	<-ratesDone
 	return shutdown(log, *grace, srv, metricsSrv, jobsDone, stopWork, serveErr)
 }
 
@@ -264,19 +291,39 @@ No one can sign in yet. Create the first organisation and administrator:
 	return nil
 }
 
-// loadBundledRates gives a new database the ECB rates shipped with the
-// program, so that pledges in other currencies can be valued at once.
-func loadBundledRates(ctx context.Context, s *store.DB) error {
-	n, err := s.CountRates(ctx)
-	if err != nil || n > 0 {
-		return err
+// holdBundledRates gives a database without the ECB's history the rates
+// shipped with the program, so that pledges in other currencies can be
+// valued at once: they are held in memory, where every valuation finds them,
+// and the returned function (nil when there is nothing to write) writes
+// them while the server already answers. Writing them first took most of a
+// new server's start (over 200,000 rows, seconds on a busy machine).
+// Rates the database holds already, imported on purpose, are kept.
+func holdBundledRates(ctx context.Context, s *store.DB) (func(context.Context) (int, error), error) {
+	missing, err := rates.HistoryMissing(ctx, s)
+	if err != nil || !missing {
+		return nil, err
 	}
-	rates, err := money.BundledRates()
+	all, err := money.BundledRates()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = s.PutRates(ctx, rates)
-	return err
+	return s.HoldRates(all), nil
+}
+
+// startCPUProfile profiles the process until stop, which writes the file.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func displayAddr(a net.Addr) string {

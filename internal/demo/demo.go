@@ -19,6 +19,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/rates"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
 
@@ -117,19 +118,20 @@ func Seed(ctx context.Context, a *app.App, clock *Clock, password string) ([]Acc
 
 func email(local string) string { return local + "@" + Domain }
 
-// loadRates gives a fresh database the bundled ECB table, without which no
-// pledge in a currency other than the euro can be valued. Rates already
-// there were imported on purpose and are kept.
+// loadRates gives a database without the ECB's history the bundled table,
+// without which no pledge in a currency other than the euro can be valued.
+// Rates already there were imported on purpose and are kept. `serve` has
+// given a new database the history already, held until written.
 func loadRates(ctx context.Context, a *app.App) error {
-	n, err := a.Store.CountRates(ctx)
-	if err != nil || n > 0 {
+	missing, err := rates.HistoryMissing(ctx, a.Store)
+	if err != nil || !missing {
 		return err
 	}
-	rates, err := money.BundledRates()
+	all, err := money.BundledRates()
 	if err != nil {
 		return err
 	}
-	_, err = a.Store.PutRates(ctx, rates)
+	_, err = a.Store.AddRates(ctx, all)
 	return err
 }
 
@@ -172,11 +174,18 @@ func (s *seeder) createOrganisations(ctx context.Context) error {
 }
 
 func (s *seeder) createUsers(ctx context.Context, password string) error {
+	// The password is published with the demo: its accounts share one
+	// hash, made with the production parameters, rather than spend a second
+	// of argon2 at every start.
+	shared, err := s.a.Accounts.ShareHash(password)
+	if err != nil {
+		return err
+	}
 	for _, u := range userSpecs {
 		org := s.orgs[u.org]
 		c, err := s.a.Accounts.Create(ctx, operator, accounts.NewUser{
 			OrgID: org.ID, Email: email(u.local), Name: u.name, Roles: u.roles, Password: password,
-			WorkingGroup: workingGroups[u.local],
+			WorkingGroup: workingGroups[u.local], Shared: shared,
 		})
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", email(u.local), err)

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 // calls are what every role asks for most: the lists with and without a
@@ -42,8 +44,21 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	domain := fs.String("domain", "demo.cyberaid.example", "e-mail domain of the accounts")
 	password := fs.String("password", "demo-password-2026", "their password")
 	only := fs.String("only", "", "measure only the calls whose name contains this")
+	write := fs.String("write", "", `"pledges": measure writes instead, each client creating pledges through the API as a donor (--as, by default the demo's state and organisation donors)`)
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *write != "" {
+		if *write != "pledges" {
+			fmt.Fprintf(stderr, "loadtest: --write %q: only pledges can be written\n", *write)
+			return 2
+		}
+		asGiven := false
+		fs.Visit(func(f *flag.Flag) { asGiven = asGiven || f.Name == "as" })
+		if !asGiven {
+			*accounts = strings.Join(stateDonors, ",")
+		}
+		return writePledges(ctx, cfg, strings.Split(*accounts, ","), *domain, *password, stdout, stderr)
 	}
 	var targets []Target
 	for _, who := range strings.Split(*accounts, ",") {
@@ -69,6 +84,39 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	rs, err := Run(ctx, cfg, targets)
 	Report(stdout, rs)
+	if cfg.PID != 0 {
+		if rss, err := PeakRSS(cfg.PID); err == nil {
+			fmt.Fprintf(stdout, "\nserver peak resident memory: %.0f MB\n", float64(rss)/(1<<20))
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// stateDonors are the demo's donors whose pledges need no alignment review,
+// as most pledges are made.
+var stateDonors = []string{"donor", "donor.uk", "donor.de", "donor.dk", "donor.ca", "donor.se", "donor.pl", "donor.fr", "donor.ee", "donor.eu"}
+
+func writePledges(ctx context.Context, cfg Config, who []string, domain, password string, stdout, stderr io.Writer) int {
+	var writers []Writer
+	for _, w := range who {
+		token, err := signIn(ctx, cfg.Base, w+"@"+domain, password)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest: sign in as %s: %v\n", w, err)
+			return 1
+		}
+		reqs, err := openRequirements(ctx, cfg.Base, token, model.MaxPage)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest: %s: %v\n", w, err)
+			return 1
+		}
+		writers = append(writers, Writer{Name: w, Token: token, Requirements: reqs})
+	}
+	res, err := RunWrites(ctx, cfg, writers)
+	ReportWrites(stdout, res)
 	if cfg.PID != 0 {
 		if rss, err := PeakRSS(cfg.PID); err == nil {
 			fmt.Fprintf(stdout, "\nserver peak resident memory: %.0f MB\n", float64(rss)/(1<<20))

@@ -105,7 +105,7 @@ func ParseECB(r io.Reader) ([]model.Rate, error) {
 			if i >= len(currencies) || currencies[i] == "" {
 				return nil, &CSVError{Line: line, Column: i + 1, Msg: fmt.Sprintf("%q is in a column without a currency (a rate written with a decimal comma?)", cell)}
 			}
-			if _, err := ParseRate(cell); err != nil {
+			if err := CheckRate(cell); err != nil {
 				return nil, &CSVError{Line: line, Column: i + 1, Name: currencies[i], Msg: fmt.Sprintf("%q is not a positive decimal rate", cell)}
 			}
 			rates = append(rates, model.Rate{Date: date, Currency: currencies[i], Rate: cell})

@@ -31,7 +31,7 @@ func (s *Service) SendMail(ctx context.Context) (int, error) {
 	if len(pending) == 0 {
 		return 0, nil
 	}
-	everyone, err := people(ctx, s.store)
+	everyone, err := people(ctx, s.store, "")
 	if err != nil {
 		return 0, err
 	}

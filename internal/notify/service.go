@@ -38,16 +38,31 @@ type recipient struct {
 }
 
 // people returns every active user with their viewer.
-func people(ctx context.Context, q addressBook) ([]recipient, error) {
-	orgs, err := q.ListOrganisations(ctx)
-	if err != nil {
-		return nil, err
+func people(ctx context.Context, q addressBook, orgID string) ([]recipient, error) {
+	var orgs []model.Organisation
+	if orgID != "" {
+		// Of one organisation only: a pledge is made many times a second
+		// at busy moments, and reading every account for each is most of
+		// its cost.
+		o, err := q.OrganisationByID(ctx, orgID)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		orgs = []model.Organisation{o}
+	} else {
+		var err error
+		if orgs, err = q.ListOrganisations(ctx); err != nil {
+			return nil, err
+		}
 	}
 	byID := map[string]model.Organisation{}
 	for _, o := range orgs {
 		byID[o.ID] = o
 	}
-	users, err := q.ListUsers(ctx, "")
+	users, err := q.ListUsers(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,10 +77,11 @@ func people(ctx context.Context, q addressBook) ([]recipient, error) {
 }
 
 // tell adds a notification for each user whom who selects and who may see
-// the record res describes.
+// the record res describes; with orgID, who is asked of that
+// organisation's users only.
 func (s *Service) tell(ctx context.Context, q store.Queries, kind model.NotificationKind, objectType, objectID, subject string,
-	res policy.Resource, who func(r recipient) bool) error {
-	all, err := people(ctx, q)
+	res policy.Resource, orgID string, who func(r recipient) bool) error {
+	all, err := people(ctx, q, orgID)
 	if err != nil {
 		return err
 	}
@@ -93,14 +109,14 @@ func (s *Service) tell(ctx context.Context, q store.Queries, kind model.Notifica
 
 // ProposalOpened tells the delegates of the electorate.
 func (s *Service) ProposalOpened(ctx context.Context, q store.Queries, p model.Proposal) error {
-	return s.tell(ctx, q, model.NotifyProposalOpened, "proposal", p.ID, p.Title, policy.ProposalResource(p), func(r recipient) bool {
+	return s.tell(ctx, q, model.NotifyProposalOpened, "proposal", p.ID, p.Title, policy.ProposalResource(p), "", func(r recipient) bool {
 		return r.viewer.Has(model.RoleDelegate) && slices.Contains(p.Electorate, r.user.OrgID)
 	})
 }
 
 // DeadlineNear tells the delegates of the members that have not answered.
 func (s *Service) DeadlineNear(ctx context.Context, q store.Queries, p model.Proposal, silent []string) error {
-	return s.tell(ctx, q, model.NotifyDeadlineNear, "proposal", p.ID, p.Title, policy.ProposalResource(p), func(r recipient) bool {
+	return s.tell(ctx, q, model.NotifyDeadlineNear, "proposal", p.ID, p.Title, policy.ProposalResource(p), "", func(r recipient) bool {
 		return r.viewer.Has(model.RoleDelegate) && slices.Contains(silent, r.user.OrgID)
 	})
 }
@@ -108,7 +124,7 @@ func (s *Service) DeadlineNear(ctx context.Context, q store.Queries, p model.Pro
 // ProposalClosed tells everyone in the proposal's audience who takes part
 // in the coordination group.
 func (s *Service) ProposalClosed(ctx context.Context, q store.Queries, p model.Proposal) error {
-	return s.tell(ctx, q, model.NotifyProposalClosed, "proposal", p.ID, p.Title, policy.ProposalResource(p), func(r recipient) bool {
+	return s.tell(ctx, q, model.NotifyProposalClosed, "proposal", p.ID, p.Title, policy.ProposalResource(p), "", func(r recipient) bool {
 		switch r.viewer.Org.Participation {
 		case model.Member, model.Observer, model.Applicant:
 			return true
@@ -123,7 +139,7 @@ func (s *Service) RequirementValidated(ctx context.Context, q store.Queries, r m
 	if err != nil {
 		return err
 	}
-	return s.tell(ctx, q, model.NotifyRequirementValidated, "requirement", r.ID, r.Ref+" "+r.Title, policy.RequirementResource(r, pl), func(rc recipient) bool {
+	return s.tell(ctx, q, model.NotifyRequirementValidated, "requirement", r.ID, r.Ref+" "+r.Title, policy.RequirementResource(r, pl), "", func(rc recipient) bool {
 		return rc.viewer.Has(model.RoleDonor) && policy.CanDonate(rc.viewer.Org) && rc.user.OrgID != r.BeneficiaryOrgID
 	})
 }
@@ -135,20 +151,16 @@ func (s *Service) ReviewAwaited(ctx context.Context, q store.Queries, r model.Re
 	if err != nil {
 		return err
 	}
-	return s.tell(ctx, q, model.NotifyReviewAwaited, "requirement", r.ID, r.Ref+" "+r.Title, policy.RequirementResource(r, pl), func(rc recipient) bool {
+	return s.tell(ctx, q, model.NotifyReviewAwaited, "requirement", r.ID, r.Ref+" "+r.Title, policy.RequirementResource(r, pl), "", func(rc recipient) bool {
 		return rc.viewer.Has(model.RoleValidator) && rc.user.WorkingGroup == group
 	})
 }
 
 // PledgeMade tells the beneficiary organisation's people of a pledge on
 // its requirement, if they may see the pledge.
-func (s *Service) PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement) error {
-	pl, err := q.PledgesForRequirements(ctx, []string{req.ID})
-	if err != nil {
-		return err
-	}
-	parent := policy.RequirementResource(req, append(pl, p))
-	return s.tell(ctx, q, model.NotifyPledgeMade, "pledge", p.ID, req.Ref+" "+req.Title, policy.PledgeResource(p, &parent), func(rc recipient) bool {
+func (s *Service) PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement, pledges []model.Pledge) error {
+	parent := policy.RequirementResource(req, pledges)
+	return s.tell(ctx, q, model.NotifyPledgeMade, "pledge", p.ID, req.Ref+" "+req.Title, policy.PledgeResource(p, &parent), req.BeneficiaryOrgID, func(rc recipient) bool {
 		return rc.user.OrgID == req.BeneficiaryOrgID
 	})
 }
@@ -166,7 +178,7 @@ func (s *Service) PledgeSuspended(ctx context.Context, q store.Queries, p model.
 		rr := policy.RequirementResource(*req, pl)
 		parent, subject = &rr, req.Ref+" "+req.Title
 	}
-	return s.tell(ctx, q, model.NotifyPledgeSuspended, "pledge", p.ID, subject, policy.PledgeResource(p, parent), func(rc recipient) bool {
+	return s.tell(ctx, q, model.NotifyPledgeSuspended, "pledge", p.ID, subject, policy.PledgeResource(p, parent), "", func(rc recipient) bool {
 		return rc.viewer.Has(model.RoleCoordinator)
 	})
 }

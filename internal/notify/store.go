@@ -35,6 +35,7 @@ type Store interface {
 type addressBook interface {
 	// ListOrganisations returns every organisation ordered by name.
 	ListOrganisations(ctx context.Context) ([]model.Organisation, error)
+	OrganisationByID(ctx context.Context, id string) (model.Organisation, error)
 	// ListUsers returns users ordered by email; orgID "" means all.
 	ListUsers(ctx context.Context, orgID string) ([]model.User, error)
 }

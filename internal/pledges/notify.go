@@ -7,10 +7,11 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
-// Notifier hears of a pledge made on a requirement, and of a pledge
-// suspended (req nil when it serves none), inside the transaction that
-// makes the change.
+// Notifier hears of a pledge made on a requirement (given with every pledge
+// on it, the new one included, as the transaction reads them), and of a
+// pledge suspended (req nil when it serves none), inside the transaction
+// that makes the change.
 type Notifier interface {
-	PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement) error
+	PledgeMade(ctx context.Context, q store.Queries, p model.Pledge, req model.Requirement, pledges []model.Pledge) error
 	PledgeSuspended(ctx context.Context, q store.Queries, p model.Pledge, req *model.Requirement) error
 }

@@ -261,9 +261,10 @@ func (s *Service) create(ctx context.Context, v policy.Viewer, in Input, save bo
 		if err := q.CreatePledge(ctx, &p); err != nil {
 			return err
 		}
-		res = Result{Pledge: p, OverCoverage: overCovered(v, req, append(pledges, p))}
+		pledges = append(pledges, p)
+		res = Result{Pledge: p, OverCoverage: overCovered(v, req, pledges)}
 		if s.notify != nil && req != nil {
-			if err := s.notify.PledgeMade(ctx, q, p, *req); err != nil {
+			if err := s.notify.PledgeMade(ctx, q, p, *req, pledges); err != nil {
 				return err
 			}
 		}

@@ -4,11 +4,13 @@ package rates
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
@@ -187,4 +189,20 @@ func setValuation(v pledges.Valuation, rate *string, day *model.Date, eur *int64
 	changed := *rate != v.Rate || !day.Equal(v.RateDate) || *eur != v.EURMinor || *provisional != v.Provisional
 	*rate, *day, *eur, *provisional = v.Rate, v.RateDate, v.EURMinor, v.Provisional
 	return changed
+}
+
+// HistoryMissing reports whether the database lacks the ECB's history of
+// reference rates, which begins with the US dollar on the ECB's first day.
+// A database loaded with the bundled history has it; so does one given
+// the ECB's whole history file. One missing it is new, or was stopped
+// before the history was all written (it is written newest first).
+func HistoryMissing(ctx context.Context, q store.Queries) (bool, error) {
+	r, err := q.RateOnOrBefore(ctx, "USD", money.FirstRateDay)
+	if errors.Is(err, model.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !r.Date.Equal(money.FirstRateDay), nil
 }

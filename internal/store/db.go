@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,8 +53,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 }
 
 func newDB(d dialect, reader, writer *sql.DB) *DB {
+	var stmts *stmtCache
+	if d == dialectSQLite {
+		stmts = &stmtCache{db: writer, m: map[string]*sql.Stmt{}}
+	}
 	return &DB{
-		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer},
+		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer, held: &heldRates{}, stmts: stmts},
 		reader:  reader,
 		writer:  writer,
 	}
@@ -67,6 +72,14 @@ func (d *DB) Dialect() string { return string(d.dialect) }
 func (d *DB) SQLDB() *sql.DB { return d.writer }
 
 func (d *DB) Close() error {
+	if d.stmts != nil {
+		d.stmts.mu.Lock()
+		for _, st := range d.stmts.m {
+			st.Close()
+		}
+		d.stmts.m = nil
+		d.stmts.mu.Unlock()
+	}
 	err := d.writer.Close()
 	if d.reader != d.writer {
 		err = errors.Join(err, d.reader.Close())
@@ -79,10 +92,10 @@ func (d *DB) Close() error {
 // transaction holds the one writer connection, so a write through d would
 // wait for it forever.
 func (d *DB) InTx(ctx context.Context, fn func(q Queries) error) error {
-	return runTx(ctx, d.dialect, d.writer, func(q *queries) error { return fn(q) })
+	return runTx(ctx, d.dialect, d.writer, d.held, d.stmts, func(q *queries) error { return fn(q) })
 }
 
-func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error) error {
+func runTx(ctx context.Context, d dialect, db *sql.DB, held *heldRates, stmts *stmtCache, fn func(q *queries) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", translate(err))
@@ -90,13 +103,16 @@ func runTx(ctx context.Context, d dialect, db *sql.DB, fn func(q *queries) error
 	// Rolls back when fn fails, panics or exits the goroutine (t.Fatal);
 	// after Commit it does nothing.
 	defer tx.Rollback()
-	c := conn{&cachedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, d, false}
-	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true, head: &auditHead{}}); err != nil {
+	ctx2 := &cachedTx{tx: tx, stmts: map[string]*sql.Stmt{}, prepare: d == dialectSQLite, shared: stmts}
+	c := conn{ctx2, d, false}
+	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true, head: &auditHead{}, held: held, stmts: stmts}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
+	// Once the connection is free again: on SQLite it is the only writer.
+	stmts.add(ctx, ctx2.fresh)
 	return nil
 }
 
@@ -108,6 +124,10 @@ type queries struct {
 	reader  *sql.DB    // nil inside a transaction
 	writer  *sql.DB    // nil inside a transaction
 	head    *auditHead // inside a transaction only
+	// held is shared by the DB and every transaction it begins.
+	held *heldRates
+	// stmts is shared likewise; nil on PostgreSQL.
+	stmts *stmtCache
 }
 
 // atomic runs fn in q's transaction, or in a new one when q has none, so
@@ -116,7 +136,7 @@ func (q *queries) atomic(ctx context.Context, fn func(q *queries) error) error {
 	if q.inTx {
 		return fn(q)
 	}
-	return runTx(ctx, q.dialect, q.writer, fn)
+	return runTx(ctx, q.dialect, q.writer, q.held, q.stmts, fn)
 }
 
 // forUpdate locks the rows a transaction reads before changing them.
@@ -137,10 +157,72 @@ type execer interface {
 // cachedTx prepares each statement of a transaction once. A long
 // transaction, such as an import, runs the same few statements thousands of
 // times, and SQLite would otherwise compile each one anew. The statements die
-// with the transaction.
+// with the transaction. On PostgreSQL pgx keeps each connection's statements
+// prepared already, across transactions: preparing them again per
+// transaction would only add a round trip to each statement's first use and
+// one to close it.
 type cachedTx struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	tx      *sql.Tx
+	stmts   map[string]*sql.Stmt
+	prepare bool
+	// shared are the statements prepared on the writer connection before
+	// this transaction; fresh those this one had to prepare itself.
+	shared *stmtCache
+	fresh  []string
+}
+
+// stmtCache keeps SQLite's statements compiled on its one writer connection
+// from one transaction to the next. A request's transaction runs a dozen
+// statements once each, and compiling them was a third of the time it held
+// the writer, which every other write waits for.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// maxSharedStmts bounds the statements kept: those of a fixed text are a
+// few hundred; batches of a varying size may make more, which are not kept.
+const maxSharedStmts = 1024
+
+func (c *stmtCache) get(query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[query]
+}
+
+// add prepares queries on the pool, outside any transaction: the statement
+// is then compiled on the writer connection, where Tx.StmtContext finds it.
+// A failure only leaves the query to be compiled per transaction.
+func (c *stmtCache) add(ctx context.Context, queries []string) {
+	if c == nil || len(queries) == 0 {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, query := range queries {
+		c.mu.Lock()
+		_, known := c.m[query]
+		full := c.m == nil || len(c.m) >= maxSharedStmts
+		c.mu.Unlock()
+		if known || full {
+			continue
+		}
+		st, err := c.db.PrepareContext(ctx, query)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if _, known := c.m[query]; known || c.m == nil {
+			c.mu.Unlock()
+			st.Close()
+			continue
+		}
+		c.m[query] = st
+		c.mu.Unlock()
+	}
 }
 
 // maxCachedStmts bounds the cache: statements built with a variable number
@@ -148,17 +230,26 @@ type cachedTx struct {
 const maxCachedStmts = 128
 
 func (c *cachedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if !c.prepare {
+		return nil, nil
+	}
 	if st, ok := c.stmts[query]; ok {
 		return st, nil
 	}
 	if len(c.stmts) >= maxCachedStmts {
 		return nil, nil
 	}
+	if shared := c.shared.get(query); shared != nil {
+		st := c.tx.StmtContext(ctx, shared)
+		c.stmts[query] = st
+		return st, nil
+	}
 	st, err := c.tx.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	c.stmts[query] = st
+	c.fresh = append(c.fresh, query)
 	return st, nil
 }
 

@@ -134,8 +134,12 @@ type Pledges interface {
 type Rates interface {
 	// PutRates inserts or replaces rates; it returns how many it wrote.
 	PutRates(ctx context.Context, rates []model.Rate) (int, error)
+	// AddRates inserts the rates the database lacks and keeps those it
+	// holds for the same currency and day; it returns how many it inserted.
+	AddRates(ctx context.Context, rates []model.Rate) (int, error)
 	// RateOnOrBefore returns the latest rate for currency on or before day.
 	RateOnOrBefore(ctx context.Context, currency string, day model.Date) (model.Rate, error)
+	// CountRates counts the rates written in the table.
 	CountRates(ctx context.Context) (int, error)
 	// NewestRateDay returns the day of the newest rate held, of any
 	// currency; ErrNotFound when there is none.

@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"PledgeFilters", testPledgeFilters},
 		{"CreatePledges", testCreatePledges},
 		{"Rates", testRates},
+		{"HeldRates", testHeldRates},
+		{"HeldRatesWhileWritten", testHeldRatesWhileWritten},
 		{"ProvisionalValues", testProvisionalValues},
 		{"Counters", testCounters},
 		{"ConcurrentCounters", testConcurrentCounters},
