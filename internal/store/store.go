@@ -42,6 +42,7 @@ type Queries interface {
 	Notifications
 	Pages
 	SortedPages
+	Sums
 	Search
 	SignInFactors
 	Indicators
