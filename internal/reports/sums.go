@@ -33,13 +33,26 @@ func (s *Service) summed(ctx context.Context, v policy.Viewer, by string) (mech,
 	for _, r := range rows {
 		sums[sumKey{r.Key, r.Channel}] = &r
 	}
-	if err := s.exceptions(ctx, v, aud, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
-		c := contribution(p, parent, parentSeen, by)
+	add := func(c store.PledgeSum, sign int64) {
 		k := sumKey{c.Key, c.Channel}
 		if sums[k] == nil {
 			sums[k] = &store.PledgeSum{Key: c.Key, Channel: c.Channel}
 		}
 		sums[k].Add(c, sign)
+	}
+	if err := s.exceptions(ctx, v, aud, by, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
+		add(contribution(p, parent, parentSeen, by), +sign)
+	}, func(e store.EngagedSum) {
+		// Seen now under its requirement's group; the organisation's own
+		// pledges were counted by their class without it.
+		add(e.PledgeSum, +1)
+		if e.Own {
+			old := e.PledgeSum
+			if slices.Contains(store.RequirementDims, by) {
+				old.Key = "none"
+			}
+			add(old, -1)
+		}
 	}); err != nil {
 		return nil, nil, err
 	}
@@ -146,8 +159,11 @@ func classOnly(r policy.Resource) policy.Resource {
 // seen), with sign +1 for what v sees of it (when v sees it). Only the
 // records a per-record relation reaches are read: those shared with v's
 // organisation or naming v, and the requirements v's organisation is
-// engaged on under a label it would not see otherwise.
-func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Audience, fn func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64)) error {
+// engaged on under a label it would not see otherwise. The pledges of the
+// latter are many for a company that pledges widely, so they are summed by
+// the database (engaged) rather than read, unless a share or a named
+// reader reaches them too.
+func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, fn func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64), engaged func(store.EngagedSum)) error {
 	if aud.All || (aud.OrgID == "" && aud.UserID == "") {
 		return nil
 	}
@@ -161,16 +177,15 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 			engagedOnly = append(engagedOnly, l)
 		}
 	}
-	engaged, err := s.store.EngagedRequirementIDs(ctx, aud.OrgID, engagedOnly)
+	engagedIDs, err := s.store.EngagedRequirementIDs(ctx, aud.OrgID, engagedOnly)
 	if err != nil {
 		return err
 	}
-	reqIDs = append(reqIDs, engaged...)
 	pledgeIDs, err := s.store.GrantedIDs(ctx, "pledge", aud.OrgID, aud.UserID)
 	if err != nil {
 		return err
 	}
-	if len(reqIDs) == 0 && len(pledgeIDs) == 0 {
+	if len(reqIDs) == 0 && len(engagedIDs) == 0 && len(pledgeIDs) == 0 {
 		return nil
 	}
 	granted, err := s.store.PledgesByID(ctx, pledgeIDs)
@@ -184,6 +199,9 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	}
 	slices.Sort(reqIDs)
 	reqIDs = slices.Compact(reqIDs)
+	if err := s.engaged(ctx, v, aud, by, engagedIDs, reqIDs, pledgeIDs, engaged); err != nil {
+		return err
+	}
 	reqs, err := s.store.RequirementsByID(ctx, reqIDs)
 	if err != nil {
 		return err
@@ -247,6 +265,48 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 		for _, p := range byReq[id] {
 			visit(p)
 		}
+	}
+	return nil
+}
+
+// engaged passes to fn the sums of the pledges on the requirements of ids
+// (those v's organisation is engaged on) that v sees only through that
+// engagement, leaving out those read one by one: the requirements of
+// apart and the pledges of grantedPledges. On such a requirement no share
+// or named reader concerns v, so the class of each pledge decides alone
+// whether v sees it, now under its requirement's group.
+func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, ids, apart, grantedPledges []string, fn func(store.EngagedSum)) error {
+	var rest []string
+	for _, id := range ids {
+		if _, found := slices.BinarySearch(apart, id); !found {
+			rest = append(rest, id)
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	reqs, err := s.store.RequirementsByID(ctx, rest)
+	if err != nil {
+		return err
+	}
+	var opened []string
+	for _, r := range reqs {
+		class := classOnly(policy.RequirementResource(r, nil))
+		seen := class
+		seen.EngagedOrgIDs = []string{aud.OrgID}
+		if policy.Visible(v, seen) && !policy.Visible(v, class) {
+			opened = append(opened, r.ID)
+		}
+	}
+	if len(opened) == 0 {
+		return nil
+	}
+	sums, err := s.store.EngagedPledgeSums(ctx, by, aud, opened, grantedPledges)
+	if err != nil {
+		return err
+	}
+	for _, sum := range sums {
+		fn(sum)
 	}
 	return nil
 }

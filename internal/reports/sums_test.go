@@ -51,7 +51,7 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 			ids = slices.Compact(ids)
 			return &ids
 		}
-		type pl struct{ id, donor string }
+		type pl struct{ id, donor, req string }
 		var reqs []string
 		var pls, suspended []pl
 		done := map[string]int{}
@@ -68,7 +68,7 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				in := requirements.Input{
 					Title: ptr("Need"), Sector: ptr(model.Sectors[rng.IntN(len(model.Sectors))]), Category: ptr(model.Categories[rng.IntN(len(model.Categories))]),
 					LineOfEffort: ptr([]model.LineOfEffort{model.LineSupport, model.LineStrengthen, model.LineSustain}[rng.IntN(3)]),
-					Priority: ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(1+rng.IntN(100)) * 10_000_00),
+					Priority:     ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(1+rng.IntN(100)) * 10_000_00),
 					NeededBy: ptr(model.DateOf(now).AddDays(30 + rng.IntN(300))), TLP: &l, NamedUserIDs: named(l),
 				}
 				r, err := a.Requirements.Create(ctx, cast.Viewer(as), in)
@@ -118,7 +118,7 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				}
 				step("create pledge", err)
 				if err == nil {
-					pls = append(pls, pl{p.ID, as})
+					pls = append(pls, pl{p.ID, as, p.RequirementID})
 				}
 			},
 			func() { // a donor confirms
@@ -235,6 +235,25 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 					}
 				}
 			},
+			func() { // a requirement a company pledged on made AMBER: the company sees it only as engaged on it
+				var on []string
+				for _, p := range pls {
+					if (p.donor == "donor_company" || p.donor == "donor_ngo") && p.req != "" {
+						on = append(on, p.req)
+					}
+				}
+				if len(on) == 0 {
+					return
+				}
+				id := pick(on)
+				for _, as := range requesters {
+					if _, err := a.Requirements.Update(ctx, cast.Viewer(as), id, requirements.Input{TLP: ptr(model.TLPAmber)}); err == nil {
+						_, _ = a.Requirements.Submit(ctx, cast.Viewer(as), id)
+						_, err := a.Requirements.Validate(ctx, cast.Viewer("validator"), id, model.DecisionApprove, "")
+						step("engaged under AMBER", err)
+					}
+				}
+			},
 			func() { // the beneficiary changed, or the line of effort, by any statement
 				if len(reqs) == 0 {
 					return
@@ -259,7 +278,7 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 		// How often each change is made, by its place in ops: pledges
 		// change most; a requirement is withdrawn rarely.
 		var weighted []int
-		for op, w := range []int{3, 10, 4, 1, 5, 3, 2, 2, 2, 2, 1, 1} {
+		for op, w := range []int{3, 10, 4, 1, 5, 3, 2, 2, 2, 2, 1, 2, 1} {
 			for range w {
 				weighted = append(weighted, op)
 			}
@@ -300,7 +319,7 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 		}
 		var missing []string
 		for _, kind := range []string{"create requirement", "validate", "create pledge", "confirm", "review pledge", "suspend", "resume", "withdraw",
-			"disburse", "deliver", "relabel requirement", "validate again", "relabel pledge", "share", "withdraw requirement", "change beneficiary or line"} {
+			"disburse", "deliver", "relabel requirement", "validate again", "relabel pledge", "share", "withdraw requirement", "engaged under AMBER", "change beneficiary or line"} {
 			if done[kind] == 0 {
 				missing = append(missing, kind)
 			}

@@ -15,6 +15,7 @@ type Sums interface {
 	PledgeSums(ctx context.Context, dim string, a policy.Audience) ([]PledgeSum, error)
 	GrantedIDs(ctx context.Context, objectType, orgID, userID string) ([]string, error)
 	EngagedRequirementIDs(ctx context.Context, orgID string, labels []model.TLP) ([]string, error)
+	EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs, except []string) ([]EngagedSum, error)
 	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	PledgesByID(ctx context.Context, ids []string) ([]model.Pledge, error)
 }
@@ -44,8 +45,8 @@ func (s *PledgeSum) Add(o PledgeSum, sign int64) {
 // a pledge whose requirement the viewer may not see, or that has none.
 var PledgeSumDims = []string{"donor", "implementer", "line", "sector", "category", "status", "month"}
 
-// requirementDims are the groupings read off a pledge's requirement.
-var requirementDims = []string{"line", "sector", "category"}
+// RequirementDims are the groupings read off a pledge's requirement.
+var RequirementDims = []string{"line", "sector", "category"}
 
 // PledgeSums adds up, by key of dim and by channel, the maintained totals
 // of every class of pledges the audience a sees without a per-record
@@ -56,7 +57,7 @@ func (q *queries) PledgeSums(ctx context.Context, dim string, a policy.Audience)
 		return nil, model.Invalid("by", "%q is not a grouping", dim)
 	}
 	key, args := "s.key", []any{}
-	if slices.Contains(requirementDims, dim) {
+	if slices.Contains(RequirementDims, dim) {
 		parent, pargs := visibleSQL(a, "s", pledgeSumParentShape("s"))
 		key = "CASE WHEN s.req_tlp <> '' AND " + parent + " THEN s.key ELSE 'none' END"
 		args = append(args, pargs...)
@@ -124,4 +125,80 @@ func (q *queries) PledgesByID(ctx context.Context, ids []string) ([]model.Pledge
 		err = q.loadPledgeGrants(ctx, ps)
 	}
 	return ps, dbErr(err, "pledges")
+}
+
+// EngagedSum is a PledgeSum of pledges on requirements a viewer sees only
+// because its organisation is engaged on them. Key is the group of a
+// pledge whose requirement is seen; Own marks the viewer's organisation's
+// own pledges, which its class counted already, without the requirement
+// (policy.Audience.OwnChildren).
+type EngagedSum struct {
+	PledgeSum
+	Own bool
+}
+
+// EngagedPledgeSums adds up, by key of dim, channel and Own, the pledges
+// on the given requirements that the audience a sees by their own label,
+// donor and beneficiary, leaving out the pledges of the ids in except. It
+// is the part of a viewer's totals that its engagement on requirements of
+// a label it would not otherwise see adds: the pledges are summed in the
+// database, never read.
+func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs, except []string) ([]EngagedSum, error) {
+	month := "COALESCE(substr(p.pledge_date, 1, 7), '')"
+	if q.dialect == dialectPostgres {
+		month = "COALESCE(to_char(p.pledge_date, 'YYYY-MM'), '')"
+	}
+	status := "CASE WHEN p.suspended_on IS NOT NULL THEN 'suspended' ELSE p.status END"
+	key, ok := map[string]string{
+		"donor": "COALESCE(NULLIF(p.funder_org_id, ''), p.donor_org_id)", "implementer": "p.donor_org_id",
+		"line": "r.line_of_effort", "sector": "r.sector", "category": "r.category", "status": status, "month": month,
+	}[dim]
+	if !ok {
+		return nil, model.Invalid("by", "%q is not a grouping", dim)
+	}
+	counts := "(" + status + ") NOT IN ('withdrawn', 'rejected', 'suspended')"
+	unvalued := "p.no_eur_value = 1"
+	if q.dialect == dialectPostgres {
+		unvalued = "p.no_eur_value"
+	}
+	own := "0"
+	if a.OwnChildren {
+		own = "CASE WHEN p.donor_org_id = ? THEN 1 ELSE 0 END"
+	}
+	vis, vargs := visibleSQL(a, "p", shape{tlp: "p.tlp", owner: "p.donor_org_id", beneficiary: "r.beneficiary_org_id"})
+	var out []EngagedSum
+	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+		var all []any
+		if a.OwnChildren {
+			all = append(all, a.OrgID)
+		}
+		all = append(append(all, args...), vargs...)
+		skip := ""
+		if len(except) > 0 {
+			skip = " AND p.id NOT IN (" + placeholders(len(except)) + ")"
+			for _, id := range except {
+				all = append(all, id)
+			}
+		}
+		chunk, err := queryAll(ctx, q.rd, func(s scanner) (EngagedSum, error) {
+			var r EngagedSum
+			var own int
+			err := s.Scan(&r.Key, &r.Channel, &own, &r.N, &r.EUR, &r.Committed, &r.Delivered, &r.Disbursed, &r.Unvalued)
+			r.Own = own == 1
+			return r, err
+		}, `SELECT k, channel, own, CAST(SUM(n) AS BIGINT), CAST(SUM(eur) AS BIGINT), CAST(SUM(committed) AS BIGINT),
+			CAST(SUM(delivered) AS BIGINT), CAST(SUM(disbursed) AS BIGINT), CAST(SUM(unvalued) AS BIGINT) FROM (
+			SELECT `+key+` AS k, p.channel, `+own+` AS own,
+				CASE WHEN `+counts+` THEN 1 ELSE 0 END AS n,
+				CASE WHEN `+counts+` THEN p.eur_minor ELSE 0 END AS eur,
+				CASE WHEN (`+status+`) IN ('confirmed', 'in_delivery', 'delivered', 'receipt_confirmed') THEN p.eur_minor ELSE 0 END AS committed,
+				CASE WHEN (`+status+`) IN ('delivered', 'receipt_confirmed') THEN p.eur_minor ELSE 0 END AS delivered,
+				CASE WHEN p.status = 'rejected' AND p.suspended_on IS NULL THEN 0 ELSE p.disbursed_eur_minor END AS disbursed,
+				CASE WHEN `+counts+` AND `+unvalued+` THEN 1 ELSE 0 END AS unvalued
+			FROM pledges p JOIN requirements r ON r.id = p.requirement_id
+			WHERE p.requirement_id IN (`+in+`) AND `+vis+skip+`) x GROUP BY k, channel, own`, all...)
+		out = append(out, chunk...)
+		return err
+	})
+	return out, dbErr(err, "pledge sums of engaged requirements")
 }
