@@ -59,6 +59,11 @@ FROM pledges p LEFT JOIN requirements r ON r.id = p.requirement_id CROSS JOIN pl
 
 CREATE FUNCTION pledge_sums_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The audit log's lock first (store.auditLockClass): every change
+    -- appends an audit event under it anyway, and taking it before the
+    -- totals' rows orders all their writers, so that two transactions
+    -- never wait on each other's rows.
+    PERFORM pg_advisory_xact_lock(1668899425, 'audit_events'::regclass::oid::integer);
     INSERT INTO pledge_sums (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued)
     SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued FROM (SELECT d.dim AS dim,
     CASE d.dim
@@ -88,6 +93,11 @@ $$;
 
 CREATE FUNCTION pledge_sums_take() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The audit log's lock first (store.auditLockClass): every change
+    -- appends an audit event under it anyway, and taking it before the
+    -- totals' rows orders all their writers, so that two transactions
+    -- never wait on each other's rows.
+    PERFORM pg_advisory_xact_lock(1668899425, 'audit_events'::regclass::oid::integer);
     INSERT INTO pledge_sums (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued)
     SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, -n, -eur, -committed, -delivered, -disbursed, -unvalued FROM (SELECT d.dim AS dim,
     CASE d.dim
@@ -117,6 +127,11 @@ $$;
 
 CREATE FUNCTION pledge_sums_forget() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The audit log's lock first (store.auditLockClass): every change
+    -- appends an audit event under it anyway, and taking it before the
+    -- totals' rows orders all their writers, so that two transactions
+    -- never wait on each other's rows.
+    PERFORM pg_advisory_xact_lock(1668899425, 'audit_events'::regclass::oid::integer);
     INSERT INTO pledge_sums (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued)
     SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, -n, -eur, -committed, -delivered, -disbursed, -unvalued FROM (SELECT d.dim AS dim,
     CASE d.dim
@@ -146,6 +161,11 @@ $$;
 
 CREATE FUNCTION pledge_sums_requirement_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The audit log's lock first (store.auditLockClass): every change
+    -- appends an audit event under it anyway, and taking it before the
+    -- totals' rows orders all their writers, so that two transactions
+    -- never wait on each other's rows.
+    PERFORM pg_advisory_xact_lock(1668899425, 'audit_events'::regclass::oid::integer);
     INSERT INTO pledge_sums (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued)
     SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued FROM (SELECT d.dim AS dim,
     CASE d.dim
@@ -175,6 +195,11 @@ $$;
 
 CREATE FUNCTION pledge_sums_requirement_take() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The audit log's lock first (store.auditLockClass): every change
+    -- appends an audit event under it anyway, and taking it before the
+    -- totals' rows orders all their writers, so that two transactions
+    -- never wait on each other's rows.
+    PERFORM pg_advisory_xact_lock(1668899425, 'audit_events'::regclass::oid::integer);
     INSERT INTO pledge_sums (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued)
     SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, -n, -eur, -committed, -delivered, -disbursed, -unvalued FROM (SELECT d.dim AS dim,
     CASE d.dim
