@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -54,7 +55,8 @@ var RequirementDims = []string{"line", "sector", "category"}
 // reads pledge_sums, never a pledge.
 func (q *queries) PledgeSums(ctx context.Context, dim string, a policy.Audience) ([]PledgeSum, error) {
 	if !slices.Contains(PledgeSumDims, dim) {
-		return nil, model.Invalid("by", "%q is not a grouping", dim)
+		// The services check a grouping before they ask: this is a fault.
+		return nil, fmt.Errorf("pledge sums: no grouping %q", dim)
 	}
 	key, args := "s.key", []any{}
 	if slices.Contains(RequirementDims, dim) {
@@ -154,7 +156,8 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Au
 		"line": "r.line_of_effort", "sector": "r.sector", "category": "r.category", "status": status, "month": month,
 	}[dim]
 	if !ok {
-		return nil, model.Invalid("by", "%q is not a grouping", dim)
+		// The services check a grouping before they ask: this is a fault.
+		return nil, fmt.Errorf("pledge sums: no grouping %q", dim)
 	}
 	counts := "(" + status + ") NOT IN ('withdrawn', 'rejected', 'suspended')"
 	unvalued := "p.no_eur_value = 1"
