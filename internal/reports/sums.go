@@ -199,7 +199,7 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	}
 	slices.Sort(reqIDs)
 	reqIDs = slices.Compact(reqIDs)
-	if err := s.engaged(ctx, v, aud, by, engagedIDs, reqIDs, pledgeIDs, engaged); err != nil {
+	if err := s.engaged(ctx, v, aud, by, engagedIDs, reqIDs, engaged); err != nil {
 		return err
 	}
 	reqs, err := s.store.RequirementsByID(ctx, reqIDs)
@@ -271,11 +271,12 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 
 // engaged passes to fn the sums of the pledges on the requirements of ids
 // (those v's organisation is engaged on) that v sees only through that
-// engagement, leaving out those read one by one: the requirements of
-// apart and the pledges of grantedPledges. On such a requirement no share
-// or named reader concerns v, so the class of each pledge decides alone
-// whether v sees it, now under its requirement's group.
-func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, ids, apart, grantedPledges []string, fn func(store.EngagedSum)) error {
+// engagement, leaving out the requirements of apart (sorted), which are
+// read one by one: those shared with v or naming v, and those of the
+// pledges shared with v or naming v. On the others no share or named
+// reader concerns v, so the class of each pledge decides alone whether v
+// sees it, now under its requirement's group.
+func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, ids, apart []string, fn func(store.EngagedSum)) error {
 	var rest []string
 	for _, id := range ids {
 		if _, found := slices.BinarySearch(apart, id); !found {
@@ -301,7 +302,7 @@ func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audie
 	if len(opened) == 0 {
 		return nil
 	}
-	sums, err := s.store.EngagedPledgeSums(ctx, by, aud, opened, grantedPledges)
+	sums, err := s.store.EngagedPledgeSums(ctx, by, aud, opened)
 	if err != nil {
 		return err
 	}

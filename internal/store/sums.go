@@ -16,7 +16,7 @@ type Sums interface {
 	PledgeSums(ctx context.Context, dim string, a policy.Audience) ([]PledgeSum, error)
 	GrantedIDs(ctx context.Context, objectType, orgID, userID string) ([]string, error)
 	EngagedRequirementIDs(ctx context.Context, orgID string, labels []model.TLP) ([]string, error)
-	EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs, except []string) ([]EngagedSum, error)
+	EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs []string) ([]EngagedSum, error)
 	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	PledgesByID(ctx context.Context, ids []string) ([]model.Pledge, error)
 }
@@ -141,11 +141,11 @@ type EngagedSum struct {
 
 // EngagedPledgeSums adds up, by key of dim, channel and Own, the pledges
 // on the given requirements that the audience a sees by their own label,
-// donor and beneficiary, leaving out the pledges of the ids in except. It
+// donor and beneficiary. It
 // is the part of a viewer's totals that its engagement on requirements of
 // a label it would not otherwise see adds: the pledges are summed in the
 // database, never read.
-func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs, except []string) ([]EngagedSum, error) {
+func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs []string) ([]EngagedSum, error) {
 	month := "COALESCE(substr(p.pledge_date, 1, 7), '')"
 	if q.dialect == dialectPostgres {
 		month = "COALESCE(to_char(p.pledge_date, 'YYYY-MM'), '')"
@@ -176,13 +176,6 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Au
 			all = append(all, a.OrgID)
 		}
 		all = append(append(all, args...), vargs...)
-		skip := ""
-		if len(except) > 0 {
-			skip = " AND p.id NOT IN (" + placeholders(len(except)) + ")"
-			for _, id := range except {
-				all = append(all, id)
-			}
-		}
 		chunk, err := queryAll(ctx, q.rd, func(s scanner) (EngagedSum, error) {
 			var r EngagedSum
 			var own int
@@ -199,7 +192,7 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Au
 				CASE WHEN p.status = 'rejected' AND p.suspended_on IS NULL THEN 0 ELSE p.disbursed_eur_minor END AS disbursed,
 				CASE WHEN `+counts+` AND `+unvalued+` THEN 1 ELSE 0 END AS unvalued
 			FROM pledges p JOIN requirements r ON r.id = p.requirement_id
-			WHERE p.requirement_id IN (`+in+`) AND `+vis+skip+`) x GROUP BY k, channel, own`, all...)
+			WHERE p.requirement_id IN (`+in+`) AND `+vis+`) x GROUP BY k, channel, own`, all...)
 		out = append(out, chunk...)
 		return err
 	})
