@@ -205,6 +205,7 @@ func (s *Service) Create(ctx context.Context, actor policy.Viewer, in NewUser) (
 		return Created{}, err
 	}
 	var hash string
+	var err error
 	if in.Shared != nil && in.Shared.password == in.Password {
 		hash = in.Shared.hash
 	} else if hash, err = HashPassword(in.Password, s.cfg.Params); err != nil {

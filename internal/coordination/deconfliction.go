@@ -208,18 +208,27 @@ func (out *alerts) suspended(r requirements.View, today model.Date) {
 }
 
 // passThroughOverlap: a funder's own pledge and a pass-through pledge it
-// funds, on the same requirement: perhaps one grant reported twice.
+// funds, on the same requirement: perhaps one grant reported twice. The
+// pass-through pledges are grouped by funder first, so that each own pledge
+// meets only those it funds rather than every pledge on the requirement.
 func (out *alerts) passThroughOverlap(r requirements.View, mech []model.Pledge) {
+	var byFunder map[string][]model.Pledge
+	for _, p := range mech {
+		if p.PassThrough() {
+			if byFunder == nil {
+				byFunder = map[string][]model.Pledge{}
+			}
+			byFunder[p.FunderOrgID] = append(byFunder[p.FunderOrgID], p)
+		}
+	}
+	if byFunder == nil {
+		return
+	}
 	for _, own := range mech {
 		if own.PassThrough() {
 			continue
 		}
-		var through []model.Pledge
-		for _, p := range mech {
-			if p.PassThrough() && p.FunderOrgID == own.DonorOrgID {
-				through = append(through, p)
-			}
-		}
+		through := byFunder[own.DonorOrgID]
 		if len(through) == 0 {
 			continue
 		}
@@ -271,49 +280,109 @@ type helpKey struct {
 	category    model.Category
 }
 
+// candidate is a mechanism pledge a bilateral report may duplicate, with
+// its place in the list so that an alert names its pledges in list order.
+type candidate struct {
+	at    int
+	start model.Date
+}
+
+// reqCandidates are the mechanism pledges of one requirement under one
+// beneficiary and category: they share the end of their period (the
+// requirement's needed-by date) and are sorted by start, so that the
+// pledges a report overlaps are a prefix (and those without a start).
+type reqCandidates struct {
+	req            string
+	first          int // list place of the first pledge, to order alerts
+	dated, undated []candidate
+	end            model.Date
+}
+
 // bilateralOffRequirement: a bilateral report on no requirement duplicates
 // the mechanism pledges on the same beneficiary and category in an
 // overlapping period; one alert per report and requirement. The mechanism
-// pledges are indexed by beneficiary and category, in list order, so each
-// report meets only its candidates.
+// pledges are indexed by beneficiary and category, then by requirement and
+// start date, so that a report costs one look per requirement of its
+// beneficiary and category plus the pledges it does overlap.
 func (out *alerts) bilateralOffRequirement(in alertData) {
-	mechBy := map[helpKey][]model.Pledge{}
-	for _, m := range in.pledges {
+	groups := map[helpKey][]*reqCandidates{}
+	byReq := map[helpKey]map[string]*reqCandidates{}
+	for i, m := range in.pledges {
 		if m.Channel != model.ChannelMechanism || !m.Status.Counts() {
 			continue
 		}
-		if _, ok := in.reqBy[m.RequirementID]; !ok {
+		r, ok := in.reqBy[m.RequirementID]
+		if !ok {
 			continue
 		}
 		k := helpKey{m.BeneficiaryOrgID, m.Category}
-		mechBy[k] = append(mechBy[k], m)
+		if byReq[k] == nil {
+			byReq[k] = map[string]*reqCandidates{}
+		}
+		g := byReq[k][r.ID]
+		if g == nil {
+			g = &reqCandidates{req: r.ID, end: r.NeededBy}
+			byReq[k][r.ID] = g
+			groups[k] = append(groups[k], g)
+		}
+		c := candidate{at: i, start: m.PledgeDate}
+		if m.PledgeDate.IsZero() {
+			g.undated = append(g.undated, c)
+		} else {
+			g.dated = append(g.dated, c)
+		}
+	}
+	for _, gs := range groups {
+		for _, g := range gs {
+			slices.SortStableFunc(g.dated, func(a, b candidate) int {
+				if a.start.Before(b.start) {
+					return -1
+				}
+				if b.start.Before(a.start) {
+					return 1
+				}
+				return 0
+			})
+		}
 	}
 	for _, b := range in.pledges {
 		if b.Channel != model.ChannelBilateral || b.RequirementID != "" || !b.Status.Counts() {
 			continue
 		}
-		bp := period{b.PeriodStart, b.PeriodEnd}
-		byReq := map[string]*Alert{}
-		var order []string
-		for _, m := range mechBy[helpKey{b.BeneficiaryOrgID, b.Category}] {
-			r := in.reqBy[m.RequirementID]
-			if !bp.overlaps(period{start: m.PledgeDate, end: r.NeededBy}) {
+		for _, g := range groups[helpKey{b.BeneficiaryOrgID, b.Category}] {
+			// Every pledge of g ends at g.end: a report that starts after
+			// it overlaps none of them.
+			if !g.end.IsZero() && !b.PeriodStart.IsZero() && g.end.Before(b.PeriodStart) {
 				continue
 			}
-			a := byReq[r.ID]
-			if a == nil {
-				na := onReq(Alert{Key: "bilateral:" + b.ID + ":" + r.ID, Kind: model.AlertBilateral, PledgeIDs: []string{b.ID},
-					DonorOrgIDs: []string{b.DonorOrgID}, EURMinor: b.EURMinor}, r)
-				a = &na
-				byReq[r.ID] = a
-				order = append(order, r.ID)
+			var hit []candidate
+			hit = append(hit, g.undated...)
+			if b.PeriodEnd.IsZero() {
+				hit = append(hit, g.dated...)
+			} else {
+				// The pledges that start on or before the report's end.
+				n, _ := slices.BinarySearchFunc(g.dated, b.PeriodEnd, func(c candidate, end model.Date) int {
+					if end.Before(c.start) {
+						return 1
+					}
+					return -1
+				})
+				hit = append(hit, g.dated[:n]...)
 			}
-			a.PledgeIDs = append(a.PledgeIDs, m.ID)
-			a.DonorOrgIDs = appendNew(a.DonorOrgIDs, m.DonorOrgID)
-			a.EURMinor += m.EURMinor
-		}
-		for _, id := range order {
-			out.add(*byReq[id])
+			if len(hit) == 0 {
+				continue
+			}
+			slices.SortFunc(hit, func(x, y candidate) int { return cmp.Compare(x.at, y.at) })
+			r := in.reqBy[g.req]
+			a := onReq(Alert{Key: "bilateral:" + b.ID + ":" + r.ID, Kind: model.AlertBilateral, PledgeIDs: []string{b.ID},
+				DonorOrgIDs: []string{b.DonorOrgID}, EURMinor: b.EURMinor}, r)
+			for _, c := range hit {
+				m := in.pledges[c.at]
+				a.PledgeIDs = append(a.PledgeIDs, m.ID)
+				a.DonorOrgIDs = appendNew(a.DonorOrgIDs, m.DonorOrgID)
+				a.EURMinor += m.EURMinor
+			}
+			out.add(a)
 		}
 	}
 }

@@ -175,6 +175,12 @@ func group(pl []model.Pledge, key func(model.Pledge) (string, string)) []Row {
 	for _, r := range rows {
 		out = append(out, *r)
 	}
+	sortRows(out)
+	return out
+}
+
+// sortRows puts the largest figure first, then by key.
+func sortRows(out []Row) {
 	slices.SortFunc(out, func(a, b Row) int {
 		if a.EURMinor != b.EURMinor {
 			if a.EURMinor > b.EURMinor {
@@ -184,7 +190,6 @@ func group(pl []model.Pledge, key func(model.Pledge) (string, string)) []Row {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
-	return out
 }
 
 func (d data) keyFunc(by string) func(model.Pledge) (string, string) {
@@ -231,8 +236,23 @@ func (d data) keyFunc(by string) func(model.Pledge) (string, string) {
 	return nil
 }
 
-// Summary answers GET /api/v1/reports/summary?by=….
+// Summary answers GET /api/v1/reports/summary?by=…, from the totals the
+// database maintains by audience class (see sums.go).
 func (s *Service) Summary(ctx context.Context, v policy.Viewer, by string) (Summary, error) {
+	if !slices.Contains(Dimensions, by) {
+		return Summary{}, model.Invalid("by", "%q is not a grouping; use one of %s", by, strings.Join(Dimensions, ", "))
+	}
+	mech, bil, err := s.summed(ctx, v, by)
+	if err != nil {
+		return Summary{}, err
+	}
+	return summaryOf(by, mech, bil), nil
+}
+
+// SummaryFromRecords is Summary computed from every record v may see, as
+// it was before the totals were maintained: the reference the maintained
+// figures are checked against.
+func (s *Service) SummaryFromRecords(ctx context.Context, v policy.Viewer, by string) (Summary, error) {
 	if !slices.Contains(Dimensions, by) {
 		return Summary{}, model.Invalid("by", "%q is not a grouping; use one of %s", by, strings.Join(Dimensions, ", "))
 	}
@@ -241,7 +261,11 @@ func (s *Service) Summary(ctx context.Context, v policy.Viewer, by string) (Summ
 		return Summary{}, err
 	}
 	mech, bil := split(d.pledges)
-	out := Summary{By: by, Rows: group(mech, d.keyFunc(by)), BilateralRows: group(bil, d.keyFunc(by))}
+	return summaryOf(by, group(mech, d.keyFunc(by)), group(bil, d.keyFunc(by))), nil
+}
+
+func summaryOf(by string, mech, bil []Row) Summary {
+	out := Summary{By: by, Rows: mech, BilateralRows: bil}
 	for _, r := range out.Rows {
 		out.TotalEURMinor += r.EURMinor
 		out.Stages.sum(r.Stages)
@@ -255,7 +279,7 @@ func (s *Service) Summary(ctx context.Context, v policy.Viewer, by string) (Summ
 			slices.SortFunc(rows, func(a, b Row) int { return strings.Compare(a.Key, b.Key) })
 		}
 	}
-	return out, nil
+	return out
 }
 
 func split(pl []model.Pledge) (mechanism, bilateral []model.Pledge) {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Store is the part of the database the service reads; it changes nothing.
@@ -13,4 +14,9 @@ type Store interface {
 	// Receipts returns a pledge's receipts, oldest first; pledgeID "" means
 	// every receipt (for the lead-time figures).
 	Receipts(ctx context.Context, pledgeID string) ([]model.Receipt, error)
+	// The maintained totals by audience class, and the reads of the few
+	// records a viewer sees through a per-record relation.
+	store.Sums
+	// PledgesForRequirements returns every pledge on the given requirements.
+	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 }

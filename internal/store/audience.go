@@ -24,8 +24,9 @@ type shape struct {
 	// of record without one.
 	validated string
 	// parent is the shape of the row's parent, found by parentFrom (FROM …
-	// WHERE … naming the parent under the alias of parentAlias);
-	// orphan is true for a row that has none.
+	// WHERE … naming the parent under the alias of parentAlias), or held in
+	// the row's own columns when parentFrom is nil; orphan is true for a
+	// row that has none.
 	parent                          func(t string) shape
 	parentAlias, parentFrom, orphan func(t string) string
 }
@@ -121,7 +122,10 @@ func visibleSQL(a policy.Audience, t string, s shape) (string, []any) {
 	if s.parent != nil {
 		alias := s.parentAlias(t)
 		parentPred, parentArgs := visibleSQL(a, alias, s.parent(alias))
-		alt := []string{s.orphan(t), "EXISTS (SELECT 1 FROM " + s.parentFrom(t) + " AND " + parentPred + ")"}
+		alt := []string{s.orphan(t), "(" + parentPred + ")"}
+		if s.parentFrom != nil {
+			alt[1] = "EXISTS (SELECT 1 FROM " + s.parentFrom(t) + " AND " + parentPred + ")"
+		}
 		if a.OwnChildren {
 			alt = append(alt, s.owner+" = ?")
 		}
@@ -132,4 +136,27 @@ func visibleSQL(a policy.Audience, t string, s shape) (string, []any) {
 		}
 	}
 	return pred, args
+}
+
+// pledgeSumShape is a row of pledge_sums as the policy reads a pledge of
+// its class: its label, donor and beneficiary, and its requirement's label
+// and validation held in the row. The relations a class cannot hold (a
+// share, a named reader, an engaged organisation) are absent: the rows
+// select what a viewer sees without them, and the service adds the few
+// pledges seen through them one by one.
+func pledgeSumShape(t string) shape {
+	return shape{
+		tlp: t + ".tlp", owner: t + ".donor_org_id", beneficiary: t + ".beneficiary_org_id",
+		parent:      pledgeSumParentShape,
+		parentAlias: func(string) string { return t },
+		orphan:      func(t string) string { return t + ".req_tlp = ''" },
+	}
+}
+
+// pledgeSumParentShape is the requirement of a pledge_sums row.
+func pledgeSumParentShape(t string) shape {
+	return shape{
+		tlp: t + ".req_tlp", owner: t + ".beneficiary_org_id", beneficiary: t + ".beneficiary_org_id",
+		validated: t + ".req_validated = 1",
+	}
 }

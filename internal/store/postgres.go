@@ -16,7 +16,7 @@ import (
 const (
 	// auditLockClass serialises audit appenders on the chain head; the
 	// second key is the oid of the schema's audit_events table.
-	auditLockClass = 0x63796261 // "cyba"
+	auditLockClass = 0x63796261 // "cyba"; the triggers of migration 00030 take it by its value
 )
 
 func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {

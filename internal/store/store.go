@@ -43,6 +43,7 @@ type Queries interface {
 	Pages
 	SortedPages
 	ViewedPages
+	Sums
 	Search
 	SignInFactors
 	Indicators

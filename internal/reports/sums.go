@@ -1,0 +1,313 @@
+package reports
+
+import (
+	"context"
+	"slices"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// A viewer's totals are read from pledge_sums: the sums of the classes of
+// pledges it sees by their label, donor, beneficiary and requirement alone
+// (the rows the store selects with the predicate built from
+// policy.AudienceOf). A viewer may see more than its classes through a
+// per-record relation: a record shared with its organisation, naming it,
+// or a requirement its organisation is engaged on. Such relations can only
+// add to what it sees, so those records are read one by one: each takes
+// back what its class added for the viewer and adds what the viewer truly
+// sees of it, both decided by policy.Visible.
+
+type sumKey struct{ key, channel string }
+
+// summed returns v's rows by the grouping by, mechanism and bilateral
+// apart, as group would compute them over the pledges v may see.
+func (s *Service) summed(ctx context.Context, v policy.Viewer, by string) (mech, bil []Row, err error) {
+	aud := policy.AudienceOf(v)
+	rows, err := s.store.PledgeSums(ctx, by, aud)
+	if err != nil {
+		return nil, nil, err
+	}
+	sums := make(map[sumKey]*store.PledgeSum, len(rows))
+	for _, r := range rows {
+		sums[sumKey{r.Key, r.Channel}] = &r
+	}
+	add := func(c store.PledgeSum, sign int64) {
+		k := sumKey{c.Key, c.Channel}
+		if sums[k] == nil {
+			sums[k] = &store.PledgeSum{Key: c.Key, Channel: c.Channel}
+		}
+		sums[k].Add(c, sign)
+	}
+	if err := s.exceptions(ctx, v, aud, by, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
+		add(contribution(p, parent, parentSeen, by), +sign)
+	}, func(e store.EngagedSum) {
+		// Seen now under its requirement's group; the organisation's own
+		// pledges were counted by their class without it.
+		add(e.PledgeSum, +1)
+		if e.Own {
+			old := e.PledgeSum
+			if slices.Contains(store.RequirementDims, by) {
+				old.Key = "none"
+			}
+			add(old, -1)
+		}
+	}); err != nil {
+		return nil, nil, err
+	}
+	var names map[string]string
+	if by == "donor" || by == "implementer" {
+		orgs, err := s.store.ListOrganisations(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		names = make(map[string]string, len(orgs))
+		for _, o := range orgs {
+			names[o.ID] = o.Name
+		}
+	}
+	for k, sum := range sums {
+		// A group is shown when a pledge in it counts in any total: one
+		// standing, or money paid out on it.
+		if sum.N == 0 && sum.Disbursed == 0 {
+			continue
+		}
+		label := k.key
+		if names != nil {
+			label = names[k.key]
+		}
+		row := Row{Key: k.key, Label: label, EURMinor: sum.EUR, Count: int(sum.N), Stages: Stages{
+			PledgedEURMinor: sum.EUR, CommittedEURMinor: sum.Committed, DisbursedEURMinor: sum.Disbursed, DeliveredEURMinor: sum.Delivered,
+		}}
+		if k.channel == string(model.ChannelBilateral) {
+			bil = append(bil, row)
+		} else {
+			mech = append(mech, row)
+		}
+	}
+	if mech == nil {
+		mech = []Row{}
+	}
+	if bil == nil {
+		bil = []Row{}
+	}
+	sortRows(mech)
+	sortRows(bil)
+	return mech, bil, nil
+}
+
+// contribution is what one pledge adds to pledge_sums under the grouping
+// by, its requirement seen or not: the formula of migration 00030.
+func contribution(p model.Pledge, parent *model.Requirement, parentSeen bool, by string) store.PledgeSum {
+	c := store.PledgeSum{Channel: string(p.Channel)}
+	onReq := func(f func(r *model.Requirement) string) string {
+		if parent == nil || !parentSeen {
+			return "none"
+		}
+		return f(parent)
+	}
+	switch by {
+	case "donor":
+		c.Key = p.Funder()
+	case "implementer":
+		c.Key = p.DonorOrgID
+	case "line":
+		c.Key = onReq(func(r *model.Requirement) string { return string(r.LineOfEffort) })
+	case "sector":
+		c.Key = onReq(func(r *model.Requirement) string { return string(r.Sector) })
+	case "category":
+		c.Key = onReq(func(r *model.Requirement) string { return string(r.Category) })
+	case "status":
+		c.Key = string(p.Status)
+	case "month":
+		if !p.PledgeDate.IsZero() {
+			c.Key = p.PledgeDate.String()[:7]
+		}
+	}
+	if p.Status.Counts() {
+		c.N, c.EUR = 1, p.EURMinor
+		if p.NoEURValue {
+			c.Unvalued = 1
+		}
+	}
+	if p.Status.Committed() {
+		c.Committed = p.EURMinor
+	}
+	if p.Status.Delivered() {
+		c.Delivered = p.EURMinor
+	}
+	if p.Status != model.PledgeRejected {
+		c.Disbursed = p.DisbursedEURMinor
+	}
+	return c
+}
+
+// classOnly is what a class of records tells the policy: the record
+// without its per-record relations.
+func classOnly(r policy.Resource) policy.Resource {
+	r.EngagedOrgIDs, r.SharedOrgIDs, r.NamedUserIDs = nil, nil, nil
+	if r.Parent != nil {
+		p := classOnly(*r.Parent)
+		r.Parent = &p
+	}
+	return r
+}
+
+// exceptions calls fn for each pledge v may see otherwise than its class
+// says: with sign -1 for what the class counted of it (when the class is
+// seen), with sign +1 for what v sees of it (when v sees it). Only the
+// records a per-record relation reaches are read: those shared with v's
+// organisation or naming v, and the requirements v's organisation is
+// engaged on under a label it would not see otherwise. The pledges of the
+// latter are many for a company that pledges widely, so they are summed by
+// the database (engaged) rather than read, unless a share or a named
+// reader reaches them too.
+func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, fn func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64), engaged func(store.EngagedSum)) error {
+	if aud.All || (aud.OrgID == "" && aud.UserID == "") {
+		return nil
+	}
+	reqIDs, err := s.store.GrantedIDs(ctx, "requirement", aud.OrgID, aud.UserID)
+	if err != nil {
+		return err
+	}
+	var engagedOnly []model.TLP
+	for _, l := range aud.EngagedLabels {
+		if !slices.Contains(aud.Labels, l) {
+			engagedOnly = append(engagedOnly, l)
+		}
+	}
+	engagedIDs, err := s.store.EngagedRequirementIDs(ctx, aud.OrgID, engagedOnly)
+	if err != nil {
+		return err
+	}
+	pledgeIDs, err := s.store.GrantedIDs(ctx, "pledge", aud.OrgID, aud.UserID)
+	if err != nil {
+		return err
+	}
+	if len(reqIDs) == 0 && len(engagedIDs) == 0 && len(pledgeIDs) == 0 {
+		return nil
+	}
+	granted, err := s.store.PledgesByID(ctx, pledgeIDs)
+	if err != nil {
+		return err
+	}
+	for _, p := range granted {
+		if p.RequirementID != "" {
+			reqIDs = append(reqIDs, p.RequirementID)
+		}
+	}
+	slices.Sort(reqIDs)
+	reqIDs = slices.Compact(reqIDs)
+	if err := s.engaged(ctx, v, aud, by, engagedIDs, reqIDs, engaged); err != nil {
+		return err
+	}
+	reqs, err := s.store.RequirementsByID(ctx, reqIDs)
+	if err != nil {
+		return err
+	}
+	onReqs, err := s.store.PledgesForRequirements(ctx, reqIDs)
+	if err != nil {
+		return err
+	}
+	byReq := map[string][]model.Pledge{}
+	for _, p := range onReqs {
+		byReq[p.RequirementID] = append(byReq[p.RequirementID], p)
+	}
+	type parent struct {
+		r           *model.Requirement
+		res         policy.Resource
+		seen, class bool
+	}
+	parents := make(map[string]*parent, len(reqs))
+	for i := range reqs {
+		r := &reqs[i]
+		res := policy.RequirementResource(*r, byReq[r.ID])
+		parents[r.ID] = &parent{r: r, res: res, seen: policy.Visible(v, res), class: policy.Visible(v, classOnly(res))}
+	}
+	done := map[string]bool{}
+	visit := func(p model.Pledge) {
+		if done[p.ID] {
+			return
+		}
+		done[p.ID] = true
+		var par *parent
+		var res policy.Resource
+		if p.RequirementID != "" {
+			if par = parents[p.RequirementID]; par == nil {
+				// A requirement gone between two reads: the class figures
+				// stand as they are.
+				return
+			}
+			res = policy.PledgeResource(p, &par.res)
+		} else {
+			res = policy.PledgeResource(p, nil)
+		}
+		var r *model.Requirement
+		classParent, seenParent := false, false
+		if par != nil {
+			r, classParent, seenParent = par.r, par.class, par.seen
+		}
+		if policy.Visible(v, classOnly(res)) {
+			fn(p, r, classParent, -1)
+		}
+		if policy.Visible(v, res) {
+			fn(p, r, seenParent, +1)
+		}
+	}
+	for _, p := range granted {
+		visit(p)
+	}
+	for id, par := range parents {
+		if par.seen == par.class {
+			continue
+		}
+		for _, p := range byReq[id] {
+			visit(p)
+		}
+	}
+	return nil
+}
+
+// engaged passes to fn the sums of the pledges on the requirements of ids
+// (those v's organisation is engaged on) that v sees only through that
+// engagement, leaving out the requirements of apart (sorted), which are
+// read one by one: those shared with v or naming v, and those of the
+// pledges shared with v or naming v. On the others no share or named
+// reader concerns v, so the class of each pledge decides alone whether v
+// sees it, now under its requirement's group.
+func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, ids, apart []string, fn func(store.EngagedSum)) error {
+	var rest []string
+	for _, id := range ids {
+		if _, found := slices.BinarySearch(apart, id); !found {
+			rest = append(rest, id)
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	reqs, err := s.store.RequirementsByID(ctx, rest)
+	if err != nil {
+		return err
+	}
+	var opened []string
+	for _, r := range reqs {
+		class := classOnly(policy.RequirementResource(r, nil))
+		seen := class
+		seen.EngagedOrgIDs = []string{aud.OrgID}
+		if policy.Visible(v, seen) && !policy.Visible(v, class) {
+			opened = append(opened, r.ID)
+		}
+	}
+	if len(opened) == 0 {
+		return nil
+	}
+	sums, err := s.store.EngagedPledgeSums(ctx, by, aud, opened)
+	if err != nil {
+		return err
+	}
+	for _, sum := range sums {
+		fn(sum)
+	}
+	return nil
+}

@@ -1,0 +1,331 @@
+package reports_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/apptest"
+	"github.com/cyberaid/cyberaid/internal/delivery"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/reports"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+	"github.com/cyberaid/cyberaid/internal/store/storetest"
+)
+
+// TestMaintainedSumsEqualRecords: after a random sequence of every kind of
+// change the totals depend on, every summary read from the maintained
+// totals is exactly the summary computed from every record, for every
+// person of the cast, a visitor and the platform itself.
+func TestMaintainedSumsEqualRecords(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
+		a, cast := apptest.New(t, s, func() time.Time { return now })
+		rng := rand.New(rand.NewPCG(2026, 13))
+		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+
+		var viewers []string
+		for n := range cast.Users {
+			viewers = append(viewers, n)
+		}
+		slices.Sort(viewers)
+		requesters := []string{"requester", "requester2"}
+		donors := []string{"donor", "donor_ee", "donor_eu", "donor_company", "donor_ngo"}
+		orgs := []string{"ua", "ssscip", "power", "ee", "us", "eu", "company", "ngo"}
+		users := []string{"donor", "donor_company", "donor_ngo", "viewer", "requester2", "donor_eu"}
+		labels := model.TLPs
+		named := func(l model.TLP) *[]string {
+			if l != model.TLPRed {
+				return nil
+			}
+			ids := []string{cast.Users[pick(users)].ID, cast.Users[pick(users)].ID}
+			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			return &ids
+		}
+		type pl struct{ id, donor, req string }
+		var reqs []string
+		var pls, suspended []pl
+		done := map[string]int{}
+		step := func(kind string, err error) {
+			if err == nil {
+				done[kind]++
+			}
+		}
+
+		ops := []func(){
+			func() { // a requirement, submitted and mostly validated
+				as := pick(requesters)
+				l := labels[rng.IntN(len(labels))]
+				in := requirements.Input{
+					Title: ptr("Need"), Sector: ptr(model.Sectors[rng.IntN(len(model.Sectors))]), Category: ptr(model.Categories[rng.IntN(len(model.Categories))]),
+					LineOfEffort: ptr([]model.LineOfEffort{model.LineSupport, model.LineStrengthen, model.LineSustain}[rng.IntN(3)]),
+					Priority:     ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(1+rng.IntN(100)) * 10_000_00),
+					NeededBy: ptr(model.DateOf(now).AddDays(30 + rng.IntN(300))), TLP: &l, NamedUserIDs: named(l),
+				}
+				r, err := a.Requirements.Create(ctx, cast.Viewer(as), in)
+				step("create requirement", err)
+				if err != nil {
+					return
+				}
+				reqs = append(reqs, r.ID)
+				if rng.IntN(6) == 0 {
+					return
+				}
+				_, err = a.Requirements.Submit(ctx, cast.Viewer(as), r.ID)
+				step("submit", err)
+				if err == nil && rng.IntN(5) > 0 {
+					_, err = a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
+					step("validate", err)
+				}
+			},
+			func() { // a pledge on a requirement, or a bilateral report
+				if len(reqs) == 0 {
+					return
+				}
+				as := pick(donors)
+				l := labels[rng.IntN(len(labels))]
+				in := pledges.Input{AmountMinor: ptr(int64(1+rng.IntN(50)) * 1_000_00), Currency: ptr(pick([]string{"EUR", "USD"})), TLP: &l, NamedUserIDs: named(l),
+					PledgeDate: ptr(model.DateOf(now).AddDays(-rng.IntN(400)))}
+				bilateral := rng.IntN(5) == 0
+				if bilateral {
+					in.Channel = ptr(model.ChannelBilateral)
+					in.BeneficiaryOrgID = ptr(cast.Orgs[pick([]string{"ssscip", "power"})].ID)
+					in.Sector, in.Category = ptr(model.Sector("energy")), ptr(model.Category("training"))
+				}
+				if rng.IntN(4) == 0 {
+					in.FunderOrgID = ptr(cast.Orgs[pick([]string{"eu", "us", "ee"})].ID)
+				}
+				var p pledges.Result
+				var err error
+				// A donor pledges on a requirement it may see and that is
+				// open to pledges: it tries a few.
+				for range 8 {
+					if !bilateral {
+						in.RequirementID = ptr(pick(reqs))
+					}
+					if p, err = a.Pledges.Create(ctx, cast.Viewer(as), in); err == nil || bilateral {
+						break
+					}
+				}
+				step("create pledge", err)
+				if err == nil {
+					pls = append(pls, pl{p.ID, as, p.RequirementID})
+				}
+			},
+			func() { // a donor confirms
+				if len(pls) > 0 {
+					p := pls[rng.IntN(len(pls))]
+					_, err := a.Pledges.Confirm(ctx, cast.Viewer(p.donor), p.id)
+					step("confirm", err)
+				}
+			},
+			func() { // a coordinator reviews a company's or NGO's pledge
+				var pending []pl
+				for _, p := range pls {
+					if p.donor == "donor_company" || p.donor == "donor_ngo" {
+						pending = append(pending, p)
+					}
+				}
+				if len(pending) > 0 {
+					p := pending[rng.IntN(len(pending))]
+					d := model.DecisionApprove
+					if rng.IntN(2) == 0 {
+						d = model.DecisionReject
+					}
+					_, err := a.Pledges.Review(ctx, cast.Viewer("coordinator"), p.id, d, "reviewed")
+					step("review pledge", err)
+				}
+			},
+			func() { // suspended, resumed or withdrawn
+				if len(pls) == 0 {
+					return
+				}
+				p := pls[rng.IntN(len(pls))]
+				v := cast.Viewer(p.donor)
+				var err error
+				switch rng.IntN(4) {
+				case 0, 1:
+					_, err = a.Pledges.Suspend(ctx, v, p.id, "frozen")
+					step("suspend", err)
+					if err == nil {
+						suspended = append(suspended, p)
+					}
+				case 2:
+					if len(suspended) > 0 {
+						i := rng.IntN(len(suspended))
+						_, err = a.Pledges.Resume(ctx, cast.Viewer(suspended[i].donor), suspended[i].id)
+						step("resume", err)
+						suspended = slices.Delete(suspended, i, i+1)
+					}
+				default:
+					_, err = a.Pledges.Withdraw(ctx, v, p.id)
+					step("withdraw", err)
+				}
+			},
+			func() { // money paid out
+				if len(pls) > 0 {
+					p := pls[rng.IntN(len(pls))]
+					_, err := a.Pledges.Disburse(ctx, cast.Viewer(p.donor), p.id, pledges.DisbursementInput{
+						AmountMinor: ptr(int64(1+rng.IntN(10)) * 1_000_00), Currency: ptr("EUR"), Date: ptr(model.DateOf(now)), ConfirmOver: true})
+					step("disburse", err)
+				}
+			},
+			func() { // delivered, and its receipt confirmed
+				if len(pls) == 0 {
+					return
+				}
+				p := pls[rng.IntN(len(pls))]
+				_, err := a.Delivery.AddMilestone(ctx, cast.Viewer(p.donor), p.id, delivery.MilestoneInput{Kind: ptr(model.MilestoneDelivered), Date: ptr(model.DateOf(now))})
+				step("deliver", err)
+				if err == nil && rng.IntN(2) == 0 {
+					for _, as := range requesters {
+						if _, err := a.Delivery.Receipt(ctx, cast.Viewer(as), p.id, delivery.ReceiptInput{Outcome: ptr(model.ReceiptReceived)}); err == nil {
+							step("receipt", nil)
+						}
+					}
+				}
+			},
+			func() { // relabelled (back to validation), then perhaps validated again
+				if len(reqs) == 0 {
+					return
+				}
+				id := pick(reqs)
+				l := labels[rng.IntN(len(labels))]
+				for _, as := range requesters {
+					if _, err := a.Requirements.Update(ctx, cast.Viewer(as), id, requirements.Input{TLP: &l, NamedUserIDs: named(l)}); err == nil {
+						step("relabel requirement", nil)
+						_, _ = a.Requirements.Submit(ctx, cast.Viewer(as), id)
+						if rng.IntN(3) > 0 {
+							_, err := a.Requirements.Validate(ctx, cast.Viewer("validator"), id, model.DecisionApprove, "")
+							step("validate again", err)
+						}
+					}
+				}
+			},
+			func() { // a pledge relabelled by its donor
+				if len(pls) > 0 {
+					p := pls[rng.IntN(len(pls))]
+					l := labels[rng.IntN(len(labels))]
+					_, err := a.Pledges.Update(ctx, cast.Viewer(p.donor), p.id, pledges.Input{TLP: &l, NamedUserIDs: named(l)})
+					step("relabel pledge", err)
+				}
+			},
+			func() { // shared with an organisation
+				if len(reqs) > 0 {
+					_, err := a.Requirements.Share(ctx, cast.Viewer("coordinator"), pick(reqs), []string{cast.Orgs[pick(orgs)].ID})
+					step("share", err)
+				}
+			},
+			func() { // a requirement withdrawn by its beneficiary
+				if len(reqs) > 0 {
+					id := pick(reqs)
+					for _, as := range requesters {
+						if _, err := a.Requirements.Withdraw(ctx, cast.Viewer(as), id); err == nil {
+							step("withdraw requirement", nil)
+						}
+					}
+				}
+			},
+			func() { // a requirement a company pledged on made AMBER: the company sees it only as engaged on it
+				var on []string
+				for _, p := range pls {
+					if (p.donor == "donor_company" || p.donor == "donor_ngo") && p.req != "" {
+						on = append(on, p.req)
+					}
+				}
+				if len(on) == 0 {
+					return
+				}
+				id := pick(on)
+				for _, as := range requesters {
+					if _, err := a.Requirements.Update(ctx, cast.Viewer(as), id, requirements.Input{TLP: ptr(model.TLPAmber)}); err == nil {
+						_, _ = a.Requirements.Submit(ctx, cast.Viewer(as), id)
+						_, err := a.Requirements.Validate(ctx, cast.Viewer("validator"), id, model.DecisionApprove, "")
+						step("engaged under AMBER", err)
+					}
+				}
+			},
+			func() { // the beneficiary changed, or the line of effort, by any statement
+				if len(reqs) == 0 {
+					return
+				}
+				id := pick(reqs)
+				err := s.InTx(ctx, func(q store.Queries) error {
+					r, err := q.RequirementByID(ctx, id)
+					if err != nil {
+						return err
+					}
+					if rng.IntN(2) == 0 {
+						r.BeneficiaryOrgID = cast.Orgs[pick([]string{"ssscip", "power"})].ID
+					} else {
+						r.LineOfEffort = model.LineSustain
+					}
+					return q.UpdateRequirement(ctx, &r)
+				})
+				step("change beneficiary or line", err)
+			},
+		}
+
+		// How often each change is made, by its place in ops: pledges
+		// change most; a requirement is withdrawn rarely.
+		var weighted []int
+		for op, w := range []int{3, 10, 4, 1, 5, 3, 2, 2, 2, 2, 1, 2, 1} {
+			for range w {
+				weighted = append(weighted, op)
+			}
+		}
+		check := func(round int) {
+			t.Helper()
+			everyone := map[string]policy.Viewer{"visitor": {}, "platform": policy.System()}
+			for _, n := range viewers {
+				everyone[n] = cast.Viewer(n)
+			}
+			for name, v := range everyone {
+				for _, by := range reports.Dimensions {
+					got, err := a.Reports.Summary(ctx, v, by)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := a.Reports.SummaryFromRecords(ctx, v, by)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("after %d changes, %s's summary by %s:\n got %+v\nwant %+v", round, name, by, got, want)
+					}
+				}
+			}
+		}
+		const changes = 360
+		for i := range changes {
+			// Requirements first, so that pledges have something to answer.
+			if i < 12 {
+				ops[0]()
+			} else {
+				ops[weighted[rng.IntN(len(weighted))]]()
+			}
+			if (i+1)%90 == 0 {
+				check(i + 1)
+			}
+		}
+		var missing []string
+		for _, kind := range []string{"create requirement", "validate", "create pledge", "confirm", "review pledge", "suspend", "resume", "withdraw",
+			"disburse", "deliver", "relabel requirement", "validate again", "relabel pledge", "share", "withdraw requirement", "engaged under AMBER", "change beneficiary or line"} {
+			if done[kind] == 0 {
+				missing = append(missing, kind)
+			}
+		}
+		if len(missing) > 0 {
+			t.Errorf("the sequence never made these changes, so it proves nothing of them: %v (made %v)", missing, fmt.Sprint(done))
+		}
+	})
+}
