@@ -21,13 +21,6 @@ func parallelBackends(t *testing.T, fn func(t *testing.T, open func(testing.TB) 
 		open func(testing.TB) *store.DB
 	}{{"sqlite", storetest.OpenSQLite}, {"postgres", storetest.OpenPostgres}} {
 		t.Run(b.name, func(t *testing.T) {
-			if raceDetector && b.name == "postgres" {
-				// The handlers and services are the same on both backends,
-				// the store's concurrency is raced on both in its own
-				// package, and both halves under the detector take longer
-				// than CI allows; the run without it covers PostgreSQL.
-				t.Skip("under the race detector the HTTP tests run on SQLite")
-			}
 			t.Parallel()
 			fn(t, b.open)
 		})
