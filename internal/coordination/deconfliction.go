@@ -293,7 +293,6 @@ type candidate struct {
 // pledges a report overlaps are a prefix (and those without a start).
 type reqCandidates struct {
 	req            string
-	first          int // list place of the first pledge, to order alerts
 	dated, undated []candidate
 	end            model.Date
 }
