@@ -7,6 +7,7 @@ package web
 var auditObjects = []string{
 	"requirement", "pledge", "organisation", "user", "account", "offer", "lesson",
 	"meeting", "proposal", "rotation", "plan", "alert", "document", "indicator",
+	"requirement_review",
 }
 
 func init() {
