@@ -35,6 +35,8 @@ var notPages = map[string]bool{
 	"/public/statements.atom": true,
 	// Files to download, not pages: a document and the intake's templates.
 	"/documents/{id}": true, "/imports/requirements/{file}": true,
+	// The record picker's answer to its script: JSON, not a page.
+	"/records/pick": true,
 }
 
 // pageQueries give a page the query it needs to show more than a refusal.
