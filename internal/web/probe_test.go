@@ -154,7 +154,7 @@ var probeRoutes = map[string]probeRoute{
 	"GET /api/v1/reports/charts":                  {fill: "none"},
 	"GET /api/v1/exports/iati.xml":                {fill: "none", queries: []string{"", "?scope=internal"}},
 	"GET /api/v1/exports/{file}":                  {fill: "file", queries: []string{"", "?status=in_delivery", "?q=ZQX"}},
-	"GET /api/v1/audit": {fill: "none", queries: []string{"", "?object_id={requirement}", "?object_id={pledge}", "?object_id={offer}",
+	"GET /api/v1/audit": {fill: "none", queries: []string{"", "?limit=200", "?sort=-at&limit=200", "?object_id={requirement}", "?object_id={pledge}", "?object_id={offer}",
 		"?object_id={lesson}", "?object_id={proposal}", "?object_id={meeting}"}},
 	"GET /api/v1/audit/verify": {fill: "none"},
 	// The tree's sizes and hashes, never an event's contents.
@@ -252,7 +252,10 @@ var probeRoutes = map[string]probeRoute{
 	"POST /users":                                    {fill: "create"},
 	"POST /users/{id}/working-group":                 {fill: "create"},
 	"GET /audit": {fill: "none", queries: []string{"", "?sort=at", "?object_type=requirement", "?object_type=pledge&sort=-at",
-		"?object_type=offer", "?object_type=lesson", "?object_type=proposal", "?object_type=meeting", "?object_type=document", "?object_type=indicator"}},
+		"?object_type=offer", "?object_type=lesson", "?object_type=proposal", "?object_type=meeting", "?object_type=document", "?object_type=indicator",
+		// The page shows 50 events: each type in both orders reaches the
+		// events between, as the API's two 200-event pages do for the log.
+		"?object_type=requirement&sort=at", "?object_type=pledge&sort=at", "?object_type=user", "?object_type=organisation"}},
 	"GET /proposals":                      {fill: "none", queries: []string{"", "?status=open&sort=-created"}},
 	"GET /proposals/new":                  {fill: "none"},
 	"POST /proposals":                     {fill: "create"},
