@@ -100,6 +100,10 @@ func (s *Server) api(perm policy.Permission, h handler) http.Handler {
 // choose with), its code unchanged. Several fields at fault are all listed
 // in "errors", beside the first as "error".
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	if abandoned(r, err) {
+		s.answerAbandoned(w, r, err)
+		return
+	}
 	e := errorFor(err)
 	s.logError(r, err, e)
 	if e.Status == http.StatusUnauthorized {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"regexp"
@@ -100,6 +101,24 @@ func errorFor(err error) apiError {
 		return apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the request body is too large"}
 	}
 	return apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged"}
+}
+
+// statusClientClosed is the status recorded for a request its client
+// abandoned before the answer (nginx's 499): nobody reads it, but the access
+// log and the metrics must not count it as a fault of ours.
+const statusClientClosed = 499
+
+// abandoned reports whether err is only the echo of the client going away:
+// its request's context was cancelled, and the work stopped because of it.
+// A deadline of our own, or a failure that merely coincides, stays a 5xx.
+func abandoned(r *http.Request, err error) bool {
+	return errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled)
+}
+
+// answerAbandoned records a request its client abandoned, at info level.
+func (s *Server) answerAbandoned(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.InfoContext(r.Context(), "request abandoned by its client", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.WriteHeader(statusClientClosed)
 }
 
 // logError logs server faults only: client mistakes are not errors of ours.

@@ -341,3 +341,30 @@ func TestReadyz(t *testing.T) {
 		}
 	})
 }
+
+// TestAbandonedRequest: a request its client gave up on is not a fault of
+// ours: it is recorded as 499 at info level, never as a 500 at error level.
+func TestAbandonedRequest(t *testing.T) {
+	o := newObserved(t, storetest.OpenSQLite(t))
+	tok := o.token(t, "coordinator")
+	for _, path := range []string{"/api/v1/requirements", "/requirements"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		req := httptest.NewRequestWithContext(ctx, "GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("X-Request-Id", "gone-"+strings.Trim(path, "/api"))
+		rec := httptest.NewRecorder()
+		o.app.Web.ServeHTTP(rec, req)
+		if rec.Code != 499 {
+			t.Errorf("%s: answered %d, want 499", path, rec.Code)
+		}
+	}
+	for _, r := range o.log.records(t) {
+		if r["level"] == "ERROR" {
+			t.Errorf("an abandoned request was logged as an error: %v", r)
+		}
+	}
+	if got := o.log.find(t, map[string]any{"msg": "request abandoned by its client"}); len(got) != 2 {
+		t.Errorf("want two abandoned requests logged at info, got %v", got)
+	}
+}

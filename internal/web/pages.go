@@ -181,6 +181,10 @@ type errorPage struct {
 // in, a hidden or missing record is the same 404, and anything unexpected is
 // logged and shown as our fault without its detail.
 func (s *Server) pageFail(w http.ResponseWriter, r *http.Request, err error) {
+	if abandoned(r, err) {
+		s.answerAbandoned(w, r, err)
+		return
+	}
 	e := errorFor(err)
 	s.logError(r, err, e)
 	if e.Status == http.StatusUnauthorized {
