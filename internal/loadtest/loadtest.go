@@ -24,7 +24,25 @@ type Target struct {
 	Name  string
 	Path  string
 	Token string // bearer token of the role the call is made as; empty: anonymous
+	// Session is the session cookie of the same role, sent instead of the
+	// token to the pages, which take no token.
+	Session string
 }
+
+// authorize makes req as the target's role: a page with its session
+// cookie, the API with its bearer token.
+func (t Target) authorize(req *http.Request) {
+	if t.Session != "" && !strings.HasPrefix(req.URL.Path, "/api/") {
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: t.Session})
+		return
+	}
+	if t.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+t.Token)
+	}
+}
+
+// SessionCookie is the name of the server's session cookie.
+const SessionCookie = "cyberaid_session"
 
 // Config says how hard and how long to push.
 type Config struct {
@@ -61,7 +79,7 @@ func Run(ctx context.Context, cfg Config, targets []Target) ([]Result, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 2, DisableCompression: true}}
 	var out []Result
 	for _, t := range targets {
-		body, ctype, err := fetch(ctx, client, cfg.Base+t.Path, t.Token)
+		body, ctype, err := fetch(ctx, client, cfg.Base+t.Path, t)
 		if err != nil {
 			// A call this server does not answer is reported, and the
 			// others are still measured.
@@ -74,8 +92,8 @@ func Run(ctx context.Context, cfg Config, targets []Target) ([]Result, error) {
 		}
 		r := Result{Target: t, Bytes: len(body)}
 		for range cfg.Rounds {
-			r.Server = append(r.Server, round(ctx, client, cfg, cfg.Base+t.Path, t.Token))
-			r.Bare = append(r.Bare, round(ctx, client, cfg, bare+t.Path, t.Token))
+			r.Server = append(r.Server, round(ctx, client, cfg, cfg.Base+t.Path, t))
+			r.Bare = append(r.Bare, round(ctx, client, cfg, bare+t.Path, t))
 		}
 		stop()
 		out = append(out, r)
@@ -83,14 +101,12 @@ func Run(ctx context.Context, cfg Config, targets []Target) ([]Result, error) {
 	return out, nil
 }
 
-func fetch(ctx context.Context, c *http.Client, url, token string) ([]byte, string, error) {
+func fetch(ctx context.Context, c *http.Client, url string, as Target) ([]byte, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, "", err
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
+	as.authorize(req)
 	res, err := c.Do(req)
 	if err != nil {
 		return nil, "", err
@@ -121,7 +137,7 @@ func serveBare(body []byte, ctype string) (string, func(), error) {
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }
 
-func round(ctx context.Context, c *http.Client, cfg Config, url, token string) Round {
+func round(ctx context.Context, c *http.Client, cfg Config, url string, as Target) Round {
 	// Clients stop starting requests at the deadline but finish the one in
 	// flight, so that a call slower than a round is still measured.
 	deadline := time.Now().Add(cfg.Duration)
@@ -136,7 +152,7 @@ func round(ctx context.Context, c *http.Client, cfg Config, url, token string) R
 			bad := 0
 			for ctx.Err() == nil && time.Now().Before(deadline) {
 				t0 := time.Now()
-				if err := get(ctx, c, url, token); err != nil {
+				if err := get(ctx, c, url, as); err != nil {
 					if ctx.Err() == nil {
 						bad++
 					}
@@ -159,14 +175,12 @@ func round(ctx context.Context, c *http.Client, cfg Config, url, token string) R
 	return r
 }
 
-func get(ctx context.Context, c *http.Client, url, token string) error {
+func get(ctx context.Context, c *http.Client, url string, as Target) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
+	as.authorize(req)
 	res, err := c.Do(req)
 	if err != nil {
 		return err

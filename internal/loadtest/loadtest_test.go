@@ -46,3 +46,33 @@ func TestRunMeasuresBothSides(t *testing.T) {
 		t.Errorf("report:\n%s", b.String())
 	}
 }
+
+// TestPagesSendTheSession: a page is read with the session cookie, the API
+// with the bearer token, each as the server expects it.
+func TestPagesSendTheSession(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(SessionCookie)
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/api/") && r.Header.Get("Authorization") == "Bearer t" && err != nil:
+		case !strings.HasPrefix(r.URL.Path, "/api/") && err == nil && c.Value == "s" && r.Header.Get("Authorization") == "":
+		default:
+			http.Error(w, "wrong credentials for this path", http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	cfg := Config{Base: srv.URL, Clients: 1, Duration: 50 * time.Millisecond, Rounds: 1}
+	rs, err := Run(t.Context(), cfg, []Target{
+		{Name: "api", Path: "/api/v1/x", Token: "t", Session: "s"},
+		{Name: "page", Path: "/", Token: "t", Session: "s"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Err != "" || len(r.Server) != 1 || r.Server[0].Errors != 0 {
+			t.Errorf("%s: %+v", r.Target.Name, r)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -26,8 +27,22 @@ var calls = []struct{ name, path string }{
 	{"summary by sector", "/api/v1/reports/summary?by=sector"},
 	{"summary by donor", "/api/v1/reports/summary?by=donor"},
 	{"search", "/api/v1/search?q=energy"},
+	{"charts", "/api/v1/reports/charts"},
+	{"notifications", "/api/v1/notifications"},
+	{"audit log", "/api/v1/audit"},
 	{"deconfliction", "/api/v1/deconfliction"},
+	{"dashboard page", "/"},
+	{"requirements page", "/requirements"},
+	{"requirement page", "/requirements/{requirement}"},
+	{"pledges page", "/pledges"},
+	{"search page", "/search?q=energy"},
+	{"audit page", "/audit"},
+	{"deconfliction page", "/deconfliction"},
 }
+
+// isPage tells the calls answered as pages, which are read with the
+// session cookie rather than the token.
+func isPage(path string) bool { return !strings.HasPrefix(path, "/api/") }
 
 // Main is the command: it signs in as each demo account asked for, and
 // measures every call as that account.
@@ -67,6 +82,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "loadtest: sign in as %s: %v\n", who, err)
 			return 1
 		}
+		session, err := signInSession(ctx, cfg.Base, who+"@"+*domain, *password)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest: sign in to the pages as %s: %v\n", who, err)
+			return 1
+		}
 		reqID, err := firstRequirement(ctx, cfg.Base, token)
 		if err != nil {
 			fmt.Fprintf(stderr, "loadtest: %s: %v\n", who, err)
@@ -79,7 +99,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if strings.Contains(c.path, "{requirement}") && reqID == "" {
 				continue
 			}
-			targets = append(targets, Target{Name: who + ": " + c.name, Path: strings.ReplaceAll(c.path, "{requirement}", reqID), Token: token})
+			t := Target{Name: who + ": " + c.name, Path: strings.ReplaceAll(c.path, "{requirement}", reqID), Token: token}
+			if isPage(c.path) {
+				t.Token, t.Session = "", session
+			}
+			targets = append(targets, t)
 		}
 	}
 	rs, err := Run(ctx, cfg, targets)
@@ -150,8 +174,31 @@ func signIn(ctx context.Context, base, email, password string) (string, error) {
 	return out.Token, nil
 }
 
+// signInSession signs in through the sign-in form, as a browser does, and
+// returns the session cookie the pages take.
+func signInSession(ctx context.Context, base, email, password string) (string, error) {
+	form := url.Values{"email": {email}, "password": {password}, "next": {"/"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/signin", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == SessionCookie && c.Value != "" {
+			return c.Value, nil
+		}
+	}
+	return "", fmt.Errorf("%s: no session cookie (an account with a second factor cannot be measured on the pages)", res.Status)
+}
+
 func firstRequirement(ctx context.Context, base, token string) (string, error) {
-	body, _, err := fetch(ctx, http.DefaultClient, base+"/api/v1/requirements?limit=1", token)
+	body, _, err := fetch(ctx, http.DefaultClient, base+"/api/v1/requirements?limit=1", Target{Token: token})
 	if err != nil {
 		return "", err
 	}

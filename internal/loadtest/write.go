@@ -129,7 +129,7 @@ func openRequirements(ctx context.Context, base, token string, limit int) ([]str
 			if cursor != "" {
 				q.Set("cursor", cursor)
 			}
-			body, _, err := fetch(ctx, http.DefaultClient, base+"/api/v1/requirements?"+q.Encode(), token)
+			body, _, err := fetch(ctx, http.DefaultClient, base+"/api/v1/requirements?"+q.Encode(), Target{Token: token})
 			if err != nil {
 				return nil, err
 			}
