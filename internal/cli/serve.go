@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	httppprof "net/http/pprof"
 	"os"
 	"runtime/pprof"
 	"strconv"
@@ -237,6 +238,12 @@ func serveMetrics(log *slog.Logger, m *obs.Metrics, s *store.DB, a *app.App, add
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	// The profiles answer where the time and memory of the running server
+	// go. They are on the operators' listener only, never the public one:
+	// a heap profile holds fragments of what the server has in memory.
+	mux.HandleFunc("GET /debug/pprof/", httppprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", httppprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", httppprof.Trace)
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

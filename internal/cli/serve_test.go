@@ -132,6 +132,14 @@ func TestMetricsListener(t *testing.T) {
 	if strings.Contains(text, "cyberaid_audit_last_verification_timestamp_seconds 0\n") {
 		t.Error("the verification at start is not reported")
 	}
+	// The profiles are the operators' too, and only theirs.
+	base := strings.TrimSuffix(metricsURL, "/metrics")
+	if code, body := get(t, base+"/debug/pprof/heap?debug=1"); code != 200 || !strings.Contains(body, "heap profile") {
+		t.Errorf("heap profile on the metrics listener: %d %.100s", code, body)
+	}
+	if code, _ := get(t, s.url+"/debug/pprof/heap"); code == 200 {
+		t.Error("the public port serves profiles")
+	}
 }
 
 // TestMetricsOffByDefault: without --metrics-addr nothing listens for them.
