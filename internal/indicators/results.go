@@ -37,23 +37,26 @@ type ResultGroup struct {
 }
 
 // Results returns the indicators of every requirement v may see, grouped
-// by sector and line of effort in the order of their codes.
+// by sector and line of effort in the order of their codes. It starts from
+// the indicators, which few requirements have, and reads only their
+// requirements, so that its cost follows what it shows, not the number of
+// requirements.
 func (s *Service) Results(ctx context.Context, v policy.Viewer) ([]ResultGroup, error) {
-	reqs, err := s.reqs.All(ctx, v, model.RequirementFilter{})
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(reqs))
-	for _, r := range reqs {
-		ids = append(ids, r.ID)
-	}
-	all, err := s.store.IndicatorsForRequirements(ctx, ids)
+	all, err := s.store.ListIndicators(ctx)
 	if err != nil {
 		return nil, err
 	}
 	byReq := map[string][]model.Indicator{}
+	ids := []string{}
 	for _, i := range all {
+		if _, seen := byReq[i.RequirementID]; !seen {
+			ids = append(ids, i.RequirementID)
+		}
 		byReq[i.RequirementID] = append(byReq[i.RequirementID], i)
+	}
+	reqs, err := s.reqs.Those(ctx, v, ids)
+	if err != nil {
+		return nil, err
 	}
 	groups := map[[2]string]*ResultGroup{}
 	for _, r := range reqs {

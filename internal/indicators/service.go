@@ -18,7 +18,8 @@ import (
 // Requirements lists the requirements a viewer may see, for the results
 // across them.
 type Requirements interface {
-	All(ctx context.Context, v policy.Viewer, f model.RequirementFilter) ([]requirements.View, error)
+	// Those returns the requirements of ids that v may see.
+	Those(ctx context.Context, v policy.Viewer, ids []string) ([]requirements.View, error)
 }
 
 type Service struct {

@@ -15,6 +15,8 @@ type Store interface {
 	InTx(ctx context.Context, fn func(q store.Queries) error) error
 	IndicatorByID(ctx context.Context, id string) (model.Indicator, error)
 	IndicatorsForRequirements(ctx context.Context, requirementIDs []string) ([]model.Indicator, error)
+	// ListIndicators returns every indicator with its values.
+	ListIndicators(ctx context.Context) ([]model.Indicator, error)
 }
 
 // requirementReads decide who sees an indicator: its requirement and the

@@ -28,6 +28,7 @@ var calls = []struct{ name, path string }{
 	{"summary by donor", "/api/v1/reports/summary?by=donor"},
 	{"search", "/api/v1/search?q=energy"},
 	{"charts", "/api/v1/reports/charts"},
+	{"results", "/api/v1/results"},
 	{"notifications", "/api/v1/notifications"},
 	{"audit log", "/api/v1/audit"},
 	{"deconfliction", "/api/v1/deconfliction"},

@@ -128,6 +128,17 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.RequirementF
 	return s.visible(ctx, v, batch, stage)
 }
 
+// Those returns, of the requirements of ids, the ones v may see, as v sees
+// them: for a report that starts from records hanging off a few
+// requirements rather than from every requirement.
+func (s *Service) Those(ctx context.Context, v policy.Viewer, ids []string) ([]View, error) {
+	batch, err := s.store.RequirementsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(ctx, v, batch, "")
+}
+
 // SplitStage takes a delivery stage out of a filter: the stage is derived
 // for each viewer over the pledges it may see (SeenBy), so it is matched on
 // the viewer's view, never on the stored status. It returns the filter to
