@@ -66,18 +66,18 @@ const MaxLeadTimes = 20
 // the maintained totals (sums.go), the needs' from the requirements v may
 // see and the pledges it sees on them.
 func (s *Service) Charts(ctx context.Context, v policy.Viewer) (Charts, error) {
-	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	in, err := s.read(ctx, v, chartDims...)
 	if err != nil {
 		return Charts{}, err
 	}
-	f, err := s.figures(ctx, v, "donor", "line", "month", "place_sector", "place_category")
-	if err != nil {
-		return Charts{}, err
-	}
-	names, err := s.orgNames(ctx)
-	if err != nil {
-		return Charts{}, err
-	}
+	return s.charts(ctx, in)
+}
+
+var chartDims = []string{"donor", "line", "month", "place_sector", "place_category"}
+
+func (s *Service) charts(ctx context.Context, in inputs) (Charts, error) {
+	reqs, f, names := in.reqs, in.f, in.names
+	var err error
 	out := Charts{Cumulative: cumulativeOf(f["month"]), Regions: regionFigures(reqs), Measures: chartMeasures}
 	out.ByDonor, _ = f["donor"].rows(names)
 	out.ByLine, _ = f["line"].rows(nil)

@@ -296,18 +296,59 @@ func split(pl []model.Pledge) (mechanism, bilateral []model.Pledge) {
 // Dashboard computes the front page for v: the pledges' figures from the
 // maintained totals (sums.go), the needs' from the requirements v may see.
 func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, error) {
-	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	in, err := s.read(ctx, v, dashboardDims...)
 	if err != nil {
 		return Dashboard{}, err
 	}
-	f, err := s.figures(ctx, v, "donor", "implementer", "line", "label")
+	return in.dashboard(), nil
+}
+
+// Front is the front page: Dashboard and Charts from one reading of the
+// records and totals they share.
+func (s *Service) Front(ctx context.Context, v policy.Viewer) (Dashboard, Charts, error) {
+	in, err := s.read(ctx, v, slices.Concat(dashboardDims, chartDims)...)
 	if err != nil {
-		return Dashboard{}, err
+		return Dashboard{}, Charts{}, err
+	}
+	c, err := s.charts(ctx, in)
+	if err != nil {
+		return Dashboard{}, Charts{}, err
+	}
+	return in.dashboard(), c, nil
+}
+
+var dashboardDims = []string{"donor", "implementer", "line", "label"}
+
+// inputs are what the dashboard and the charts are computed from: the
+// requirements v may see (each with the pledges v sees on it), v's
+// maintained totals under the groupings asked, and the organisations'
+// names.
+type inputs struct {
+	reqs  []requirements.View
+	f     map[string]sumTable
+	names map[string]string
+}
+
+func (s *Service) read(ctx context.Context, v policy.Viewer, dims ...string) (inputs, error) {
+	// The callers' lists are shared by every request: sorted on a copy.
+	dims = slices.Compact(slices.Sorted(slices.Values(dims)))
+	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return inputs{}, err
+	}
+	f, err := s.figures(ctx, v, dims...)
+	if err != nil {
+		return inputs{}, err
 	}
 	names, err := s.orgNames(ctx)
 	if err != nil {
-		return Dashboard{}, err
+		return inputs{}, err
 	}
+	return inputs{reqs: reqs, f: f, names: names}, nil
+}
+
+func (in inputs) dashboard() Dashboard {
+	f, names := in.f, in.names
 	out := Dashboard{}
 	out.ByDonor, _ = f["donor"].rows(names)
 	out.ByImplementer, _ = f["implementer"].rows(names)
@@ -319,8 +360,8 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 		}
 	}
 	pledgeTotals(&out, f["donor"])
-	needs(&out, reqs)
-	return out, nil
+	needs(&out, in.reqs)
+	return out
 }
 
 // DashboardFromRecords is Dashboard computed from every record v may see:

@@ -332,6 +332,13 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				if !reflect.DeepEqual(charts, wantCharts) {
 					t.Fatalf("after %d changes, %s's charts:\n got %+v\nwant %+v", round, name, charts, wantCharts)
 				}
+				frontDash, frontCharts, err := a.Reports.Front(ctx, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(frontDash, wantDash) || !reflect.DeepEqual(frontCharts, wantCharts) {
+					t.Fatalf("after %d changes, %s's front page differs from its dashboard and charts", round, name)
+				}
 			}
 		}
 		const changes = 360
