@@ -16,8 +16,8 @@ import (
 )
 
 // BenchmarkAtScale times the summary (read from the maintained totals),
-// the same summary computed from every record, the dashboard and the
-// deconfliction alerts over the generated data set at each size, for a
+// the same summary computed from every record, the dashboard (and the same
+// from every record), the charts and the deconfliction alerts over the generated data set at each size, for a
 // coordinator and for a company donor, on SQLite (and on PostgreSQL with
 // CYBERAID_BENCH_POSTGRES=1 and the test database URL set). Requirements
 // are a tenth of the pledges. CYBERAID_BENCH_SIZES overrides the sizes,
@@ -103,6 +103,27 @@ func BenchmarkAtScale(b *testing.B) {
 					b.Run(p.name+"/dashboard", func(b *testing.B) {
 						for range b.N {
 							if _, err := a.Reports.Dashboard(ctx, p.v); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
+					b.Run(p.name+"/dashboard-from-records", func(b *testing.B) {
+						for range b.N {
+							if _, err := a.Reports.DashboardFromRecords(ctx, p.v); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
+					b.Run(p.name+"/front", func(b *testing.B) {
+						for range b.N {
+							if _, _, err := a.Reports.Front(ctx, p.v); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
+					b.Run(p.name+"/charts", func(b *testing.B) {
+						for range b.N {
+							if _, err := a.Reports.Charts(ctx, p.v); err != nil {
 								b.Fatal(err)
 							}
 						}

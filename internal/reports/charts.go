@@ -8,6 +8,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
 )
 
 // MonthPoint is the euros pledged up to the end of a month, mechanism and
@@ -61,8 +62,41 @@ type Charts struct {
 // MaxLeadTimes keeps the lead-time chart readable: the latest receipts.
 const MaxLeadTimes = 20
 
-// Charts computes the dashboard's series for v.
+// Charts computes the dashboard's series for v: the pledges' series from
+// the maintained totals (sums.go), the needs' from the requirements v may
+// see and the pledges it sees on them.
 func (s *Service) Charts(ctx context.Context, v policy.Viewer) (Charts, error) {
+	in, err := s.read(ctx, v, chartDims...)
+	if err != nil {
+		return Charts{}, err
+	}
+	return s.charts(ctx, in)
+}
+
+var chartDims = []string{"donor", "line", "month", "place_sector", "place_category"}
+
+func (s *Service) charts(ctx context.Context, in inputs) (Charts, error) {
+	reqs, f, names := in.reqs, in.f, in.names
+	var err error
+	out := Charts{Cumulative: cumulativeOf(f["month"]), Regions: regionFigures(reqs), Measures: chartMeasures}
+	out.ByDonor, _ = f["donor"].rows(names)
+	out.ByLine, _ = f["line"].rows(nil)
+	out.BySector, out.BilateralBySector = f["place_sector"].rows(nil)
+	out.ByCategory, out.BilateralByCategory = f["place_category"].rows(nil)
+	out.Coverage = priorityCoverage(reqs)
+	if out.LeadTimes, err = s.leadTimesOf(ctx, reqs); err != nil {
+		return Charts{}, err
+	}
+	var head Dashboard
+	pledgeTotals(&head, f["donor"])
+	needs(&head, reqs)
+	out.Totals = head.totals()
+	return out, nil
+}
+
+// ChartsFromRecords is Charts computed from every record v may see: the
+// reference the maintained series are checked against.
+func (s *Service) ChartsFromRecords(ctx context.Context, v policy.Viewer) (Charts, error) {
 	d, err := s.load(ctx, v)
 	if err != nil {
 		return Charts{}, err
@@ -79,11 +113,23 @@ func (s *Service) Charts(ctx context.Context, v policy.Viewer) (Charts, error) {
 		Regions:             regionFigures(d.reqs),
 		Measures:            chartMeasures,
 	}
+	out.Coverage = priorityCoverage(d.reqs)
+	if out.LeadTimes, err = s.leadTimes(ctx, d); err != nil {
+		return Charts{}, err
+	}
+	out.Totals = dashboard(d).totals()
+	return out, nil
+}
+
+// priorityCoverage is the validated need of each priority and the part
+// of it that pledges cover.
+func priorityCoverage(reqs []requirements.View) []PriorityCoverage {
 	byPriority := map[model.Priority]*PriorityCoverage{}
 	for _, p := range model.Priorities {
 		byPriority[p] = &PriorityCoverage{Priority: p}
 	}
-	for _, r := range d.reqs {
+	var out []PriorityCoverage
+	for _, r := range reqs {
 		if !r.Status.Validated() || r.Status == model.ReqClosed {
 			continue
 		}
@@ -96,13 +142,31 @@ func (s *Service) Charts(ctx context.Context, v policy.Viewer) (Charts, error) {
 		c.Covered += min(r.PledgedEURMinor, r.EstimatedEURMinor)
 	}
 	for _, p := range model.Priorities {
-		out.Coverage = append(out.Coverage, *byPriority[p])
+		out = append(out, *byPriority[p])
 	}
-	if out.LeadTimes, err = s.leadTimes(ctx, d); err != nil {
-		return Charts{}, err
+	return out
+}
+
+// cumulativeOf is cumulative read from the totals by month: a month has a
+// point when a pledge of it still stands.
+func cumulativeOf(t sumTable) []MonthPoint {
+	months := map[string]*MonthPoint{}
+	for k, sum := range t {
+		if sum.N == 0 || k.key == "" {
+			continue
+		}
+		mp := months[k.key]
+		if mp == nil {
+			mp = &MonthPoint{Month: k.key}
+			months[k.key] = mp
+		}
+		if k.channel == string(model.ChannelBilateral) {
+			mp.Bilateral += sum.EUR
+		} else {
+			mp.Mechanism += sum.EUR
+		}
 	}
-	out.Totals = dashboard(d).totals()
-	return out, nil
+	return accumulate(months)
 }
 
 // placeKey groups pledges by where the help goes, which every pledge
@@ -139,6 +203,10 @@ func cumulative(pl []model.Pledge) []MonthPoint {
 			mp.Mechanism += p.EURMinor
 		}
 	}
+	return accumulate(months)
+}
+
+func accumulate(months map[string]*MonthPoint) []MonthPoint {
 	out := make([]MonthPoint, 0, len(months))
 	for _, mp := range months {
 		out = append(out, *mp)
@@ -149,6 +217,17 @@ func cumulative(pl []model.Pledge) []MonthPoint {
 		out[i].Bilateral += out[i-1].Bilateral
 	}
 	return out
+}
+
+// leadTimesOf is leadTimes over the requirements v may see, each with the
+// pledges v sees on it: the only pledges leadTimes reads.
+func (s *Service) leadTimesOf(ctx context.Context, reqs []requirements.View) ([]LeadTime, error) {
+	d := data{byID: make(map[string]requirements.View, len(reqs))}
+	for _, r := range reqs {
+		d.byID[r.ID] = r
+		d.pledges = append(d.pledges, r.Pledges...)
+	}
+	return s.leadTimes(ctx, d)
 }
 
 // leadTimes answers one entry per requirement whose help the beneficiary

@@ -293,13 +293,101 @@ func split(pl []model.Pledge) (mechanism, bilateral []model.Pledge) {
 	return mechanism, bilateral
 }
 
-// Dashboard computes the front page for v.
+// Dashboard computes the front page for v: the pledges' figures from the
+// maintained totals (sums.go), the needs' from the requirements v may see.
 func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, error) {
+	in, err := s.read(ctx, v, dashboardDims...)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	return in.dashboard(), nil
+}
+
+// Front is the front page: Dashboard and Charts from one reading of the
+// records and totals they share.
+func (s *Service) Front(ctx context.Context, v policy.Viewer) (Dashboard, Charts, error) {
+	in, err := s.read(ctx, v, slices.Concat(dashboardDims, chartDims)...)
+	if err != nil {
+		return Dashboard{}, Charts{}, err
+	}
+	c, err := s.charts(ctx, in)
+	if err != nil {
+		return Dashboard{}, Charts{}, err
+	}
+	return in.dashboard(), c, nil
+}
+
+var dashboardDims = []string{"donor", "implementer", "line", "label"}
+
+// inputs are what the dashboard and the charts are computed from: the
+// requirements v may see (each with the pledges v sees on it), v's
+// maintained totals under the groupings asked, and the organisations'
+// names.
+type inputs struct {
+	reqs  []requirements.View
+	f     map[string]sumTable
+	names map[string]string
+}
+
+func (s *Service) read(ctx context.Context, v policy.Viewer, dims ...string) (inputs, error) {
+	// The callers' lists are shared by every request: sorted on a copy.
+	dims = slices.Compact(slices.Sorted(slices.Values(dims)))
+	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return inputs{}, err
+	}
+	f, err := s.figures(ctx, v, dims...)
+	if err != nil {
+		return inputs{}, err
+	}
+	names, err := s.orgNames(ctx)
+	if err != nil {
+		return inputs{}, err
+	}
+	return inputs{reqs: reqs, f: f, names: names}, nil
+}
+
+func (in inputs) dashboard() Dashboard {
+	f, names := in.f, in.names
+	out := Dashboard{}
+	out.ByDonor, _ = f["donor"].rows(names)
+	out.ByImplementer, _ = f["implementer"].rows(names)
+	out.ByLine, _ = f["line"].rows(nil)
+	out.Label = model.TLPClear
+	for k, sum := range f["label"] {
+		if sum.Records != 0 {
+			out.Label = policy.Stricter(out.Label, model.TLP(k.key))
+		}
+	}
+	pledgeTotals(&out, f["donor"])
+	needs(&out, in.reqs)
+	return out
+}
+
+// DashboardFromRecords is Dashboard computed from every record v may see:
+// the reference the maintained figures are checked against.
+func (s *Service) DashboardFromRecords(ctx context.Context, v policy.Viewer) (Dashboard, error) {
 	d, err := s.load(ctx, v)
 	if err != nil {
 		return Dashboard{}, err
 	}
 	return dashboard(d), nil
+}
+
+// pledgeTotals sets the headline totals from the totals of one grouping,
+// in which every pledge has one key.
+func pledgeTotals(out *Dashboard, t sumTable) {
+	var st Stages
+	for k, sum := range t {
+		if k.channel == string(model.ChannelBilateral) {
+			out.BilateralEURMinor += sum.EUR
+			out.BilateralUnvalued += int(sum.Unvalued)
+			continue
+		}
+		st.sum(Stages{PledgedEURMinor: sum.EUR, CommittedEURMinor: sum.Committed, DisbursedEURMinor: sum.Disbursed, DeliveredEURMinor: sum.Delivered})
+		out.PledgeCount += int(sum.N)
+	}
+	out.PledgedEURMinor, out.CommittedEURMinor, out.DisbursedEURMinor, out.DeliveredEURMinor = st.PledgedEURMinor, st.CommittedEURMinor, st.DisbursedEURMinor, st.DeliveredEURMinor
 }
 
 // dashboard computes the front page's figures from what was loaded; the
@@ -310,9 +398,6 @@ func dashboard(d data) Dashboard {
 	out.Label = model.TLPClear
 	for _, p := range d.pledges {
 		out.Label = policy.Stricter(out.Label, p.TLP)
-	}
-	for _, r := range d.reqs {
-		out.Label = policy.Stricter(out.Label, r.TLP)
 	}
 	var st Stages
 	for _, p := range mech {
@@ -330,8 +415,17 @@ func dashboard(d data) Dashboard {
 			}
 		}
 	}
+	needs(&out, d.reqs)
+	return out
+}
+
+// needs sets the figures of the validated needs in reqs.
+func needs(out *Dashboard, reqs []requirements.View) {
+	for _, r := range reqs {
+		out.Label = policy.Stricter(out.Label, r.TLP)
+	}
 	statuses := map[model.RequirementStatus]int{}
-	for _, r := range d.reqs {
+	for _, r := range reqs {
 		statuses[r.Status]++
 		if !r.Status.Validated() || r.Status == model.ReqClosed {
 			continue
@@ -357,7 +451,6 @@ func dashboard(d data) Dashboard {
 	slices.SortFunc(out.CriticalOpen, func(a, b requirements.View) int {
 		return waitingSince(a).Compare(waitingSince(b))
 	})
-	return out
 }
 
 func waitingSince(r requirements.View) time.Time {

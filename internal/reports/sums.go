@@ -21,53 +21,103 @@ import (
 
 type sumKey struct{ key, channel string }
 
-// summed returns v's rows by the grouping by, mechanism and bilateral
-// apart, as group would compute them over the pledges v may see.
-func (s *Service) summed(ctx context.Context, v policy.Viewer, by string) (mech, bil []Row, err error) {
+// sumTable is one grouping's totals by key and channel.
+type sumTable map[sumKey]*store.PledgeSum
+
+func (t sumTable) add(c store.PledgeSum, sign int64) {
+	k := sumKey{c.Key, c.Channel}
+	if t[k] == nil {
+		t[k] = &store.PledgeSum{Key: c.Key, Channel: c.Channel}
+	}
+	t[k].Add(c, sign)
+}
+
+// figures returns v's totals under each grouping of dims, as group would
+// compute them over the pledges v may see; the records v sees through a
+// per-record relation are read once for all of them.
+func (s *Service) figures(ctx context.Context, v policy.Viewer, dims ...string) (map[string]sumTable, error) {
 	aud := policy.AudienceOf(v)
-	rows, err := s.store.PledgeSums(ctx, by, aud)
-	if err != nil {
-		return nil, nil, err
-	}
-	sums := make(map[sumKey]*store.PledgeSum, len(rows))
-	for _, r := range rows {
-		sums[sumKey{r.Key, r.Channel}] = &r
-	}
-	add := func(c store.PledgeSum, sign int64) {
-		k := sumKey{c.Key, c.Channel}
-		if sums[k] == nil {
-			sums[k] = &store.PledgeSum{Key: c.Key, Channel: c.Channel}
+	out := make(map[string]sumTable, len(dims))
+	for _, by := range dims {
+		rows, err := s.store.PledgeSums(ctx, by, aud)
+		if err != nil {
+			return nil, err
 		}
-		sums[k].Add(c, sign)
+		t := make(sumTable, len(rows))
+		for _, r := range rows {
+			t.add(r, +1)
+		}
+		out[by] = t
 	}
-	if err := s.exceptions(ctx, v, aud, by, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
-		add(contribution(p, parent, parentSeen, by), +sign)
-	}, func(e store.EngagedSum) {
+	if err := s.exceptions(ctx, v, aud, dims, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
+		for _, by := range dims {
+			out[by].add(contribution(p, parent, parentSeen, by), sign)
+		}
+	}, func(by string, e store.EngagedSum) {
 		// Seen now under its requirement's group; the organisation's own
 		// pledges were counted by their class without it.
-		add(e.PledgeSum, +1)
+		out[by].add(e.PledgeSum, +1)
 		if e.Own {
 			old := e.PledgeSum
 			if slices.Contains(store.RequirementDims, by) {
 				old.Key = "none"
 			}
-			add(old, -1)
+			out[by].add(old, -1)
 		}
 	}); err != nil {
+		return nil, err
+	}
+	for _, by := range dims {
+		if by != "place_sector" && by != "place_category" {
+			continue
+		}
+		// A pledge that states no place is grouped as "none", as the
+		// records' grouping (placeKey) names it.
+		t := out[by]
+		for k, sum := range t {
+			if k.key == "" {
+				delete(t, k)
+				sum.Key = "none"
+				t.add(*sum, +1)
+			}
+		}
+	}
+	return out, nil
+}
+
+// summed returns v's rows by the grouping by, mechanism and bilateral
+// apart, as group would compute them over the pledges v may see.
+func (s *Service) summed(ctx context.Context, v policy.Viewer, by string) (mech, bil []Row, err error) {
+	f, err := s.figures(ctx, v, by)
+	if err != nil {
 		return nil, nil, err
 	}
 	var names map[string]string
 	if by == "donor" || by == "implementer" {
-		orgs, err := s.store.ListOrganisations(ctx)
-		if err != nil {
+		if names, err = s.orgNames(ctx); err != nil {
 			return nil, nil, err
 		}
-		names = make(map[string]string, len(orgs))
-		for _, o := range orgs {
-			names[o.ID] = o.Name
-		}
 	}
-	for k, sum := range sums {
+	mech, bil = f[by].rows(names)
+	return mech, bil, nil
+}
+
+func (s *Service) orgNames(ctx context.Context) (map[string]string, error) {
+	orgs, err := s.store.ListOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		names[o.ID] = o.Name
+	}
+	return names, nil
+}
+
+// rows are t's groups, mechanism and bilateral apart, named from names
+// when given, largest first.
+func (t sumTable) rows(names map[string]string) (mech, bil []Row) {
+	for k, sum := range t {
 		// A group is shown when a pledge in it counts in any total: one
 		// standing, or money paid out on it.
 		if sum.N == 0 && sum.Disbursed == 0 {
@@ -94,7 +144,7 @@ func (s *Service) summed(ctx context.Context, v policy.Viewer, by string) (mech,
 	}
 	sortRows(mech)
 	sortRows(bil)
-	return mech, bil, nil
+	return mech, bil
 }
 
 // contribution is what one pledge adds to pledge_sums under the grouping
@@ -124,7 +174,14 @@ func contribution(p model.Pledge, parent *model.Requirement, parentSeen bool, by
 		if !p.PledgeDate.IsZero() {
 			c.Key = p.PledgeDate.String()[:7]
 		}
+	case "place_sector":
+		c.Key = string(p.Sector)
+	case "place_category":
+		c.Key = string(p.Category)
+	case "label":
+		c.Key = string(p.TLP)
 	}
+	c.Records = 1
 	if p.Status.Counts() {
 		c.N, c.EUR = 1, p.EURMinor
 		if p.NoEURValue {
@@ -163,7 +220,7 @@ func classOnly(r policy.Resource) policy.Resource {
 // latter are many for a company that pledges widely, so they are summed by
 // the database (engaged) rather than read, unless a share or a named
 // reader reaches them too.
-func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, fn func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64), engaged func(store.EngagedSum)) error {
+func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Audience, dims []string, fn func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64), engaged func(string, store.EngagedSum)) error {
 	if aud.All || (aud.OrgID == "" && aud.UserID == "") {
 		return nil
 	}
@@ -199,7 +256,7 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	}
 	slices.Sort(reqIDs)
 	reqIDs = slices.Compact(reqIDs)
-	if err := s.engaged(ctx, v, aud, by, engagedIDs, reqIDs, engaged); err != nil {
+	if err := s.engaged(ctx, v, aud, dims, engagedIDs, reqIDs, engaged); err != nil {
 		return err
 	}
 	reqs, err := s.store.RequirementsByID(ctx, reqIDs)
@@ -276,7 +333,7 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 // pledges shared with v or naming v. On the others no share or named
 // reader concerns v, so the class of each pledge decides alone whether v
 // sees it, now under its requirement's group.
-func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audience, by string, ids, apart []string, fn func(store.EngagedSum)) error {
+func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audience, dims []string, ids, apart []string, fn func(string, store.EngagedSum)) error {
 	var rest []string
 	for _, id := range ids {
 		if _, found := slices.BinarySearch(apart, id); !found {
@@ -302,12 +359,14 @@ func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audie
 	if len(opened) == 0 {
 		return nil
 	}
-	sums, err := s.store.EngagedPledgeSums(ctx, by, aud, opened)
-	if err != nil {
-		return err
-	}
-	for _, sum := range sums {
-		fn(sum)
+	for _, by := range dims {
+		sums, err := s.store.EngagedPledgeSums(ctx, by, aud, opened)
+		if err != nil {
+			return err
+		}
+		for _, sum := range sums {
+			fn(by, sum)
+		}
 	}
 	return nil
 }

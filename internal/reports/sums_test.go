@@ -21,9 +21,9 @@ import (
 )
 
 // TestMaintainedSumsEqualRecords: after a random sequence of every kind of
-// change the totals depend on, every summary read from the maintained
-// totals is exactly the summary computed from every record, for every
-// person of the cast, a visitor and the platform itself.
+// change the totals depend on, every summary, the dashboard and its charts
+// read from the maintained totals are exactly those computed from every
+// record, for every person of the cast, a visitor and the platform itself.
 func TestMaintainedSumsEqualRecords(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		ctx := context.Background()
@@ -68,8 +68,12 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				in := requirements.Input{
 					Title: ptr("Need"), Sector: ptr(model.Sectors[rng.IntN(len(model.Sectors))]), Category: ptr(model.Categories[rng.IntN(len(model.Categories))]),
 					LineOfEffort: ptr([]model.LineOfEffort{model.LineSupport, model.LineStrengthen, model.LineSustain}[rng.IntN(3)]),
-					Priority:     ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(1+rng.IntN(100)) * 10_000_00),
+					Priority:     ptr(model.Priorities[rng.IntN(len(model.Priorities))]), EstimatedEURMinor: ptr(int64(1+rng.IntN(100)) * 10_000_00),
 					NeededBy: ptr(model.DateOf(now).AddDays(30 + rng.IntN(300))), TLP: &l, NamedUserIDs: named(l),
+				}
+				// The map's regions, and needs that name none.
+				if i := rng.IntN(len(model.Regions) + 1); i < len(model.Regions) {
+					in.Region = ptr(model.Regions[i].Code)
 				}
 				r, err := a.Requirements.Create(ctx, cast.Viewer(as), in)
 				step("create requirement", err)
@@ -264,10 +268,13 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					if rng.IntN(2) == 0 {
+					switch rng.IntN(3) {
+					case 0:
 						r.BeneficiaryOrgID = cast.Orgs[pick([]string{"ssscip", "power"})].ID
-					} else {
+					case 1:
 						r.LineOfEffort = model.LineSustain
+					default:
+						r.Sector = model.Sectors[rng.IntN(len(model.Sectors))]
 					}
 					return q.UpdateRequirement(ctx, &r)
 				})
@@ -302,6 +309,35 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 					if !reflect.DeepEqual(got, want) {
 						t.Fatalf("after %d changes, %s's summary by %s:\n got %+v\nwant %+v", round, name, by, got, want)
 					}
+				}
+				dash, err := a.Reports.Dashboard(ctx, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantDash, err := a.Reports.DashboardFromRecords(ctx, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(dash, wantDash) {
+					t.Fatalf("after %d changes, %s's dashboard:\n got %+v\nwant %+v", round, name, dash, wantDash)
+				}
+				charts, err := a.Reports.Charts(ctx, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantCharts, err := a.Reports.ChartsFromRecords(ctx, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(charts, wantCharts) {
+					t.Fatalf("after %d changes, %s's charts:\n got %+v\nwant %+v", round, name, charts, wantCharts)
+				}
+				frontDash, frontCharts, err := a.Reports.Front(ctx, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(frontDash, wantDash) || !reflect.DeepEqual(frontCharts, wantCharts) {
+					t.Fatalf("after %d changes, %s's front page differs from its dashboard and charts", round, name)
 				}
 			}
 		}

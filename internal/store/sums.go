@@ -25,10 +25,10 @@ type Sums interface {
 // N counts the pledges still standing; EUR is their euros; Committed and
 // Delivered the euros of those committed and delivered; Disbursed what was
 // paid out on every pledge but a rejected one; Unvalued the standing
-// pledges without a euro value.
+// pledges without a euro value; Records every pledge, whatever its stage.
 type PledgeSum struct {
-	Key, Channel                                      string
-	N, EUR, Committed, Delivered, Disbursed, Unvalued int64
+	Key, Channel                                               string
+	N, EUR, Committed, Delivered, Disbursed, Unvalued, Records int64
 }
 
 // Add adds o's figures to s.
@@ -39,12 +39,15 @@ func (s *PledgeSum) Add(o PledgeSum, sign int64) {
 	s.Delivered += sign * o.Delivered
 	s.Disbursed += sign * o.Disbursed
 	s.Unvalued += sign * o.Unvalued
+	s.Records += sign * o.Records
 }
 
 // PledgeSumDims are the groupings pledge_sums keeps. By donor a pledge is
 // its funder's; the requirement's line, sector and category are "none" for
-// a pledge whose requirement the viewer may not see, or that has none.
-var PledgeSumDims = []string{"donor", "implementer", "line", "sector", "category", "status", "month"}
+// a pledge whose requirement the viewer may not see, or that has none. The
+// place groupings are the pledge's own sector and category ("" when it
+// states none), and by label the pledge's TLP (migration 00033).
+var PledgeSumDims = []string{"donor", "implementer", "line", "sector", "category", "status", "month", "place_sector", "place_category", "label"}
 
 // RequirementDims are the groupings read off a pledge's requirement.
 var RequirementDims = []string{"line", "sector", "category"}
@@ -67,12 +70,12 @@ func (q *queries) PledgeSums(ctx context.Context, dim string, a policy.Audience)
 	vis, vargs := visibleSQL(a, "s", pledgeSumShape("s"))
 	args = append(append(args, dim), vargs...)
 	query := `SELECT k, channel, CAST(SUM(n) AS BIGINT), CAST(SUM(eur) AS BIGINT), CAST(SUM(committed) AS BIGINT),
-		CAST(SUM(delivered) AS BIGINT), CAST(SUM(disbursed) AS BIGINT), CAST(SUM(unvalued) AS BIGINT)
-		FROM (SELECT ` + key + ` AS k, s.channel, s.n, s.eur, s.committed, s.delivered, s.disbursed, s.unvalued
+		CAST(SUM(delivered) AS BIGINT), CAST(SUM(disbursed) AS BIGINT), CAST(SUM(unvalued) AS BIGINT), CAST(SUM(records) AS BIGINT)
+		FROM (SELECT ` + key + ` AS k, s.channel, s.n, s.eur, s.committed, s.delivered, s.disbursed, s.unvalued, s.records
 			FROM pledge_sums s WHERE s.dim = ? AND ` + vis + `) x GROUP BY k, channel`
 	out, err := queryAll(ctx, q.rd, func(s scanner) (PledgeSum, error) {
 		var r PledgeSum
-		err := s.Scan(&r.Key, &r.Channel, &r.N, &r.EUR, &r.Committed, &r.Delivered, &r.Disbursed, &r.Unvalued)
+		err := s.Scan(&r.Key, &r.Channel, &r.N, &r.EUR, &r.Committed, &r.Delivered, &r.Disbursed, &r.Unvalued, &r.Records)
 		return r, err
 	}, query, args...)
 	return out, dbErr(err, "pledge sums by %s", dim)
@@ -154,6 +157,7 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Au
 	key, ok := map[string]string{
 		"donor": "COALESCE(NULLIF(p.funder_org_id, ''), p.donor_org_id)", "implementer": "p.donor_org_id",
 		"line": "r.line_of_effort", "sector": "r.sector", "category": "r.category", "status": status, "month": month,
+		"place_sector": "p.sector", "place_category": "p.category", "label": "p.tlp",
 	}[dim]
 	if !ok {
 		// The services check a grouping before they ask: this is a fault.
@@ -179,18 +183,20 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Au
 		chunk, err := queryAll(ctx, q.rd, func(s scanner) (EngagedSum, error) {
 			var r EngagedSum
 			var own int
-			err := s.Scan(&r.Key, &r.Channel, &own, &r.N, &r.EUR, &r.Committed, &r.Delivered, &r.Disbursed, &r.Unvalued)
+			err := s.Scan(&r.Key, &r.Channel, &own, &r.N, &r.EUR, &r.Committed, &r.Delivered, &r.Disbursed, &r.Unvalued, &r.Records)
 			r.Own = own == 1
 			return r, err
 		}, `SELECT k, channel, own, CAST(SUM(n) AS BIGINT), CAST(SUM(eur) AS BIGINT), CAST(SUM(committed) AS BIGINT),
-			CAST(SUM(delivered) AS BIGINT), CAST(SUM(disbursed) AS BIGINT), CAST(SUM(unvalued) AS BIGINT) FROM (
+			CAST(SUM(delivered) AS BIGINT), CAST(SUM(disbursed) AS BIGINT), CAST(SUM(unvalued) AS BIGINT),
+			CAST(SUM(records) AS BIGINT) FROM (
 			SELECT `+key+` AS k, p.channel, `+own+` AS own,
 				CASE WHEN `+counts+` THEN 1 ELSE 0 END AS n,
 				CASE WHEN `+counts+` THEN p.eur_minor ELSE 0 END AS eur,
 				CASE WHEN (`+status+`) IN ('confirmed', 'in_delivery', 'delivered', 'receipt_confirmed') THEN p.eur_minor ELSE 0 END AS committed,
 				CASE WHEN (`+status+`) IN ('delivered', 'receipt_confirmed') THEN p.eur_minor ELSE 0 END AS delivered,
 				CASE WHEN p.status = 'rejected' AND p.suspended_on IS NULL THEN 0 ELSE p.disbursed_eur_minor END AS disbursed,
-				CASE WHEN `+counts+` AND `+unvalued+` THEN 1 ELSE 0 END AS unvalued
+				CASE WHEN `+counts+` AND `+unvalued+` THEN 1 ELSE 0 END AS unvalued,
+				1 AS records
 			FROM pledges p JOIN requirements r ON r.id = p.requirement_id
 			WHERE p.requirement_id IN (`+in+`) AND `+vis+`) x GROUP BY k, channel, own`, all...)
 		out = append(out, chunk...)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/i18n"
 	"github.com/cyberaid/cyberaid/internal/money"
-	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/reports"
 )
 
@@ -28,13 +27,9 @@ type chartView struct {
 	Rows   [][]string
 }
 
-// dashboardCharts draws the dashboard's charts in the reader's language,
-// over what v may see.
-func (s *Server) dashboardCharts(r *http.Request, v policy.Viewer) ([]chartView, reports.Charts, error) {
-	c, err := s.Reports.Charts(r.Context(), v)
-	if err != nil {
-		return nil, c, err
-	}
+// drawCharts draws the dashboard's series c, computed over what the
+// reader may see, in the reader's language.
+func (s *Server) drawCharts(r *http.Request, c reports.Charts) ([]chartView, error) {
 	l := s.localizer(r)
 	eur := func(n int64) string { return money.Format(n, "EUR", l.Lang()) }
 	short := func(n int64) string { return shortEUR(l, n) }
@@ -60,7 +55,7 @@ func (s *Server) dashboardCharts(r *http.Request, v policy.Viewer) ([]chartView,
 	for i, m := range c.Cumulative {
 		start, err := time.Parse("2006-01", m.Month)
 		if err != nil {
-			return nil, c, err
+			return nil, err
 		}
 		if i == 0 {
 			times = append(times, start)
@@ -134,7 +129,7 @@ func (s *Server) dashboardCharts(r *http.Request, v policy.Viewer) ([]chartView,
 	}
 	lead.Bars = bars(leadBars)
 	out = append(out, lead)
-	return out, c, nil
+	return out, nil
 }
 
 // legendEntry names the part of a chart drawn with Class.

@@ -331,12 +331,16 @@ type dashboardData struct {
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	d, err := s.dashboardIn(r, v)
+	// The figures and the charts share their reading of the records.
+	d, series, err := s.Reports.Front(r.Context(), v)
 	if err != nil {
 		return err
 	}
+	if err := s.nameDashboard(r, &d); err != nil {
+		return err
+	}
 	data := dashboardData{D: d, Anonymous: v.Anonymous()}
-	charts, series, err := s.dashboardCharts(r, v)
+	charts, err := s.drawCharts(r, series)
 	if err != nil {
 		return err
 	}
@@ -366,9 +370,14 @@ func (s *Server) dashboardIn(r *http.Request, v policy.Viewer) (reports.Dashboar
 	if err != nil {
 		return d, err
 	}
+	return d, s.nameDashboard(r, &d)
+}
+
+// nameDashboard names d's donors and implementers in the reader's language.
+func (s *Server) nameDashboard(r *http.Request, d *reports.Dashboard) error {
 	names, err := s.orgNames(r)
 	if err != nil {
-		return d, err
+		return err
 	}
 	for _, rows := range [][]reports.Row{d.ByDonor, d.ByImplementer} {
 		for i := range rows {
@@ -377,5 +386,5 @@ func (s *Server) dashboardIn(r *http.Request, v policy.Viewer) (reports.Dashboar
 			}
 		}
 	}
-	return d, nil
+	return nil
 }
