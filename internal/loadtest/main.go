@@ -26,7 +26,6 @@ var calls = []struct{ name, path string }{
 	{"offers, first page", "/api/v1/offers"},
 	{"summary by sector", "/api/v1/reports/summary?by=sector"},
 	{"summary by donor", "/api/v1/reports/summary?by=donor"},
-	{"charts", "/api/v1/reports/charts"},
 	{"search", "/api/v1/search?q=energy"},
 	{"charts", "/api/v1/reports/charts"},
 	{"results", "/api/v1/results"},
