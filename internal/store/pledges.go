@@ -236,18 +236,14 @@ func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []s
 	return ps, nil
 }
 
-// PledgeClasses reads only what decides who sees a requirement's pledges
-// and what they cover. A new pledge's transaction needs no more, and
-// reading every pledge on the requirement whole, as PledgesForRequirements
-// does, was half of the time it held SQLite's only writer connection,
-// growing with the pledges. The database groups them: the rows are as many
-// as the donors, labels and statuses on the requirement, plus one per
-// pledge with an access list.
+// PledgeClasses reads what decides who sees a requirement's pledges and
+// what they cover, kept per requirement by the triggers of migration 00035
+// (pledge_classes). A new pledge's transaction needs no more, and reading
+// every pledge on the requirement whole, as PledgesForRequirements does,
+// was half of the time it held SQLite's only writer connection, growing
+// with the pledges; grouping them in the query still read each one.
 func (q *queries) PledgeClasses(ctx context.Context, requirementID string) ([]model.Pledge, error) {
-	rows, err := q.rd.query(ctx, `SELECT donor_org_id, tlp, channel, status, CASE WHEN suspended_on IS NULL THEN 0 ELSE 1 END AS suspended,
-		CAST(SUM(eur_minor) AS BIGINT), CASE WHEN EXISTS (SELECT 1 FROM access_grants g WHERE g.object_type = 'pledge' AND g.object_id = p.id) THEN p.id ELSE '' END AS own
-		FROM pledges p WHERE requirement_id = ?
-		GROUP BY donor_org_id, tlp, channel, status, suspended, own`, requirementID)
+	rows, err := q.rd.query(ctx, `SELECT donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id = ? AND n > 0`, requirementID)
 	if err != nil {
 		return nil, dbErr(err, "pledges of requirement %s", requirementID)
 	}
