@@ -59,11 +59,20 @@ func newDB(d dialect, reader, writer *sql.DB) *DB {
 		stmts = &stmtCache{db: writer, m: map[string]*sql.Stmt{}}
 	}
 	held := &heldRates{}
+	// Only SQLite's commands are grouped. A group runs its commands one
+	// after the other on one connection, and a PostgreSQL command is a
+	// dozen round trips to the server: 64 clients grouped made 38 pledges
+	// a second where 52 committed alone, whose work before the audit
+	// log's lock runs in parallel on the pool.
+	var group *groupCommit
+	if d == dialectSQLite {
+		group = &groupCommit{d: d, db: writer, held: held, stmts: stmts}
+	}
 	return &DB{
 		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer, held: held, stmts: stmts},
 		reader:  reader,
 		writer:  writer,
-		group:   &groupCommit{d: d, db: writer, held: held, stmts: stmts},
+		group:   group,
 	}
 }
 
@@ -91,12 +100,15 @@ func (d *DB) Close() error {
 }
 
 // InTx runs fn as one read-write transaction, committed if fn returns nil
-// and rolled back otherwise, and returns once it has committed. Concurrent
-// calls are committed in groups (groupCommit), each fn in a savepoint of
-// its own. Inside fn, use only q: the transaction holds a writer
-// connection (on SQLite the only one), so a write through d would wait for
-// it forever.
+// and rolled back otherwise, and returns once it has committed. On SQLite
+// concurrent calls are committed in groups (groupCommit), each fn in a
+// savepoint of its own. Inside fn, use only q: the transaction holds a
+// writer connection (on SQLite the only one), so a write through d would
+// wait for it forever.
 func (d *DB) InTx(ctx context.Context, fn func(q Queries) error) error {
+	if d.group == nil {
+		return runTx(ctx, d.dialect, d.writer, d.held, d.stmts, func(q *queries) error { return fn(q) })
+	}
 	return d.group.run(ctx, func(q *queries) error { return fn(q) })
 }
 
