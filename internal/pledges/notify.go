@@ -7,8 +7,9 @@ import (
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
-// Notifier hears of a pledge made on a requirement (given with every pledge
-// on it, the new one included, as the transaction reads them), and of a
+// Notifier hears of a pledge made on a requirement (given with the pledges
+// on it, the new one included, as the transaction reads them: grouped as
+// store.Queries' PledgeClasses groups them, enough for the policy), and of a
 // pledge suspended (req nil when it serves none), inside the transaction
 // that makes the change.
 type Notifier interface {

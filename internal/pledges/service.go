@@ -167,6 +167,24 @@ func requirementOf(ctx context.Context, q requirementReads, id string) (*model.R
 	return &r, pledges, nil
 }
 
+// requirementClasses is requirementOf with the pledges grouped
+// (PledgeClasses): enough for the policy and the coverage, not for a
+// caller that needs each pledge.
+func requirementClasses(ctx context.Context, q requirementReads, id string) (*model.Requirement, []model.Pledge, error) {
+	if id == "" {
+		return nil, nil, nil
+	}
+	r, err := q.RequirementByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	classes, err := q.PledgeClasses(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &r, classes, nil
+}
+
 func resourceOf(p model.Pledge, req *model.Requirement, pledges []model.Pledge) policy.Resource {
 	if req == nil {
 		return policy.PledgeResource(p, nil)
@@ -273,13 +291,15 @@ func (s *Service) create(ctx context.Context, v policy.Viewer, in Input, save bo
 	return res, model.Unexpected(err, "create pledge")
 }
 
-// target is the requirement a new pledge serves, with every pledge on it;
+// target is the requirement a new pledge serves, with the pledges on it
+// grouped as the policy tells them apart (PledgeClasses), which is all
+// that who sees it, the over-coverage warning and the notification need;
 // a requirement v may not see is answered as one that does not exist.
 func (s *Service) target(ctx context.Context, q store.Queries, v policy.Viewer, p model.Pledge) (*model.Requirement, []model.Pledge, error) {
 	if p.RequirementID == "" && p.Channel == model.ChannelMechanism {
 		return nil, nil, model.Invalid("requirement_id", "is required for a pledge through the mechanism")
 	}
-	req, pledges, err := requirementOf(ctx, q, p.RequirementID)
+	req, pledges, err := requirementClasses(ctx, q, p.RequirementID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil, model.Invalid("requirement_id", "no requirement you can see has the id %q", p.RequirementID)
 	}

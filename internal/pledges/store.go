@@ -31,4 +31,7 @@ type requirementReads interface {
 	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// PledgeClasses returns the pledges on one requirement grouped as the
+	// policy and the coverage tell them apart (store.Pledges).
+	PledgeClasses(ctx context.Context, requirementID string) ([]model.Pledge, error)
 }

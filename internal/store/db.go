@@ -33,6 +33,7 @@ type DB struct {
 	*queries
 	reader *sql.DB
 	writer *sql.DB
+	group  *groupCommit
 }
 
 var _ Store = (*DB)(nil)
@@ -57,10 +58,21 @@ func newDB(d dialect, reader, writer *sql.DB) *DB {
 	if d == dialectSQLite {
 		stmts = &stmtCache{db: writer, m: map[string]*sql.Stmt{}}
 	}
+	held := &heldRates{}
+	// Only SQLite's commands are grouped. A group runs its commands one
+	// after the other on one connection, and a PostgreSQL command is a
+	// dozen round trips to the server: 64 clients grouped made 38 pledges
+	// a second where 52 committed alone, whose work before the audit
+	// log's lock runs in parallel on the pool.
+	var group *groupCommit
+	if d == dialectSQLite {
+		group = &groupCommit{d: d, db: writer, held: held, stmts: stmts}
+	}
 	return &DB{
-		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer, held: &heldRates{}, stmts: stmts},
+		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer, held: held, stmts: stmts},
 		reader:  reader,
 		writer:  writer,
+		group:   group,
 	}
 }
 
@@ -87,12 +99,17 @@ func (d *DB) Close() error {
 	return err
 }
 
-// InTx runs fn in one read-write transaction, committed if fn returns nil
-// and rolled back otherwise. Inside fn, use only q: on SQLite the
-// transaction holds the one writer connection, so a write through d would
+// InTx runs fn as one read-write transaction, committed if fn returns nil
+// and rolled back otherwise, and returns once it has committed. On SQLite
+// concurrent calls are committed in groups (groupCommit), each fn in a
+// savepoint of its own. Inside fn, use only q: the transaction holds a
+// writer connection (on SQLite the only one), so a write through d would
 // wait for it forever.
 func (d *DB) InTx(ctx context.Context, fn func(q Queries) error) error {
-	return runTx(ctx, d.dialect, d.writer, d.held, d.stmts, func(q *queries) error { return fn(q) })
+	if d.group == nil {
+		return runTx(ctx, d.dialect, d.writer, d.held, d.stmts, func(q *queries) error { return fn(q) })
+	}
+	return d.group.run(ctx, func(q *queries) error { return fn(q) })
 }
 
 func runTx(ctx context.Context, d dialect, db *sql.DB, held *heldRates, stmts *stmtCache, fn func(q *queries) error) error {

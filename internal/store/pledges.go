@@ -236,6 +236,46 @@ func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []s
 	return ps, nil
 }
 
+// PledgeClasses reads what decides who sees a requirement's pledges and
+// what they cover, kept per requirement by the triggers of migration 00035
+// (pledge_classes). A new pledge's transaction needs no more, and reading
+// every pledge on the requirement whole, as PledgesForRequirements does,
+// was half of the time it held SQLite's only writer connection, growing
+// with the pledges; grouping them in the query still read each one.
+func (q *queries) PledgeClasses(ctx context.Context, requirementID string) ([]model.Pledge, error) {
+	rows, err := q.rd.query(ctx, `SELECT donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id = ? AND n > 0`, requirementID)
+	if err != nil {
+		return nil, dbErr(err, "pledges of requirement %s", requirementID)
+	}
+	defer rows.Close()
+	var ps []model.Pledge
+	var withGrants []model.Pledge
+	for rows.Next() {
+		var p model.Pledge
+		var tlp, channel, status string
+		var suspended int
+		if err := rows.Scan(&p.DonorOrgID, &tlp, &channel, &status, &suspended, &p.EURMinor, &p.ID); err != nil {
+			return nil, dbErr(err, "pledges of requirement %s", requirementID)
+		}
+		p.RequirementID, p.TLP, p.Channel, p.Status = requirementID, model.TLP(tlp), model.Channel(channel), model.PledgeStatus(status)
+		if suspended == 1 {
+			p.SuspendedFrom, p.Status = p.Status, model.PledgeSuspended
+		}
+		if p.ID != "" {
+			withGrants = append(withGrants, p)
+			continue
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err, "pledges of requirement %s", requirementID)
+	}
+	if err := q.loadPledgeGrants(ctx, withGrants); err != nil {
+		return nil, dbErr(err, "pledges of requirement %s", requirementID)
+	}
+	return append(ps, withGrants...), nil
+}
+
 // PledgeByIATIIdentifier finds the report a donor imported from a published
 // activity, so that importing it again updates rather than duplicates it.
 func (q *queries) PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identifier string) (model.Pledge, error) {

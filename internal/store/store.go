@@ -130,6 +130,12 @@ type Pledges interface {
 	PledgesByIATIIdentifiers(ctx context.Context, identifiers []string) ([]model.Pledge, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// PledgeClasses returns the pledges on one requirement as the policy and
+	// the coverage tell them apart, not one by one: one entry per donor,
+	// label, channel and status, its EURMinor the sum of theirs and its ID
+	// empty; a pledge with an access list is an entry of its own, with its
+	// ID and lists.
+	PledgeClasses(ctx context.Context, requirementID string) ([]model.Pledge, error)
 }
 
 type Rates interface {

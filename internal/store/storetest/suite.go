@@ -62,6 +62,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"ConcurrentAudit", testConcurrentAudit},
 		{"AuditBatches", testAuditBatches},
 		{"InTxRollback", testInTxRollback},
+		{"GroupCommit", testGroupCommit},
+		{"PledgeClasses", testPledgeClasses},
 		{"Proposals", testProposals},
 		{"Rotations", testRotations},
 		{"Meetings", testMeetings},
