@@ -64,13 +64,19 @@ func (p period) overlaps(o period) bool {
 
 // Alerts lists the deconfliction findings over the records v may see.
 func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
+	return s.alerts(ctx, v, f, s.alertInput)
+}
+
+// alerts computes the findings over what input reads of the records v may
+// see, so that tests can compare another way of reading them.
+func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, input func(context.Context, policy.Viewer) (alertData, error)) ([]Alert, error) {
 	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
 		return nil, err
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
 		return nil, model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
 	}
-	in, err := s.alertInput(ctx, v)
+	in, err := input(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -111,15 +117,71 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer) (alertData, e
 	if err != nil {
 		return alertData{}, err
 	}
-	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), today: model.DateOf(s.now())}
+	n := 0
+	for _, r := range reqs {
+		in.reqBy[r.ID] = r
+		n += len(r.Pledges)
+	}
+	// The pledges v sees on the requirements v sees are in their views
+	// already: reading every pledge again, each requirement's pledges once
+	// more to decide who sees it, was most of the cost of an alert list.
+	all := make([]model.Pledge, 0, n)
+	for _, r := range reqs {
+		all = append(all, r.Pledges...)
+	}
+	more, err := s.pledgesOffRequirements(ctx, v, in.reqBy)
 	if err != nil {
 		return alertData{}, err
 	}
-	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), pledges: all, today: model.DateOf(s.now())}
-	for _, r := range reqs {
-		in.reqBy[r.ID] = r
-	}
+	all = append(all, more...)
+	// In the order of the pledge list, which orders the pledges an alert
+	// names.
+	slices.SortFunc(all, func(a, b model.Pledge) int { return strings.Compare(b.ID, a.ID) })
+	in.pledges = all
 	return in, nil
+}
+
+// pledgesOffRequirements are the pledges v sees that are on no requirement
+// v sees, the only ones alerts read besides those in the requirements'
+// views: bilateral reports (on no requirement, or on one v may not see),
+// and mechanism pledges still proposed (stale) on a requirement v may not
+// see. A mechanism pledge always serves a requirement (pledges refuses one
+// without), and the policy shows a pledge on a requirement hidden from v
+// only to its donor's organisation, so the proposed ones are looked for
+// among v's organisation's alone; each is still decided by the policy.
+func (s *Service) pledgesOffRequirements(ctx context.Context, v policy.Viewer, seen map[string]requirements.View) ([]model.Pledge, error) {
+	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Pledge
+	for _, p := range bilat {
+		if _, ok := seen[p.RequirementID]; !ok {
+			out = append(out, p)
+		}
+	}
+	if v.Org.ID == "" {
+		return out, nil
+	}
+	own, err := s.store.ListPledges(ctx, model.PledgeFilter{DonorOrgID: v.Org.ID, Channel: model.ChannelMechanism, Status: model.PledgeProposed}, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range own {
+		if _, ok := seen[p.RequirementID]; ok {
+			continue
+		}
+		view, err := s.pledges.Get(ctx, v, p.ID)
+		if errors.Is(err, model.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, view)
+	}
+	return out, nil
 }
 
 // alerts collects findings; every list in an alert is non-nil, so that

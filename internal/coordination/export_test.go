@@ -1,0 +1,33 @@
+package coordination
+
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+)
+
+// AlertsFromEveryRecord computes the alerts as they were computed before
+// alertInput read the pledges from the requirements' views: from every
+// requirement and every pledge v may see, each read through its service.
+// It is the reference the faster reading is compared with.
+func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
+	return s.alerts(ctx, v, f, s.everyRecord)
+}
+
+func (s *Service) everyRecord(ctx context.Context, v policy.Viewer) (alertData, error) {
+	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return alertData{}, err
+	}
+	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	if err != nil {
+		return alertData{}, err
+	}
+	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), pledges: all, today: model.DateOf(s.now())}
+	for _, r := range reqs {
+		in.reqBy[r.ID] = r
+	}
+	return in, nil
+}
