@@ -31,3 +31,25 @@ func (s *Service) everyRecord(ctx context.Context, v policy.Viewer) (alertData, 
 	}
 	return in, nil
 }
+
+// OpenRequirements is what suggestions and the plan are computed over.
+func (s *Service) OpenRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	return s.openRequirements(ctx, v)
+}
+
+// OpenRequirementsPerStatus reads them as before, one status at a time.
+func (s *Service) OpenRequirementsPerStatus(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	var out []requirements.View
+	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
+		rs, err := s.requirements.All(ctx, v, model.RequirementFilter{Status: st})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if r.EstimatedEURMinor > r.PledgedEURMinor {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}

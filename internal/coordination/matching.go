@@ -108,16 +108,19 @@ func offerOf(o offers.View) matching.Offer {
 }
 
 // openRequirements are the validated requirements v may see that still take
-// pledges and still need money.
+// pledges and still need money, the validated before those in delivery.
+// The status is the delivery stage v's view derives, so the store cannot
+// select it: each status asked of requirements.All read every requirement
+// and every pledge, and one reading serves both.
 func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	rs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return nil, err
+	}
 	var out []requirements.View
 	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
-		rs, err := s.requirements.All(ctx, v, model.RequirementFilter{Status: st})
-		if err != nil {
-			return nil, err
-		}
 		for _, r := range rs {
-			if r.EstimatedEURMinor > r.PledgedEURMinor {
+			if r.Status == st && r.EstimatedEURMinor > r.PledgedEURMinor {
 				out = append(out, r)
 			}
 		}
