@@ -64,19 +64,28 @@ func (p period) overlaps(o period) bool {
 
 // Alerts lists the deconfliction findings over the records v may see.
 func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
-	return s.alerts(ctx, v, f, s.alertInput)
+	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
+		found, err := s.readings.get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
+			return s.findings(ctx, v, today, s.alertInput)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return found.([]Alert), nil
+	})
 }
 
-// alerts computes the findings over what input reads of the records v may
-// see, so that tests can compare another way of reading them.
-func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, input func(context.Context, policy.Viewer) (alertData, error)) ([]Alert, error) {
+// alerts lists the findings found lists, ranked, with their
+// acknowledgements, as f selects them. found's list is shared: it is
+// copied, never changed.
+func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, found func(context.Context, model.Date) ([]Alert, error)) ([]Alert, error) {
 	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
 		return nil, err
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
 		return nil, model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
 	}
-	in, err := input(ctx, v)
+	all, err := found(ctx, model.DateOf(s.now()))
 	if err != nil {
 		return nil, err
 	}
@@ -84,15 +93,11 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, in
 	if err != nil {
 		return nil, err
 	}
-	var out alerts
-	for _, r := range in.reqs {
-		out.onRequirement(r, in.today)
+	var kept []Alert
+	if all != nil {
+		kept = make([]Alert, 0, len(all))
 	}
-	out.bilateralOffRequirement(in)
-	out.stalePledges(in, s.cfg.StaleAfterDays)
-
-	kept := out[:0]
-	for _, a := range out {
+	for _, a := range all {
 		if ack, ok := acks[a.Key]; ok {
 			a.Acknowledged = &ack
 		}
@@ -100,8 +105,25 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, in
 			kept = append(kept, a)
 		}
 	}
-	slices.SortFunc(kept, alertOrder)
 	return kept, nil
+}
+
+// findings computes every finding over what input reads of the records v
+// may see, ranked, without acknowledgements.
+func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input func(context.Context, policy.Viewer) (alertData, error)) ([]Alert, error) {
+	in, err := input(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	in.today = today
+	var out alerts
+	for _, r := range in.reqs {
+		out.onRequirement(r, in.today)
+	}
+	out.bilateralOffRequirement(in)
+	out.stalePledges(in, s.cfg.StaleAfterDays)
+	slices.SortFunc(out, alertOrder)
+	return out, nil
 }
 
 // alertData is what alerts are computed from: the records v may see.
@@ -109,7 +131,8 @@ type alertData struct {
 	reqs    []requirements.View
 	reqBy   map[string]requirements.View
 	pledges []model.Pledge
-	today   model.Date
+	// today is set by findings.
+	today model.Date
 }
 
 func (s *Service) alertInput(ctx context.Context, v policy.Viewer) (alertData, error) {
@@ -117,7 +140,7 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer) (alertData, e
 	if err != nil {
 		return alertData{}, err
 	}
-	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), today: model.DateOf(s.now())}
+	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs))}
 	n := 0
 	for _, r := range reqs {
 		in.reqBy[r.ID] = r

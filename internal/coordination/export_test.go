@@ -13,7 +13,9 @@ import (
 // requirement and every pledge v may see, each read through its service.
 // It is the reference the faster reading is compared with.
 func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
-	return s.alerts(ctx, v, f, s.everyRecord)
+	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
+		return s.findings(ctx, v, today, s.everyRecord)
+	})
 }
 
 func (s *Service) everyRecord(ctx context.Context, v policy.Viewer) (alertData, error) {
@@ -25,19 +27,21 @@ func (s *Service) everyRecord(ctx context.Context, v policy.Viewer) (alertData, 
 	if err != nil {
 		return alertData{}, err
 	}
-	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), pledges: all, today: model.DateOf(s.now())}
+	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), pledges: all}
 	for _, r := range reqs {
 		in.reqBy[r.ID] = r
 	}
 	return in, nil
 }
 
-// OpenRequirements is what suggestions and the plan are computed over.
+// OpenRequirements is what suggestions and the plan are computed over, kept
+// while the records stand.
 func (s *Service) OpenRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
 	return s.openRequirements(ctx, v)
 }
 
-// OpenRequirementsPerStatus reads them as before, one status at a time.
+// OpenRequirementsPerStatus reads them as before, one status at a time, and
+// keeps nothing.
 func (s *Service) OpenRequirementsPerStatus(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
 	var out []requirements.View
 	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
@@ -47,6 +51,7 @@ func (s *Service) OpenRequirementsPerStatus(ctx context.Context, v policy.Viewer
 		}
 		for _, r := range rs {
 			if r.EstimatedEURMinor > r.PledgedEURMinor {
+				r.Pledges = nil
 				out = append(out, r)
 			}
 		}

@@ -69,6 +69,7 @@ type Service struct {
 	requirements *requirements.Service
 	offers       *offers.Service
 	pledges      *pledges.Service
+	readings     readings
 }
 
 func NewService(s Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
@@ -108,11 +109,23 @@ func offerOf(o offers.View) matching.Offer {
 }
 
 // openRequirements are the validated requirements v may see that still take
-// pledges and still need money, the validated before those in delivery.
-// The status is the delivery stage v's view derives, so the store cannot
-// select it: each status asked of requirements.All read every requirement
-// and every pledge, and one reading serves both.
+// pledges and still need money, the validated before those in delivery,
+// without their pledges, which suggestions and the plan do not read. The
+// status is the delivery stage v's view derives, so the store cannot select
+// it: each status asked of requirements.All read every requirement and
+// every pledge, and one reading serves both. The list is shared between
+// requests: it is never changed.
 func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	rs, err := s.readings.get(ctx, s.store.RecordVersion, "open requirements", v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+		return s.readOpenRequirements(ctx, v)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rs.([]requirements.View), nil
+}
+
+func (s *Service) readOpenRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
 	rs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
 	if err != nil {
 		return nil, err
@@ -121,6 +134,7 @@ func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requ
 	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
 		for _, r := range rs {
 			if r.Status == st && r.EstimatedEURMinor > r.PledgedEURMinor {
+				r.Pledges = nil
 				out = append(out, r)
 			}
 		}
@@ -349,7 +363,8 @@ func (s *Service) Preview(ctx context.Context, v policy.Viewer, in PlanInput) (P
 	if err != nil {
 		return Plan{}, err
 	}
-	rs = slices.DeleteFunc(rs, func(r requirements.View) bool { return !plannable(r.TLP) })
+	// A new list: the open requirements are shared with other requests.
+	rs = slices.DeleteFunc(slices.Clone(rs), func(r requirements.View) bool { return !plannable(r.TLP) })
 	os = slices.DeleteFunc(os, func(o offers.View) bool { return !plannable(o.TLP) })
 	needs := make([]matching.Need, len(rs))
 	for i, r := range rs {

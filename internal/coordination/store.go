@@ -18,4 +18,7 @@ type Store interface {
 	// ListPledges returns up to limit pledges matching f, newest first,
 	// after the cursor; 0 is no limit. It decides no visibility.
 	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
+	// RecordVersion changes with every requirement, pledge and access list:
+	// what was read of them at one version holds while it stands.
+	RecordVersion(ctx context.Context) (int64, error)
 }
