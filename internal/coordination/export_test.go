@@ -58,3 +58,10 @@ func (s *Service) OpenRequirementsPerStatus(ctx context.Context, v policy.Viewer
 	}
 	return out, nil
 }
+
+// AlertsRead computes the alerts as Alerts does, keeping nothing.
+func (s *Service) AlertsRead(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
+	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
+		return s.findings(ctx, v, today, s.alertInput)
+	})
+}
