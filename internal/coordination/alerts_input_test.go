@@ -71,6 +71,13 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 				if gerr != nil || werr != nil || !reflect.DeepEqual(got, want) {
 					t.Fatalf("step %d, %s: open requirements %d (%v), want %d (%v)", step, name, len(got), gerr, len(want), werr)
 				}
+				if policy.Allowed(v, policy.MatchingSuggest) {
+					got, gerr = w.a.Coordination.OpenToPledges(w.ctx, v)
+					want, werr = w.a.Coordination.OpenToPledgesPerStatus(w.ctx, v)
+					if gerr != nil || werr != nil || !reflect.DeepEqual(got, want) {
+						t.Fatalf("step %d, %s: open to pledges %d (%v), want %d (%v)", step, name, len(got), gerr, len(want), werr)
+					}
+				}
 				for _, f := range []coordination.AlertFilter{{}, {Kind: model.AlertStalePledge}, {}} {
 					got, gerr := w.a.Coordination.Alerts(w.ctx, v, f)
 					want, werr := w.a.Coordination.AlertsFromEveryRecord(w.ctx, v, f)
@@ -79,6 +86,23 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 					}
 					if !reflect.DeepEqual(got, want) {
 						t.Fatalf("step %d, %s, %+v:\n got %v\nwant %v", step, name, f, keysOf(got), keysOf(want))
+					}
+					// Its pages, walked with a small page, are the list.
+					var paged []coordination.Alert
+					after := ""
+					for n := 0; gerr == nil; n++ {
+						page, next, err := w.a.Coordination.AlertsPage(w.ctx, v, f, after, 7)
+						if err != nil {
+							t.Fatalf("step %d, %s: page after %q: %v", step, name, after, err)
+						}
+						paged = append(paged, page...)
+						if next == "" || n > len(want) {
+							break
+						}
+						after = next
+					}
+					if gerr == nil && !reflect.DeepEqual(paged, append([]coordination.Alert{}, want...)) && !(len(paged) == 0 && len(want) == 0) {
+						t.Fatalf("step %d, %s, %+v: pages\n got %v\nwant %v", step, name, f, keysOf(paged), keysOf(want))
 					}
 				}
 			}

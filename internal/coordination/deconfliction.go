@@ -65,25 +65,84 @@ func (p period) overlaps(o period) bool {
 // Alerts lists the deconfliction findings over the records v may see.
 func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
 	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
-		found, err := s.readings.get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
-			return s.findings(ctx, v, today, s.alertInput)
-		})
-		if err != nil {
-			return nil, err
-		}
-		return found.([]Alert), nil
+		return s.keptFindings(ctx, v, today)
 	})
+}
+
+// AlertsPage is one page of what Alerts lists: up to limit alerts after the
+// one whose key is after ("" from the first), and the key to ask the next
+// page after ("" at the end). A key that is not in the list is a bad
+// cursor. Only the page is copied out of the list kept between requests.
+func (s *Service) AlertsPage(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int) ([]Alert, string, error) {
+	if err := checkAlertRead(v, f); err != nil {
+		return nil, "", err
+	}
+	if limit <= 0 || limit > model.MaxPage {
+		limit = model.MaxPage
+	}
+	found, err := s.keptFindings(ctx, v, model.DateOf(s.now()))
+	if err != nil {
+		return nil, "", err
+	}
+	acks, err := s.store.Acknowledgements(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	page := []Alert{}
+	next := ""
+	started := after == ""
+	for _, a := range found {
+		if ack, ok := acks[a.Key]; ok {
+			a.Acknowledged = &ack
+		}
+		if (f.Kind != "" && a.Kind != f.Kind) || (f.Open && a.Acknowledged != nil) {
+			continue
+		}
+		if !started {
+			started = a.Key == after
+			continue
+		}
+		if len(page) == limit {
+			next = page[limit-1].Key
+			break
+		}
+		page = append(page, a)
+	}
+	if !started {
+		return nil, "", model.BadCursor()
+	}
+	return page, next, nil
+}
+
+// keptFindings are the findings over the records v may see, kept while
+// the records stand; the list is shared between requests and never
+// changed.
+func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model.Date) ([]Alert, error) {
+	found, err := s.readings.get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
+		return s.findings(ctx, v, today, s.alertInput)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return found.([]Alert), nil
+}
+
+func checkAlertRead(v policy.Viewer, f AlertFilter) error {
+	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
+		return err
+	}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
+	}
+	return nil
 }
 
 // alerts lists the findings found lists, ranked, with their
 // acknowledgements, as f selects them. found's list is shared: it is
 // copied, never changed.
 func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, found func(context.Context, model.Date) ([]Alert, error)) ([]Alert, error) {
-	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
+	if err := checkAlertRead(v, f); err != nil {
 		return nil, err
-	}
-	if f.Kind != "" && !f.Kind.Valid() {
-		return nil, model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
 	}
 	all, err := found(ctx, model.DateOf(s.now()))
 	if err != nil {

@@ -65,3 +65,20 @@ func (s *Service) AlertsRead(ctx context.Context, v policy.Viewer, f AlertFilter
 		return s.findings(ctx, v, today, s.alertInput)
 	})
 }
+
+// OpenToPledgesPerStatus reads them as the workbench did, one status at a
+// time, and keeps nothing.
+func (s *Service) OpenToPledgesPerStatus(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	var out []requirements.View
+	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
+		rs, err := s.requirements.All(ctx, v, model.RequirementFilter{Status: st})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			r.Pledges = nil
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -108,16 +108,24 @@ func offerOf(o offers.View) matching.Offer {
 	}
 }
 
-// openRequirements are the validated requirements v may see that still take
-// pledges and still need money, the validated before those in delivery,
-// without their pledges, which suggestions and the plan do not read. The
-// status is the delivery stage v's view derives, so the store cannot select
-// it: each status asked of requirements.All read every requirement and
-// every pledge, and one reading serves both. The list is shared between
-// requests: it is never changed.
-func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
-	rs, err := s.readings.get(ctx, s.store.RecordVersion, "open requirements", v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
-		return s.readOpenRequirements(ctx, v)
+// OpenToPledges lists the requirements v may see that take pledges, the
+// validated before those in delivery, without their pledges. The status is
+// the delivery stage v's view derives, so the store cannot select it: each
+// status asked of requirements.All read every requirement and every
+// pledge, and one reading serves both. The list is kept while the records
+// stand and shared between requests: callers must not change it.
+func (s *Service) OpenToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	if err := policy.Require(v, policy.MatchingSuggest); err != nil {
+		return nil, err
+	}
+	return s.openToPledges(ctx, v)
+}
+
+// openToPledges is OpenToPledges for callers that checked their own
+// permission.
+func (s *Service) openToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	rs, err := s.readings.get(ctx, s.store.RecordVersion, "open to pledges", v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+		return s.readOpenToPledges(ctx, v)
 	})
 	if err != nil {
 		return nil, err
@@ -125,7 +133,7 @@ func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requ
 	return rs.([]requirements.View), nil
 }
 
-func (s *Service) readOpenRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+func (s *Service) readOpenToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
 	rs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
 	if err != nil {
 		return nil, err
@@ -133,10 +141,26 @@ func (s *Service) readOpenRequirements(ctx context.Context, v policy.Viewer) ([]
 	var out []requirements.View
 	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
 		for _, r := range rs {
-			if r.Status == st && r.EstimatedEURMinor > r.PledgedEURMinor {
+			if r.Status == st {
 				r.Pledges = nil
 				out = append(out, r)
 			}
+		}
+	}
+	return out, nil
+}
+
+// openRequirements are the requirements open to pledges that still need
+// money, which suggestions and the plan spread offers over.
+func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	rs, err := s.openToPledges(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	var out []requirements.View
+	for _, r := range rs {
+		if r.EstimatedEURMinor > r.PledgedEURMinor {
+			out = append(out, r)
 		}
 	}
 	return out, nil
