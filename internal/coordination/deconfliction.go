@@ -64,13 +64,87 @@ func (p period) overlaps(o period) bool {
 
 // Alerts lists the deconfliction findings over the records v may see.
 func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
-	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
+	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
+		return s.keptFindings(ctx, v, today)
+	})
+}
+
+// AlertsPage is one page of what Alerts lists: up to limit alerts after the
+// one whose key is after ("" from the first), and the key to ask the next
+// page after ("" at the end). A key that is not in the list is a bad
+// cursor. Only the page is copied out of the list kept between requests.
+func (s *Service) AlertsPage(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int) ([]Alert, string, error) {
+	if err := checkAlertRead(v, f); err != nil {
+		return nil, "", err
+	}
+	if limit <= 0 || limit > model.MaxPage {
+		limit = model.MaxPage
+	}
+	found, err := s.keptFindings(ctx, v, model.DateOf(s.now()))
+	if err != nil {
+		return nil, "", err
+	}
+	acks, err := s.store.Acknowledgements(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	page := []Alert{}
+	next := ""
+	started := after == ""
+	for _, a := range found {
+		if ack, ok := acks[a.Key]; ok {
+			a.Acknowledged = &ack
+		}
+		if (f.Kind != "" && a.Kind != f.Kind) || (f.Open && a.Acknowledged != nil) {
+			continue
+		}
+		if !started {
+			started = a.Key == after
+			continue
+		}
+		if len(page) == limit {
+			next = page[limit-1].Key
+			break
+		}
+		page = append(page, a)
+	}
+	if !started {
+		return nil, "", model.BadCursor()
+	}
+	return page, next, nil
+}
+
+// keptFindings are the findings over the records v may see, kept while
+// the records stand; the list is shared between requests and never
+// changed.
+func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model.Date) ([]Alert, error) {
+	found, err := s.readings.get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
+		return s.findings(ctx, v, today, s.alertInput)
+	})
+	if err != nil {
 		return nil, err
 	}
-	if f.Kind != "" && !f.Kind.Valid() {
-		return nil, model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
+	return found.([]Alert), nil
+}
+
+func checkAlertRead(v policy.Viewer, f AlertFilter) error {
+	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
+		return err
 	}
-	in, err := s.alertInput(ctx, v)
+	if f.Kind != "" && !f.Kind.Valid() {
+		return model.Invalid("kind", "%q is not an alert kind; use one of %v", f.Kind, model.AlertKinds)
+	}
+	return nil
+}
+
+// alerts lists the findings found lists, ranked, with their
+// acknowledgements, as f selects them. found's list is shared: it is
+// copied, never changed.
+func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, found func(context.Context, model.Date) ([]Alert, error)) ([]Alert, error) {
+	if err := checkAlertRead(v, f); err != nil {
+		return nil, err
+	}
+	all, err := found(ctx, model.DateOf(s.now()))
 	if err != nil {
 		return nil, err
 	}
@@ -78,15 +152,11 @@ func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	var out alerts
-	for _, r := range in.reqs {
-		out.onRequirement(r, in.today)
+	var kept []Alert
+	if all != nil {
+		kept = make([]Alert, 0, len(all))
 	}
-	out.bilateralOffRequirement(in)
-	out.stalePledges(in, s.cfg.StaleAfterDays)
-
-	kept := out[:0]
-	for _, a := range out {
+	for _, a := range all {
 		if ack, ok := acks[a.Key]; ok {
 			a.Acknowledged = &ack
 		}
@@ -94,8 +164,25 @@ func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([
 			kept = append(kept, a)
 		}
 	}
-	slices.SortFunc(kept, alertOrder)
 	return kept, nil
+}
+
+// findings computes every finding over what input reads of the records v
+// may see, ranked, without acknowledgements.
+func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input func(context.Context, policy.Viewer) (alertData, error)) ([]Alert, error) {
+	in, err := input(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	in.today = today
+	var out alerts
+	for _, r := range in.reqs {
+		out.onRequirement(r, in.today)
+	}
+	out.bilateralOffRequirement(in)
+	out.stalePledges(in, s.cfg.StaleAfterDays)
+	slices.SortFunc(out, alertOrder)
+	return out, nil
 }
 
 // alertData is what alerts are computed from: the records v may see.
@@ -103,7 +190,8 @@ type alertData struct {
 	reqs    []requirements.View
 	reqBy   map[string]requirements.View
 	pledges []model.Pledge
-	today   model.Date
+	// today is set by findings.
+	today model.Date
 }
 
 func (s *Service) alertInput(ctx context.Context, v policy.Viewer) (alertData, error) {
@@ -111,15 +199,76 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer) (alertData, e
 	if err != nil {
 		return alertData{}, err
 	}
-	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs))}
+	n := 0
+	for _, r := range reqs {
+		in.reqBy[r.ID] = r
+		n += len(r.Pledges)
+	}
+	// The pledges v sees on the requirements v sees are in their views
+	// already: reading every pledge again, each requirement's pledges once
+	// more to decide who sees it, was most of the cost of an alert list.
+	all := make([]model.Pledge, 0, n)
+	for _, r := range reqs {
+		all = append(all, r.Pledges...)
+	}
+	more, err := s.pledgesOffRequirements(ctx, v, in.reqBy)
 	if err != nil {
 		return alertData{}, err
 	}
-	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), pledges: all, today: model.DateOf(s.now())}
-	for _, r := range reqs {
-		in.reqBy[r.ID] = r
-	}
+	all = append(all, more...)
+	// In the order of the pledge list, which orders the pledges an alert
+	// names.
+	slices.SortFunc(all, func(a, b model.Pledge) int { return strings.Compare(b.ID, a.ID) })
+	in.pledges = all
 	return in, nil
+}
+
+// pledgesOffRequirements are the pledges v sees that are on no requirement
+// v sees, the only ones alerts read besides those in the requirements'
+// views: bilateral reports (on no requirement, or on one v may not see),
+// and mechanism pledges still proposed (stale) on a requirement v may not
+// see. A mechanism pledge always serves a requirement (pledges refuses one
+// without), and the policy shows a pledge on a requirement hidden from v
+// only to its donor's organisation, so the proposed ones are looked for
+// among v's organisation's alone; each is still decided by the policy.
+func (s *Service) pledgesOffRequirements(ctx context.Context, v policy.Viewer, seen map[string]requirements.View) ([]model.Pledge, error) {
+	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Pledge
+	for _, p := range bilat {
+		if _, ok := seen[p.RequirementID]; !ok {
+			out = append(out, p)
+		}
+	}
+	if v.Org.ID == "" {
+		return out, nil
+	}
+	// By donor alone: SQLite, without statistics, would otherwise read the
+	// pledges by channel, nearly all of them.
+	own, err := s.store.ListPledges(ctx, model.PledgeFilter{DonorOrgID: v.Org.ID}, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range own {
+		if p.Channel != model.ChannelMechanism || p.Status != model.PledgeProposed {
+			continue
+		}
+		if _, ok := seen[p.RequirementID]; ok {
+			continue
+		}
+		view, err := s.pledges.Get(ctx, v, p.ID)
+		if errors.Is(err, model.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, view)
+	}
+	return out, nil
 }
 
 // alerts collects findings; every list in an alert is non-nil, so that

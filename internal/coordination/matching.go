@@ -69,6 +69,7 @@ type Service struct {
 	requirements *requirements.Service
 	offers       *offers.Service
 	pledges      *pledges.Service
+	readings     readings
 }
 
 func NewService(s Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
@@ -107,19 +108,59 @@ func offerOf(o offers.View) matching.Offer {
 	}
 }
 
-// openRequirements are the validated requirements v may see that still take
-// pledges and still need money.
-func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+// OpenToPledges lists the requirements v may see that take pledges, the
+// validated before those in delivery, without their pledges. The status is
+// the delivery stage v's view derives, so the store cannot select it: each
+// status asked of requirements.All read every requirement and every
+// pledge, and one reading serves both. The list is kept while the records
+// stand and shared between requests: callers must not change it.
+func (s *Service) OpenToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	if err := policy.Require(v, policy.MatchingSuggest); err != nil {
+		return nil, err
+	}
+	return s.openToPledges(ctx, v)
+}
+
+// openToPledges is OpenToPledges for callers that checked their own
+// permission.
+func (s *Service) openToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	rs, err := s.readings.get(ctx, s.store.RecordVersion, "open to pledges", v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+		return s.readOpenToPledges(ctx, v)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rs.([]requirements.View), nil
+}
+
+func (s *Service) readOpenToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	rs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	if err != nil {
+		return nil, err
+	}
 	var out []requirements.View
 	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
-		rs, err := s.requirements.All(ctx, v, model.RequirementFilter{Status: st})
-		if err != nil {
-			return nil, err
-		}
 		for _, r := range rs {
-			if r.EstimatedEURMinor > r.PledgedEURMinor {
+			if r.Status == st {
+				r.Pledges = nil
 				out = append(out, r)
 			}
+		}
+	}
+	return out, nil
+}
+
+// openRequirements are the requirements open to pledges that still need
+// money, which suggestions and the plan spread offers over.
+func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
+	rs, err := s.openToPledges(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	var out []requirements.View
+	for _, r := range rs {
+		if r.EstimatedEURMinor > r.PledgedEURMinor {
+			out = append(out, r)
 		}
 	}
 	return out, nil
@@ -346,7 +387,8 @@ func (s *Service) Preview(ctx context.Context, v policy.Viewer, in PlanInput) (P
 	if err != nil {
 		return Plan{}, err
 	}
-	rs = slices.DeleteFunc(rs, func(r requirements.View) bool { return !plannable(r.TLP) })
+	// A new list: the open requirements are shared with other requests.
+	rs = slices.DeleteFunc(slices.Clone(rs), func(r requirements.View) bool { return !plannable(r.TLP) })
 	os = slices.DeleteFunc(os, func(o offers.View) bool { return !plannable(o.TLP) })
 	needs := make([]matching.Need, len(rs))
 	for i, r := range rs {

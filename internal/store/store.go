@@ -48,6 +48,7 @@ type Queries interface {
 	SignInFactors
 	Indicators
 	Documents
+	RecordVersions
 }
 
 type Organisations interface {

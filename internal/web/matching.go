@@ -91,11 +91,7 @@ func (s *Server) apiDeconfliction(w http.ResponseWriter, r *http.Request) error 
 	}
 	// Alerts are derived from the records as they stand, in their ranked
 	// order, so they are paged by key over the whole list.
-	items, err := s.Coordination.Alerts(r.Context(), viewerOf(r), f)
-	if err != nil {
-		return err
-	}
-	page, next, err := model.PageSlice(items, cursor, limit, func(a coordination.Alert) string { return a.Key })
+	page, next, err := s.Coordination.AlertsPage(r.Context(), viewerOf(r), f, cursor, limit)
 	if err != nil {
 		return err
 	}

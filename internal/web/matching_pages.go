@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,14 +32,12 @@ type workbenchData struct {
 }
 
 func (s *Server) openRequirementsFor(r *http.Request) ([]requirements.View, error) {
-	var out []requirements.View
-	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
-		rs, err := s.Requirements.All(r.Context(), viewerOf(r), model.RequirementFilter{Status: st})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rs...)
+	open, err := s.Coordination.OpenToPledges(r.Context(), viewerOf(r))
+	if err != nil {
+		return nil, err
 	}
+	// A copy: the list is shared with other requests.
+	out := slices.Clone(open)
 	slices.SortFunc(out, func(a, b requirements.View) int {
 		if c := a.Priority.Rank() - b.Priority.Rank(); c != 0 {
 			return c
@@ -211,7 +210,9 @@ func (s *Server) applyPlan(w http.ResponseWriter, r *http.Request) error {
 
 type boardData struct {
 	Filter map[string]string
+	// Alerts is one page of the ranked list; Nav says which.
 	Alerts []coordination.Alert
+	Nav    listNav
 	Orgs   map[string]string
 	Kinds  []string
 	Error  string
@@ -219,6 +220,9 @@ type boardData struct {
 	Failed  string
 	Comment string
 }
+
+// boardPage is how many alerts the board shows at once.
+const boardPage = 100
 
 func (s *Server) deconflictionPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showBoard(w, r, http.StatusOK, "", "", "")
@@ -238,9 +242,28 @@ func (s *Server) showBoard(w http.ResponseWriter, r *http.Request, status int, f
 		return err
 	}
 	q := r.URL.Query()
+	// One page at a time: at 100,000 requirements the list holds tens of
+	// thousands of alerts, each with its forms, which no browser renders.
+	// The page after an alert that has gone since (resolved, or no longer
+	// open) starts again at the first.
+	start := 0
+	if after := q.Get("after"); after != "" {
+		start = slices.IndexFunc(alerts, func(a coordination.Alert) bool { return a.Key == after }) + 1
+	}
+	end := min(start+boardPage, len(alerts))
+	nav := listNav{From: start + 1, To: end, Total: len(alerts)}
+	if end < len(alerts) {
+		next := url.Values{"after": {alerts[end-1].Key}}
+		for _, k := range []string{"kind", "open"} {
+			if q.Get(k) != "" {
+				next.Set(k, q.Get(k))
+			}
+		}
+		nav.Next = "/deconfliction?" + next.Encode()
+	}
 	data := boardData{
 		Filter: map[string]string{"kind": q.Get("kind"), "open": q.Get("open")},
-		Alerts: alerts, Orgs: orgs, Kinds: strs(model.AlertKinds), Failed: failed, Comment: comment, Error: errText,
+		Alerts: alerts[start:end], Nav: nav, Orgs: orgs, Kinds: strs(model.AlertKinds), Failed: failed, Comment: comment, Error: errText,
 	}
 	l := s.localizer(r)
 	lay := s.newLayout(r, l, "deconfliction", l.T("board.title"), data)

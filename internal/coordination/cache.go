@@ -1,0 +1,96 @@
+package coordination
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+// maxCached bounds the readings kept: each holds a viewer's findings or
+// open requirements, a few MB at 100,000 requirements.
+const maxCached = 8
+
+// readings keeps what was computed from the records for a viewer, on a day,
+// at a version of the records (store.RecordVersions), so that the next
+// request finds it while no requirement, pledge or access list changed:
+// deconfliction and the open requirements read every record a viewer may
+// see, which takes seconds at 100,000 requirements, and coordinators
+// reload them far more often than the records change. Concurrent requests
+// for one reading wait for one computation.
+type readings struct {
+	mu      sync.Mutex
+	entries []*reading // the most recently used first
+}
+
+type reading struct {
+	key     string
+	version int64
+	done    chan struct{}
+	value   any
+	err     error
+}
+
+// viewerKey is everything of v the policy reads: its user, organisation
+// (participation and kind included) and roles. A change to any of them is
+// another viewer.
+func viewerKey(v policy.Viewer) string { return fmt.Sprintf("%#v", v) }
+
+// get returns the value of compute for what, v and today at the version of
+// the records now, computing it unless a reading of that version is kept.
+// The version is read before the records, so that a reading is never older
+// than the version it is kept under; a change during the computation
+// advances the version, and the next request computes again.
+func (c *readings) get(ctx context.Context, version func(context.Context) (int64, error), what string, v policy.Viewer, today model.Date,
+	compute func(context.Context) (any, error)) (any, error) {
+	n, err := version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := what + "\x00" + today.String() + "\x00" + viewerKey(v)
+	c.mu.Lock()
+	for i, e := range c.entries {
+		if e.key != key {
+			continue
+		}
+		if e.version == n {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = e
+			c.mu.Unlock()
+			select {
+			case <-e.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if e.err != nil {
+				// The computation it waited for failed (its request
+				// was cancelled, perhaps): compute for this one.
+				return compute(ctx)
+			}
+			return e.value, nil
+		}
+		c.entries = append(c.entries[:i], c.entries[i+1:]...)
+		break
+	}
+	e := &reading{key: key, version: n, done: make(chan struct{})}
+	c.entries = append([]*reading{e}, c.entries...)
+	if len(c.entries) > maxCached {
+		c.entries = c.entries[:maxCached]
+	}
+	c.mu.Unlock()
+	e.value, e.err = compute(ctx)
+	close(e.done)
+	if e.err != nil {
+		c.mu.Lock()
+		for i, x := range c.entries {
+			if x == e {
+				c.entries = append(c.entries[:i], c.entries[i+1:]...)
+				break
+			}
+		}
+		c.mu.Unlock()
+	}
+	return e.value, e.err
+}
