@@ -118,7 +118,7 @@ func (s *Service) AlertsPage(ctx context.Context, v policy.Viewer, f AlertFilter
 // the records stand; the list is shared between requests and never
 // changed.
 func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model.Date) ([]Alert, error) {
-	found, err := s.readings.get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
+	found, err := s.readings.Get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
 		return s.findings(ctx, v, today, s.alertInput)
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
@@ -69,11 +70,12 @@ type Service struct {
 	requirements *requirements.Service
 	offers       *offers.Service
 	pledges      *pledges.Service
-	readings     readings
+	readings     *readings.Kept
 }
 
 func NewService(s Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
-	return &Service{store: s, now: now, cfg: cfg, requirements: r, offers: o, pledges: p}
+	// Eight readings: a few coordinators' findings and open requirements.
+	return &Service{store: s, now: now, cfg: cfg, requirements: r, offers: o, pledges: p, readings: readings.New(8)}
 }
 
 // Settings returns the configured defaults.
@@ -124,7 +126,7 @@ func (s *Service) OpenToPledges(ctx context.Context, v policy.Viewer) ([]require
 // openToPledges is OpenToPledges for callers that checked their own
 // permission.
 func (s *Service) openToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
-	rs, err := s.readings.get(ctx, s.store.RecordVersion, "open to pledges", v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+	rs, err := s.readings.Get(ctx, s.store.RecordVersion, "open to pledges", v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
 		return s.readOpenToPledges(ctx, v)
 	})
 	if err != nil {

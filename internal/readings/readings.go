@@ -1,4 +1,9 @@
-package coordination
+// Package readings keeps what was computed from every record a viewer may
+// see while the records stand: deconfliction, the open requirements and the
+// front page read every such record, which takes seconds at 100,000
+// requirements, and people reload them far more often than the records
+// change.
+package readings
 
 import (
 	"context"
@@ -9,18 +14,17 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
-// maxCached bounds the readings kept: each holds a viewer's findings or
-// open requirements, a few MB at 100,000 requirements.
-const maxCached = 8
-
-// readings keeps what was computed from the records for a viewer, on a day,
+// Kept keeps what was computed from the records for a viewer, on a day,
 // at a version of the records (store.RecordVersions), so that the next
 // request finds it while no requirement, pledge or access list changed:
 // deconfliction and the open requirements read every record a viewer may
 // see, which takes seconds at 100,000 requirements, and coordinators
 // reload them far more often than the records change. Concurrent requests
 // for one reading wait for one computation.
-type readings struct {
+type Kept struct {
+	// max bounds the readings kept: each may hold a viewer's findings or
+	// open requirements, a few MB at 100,000 requirements.
+	max     int
 	mu      sync.Mutex
 	entries []*reading // the most recently used first
 }
@@ -33,17 +37,20 @@ type reading struct {
 	err     error
 }
 
+// New keeps up to max readings, the most recently used.
+func New(max int) *Kept { return &Kept{max: max} }
+
 // viewerKey is everything of v the policy reads: its user, organisation
 // (participation and kind included) and roles. A change to any of them is
 // another viewer.
 func viewerKey(v policy.Viewer) string { return fmt.Sprintf("%#v", v) }
 
-// get returns the value of compute for what, v and today at the version of
+// Get returns the value of compute for what, v and today at the version of
 // the records now, computing it unless a reading of that version is kept.
 // The version is read before the records, so that a reading is never older
 // than the version it is kept under; a change during the computation
 // advances the version, and the next request computes again.
-func (c *readings) get(ctx context.Context, version func(context.Context) (int64, error), what string, v policy.Viewer, today model.Date,
+func (c *Kept) Get(ctx context.Context, version func(context.Context) (int64, error), what string, v policy.Viewer, today model.Date,
 	compute func(context.Context) (any, error)) (any, error) {
 	n, err := version(ctx)
 	if err != nil {
@@ -76,8 +83,8 @@ func (c *readings) get(ctx context.Context, version func(context.Context) (int64
 	}
 	e := &reading{key: key, version: n, done: make(chan struct{})}
 	c.entries = append([]*reading{e}, c.entries...)
-	if len(c.entries) > maxCached {
-		c.entries = c.entries[:maxCached]
+	if len(c.entries) > c.max {
+		c.entries = c.entries[:c.max]
 	}
 	c.mu.Unlock()
 	e.value, e.err = compute(ctx)
