@@ -184,13 +184,14 @@ func (q *queries) CountRequirements(ctx context.Context, f model.RequirementFilt
 // pledgesSeen is the filter f and the audience a as conditions. A filter
 // on a requirement or a beneficiary matches only pledges whose requirement
 // a sees: others are shown to their donor without it.
-func pledgesSeen(f model.PledgeFilter, a policy.Audience) ([]string, []any) {
+// whole: the query reads every matching row (visibleCountSQL).
+func pledgesSeen(f model.PledgeFilter, a policy.Audience, whole bool) ([]string, []any) {
 	conds, args := pledgeConds(f)
-	vis, vargs := visibleSQL(a, "pledges", pledgeShape("pledges"))
+	vis, vargs := visible(a, "pledges", pledgeShape("pledges"), whole)
 	conds, args = append(conds, vis), append(args, vargs...)
 	if (f.RequirementID != "" || f.Beneficiary != "") && !a.All {
-		parent, pargs := visibleSQL(a, "par", requirementShape("par"))
-		conds = append(conds, "(pledges.requirement_id IS NULL OR EXISTS (SELECT 1 FROM requirements par WHERE par.id = pledges.requirement_id AND "+parent+"))")
+		parent, pargs := visible(a, "par", requirementShape("par"), whole)
+		conds = append(conds, "(pledges.requirement_id IS NULL OR COALESCE((SELECT ("+parent+") FROM requirements par WHERE par.id = pledges.requirement_id), 1 = 0))")
 		args = append(args, pargs...)
 	}
 	return conds, args
@@ -199,7 +200,7 @@ func pledgesSeen(f model.PledgeFilter, a policy.Audience) ([]string, []any) {
 // PagePledges returns up to limit pledges matching f that the audience a
 // sees, in order s, after the pledge whose id is after.
 func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error) {
-	conds, args := pledgesSeen(f, a)
+	conds, args := pledgesSeen(f, a, false)
 	if err := q.cursorSeen(ctx, "pledges", conds, args, after); err != nil {
 		return nil, pageErr(err, "page pledges")
 	}
@@ -213,7 +214,7 @@ func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a polic
 
 // CountPledges counts the pledges matching f that a sees.
 func (q *queries) CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error) {
-	conds, args := pledgesSeen(f, a)
+	conds, args := pledgesSeen(f, a, true)
 	n, err := q.count(ctx, "pledges", conds, args)
 	return n, dbErr(err, "count pledges")
 }
