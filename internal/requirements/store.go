@@ -21,6 +21,8 @@ type Store interface {
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 	// RequirementByID locks the row for update inside a PostgreSQL transaction.
 	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
+	// RequirementsByID returns those of the given requirements that exist.
+	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	Validations(ctx context.Context, requirementID string) ([]model.ValidationRecord, error)
 	// RequirementByExternalRef finds an organisation's requirement by the
 	// reference its imported spreadsheet gave it.
