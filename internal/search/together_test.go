@@ -44,14 +44,20 @@ func TestReadTogetherAnswersAsEachRead(t *testing.T) {
 	}
 	each := NewService(hits, readers, urls)
 	asked := 0
-	together := NewService(hits, readers, urls).ReadTogether("requirement", func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+	decide := func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
 		asked++
 		seen := map[string]bool{}
 		for _, id := range ids {
 			seen[id] = !hidden(id)
 		}
 		return seen, nil
-	})
+	}
+	checked := 0
+	check := func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+		checked += len(ids)
+		return decide(ctx, v, ids)
+	}
+	together := NewService(hits, readers, urls).ReadTogether("requirement", decide, check)
 	ctx := context.Background()
 	want, err := each.Find(ctx, policy.Viewer{}, "word", "", 7)
 	if err != nil {
@@ -64,7 +70,24 @@ func TestReadTogetherAnswersAsEachRead(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) || want.Total != 15 {
 		t.Errorf("read together: %+v\none by one: %+v", got, want)
 	}
-	if asked != 1 {
-		t.Errorf("the requirements were asked about in %d calls, want 1", asked)
+	if asked != 2 || checked != 4 {
+		t.Errorf("the requirements were decided and checked in %d calls, %d checked; want 2 calls, the page's 4 requirements checked", asked, checked)
+	}
+	// A record the whole decision shows but its own read hides is not shown.
+	faulty := NewService(hits, readers, urls).ReadTogether("requirement", func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			seen[id] = true
+		}
+		return seen, nil
+	}, check)
+	got, err = faulty.Find(ctx, policy.Viewer{}, "word", "", 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got.Items {
+		if hidden(r.ID) {
+			t.Errorf("%s %s shown, which its read hides", r.Type, r.ID)
+		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 type SortedPages interface {
 	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
+	// SeenRequirementIDs returns those of ids naming a requirement a sees.
+	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 	PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error)
 	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
 	PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error)
@@ -179,6 +181,20 @@ func (q *queries) CountRequirements(ctx context.Context, f model.RequirementFilt
 	}
 	n, err := q.count(ctx, "requirements", conds, args)
 	return n, dbErr(err, "count requirements")
+}
+
+func (q *queries) SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error) {
+	vis, vargs := visibleSQL(a, "requirements", requirementShape("requirements"))
+	var seen []string
+	err := inChunks(canonicalIDs(ids), func(in string, args []any) error {
+		chunk, err := queryAll(ctx, q.rd, func(s scanner) (string, error) {
+			var id string
+			return id, s.Scan(&id)
+		}, "SELECT id FROM requirements WHERE id IN ("+in+") AND "+vis, append(args[:len(args):len(args)], vargs...)...)
+		seen = append(seen, chunk...)
+		return err
+	})
+	return seen, dbErr(err, "requirements seen")
 }
 
 // pledgesSeen is the filter f and the audience a as conditions. A filter
