@@ -81,14 +81,10 @@ func visibleSQL(a policy.Audience, t string, s shape) (string, []any) {
 	return visible(a, t, s, false)
 }
 
-// visibleCountSQL is visibleSQL for a query that reads every row, such as a
-// total: there PostgreSQL does better to hash the parents the viewer sees
+// visible is visibleSQL; whole marks a query that reads every row, such as
+// a total: there PostgreSQL does better to hash the parents the viewer sees
 // once than to probe the parent of every row, so the parent's test is an
 // EXISTS it may hash.
-func visibleCountSQL(a policy.Audience, t string, s shape) (string, []any) {
-	return visible(a, t, s, true)
-}
-
 func visible(a policy.Audience, t string, s shape, whole bool) (string, []any) {
 	if a.All {
 		return "1 = 1", nil

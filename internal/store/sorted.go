@@ -200,7 +200,7 @@ func (q *queries) SeenRequirementIDs(ctx context.Context, a policy.Audience, ids
 // pledgesSeen is the filter f and the audience a as conditions. A filter
 // on a requirement or a beneficiary matches only pledges whose requirement
 // a sees: others are shown to their donor without it.
-// whole: the query reads every matching row (visibleCountSQL).
+// whole: the query reads every matching row (see visible).
 func pledgesSeen(f model.PledgeFilter, a policy.Audience, whole bool) ([]string, []any) {
 	conds, args := pledgeConds(f)
 	vis, vargs := visible(a, "pledges", pledgeShape("pledges"), whole)
