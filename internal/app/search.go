@@ -48,5 +48,5 @@ func newSearch(s store.Store, a *App) *search.Service {
 	}, map[string]string{
 		"requirement": "/requirements/", "pledge": "/pledges/", "offer": "/offers/", "lesson": "/lessons/",
 		"proposal": "/proposals/", "organisation": "/organisations/", "meeting": "/meetings/",
-	})
+	}).ReadTogether("requirement", a.Requirements.Seen, a.Requirements.Read)
 }

@@ -12,6 +12,7 @@ import (
 type sortedReads interface {
 	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
+	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 }
 
 // Page returns one page of the requirements v may see that match f, in

@@ -76,6 +76,41 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (View, er
 	return view, nil
 }
 
+// Seen reports which of the requirements ids v may see, decided by the
+// database as the lists' totals are (policy.AudienceOf), in one query: a
+// search checks up to a thousand hits at once, and reading each with its
+// pledges was most of its time. The records a search then shows still go
+// through Read.
+func (s *Service) Seen(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+	found, err := s.store.SeenRequirementIDs(ctx, policy.AudienceOf(v), ids)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(found))
+	for _, id := range found {
+		seen[id] = true
+	}
+	return seen, nil
+}
+
+// Read reports which of the requirements ids v may see, as Get would
+// answer for each, reading them and their pledges in two queries.
+func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+	rs, err := s.store.RequirementsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.visible(ctx, v, rs, "")
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(views))
+	for _, view := range views {
+		seen[view.ID] = true
+	}
+	return seen, nil
+}
+
 // MaxPage bounds one page of any list.
 const MaxPage = 200
 

@@ -23,6 +23,11 @@ type Store interface {
 // ErrForbidden, ErrUnauthenticated) when v may not.
 type Reader func(ctx context.Context, v policy.Viewer, id string) error
 
+// BatchReader reports which of the records ids of one kind v may see, as
+// the Reader of that kind would answer for each, in a few queries. Only the
+// records of the page shown are then read one by one.
+type BatchReader func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error)
+
 // MaxCandidates bounds the matches one search ranks before checking who may
 // see them: a search answers its best matches, not every record holding a
 // common word.
@@ -41,7 +46,26 @@ type Result struct {
 type Service struct {
 	store   Store
 	readers map[string]Reader
+	batches map[string]together
 	urls    map[string]string
+}
+
+// together are the reads of one kind's hits as a whole: decide for every
+// candidate, check for the page shown.
+type together struct{ decide, check BatchReader }
+
+// ReadTogether checks the hits of kind together instead of one read per
+// hit: a common word matches hundreds of requirements, and reading each
+// with its pledges was most of a search's time. decide tells which of every
+// candidate v sees (and so the total); check reads the page shown as the
+// kind's own pages read it, so that a fault of decide hides a record rather
+// than shows one.
+func (s *Service) ReadTogether(kind string, decide, check BatchReader) *Service {
+	if s.batches == nil {
+		s.batches = map[string]together{}
+	}
+	s.batches[kind] = together{decide, check}
+	return s
 }
 
 // NewService needs a reader for every kind of model.SearchKinds, and the
@@ -75,18 +99,41 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 	if err != nil {
 		return model.Listing[Result]{}, err
 	}
-	var seen []Result
-	for _, h := range hits {
-		read, ok := s.readers[h.Kind]
-		if !ok {
+	decided := map[string]map[string]bool{}
+	for kind, read := range s.batches {
+		var ids []string
+		for _, h := range hits {
+			if h.Kind == kind {
+				ids = append(ids, h.RecordID)
+			}
+		}
+		if len(ids) == 0 {
 			continue
 		}
-		err := read(ctx, v, h.RecordID)
-		if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrUnauthenticated) {
-			continue
-		}
+		visible, err := read.decide(ctx, v, ids)
 		if err != nil {
 			return model.Listing[Result]{}, err
+		}
+		decided[kind] = visible
+	}
+	var seen []Result
+	for _, h := range hits {
+		if visible, ok := decided[h.Kind]; ok {
+			if !visible[h.RecordID] {
+				continue
+			}
+		} else {
+			read, ok := s.readers[h.Kind]
+			if !ok {
+				continue
+			}
+			err := read(ctx, v, h.RecordID)
+			if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrUnauthenticated) {
+				continue
+			}
+			if err != nil {
+				return model.Listing[Result]{}, err
+			}
 		}
 		seen = append(seen, Result{
 			Type: h.Kind, ID: h.RecordID, URL: s.urls[h.Kind] + h.RecordID,
@@ -97,6 +144,32 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 	if err != nil {
 		return model.Listing[Result]{}, err
 	}
+	// What is shown is read as its own page would read it.
+	checked := map[string]map[string]bool{}
+	for kind, read := range s.batches {
+		var ids []string
+		for _, r := range page {
+			if r.Type == kind {
+				ids = append(ids, r.ID)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		visible, err := read.check(ctx, v, ids)
+		if err != nil {
+			return model.Listing[Result]{}, err
+		}
+		checked[kind] = visible
+	}
+	shown := page[:0:0]
+	for _, r := range page {
+		if visible, ok := checked[r.Type]; ok && !visible[r.ID] {
+			continue
+		}
+		shown = append(shown, r)
+	}
+	page = shown
 	return model.Listing[Result]{Items: page, Next: next, Total: len(seen)}, nil
 }
 

@@ -15,6 +15,8 @@ import (
 type SortedPages interface {
 	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
+	// SeenRequirementIDs returns those of ids naming a requirement a sees.
+	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 	PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error)
 	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
 	PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error)
@@ -181,16 +183,31 @@ func (q *queries) CountRequirements(ctx context.Context, f model.RequirementFilt
 	return n, dbErr(err, "count requirements")
 }
 
+func (q *queries) SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error) {
+	vis, vargs := visibleSQL(a, "requirements", requirementShape("requirements"))
+	var seen []string
+	err := inChunks(canonicalIDs(ids), func(in string, args []any) error {
+		chunk, err := queryAll(ctx, q.rd, func(s scanner) (string, error) {
+			var id string
+			return id, s.Scan(&id)
+		}, "SELECT id FROM requirements WHERE id IN ("+in+") AND "+vis, append(args[:len(args):len(args)], vargs...)...)
+		seen = append(seen, chunk...)
+		return err
+	})
+	return seen, dbErr(err, "requirements seen")
+}
+
 // pledgesSeen is the filter f and the audience a as conditions. A filter
 // on a requirement or a beneficiary matches only pledges whose requirement
 // a sees: others are shown to their donor without it.
-func pledgesSeen(f model.PledgeFilter, a policy.Audience) ([]string, []any) {
+// whole: the query reads every matching row (see visible).
+func pledgesSeen(f model.PledgeFilter, a policy.Audience, whole bool) ([]string, []any) {
 	conds, args := pledgeConds(f)
-	vis, vargs := visibleSQL(a, "pledges", pledgeShape("pledges"))
+	vis, vargs := visible(a, "pledges", pledgeShape("pledges"), whole)
 	conds, args = append(conds, vis), append(args, vargs...)
 	if (f.RequirementID != "" || f.Beneficiary != "") && !a.All {
-		parent, pargs := visibleSQL(a, "par", requirementShape("par"))
-		conds = append(conds, "(pledges.requirement_id IS NULL OR EXISTS (SELECT 1 FROM requirements par WHERE par.id = pledges.requirement_id AND "+parent+"))")
+		parent, pargs := visible(a, "par", requirementShape("par"), whole)
+		conds = append(conds, "(pledges.requirement_id IS NULL OR COALESCE((SELECT ("+parent+") FROM requirements par WHERE par.id = pledges.requirement_id), 1 = 0))")
 		args = append(args, pargs...)
 	}
 	return conds, args
@@ -199,7 +216,7 @@ func pledgesSeen(f model.PledgeFilter, a policy.Audience) ([]string, []any) {
 // PagePledges returns up to limit pledges matching f that the audience a
 // sees, in order s, after the pledge whose id is after.
 func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error) {
-	conds, args := pledgesSeen(f, a)
+	conds, args := pledgesSeen(f, a, false)
 	if err := q.cursorSeen(ctx, "pledges", conds, args, after); err != nil {
 		return nil, pageErr(err, "page pledges")
 	}
@@ -213,7 +230,7 @@ func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a polic
 
 // CountPledges counts the pledges matching f that a sees.
 func (q *queries) CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error) {
-	conds, args := pledgesSeen(f, a)
+	conds, args := pledgesSeen(f, a, true)
 	n, err := q.count(ctx, "pledges", conds, args)
 	return n, dbErr(err, "count pledges")
 }

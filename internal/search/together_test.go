@@ -1,0 +1,93 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
+
+type hitsStore []model.SearchHit
+
+func (h hitsStore) SearchDocuments(context.Context, []string, int) ([]model.SearchHit, error) {
+	return h, nil
+}
+
+// TestReadTogetherAnswersAsEachRead: the hits of a kind read together are
+// those its one-by-one read shows, in the index's order, counted alike.
+func TestReadTogetherAnswersAsEachRead(t *testing.T) {
+	var hits hitsStore
+	for i := range 30 {
+		kind := "requirement"
+		if i%3 == 0 {
+			kind = "offer"
+		}
+		hits = append(hits, model.SearchHit{Kind: kind, RecordID: fmt.Sprint(i), Title: "t", Snippet: "s"})
+	}
+	// A record is visible when its id is even.
+	hidden := func(id string) bool {
+		var n int
+		fmt.Sscan(id, &n)
+		return n%2 == 1
+	}
+	one := func(ctx context.Context, v policy.Viewer, id string) error {
+		if hidden(id) {
+			return model.ErrNotFound
+		}
+		return nil
+	}
+	readers, urls := map[string]Reader{}, map[string]string{}
+	for _, k := range model.SearchKinds {
+		readers[k], urls[k] = one, "/"+k+"/"
+	}
+	each := NewService(hits, readers, urls)
+	asked := 0
+	decide := func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+		asked++
+		seen := map[string]bool{}
+		for _, id := range ids {
+			seen[id] = !hidden(id)
+		}
+		return seen, nil
+	}
+	checked := 0
+	check := func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+		checked += len(ids)
+		return decide(ctx, v, ids)
+	}
+	together := NewService(hits, readers, urls).ReadTogether("requirement", decide, check)
+	ctx := context.Background()
+	want, err := each.Find(ctx, policy.Viewer{}, "word", "", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := together.Find(ctx, policy.Viewer{}, "word", "", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || want.Total != 15 {
+		t.Errorf("read together: %+v\none by one: %+v", got, want)
+	}
+	if asked != 2 || checked != 4 {
+		t.Errorf("the requirements were decided and checked in %d calls, %d checked; want 2 calls, the page's 4 requirements checked", asked, checked)
+	}
+	// A record the whole decision shows but its own read hides is not shown.
+	faulty := NewService(hits, readers, urls).ReadTogether("requirement", func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			seen[id] = true
+		}
+		return seen, nil
+	}, check)
+	got, err = faulty.Find(ctx, policy.Viewer{}, "word", "", 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got.Items {
+		if hidden(r.ID) {
+			t.Errorf("%s %s shown, which its read hides", r.Type, r.ID)
+		}
+	}
+}
