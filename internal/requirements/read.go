@@ -96,11 +96,7 @@ func (s *Service) Seen(ctx context.Context, v policy.Viewer, ids []string) (map[
 // Read reports which of the requirements ids v may see, as Get would
 // answer for each, reading them and their pledges in two queries.
 func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
-	rs, err := s.store.RequirementsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	views, err := s.visible(ctx, v, rs, "")
+	views, err := s.Those(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}
