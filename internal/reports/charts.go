@@ -66,6 +66,11 @@ const MaxLeadTimes = 20
 // the maintained totals (sums.go), the needs' from the requirements v may
 // see and the pledges it sees on them.
 func (s *Service) Charts(ctx context.Context, v policy.Viewer) (Charts, error) {
+	c, err := keep(ctx, s, "charts", v, func(ctx context.Context) (Charts, error) { return s.chartsFor(ctx, v) })
+	return c.clone(), err
+}
+
+func (s *Service) chartsFor(ctx context.Context, v policy.Viewer) (Charts, error) {
 	in, err := s.read(ctx, v, chartDims...)
 	if err != nil {
 		return Charts{}, err

@@ -12,6 +12,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
 
@@ -19,10 +20,13 @@ type Service struct {
 	store        Store
 	requirements *requirements.Service
 	pledges      *pledges.Service
+	// kept holds the front page's figures per viewer while the records
+	// they are computed from stand (kept.go).
+	kept *readings.Kept
 }
 
 func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
-	return &Service{store: s, requirements: r, pledges: p}
+	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings)}
 }
 
 // Row is one group of a summary. EURMinor is the pledged figure, kept
@@ -296,6 +300,11 @@ func split(pl []model.Pledge) (mechanism, bilateral []model.Pledge) {
 // Dashboard computes the front page for v: the pledges' figures from the
 // maintained totals (sums.go), the needs' from the requirements v may see.
 func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, error) {
+	d, err := keep(ctx, s, "dashboard", v, func(ctx context.Context) (Dashboard, error) { return s.dashboard(ctx, v) })
+	return d.clone(), err
+}
+
+func (s *Service) dashboard(ctx context.Context, v policy.Viewer) (Dashboard, error) {
 	in, err := s.read(ctx, v, dashboardDims...)
 	if err != nil {
 		return Dashboard{}, err
@@ -306,15 +315,23 @@ func (s *Service) Dashboard(ctx context.Context, v policy.Viewer) (Dashboard, er
 // Front is the front page: Dashboard and Charts from one reading of the
 // records and totals they share.
 func (s *Service) Front(ctx context.Context, v policy.Viewer) (Dashboard, Charts, error) {
-	in, err := s.read(ctx, v, slices.Concat(dashboardDims, chartDims)...)
-	if err != nil {
-		return Dashboard{}, Charts{}, err
-	}
-	c, err := s.charts(ctx, in)
-	if err != nil {
-		return Dashboard{}, Charts{}, err
-	}
-	return in.dashboard(), c, nil
+	f, err := keep(ctx, s, "front", v, func(ctx context.Context) (front, error) {
+		in, err := s.read(ctx, v, slices.Concat(dashboardDims, chartDims)...)
+		if err != nil {
+			return front{}, err
+		}
+		c, err := s.charts(ctx, in)
+		if err != nil {
+			return front{}, err
+		}
+		return front{in.dashboard(), c}, nil
+	})
+	return f.d.clone(), f.c.clone(), err
+}
+
+type front struct {
+	d Dashboard
+	c Charts
 }
 
 var dashboardDims = []string{"donor", "implementer", "line", "label"}

@@ -17,6 +17,9 @@ type Store interface {
 	// The maintained totals by audience class, and the reads of the few
 	// records a viewer sees through a per-record relation.
 	store.Sums
+	// RecordVersion changes with every record the front page reads
+	// (requirements, pledges, access lists, receipts, organisations).
+	RecordVersion(ctx context.Context) (int64, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 }
