@@ -19,6 +19,7 @@ type Service struct {
 	// objects describe the records of domain packages that record through
 	// this package and so cannot be imported by it.
 	objects Lookups
+	totals  *totals
 }
 
 // Lookups tell the log how to find the records of the object types the
@@ -30,7 +31,7 @@ func NewService(s Store, objects Lookups) *Service {
 	if objects == nil {
 		objects = Lookups{}
 	}
-	return &Service{store: s, objects: objects}
+	return &Service{store: s, objects: objects, totals: &totals{}}
 }
 
 // List returns up to limit events after seq that v may read, in chain order.
@@ -68,18 +69,21 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.AuditFilter
 // Count says how many events matching f v may read: exactly those Page
 // would show, so that the count tells nothing of the events left out. The
 // database counts the events of the types it decides (store.AuditSight);
-// those of the others are decided here one by one.
+// those of the others are decided here one by one. A total is counted once
+// per state of the log (totals.go).
 func (s *Service) Count(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
 	if err := policy.Require(v, policy.AuditRead); err != nil {
 		return 0, err
 	}
-	sight := s.sight(v)
-	n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
-	if err != nil {
-		return 0, err
-	}
-	_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
-	return n + more, err
+	return s.countAt(ctx, v, f, func() (int, error) {
+		sight := s.sight(v)
+		n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
+		if err != nil {
+			return 0, err
+		}
+		_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
+		return n + more, err
+	})
 }
 
 // Head returns the sequence number of the last event, 0 when the log is

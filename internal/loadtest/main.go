@@ -27,6 +27,7 @@ var calls = []struct{ name, path string }{
 	{"summary by donor", "/api/v1/reports/summary?by=donor"},
 	{"search", "/api/v1/search?q=energy"},
 	{"deconfliction", "/api/v1/deconfliction"},
+	{"audit log, first page", "/api/v1/audit"},
 }
 
 // Main is the command: it signs in as each demo account asked for, and
