@@ -159,7 +159,12 @@ type reading struct {
 // readable pages through the log until it holds limit events v may read,
 // and says how many it found.
 func (s *Service) readable(ctx context.Context, v policy.Viewer, w reading) ([]model.AuditEvent, int, error) {
-	const batch = 500
+	// A page reads about as many events as it shows: those the database
+	// leaves in are nearly all shown.
+	batch := 500
+	if w.sight != nil && w.limit > 0 && w.limit < batch {
+		batch = w.limit
+	}
 	objects := map[string]*Object{}
 	var out []model.AuditEvent
 	found := 0
@@ -167,11 +172,12 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, w reading) ([]m
 	for {
 		var events []model.AuditEvent
 		var err error
+		next := int64(-1)
 		switch {
 		case w.desc && from == 1:
 			return out, found, nil
 		case w.sight != nil:
-			events, err = s.store.ListSeenAuditEvents(ctx, w.f, *w.sight, w.undecidedOnly, from, w.desc, batch)
+			events, next, err = s.store.ListSeenAuditEvents(ctx, w.f, *w.sight, w.undecidedOnly, from, w.desc, batch)
 		case w.desc:
 			events, err = s.store.ListAuditEventsBefore(ctx, w.f, from, batch)
 		default:
@@ -228,7 +234,13 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, w reading) ([]m
 				return out, found, nil
 			}
 		}
-		if len(events) < batch {
+		switch {
+		case next == 0:
+			return out, found, nil
+		case next > 0:
+			from = next
+			continue
+		case len(events) < batch:
 			return out, found, nil
 		}
 		from = events[len(events)-1].Seq

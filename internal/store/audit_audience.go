@@ -51,7 +51,7 @@ type AuditSight struct {
 // AuditSeen reads the log under a reader's sight.
 type AuditSeen interface {
 	CountSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight) (int, error)
-	ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight, undecidedOnly bool, seq int64, desc bool, limit int) ([]model.AuditEvent, error)
+	ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight, undecidedOnly bool, seq int64, desc bool, limit int) ([]model.AuditEvent, int64, error)
 }
 
 // types is every object type the store decides, in a stable order.
@@ -68,7 +68,7 @@ func (s AuditSight) types() []string {
 // CountSeenAuditEvents counts the events matching f, of a type the store
 // decides, that the reader sees.
 func (q *queries) CountSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight) (int, error) {
-	conds, args := auditFilterSQL(f)
+	conds, args := auditFilterSQL(f, "e")
 	decided, dargs := inList("e.object_type", s.types())
 	seen, sargs := auditSeenSQL(s)
 	conds, args = append(conds, decided, seen), append(append(args, dargs...), sargs...)
@@ -77,34 +77,59 @@ func (q *queries) CountSeenAuditEvents(ctx context.Context, f model.AuditFilter,
 	return n, dbErr(err, "count audit events")
 }
 
-// ListSeenAuditEvents returns up to limit events matching f from seq on
-// (exclusive; newest first when desc, from the head when seq is 0) that
-// are either of a type the store decides and seen by the reader, or of a
-// type it does not decide, which the caller decides. With undecidedOnly,
-// only the latter.
-func (q *queries) ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight, undecidedOnly bool, seq int64, desc bool, limit int) ([]model.AuditEvent, error) {
-	conds, args := auditFilterSQL(f)
+// ListSeenAuditEvents reads the next window of up to limit events matching
+// f from seq on (exclusive; newest first when desc, from the head when seq
+// is 0) and returns those that are either of a type the store decides and
+// seen by the reader, or of a type it does not decide, which the caller
+// decides; and the seq to read the next window from, 0 at the end. With
+// undecidedOnly, it returns up to limit events of the types it does not
+// decide.
+//
+// The window is chosen before the joins, so that a page joins only the
+// events it reads: PostgreSQL otherwise joins the whole log and sorts it.
+func (q *queries) ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight, undecidedOnly bool, seq int64, desc bool, limit int) ([]model.AuditEvent, int64, error) {
+	conds, args := auditFilterSQL(f, "w")
 	dir := ""
 	switch {
 	case desc && seq > 0:
-		conds, args, dir = append(conds, "e.seq < ?"), append(args, seq), " DESC"
+		conds, args, dir = append(conds, "w.seq < ?"), append(args, seq), " DESC"
 	case desc:
 		dir = " DESC"
 	default:
-		conds, args = append(conds, "e.seq > ?"), append(args, seq)
+		conds, args = append(conds, "w.seq > ?"), append(args, seq)
 	}
-	decided, dargs := inList("e.object_type", s.types())
+	decided, dargs := inList("w.object_type", s.types())
+	cols := "w." + strings.ReplaceAll(auditColumns, ", ", ", w.")
 	if undecidedOnly {
 		conds, args = append(conds, "NOT "+decided), append(args, dargs...)
-	} else {
-		seen, sargs := auditSeenSQL(s)
-		conds = append(conds, "(NOT "+decided+" OR "+seen+")")
-		args = append(append(args, dargs...), sargs...)
+		lim, args := limitClause(limit, args)
+		es, err := queryAll(ctx, q.rd, scanAuditEvent, `SELECT `+cols+` FROM audit_events w`+where(conds)+` ORDER BY w.seq`+dir+lim, args...)
+		if err != nil || limit <= 0 || len(es) < limit {
+			return es, 0, dbErr(err, "list audit events")
+		}
+		return es, es[len(es)-1].Seq, nil
 	}
-	cols := "e." + strings.ReplaceAll(auditColumns, ", ", ", e.")
 	lim, args := limitClause(limit, args)
-	es, err := queryAll(ctx, q.rd, scanAuditEvent, `SELECT `+cols+` FROM `+auditSeenFrom+where(conds)+` ORDER BY e.seq`+dir+lim, args...)
-	return es, dbErr(err, "list audit events")
+	window, err := queryAll(ctx, q.rd, func(r scanner) (int64, error) {
+		var n int64
+		return n, r.Scan(&n)
+	}, `SELECT w.seq FROM audit_events w`+where(conds)+` ORDER BY w.seq`+dir+lim, args...)
+	if err != nil || len(window) == 0 {
+		return nil, 0, dbErr(err, "list audit events")
+	}
+	next := window[len(window)-1]
+	if limit <= 0 || len(window) < limit {
+		next = 0
+	}
+	lo, hi := min(window[0], window[len(window)-1]), max(window[0], window[len(window)-1])
+	fconds, fargs := auditFilterSQL(f, "e")
+	edecided, _ := inList("e.object_type", s.types())
+	seen, sargs := auditSeenSQL(s)
+	econds := append(append([]string{"e.seq >= ?", "e.seq <= ?"}, fconds...), "(NOT "+edecided+" OR "+seen+")")
+	eargs := append(append(append([]any{lo, hi}, fargs...), dargs...), sargs...)
+	ecols := "e." + strings.ReplaceAll(auditColumns, ", ", ", e.")
+	es, err := queryAll(ctx, q.rd, scanAuditEvent, `SELECT `+ecols+` FROM `+auditSeenFrom+where(econds)+` ORDER BY e.seq`+dir, eargs...)
+	return es, next, dbErr(err, "list audit events")
 }
 
 // auditSeenFrom joins each event with the state it left (st) and the
@@ -132,14 +157,15 @@ func joinedPledgeShape() shape {
 	}
 }
 
-func auditFilterSQL(f model.AuditFilter) ([]string, []any) {
+// auditFilterSQL is f over the events under the alias t.
+func auditFilterSQL(f model.AuditFilter, t string) ([]string, []any) {
 	var conds []string
 	var args []any
 	if f.ObjectType != "" {
-		conds, args = append(conds, "e.object_type = ?"), append(args, f.ObjectType)
+		conds, args = append(conds, t+".object_type = ?"), append(args, f.ObjectType)
 	}
 	if f.ObjectID != "" {
-		conds, args = append(conds, "e.object_id = ?"), append(args, f.ObjectID)
+		conds, args = append(conds, t+".object_id = ?"), append(args, f.ObjectID)
 	}
 	return conds, args
 }
