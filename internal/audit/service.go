@@ -6,6 +6,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
 )
 
 // Service reads the log for people. Reading is a permission of its own,
@@ -18,6 +19,7 @@ type Service struct {
 	// objects describe the records of domain packages that record through
 	// this package and so cannot be imported by it.
 	objects Lookups
+	totals  *totals
 }
 
 // Lookups tell the log how to find the records of the object types the
@@ -29,7 +31,7 @@ func NewService(s Store, objects Lookups) *Service {
 	if objects == nil {
 		objects = Lookups{}
 	}
-	return &Service{store: s, objects: objects}
+	return &Service{store: s, objects: objects, totals: &totals{}}
 }
 
 // List returns up to limit events after seq that v may read, in chain order.
@@ -40,7 +42,8 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.AuditFilter
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	out, _, err := s.readable(ctx, v, reading{f: f, from: afterSeq, limit: limit})
+	sight := s.sight(v)
+	out, _, err := s.readable(ctx, v, reading{f: f, sight: &sight, from: afterSeq, limit: limit})
 	return out, err
 }
 
@@ -54,7 +57,8 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.AuditFilter
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	out, _, err := s.readable(ctx, v, reading{f: f, from: seq, desc: newestFirst, limit: limit + 1})
+	sight := s.sight(v)
+	out, _, err := s.readable(ctx, v, reading{f: f, sight: &sight, from: seq, desc: newestFirst, limit: limit + 1})
 	if err != nil || len(out) <= limit {
 		return out, 0, err
 	}
@@ -63,14 +67,23 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.AuditFilter
 }
 
 // Count says how many events matching f v may read: exactly those Page
-// would show, decided one by one as they are, so that the count tells
-// nothing of the events left out. It reads the whole log under f.
+// would show, so that the count tells nothing of the events left out. The
+// database counts the events of the types it decides (store.AuditSight);
+// those of the others are decided here one by one. A total is counted once
+// per state of the log (totals.go).
 func (s *Service) Count(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
 	if err := policy.Require(v, policy.AuditRead); err != nil {
 		return 0, err
 	}
-	_, n, err := s.readable(ctx, v, reading{f: f, countOnly: true})
-	return n, err
+	return s.countAt(ctx, v, f, func() (int, error) {
+		sight := s.sight(v)
+		n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
+		if err != nil {
+			return 0, err
+		}
+		_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
+		return n + more, err
+	})
 }
 
 // Head returns the sequence number of the last event, 0 when the log is
@@ -136,12 +149,22 @@ type reading struct {
 	history bool
 	// countOnly decides each event but keeps none.
 	countOnly bool
+	// sight, when set, lets the database leave out the events it decides v
+	// may not read; with undecidedOnly, it reads only those it does not
+	// decide. Every event read is still decided here.
+	sight         *store.AuditSight
+	undecidedOnly bool
 }
 
 // readable pages through the log until it holds limit events v may read,
 // and says how many it found.
 func (s *Service) readable(ctx context.Context, v policy.Viewer, w reading) ([]model.AuditEvent, int, error) {
-	const batch = 500
+	// A page reads about as many events as it shows: those the database
+	// leaves in are nearly all shown.
+	batch := 500
+	if w.sight != nil && w.limit > 0 && w.limit < batch {
+		batch = w.limit
+	}
 	objects := map[string]*Object{}
 	var out []model.AuditEvent
 	found := 0
@@ -149,12 +172,15 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, w reading) ([]m
 	for {
 		var events []model.AuditEvent
 		var err error
-		if w.desc {
-			if from == 1 {
-				return out, found, nil
-			}
+		next := int64(-1)
+		switch {
+		case w.desc && from == 1:
+			return out, found, nil
+		case w.sight != nil:
+			events, next, err = s.store.ListSeenAuditEvents(ctx, w.f, *w.sight, w.undecidedOnly, from, w.desc, batch)
+		case w.desc:
 			events, err = s.store.ListAuditEventsBefore(ctx, w.f, from, batch)
-		} else {
+		default:
 			events, err = s.store.ListAuditEvents(ctx, w.f, from, batch)
 		}
 		if err != nil {
@@ -208,7 +234,13 @@ func (s *Service) readable(ctx context.Context, v policy.Viewer, w reading) ([]m
 				return out, found, nil
 			}
 		}
-		if len(events) < batch {
+		switch {
+		case next == 0:
+			return out, found, nil
+		case next > 0:
+			from = next
+			continue
+		case len(events) < batch:
 			return out, found, nil
 		}
 		from = events[len(events)-1].Seq
@@ -221,4 +253,40 @@ func (s *Service) Verify(ctx context.Context, v policy.Viewer) (Report, error) {
 		return Report{}, err
 	}
 	return Verify(ctx, s.store)
+}
+
+// permissionTypes are the object types whose events are read by holding a
+// permission (see lookup).
+var permissionTypes = map[string]policy.Permission{
+	"user":         policy.UsersManage,
+	"organisation": policy.OrganisationsRead,
+	"rotation":     policy.RotationsRead,
+}
+
+// storeDescribed are the types of records that the store describes to the
+// policy as lookup does: the log's own, and those the domain packages
+// register (an offer, a requirement's review), when registered.
+var storeDescribed = []string{store.AuditRequirement, store.AuditPledge, store.AuditOffer, store.AuditReview}
+
+// sight is the policy's decision about v for every event of the types the
+// store decides, as data: the policy stays the one place that decides, and
+// the database applies it.
+func (s *Service) sight(v policy.Viewer) store.AuditSight {
+	sight := store.AuditSight{
+		Audience:  policy.AudienceOf(v),
+		Permitted: map[string]bool{},
+		PledgeDerived: []string{
+			"requirement." + string(model.ReqInDelivery), "requirement." + string(model.ReqDelivered),
+		},
+	}
+	for t, p := range permissionTypes {
+		sight.Permitted[t] = policy.Allowed(v, p)
+	}
+	for _, t := range storeDescribed {
+		_, registered := s.objects[t]
+		if t == store.AuditRequirement || t == store.AuditPledge || registered {
+			sight.Decided = append(sight.Decided, t)
+		}
+	}
+	return sight
 }

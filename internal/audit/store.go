@@ -12,6 +12,9 @@ import (
 // decides who reads their events.
 type Store interface {
 	store.Audit
+	// AuditSeen counts and lists the events a reader sees, of the types
+	// the store decides, under the policy's decision given as data.
+	store.AuditSeen
 	// ListUsers returns users ordered by email; orgID "" means all.
 	ListUsers(ctx context.Context, orgID string) ([]model.User, error)
 	PledgeByID(ctx context.Context, id string) (model.Pledge, error)

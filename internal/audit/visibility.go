@@ -186,13 +186,9 @@ func (s *Service) lookup(ctx context.Context, objectType, id string) (Object, er
 		return s.pledge(ctx, id)
 	case "plan":
 		return Object{Now: policy.Resource{TLP: model.TLPClear}, Derived: s.planPledges}, nil
-	case "user":
+	case "user", "organisation", "rotation":
 		// Accounts are administered: their events name e-mail addresses and roles.
-		return Object{Permission: policy.UsersManage}, nil
-	case "organisation":
-		return Object{Permission: policy.OrganisationsRead}, nil
-	case "rotation":
-		return Object{Permission: policy.RotationsRead}, nil
+		return Object{Permission: permissionTypes[objectType]}, nil
 	}
 	if fn, ok := s.objects[objectType]; ok {
 		return fn(ctx, id)

@@ -31,6 +31,7 @@ type Queries interface {
 	Pledges
 	Rates
 	Audit
+	AuditSeen
 	AuditTree
 	Counters
 	LoginAttempts

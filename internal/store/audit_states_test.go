@@ -1,0 +1,105 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/store"
+	"github.com/cyberaid/cyberaid/internal/store/storetest"
+)
+
+// TestAuditEventStates: what the policy reads of the state each event
+// left is written with the event, whatever the state holds, and a database
+// that meets the migration with its log already written gets the same rows.
+func TestAuditEventStates(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		states := []string{
+			`{"id":"r1","tlp":"amber","beneficiary_org_id":"o1","status":"withdrawn","validated_at":"2026-01-02T03:04:05Z","shared_org_ids":["o2","o3"],"named_user_ids":["u1"]}`,
+			`{"id":"p1","tlp":"red","donor_org_id":"o4","beneficiary_org_id":"","named_user_ids":["u2","u3"]}`,
+			`{"id":"m1","kind":"delivered"}`, // a milestone: not the record
+			`{"tlp":null}`,                   // not the record either
+			`null`,
+			``,
+			`{"tlp":5}`,  // unreadable
+			`["amber"]`,  // unreadable
+			`"amber"`,    // unreadable
+			`{"tlp":"gr`, // not JSON: unreadable
+			`{"tlp":"clear","validated_at":null,"shared_org_ids":null}`,
+		}
+		var es []model.AuditEvent
+		for i, st := range states {
+			es = append(es, model.AuditEvent{Seq: int64(i + 1), At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Action: "x.y", ObjectType: "x",
+				ObjectID: fmt.Sprint(i), After: json.RawMessage(st), PayloadHash: "p", PrevHash: "h", Hash: "h"})
+		}
+		if err := s.AppendAuditEvents(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"1 amber o1 - withdrawn 2026-01-02T03:04:05Z",
+			"2 red  o4 - -", // an empty beneficiary is kept as the state says it
+			"7 unreadable - - - -",
+			"8 unreadable - - - -",
+			"9 unreadable - - - -",
+			"10 unreadable - - - -",
+			"11 clear - - - -",
+		}
+		wantAccess := []string{"1 - u1", "1 o2 -", "1 o3 -", "2 - u2", "2 - u3"}
+		got, gotAccess := auditStates(t, s)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotAccess, wantAccess) {
+			t.Fatalf("written with the events:\n%q\n%q\nwant\n%q\n%q", got, gotAccess, want, wantAccess)
+		}
+		if err := s.RedoLastMigration(ctx); err != nil {
+			t.Fatal(err)
+		}
+		again, againAccess := auditStates(t, s)
+		if !reflect.DeepEqual(again, got) || !reflect.DeepEqual(againAccess, gotAccess) {
+			t.Fatalf("migrated from the log:\n%q\n%q\nwant\n%q\n%q", again, againAccess, got, gotAccess)
+		}
+	})
+}
+
+func auditStates(t *testing.T, s *store.DB) (states, access []string) {
+	t.Helper()
+	str := func(v *string) string {
+		if v == nil {
+			return "-"
+		}
+		return *v
+	}
+	rows, err := s.SQLDB().Query(`SELECT seq, tlp, beneficiary_org_id, donor_org_id, status, validated_at FROM audit_event_states ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var tlp string
+		var ben, donor, status, validated *string
+		if err := rows.Scan(&seq, &tlp, &ben, &donor, &status, &validated); err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, fmt.Sprintf("%d %s %s %s %s %s", seq, tlp, str(ben), str(donor), str(status), str(validated)))
+	}
+	rows, err = s.SQLDB().Query(`SELECT seq, org_id, user_id FROM audit_event_access `)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var org, user *string
+		if err := rows.Scan(&seq, &org, &user); err != nil {
+			t.Fatal(err)
+		}
+		access = append(access, fmt.Sprintf("%d %s %s", seq, str(org), str(user)))
+	}
+	slices.Sort(access)
+	return states, access
+}
