@@ -50,12 +50,12 @@ type groupCommit struct {
 }
 
 type group struct {
-	tx    *sql.Tx
-	ctx   *cachedTx
-	c     conn
-	size  int
-	done  chan struct{}
-	err   error // the group's outcome, set before done closes
+	tx   *sql.Tx
+	ctx  *cachedTx
+	c    conn
+	size int
+	done chan struct{}
+	err  error // the group's outcome, set before done closes
 }
 
 func (g *groupCommit) run(ctx context.Context, fn func(q *queries) error) (err error) {
