@@ -66,6 +66,9 @@ type Round struct {
 type Result struct {
 	Target Target
 	Bytes  int
+	// First is how long the first request took, before the rounds: what
+	// a reader waits for a figure nobody asked for since the records changed.
+	First  time.Duration
 	Server []Round
 	Bare   []Round
 	Err    string // why the call could not be measured
@@ -79,7 +82,9 @@ func Run(ctx context.Context, cfg Config, targets []Target) ([]Result, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 2, DisableCompression: true}}
 	var out []Result
 	for _, t := range targets {
+		t0 := time.Now()
 		body, ctype, err := fetch(ctx, client, cfg.Base+t.Path, t)
+		first := time.Since(t0)
 		if err != nil {
 			// A call this server does not answer is reported, and the
 			// others are still measured.
@@ -90,7 +95,7 @@ func Run(ctx context.Context, cfg Config, targets []Target) ([]Result, error) {
 		if err != nil {
 			return out, err
 		}
-		r := Result{Target: t, Bytes: len(body)}
+		r := Result{Target: t, Bytes: len(body), First: first}
 		for range cfg.Rounds {
 			r.Server = append(r.Server, round(ctx, client, cfg, cfg.Base+t.Path, t))
 			r.Bare = append(r.Bare, round(ctx, client, cfg, bare+t.Path, t))
@@ -212,11 +217,11 @@ func PeakRSS(pid int) (int64, error) {
 // server's and the bare handler's minimum, median and maximum over the
 // rounds, and the server's throughput as a share of the bare handler's.
 func Report(w io.Writer, rs []Result) {
-	fmt.Fprintln(w, "| call | bytes | cyberaid req/s (min/med/max) | p50 | p99 (max) | bare req/s (min/med/max) | bare p99 | ratio (median) | errors |")
-	fmt.Fprintln(w, "|---|---:|---|---:|---:|---|---:|---:|---:|")
+	fmt.Fprintln(w, "| call | bytes | first | cyberaid req/s (min/med/max) | p50 | p99 (max) | bare req/s (min/med/max) | bare p99 | ratio (median) | errors |")
+	fmt.Fprintln(w, "|---|---:|---:|---|---:|---:|---|---:|---:|---:|")
 	for _, r := range rs {
 		if r.Err != "" {
-			fmt.Fprintf(w, "| %s | not measured: %s |||||||| \n", r.Target.Name, strings.ReplaceAll(strings.TrimSpace(r.Err), "|", "/"))
+			fmt.Fprintf(w, "| %s | not measured: %s ||||||||| \n", r.Target.Name, strings.ReplaceAll(strings.TrimSpace(r.Err), "|", "/"))
 			continue
 		}
 		s, b := summarise(r.Server), summarise(r.Bare)
@@ -224,8 +229,8 @@ func Report(w io.Writer, rs []Result) {
 		if b.med > 0 {
 			ratio = 100 * s.med / b.med
 		}
-		fmt.Fprintf(w, "| %s | %d | %.0f / %.0f / %.0f | %s | %s | %.0f / %.0f / %.0f | %s | %.1f %% | %d |\n",
-			r.Target.Name, r.Bytes, s.min, s.med, s.max, ms(s.p50), ms(s.p99), b.min, b.med, b.max, ms(b.p99), ratio, s.errors)
+		fmt.Fprintf(w, "| %s | %d | %s | %.0f / %.0f / %.0f | %s | %s | %.0f / %.0f / %.0f | %s | %.1f %% | %d |\n",
+			r.Target.Name, r.Bytes, ms(r.First), s.min, s.med, s.max, ms(s.p50), ms(s.p99), b.min, b.med, b.max, ms(b.p99), ratio, s.errors)
 	}
 }
 

@@ -76,3 +76,20 @@ func TestPagesSendTheSession(t *testing.T) {
 		}
 	}
 }
+
+func TestChosen(t *testing.T) {
+	for _, tc := range []struct {
+		name, only string
+		want       bool
+	}{
+		{"requirements, first page", "", true},
+		{"requirements, first page", "requirements", true},
+		{"search page", "summary, search", true},
+		{"charts", "summary,search", false},
+		{"charts", " , ", false},
+	} {
+		if got := chosen(tc.name, tc.only); got != tc.want {
+			t.Errorf("chosen(%q, %q) = %v", tc.name, tc.only, got)
+		}
+	}
+}

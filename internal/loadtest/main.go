@@ -41,6 +41,20 @@ var calls = []struct{ name, path string }{
 	{"deconfliction page", "/deconfliction"},
 }
 
+// chosen reports whether the call named name is among those --only asks
+// for: names containing one of its comma-separated words, or every call.
+func chosen(name, only string) bool {
+	if only == "" {
+		return true
+	}
+	for w := range strings.SplitSeq(only, ",") {
+		if w = strings.TrimSpace(w); w != "" && strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // isPage tells the calls answered as pages, which are read with the
 // session cookie rather than the token.
 func isPage(path string) bool { return !strings.HasPrefix(path, "/api/") }
@@ -59,7 +73,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	accounts := fs.String("as", "coordinator,donor.company", "demo accounts (the part before @) to measure as, comma-separated")
 	domain := fs.String("domain", "demo.cyberaid.example", "e-mail domain of the accounts")
 	password := fs.String("password", "demo-password-2026", "their password")
-	only := fs.String("only", "", "measure only the calls whose name contains this")
+	only := fs.String("only", "", "measure only the calls whose name contains one of these comma-separated words")
 	write := fs.String("write", "", `"pledges": measure writes instead, each client creating pledges through the API as a donor (--as, by default the demo's state and organisation donors)`)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -94,7 +108,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		for _, c := range calls {
-			if *only != "" && !strings.Contains(c.name, *only) {
+			if !chosen(c.name, *only) {
 				continue
 			}
 			if strings.Contains(c.path, "{requirement}") && reqID == "" {
