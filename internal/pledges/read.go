@@ -2,6 +2,7 @@ package pledges
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -73,26 +74,39 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter
 	return s.visible(ctx, v, batch, f)
 }
 
-// visible keeps the pledges v may see, loading each requirement they serve
-// (with all its pledges, which decide who is engaged on it) once.
+// visible keeps the pledges v may see. The requirements they serve are read
+// together, each with the organisations engaged on it, which is all the
+// policy reads of the pledges on a requirement: a page's cost follows the
+// pledges shown, not the pledges on their requirements.
 func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pledge, f model.PledgeFilter) ([]model.Pledge, error) {
-	// A requirement's resource lists every pledge on it: built once per
-	// requirement, not once per pledge, or a list would be quadratic in the
-	// pledges of one requirement.
-	parents := map[string]*policy.Resource{}
+	var ids []string
+	for _, p := range batch {
+		if p.RequirementID != "" {
+			ids = append(ids, p.RequirementID)
+		}
+	}
+	reqs, err := s.store.RequirementsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	engaged, err := s.store.EngagedDonors(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	parents := make(map[string]*policy.Resource, len(reqs))
+	for _, r := range reqs {
+		on := make([]model.Pledge, len(engaged[r.ID]))
+		for i, donor := range engaged[r.ID] {
+			on[i] = model.Pledge{RequirementID: r.ID, DonorOrgID: donor}
+		}
+		rr := policy.RequirementResource(r, on)
+		parents[r.ID] = &rr
+	}
 	out := make([]model.Pledge, 0, len(batch))
 	for _, p := range batch {
-		parent, ok := parents[p.RequirementID]
-		if !ok {
-			req, pledges, err := requirementOf(ctx, s.store, p.RequirementID)
-			if err != nil {
-				return nil, err
-			}
-			if req != nil {
-				rr := policy.RequirementResource(*req, pledges)
-				parent = &rr
-			}
-			parents[p.RequirementID] = parent
+		parent := parents[p.RequirementID]
+		if p.RequirementID != "" && parent == nil {
+			return nil, fmt.Errorf("pledge %s: its requirement %s: %w", p.ID, p.RequirementID, model.ErrNotFound)
 		}
 		res := policy.PledgeResource(p, parent)
 		if !policy.Visible(v, res) {

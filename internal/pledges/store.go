@@ -19,6 +19,11 @@ type Store interface {
 	// after the cursor ("" starts at the newest; limit <= 0 means all).
 	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
 	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
+	// RequirementsByID returns the requirements of the given ids that exist.
+	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
+	// EngagedDonors returns, per requirement, the organisations with a
+	// pledge on it: what decides who sees the pledges of a list.
+	EngagedDonors(ctx context.Context, requirementIDs []string) (map[string][]string, error)
 	// Disbursements returns a pledge's tranches by date, then as written.
 	Disbursements(ctx context.Context, pledgeID string) ([]model.Disbursement, error)
 }

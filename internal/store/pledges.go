@@ -276,6 +276,32 @@ func (q *queries) PledgeClasses(ctx context.Context, requirementID string) ([]mo
 	return append(ps, withGrants...), nil
 }
 
+// EngagedDonors reads pledge_classes, one row per class, rather than every
+// pledge: a page of pledges on 200 requirements decides who sees them from
+// a few hundred rows, not the thousands of pledges on those requirements.
+func (q *queries) EngagedDonors(ctx context.Context, requirementIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+		rows, err := q.rd.query(ctx, `SELECT DISTINCT requirement_id, donor_org_id FROM pledge_classes WHERE requirement_id IN (`+in+`) AND n > 0 ORDER BY requirement_id, donor_org_id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var req, donor string
+			if err := rows.Scan(&req, &donor); err != nil {
+				return err
+			}
+			out[req] = append(out[req], donor)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, dbErr(err, "organisations engaged on requirements")
+	}
+	return out, nil
+}
+
 // PledgeByIATIIdentifier finds the report a donor imported from a published
 // activity, so that importing it again updates rather than duplicates it.
 func (q *queries) PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identifier string) (model.Pledge, error) {

@@ -18,7 +18,7 @@ func testPledgeClasses(t *testing.T, s *store.DB) {
 	ben := newOrg(t, s, "Ukrenergo")
 	donors := []model.Organisation{newOrg(t, s, "Japan"), newOrg(t, s, "Germany"), newOrg(t, s, "Kestrel")}
 	u := newUser(t, s, donors[0].ID, "named@example.jp", model.RoleDonor)
-	r, other := newRequirement(t, s, ben.ID, nil), newRequirement(t, s, ben.ID, nil)
+	r, other, empty := newRequirement(t, s, ben.ID, nil), newRequirement(t, s, ben.ID, nil), newRequirement(t, s, ben.ID, nil)
 	newPledge(t, s, donors[0].ID, other.ID, nil)
 	rnd := rand.New(rand.NewPCG(1, 2))
 	labels := []model.TLP{model.TLPClear, model.TLPGreen, model.TLPAmber, model.TLPAmberStrict, model.TLPRed}
@@ -87,6 +87,18 @@ func testPledgeClasses(t *testing.T, s *store.DB) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: classes\n\t%v\nwant\n\t%v", when, got, want)
+		}
+		// The organisations engaged on each requirement, read from the
+		// classes, are those with a pledge on it, whatever its status.
+		var wantDonors []string
+		for _, p := range all {
+			wantDonors = append(wantDonors, p.DonorOrgID)
+		}
+		slices.Sort(wantDonors)
+		engaged, err := s.EngagedDonors(ctx, []string{r.ID, other.ID, empty.ID})
+		must(t, err)
+		if !slices.Equal(engaged[r.ID], slices.Compact(wantDonors)) || !slices.Equal(engaged[other.ID], []string{donors[0].ID}) || len(engaged[empty.ID]) != 0 {
+			t.Fatalf("%s: engaged %v, want %v on the requirement, %s on the other and none on the empty one", when, engaged, slices.Compact(wantDonors), donors[0].ID)
 		}
 	}
 	check("created")
