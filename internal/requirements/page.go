@@ -35,7 +35,7 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.Requirement
 		if err != nil {
 			return nil, err
 		}
-		views, err := s.visible(ctx, v, batch, stage)
+		views, err := s.summaries(ctx, v, batch, stage)
 		for _, view := range views {
 			seen[view.ID] = view
 		}
@@ -67,7 +67,7 @@ func (s *Service) total(ctx context.Context, v policy.Viewer, aud policy.Audienc
 		if err != nil {
 			return 0, err
 		}
-		views, err := s.visible(ctx, v, batch, stage)
+		views, err := s.summaries(ctx, v, batch, stage)
 		if err != nil {
 			return 0, err
 		}

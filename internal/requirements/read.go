@@ -191,6 +191,26 @@ func SeenBy(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View,
 }
 
 func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus) ([]View, error) {
+	return s.viewsWith(ctx, v, batch, stage, s.store.PledgesForRequirements)
+}
+
+// summaries is visible for a list, which shows of each requirement what
+// v sees of it and the sums, coverage and delivery stage of the pledges v
+// sees on it, never the pledges themselves: the pledges are read as the
+// classes the policy tells apart (store.PledgeClassesOf), a few rows per
+// requirement instead of every pledge on it. A class is seen whole or not
+// at all, so each figure is the one the pledges give. The views carry no
+// pledges.
+func (s *Service) summaries(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus) ([]View, error) {
+	views, err := s.viewsWith(ctx, v, batch, stage, s.store.PledgeClassesOf)
+	for i := range views {
+		views[i].Pledges = nil
+	}
+	return views, err
+}
+
+func (s *Service) viewsWith(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus,
+	pledgesOf func(context.Context, []string) ([]model.Pledge, error)) ([]View, error) {
 	if len(batch) == 0 {
 		return nil, nil
 	}
@@ -198,7 +218,7 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Re
 	for i, r := range batch {
 		ids[i] = r.ID
 	}
-	pledges, err := s.store.PledgesForRequirements(ctx, ids)
+	pledges, err := pledgesOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,9 @@ type Store interface {
 	ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// PledgeClassesOf returns the pledges on the given requirements grouped
+	// as the policy and the coverage tell them apart (store.Pledges).
+	PledgeClassesOf(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 	// RequirementsByID returns the requirements of the given ids that exist.
 	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	// RequirementByID locks the row for update inside a PostgreSQL transaction.

@@ -243,35 +243,43 @@ func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []s
 // was half of the time it held SQLite's only writer connection, growing
 // with the pledges; grouping them in the query still read each one.
 func (q *queries) PledgeClasses(ctx context.Context, requirementID string) ([]model.Pledge, error) {
-	rows, err := q.rd.query(ctx, `SELECT donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id = ? AND n > 0`, requirementID)
+	return q.PledgeClassesOf(ctx, []string{requirementID})
+}
+
+// PledgeClassesOf is PledgeClasses of several requirements at once, for a
+// page of them.
+func (q *queries) PledgeClassesOf(ctx context.Context, requirementIDs []string) ([]model.Pledge, error) {
+	var ps, withGrants []model.Pledge
+	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+		rows, err := q.rd.query(ctx, `SELECT requirement_id, donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id IN (`+in+`) AND n > 0`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p model.Pledge
+			var tlp, channel, status string
+			var suspended int
+			if err := rows.Scan(&p.RequirementID, &p.DonorOrgID, &tlp, &channel, &status, &suspended, &p.EURMinor, &p.ID); err != nil {
+				return err
+			}
+			p.TLP, p.Channel, p.Status = model.TLP(tlp), model.Channel(channel), model.PledgeStatus(status)
+			if suspended == 1 {
+				p.SuspendedFrom, p.Status = p.Status, model.PledgeSuspended
+			}
+			if p.ID != "" {
+				withGrants = append(withGrants, p)
+				continue
+			}
+			ps = append(ps, p)
+		}
+		return rows.Err()
+	})
+	if err == nil {
+		err = q.loadPledgeGrants(ctx, withGrants)
+	}
 	if err != nil {
-		return nil, dbErr(err, "pledges of requirement %s", requirementID)
-	}
-	defer rows.Close()
-	var ps []model.Pledge
-	var withGrants []model.Pledge
-	for rows.Next() {
-		var p model.Pledge
-		var tlp, channel, status string
-		var suspended int
-		if err := rows.Scan(&p.DonorOrgID, &tlp, &channel, &status, &suspended, &p.EURMinor, &p.ID); err != nil {
-			return nil, dbErr(err, "pledges of requirement %s", requirementID)
-		}
-		p.RequirementID, p.TLP, p.Channel, p.Status = requirementID, model.TLP(tlp), model.Channel(channel), model.PledgeStatus(status)
-		if suspended == 1 {
-			p.SuspendedFrom, p.Status = p.Status, model.PledgeSuspended
-		}
-		if p.ID != "" {
-			withGrants = append(withGrants, p)
-			continue
-		}
-		ps = append(ps, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(err, "pledges of requirement %s", requirementID)
-	}
-	if err := q.loadPledgeGrants(ctx, withGrants); err != nil {
-		return nil, dbErr(err, "pledges of requirement %s", requirementID)
+		return nil, dbErr(err, "pledges of requirements")
 	}
 	return append(ps, withGrants...), nil
 }

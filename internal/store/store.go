@@ -138,6 +138,8 @@ type Pledges interface {
 	// empty; a pledge with an access list is an entry of its own, with its
 	// ID and lists.
 	PledgeClasses(ctx context.Context, requirementID string) ([]model.Pledge, error)
+	// PledgeClassesOf is PledgeClasses of several requirements at once.
+	PledgeClassesOf(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 	// EngagedDonors returns, per requirement of the given ids, the
 	// organisations with a pledge on it (of any status): all the policy
 	// reads of a requirement's pledges to decide who sees it.

@@ -32,9 +32,13 @@ func testPledgeClasses(t *testing.T, s *store.DB) {
 			if p.Status = statuses[rnd.IntN(len(statuses))]; p.Status == model.PledgeSuspended {
 				p.SuspendedFrom, p.SuspendedOn, p.SuspendReason = model.PledgeConfirmed, model.NewDate(2025, 3, 1), "frozen"
 			}
-			switch rnd.IntN(8) {
+			switch rnd.IntN(9) {
 			case 0:
 				p.SharedOrgIDs = []string{donors[1].ID}
+			case 2:
+				// Several entries written in one statement: PostgreSQL
+				// fires their row triggers once all are in.
+				p.SharedOrgIDs, p.NamedUserIDs = []string{donors[1].ID, donors[2].ID}, []string{u.ID}
 			case 1:
 				p.NamedUserIDs = []string{u.ID}
 			}

@@ -1,0 +1,106 @@
+package demo_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/demo"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+	"github.com/cyberaid/cyberaid/internal/store/storetest"
+)
+
+// TestListsShowWhatRecordsShow: a list reads each requirement's pledges as
+// the classes the policy tells apart, and each pledge's requirement with
+// only the organisations engaged on it. On a generated data set (every
+// label, status, channel and share of the demo), every demo account, a
+// visitor and the platform see in the lists exactly what each record read
+// whole shows them: the same requirements and pledges, the same sums,
+// coverage and delivery stage, the same totals, under each stage filter.
+func TestListsShowWhatRecordsShow(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		a, clock := newApp(t, s)
+		ctx := t.Context()
+		accts, err := demo.Generate(ctx, a, clock, password, demo.Scale{Requirements: 300, Pledges: 3_000, Offers: 10, Seed: 11}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viewers := map[string]policy.Viewer{"visitor": {}, "platform": policy.System()}
+		for _, acct := range accts {
+			u, err := a.Store.UserByEmail(ctx, acct.Email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			org, err := a.Store.OrganisationByID(ctx, u.OrgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			viewers[acct.Email] = policy.ViewerFor(u, org)
+		}
+		for who, v := range viewers {
+			for _, status := range []model.RequirementStatus{"", model.ReqValidated, model.ReqInDelivery, model.ReqDelivered} {
+				want, err := a.Requirements.All(ctx, v, model.RequirementFilter{Status: status})
+				if err != nil {
+					t.Fatal(err)
+				}
+				byID := map[string]requirements.View{}
+				for _, w := range want {
+					w.Pledges = nil
+					byID[w.ID] = w
+				}
+				seen, cursor := 0, ""
+				for {
+					l, err := a.Requirements.Page(ctx, v, model.RequirementFilter{Status: status}, model.Sort{}, cursor, 200)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if l.Total != len(want) {
+						t.Fatalf("%s, status %q: total %d, want %d", who, status, l.Total, len(want))
+					}
+					for _, got := range l.Items {
+						if !reflect.DeepEqual(got, byID[got.ID]) {
+							t.Fatalf("%s, status %q: listed\n\t%+v\nread whole\n\t%+v", who, status, got, byID[got.ID])
+						}
+						seen++
+					}
+					if cursor = l.Next; cursor == "" {
+						break
+					}
+				}
+				if seen != len(want) {
+					t.Fatalf("%s, status %q: listed %d, want %d", who, status, seen, len(want))
+				}
+			}
+			wantPledges, err := a.Pledges.All(ctx, v, model.PledgeFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byID := map[string]model.Pledge{}
+			for _, p := range wantPledges {
+				byID[p.ID] = p
+			}
+			seen, cursor := 0, ""
+			for {
+				l, err := a.Pledges.Page(ctx, v, model.PledgeFilter{}, model.Sort{}, cursor, 200)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, got := range l.Items {
+					p, err := a.Pledges.Get(ctx, v, got.ID)
+					if err != nil || !reflect.DeepEqual(got, p) {
+						t.Fatalf("%s: pledge listed\n\t%+v\nread whole (%v)\n\t%+v", who, got, err, p)
+					}
+					seen++
+				}
+				if cursor = l.Next; cursor == "" {
+					break
+				}
+			}
+			if seen != len(wantPledges) {
+				t.Fatalf("%s: listed %d pledges, want %d", who, seen, len(wantPledges))
+			}
+		}
+	})
+}
