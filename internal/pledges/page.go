@@ -43,9 +43,31 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.PledgeFilte
 	if err != nil {
 		return model.Listing[model.Pledge]{}, err
 	}
-	total, err := s.store.CountPledges(ctx, f, aud)
+	total, err := s.total(ctx, v, f, aud)
 	if err != nil {
 		return model.Listing[model.Pledge]{}, err
 	}
 	return model.Listing[model.Pledge]{Items: items, Next: model.SortCursor(order, next), Total: total}, nil
+}
+
+// Counter answers how many pledges a viewer sees from maintained totals;
+// ok is false for a filter they cannot answer.
+type Counter interface {
+	PledgeCount(ctx context.Context, v policy.Viewer, f model.PledgeFilter) (n int, ok bool, err error)
+}
+
+// CountWith makes lists take their totals from c where it can answer:
+// counting the rows a viewer sees reads every one of them. The reports
+// service keeps those totals and itself reads pledges through this one,
+// so it is given after both are built.
+func (s *Service) CountWith(c Counter) { s.counter = c }
+
+func (s *Service) total(ctx context.Context, v policy.Viewer, f model.PledgeFilter, aud policy.Audience) (int, error) {
+	if s.counter != nil {
+		n, ok, err := s.counter.PledgeCount(ctx, v, f)
+		if err != nil || ok {
+			return n, err
+		}
+	}
+	return s.store.CountPledges(ctx, f, aud)
 }

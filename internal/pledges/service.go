@@ -24,6 +24,8 @@ type Service struct {
 	// bilateral report names one of its organisations as the recipient.
 	beneficiaryCountry string
 	notify             Notifier
+	// counter answers list totals from maintained figures (page.go).
+	counter Counter
 }
 
 // NewService builds the service; notify hears of pledges (nil: nobody).
