@@ -81,20 +81,20 @@ func (s *Service) chartsFor(ctx context.Context, v policy.Viewer) (Charts, error
 var chartDims = []string{"donor", "line", "month", "place_sector", "place_category"}
 
 func (s *Service) charts(ctx context.Context, in inputs) (Charts, error) {
-	reqs, f, names := in.reqs, in.f, in.names
+	f, names := in.f, in.names
 	var err error
-	out := Charts{Cumulative: cumulativeOf(f["month"]), Regions: regionFigures(reqs), Measures: chartMeasures}
+	out := Charts{Cumulative: cumulativeOf(f["month"]), Regions: in.needs.regionFigures(), Measures: chartMeasures}
 	out.ByDonor, _ = f["donor"].rows(names)
 	out.ByLine, _ = f["line"].rows(nil)
 	out.BySector, out.BilateralBySector = f["place_sector"].rows(nil)
 	out.ByCategory, out.BilateralByCategory = f["place_category"].rows(nil)
-	out.Coverage = priorityCoverage(reqs)
-	if out.LeadTimes, err = s.leadTimesOf(ctx, reqs); err != nil {
+	out.Coverage = in.needs.priorityCoverage()
+	if out.LeadTimes, err = s.leadTimesSeen(ctx, in.v); err != nil {
 		return Charts{}, err
 	}
 	var head Dashboard
 	pledgeTotals(&head, f["donor"])
-	needs(&head, reqs)
+	in.needs.setOn(&head)
 	out.Totals = head.totals()
 	return out, nil
 }
@@ -115,41 +115,15 @@ func (s *Service) ChartsFromRecords(ctx context.Context, v policy.Viewer) (Chart
 		ByCategory:          group(mech, placeKey("category")),
 		BilateralBySector:   group(bil, placeKey("sector")),
 		BilateralByCategory: group(bil, placeKey("category")),
-		Regions:             regionFigures(d.reqs),
+		Regions:             needsOf(d.reqs).regionFigures(),
 		Measures:            chartMeasures,
 	}
-	out.Coverage = priorityCoverage(d.reqs)
+	out.Coverage = needsOf(d.reqs).priorityCoverage()
 	if out.LeadTimes, err = s.leadTimes(ctx, d); err != nil {
 		return Charts{}, err
 	}
 	out.Totals = dashboard(d).totals()
 	return out, nil
-}
-
-// priorityCoverage is the validated need of each priority and the part
-// of it that pledges cover.
-func priorityCoverage(reqs []requirements.View) []PriorityCoverage {
-	byPriority := map[model.Priority]*PriorityCoverage{}
-	for _, p := range model.Priorities {
-		byPriority[p] = &PriorityCoverage{Priority: p}
-	}
-	var out []PriorityCoverage
-	for _, r := range reqs {
-		if !r.Status.Validated() || r.Status == model.ReqClosed {
-			continue
-		}
-		c := byPriority[r.Priority]
-		if c == nil {
-			continue
-		}
-		c.Count++
-		c.Need += r.EstimatedEURMinor
-		c.Covered += min(r.PledgedEURMinor, r.EstimatedEURMinor)
-	}
-	for _, p := range model.Priorities {
-		out = append(out, *byPriority[p])
-	}
-	return out
 }
 
 // cumulativeOf is cumulative read from the totals by month: a month has a
@@ -224,9 +198,37 @@ func accumulate(months map[string]*MonthPoint) []MonthPoint {
 	return out
 }
 
-// leadTimesOf is leadTimes over the requirements v may see, each with the
-// pledges v sees on it: the only pledges leadTimes reads.
-func (s *Service) leadTimesOf(ctx context.Context, reqs []requirements.View) ([]LeadTime, error) {
+// leadTimesSeen is leadTimes over the requirements v may see that carry a
+// confirmed receipt, each with the pledges v sees on it: no other
+// requirement has a lead time, so no other is read.
+func (s *Service) leadTimesSeen(ctx context.Context, v policy.Viewer) ([]LeadTime, error) {
+	receipts, err := s.store.Receipts(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var pledgeIDs []string
+	for _, rc := range receipts {
+		if rc.Outcome == model.ReceiptReceived {
+			pledgeIDs = append(pledgeIDs, rc.PledgeID)
+		}
+	}
+	if len(pledgeIDs) == 0 {
+		return []LeadTime{}, nil
+	}
+	received, err := s.store.PledgesByID(ctx, pledgeIDs)
+	if err != nil {
+		return nil, err
+	}
+	var reqIDs []string
+	for _, p := range received {
+		if p.RequirementID != "" {
+			reqIDs = append(reqIDs, p.RequirementID)
+		}
+	}
+	reqs, err := s.requirements.Those(ctx, v, reqIDs)
+	if err != nil {
+		return nil, err
+	}
 	d := data{byID: make(map[string]requirements.View, len(reqs))}
 	for _, r := range reqs {
 		d.byID[r.ID] = r

@@ -7,7 +7,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
@@ -341,7 +340,8 @@ var dashboardDims = []string{"donor", "implementer", "line", "label"}
 // maintained totals under the groupings asked, and the organisations'
 // names.
 type inputs struct {
-	reqs  []requirements.View
+	v     policy.Viewer
+	needs *needFigures
 	f     map[string]sumTable
 	names map[string]string
 }
@@ -349,8 +349,11 @@ type inputs struct {
 func (s *Service) read(ctx context.Context, v policy.Viewer, dims ...string) (inputs, error) {
 	// The callers' lists are shared by every request: sorted on a copy.
 	dims = slices.Compact(slices.Sorted(slices.Values(dims)))
-	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
-	if err != nil {
+	needs := newNeedFigures()
+	if err := s.requirements.EachSummary(ctx, v, func(batch []requirements.View) error {
+		needs.add(batch...)
+		return nil
+	}); err != nil {
 		return inputs{}, err
 	}
 	f, err := s.figures(ctx, v, dims...)
@@ -361,7 +364,7 @@ func (s *Service) read(ctx context.Context, v policy.Viewer, dims ...string) (in
 	if err != nil {
 		return inputs{}, err
 	}
-	return inputs{reqs: reqs, f: f, names: names}, nil
+	return inputs{v: v, needs: needs, f: f, names: names}, nil
 }
 
 func (in inputs) dashboard() Dashboard {
@@ -377,7 +380,7 @@ func (in inputs) dashboard() Dashboard {
 		}
 	}
 	pledgeTotals(&out, f["donor"])
-	needs(&out, in.reqs)
+	in.needs.setOn(&out)
 	return out
 }
 
@@ -432,47 +435,6 @@ func dashboard(d data) Dashboard {
 			}
 		}
 	}
-	needs(&out, d.reqs)
+	needsOf(d.reqs).setOn(&out)
 	return out
-}
-
-// needs sets the figures of the validated needs in reqs.
-func needs(out *Dashboard, reqs []requirements.View) {
-	for _, r := range reqs {
-		out.Label = policy.Stricter(out.Label, r.TLP)
-	}
-	statuses := map[model.RequirementStatus]int{}
-	for _, r := range reqs {
-		statuses[r.Status]++
-		if !r.Status.Validated() || r.Status == model.ReqClosed {
-			continue
-		}
-		out.ValidatedCount++
-		out.NeedEURMinor += r.EstimatedEURMinor
-		out.CoveredEURMinor += min(r.PledgedEURMinor, r.EstimatedEURMinor)
-		if r.Coverage == model.CoverageCovered || r.Coverage == model.CoverageOver {
-			out.CoveredCount++
-		} else if r.Priority == model.PriorityCritical && r.Status == model.ReqValidated {
-			out.CriticalOpen = append(out.CriticalOpen, r)
-		}
-	}
-	if out.NeedEURMinor > 0 {
-		out.CoveredPermille = int(out.CoveredEURMinor * 1000 / out.NeedEURMinor)
-	}
-	for _, st := range model.RequirementStatuses {
-		if n := statuses[st]; n > 0 {
-			out.ByStatus = append(out.ByStatus, Row{Key: string(st), Label: string(st), Count: n})
-		}
-	}
-	// Critical needs that have waited longest since validation come first.
-	slices.SortFunc(out.CriticalOpen, func(a, b requirements.View) int {
-		return waitingSince(a).Compare(waitingSince(b))
-	})
-}
-
-func waitingSince(r requirements.View) time.Time {
-	if r.ValidatedAt != nil {
-		return *r.ValidatedAt
-	}
-	return r.CreatedAt
 }

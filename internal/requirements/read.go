@@ -159,6 +159,36 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.RequirementF
 	return s.visible(ctx, v, batch, stage)
 }
 
+// EachSummary calls fn with the requirements v may see, as a list shows
+// them (without their pledges), a batch at a time in the order they were
+// made: for figures folded over every requirement, so that no reading
+// holds them all, nor any pledge.
+func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]View) error) error {
+	aud := policy.AudienceOf(v)
+	order := model.Sort{Field: "created"}
+	after := ""
+	for {
+		batch, err := s.store.PageRequirements(ctx, model.RequirementFilter{}, aud, order, after, summaryBatch)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		views, err := s.summaries(ctx, v, batch, "")
+		if err != nil {
+			return err
+		}
+		if err := fn(views); err != nil {
+			return err
+		}
+		if len(batch) < summaryBatch {
+			return nil
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// summaryBatch bounds what EachSummary holds at once.
+var summaryBatch = 1000
+
 // Those returns, of the requirements of ids, the ones v may see, as v sees
 // them: for a report that starts from records hanging off a few
 // requirements rather than from every requirement.

@@ -3,6 +3,7 @@ package requirements_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
@@ -231,6 +233,70 @@ func TestListPagesThroughVisibleRecordsOnly(t *testing.T) {
 		}
 		if len(seen) != len(want) {
 			t.Fatalf("saw %d of %d visible requirements", len(seen), len(want))
+		}
+	})
+}
+
+// TestEachSummaryIsWhatAllShows checks that folding the requirements in
+// batches meets every requirement a viewer sees once, as All shows it, and
+// no other: drafts, each label, pledges that engage a company on an AMBER
+// need and RED pledges that change what one viewer sees of a need.
+func TestEachSummaryIsWhatAllShows(t *testing.T) {
+	defer requirements.SetSummaryBatch(2)()
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		for i, tlp := range []model.TLP{model.TLPClear, model.TLPGreen, model.TLPAmber, model.TLPAmberStrict, model.TLPRed, model.TLPAmber, model.TLPGreen} {
+			e.create(t, tlp)
+			if tlp == model.TLPRed {
+				continue // validated only by a validator the requester names
+			}
+			r := e.validated(t, tlp)
+			for j, as := range []string{"donor", "donor_company", "donor_ee"} {
+				if _, err := e.a.Requirements.Get(ctx, e.cast.Viewer(as), r.ID); (i+j)%2 == 1 || err != nil {
+					continue // not every donor may see every need
+				}
+				label := []model.TLP{model.TLPAmber, model.TLPRed, model.TLPGreen}[j]
+				if _, err := e.a.Pledges.Create(ctx, e.cast.Viewer(as), pledges.Input{
+					RequirementID: &r.ID, AmountMinor: ptr(int64(100_000_00 * (j + 1))), Currency: ptr("EUR"), TLP: &label,
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		names := []string{"visitor"}
+		for n := range e.cast.Users {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			v := e.cast.Viewer(n)
+			if n == "visitor" {
+				v = policy.Viewer{}
+			}
+			all, err := e.a.Requirements.All(ctx, v, model.RequirementFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]requirements.View{}
+			for _, r := range all {
+				r.Pledges = nil
+				want[r.ID] = r
+			}
+			got := map[string]requirements.View{}
+			if err := e.a.Requirements.EachSummary(ctx, v, func(batch []requirements.View) error {
+				for _, r := range batch {
+					if _, twice := got[r.ID]; twice {
+						t.Fatalf("%s: %s met twice", n, r.Ref)
+					}
+					got[r.ID] = r
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: the fold met %d requirements, All shows %d, or they differ:\n got %+v\nwant %+v", n, len(got), len(want), got, want)
+			}
 		}
 	})
 }
