@@ -169,82 +169,105 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, fo
 
 // findings computes every finding over what input reads of the records v
 // may see, ranked, without acknowledgements.
-func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input func(context.Context, policy.Viewer) (alertData, error)) ([]Alert, error) {
-	in, err := input(ctx, v)
+func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input alertSource) ([]Alert, error) {
+	var out alerts
+	in, err := input(ctx, v, today, func(r requirements.View) { out.onRequirement(r, today) })
 	if err != nil {
 		return nil, err
 	}
 	in.today = today
-	var out alerts
-	for _, r := range in.reqs {
-		out.onRequirement(r, in.today)
-	}
 	out.bilateralOffRequirement(in)
 	out.stalePledges(in, s.cfg.StaleAfterDays)
 	slices.SortFunc(out, alertOrder)
 	return out, nil
 }
 
-// alertData is what alerts are computed from: the records v may see.
+// alertSource reads what alerts are computed from: it passes every
+// requirement v may see, with the pledges v sees on it, to onRequirement,
+// and returns what the findings across requirements read.
+type alertSource func(ctx context.Context, v policy.Viewer, today model.Date, onRequirement func(requirements.View)) (alertData, error)
+
+// alertData is what the findings across requirements read: pledges v may
+// see in the order of the pledge list, which orders the pledges an alert
+// names, and the requirements v sees that they are on.
 type alertData struct {
-	reqs    []requirements.View
 	reqBy   map[string]requirements.View
 	pledges []model.Pledge
 	// today is set by findings.
 	today model.Date
 }
 
-func (s *Service) alertInput(ctx context.Context, v policy.Viewer) (alertData, error) {
-	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+// alertInput reads the requirements v sees a batch at a time: each passes
+// to onRequirement and is let go, so that no reading holds every pledge.
+// Of the pledges on them it keeps, cut to what the later findings read,
+// the mechanism pledges a bilateral report on no requirement may
+// duplicate and the stale ones, and those requirements.
+func (s *Service) alertInput(ctx context.Context, v policy.Viewer, today model.Date, onRequirement func(requirements.View)) (alertData, error) {
+	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
 	if err != nil {
 		return alertData{}, err
 	}
-	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs))}
-	n := 0
-	for _, r := range reqs {
-		in.reqBy[r.ID] = r
-		n += len(r.Pledges)
+	in := alertData{reqBy: map[string]requirements.View{}}
+	// A bilateral pledge on a requirement is found by onRequirement when v
+	// sees the requirement, and by no finding when v does not.
+	reported := map[helpKey]bool{}
+	for _, b := range bilat {
+		if b.RequirementID == "" {
+			in.pledges = append(in.pledges, b)
+			if b.Status.Counts() {
+				reported[helpKey{b.BeneficiaryOrgID, b.Category}] = true
+			}
+		}
 	}
-	// The pledges v sees on the requirements v sees are in their views
-	// already: reading every pledge again, each requirement's pledges once
-	// more to decide who sees it, was most of the cost of an alert list.
-	all := make([]model.Pledge, 0, n)
-	for _, r := range reqs {
-		all = append(all, r.Pledges...)
-	}
-	more, err := s.pledgesOffRequirements(ctx, v, in.reqBy)
+	seen := map[string]bool{}
+	err = s.requirements.EachView(ctx, v, func(batch []requirements.View) error {
+		for _, r := range batch {
+			seen[r.ID] = true
+			onRequirement(r)
+			named := false
+			for _, p := range r.Pledges {
+				if p.Channel != model.ChannelMechanism {
+					continue
+				}
+				_, stale := s.stale(p, today)
+				if stale || (p.Status.Counts() && reported[helpKey{p.BeneficiaryOrgID, p.Category}]) {
+					in.pledges = append(in.pledges, acrossRequirements(p))
+					named = true
+				}
+			}
+			if named {
+				in.reqBy[r.ID] = requirements.View{Requirement: model.Requirement{ID: r.ID, Ref: r.Ref, Title: r.Title, Priority: r.Priority, NeededBy: r.NeededBy}}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return alertData{}, err
 	}
-	all = append(all, more...)
-	// In the order of the pledge list, which orders the pledges an alert
-	// names.
-	slices.SortFunc(all, func(a, b model.Pledge) int { return strings.Compare(b.ID, a.ID) })
-	in.pledges = all
+	more, err := s.proposedOffRequirements(ctx, v, seen)
+	if err != nil {
+		return alertData{}, err
+	}
+	in.pledges = append(in.pledges, more...)
+	slices.SortFunc(in.pledges, func(a, b model.Pledge) int { return strings.Compare(b.ID, a.ID) })
 	return in, nil
 }
 
-// pledgesOffRequirements are the pledges v sees that are on no requirement
-// v sees, the only ones alerts read besides those in the requirements'
-// views: bilateral reports (on no requirement, or on one v may not see),
-// and mechanism pledges still proposed (stale) on a requirement v may not
-// see. A mechanism pledge always serves a requirement (pledges refuses one
-// without), and the policy shows a pledge on a requirement hidden from v
-// only to its donor's organisation, so the proposed ones are looked for
-// among v's organisation's alone; each is still decided by the policy.
-func (s *Service) pledgesOffRequirements(ctx context.Context, v policy.Viewer, seen map[string]requirements.View) ([]model.Pledge, error) {
-	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Pledge
-	for _, p := range bilat {
-		if _, ok := seen[p.RequirementID]; !ok {
-			out = append(out, p)
-		}
-	}
+// acrossRequirements is what bilateralOffRequirement and stalePledges read
+// of a mechanism pledge.
+func acrossRequirements(p model.Pledge) model.Pledge {
+	return model.Pledge{ID: p.ID, RequirementID: p.RequirementID, DonorOrgID: p.DonorOrgID, BeneficiaryOrgID: p.BeneficiaryOrgID,
+		Category: p.Category, Channel: p.Channel, Status: p.Status, EURMinor: p.EURMinor, PledgeDate: p.PledgeDate, CreatedAt: p.CreatedAt}
+}
+
+// proposedOffRequirements are the mechanism pledges still proposed that v
+// sees on a requirement v does not see (stale ones among them are
+// findings). The policy shows a pledge on a requirement hidden from v only
+// to its donor's organisation, so they are looked for among v's
+// organisation's alone; each is still decided by the policy.
+func (s *Service) proposedOffRequirements(ctx context.Context, v policy.Viewer, seen map[string]bool) ([]model.Pledge, error) {
 	if v.Org.ID == "" {
-		return out, nil
+		return nil, nil
 	}
 	// By donor alone: SQLite, without statistics, would otherwise read the
 	// pledges by channel, nearly all of them.
@@ -252,11 +275,9 @@ func (s *Service) pledgesOffRequirements(ctx context.Context, v policy.Viewer, s
 	if err != nil {
 		return nil, err
 	}
+	var out []model.Pledge
 	for _, p := range own {
-		if p.Channel != model.ChannelMechanism || p.Status != model.PledgeProposed {
-			continue
-		}
-		if _, ok := seen[p.RequirementID]; ok {
+		if p.Channel != model.ChannelMechanism || p.Status != model.PledgeProposed || seen[p.RequirementID] {
 			continue
 		}
 		view, err := s.pledges.Get(ctx, v, p.ID)
@@ -535,14 +556,25 @@ func (out *alerts) bilateralOffRequirement(in alertData) {
 	}
 }
 
+// stale tells whether p is a mechanism pledge proposed long ago and still
+// unanswered, and for how many days.
+func stale(p model.Pledge, today model.Date, staleAfterDays int) (days int, ok bool) {
+	if p.Status != model.PledgeProposed || p.Channel != model.ChannelMechanism {
+		return 0, false
+	}
+	days = daysBetween(model.DateOf(p.CreatedAt), today)
+	return days, days >= staleAfterDays
+}
+
+func (s *Service) stale(p model.Pledge, today model.Date) (int, bool) {
+	return stale(p, today, s.cfg.StaleAfterDays)
+}
+
 // stalePledges: mechanism pledges proposed long ago and still unanswered.
 func (out *alerts) stalePledges(in alertData, staleAfterDays int) {
 	for _, p := range in.pledges {
-		if p.Status != model.PledgeProposed || p.Channel != model.ChannelMechanism {
-			continue
-		}
-		days := daysBetween(model.DateOf(p.CreatedAt), in.today)
-		if days < staleAfterDays {
+		days, ok := stale(p, in.today, staleAfterDays)
+		if !ok {
 			continue
 		}
 		a := Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}

@@ -97,10 +97,11 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 	found := 0
 	for round := range 300 {
 		in := alertData{reqBy: map[string]requirements.View{}}
+		var reqs []requirements.View
 		for i := range 1 + rng.IntN(5) {
 			r := requirements.View{}
 			r.ID, r.NeededBy, r.Priority = fmt.Sprintf("r%d", i), day(), model.PriorityHigh
-			in.reqs = append(in.reqs, r)
+			reqs = append(reqs, r)
 			in.reqBy[r.ID] = r
 		}
 		for i := range rng.IntN(40) {
@@ -114,7 +115,7 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 				p.Channel, p.PeriodStart, p.PeriodEnd = model.ChannelBilateral, day(), day()
 			}
 			if p.Channel == model.ChannelMechanism || rng.IntN(2) == 0 {
-				p.RequirementID = in.reqs[rng.IntN(len(in.reqs))].ID
+				p.RequirementID = reqs[rng.IntN(len(reqs))].ID
 				if rng.IntN(8) == 0 {
 					p.RequirementID = "hidden"
 				}
@@ -124,7 +125,7 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 		var got, want alerts
 		got.bilateralOffRequirement(in)
 		pairwiseBilateralOffRequirement(&want, in)
-		for _, r := range in.reqs {
+		for _, r := range reqs {
 			var mech []model.Pledge
 			for _, p := range in.pledges {
 				if p.RequirementID == r.ID && p.Channel == model.ChannelMechanism && p.Status.Counts() {

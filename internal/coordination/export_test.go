@@ -18,7 +18,7 @@ func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f 
 	})
 }
 
-func (s *Service) everyRecord(ctx context.Context, v policy.Viewer) (alertData, error) {
+func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, _ model.Date, onRequirement func(requirements.View)) (alertData, error) {
 	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
 	if err != nil {
 		return alertData{}, err
@@ -27,8 +27,9 @@ func (s *Service) everyRecord(ctx context.Context, v policy.Viewer) (alertData, 
 	if err != nil {
 		return alertData{}, err
 	}
-	in := alertData{reqs: reqs, reqBy: make(map[string]requirements.View, len(reqs)), pledges: all}
+	in := alertData{reqBy: make(map[string]requirements.View, len(reqs)), pledges: all}
 	for _, r := range reqs {
+		onRequirement(r)
 		in.reqBy[r.ID] = r
 	}
 	return in, nil

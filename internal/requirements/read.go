@@ -164,6 +164,17 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.RequirementF
 // made: for figures folded over every requirement, so that no reading
 // holds them all, nor any pledge.
 func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]View) error) error {
+	return s.each(ctx, v, s.summaries, fn)
+}
+
+// EachView is EachSummary with each requirement read whole, with the
+// pledges v sees on it, as Get shows it.
+func (s *Service) EachView(ctx context.Context, v policy.Viewer, fn func([]View) error) error {
+	return s.each(ctx, v, s.visible, fn)
+}
+
+func (s *Service) each(ctx context.Context, v policy.Viewer,
+	views func(context.Context, policy.Viewer, []model.Requirement, model.RequirementStatus) ([]View, error), fn func([]View) error) error {
 	aud := policy.AudienceOf(v)
 	order := model.Sort{Field: "created"}
 	after := ""
@@ -172,11 +183,11 @@ func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]Vi
 		if err != nil || len(batch) == 0 {
 			return err
 		}
-		views, err := s.summaries(ctx, v, batch, "")
+		seen, err := views(ctx, v, batch, "")
 		if err != nil {
 			return err
 		}
-		if err := fn(views); err != nil {
+		if err := fn(seen); err != nil {
 			return err
 		}
 		if len(batch) < summaryBatch {
@@ -186,7 +197,7 @@ func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]Vi
 	}
 }
 
-// summaryBatch bounds what EachSummary holds at once.
+// summaryBatch bounds what EachSummary and EachView hold at once.
 var summaryBatch = 1000
 
 // Those returns, of the requirements of ids, the ones v may see, as v sees

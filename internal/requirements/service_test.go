@@ -238,7 +238,8 @@ func TestListPagesThroughVisibleRecordsOnly(t *testing.T) {
 }
 
 // TestEachSummaryIsWhatAllShows checks that folding the requirements in
-// batches meets every requirement a viewer sees once, as All shows it, and
+// batches (EachSummary, EachView) meets every requirement a viewer sees
+// once, as All shows it (EachSummary without the pledges), and
 // no other: drafts, each label, pledges that engage a company on an AMBER
 // need and RED pledges that change what one viewer sees of a need.
 func TestEachSummaryIsWhatAllShows(t *testing.T) {
@@ -282,20 +283,30 @@ func TestEachSummaryIsWhatAllShows(t *testing.T) {
 				r.Pledges = nil
 				want[r.ID] = r
 			}
-			got := map[string]requirements.View{}
-			if err := e.a.Requirements.EachSummary(ctx, v, func(batch []requirements.View) error {
-				for _, r := range batch {
-					if _, twice := got[r.ID]; twice {
-						t.Fatalf("%s: %s met twice", n, r.Ref)
-					}
-					got[r.ID] = r
-				}
-				return nil
-			}); err != nil {
-				t.Fatal(err)
+			whole := map[string]requirements.View{}
+			for _, r := range all {
+				whole[r.ID] = r
 			}
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: the fold met %d requirements, All shows %d, or they differ:\n got %+v\nwant %+v", n, len(got), len(want), got, want)
+			for _, c := range []struct {
+				name string
+				each func(context.Context, policy.Viewer, func([]requirements.View) error) error
+				want map[string]requirements.View
+			}{{"EachSummary", e.a.Requirements.EachSummary, want}, {"EachView", e.a.Requirements.EachView, whole}} {
+				got := map[string]requirements.View{}
+				if err := c.each(ctx, v, func(batch []requirements.View) error {
+					for _, r := range batch {
+						if _, twice := got[r.ID]; twice {
+							t.Fatalf("%s, %s: %s met twice", c.name, n, r.Ref)
+						}
+						got[r.ID] = r
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, c.want) {
+					t.Fatalf("%s, %s: the fold met %d requirements, All shows %d, or they differ:\n got %+v\nwant %+v", c.name, n, len(got), len(c.want), got, c.want)
+				}
 			}
 		}
 	})
