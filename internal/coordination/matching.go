@@ -136,20 +136,22 @@ func (s *Service) openToPledges(ctx context.Context, v policy.Viewer) ([]require
 }
 
 func (s *Service) readOpenToPledges(ctx context.Context, v policy.Viewer) ([]requirements.View, error) {
-	rs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
+	var byStatus [2][]requirements.View
+	err := s.requirements.EachSummary(ctx, v, func(batch []requirements.View) error {
+		for _, r := range batch {
+			switch r.Status {
+			case model.ReqValidated:
+				byStatus[0] = append(byStatus[0], r)
+			case model.ReqInDelivery:
+				byStatus[1] = append(byStatus[1], r)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out []requirements.View
-	for _, st := range []model.RequirementStatus{model.ReqValidated, model.ReqInDelivery} {
-		for _, r := range rs {
-			if r.Status == st {
-				r.Pledges = nil
-				out = append(out, r)
-			}
-		}
-	}
-	return out, nil
+	return append(byStatus[0], byStatus[1]...), nil
 }
 
 // openRequirements are the requirements open to pledges that still need

@@ -160,9 +160,9 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.RequirementF
 }
 
 // EachSummary calls fn with the requirements v may see, as a list shows
-// them (without their pledges), a batch at a time in the order they were
-// made: for figures folded over every requirement, so that no reading
-// holds them all, nor any pledge.
+// them (without their pledges), a batch at a time, newest first as All
+// returns them: for figures folded over every requirement, so that no
+// reading holds them all, nor any pledge.
 func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]View) error) error {
 	return s.each(ctx, v, s.summaries, fn)
 }
@@ -176,10 +176,9 @@ func (s *Service) EachView(ctx context.Context, v policy.Viewer, fn func([]View)
 func (s *Service) each(ctx context.Context, v policy.Viewer,
 	views func(context.Context, policy.Viewer, []model.Requirement, model.RequirementStatus) ([]View, error), fn func([]View) error) error {
 	aud := policy.AudienceOf(v)
-	order := model.Sort{Field: "created"}
 	after := ""
 	for {
-		batch, err := s.store.PageRequirements(ctx, model.RequirementFilter{}, aud, order, after, summaryBatch)
+		batch, err := s.store.PageRequirements(ctx, model.RequirementFilter{}, aud, model.Sort{}, after, summaryBatch)
 		if err != nil || len(batch) == 0 {
 			return err
 		}
