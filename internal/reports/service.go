@@ -336,9 +336,9 @@ type front struct {
 var dashboardDims = []string{"donor", "implementer", "line", "label"}
 
 // inputs are what the dashboard and the charts are computed from: the
-// requirements v may see (each with the pledges v sees on it), v's
-// maintained totals under the groupings asked, and the organisations'
-// names.
+// figures of the needs v may see, folded over the requirements as lists
+// show them (needs.go), v's maintained totals under the groupings asked,
+// and the organisations' names; v, for the lead times.
 type inputs struct {
 	v     policy.Viewer
 	needs *needFigures
