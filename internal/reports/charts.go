@@ -107,6 +107,7 @@ func (s *Service) ChartsFromRecords(ctx context.Context, v policy.Viewer) (Chart
 		return Charts{}, err
 	}
 	mech, bil := split(d.pledges)
+	needs := needsOf(d.reqs)
 	out := Charts{
 		Cumulative:          cumulative(d.pledges),
 		ByDonor:             group(mech, d.keyFunc("donor")),
@@ -115,10 +116,10 @@ func (s *Service) ChartsFromRecords(ctx context.Context, v policy.Viewer) (Chart
 		ByCategory:          group(mech, placeKey("category")),
 		BilateralBySector:   group(bil, placeKey("sector")),
 		BilateralByCategory: group(bil, placeKey("category")),
-		Regions:             needsOf(d.reqs).regionFigures(),
+		Regions:             needs.regionFigures(),
 		Measures:            chartMeasures,
 	}
-	out.Coverage = needsOf(d.reqs).priorityCoverage()
+	out.Coverage = needs.priorityCoverage()
 	if out.LeadTimes, err = s.leadTimes(ctx, d); err != nil {
 		return Charts{}, err
 	}
