@@ -22,10 +22,13 @@ type Service struct {
 	// kept holds the front page's figures per viewer while the records
 	// they are computed from stand (kept.go).
 	kept *readings.Kept
+	// corrected holds each viewer's corrections to its class totals while
+	// the records stand (sums.go).
+	corrected *readings.Kept
 }
 
 func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
-	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings)}
+	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings), corrected: readings.New(keptCorrections)}
 }
 
 // Row is one group of a summary. EURMinor is the pledged figure, kept

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -49,23 +50,14 @@ func (s *Service) figures(ctx context.Context, v policy.Viewer, dims ...string) 
 		}
 		out[by] = t
 	}
-	if err := s.exceptions(ctx, v, aud, dims, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
-		for _, by := range dims {
-			out[by].add(contribution(p, parent, parentSeen, by), sign)
-		}
-	}, func(by string, e store.EngagedSum) {
-		// Seen now under its requirement's group; the organisation's own
-		// pledges were counted by their class without it.
-		out[by].add(e.PledgeSum, +1)
-		if e.Own {
-			old := e.PledgeSum
-			if slices.Contains(store.RequirementDims, by) {
-				old.Key = "none"
-			}
-			out[by].add(old, -1)
-		}
-	}); err != nil {
+	corrections, err := s.corrections(ctx, v, aud, dims)
+	if err != nil {
 		return nil, err
+	}
+	for by, t := range corrections {
+		for _, sum := range t {
+			out[by].add(*sum, +1)
+		}
 	}
 	for _, by := range dims {
 		if by != "place_sector" && by != "place_category" {
@@ -83,6 +75,43 @@ func (s *Service) figures(ctx context.Context, v policy.Viewer, dims ...string) 
 		}
 	}
 	return out, nil
+}
+
+// corrections are what v's per-record relations change in its class
+// totals under each grouping of dims: what exceptions finds, kept while
+// the records stand (kept.go). Finding them reads every record v sees
+// through a relation, which grows with a company's engagement (a second
+// at 100,000 pledges), while the class totals cost the same at any size;
+// kept, a figure costs the class totals alone until a requirement, pledge,
+// access list or organisation changes. The kept tables are only read.
+func (s *Service) corrections(ctx context.Context, v policy.Viewer, aud policy.Audience, dims []string) (map[string]sumTable, error) {
+	if aud.All || (aud.OrgID == "" && aud.UserID == "") {
+		return nil, nil
+	}
+	key := "corrections\x00" + strings.Join(slices.Sorted(slices.Values(dims)), ",")
+	return keepIn(ctx, s.corrected, s, key, v, func(ctx context.Context) (map[string]sumTable, error) {
+		out := make(map[string]sumTable, len(dims))
+		for _, by := range dims {
+			out[by] = sumTable{}
+		}
+		err := s.exceptions(ctx, v, aud, dims, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
+			for _, by := range dims {
+				out[by].add(contribution(p, parent, parentSeen, by), sign)
+			}
+		}, func(by string, e store.EngagedSum) {
+			// Seen now under its requirement's group; the organisation's own
+			// pledges were counted by their class without it.
+			out[by].add(e.PledgeSum, +1)
+			if e.Own {
+				old := e.PledgeSum
+				if slices.Contains(store.RequirementDims, by) {
+					old.Key = "none"
+				}
+				out[by].add(old, -1)
+			}
+		})
+		return out, err
+	})
 }
 
 // summed returns v's rows by the grouping by, mechanism and bilateral

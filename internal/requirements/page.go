@@ -2,6 +2,7 @@ package requirements
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -13,6 +14,9 @@ type sortedReads interface {
 	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
 	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
+	// RecordVersion changes with every requirement, pledge, access list
+	// and organisation: a count is kept while it stands.
+	RecordVersion(ctx context.Context) (int64, error)
 }
 
 // Page returns one page of the requirements v may see that match f, in
@@ -54,10 +58,25 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.Requirement
 	return model.Listing[View]{Items: items, Next: model.SortCursor(order, next), Total: total}, nil
 }
 
-// total counts what v sees under f. A delivery stage is matched on each
+// total counts what v sees under f, kept while the records stand: the
+// count walks every requirement v sees (and, for a company, probes its
+// engagement on each), while a page reads only the rows it shows, and
+// people page through a list far more often than its records change.
+func (s *Service) total(ctx context.Context, v policy.Viewer, aud policy.Audience, f model.RequirementFilter, stage model.RequirementStatus) (int, error) {
+	key := fmt.Sprintf("requirements counted\x00%#v\x00%s", f, stage)
+	n, err := s.counted.Get(ctx, s.store.RecordVersion, key, v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+		return s.count(ctx, v, aud, f, stage)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n.(int), nil
+}
+
+// count counts what v sees under f. A delivery stage is matched on each
 // record as v sees it, so that count walks the records v may see; every
 // other count is the database's.
-func (s *Service) total(ctx context.Context, v policy.Viewer, aud policy.Audience, f model.RequirementFilter, stage model.RequirementStatus) (int, error) {
+func (s *Service) count(ctx context.Context, v policy.Viewer, aud policy.Audience, f model.RequirementFilter, stage model.RequirementStatus) (int, error) {
 	if stage == "" {
 		return s.store.CountRequirements(ctx, f, aud)
 	}

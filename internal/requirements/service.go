@@ -13,6 +13,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -25,7 +26,12 @@ type Service struct {
 	// reviews are the working groups whose approval validates a
 	// requirement (RequireReviews); empty means DefaultReviews.
 	reviews []model.WorkingGroup
+	// counted keeps list totals per viewer and filter (page.go).
+	counted *readings.Kept
 }
+
+// keptCounts bounds the list totals kept: one per viewer and filter asked.
+const keptCounts = 256
 
 // Trail reads a record's audit events as one viewer may see them.
 type Trail interface {
@@ -35,7 +41,7 @@ type Trail interface {
 // NewService builds the service; trail reads a requirement's history, notify
 // hears of validations (nil: nobody).
 func NewService(s Store, now func() time.Time, trail Trail, notify Notifier) *Service {
-	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify}
+	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify, counted: readings.New(keptCounts)}
 }
 
 // View is a requirement as one viewer sees it: its figures count only the
