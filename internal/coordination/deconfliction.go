@@ -74,23 +74,57 @@ func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([
 // page after ("" at the end). A key that is not in the list is a bad
 // cursor. Only the page is copied out of the list kept between requests.
 func (s *Service) AlertsPage(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int) ([]Alert, string, error) {
-	if err := checkAlertRead(v, f); err != nil {
-		return nil, "", err
-	}
 	if limit <= 0 || limit > model.MaxPage {
 		limit = model.MaxPage
 	}
-	found, err := s.keptFindings(ctx, v, model.DateOf(s.now()))
+	w, err := s.window(ctx, v, f, after, limit)
 	if err != nil {
 		return nil, "", err
+	}
+	if after != "" && !w.found {
+		return nil, "", model.BadCursor()
+	}
+	return w.Alerts, w.Next, nil
+}
+
+// AlertWindow is a page of the alerts a filter selects, as the board shows
+// them: From is the position of its first alert in the whole list (from
+// 0), Total the list's length, Next the key to ask the next page after (""
+// at the end).
+type AlertWindow struct {
+	Alerts      []Alert
+	From, Total int
+	Next        string
+	// found: the alert asked to start after is in the list.
+	found bool
+}
+
+// AlertsWindow is up to limit of the alerts f selects, after the one whose
+// key is after, or from the first when there is none such (it has gone
+// since: resolved, or no longer open). At 100,000 requirements a viewer's
+// findings are tens of thousands of alerts, kept between requests: only
+// the page is copied out of them.
+func (s *Service) AlertsWindow(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int) (AlertWindow, error) {
+	w, err := s.window(ctx, v, f, after, limit)
+	if err != nil || after == "" || w.found {
+		return w, err
+	}
+	return s.window(ctx, v, f, "", limit)
+}
+
+func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int) (AlertWindow, error) {
+	if err := checkAlertRead(v, f); err != nil {
+		return AlertWindow{}, err
+	}
+	found, err := s.keptFindings(ctx, v, model.DateOf(s.now()))
+	if err != nil {
+		return AlertWindow{}, err
 	}
 	acks, err := s.store.Acknowledgements(ctx)
 	if err != nil {
-		return nil, "", err
+		return AlertWindow{}, err
 	}
-	page := []Alert{}
-	next := ""
-	started := after == ""
+	w := AlertWindow{Alerts: []Alert{}, found: after == ""}
 	for _, a := range found {
 		if ack, ok := acks[a.Key]; ok {
 			a.Acknowledged = &ack
@@ -98,20 +132,57 @@ func (s *Service) AlertsPage(ctx context.Context, v policy.Viewer, f AlertFilter
 		if (f.Kind != "" && a.Kind != f.Kind) || (f.Open && a.Acknowledged != nil) {
 			continue
 		}
-		if !started {
-			started = a.Key == after
+		w.Total++
+		switch {
+		case !w.found:
+			if a.Key == after {
+				w.found, w.From = true, w.Total
+			}
+		case len(w.Alerts) < limit:
+			w.Alerts = append(w.Alerts, a)
+		case w.Next == "":
+			w.Next = w.Alerts[limit-1].Key
+		}
+	}
+	return w, nil
+}
+
+// seenNow are the alerts of keys as v sees them now, with their
+// acknowledgements; a key v sees no alert of is not found. Only those
+// alerts are copied out of the findings kept between requests.
+func (s *Service) seenNow(ctx context.Context, v policy.Viewer, keys []string) ([]Alert, error) {
+	if err := checkAlertRead(v, AlertFilter{}); err != nil {
+		return nil, err
+	}
+	found, err := s.keptFindings(ctx, v, model.DateOf(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	acks, err := s.store.Acknowledgements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(keys))
+	for i, k := range keys {
+		at[k] = i
+	}
+	out := make([]Alert, len(keys))
+	seen := 0
+	for _, a := range found {
+		i, ok := at[a.Key]
+		if !ok {
 			continue
 		}
-		if len(page) == limit {
-			next = page[limit-1].Key
-			break
+		if ack, ok := acks[a.Key]; ok {
+			a.Acknowledged = &ack
 		}
-		page = append(page, a)
+		out[i] = a
+		seen++
 	}
-	if !started {
-		return nil, "", model.BadCursor()
+	if seen < len(keys) {
+		return nil, model.ErrNotFound
 	}
-	return page, next, nil
+	return out, nil
 }
 
 // keptFindings are the findings over the records v may see, kept while
@@ -628,15 +699,11 @@ func (s *Service) Acknowledge(ctx context.Context, v policy.Viewer, key, comment
 	if err != nil {
 		return Alert{}, err
 	}
-	alerts, err := s.Alerts(ctx, v, AlertFilter{})
+	seen, err := s.seenNow(ctx, v, []string{key})
 	if err != nil {
 		return Alert{}, err
 	}
-	i := slices.IndexFunc(alerts, func(a Alert) bool { return a.Key == key })
-	if i < 0 {
-		return Alert{}, model.ErrNotFound
-	}
-	a := alerts[i]
+	a := seen[0]
 	ack := model.Acknowledgement{Key: key, Comment: comment, UserID: v.UserID, OrgID: v.Org.ID, At: s.now().UTC()}
 	err = s.store.InTx(ctx, func(q store.Queries) error {
 		if err := q.PutAcknowledgement(ctx, ack); err != nil {
@@ -684,17 +751,9 @@ func (s *Service) AcknowledgeAll(ctx context.Context, v policy.Viewer, keys []st
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := s.Alerts(ctx, v, AlertFilter{})
+	out, err := s.seenNow(ctx, v, wanted)
 	if err != nil {
 		return nil, err
-	}
-	out := make([]Alert, len(wanted))
-	for i, k := range wanted {
-		j := slices.IndexFunc(alerts, func(a Alert) bool { return a.Key == k })
-		if j < 0 {
-			return nil, model.ErrNotFound
-		}
-		out[i] = alerts[j]
 	}
 	at := s.now().UTC()
 	err = s.store.InTx(ctx, func(q store.Queries) error {

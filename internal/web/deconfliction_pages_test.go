@@ -74,4 +74,13 @@ func TestBoardPages(t *testing.T) {
 	if pages != (len(want)+99)/100 {
 		t.Fatalf("%d pages for %d alerts", pages, len(want))
 	}
+	// A page after an alert that has gone since starts again at the first.
+	res, body := b.get("/deconfliction?after=gone")
+	if res.StatusCode != 200 {
+		t.Fatalf("after an alert gone: %d", res.StatusCode)
+	}
+	keys := keyRE.FindAllStringSubmatch(body, -1)
+	if len(keys) != 100 || html.UnescapeString(keys[0][1]) != want[0] || html.UnescapeString(keys[99][1]) != want[99] {
+		t.Fatalf("after an alert gone: %d alerts, want the first 100", len(keys))
+	}
 }

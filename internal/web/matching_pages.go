@@ -233,7 +233,10 @@ func (s *Server) showBoard(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
-	alerts, err := s.Coordination.Alerts(r.Context(), viewerOf(r), f)
+	q := r.URL.Query()
+	// One page at a time: at 100,000 requirements the list holds tens of
+	// thousands of alerts, each with its forms, which no browser renders.
+	win, err := s.Coordination.AlertsWindow(r.Context(), viewerOf(r), f, q.Get("after"), boardPage)
 	if err != nil {
 		return err
 	}
@@ -241,19 +244,9 @@ func (s *Server) showBoard(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	// One page at a time: at 100,000 requirements the list holds tens of
-	// thousands of alerts, each with its forms, which no browser renders.
-	// The page after an alert that has gone since (resolved, or no longer
-	// open) starts again at the first.
-	start := 0
-	if after := q.Get("after"); after != "" {
-		start = slices.IndexFunc(alerts, func(a coordination.Alert) bool { return a.Key == after }) + 1
-	}
-	end := min(start+boardPage, len(alerts))
-	nav := listNav{From: start + 1, To: end, Total: len(alerts)}
-	if end < len(alerts) {
-		next := url.Values{"after": {alerts[end-1].Key}}
+	nav := listNav{From: win.From + 1, To: win.From + len(win.Alerts), Total: win.Total}
+	if win.Next != "" {
+		next := url.Values{"after": {win.Next}}
 		for _, k := range []string{"kind", "open"} {
 			if q.Get(k) != "" {
 				next.Set(k, q.Get(k))
@@ -263,7 +256,7 @@ func (s *Server) showBoard(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	data := boardData{
 		Filter: map[string]string{"kind": q.Get("kind"), "open": q.Get("open")},
-		Alerts: alerts[start:end], Nav: nav, Orgs: orgs, Kinds: strs(model.AlertKinds), Failed: failed, Comment: comment, Error: errText,
+		Alerts: win.Alerts, Nav: nav, Orgs: orgs, Kinds: strs(model.AlertKinds), Failed: failed, Comment: comment, Error: errText,
 	}
 	l := s.localizer(r)
 	lay := s.newLayout(r, l, "deconfliction", l.T("board.title"), data)
