@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,6 +19,8 @@ const langCookie = "lang"
 
 // layout is what every page hands the layout template; Data is the page's own.
 type layout struct {
+	// Content is the page's own part, rendered (render).
+	Content   template.HTML
 	Lang      string
 	Title     string
 	Nav       string // the section the page belongs to
@@ -127,7 +130,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		// The record's page is shown again for a form of it refused.
 		status = rf.status
 	}
-	var buf bytes.Buffer
+	var content, buf bytes.Buffer
+	if err := t.ExecuteTemplate(&content, page+"/content", lay); err != nil {
+		return err
+	}
+	// The page's content is escaped as its own template, in the text of
+	// the layout's main element where it stands.
+	lay.Content = template.HTML(content.String())
 	if err := t.ExecuteTemplate(&buf, "layout", lay); err != nil {
 		return err
 	}
