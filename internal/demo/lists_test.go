@@ -39,6 +39,10 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 			}
 			viewers[acct.Email] = policy.ViewerFor(u, org)
 		}
+		every, err := a.Requirements.All(ctx, policy.System(), model.RequirementFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for who, v := range viewers {
 			for _, status := range []model.RequirementStatus{"", model.ReqValidated, model.ReqInDelivery, model.ReqDelivered} {
 				want, err := a.Requirements.All(ctx, v, model.RequirementFilter{Status: status})
@@ -71,6 +75,27 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 				}
 				if seen != len(want) {
 					t.Fatalf("%s, status %q: listed %d, want %d", who, status, seen, len(want))
+				}
+			}
+			// A search decides which requirement hits v sees in one read.
+			var ids []string
+			for _, r := range every {
+				ids = append(ids, r.ID)
+			}
+			read, err := a.Requirements.Read(ctx, v, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown, err := a.Requirements.All(ctx, v, model.RequirementFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(read) != len(shown) {
+				t.Fatalf("%s: a search's read sees %d requirements, the records show %d", who, len(read), len(shown))
+			}
+			for _, r := range shown {
+				if !read[r.ID] {
+					t.Fatalf("%s: a search's read hides %s, which the records show", who, r.ID)
 				}
 			}
 			wantPledges, err := a.Pledges.All(ctx, v, model.PledgeFilter{})
