@@ -82,6 +82,11 @@ func Generate(ctx context.Context, a *app.App, clock *Clock, password string, sc
 	if err := g.offers(ctx, sc.Offers, progress); err != nil {
 		return nil, err
 	}
+	// The records were written faster than autovacuum looks: the first
+	// readers would otherwise be planned without statistics.
+	if err := a.Store.Analyze(ctx); err != nil {
+		return nil, err
+	}
 	return accounts, nil
 }
 

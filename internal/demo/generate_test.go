@@ -109,6 +109,21 @@ func TestGenerate(t *testing.T) {
 		if !rep.OK {
 			t.Errorf("audit chain does not verify: event %d: %s", rep.BadSeq, rep.Problem)
 		}
+
+		// The first readers are planned from statistics, not guesses,
+		// whether autovacuum has come by or not.
+		if s.Dialect() == "postgres" {
+			for _, table := range []string{"audit_events", "audit_event_states", "pledges", "requirements"} {
+				var n int
+				err := s.SQLDB().QueryRowContext(ctx, `SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = $1`, table).Scan(&n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n == 0 {
+					t.Errorf("%s has no statistics after generating", table)
+				}
+			}
+		}
 	})
 }
 
