@@ -77,7 +77,7 @@ func (s *Service) AlertsPage(ctx context.Context, v policy.Viewer, f AlertFilter
 	if limit <= 0 || limit > model.MaxPage {
 		limit = model.MaxPage
 	}
-	w, err := s.window(ctx, v, f, after, limit)
+	w, err := s.window(ctx, v, f, after, limit, false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -105,14 +105,16 @@ type AlertWindow struct {
 // findings are tens of thousands of alerts, kept between requests: only
 // the page is copied out of them.
 func (s *Service) AlertsWindow(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int) (AlertWindow, error) {
-	w, err := s.window(ctx, v, f, after, limit)
+	w, err := s.window(ctx, v, f, after, limit, true)
 	if err != nil || after == "" || w.found {
 		return w, err
 	}
-	return s.window(ctx, v, f, "", limit)
+	return s.window(ctx, v, f, "", limit, true)
 }
 
-func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int) (AlertWindow, error) {
+// window is AlertsWindow's page; without total it stops at the page's end,
+// leaving Total short.
+func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, after string, limit int, total bool) (AlertWindow, error) {
 	if err := checkAlertRead(v, f); err != nil {
 		return AlertWindow{}, err
 	}
@@ -142,6 +144,9 @@ func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, af
 			w.Alerts = append(w.Alerts, a)
 		case w.Next == "":
 			w.Next = w.Alerts[limit-1].Key
+			if !total {
+				return w, nil
+			}
 		}
 	}
 	return w, nil
