@@ -74,6 +74,12 @@ func (s *Server) loadTemplates() (map[string]*template.Template, error) {
 			}
 			own := map[string]bool{}
 			for _, t := range alone.Templates() {
+				// A page's template of a partial's name would not replace
+				// the partial where the layout calls it, as it did when each
+				// page had a set of its own: refused rather than ignored.
+				if t.Name() != file && set.Lookup(t.Name()) != nil {
+					return nil, fmt.Errorf("templates: %s defines %q, which the shared templates define", file, t.Name())
+				}
 				own[t.Name()] = true
 			}
 			for _, t := range alone.Templates() {
