@@ -45,24 +45,14 @@ func checkNoSort(t *testing.T, s *DB, query string, args []any) string {
 	return p
 }
 
-// explain is SQLite's plan of query, its steps joined by "; ".
+// explain is the plan of query (Explain), its steps joined by "; ".
 func explain(t *testing.T, s *DB, query string, args []any) string {
 	t.Helper()
-	rows, err := s.reader.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	plan, err := s.Explain(context.Background(), query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	return strings.Join(plan, "; ")
+	return strings.ReplaceAll(strings.TrimSpace(plan), "\n", "; ")
 }
 
 // TestViewedSortsUseIndexes checks that each sort of the lessons,
