@@ -15,11 +15,22 @@ func viewOf(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View,
 		return View{}, false
 	}
 	view := View{Requirement: r}
-	for _, p := range pledges {
+	// Most viewers see every pledge on most requirements: the view then
+	// shares the slice it was given (capped, so that appending to one view
+	// never writes into another's), and copies the pledges only from the
+	// first it leaves out.
+	shared := true
+	for i, p := range pledges {
 		if p.RequirementID != r.ID || !policy.Visible(v, policy.PledgeResource(p, &res)) {
+			if shared {
+				shared = false
+				view.Pledges = append(make([]model.Pledge, 0, len(pledges)-1), pledges[:i]...)
+			}
 			continue
 		}
-		view.Pledges = append(view.Pledges, p)
+		if !shared {
+			view.Pledges = append(view.Pledges, p)
+		}
 		if !p.Status.Counts() {
 			continue
 		}
@@ -28,6 +39,9 @@ func viewOf(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View,
 		} else {
 			view.PledgedEURMinor += p.EURMinor
 		}
+	}
+	if shared && len(pledges) > 0 {
+		view.Pledges = pledges[:len(pledges):len(pledges)]
 	}
 	view.Coverage = model.CoverageOf(view.PledgedEURMinor, r.EstimatedEURMinor)
 	// Delivery is derived from pledges: a viewer who does not see them all
@@ -269,10 +283,7 @@ func (s *Service) viewsWith(ctx context.Context, v policy.Viewer, batch []model.
 	if err != nil {
 		return nil, err
 	}
-	byReq := make(map[string][]model.Pledge, len(batch))
-	for _, p := range pledges {
-		byReq[p.RequirementID] = append(byReq[p.RequirementID], p)
-	}
+	byReq := byRequirement(pledges)
 	out := make([]View, 0, len(batch))
 	for _, r := range batch {
 		if view, ok := viewOf(v, r, byReq[r.ID]); ok && (stage == "" || view.Status == stage) {
@@ -280,6 +291,57 @@ func (s *Service) viewsWith(ctx context.Context, v policy.Viewer, batch []model.
 		}
 	}
 	return out, nil
+}
+
+// byRequirement groups pledges by requirement as sub-slices of pledges
+// itself: the store returns each requirement's pledges together, and a
+// page's 1,800 pledge classes copied one by one into a slice per
+// requirement were a fifth of a list's time. Pledges that come interleaved
+// are copied once, into one array.
+func byRequirement(pledges []model.Pledge) map[string][]model.Pledge {
+	out := make(map[string][]model.Pledge)
+	start := 0
+	for i := 1; i <= len(pledges); i++ {
+		if i < len(pledges) && pledges[i].RequirementID == pledges[start].RequirementID {
+			continue
+		}
+		id := pledges[start].RequirementID
+		if _, again := out[id]; again {
+			return regrouped(pledges)
+		}
+		out[id] = pledges[start:i:i]
+		start = i
+	}
+	return out
+}
+
+func regrouped(pledges []model.Pledge) map[string][]model.Pledge {
+	counts := make(map[string]int)
+	var order []string
+	for _, p := range pledges {
+		if counts[p.RequirementID] == 0 {
+			order = append(order, p.RequirementID)
+		}
+		counts[p.RequirementID]++
+	}
+	starts := make(map[string]int, len(order))
+	next := make(map[string]int, len(order))
+	at := 0
+	for _, id := range order {
+		starts[id], next[id] = at, at
+		at += counts[id]
+	}
+	grouped := make([]model.Pledge, len(pledges))
+	for _, p := range pledges {
+		grouped[next[p.RequirementID]] = p
+		next[p.RequirementID]++
+	}
+	out := make(map[string][]model.Pledge, len(order))
+	for _, id := range order {
+		end := starts[id] + counts[id]
+		out[id] = grouped[starts[id]:end:end]
+	}
+	return out
 }
 
 // History is the record of what happened to a requirement: the validators'

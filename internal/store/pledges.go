@@ -249,7 +249,16 @@ func (q *queries) PledgeClasses(ctx context.Context, requirementID string) ([]mo
 // PledgeClassesOf is PledgeClasses of several requirements at once, for a
 // page of them.
 func (q *queries) PledgeClassesOf(ctx context.Context, requirementIDs []string) ([]model.Pledge, error) {
-	var ps, withGrants []model.Pledge
+	// A page reads about 1,800 classes. A pledge is a large value: the rows
+	// are read small and copied into a slice of their exact length once,
+	// where appending pledges copied each one several times as it grew.
+	type class struct {
+		requirementID, donorOrgID, tlp, channel, status, own string
+		suspended                                            int
+		eur                                                  int64
+	}
+	var classes []class
+	grantees := 0
 	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
 		rows, err := q.rd.query(ctx, `SELECT requirement_id, donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id IN (`+in+`) AND n > 0`, args...)
 		if err != nil {
@@ -257,31 +266,46 @@ func (q *queries) PledgeClassesOf(ctx context.Context, requirementIDs []string) 
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var p model.Pledge
-			var tlp, channel, status string
-			var suspended int
-			if err := rows.Scan(&p.RequirementID, &p.DonorOrgID, &tlp, &channel, &status, &suspended, &p.EURMinor, &p.ID); err != nil {
+			var c class
+			if err := rows.Scan(&c.requirementID, &c.donorOrgID, &c.tlp, &c.channel, &c.status, &c.suspended, &c.eur, &c.own); err != nil {
 				return err
 			}
-			p.TLP, p.Channel, p.Status = model.TLP(tlp), model.Channel(channel), model.PledgeStatus(status)
-			if suspended == 1 {
-				p.SuspendedFrom, p.Status = p.Status, model.PledgeSuspended
+			if c.own != "" {
+				grantees++
 			}
-			if p.ID != "" {
-				withGrants = append(withGrants, p)
-				continue
-			}
-			ps = append(ps, p)
+			classes = append(classes, c)
 		}
 		return rows.Err()
 	})
-	if err == nil {
-		err = q.loadPledgeGrants(ctx, withGrants)
-	}
 	if err != nil {
 		return nil, dbErr(err, "pledges of requirements")
 	}
-	return append(ps, withGrants...), nil
+	ps := make([]model.Pledge, len(classes))
+	withGrants := make([]int, 0, grantees)
+	for i, c := range classes {
+		p := &ps[i]
+		p.ID, p.RequirementID, p.DonorOrgID, p.EURMinor = c.own, c.requirementID, c.donorOrgID, c.eur
+		p.TLP, p.Channel, p.Status = model.TLP(c.tlp), model.Channel(c.channel), model.PledgeStatus(c.status)
+		if c.suspended == 1 {
+			p.SuspendedFrom, p.Status = p.Status, model.PledgeSuspended
+		}
+		if p.ID != "" {
+			withGrants = append(withGrants, i)
+		}
+	}
+	if len(withGrants) > 0 {
+		granted := make([]model.Pledge, len(withGrants))
+		for j, i := range withGrants {
+			granted[j] = ps[i]
+		}
+		if err := q.loadPledgeGrants(ctx, granted); err != nil {
+			return nil, dbErr(err, "pledges of requirements")
+		}
+		for j, i := range withGrants {
+			ps[i] = granted[j]
+		}
+	}
+	return ps, nil
 }
 
 // EngagedDonors reads pledge_classes, one row per class, rather than every
