@@ -48,5 +48,6 @@ func newSearch(s store.Store, a *App) *search.Service {
 	}, map[string]string{
 		"requirement": "/requirements/", "pledge": "/pledges/", "offer": "/offers/", "lesson": "/lessons/",
 		"proposal": "/proposals/", "organisation": "/organisations/", "meeting": "/meetings/",
-	}).ReadTogether("requirement", a.Requirements.Seen, a.Requirements.Read)
+	}).ReadTogether("requirement", a.Requirements.Seen, a.Requirements.Read).
+		ReadTogether("offer", a.Offers.Read, a.Offers.Read)
 }

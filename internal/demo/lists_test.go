@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -96,6 +97,28 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 			for _, r := range shown {
 				if !read[r.ID] {
 					t.Fatalf("%s: a search's read hides %s, which the records show", who, r.ID)
+				}
+			}
+			// And which offer hits, in one read, as Get answers for each.
+			offers, err := s.ListOffers(ctx, model.OfferFilter{}, "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var offerIDs []string
+			for _, o := range offers {
+				offerIDs = append(offerIDs, o.ID)
+			}
+			readOffers, err := a.Offers.Read(ctx, v, offerIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range offerIDs {
+				_, err := a.Offers.Get(ctx, v, id)
+				if err != nil && !errors.Is(err, model.ErrNotFound) {
+					t.Fatal(err)
+				}
+				if readOffers[id] != (err == nil) {
+					t.Fatalf("%s: a search's read of offer %s says seen=%v, Get says %v", who, id, readOffers[id], err)
 				}
 			}
 			wantPledges, err := a.Pledges.All(ctx, v, model.PledgeFilter{})

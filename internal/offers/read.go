@@ -20,6 +20,23 @@ func (s *Service) Get(ctx context.Context, v policy.Viewer, id string) (View, er
 	return s.viewOf(ctx, v, o)
 }
 
+// Read reports which of the offers ids v may see, as Get would answer for
+// each, in two queries: a search checks up to a thousand hits, and reading
+// each offer with its links was a third of its time.
+func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+	os, err := s.store.OffersByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(os))
+	for _, o := range os {
+		if policy.Visible(v, policy.OfferResource(o)) {
+			seen[o.ID] = true
+		}
+	}
+	return seen, nil
+}
+
 func (s *Service) viewOf(ctx context.Context, v policy.Viewer, o model.Offer) (View, error) {
 	views, err := s.Views(ctx, v, []model.Offer{o})
 	if err != nil {

@@ -15,6 +15,9 @@ type Offers interface {
 	UpdateOffer(ctx context.Context, o *model.Offer) error
 	// OfferByID locks the row for update inside a PostgreSQL transaction.
 	OfferByID(ctx context.Context, id string) (model.Offer, error)
+	// OffersByID returns the offers of the given ids that exist, with their
+	// access lists, in no particular order.
+	OffersByID(ctx context.Context, ids []string) ([]model.Offer, error)
 	// ListOffers returns up to limit offers matching f, newest first, after
 	// the cursor ("" starts at the newest; limit <= 0 means all).
 	ListOffers(ctx context.Context, f model.OfferFilter, after string, limit int) ([]model.Offer, error)
@@ -150,6 +153,19 @@ func (q *queries) OfferByID(ctx context.Context, id string) (model.Offer, error)
 		return model.Offer{}, dbErr(err, "offer %s", id)
 	}
 	return os[0], nil
+}
+
+func (q *queries) OffersByID(ctx context.Context, ids []string) ([]model.Offer, error) {
+	var os []model.Offer
+	err := inChunks(canonicalIDs(ids), func(in string, args []any) error {
+		chunk, err := queryAll(ctx, q.rd, scanOffer, `SELECT `+offerSelect+` FROM offers WHERE id IN (`+in+`)`, args...)
+		os = append(os, chunk...)
+		return err
+	})
+	if err == nil {
+		err = q.loadOfferGrants(ctx, os)
+	}
+	return os, dbErr(err, "offers")
 }
 
 func (q *queries) ListOffers(ctx context.Context, f model.OfferFilter, after string, limit int) ([]model.Offer, error) {

@@ -71,6 +71,17 @@ func Matching(t *testing.T, s *store.DB) {
 		}
 		same(t, ids, tc.want)
 	}
+	both, err := s.OffersByID(ctx, []string{open.ID, "missing", o.ID, open.ID})
+	must(t, err)
+	same(t, len(both), 2)
+	byID := func(os []model.Offer) map[string]model.Offer {
+		m := map[string]model.Offer{}
+		for _, x := range os {
+			m[x.ID] = x
+		}
+		return m
+	}
+	same(t, byID(both), byID(list))
 	page, err := s.ListOffers(ctx, model.OfferFilter{}, open.ID, 1)
 	must(t, err)
 	same(t, len(page), 1)
