@@ -188,7 +188,17 @@ func testFullTextSearch(t *testing.T, s *store.DB) {
 		t.Helper()
 		hits, err := s.SearchDocuments(ctx, model.SearchTerms(q), 50)
 		must(t, err)
-		return hits
+		marked, err := s.SearchMarks(ctx, model.SearchTerms(q), hits)
+		must(t, err)
+		if len(marked) != len(hits) {
+			t.Fatalf("%q: %d hits, %d marked", q, len(hits), len(marked))
+		}
+		for i := range hits {
+			if marked[i].Kind != hits[i].Kind || marked[i].RecordID != hits[i].RecordID {
+				t.Fatalf("%q: marked %v, out of the hits' order %v", q, marked, hits)
+			}
+		}
+		return marked
 	}
 	has := func(hits []model.SearchHit, kind, id string) bool {
 		return slices.ContainsFunc(hits, func(h model.SearchHit) bool { return h.Kind == kind && h.RecordID == id })
@@ -204,6 +214,18 @@ func testFullTextSearch(t *testing.T, s *store.DB) {
 	}
 	if hits := find("енергетика"); len(hits) != 1 || !strings.Contains(hits[0].Title, model.SearchMarkStart+"Енергетика"+model.SearchMarkEnd) {
 		t.Errorf("енергетика: %q, want the title with the word marked", hits)
+	}
+	if hits := find("réseaux intrusions"); len(hits) != 1 || !strings.Contains(hits[0].Snippet, model.SearchMarkStart+"intrusions"+model.SearchMarkEnd) {
+		t.Errorf("réseaux intrusions: %q, want the body's word marked in the snippet", hits)
+	}
+	// Marks are asked for a page of hits: one that has gone, or holds the
+	// words no more, is left out, the others keep their order.
+	terms := model.SearchTerms("sécurité")
+	page := []model.SearchHit{{Kind: "requirement", RecordID: energy.ID}, {Kind: "requirement", RecordID: french.ID}, {Kind: "pledge", RecordID: "missing"}}
+	marked, err := s.SearchMarks(ctx, terms, page)
+	must(t, err)
+	if len(marked) != 1 || marked[0].RecordID != french.ID || !strings.Contains(marked[0].Title, model.SearchMarkStart+"Sécurité"+model.SearchMarkEnd) {
+		t.Errorf("marks of a page: %q", marked)
 	}
 	if hits := find("звʼязку"); !has(hits, "organisation", org.ID) {
 		t.Errorf("the organisation is not found by its name: %v", hits)
