@@ -357,7 +357,6 @@ func envDuration(name string, def time.Duration) time.Duration {
 	return def
 }
 
-// envInt64 reads a whole number from the environment.
 // defaultMemoryLimitMB keeps the server's resident memory near 200 MB under
 // load: the Go heap below this, SQLite's page caches (store.sqliteDSN) and
 // the program itself beside it. The live heap of a server at rest is about
@@ -374,6 +373,7 @@ func setMemoryLimit(mb int64) {
 	debug.SetMemoryLimit(mb << 20)
 }
 
+// envInt64 reads a whole number from the environment.
 func envInt64(name string, def int64) int64 {
 	if n, err := strconv.ParseInt(envOr(name, ""), 10, 64); err == nil {
 		return n

@@ -388,12 +388,12 @@ func (s *Service) engaged(ctx context.Context, v policy.Viewer, aud policy.Audie
 	if len(opened) == 0 {
 		return nil
 	}
+	sums, err := s.store.EngagedPledgeSums(ctx, dims, aud, opened)
+	if err != nil {
+		return err
+	}
 	for _, by := range dims {
-		sums, err := s.store.EngagedPledgeSums(ctx, by, aud, opened)
-		if err != nil {
-			return err
-		}
-		for _, sum := range sums {
+		for _, sum := range sums[by] {
 			fn(by, sum)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -16,7 +17,7 @@ type Sums interface {
 	PledgeSums(ctx context.Context, dim string, a policy.Audience) ([]PledgeSum, error)
 	GrantedIDs(ctx context.Context, objectType, orgID, userID string) ([]string, error)
 	EngagedRequirementIDs(ctx context.Context, orgID string, labels []model.TLP) ([]string, error)
-	EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs []string) ([]EngagedSum, error)
+	EngagedPledgeSums(ctx context.Context, dims []string, a policy.Audience, requirementIDs []string) (map[string][]EngagedSum, error)
 	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	PledgesByID(ctx context.Context, ids []string) ([]model.Pledge, error)
 }
@@ -142,26 +143,39 @@ type EngagedSum struct {
 	Own bool
 }
 
-// EngagedPledgeSums adds up, by key of dim, channel and Own, the pledges
-// on the given requirements that the audience a sees by their own label,
-// donor and beneficiary. It
-// is the part of a viewer's totals that its engagement on requirements of
-// a label it would not otherwise see adds: the pledges are summed in the
-// database, never read.
-func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Audience, requirementIDs []string) ([]EngagedSum, error) {
+// EngagedPledgeSums adds up, for each grouping of dims, by its key, channel
+// and Own, the pledges on the given requirements that the audience a sees
+// by their own label, donor and beneficiary. It is the part of a viewer's
+// totals that its engagement on requirements of a label it would not
+// otherwise see adds: the pledges are summed in the database, never read,
+// and read once for every grouping (a dashboard asks for seven), where a
+// query per grouping found each of them again.
+func (q *queries) EngagedPledgeSums(ctx context.Context, dims []string, a policy.Audience, requirementIDs []string) (map[string][]EngagedSum, error) {
 	month := "COALESCE(substr(p.pledge_date, 1, 7), '')"
 	if q.dialect == dialectPostgres {
 		month = "COALESCE(to_char(p.pledge_date, 'YYYY-MM'), '')"
 	}
 	status := "CASE WHEN p.suspended_on IS NOT NULL THEN 'suspended' ELSE p.status END"
-	key, ok := map[string]string{
-		"donor": "COALESCE(NULLIF(p.funder_org_id, ''), p.donor_org_id)", "implementer": "p.donor_org_id",
-		"line": "r.line_of_effort", "sector": "r.sector", "category": "r.category", "status": status, "month": month,
-		"place_sector": "p.sector", "place_category": "p.category", "label": "p.tlp",
-	}[dim]
-	if !ok {
-		// The services check a grouping before they ask: this is a fault.
-		return nil, fmt.Errorf("pledge sums: no grouping %q", dim)
+	keys := make([]string, len(dims))
+	groups := make([]string, len(dims))
+	for i, dim := range dims {
+		key, ok := map[string]string{
+			"donor": "COALESCE(NULLIF(p.funder_org_id, ''), p.donor_org_id)", "implementer": "p.donor_org_id",
+			"line": "r.line_of_effort", "sector": "r.sector", "category": "r.category", "status": status, "month": month,
+			"place_sector": "p.sector", "place_category": "p.category", "label": "p.tlp",
+		}[dim]
+		if !ok {
+			// The services check a grouping before they ask: this is a fault.
+			return nil, fmt.Errorf("pledge sums: no grouping %q", dim)
+		}
+		keys[i] = fmt.Sprintf("%s AS k%d", key, i)
+		groups[i] = fmt.Sprintf(`SELECT %d, k%d, channel, own, CAST(SUM(n) AS BIGINT), CAST(SUM(eur) AS BIGINT), CAST(SUM(committed) AS BIGINT),
+			CAST(SUM(delivered) AS BIGINT), CAST(SUM(disbursed) AS BIGINT), CAST(SUM(unvalued) AS BIGINT),
+			CAST(SUM(records) AS BIGINT) FROM x GROUP BY k%d, channel, own`, i, i, i)
+	}
+	out := make(map[string][]EngagedSum, len(dims))
+	if len(dims) == 0 {
+		return out, nil
 	}
 	counts := "(" + status + ") NOT IN ('withdrawn', 'rejected', 'suspended')"
 	unvalued := "p.no_eur_value = 1"
@@ -173,23 +187,14 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Au
 		own = "CASE WHEN p.donor_org_id = ? THEN 1 ELSE 0 END"
 	}
 	vis, vargs := visibleSQL(a, "p", shape{tlp: "p.tlp", owner: "p.donor_org_id", beneficiary: "r.beneficiary_org_id"})
-	var out []EngagedSum
 	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
 		var all []any
 		if a.OwnChildren {
 			all = append(all, a.OrgID)
 		}
 		all = append(append(all, args...), vargs...)
-		chunk, err := queryAll(ctx, q.rd, func(s scanner) (EngagedSum, error) {
-			var r EngagedSum
-			var own int
-			err := s.Scan(&r.Key, &r.Channel, &own, &r.N, &r.EUR, &r.Committed, &r.Delivered, &r.Disbursed, &r.Unvalued, &r.Records)
-			r.Own = own == 1
-			return r, err
-		}, `SELECT k, channel, own, CAST(SUM(n) AS BIGINT), CAST(SUM(eur) AS BIGINT), CAST(SUM(committed) AS BIGINT),
-			CAST(SUM(delivered) AS BIGINT), CAST(SUM(disbursed) AS BIGINT), CAST(SUM(unvalued) AS BIGINT),
-			CAST(SUM(records) AS BIGINT) FROM (
-			SELECT `+key+` AS k, p.channel, `+own+` AS own,
+		rows, err := q.rd.query(ctx, `WITH x AS MATERIALIZED (
+			SELECT `+strings.Join(keys, ", ")+`, p.channel AS channel, `+own+` AS own,
 				CASE WHEN `+counts+` THEN 1 ELSE 0 END AS n,
 				CASE WHEN `+counts+` THEN p.eur_minor ELSE 0 END AS eur,
 				CASE WHEN (`+status+`) IN ('confirmed', 'in_delivery', 'delivered', 'receipt_confirmed') THEN p.eur_minor ELSE 0 END AS committed,
@@ -198,9 +203,25 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dim string, a policy.Au
 				CASE WHEN `+counts+` AND `+unvalued+` THEN 1 ELSE 0 END AS unvalued,
 				1 AS records
 			FROM pledges p JOIN requirements r ON r.id = p.requirement_id
-			WHERE p.requirement_id IN (`+in+`) AND `+vis+`) x GROUP BY k, channel, own`, all...)
-		out = append(out, chunk...)
-		return err
+			WHERE p.requirement_id IN (`+in+`) AND `+vis+`)
+			`+strings.Join(groups, "\n\t\t\tUNION ALL "), all...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r EngagedSum
+			var dim, own int
+			if err := rows.Scan(&dim, &r.Key, &r.Channel, &own, &r.N, &r.EUR, &r.Committed, &r.Delivered, &r.Disbursed, &r.Unvalued, &r.Records); err != nil {
+				return err
+			}
+			r.Own = own == 1
+			out[dims[dim]] = append(out[dims[dim]], r)
+		}
+		return rows.Err()
 	})
-	return out, dbErr(err, "pledge sums of engaged requirements")
+	if err != nil {
+		return nil, dbErr(err, "pledge sums of engaged requirements")
+	}
+	return out, nil
 }
