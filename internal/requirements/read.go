@@ -113,11 +113,7 @@ func (s *Service) Seen(ctx context.Context, v policy.Viewer, ids []string) (map[
 // 100,000 pledges, and who may see a requirement needs only which
 // organisations are engaged on it.
 func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
-	batch, err := s.store.RequirementsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	views, err := s.summaries(ctx, v, batch, "")
+	views, err := s.Summaries(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +122,19 @@ func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[
 		seen[view.ID] = true
 	}
 	return seen, nil
+}
+
+// Summaries returns, of the requirements ids, those v may see as a list
+// shows them: with the sums, coverage and stage of the pledges v sees on
+// them but not the pledges, read in two queries, for a page of records
+// that each name a requirement. Getting each with every pledge on it was
+// most of the time of a page of pledges.
+func (s *Service) Summaries(ctx context.Context, v policy.Viewer, ids []string) ([]View, error) {
+	batch, err := s.store.RequirementsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.summaries(ctx, v, batch, "")
 }
 
 // MaxPage bounds one page of any list.

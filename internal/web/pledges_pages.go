@@ -214,24 +214,25 @@ func (s *Server) pledgesPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // requirementsOf loads the requirements a page of pledges serves, as the
-// viewer sees them; one the viewer may not see is simply left out.
+// viewer sees them in a list, in one read; one the viewer may not see is
+// simply left out.
 func (s *Server) requirementsOf(r *http.Request, items []model.Pledge) (map[string]requirements.View, error) {
-	out := map[string]requirements.View{}
+	var ids []string
 	for _, p := range items {
-		if p.RequirementID == "" {
-			continue
+		if p.RequirementID != "" {
+			ids = append(ids, p.RequirementID)
 		}
-		if _, done := out[p.RequirementID]; done {
-			continue
-		}
-		view, err := s.Requirements.Get(r.Context(), viewerOf(r), p.RequirementID)
-		if errors.Is(err, model.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[p.RequirementID] = view
+	}
+	out := map[string]requirements.View{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	views, err := s.Requirements.Summaries(r.Context(), viewerOf(r), ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, view := range views {
+		out[view.ID] = view
 	}
 	return out, nil
 }
