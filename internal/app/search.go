@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/search"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -12,6 +14,10 @@ import (
 // the policy, and the page that shows it.
 func newSearch(s store.Store, a *App) *search.Service {
 	read := func(get func(ctx context.Context, v policy.Viewer, id string) error) search.Reader { return get }
+	offer := read(func(ctx context.Context, v policy.Viewer, id string) error {
+		_, err := a.Offers.Get(ctx, v, id)
+		return err
+	})
 	return search.NewService(s, map[string]search.Reader{
 		"requirement": read(func(ctx context.Context, v policy.Viewer, id string) error {
 			_, err := a.Requirements.Get(ctx, v, id)
@@ -21,10 +27,7 @@ func newSearch(s store.Store, a *App) *search.Service {
 			_, err := a.Pledges.Get(ctx, v, id)
 			return err
 		}),
-		"offer": read(func(ctx context.Context, v policy.Viewer, id string) error {
-			_, err := a.Offers.Get(ctx, v, id)
-			return err
-		}),
+		"offer": offer,
 		"lesson": read(func(ctx context.Context, v policy.Viewer, id string) error {
 			_, err := a.Lessons.Get(ctx, v, id)
 			return err
@@ -49,5 +52,26 @@ func newSearch(s store.Store, a *App) *search.Service {
 		"requirement": "/requirements/", "pledge": "/pledges/", "offer": "/offers/", "lesson": "/lessons/",
 		"proposal": "/proposals/", "organisation": "/organisations/", "meeting": "/meetings/",
 	}).ReadTogether("requirement", a.Requirements.Seen, a.Requirements.Read).
-		ReadTogether("offer", a.Offers.Read, a.Offers.Read)
+		// Every offer candidate is decided in one read; the few on the page
+		// shown are then read as the offer's own page reads them, so that a
+		// fault of the first read hides an offer rather than shows one.
+		ReadTogether("offer", a.Offers.Read, oneByOne(offer))
+}
+
+// oneByOne is a batch read made of a kind's read of one record.
+func oneByOne(read search.Reader) search.BatchReader {
+	return func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+		seen := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			err := read(ctx, v, id)
+			if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrUnauthenticated) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			seen[id] = true
+		}
+		return seen, nil
+	}
 }

@@ -23,8 +23,12 @@ func viewOf(v policy.Viewer, r model.Requirement, pledges []model.Pledge) (View,
 	for i, p := range pledges {
 		if p.RequirementID != r.ID || !policy.Visible(v, policy.PledgeResource(p, &res)) {
 			if shared {
+				// From nil when none is seen yet: a requirement whose
+				// pledges are all hidden looks like one with none.
 				shared = false
-				view.Pledges = append(make([]model.Pledge, 0, len(pledges)-1), pledges[:i]...)
+				if i > 0 {
+					view.Pledges = append(make([]model.Pledge, 0, len(pledges)-1), pledges[:i]...)
+				}
 			}
 			continue
 		}
@@ -303,10 +307,11 @@ func (s *Service) viewsWith(ctx context.Context, v policy.Viewer, batch []model.
 }
 
 // byRequirement groups pledges by requirement as sub-slices of pledges
-// itself: the store returns each requirement's pledges together, and a
-// page's 1,800 pledge classes copied one by one into a slice per
-// requirement were a fifth of a list's time. Pledges that come interleaved
-// are copied once, into one array.
+// itself when each requirement's pledges come together, as the pledge
+// classes of a list do (store.PledgeClassesOf): a page's 1,800 classes
+// copied one by one into a slice per requirement were a fifth of a list's
+// time. Pledges that come interleaved, as whole pledges do, are copied
+// once, into one array.
 func byRequirement(pledges []model.Pledge) map[string][]model.Pledge {
 	out := make(map[string][]model.Pledge)
 	start := 0

@@ -51,7 +51,9 @@ type View struct {
 	PledgedEURMinor   int64          `json:"pledged_eur_minor"`
 	BilateralEURMinor int64          `json:"bilateral_eur_minor"`
 	Coverage          model.Coverage `json:"coverage"`
-	Pledges           []model.Pledge `json:"-"`
+	// Pledges may share their array with the slice the view was made
+	// from (viewOf): read them, never change them in place.
+	Pledges []model.Pledge `json:"-"`
 }
 
 // Input is what a requester writes; on update, nil fields stay unchanged.

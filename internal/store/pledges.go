@@ -252,6 +252,8 @@ func (q *queries) PledgeClassesOf(ctx context.Context, requirementIDs []string) 
 	// A page reads about 1,800 classes. A pledge is a large value: the rows
 	// are read small and copied into a slice of their exact length once,
 	// where appending pledges copied each one several times as it grew.
+	// They come ordered by requirement, so that the requirements service
+	// can hand each requirement its classes without copying them again.
 	type class struct {
 		requirementID, donorOrgID, tlp, channel, status, own string
 		suspended                                            int
@@ -260,7 +262,7 @@ func (q *queries) PledgeClassesOf(ctx context.Context, requirementIDs []string) 
 	var classes []class
 	grantees := 0
 	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
-		rows, err := q.rd.query(ctx, `SELECT requirement_id, donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id IN (`+in+`) AND n > 0`, args...)
+		rows, err := q.rd.query(ctx, `SELECT requirement_id, donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id IN (`+in+`) AND n > 0 ORDER BY requirement_id`, args...)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,8 @@ type Search interface {
 	SearchDocuments(ctx context.Context, terms []string, limit int) ([]model.SearchHit, error)
 	// SearchMarks returns hits with their title and a snippet of their
 	// text, the words matching terms marked (model.SearchMarkStart and
-	// End), in the order given, leaving out a record that has gone.
+	// End), in the order given, leaving out a record that has gone or no
+	// longer holds the words.
 	SearchMarks(ctx context.Context, terms []string, hits []model.SearchHit) ([]model.SearchHit, error)
 }
 

@@ -151,6 +151,8 @@ type EngagedSum struct {
 // and read once for every grouping (a dashboard asks for seven), where a
 // query per grouping found each of them again.
 func (q *queries) EngagedPledgeSums(ctx context.Context, dims []string, a policy.Audience, requirementIDs []string) (map[string][]EngagedSum, error) {
+	// A grouping asked twice would be summed twice under its one name.
+	dims = slices.Compact(slices.Sorted(slices.Values(dims)))
 	month := "COALESCE(substr(p.pledge_date, 1, 7), '')"
 	if q.dialect == dialectPostgres {
 		month = "COALESCE(to_char(p.pledge_date, 'YYYY-MM'), '')"
