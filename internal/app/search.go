@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"errors"
 
-	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/search"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -55,23 +53,5 @@ func newSearch(s store.Store, a *App) *search.Service {
 		// Every offer candidate is decided in one read; the few on the page
 		// shown are then read as the offer's own page reads them, so that a
 		// fault of the first read hides an offer rather than shows one.
-		ReadTogether("offer", a.Offers.Read, oneByOne(offer))
-}
-
-// oneByOne is a batch read made of a kind's read of one record.
-func oneByOne(read search.Reader) search.BatchReader {
-	return func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
-		seen := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			err := read(ctx, v, id)
-			if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrUnauthenticated) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			seen[id] = true
-		}
-		return seen, nil
-	}
+		ReadTogether("offer", a.Offers.Read, search.OneByOne(offer))
 }
