@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -120,6 +122,74 @@ func (q *queries) page(s sorted, cols string, conds []string, args []any, after 
 	return "SELECT " + cols + " FROM " + s.table + where(conds) + order + lim, args
 }
 
+// pageByArms is page in id order for a viewer's audience split into arms
+// (visibleArms): each arm's rows under conds and under tail (visibleTail
+// of the row under the name given), merged in the page's order up to the
+// page's end, then read whole.
+//
+// SQLite merges the arms' index walks as they are written, and the tail is
+// written once, over the merged rows x (whose columns are xcols): it is
+// most of the query's text, which SQLite compiles anew for every query,
+// and the limit of -1 keeps SQLite from copying it into every arm.
+// PostgreSQL merges index scans only under a limit of their own: without
+// one it read every arm whole and sorted it. There each arm holds the tail
+// and a limit, and PostgreSQL keeps its plans.
+func (q *queries) pageByArms(s sorted, cols, xcols string, conds []string, args []any, arms []arm, tail func(t string) (string, []any), after string, limit int) (string, []any) {
+	cmp, dir := ">", ""
+	if s.desc {
+		cmp, dir = "<", " DESC"
+	}
+	conds, args = conds[:len(conds):len(conds)], args[:len(args):len(args)]
+	if after != "" {
+		conds, args = append(conds, "id "+cmp+" ?"), append(args, after)
+	}
+	parts := make([]string, len(arms))
+	var all []any
+	var merged string
+	if q.dialect == dialectSQLite {
+		for i, a := range arms {
+			parts[i] = "SELECT " + xcols + " FROM " + s.table + where(append(conds[:len(conds):len(conds)], a.cond))
+			all = slices.Concat(all, args, a.args)
+		}
+		merged = "SELECT x.id FROM (" + strings.Join(parts, " UNION ALL ") + " ORDER BY id" + dir + " LIMIT -1) x"
+		if t, targs := tail("x"); t != "" {
+			merged += " WHERE " + strings.TrimPrefix(t, " AND ")
+			all = append(all, targs...)
+		}
+		merged += " ORDER BY x.id" + dir
+	} else {
+		t, targs := tail(s.table)
+		for i, a := range arms {
+			parts[i] = "(SELECT id FROM " + s.table + where(append(conds[:len(conds):len(conds)], a.cond)) + t + " ORDER BY id" + dir + " LIMIT ?)"
+			all = slices.Concat(all, args, a.args, targs, []any{limit})
+		}
+		merged = "SELECT u.id FROM (" + strings.Join(parts, " UNION ALL ") + ") u ORDER BY u.id" + dir
+	}
+	lim, all := limitClause(limit, all)
+	return "SELECT " + cols + " FROM " + s.table + " WHERE id IN (" + merged + lim + ") ORDER BY id" + dir, all
+}
+
+// relationsOf tells what visibleArms plans a's arms of the shape s by,
+// in one read: whether a's organisation is the beneficiary of some row,
+// and whether its organisation and its user hold more grants of the kind
+// than a page of limit rows.
+func (q *queries) relationsOf(ctx context.Context, s shape, a policy.Audience, limit int) (relations, error) {
+	var has relations
+	ben, args := "1 = 0", []any{}
+	if s.beneficiaryOf != "" && a.OrgID != "" {
+		ben = s.beneficiaryOf
+		for range strings.Count(ben, "?") {
+			args = append(args, a.OrgID)
+		}
+	}
+	many := func(holder string) string {
+		return "(SELECT count(*) FROM (SELECT 1 FROM access_grants WHERE " + holder + " = ? AND object_type = ? ORDER BY " + holder + ", object_type, object_id LIMIT ?) g) > ?"
+	}
+	args = append(args, a.OrgID, s.grant, limit+1, limit, a.UserID, s.grant, limit+1, limit)
+	err := q.rd.row(ctx, "SELECT "+ben+", "+many("org_id")+", "+many("user_id"), args...).Scan(&has.beneficiary, &has.manyShared, &has.manyNamed)
+	return has, err
+}
+
 // cursorSeen refuses a cursor naming no row the viewer may see under the
 // filters: a page of this list could not have given it, and a hidden row
 // must answer as a missing one. It runs before the page is read, or a page
@@ -202,9 +272,15 @@ func (q *queries) SeenRequirementIDs(ctx context.Context, a policy.Audience, ids
 // a sees: others are shown to their donor without it.
 // whole: the query reads every matching row (see visible).
 func pledgesSeen(f model.PledgeFilter, a policy.Audience, whole bool) ([]string, []any) {
-	conds, args := pledgeConds(f)
+	conds, args := pledgesFiltered(f, a, whole)
 	vis, vargs := visible(a, "pledges", pledgeShape("pledges"), whole)
-	conds, args = append(conds, vis), append(args, vargs...)
+	return append(conds, vis), append(args, vargs...)
+}
+
+// pledgesFiltered is the filter f as conditions: those of pledgesSeen but
+// the audience's own.
+func pledgesFiltered(f model.PledgeFilter, a policy.Audience, whole bool) ([]string, []any) {
+	conds, args := pledgeConds(f)
 	if (f.RequirementID != "" || f.Beneficiary != "") && !a.All {
 		parent, pargs := visible(a, "par", requirementShape("par"), whole)
 		conds = append(conds, "(pledges.requirement_id IS NULL OR COALESCE((SELECT ("+parent+") FROM requirements par WHERE par.id = pledges.requirement_id), 1 = 0))")
@@ -220,7 +296,20 @@ func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a polic
 	if err := q.cursorSeen(ctx, "pledges", conds, args, after); err != nil {
 		return nil, pageErr(err, "page pledges")
 	}
-	query, qargs := q.page(q.sortedBy("pledges", pledgeSortColumns, s), q.pledgeColumns(), conds, args, after, limit)
+	srt := q.sortedBy("pledges", pledgeSortColumns, s)
+	query, qargs := q.page(srt, q.pledgeColumns(), conds, args, after, limit)
+	if srt.col.expr == "id" && limit > 0 && !a.All && !a.Nothing() {
+		shape := pledgeShape("pledges")
+		has, err := q.relationsOf(ctx, shape, a, limit)
+		if err != nil {
+			return nil, dbErr(err, "page pledges")
+		}
+		if arms, ok := visibleArms(a, "pledges", shape, has); ok {
+			conds, args := pledgesFiltered(f, a, false)
+			tail := func(t string) (string, []any) { return visibleTail(a, t, pledgeShape(t), false) }
+			query, qargs = q.pageByArms(srt, q.pledgeColumns(), "id, donor_org_id, requirement_id, beneficiary_org_id", conds, args, arms, tail, after, limit)
+		}
+	}
 	ps, err := queryAll(ctx, q.rd, scanPledge, query, qargs...)
 	if err == nil {
 		err = q.loadPledgeGrants(ctx, ps)

@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Pages", testPages},
 		{"SortedPages", testSortedPages},
 		{"AudienceTotals", testAudienceTotals},
+		{"PledgePagesByArms", testPledgePagesByArms},
 		{"FullTextSearch", testFullTextSearch},
 		{"HiddenCursor", testHiddenCursor},
 		{"SortedOffers", testSortedOffers},
