@@ -195,51 +195,101 @@ func (s *Service) SecurityNotice(ctx context.Context, q store.Queries, userID, a
 	return q.AddNotification(ctx, &n)
 }
 
-// visible decides again whether v may see the record a notification names.
+// visible decides again whether v may see the record a notification
+// names; a record that is gone is seen by no one.
 func visible(ctx context.Context, q subjects, v policy.Viewer, objectType, id string) (bool, error) {
-	var res policy.Resource
-	switch objectType {
-	case "account":
-		return v.UserID == id, nil
-	case "proposal":
-		p, err := q.ProposalByID(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		res = policy.ProposalResource(p)
-	case "requirement":
-		r, err := q.RequirementByID(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		pl, err := q.PledgesForRequirements(ctx, []string{r.ID})
-		if err != nil {
-			return false, err
-		}
-		res = policy.RequirementResource(r, pl)
-	case "pledge":
-		p, err := q.PledgeByID(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		var parent *policy.Resource
-		if p.RequirementID != "" {
-			r, err := q.RequirementByID(ctx, p.RequirementID)
-			if err != nil {
-				return false, err
-			}
-			pl, err := q.PledgesForRequirements(ctx, []string{r.ID})
-			if err != nil {
-				return false, err
-			}
-			rr := policy.RequirementResource(r, pl)
-			parent = &rr
-		}
-		res = policy.PledgeResource(p, parent)
-	default:
-		return false, nil
+	ok, err := seen(ctx, q, v, []model.Notification{{ObjectType: objectType, ObjectID: id}})
+	if err != nil {
+		return false, err
 	}
-	return policy.Visible(v, res), nil
+	return ok[0], nil
+}
+
+// seen is visible for each of ns. Their records are read together, and a
+// requirement with only the organisations engaged on it: the count in every
+// page's menu checks up to a hundred notifications, which had read each
+// record alone, with every pledge on its requirement.
+func seen(ctx context.Context, q subjects, v policy.Viewer, ns []model.Notification) ([]bool, error) {
+	var pledgeIDs, reqIDs []string
+	for _, n := range ns {
+		switch n.ObjectType {
+		case "pledge":
+			pledgeIDs = append(pledgeIDs, n.ObjectID)
+		case "requirement":
+			reqIDs = append(reqIDs, n.ObjectID)
+		}
+	}
+	pledges := map[string]model.Pledge{}
+	if len(pledgeIDs) > 0 {
+		ps, err := q.PledgesByID(ctx, pledgeIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			pledges[p.ID] = p
+			if p.RequirementID != "" {
+				reqIDs = append(reqIDs, p.RequirementID)
+			}
+		}
+	}
+	reqs := map[string]policy.Resource{}
+	if len(reqIDs) > 0 {
+		rs, err := q.RequirementsByID(ctx, reqIDs)
+		if err != nil {
+			return nil, err
+		}
+		engaged, err := q.EngagedDonors(ctx, reqIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			reqs[r.ID] = policy.RequirementEngaged(r, engaged[r.ID])
+		}
+	}
+	out := make([]bool, len(ns))
+	for i, n := range ns {
+		var res policy.Resource
+		switch n.ObjectType {
+		case "account":
+			out[i] = v.UserID == n.ObjectID
+			continue
+		case "proposal":
+			p, err := q.ProposalByID(ctx, n.ObjectID)
+			if errors.Is(err, model.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			res = policy.ProposalResource(p)
+		case "requirement":
+			r, ok := reqs[n.ObjectID]
+			if !ok {
+				continue
+			}
+			res = r
+		case "pledge":
+			p, ok := pledges[n.ObjectID]
+			if !ok {
+				continue
+			}
+			var parent *policy.Resource
+			if p.RequirementID != "" {
+				r, ok := reqs[p.RequirementID]
+				if !ok {
+					// A pledge whose requirement cannot be read is shown
+					// to no one rather than as a bilateral report.
+					continue
+				}
+				parent = &r
+			}
+			res = policy.PledgeResource(p, parent)
+		default:
+			continue
+		}
+		out[i] = policy.Visible(v, res)
+	}
+	return out, nil
 }
 
 // List returns the viewer's notifications about records they may still see.
@@ -251,13 +301,13 @@ func (s *Service) List(ctx context.Context, v policy.Viewer) ([]model.Notificati
 	if err != nil {
 		return nil, err
 	}
+	ok, err := seen(ctx, s.store, v, ns)
+	if err != nil {
+		return nil, err
+	}
 	out := []model.Notification{}
-	for _, n := range ns {
-		ok, err := visible(ctx, s.store, v, n.ObjectType, n.ObjectID)
-		if err != nil && !errors.Is(err, model.ErrNotFound) {
-			return nil, err
-		}
-		if ok {
+	for i, n := range ns {
+		if ok[i] {
 			out = append(out, n)
 		}
 	}
@@ -292,12 +342,12 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 	if len(ns) > unreadChecked {
 		ns, more = ns[:unreadChecked], true
 	}
-	for _, x := range ns {
-		ok, err := visible(ctx, s.store, v, x.ObjectType, x.ObjectID)
-		if err != nil && !errors.Is(err, model.ErrNotFound) {
-			return 0, false, err
-		}
-		if ok {
+	ok, err := seen(ctx, s.store, v, ns)
+	if err != nil {
+		return 0, false, err
+	}
+	for _, yes := range ok {
+		if yes {
 			n++
 		}
 	}

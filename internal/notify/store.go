@@ -42,11 +42,12 @@ type addressBook interface {
 
 // subjects are the records notifications are about, read to decide who may be told of them.
 type subjects interface {
-	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
-	// PledgesForRequirements returns every pledge on the given requirements.
-	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// PledgesByID and RequirementsByID return those of ids that exist.
+	PledgesByID(ctx context.Context, ids []string) ([]model.Pledge, error)
+	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
+	// EngagedDonors returns, per requirement, the organisations with a
+	// pledge on it: all the policy reads of its pledges.
+	EngagedDonors(ctx context.Context, requirementIDs []string) (map[string][]string, error)
 	// ProposalByID locks the row for update inside a PostgreSQL transaction.
 	ProposalByID(ctx context.Context, id string) (model.Proposal, error)
-	// RequirementByID locks the row for update inside a PostgreSQL transaction.
-	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
 }

@@ -95,11 +95,7 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pl
 	}
 	parents := make(map[string]*policy.Resource, len(reqs))
 	for _, r := range reqs {
-		on := make([]model.Pledge, len(engaged[r.ID]))
-		for i, donor := range engaged[r.ID] {
-			on[i] = model.Pledge{RequirementID: r.ID, DonorOrgID: donor}
-		}
-		rr := policy.RequirementResource(r, on)
+		rr := policy.RequirementEngaged(r, engaged[r.ID])
 		parents[r.ID] = &rr
 	}
 	out := make([]model.Pledge, 0, len(batch))

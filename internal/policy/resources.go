@@ -25,6 +25,14 @@ func RequirementResource(r model.Requirement, pledges []model.Pledge) Resource {
 	return res
 }
 
+// RequirementEngaged describes a requirement from the organisations with a
+// pledge on it, all that RequirementResource reads of its pledges.
+func RequirementEngaged(r model.Requirement, engaged []string) Resource {
+	res := RequirementResource(r, nil)
+	res.EngagedOrgIDs = engaged
+	return res
+}
+
 // PledgeResource describes a pledge; req is the requirement it serves, nil
 // for a bilateral report that serves none.
 func PledgeResource(p model.Pledge, req *Resource) Resource {

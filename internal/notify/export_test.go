@@ -1,0 +1,4 @@
+package notify
+
+// Seen is seen, for the external tests.
+var Seen = seen
