@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
@@ -64,7 +65,7 @@ func TestSeenAsRecordsShow(t *testing.T) {
 			viewers = append(viewers, policy.ViewerFor(u, org))
 		}
 		for _, v := range viewers {
-			own := append(ns, model.Notification{ObjectType: "account", ObjectID: v.UserID}, model.Notification{ObjectType: "account", ObjectID: gone})
+			own := append(slices.Clip(ns), model.Notification{ObjectType: "account", ObjectID: v.UserID}, model.Notification{ObjectType: "account", ObjectID: gone})
 			got, err := notify.Seen(ctx, s, v, own)
 			if err != nil {
 				t.Fatal(err)

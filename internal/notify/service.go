@@ -205,10 +205,11 @@ func visible(ctx context.Context, q subjects, v policy.Viewer, objectType, id st
 	return ok[0], nil
 }
 
-// seen is visible for each of ns. Their records are read together, and a
-// requirement with only the organisations engaged on it: the count in every
-// page's menu checks up to a hundred notifications, which had read each
-// record alone, with every pledge on its requirement.
+// seen is visible for each of ns. The count in every page's menu checks up
+// to a hundred notifications: their pledges and requirements are read
+// together, and a requirement with only the organisations engaged on it,
+// not every pledge on it, so that the count costs a few reads whatever the
+// size of the records (proposals, rare, are read one by one).
 func seen(ctx context.Context, q subjects, v policy.Viewer, ns []model.Notification) ([]bool, error) {
 	var pledgeIDs, reqIDs []string
 	for _, n := range ns {

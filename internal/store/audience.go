@@ -22,7 +22,9 @@ type shape struct {
 	// grant is the access_grants object type of the row's access lists.
 	grant string
 	// beneficiaryOf is true when the organisation (each ? of it) is the
-	// beneficiary of some row (see visibleArms).
+	// beneficiary of some row (see visibleArms). It may be true of one
+	// that is not, which costs a walk; never false of one that is, which
+	// would hide its rows.
 	beneficiaryOf string
 	// validated is true for a row past the validation gate; "" for a kind
 	// of record without one.
@@ -189,8 +191,8 @@ type arm struct {
 	args []any
 }
 
-// visibleArms splits visibleSQL(a, t, s) into arms whose union, under
-// visibleTail, it is, for a page in id order: one arm per label the viewer
+// visibleArms splits visibleSQL(a, t, s), for a page in id order, into
+// arms whose union under visibleTail is the same rows: one arm per label the viewer
 // sees on every row, walked through the label's index (tlpRank, id), and
 // arms for each relation that opens further labels to the viewer (its own
 // rows, through the owner's index by label; its beneficiaries'; those
@@ -209,7 +211,8 @@ type arm struct {
 //
 // t must be the table's own name, unaliased, for the label's index to
 // serve. false: the shape has a relation no index drives (an engaged
-// organisation), or a is no viewer for arms (the platform, or nobody).
+// organisation, or a beneficiary it cannot tell, see beneficiaryOf), or
+// a is no viewer for arms (the platform, or one who sees nothing).
 func visibleArms(a policy.Audience, t string, s shape, has relations) ([]arm, bool) {
 	if a.All || a.Nothing() || (s.engaged != "" && len(minus(a.EngagedLabels, a.Labels)) > 0) {
 		return nil, false
@@ -278,7 +281,7 @@ func visibleArms(a policy.Audience, t string, s shape, has relations) ([]arm, bo
 		}
 		relation(a.NamedLabels, named, nargs, has.manyNamed)
 	}
-	return arms, true
+	return arms, len(arms) > 0
 }
 
 // relations is what visibleArms needs to know of a viewer's relations to

@@ -132,8 +132,9 @@ func (q *queries) page(s sorted, cols string, conds []string, args []any, after 
 // most of the query's text, which SQLite compiles anew for every query,
 // and the limit of -1 keeps SQLite from copying it into every arm.
 // PostgreSQL merges index scans only under a limit of their own: without
-// one it read every arm whole and sorted it. There each arm holds the tail
-// and a limit, and PostgreSQL keeps its plans.
+// one it reads every arm whole and sorts it. There each arm holds the tail
+// and the page's limit, which must be positive; PostgreSQL's prepared
+// statements spare it compiling the longer text again.
 func (q *queries) pageByArms(s sorted, cols, xcols string, conds []string, args []any, arms []arm, tail func(t string) (string, []any), after string, limit int) (string, []any) {
 	cmp, dir := ">", ""
 	if s.desc {
@@ -297,9 +298,15 @@ func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a polic
 		return nil, pageErr(err, "page pledges")
 	}
 	srt := q.sortedBy("pledges", pledgeSortColumns, s)
-	query, qargs := q.page(srt, q.pledgeColumns(), conds, args, after, limit)
+	var query string
+	var qargs []any
+	// A page in id order merges its viewer's arms (visibleArms); a whole
+	// list, or one in another order, walks the rows and tests each.
 	if srt.col.expr == "id" && limit > 0 && !a.All && !a.Nothing() {
 		shape := pledgeShape("pledges")
+		// Read apart from the page: a relation that gains its first rows
+		// between the two reads leaves them out of this page, as a page
+		// read a moment earlier would; it never shows one it should not.
 		has, err := q.relationsOf(ctx, shape, a, limit)
 		if err != nil {
 			return nil, dbErr(err, "page pledges")
@@ -309,6 +316,9 @@ func (q *queries) PagePledges(ctx context.Context, f model.PledgeFilter, a polic
 			tail := func(t string) (string, []any) { return visibleTail(a, t, pledgeShape(t), false) }
 			query, qargs = q.pageByArms(srt, q.pledgeColumns(), "id, donor_org_id, requirement_id, beneficiary_org_id", conds, args, arms, tail, after, limit)
 		}
+	}
+	if query == "" {
+		query, qargs = q.page(srt, q.pledgeColumns(), conds, args, after, limit)
 	}
 	ps, err := queryAll(ctx, q.rd, scanPledge, query, qargs...)
 	if err == nil {

@@ -36,7 +36,10 @@ func testPledgePagesByArms(t *testing.T, s *store.DB) {
 		newUser(t, s, company.ID, "seller@example.org", model.RoleDonor),
 		newUser(t, s, coordOrg.ID, "coord@example.org", model.RoleCoordinator),
 	}
-	donor, seller := users[2], users[3]
+	// The second state's delegate holds a grant or two: its shared and
+	// named rows are read from its grants whole.
+	users = append(users, newUser(t, s, state2.ID, "second@example.org", model.RoleDelegate))
+	donor, seller, second := users[2], users[3], users[5]
 	orgOf := map[string]model.Organisation{ben.ID: ben, other.ID: other, state.ID: state, state2.ID: state2, company.ID: company, coordOrg.ID: coordOrg}
 
 	var reqs []model.Requirement
@@ -98,6 +101,18 @@ func testPledgePagesByArms(t *testing.T, s *store.DB) {
 			pledge(state2.ID, &reqs[k], model.TLPAmber)
 		}
 	}
+
+	newPledge(t, s, state.ID, reqs[0].ID, func(p *model.Pledge) {
+		p.TLP, p.SharedOrgIDs = model.TLPAmberStrict, []string{state2.ID}
+	})
+	// Its own, shared with itself too: held by one arm.
+	newPledge(t, s, state2.ID, reqs[1].ID, func(p *model.Pledge) {
+		p.TLP, p.SharedOrgIDs = model.TLPAmberStrict, []string{state2.ID}
+	})
+	newPledge(t, s, company.ID, "", func(p *model.Pledge) {
+		p.TLP, p.NamedUserIDs = model.TLPRed, []string{second.ID}
+		p.Channel, p.BeneficiaryOrgID, p.Sector, p.Category = model.ChannelBilateral, other.ID, "energy", "training"
+	})
 
 	all, err := s.ListPledges(ctx, model.PledgeFilter{}, "", 0)
 	must(t, err)
