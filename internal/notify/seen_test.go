@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/app"
+	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/demo"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/notify"
@@ -24,10 +24,8 @@ import (
 func TestSeenAsRecordsShow(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		ctx := t.Context()
-		cfg := accounts.Defaults
-		cfg.Params = accounts.Params{Memory: 8 * 1024, Time: 1, Threads: 1}
 		clock := &demo.Clock{}
-		a, err := app.New(s, app.Options{Accounts: cfg, Now: clock.Now})
+		a, err := app.New(s, app.Options{Accounts: apptest.AccountsConfig(), Now: clock.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
