@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -18,8 +17,8 @@ type Page struct {
 // Page returns one page of the viewer's notifications about records they
 // may still see (all, or only the unread), newest first unless asked,
 // after cursor (as model.SortCursor wrote it). The database selects and
-// counts them; each row still passes through visible here, so a fault of
-// the translation hides a notification rather than shows one.
+// counts them; each row is still decided here (seen), so a fault of the
+// translation hides a notification rather than shows one.
 func (s *Service) Page(ctx context.Context, v policy.Viewer, unread bool, order model.Sort, cursor string, limit int) (Page, error) {
 	if v.Anonymous() {
 		return Page{}, model.ErrUnauthenticated
@@ -30,14 +29,25 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, unread bool, order 
 	}
 	aud := policy.AudienceOf(v)
 	f := model.NotificationFilter{UserID: v.UserID, Unread: unread}
+	// Each batch the database gives is decided together (see seen), before
+	// its rows are kept one by one.
+	shown := map[string]bool{}
 	items, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.Notification, error) {
-		return s.store.PageNotifications(ctx, f, aud, order, after, n)
-	}, func(n model.Notification) (model.Notification, bool, error) {
-		ok, err := visible(ctx, s.store, v, n.ObjectType, n.ObjectID)
-		if errors.Is(err, model.ErrNotFound) {
-			err = nil
+		ns, err := s.store.PageNotifications(ctx, f, aud, order, after, n)
+		if err != nil {
+			return nil, err
 		}
-		return n, ok, err
+		ok, err := seen(ctx, s.store, v, ns)
+		if err != nil {
+			return nil, err
+		}
+		clear(shown)
+		for i, n := range ns {
+			shown[n.ID] = ok[i]
+		}
+		return ns, nil
+	}, func(n model.Notification) (model.Notification, bool, error) {
+		return n, shown[n.ID], nil
 	}, func(n model.Notification) string { return n.ID })
 	if err != nil {
 		return Page{}, err
