@@ -39,6 +39,7 @@ var calls = []struct{ name, path string }{
 	{"search page", "/search?q=energy"},
 	{"audit page", "/audit"},
 	{"deconfliction page", "/deconfliction"},
+	{"notifications page", "/notifications"},
 }
 
 // chosen reports whether the call named name is among those --only asks

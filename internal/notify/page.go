@@ -27,12 +27,43 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, unread bool, order 
 	if err != nil {
 		return Page{}, err
 	}
-	aud := policy.AudienceOf(v)
 	f := model.NotificationFilter{UserID: v.UserID, Unread: unread}
-	// Each batch the database gives is decided together (see seen), before
-	// its rows are kept one by one.
+	items, next, err := s.fill(ctx, v, f, order, after, limit)
+	if err != nil {
+		return Page{}, err
+	}
+	// One count gives both figures: under the unread filter every
+	// notification counted is unread, and without it the unread are those
+	// counted with no time read. A user's count reads every notification
+	// they have, so it is not taken twice.
+	total, unreadN, err := s.store.CountNotifications(ctx, f, policy.AudienceOf(v))
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{Listing: model.Listing[model.Notification]{Items: items, Next: model.SortCursor(order, next), Total: total}, Unread: unreadN}, nil
+}
+
+// NewestUnread is the id of the viewer's newest unread notification about
+// a record they may still see, "" if none: "mark all as read" marks up to
+// it, from whichever page or order it is asked. Nothing is counted.
+func (s *Service) NewestUnread(ctx context.Context, v policy.Viewer) (string, error) {
+	if v.Anonymous() {
+		return "", model.ErrUnauthenticated
+	}
+	items, _, err := s.fill(ctx, v, model.NotificationFilter{UserID: v.UserID, Unread: true}, model.Sort{}, "", 1)
+	if err != nil || len(items) == 0 {
+		return "", err
+	}
+	return items[0].ID, nil
+}
+
+// fill reads a page of the notifications under f in order after the one
+// whose id is after. Each batch the database gives is decided together
+// (see seen), before its rows are kept one by one.
+func (s *Service) fill(ctx context.Context, v policy.Viewer, f model.NotificationFilter, order model.Sort, after string, limit int) ([]model.Notification, string, error) {
+	aud := policy.AudienceOf(v)
 	shown := map[string]bool{}
-	items, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.Notification, error) {
+	return model.FillPage(after, limit, func(after string, n int) ([]model.Notification, error) {
 		ns, err := s.store.PageNotifications(ctx, f, aud, order, after, n)
 		if err != nil {
 			return nil, err
@@ -49,16 +80,4 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, unread bool, order 
 	}, func(n model.Notification) (model.Notification, bool, error) {
 		return n, shown[n.ID], nil
 	}, func(n model.Notification) string { return n.ID })
-	if err != nil {
-		return Page{}, err
-	}
-	total, _, err := s.store.CountNotifications(ctx, f, aud)
-	if err != nil {
-		return Page{}, err
-	}
-	_, unreadN, err := s.store.CountNotifications(ctx, model.NotificationFilter{UserID: v.UserID}, aud)
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Listing: model.Listing[model.Notification]{Items: items, Next: model.SortCursor(order, next), Total: total}, Unread: unreadN}, nil
 }

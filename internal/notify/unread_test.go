@@ -45,6 +45,31 @@ func TestUnreadAndMarkAllRead(t *testing.T) {
 			}
 			return n
 		}
+		// The notifications page states the same count, from either view,
+		// and marks all read up to the newest of those it may show.
+		pageAgrees := func(who string) {
+			t.Helper()
+			v, want := e.cast.Viewer(who), count(who)
+			all, err := e.n.Page(ctx, v, false, model.Sort{}, "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			unread, err := e.n.Page(ctx, v, true, model.Sort{}, "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all.Unread != want || unread.Unread != want || unread.Total != want || len(unread.Items) != want || all.Total < want {
+				t.Fatalf("%s's page: %d unread of %d, unread view %d of %d listing %d; the menu counts %d",
+					who, all.Unread, all.Total, unread.Unread, unread.Total, len(unread.Items), want)
+			}
+			newest, err := e.n.NewestUnread(ctx, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (want == 0 && newest != "") || (want > 0 && newest != unread.Items[0].ID) {
+				t.Fatalf("%s's newest unread is %q", who, newest)
+			}
+		}
 		validated("Firewalls", model.TLPAmber)
 		hidden := validated("Substation sensors", model.TLPAmber)
 		if got := count("donor_eu"); got != 2 {
@@ -59,6 +84,7 @@ func TestUnreadAndMarkAllRead(t *testing.T) {
 		if got := count("donor_eu"); got != 1 {
 			t.Fatalf("donor_eu has %d unread after the relabel, want 1 (the hidden one is not counted)", got)
 		}
+		pageAgrees("donor_eu")
 
 		shown := e.unread(t, "donor")
 		if len(shown) != 1 {
@@ -77,9 +103,14 @@ func TestUnreadAndMarkAllRead(t *testing.T) {
 		if got := count("donor"); got != 1 {
 			t.Fatalf("donor has %d unread after marking all read, want the 1 that came later", got)
 		}
+		pageAgrees("donor")
 		// Another donor's notifications are untouched.
 		if got := count("donor_ee"); got != 2 {
 			t.Fatalf("donor_ee has %d unread, want 2: someone else's mark reached them", got)
+		}
+		pageAgrees("donor_ee")
+		if _, err := e.n.NewestUnread(ctx, policy.Viewer{}); !errors.Is(err, model.ErrUnauthenticated) {
+			t.Fatalf("a visitor's newest unread: %v", err)
 		}
 		// A visitor has no notifications; a malformed mark is refused by field.
 		if _, _, err := e.n.Unread(ctx, policy.Viewer{}); !errors.Is(err, model.ErrUnauthenticated) {

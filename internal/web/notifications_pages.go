@@ -77,12 +77,8 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 	if d.Unread > 0 {
 		// "Mark all as read" marks up to the newest unread notification
 		// there is, on whichever page or order it is asked from.
-		newest, err := s.Notify.Page(r.Context(), v, true, model.Sort{}, "", 1)
-		if err != nil {
+		if d.UpTo, err = s.Notify.NewestUnread(r.Context(), v); err != nil {
 			return err
-		}
-		if len(newest.Items) > 0 {
-			d.UpTo = newest.Items[0].ID
 		}
 	}
 	for _, k := range model.NotificationKinds {
