@@ -39,9 +39,35 @@ func (s *Service) SendMail(ctx context.Context) (int, error) {
 	for _, r := range everyone {
 		byUser[r.user.ID] = r
 	}
-	sent := 0
-	var errs []error
+	// Each user's notifications are decided together, as their list decides
+	// them. Those of a user that cannot be decided now are not claimed: they
+	// stay pending for the next run.
+	mine := map[string][]model.Notification{}
 	for _, n := range pending {
+		mine[n.UserID] = append(mine[n.UserID], n)
+	}
+	shown := map[string]bool{}
+	undecided := map[string]bool{}
+	var errs []error
+	for userID, ns := range mine {
+		r, known := byUser[userID]
+		if !known {
+			continue // the user left: their e-mails are not sent
+		}
+		ok, err := seen(ctx, s.store, r.viewer, ns)
+		if err != nil {
+			errs, undecided[userID] = append(errs, err), true
+			continue
+		}
+		for i, n := range ns {
+			shown[n.ID] = ok[i]
+		}
+	}
+	sent := 0
+	for _, n := range pending {
+		if undecided[n.UserID] {
+			continue
+		}
 		ok, err := s.store.ClaimMail(ctx, n.ID, now, stale)
 		if err != nil {
 			errs = append(errs, err)
@@ -50,15 +76,8 @@ func (s *Service) SendMail(ctx context.Context) (int, error) {
 		if !ok {
 			continue // another process has it
 		}
-		r, known := byUser[n.UserID]
-		see := false
-		if known {
-			see, err = visible(ctx, s.store, r.viewer, n.ObjectType, n.ObjectID)
-			if err != nil && !errors.Is(err, model.ErrNotFound) {
-				errs = append(errs, err)
-			}
-		}
-		if !see {
+		r := byUser[n.UserID]
+		if !shown[n.ID] {
 			// The user left, or the record's audience no longer holds them.
 			errs = append(errs, s.store.FinishMail(ctx, n.ID, model.MailNone))
 			continue

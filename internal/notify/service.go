@@ -195,17 +195,8 @@ func (s *Service) SecurityNotice(ctx context.Context, q store.Queries, userID, a
 	return q.AddNotification(ctx, &n)
 }
 
-// visible decides again whether v may see the record a notification
-// names; a record that is gone is seen by no one.
-func visible(ctx context.Context, q subjects, v policy.Viewer, objectType, id string) (bool, error) {
-	ok, err := seen(ctx, q, v, []model.Notification{{ObjectType: objectType, ObjectID: id}})
-	if err != nil {
-		return false, err
-	}
-	return ok[0], nil
-}
-
-// seen is visible for each of ns. The count in every page's menu checks up
+// seen decides again, for each of ns, whether v may see the record it
+// names; a record that is gone is seen by no one. The count in every page's menu checks up
 // to a hundred notifications: their pledges and requirements are read
 // together, and a requirement with only the organisations engaged on it,
 // not every pledge on it, so that the count costs a few reads whatever the

@@ -195,7 +195,7 @@ func (q *queries) CountProposals(ctx context.Context, f model.ProposalFilter, a 
 }
 
 // notificationsSeen is the filter f and the audience a as conditions: a
-// notification is read only while its record is (notify's visible).
+// notification is read only while its record is (notify's seen).
 func notificationsSeen(f model.NotificationFilter, a policy.Audience) ([]string, []any) {
 	conds, args := []string{"user_id = ?"}, []any{f.UserID}
 	if f.Unread {
