@@ -107,12 +107,9 @@ func visible(a policy.Audience, t string, s shape, whole bool) (string, []any) {
 	var or []string
 	var args []any
 	labels := func(ls []model.TLP) string {
-		marks := make([]string, len(ls))
-		for i, l := range ls {
-			marks[i] = "?"
-			args = append(args, string(l))
-		}
-		return s.tlp + " IN (" + strings.Join(marks, ", ") + ")"
+		in, inArgs := labelsIn(s.tlp, ls)
+		args = append(args, inArgs...)
+		return in
 	}
 	if len(a.Labels) > 0 {
 		or = append(or, labels(a.Labels))
@@ -308,6 +305,7 @@ func byRank(col string, l model.TLP) (string, []any) {
 	return rank + "4 AND " + col + " = ?", []any{string(l)}
 }
 
+// labelsIn is "col IN (…)" of the labels ls, with its arguments.
 func labelsIn(col string, ls []model.TLP) (string, []any) {
 	marks := make([]string, len(ls))
 	args := make([]any, len(ls))

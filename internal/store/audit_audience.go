@@ -334,12 +334,9 @@ func stateVisibleSQL(a policy.Audience, s stateShape) (string, []any) {
 	var or []string
 	var args []any
 	labels := func(ls []model.TLP) string {
-		marks := make([]string, len(ls))
-		for i, l := range ls {
-			marks[i] = "?"
-			args = append(args, string(l))
-		}
-		return "st.tlp IN (" + strings.Join(marks, ", ") + ")"
+		in, inArgs := labelsIn("st.tlp", ls)
+		args = append(args, inArgs...)
+		return in
 	}
 	if len(a.Labels) > 0 {
 		or = append(or, labels(a.Labels))

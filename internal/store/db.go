@@ -549,9 +549,18 @@ func nullIfEmpty(s string) any {
 // chunkSize keeps IN lists well under both backends' limits on parameters.
 const chunkSize = 500
 
-// inChunks calls fn with a placeholder list "?, ?, …" and its arguments for
-// each slice of ids.
-func inChunks(ids []string, fn func(placeholders string, args []any) error) error {
+// inChunks calls fn with a list for "col IN (…)" and its arguments for
+// each slice of ids. On PostgreSQL the list is one array parameter, all
+// ids at once: a statement of the same text for any number of ids, which
+// the driver prepares once, where a placeholder per id made a new statement
+// for each length and cost a millisecond to bind two hundred.
+func (q *queries) inChunks(ids []string, fn func(list string, args []any) error) error {
+	if q.dialect == dialectPostgres {
+		if len(ids) == 0 {
+			return nil
+		}
+		return fn("SELECT unnest(?::text[])", []any{ids})
+	}
 	for len(ids) > 0 {
 		n := min(len(ids), chunkSize)
 		args := make([]any, n)

@@ -62,7 +62,7 @@ func (q *queries) Disbursements(ctx context.Context, pledgeID string) ([]model.D
 
 func (q *queries) DisbursementsOfPledges(ctx context.Context, pledgeIDs []string) ([]model.Disbursement, error) {
 	var ds []model.Disbursement
-	err := inChunks(canonicalIDs(pledgeIDs), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(pledgeIDs), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, scanDisbursement, `SELECT `+disbursementColumns+` FROM disbursements WHERE pledge_id IN (`+in+`) ORDER BY pledge_id, day, id`, args...)
 		ds = append(ds, chunk...)
 		return err

@@ -57,7 +57,7 @@ func (q *queries) insertGrants(ctx context.Context, objectType, objectID string,
 // chunk of ids, not one per object.
 func (q *queries) loadGrants(ctx context.Context, objectType string, ids []string) (map[string]grants, error) {
 	out := make(map[string]grants)
-	err := inChunks(ids, func(in string, args []any) error {
+	err := q.inChunks(ids, func(in string, args []any) error {
 		rows, err := q.rd.query(ctx, `SELECT object_id, COALESCE(org_id, ''), COALESCE(user_id, '') FROM access_grants WHERE object_type = ? AND object_id IN (`+in+`)`,
 			append([]any{objectType}, args...)...)
 		if err != nil {

@@ -65,7 +65,7 @@ func (q *queries) IndicatorByID(ctx context.Context, id string) (model.Indicator
 
 func (q *queries) IndicatorsForRequirements(ctx context.Context, requirementIDs []string) ([]model.Indicator, error) {
 	var out []model.Indicator
-	err := inChunks(requirementIDs, func(ph string, args []any) error {
+	err := q.inChunks(requirementIDs, func(ph string, args []any) error {
 		var err error
 		out, err = queryAppend(ctx, q.rd, scanIndicator, out, `SELECT `+indicatorColumns+` FROM indicators WHERE requirement_id IN (`+ph+`) ORDER BY id`, args...)
 		return err
@@ -93,7 +93,7 @@ func (q *queries) loadIndicatorValues(ctx context.Context, is []model.Indicator)
 		at[i.ID], ids[k] = k, i.ID
 		is[k].Values = []model.IndicatorValue{}
 	}
-	err := inChunks(ids, func(ph string, args []any) error {
+	err := q.inChunks(ids, func(ph string, args []any) error {
 		vs, err := queryAll(ctx, q.rd, scanIndicatorValue, `SELECT `+indicatorValueColumns+` FROM indicator_values WHERE indicator_id IN (`+ph+`) ORDER BY day, id`, args...)
 		for _, v := range vs {
 			k := at[v.IndicatorID]

@@ -157,7 +157,7 @@ func (q *queries) OfferByID(ctx context.Context, id string) (model.Offer, error)
 
 func (q *queries) OffersByID(ctx context.Context, ids []string) ([]model.Offer, error) {
 	var os []model.Offer
-	err := inChunks(canonicalIDs(ids), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, scanOffer, `SELECT `+offerSelect+` FROM offers WHERE id IN (`+in+`)`, args...)
 		os = append(os, chunk...)
 		return err
@@ -243,7 +243,7 @@ func (q *queries) OfferPledges(ctx context.Context, offerIDs []string) ([]model.
 	if offerIDs == nil {
 		out, err = queryAll(ctx, q.rd, scanOfferPledge, `SELECT offer_id, pledge_id FROM offer_pledges`)
 	} else {
-		err = inChunks(canonicalIDs(offerIDs), func(in string, args []any) error {
+		err = q.inChunks(canonicalIDs(offerIDs), func(in string, args []any) error {
 			chunk, err := queryAll(ctx, q.rd, scanOfferPledge, `SELECT offer_id, pledge_id FROM offer_pledges WHERE offer_id IN (`+in+`)`, args...)
 			out = append(out, chunk...)
 			return err

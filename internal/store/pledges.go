@@ -221,7 +221,7 @@ func (q *queries) EachPledge(ctx context.Context, f model.PledgeFilter, fn func(
 
 func (q *queries) PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error) {
 	var ps []model.Pledge
-	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE requirement_id IN (`+in+`)`, args...)
 		ps = append(ps, chunk...)
 		return err
@@ -261,7 +261,7 @@ func (q *queries) PledgeClassesOf(ctx context.Context, requirementIDs []string) 
 	}
 	var classes []class
 	grantees := 0
-	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
 		rows, err := q.rd.query(ctx, `SELECT requirement_id, donor_org_id, tlp, channel, status, suspended, eur, own FROM pledge_classes WHERE requirement_id IN (`+in+`) AND n > 0 ORDER BY requirement_id`, args...)
 		if err != nil {
 			return err
@@ -315,7 +315,7 @@ func (q *queries) PledgeClassesOf(ctx context.Context, requirementIDs []string) 
 // a few hundred rows, not the thousands of pledges on those requirements.
 func (q *queries) EngagedDonors(ctx context.Context, requirementIDs []string) (map[string][]string, error) {
 	out := map[string][]string{}
-	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
 		rows, err := q.rd.query(ctx, `SELECT DISTINCT requirement_id, donor_org_id FROM pledge_classes WHERE requirement_id IN (`+in+`) AND n > 0 ORDER BY requirement_id, donor_org_id`, args...)
 		if err != nil {
 			return err
@@ -354,7 +354,7 @@ func (q *queries) PledgeByIATIIdentifier(ctx context.Context, donorOrgID, identi
 // given activities, whoever their donor, with their access lists.
 func (q *queries) PledgesByIATIIdentifiers(ctx context.Context, identifiers []string) ([]model.Pledge, error) {
 	var ps []model.Pledge
-	err := inChunks(canonicalIDs(identifiers), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(identifiers), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE iati_identifier IN (`+in+`)`+q.forUpdate(), args...)
 		ps = append(ps, chunk...)
 		return err

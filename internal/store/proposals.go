@@ -122,7 +122,7 @@ func (q *queries) loadElectorates(ctx context.Context, ps []model.Proposal) erro
 	for i, p := range ps {
 		idx[p.ID], ids[i] = i, p.ID
 	}
-	return inChunks(canonicalIDs(ids), func(in string, args []any) error {
+	return q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
 		rows, err := q.rd.query(ctx, `SELECT proposal_id, org_id FROM proposal_electorate WHERE proposal_id IN (`+in+`) ORDER BY proposal_id, org_id`, args...)
 		if err != nil {
 			return err

@@ -257,7 +257,7 @@ func (q *queries) CountRequirements(ctx context.Context, f model.RequirementFilt
 func (q *queries) SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error) {
 	vis, vargs := visibleSQL(a, "requirements", requirementShape("requirements"))
 	var seen []string
-	err := inChunks(canonicalIDs(ids), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, func(s scanner) (string, error) {
 			var id string
 			return id, s.Scan(&id)

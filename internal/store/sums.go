@@ -108,7 +108,7 @@ func (q *queries) EngagedRequirementIDs(ctx context.Context, orgID string, label
 // RequirementsByID returns the requirements of the given ids that exist.
 func (q *queries) RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error) {
 	var rs []model.Requirement
-	err := inChunks(canonicalIDs(ids), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, scanRequirement, `SELECT `+requirementColumns+` FROM requirements WHERE id IN (`+in+`)`, args...)
 		rs = append(rs, chunk...)
 		return err
@@ -122,7 +122,7 @@ func (q *queries) RequirementsByID(ctx context.Context, ids []string) ([]model.R
 // PledgesByID returns the pledges of the given ids that exist.
 func (q *queries) PledgesByID(ctx context.Context, ids []string) ([]model.Pledge, error) {
 	var ps []model.Pledge
-	err := inChunks(canonicalIDs(ids), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, scanPledge, `SELECT `+q.pledgeColumns()+` FROM pledges WHERE id IN (`+in+`)`, args...)
 		ps = append(ps, chunk...)
 		return err
@@ -189,7 +189,7 @@ func (q *queries) EngagedPledgeSums(ctx context.Context, dims []string, a policy
 		own = "CASE WHEN p.donor_org_id = ? THEN 1 ELSE 0 END"
 	}
 	vis, vargs := visibleSQL(a, "p", shape{tlp: "p.tlp", owner: "p.donor_org_id", beneficiary: "r.beneficiary_org_id"})
-	err := inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
+	err := q.inChunks(canonicalIDs(requirementIDs), func(in string, args []any) error {
 		var all []any
 		if a.OwnChildren {
 			all = append(all, a.OrgID)

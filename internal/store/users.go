@@ -118,7 +118,7 @@ func (q *queries) loadRoles(ctx context.Context, users []model.User) error {
 		byID[users[i].ID] = &users[i]
 		ids[i] = users[i].ID
 	}
-	err := inChunks(ids, func(in string, args []any) error {
+	err := q.inChunks(ids, func(in string, args []any) error {
 		rows, err := q.rd.query(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN (`+in+`)`, args...)
 		if err != nil {
 			return err
