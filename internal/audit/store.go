@@ -20,6 +20,9 @@ type Store interface {
 	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// EngagedDonors returns, per requirement, the organisations with a
+	// pledge on it: all the policy reads of its pledges.
+	EngagedDonors(ctx context.Context, requirementIDs []string) (map[string][]string, error)
 	// RequirementByID locks the row for update inside a PostgreSQL transaction.
 	RequirementByID(ctx context.Context, id string) (model.Requirement, error)
 }

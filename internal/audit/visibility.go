@@ -196,25 +196,30 @@ func (s *Service) lookup(ctx context.Context, objectType, id string) (Object, er
 	return Object{}, model.ErrNotFound
 }
 
+// requirement is a requirement's object. Its audience needs only the
+// organisations engaged on it; its pledges are read only for an event they
+// decide, so that a page of the log reads no requirement's every pledge.
 func (s *Service) requirement(ctx context.Context, id string) (Object, error) {
-	r, err := s.store.RequirementByID(ctx, id)
+	r, now, err := s.requirementResource(ctx, id)
 	if err != nil {
 		return Object{}, err
 	}
-	pl, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
-	if err != nil {
-		return Object{}, err
-	}
-	now := policy.RequirementResource(r, pl)
+	var pl []model.Pledge
 	return Object{
 		Now: now,
 		AsOf: Snapshot(func(old model.Requirement) policy.Resource {
 			old.ID = r.ID
-			return policy.RequirementResource(old, pl)
+			return policy.RequirementEngaged(old, now.EngagedOrgIDs)
 		}),
-		Derived: func(_ context.Context, e model.AuditEvent) ([]policy.Resource, error) {
+		Derived: func(ctx context.Context, e model.AuditEvent) ([]policy.Resource, error) {
 			if !DerivedFromPledges(e.Action) {
 				return nil, nil
+			}
+			if pl == nil {
+				var err error
+				if pl, err = s.store.PledgesForRequirements(ctx, []string{r.ID}); err != nil {
+					return nil, err
+				}
 			}
 			out := make([]policy.Resource, 0, len(pl))
 			for _, p := range pl {
@@ -225,6 +230,19 @@ func (s *Service) requirement(ctx context.Context, id string) (Object, error) {
 			return out, nil
 		},
 	}, nil
+}
+
+// requirementResource reads a requirement and describes it to the policy.
+func (s *Service) requirementResource(ctx context.Context, id string) (model.Requirement, policy.Resource, error) {
+	r, err := s.store.RequirementByID(ctx, id)
+	if err != nil {
+		return model.Requirement{}, policy.Resource{}, err
+	}
+	engaged, err := s.store.EngagedDonors(ctx, []string{r.ID})
+	if err != nil {
+		return model.Requirement{}, policy.Resource{}, err
+	}
+	return r, policy.RequirementEngaged(r, engaged[r.ID]), nil
 }
 
 // DerivedFromPledges names the requirement events that the pledges on it
@@ -254,15 +272,10 @@ func (s *Service) pledgeResource(ctx context.Context, p model.Pledge) (policy.Re
 	if p.RequirementID == "" {
 		return policy.PledgeResource(p, nil), nil
 	}
-	r, err := s.store.RequirementByID(ctx, p.RequirementID)
+	_, rr, err := s.requirementResource(ctx, p.RequirementID)
 	if err != nil {
 		return policy.Resource{}, err
 	}
-	pl, err := s.store.PledgesForRequirements(ctx, []string{r.ID})
-	if err != nil {
-		return policy.Resource{}, err
-	}
-	rr := policy.RequirementResource(r, pl)
 	return policy.PledgeResource(p, &rr), nil
 }
 
