@@ -34,6 +34,9 @@ type DB struct {
 	reader *sql.DB
 	writer *sql.DB
 	group  *groupCommit
+	// readers keeps SQLite's read statements compiled; nil on PostgreSQL,
+	// whose driver keeps its own.
+	readers *readers
 }
 
 var _ Store = (*DB)(nil)
@@ -55,8 +58,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 func newDB(d dialect, reader, writer *sql.DB) *DB {
 	var stmts *stmtCache
+	var rd execer = reader
+	var kept *readers
 	if d == dialectSQLite {
 		stmts = &stmtCache{db: writer, m: map[string]*sql.Stmt{}}
+		kept = newReaders(reader)
+		rd = kept
 	}
 	held := &heldRates{}
 	// Only SQLite's commands are grouped. A group runs its commands one
@@ -69,7 +76,8 @@ func newDB(d dialect, reader, writer *sql.DB) *DB {
 		group = &groupCommit{d: d, db: writer, held: held, stmts: stmts}
 	}
 	return &DB{
-		queries: &queries{dialect: d, rd: conn{db: reader, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer, held: held, stmts: stmts},
+		queries: &queries{dialect: d, rd: conn{db: rd, dialect: d, retry: d == dialectPostgres}, wr: conn{writer, d, false}, reader: reader, writer: writer, held: held, stmts: stmts},
+		readers: kept,
 		reader:  reader,
 		writer:  writer,
 		group:   group,
@@ -84,6 +92,9 @@ func (d *DB) Dialect() string { return string(d.dialect) }
 func (d *DB) SQLDB() *sql.DB { return d.writer }
 
 func (d *DB) Close() error {
+	if d.readers != nil {
+		d.readers.close()
+	}
 	if d.stmts != nil {
 		d.stmts.mu.Lock()
 		for _, st := range d.stmts.m {
