@@ -36,7 +36,7 @@ func (q *queries) AuditTreeNodes(ctx context.Context, ids []model.AuditTreeNode)
 		level uint
 		index uint64
 	}
-	byLevel := map[uint][]any{}
+	byLevel := map[uint][]int64{}
 	for _, id := range ids {
 		byLevel[id.Level] = append(byLevel[id.Level], int64(id.Index))
 	}
@@ -45,8 +45,16 @@ func (q *queries) AuditTreeNodes(ctx context.Context, ids []model.AuditTreeNode)
 		for len(idxs) > 0 {
 			chunk := idxs[:min(len(idxs), chunkSize)]
 			idxs = idxs[len(chunk):]
-			rows, err := q.rd.query(ctx, `SELECT idx, hash FROM audit_tree_nodes WHERE level = ? AND idx IN (`+placeholders(len(chunk))+`)`,
-				append([]any{int64(level)}, chunk...)...)
+			// On PostgreSQL the list is one array: five hundred parameters
+			// took 20 ms to plan, and a full verification reads every leaf.
+			list, args := "SELECT unnest(?::bigint[])", []any{int64(level), chunk}
+			if q.dialect != dialectPostgres {
+				list, args = placeholders(len(chunk)), []any{int64(level)}
+				for _, i := range chunk {
+					args = append(args, i)
+				}
+			}
+			rows, err := q.rd.query(ctx, `SELECT idx, hash FROM audit_tree_nodes WHERE level = ? AND idx IN (`+list+`)`, args...)
 			if err != nil {
 				return nil, dbErr(err, "read audit tree nodes")
 			}
