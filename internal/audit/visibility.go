@@ -205,6 +205,7 @@ func (s *Service) requirement(ctx context.Context, id string) (Object, error) {
 		return Object{}, err
 	}
 	var pl []model.Pledge
+	read := false
 	return Object{
 		Now: now,
 		AsOf: Snapshot(func(old model.Requirement) policy.Resource {
@@ -215,11 +216,12 @@ func (s *Service) requirement(ctx context.Context, id string) (Object, error) {
 			if !DerivedFromPledges(e.Action) {
 				return nil, nil
 			}
-			if pl == nil {
+			if !read {
 				var err error
 				if pl, err = s.store.PledgesForRequirements(ctx, []string{r.ID}); err != nil {
 					return nil, err
 				}
+				read = true
 			}
 			out := make([]policy.Resource, 0, len(pl))
 			for _, p := range pl {

@@ -39,35 +39,9 @@ func (s *Service) SendMail(ctx context.Context) (int, error) {
 	for _, r := range everyone {
 		byUser[r.user.ID] = r
 	}
-	// Each user's notifications are decided together, as their list decides
-	// them. Those of a user that cannot be decided now are not claimed: they
-	// stay pending for the next run.
-	mine := map[string][]model.Notification{}
-	for _, n := range pending {
-		mine[n.UserID] = append(mine[n.UserID], n)
-	}
-	shown := map[string]bool{}
-	undecided := map[string]bool{}
-	var errs []error
-	for userID, ns := range mine {
-		r, known := byUser[userID]
-		if !known {
-			continue // the user left: their e-mails are not sent
-		}
-		ok, err := seen(ctx, s.store, r.viewer, ns)
-		if err != nil {
-			errs, undecided[userID] = append(errs, err), true
-			continue
-		}
-		for i, n := range ns {
-			shown[n.ID] = ok[i]
-		}
-	}
 	sent := 0
+	var errs []error
 	for _, n := range pending {
-		if undecided[n.UserID] {
-			continue
-		}
 		ok, err := s.store.ClaimMail(ctx, n.ID, now, stale)
 		if err != nil {
 			errs = append(errs, err)
@@ -76,8 +50,22 @@ func (s *Service) SendMail(ctx context.Context) (int, error) {
 		if !ok {
 			continue // another process has it
 		}
-		r := byUser[n.UserID]
-		if !shown[n.ID] {
+		// Decided after the claim, right before the e-mail goes out, so
+		// that a record hidden meanwhile is not named to someone who may no
+		// longer see it.
+		r, known := byUser[n.UserID]
+		see := false
+		if known {
+			shown, err := seen(ctx, s.store, r.viewer, []model.Notification{n})
+			if err != nil {
+				// Undecided: tried again later, as a failed send is, and
+				// given up after as many attempts.
+				errs = append(errs, err, s.store.FinishMail(ctx, n.ID, retried(n)))
+				continue
+			}
+			see = shown[0]
+		}
+		if !see {
 			// The user left, or the record's audience no longer holds them.
 			errs = append(errs, s.store.FinishMail(ctx, n.ID, model.MailNone))
 			continue
@@ -86,16 +74,22 @@ func (s *Service) SendMail(ctx context.Context) (int, error) {
 		state := model.MailSent
 		if err := s.mailer.Send(ctx, r.user.Email, subject, body); err != nil {
 			errs = append(errs, err)
-			state = model.MailPending
-			if n.Attempts+1 >= maxAttempts {
-				state = model.MailFailed
-			}
+			state = retried(n)
 		} else {
 			sent++
 		}
 		errs = append(errs, s.store.FinishMail(ctx, n.ID, state))
 	}
 	return sent, errors.Join(errs...)
+}
+
+// retried is the state of an e-mail whose attempt failed: pending, to be
+// tried again, until maxAttempts.
+func retried(n model.Notification) model.MailState {
+	if n.Attempts+1 >= maxAttempts {
+		return model.MailFailed
+	}
+	return model.MailPending
 }
 
 // compose words an e-mail in the recipient's language.

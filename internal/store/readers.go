@@ -3,16 +3,19 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 )
 
 // readers runs the reads of the pool of SQLite readers through statements
 // kept compiled from one request to the next. A page of the audit log reads
 // each event's record with a few small queries, and compiling them anew
-// took a third of its time. A statement of a text used twice is kept, up to
-// maxSharedStmts: a text used once, such as a list of ids of one length,
-// is compiled for its one use only, as before. database/sql compiles a kept
-// statement once on each reader connection that runs it.
+// took a third of its time. A text is kept once it has run twice, up to
+// maxSharedStmts. A text with more than maxKeptMarks placeholders, a list
+// of ids, is compiled for each use, as before: the lengths of such lists
+// are many, and each would hold a slot. database/sql compiles a kept
+// statement once on each reader connection that runs it; SQLite holds it
+// outside the Go heap.
 type readers struct {
 	db   *sql.DB
 	mu   sync.Mutex
@@ -22,6 +25,9 @@ type readers struct {
 
 // maxOnce bounds the texts remembered as used once; past it they are forgotten.
 const maxOnce = 4096
+
+// maxKeptMarks is the most placeholders a kept statement has.
+const maxKeptMarks = 64
 
 func newReaders(db *sql.DB) *readers {
 	return &readers{db: db, m: map[string]*sql.Stmt{}, once: map[string]bool{}}
@@ -34,7 +40,7 @@ func (r *readers) stmt(ctx context.Context, query string) *sql.Stmt {
 		r.mu.Unlock()
 		return st
 	}
-	if len(r.m) >= maxSharedStmts {
+	if len(r.m) >= maxSharedStmts || strings.Count(query, "?") > maxKeptMarks {
 		r.mu.Unlock()
 		return nil
 	}
@@ -48,11 +54,11 @@ func (r *readers) stmt(ctx context.Context, query string) *sql.Stmt {
 	}
 	delete(r.once, query)
 	r.mu.Unlock()
-	// Compiled outside the lock, and outside the request's cancellation:
-	// the statement outlives the request.
-	st, err := r.db.PrepareContext(context.WithoutCancel(ctx), query)
+	// Compiled outside the lock. A prepare that fails, or that the
+	// request's end cancels, keeps nothing: the query runs unprepared and
+	// reports its own error.
+	st, err := r.db.PrepareContext(ctx, query)
 	if err != nil {
-		// Run unprepared, the query reports its own error.
 		return nil
 	}
 	r.mu.Lock()
