@@ -11,11 +11,11 @@ import (
 // kept compiled from one request to the next. A page of the audit log reads
 // each event's record with a few small queries, and compiling them anew
 // took a third of its time. A text is kept once it has run twice, up to
-// maxSharedStmts. A text with more than maxKeptMarks placeholders, a list
-// of ids, is compiled for each use, as before: the lengths of such lists
-// are many, and each would hold a slot. database/sql compiles a kept
-// statement once on each reader connection that runs it; SQLite holds it
-// outside the Go heap.
+// maxSharedStmts. A text holding a list of more than shortList
+// placeholders in a row, a list of ids, is compiled for each use, as
+// before: such lists come in many lengths, and each length kept would hold
+// a slot. database/sql compiles a kept statement once on each reader
+// connection that runs it; SQLite holds it outside the Go heap.
 type readers struct {
 	db   *sql.DB
 	mu   sync.Mutex
@@ -26,8 +26,8 @@ type readers struct {
 // maxOnce bounds the texts remembered as used once; past it they are forgotten.
 const maxOnce = 4096
 
-// maxKeptMarks is the most placeholders a kept statement has.
-const maxKeptMarks = 64
+// longList is how a list of more than shortList placeholders starts.
+var longList = strings.Repeat("?, ", shortList)
 
 func newReaders(db *sql.DB) *readers {
 	return &readers{db: db, m: map[string]*sql.Stmt{}, once: map[string]bool{}}
@@ -40,7 +40,7 @@ func (r *readers) stmt(ctx context.Context, query string) *sql.Stmt {
 		r.mu.Unlock()
 		return st
 	}
-	if len(r.m) >= maxSharedStmts || strings.Count(query, "?") > maxKeptMarks {
+	if len(r.m) >= maxSharedStmts || strings.Contains(query, longList) {
 		r.mu.Unlock()
 		return nil
 	}

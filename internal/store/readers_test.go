@@ -2,13 +2,12 @@ package store
 
 import (
 	"context"
-	"strings"
 	"testing"
 )
 
 // TestReadersKeepStatements: a read's statement is kept from its second
-// run and answers as the text does, a list of many placeholders is not
-// kept, a cancelled prepare keeps nothing, and none is handed out after
+// run and answers as the text does, a list of more than shortList ids is
+// not kept, a cancelled prepare keeps nothing, and none is handed out after
 // Close.
 func TestReadersKeepStatements(t *testing.T) {
 	ctx := context.Background()
@@ -41,18 +40,22 @@ func TestReadersKeepStatements(t *testing.T) {
 	if count(one, 3) != 4 {
 		t.Fatal("the kept statement answers wrong")
 	}
-	long := "SELECT 0" + strings.Repeat(" + ?", maxKeptMarks+1)
-	args := make([]any, maxKeptMarks+1)
-	for i := range args {
-		args[i] = 1
+	list := func(n int) (string, []any) {
+		args := make([]any, n)
+		for i := range args {
+			args[i] = i
+		}
+		return "SELECT count(*) FROM (SELECT 0 AS x) WHERE x IN (" + placeholders(n) + ")", args
 	}
+	short, shortArgs := list(shortList)
+	long, longArgs := list(shortList + 1)
 	for range 3 {
-		if count(long, args...) != maxKeptMarks+1 {
-			t.Fatal("a long list answers wrong")
+		if count(short, shortArgs...) != 1 || count(long, longArgs...) != 1 {
+			t.Fatal("a list answers wrong")
 		}
 	}
-	if kept(long) {
-		t.Fatal("a list of many placeholders was kept")
+	if !kept(short) || kept(long) {
+		t.Fatalf("a list of %d ids kept: %v; of %d: %v", shortList, kept(short), shortList+1, kept(long))
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
