@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 )
@@ -27,21 +26,7 @@ func TestUndecidedMailIsRetried(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		e := setup(t, s)
 		ctx := context.Background()
-		tlp := model.TLPGreen
-		r, err := e.a.Requirements.Create(ctx, e.cast.Viewer("requester"), requirements.Input{
-			Title: ptr("Firewalls"), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")),
-			LineOfEffort: ptr(model.LineSupport), Priority: ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(50_000_00)),
-			NeededBy: ptr(model.DateOf(testNow).AddDays(30)), TLP: &tlp,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.a.Requirements.Submit(ctx, e.cast.Viewer("requester"), r.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.a.Requirements.Validate(ctx, e.cast.Viewer("validator"), r.ID, model.DecisionApprove, ""); err != nil {
-			t.Fatal(err)
-		}
+		e.validated(t, "Firewalls", model.TLPGreen)
 		waiting, err := s.PendingMail(ctx, testNow, 1000)
 		if err != nil || len(waiting) == 0 {
 			t.Fatalf("no e-mail waits after a validation: %v", err)

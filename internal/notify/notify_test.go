@@ -123,6 +123,28 @@ func newNotifier(t *testing.T, s store.Store, addr string) *notify.Service {
 	return n
 }
 
+// validated is a requirement the requester made and the validator
+// approved, which tells the donors of it.
+func (e *env) validated(t *testing.T, title string, tlp model.TLP) model.Requirement {
+	t.Helper()
+	ctx := context.Background()
+	r, err := e.a.Requirements.Create(ctx, e.cast.Viewer("requester"), requirements.Input{
+		Title: ptr(title), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")),
+		LineOfEffort: ptr(model.LineSupport), Priority: ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(50_000_00)),
+		NeededBy: ptr(model.DateOf(testNow).AddDays(30)), TLP: &tlp,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.a.Requirements.Submit(ctx, e.cast.Viewer("requester"), r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.a.Requirements.Validate(ctx, e.cast.Viewer("validator"), r.ID, model.DecisionApprove, ""); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func recipients(msgs []received) []string {
 	var out []string
 	for _, m := range msgs {

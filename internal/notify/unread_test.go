@@ -19,24 +19,7 @@ func TestUnreadAndMarkAllRead(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		e := setup(t, s)
 		ctx := context.Background()
-		validated := func(title string, tlp model.TLP) model.Requirement {
-			t.Helper()
-			r, err := e.a.Requirements.Create(ctx, e.cast.Viewer("requester"), requirements.Input{
-				Title: ptr(title), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")),
-				LineOfEffort: ptr(model.LineSupport), Priority: ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(50_000_00)),
-				NeededBy: ptr(model.DateOf(testNow).AddDays(30)), TLP: &tlp,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.a.Requirements.Submit(ctx, e.cast.Viewer("requester"), r.ID); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.a.Requirements.Validate(ctx, e.cast.Viewer("validator"), r.ID, model.DecisionApprove, ""); err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
+		validated := func(title string, tlp model.TLP) model.Requirement { return e.validated(t, title, tlp) }
 		count := func(who string) int {
 			t.Helper()
 			n, more, err := e.n.Unread(ctx, e.cast.Viewer(who))
