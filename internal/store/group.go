@@ -72,9 +72,16 @@ func (g *groupCommit) run(ctx context.Context, fn func(q *queries) error) (err e
 		g.pass(grp)
 		return err
 	}
-	if _, err := grp.c.exec(context.WithoutCancel(ctx), `SAVEPOINT command`); err != nil {
-		g.fail(grp, err)
-		return fmt.Errorf("begin transaction: %w", translate(err))
+	// The group's first command needs no savepoint: should it fail, the
+	// transaction holds nothing else and is rolled back whole. A savepoint
+	// makes SQLite copy every page the command changes to a journal first,
+	// a third of the time of a command that writes thousands of rows.
+	first := grp.size == 0
+	if !first {
+		if _, err := grp.c.exec(context.WithoutCancel(ctx), `SAVEPOINT command`); err != nil {
+			g.fail(grp, err)
+			return fmt.Errorf("begin transaction: %w", translate(err))
+		}
 	}
 
 	returned := false
@@ -84,6 +91,10 @@ func (g *groupCommit) run(ctx context.Context, fn func(q *queries) error) (err e
 		}
 		// fn panicked or exited its goroutine: discard its writes, let the
 		// group go on, and let the panic go on up the caller's stack.
+		if first {
+			g.drop(grp)
+			return
+		}
 		if !g.undo(grp) {
 			g.fail(grp, errors.New("a command of the group did not finish"))
 			return
@@ -102,6 +113,10 @@ func (g *groupCommit) run(ctx context.Context, fn func(q *queries) error) (err e
 		ferr = ctx.Err()
 	}
 	if ferr != nil {
+		if first {
+			g.drop(grp)
+			return ferr
+		}
 		if !g.undo(grp) {
 			g.fail(grp, ferr)
 			return ferr
@@ -109,9 +124,11 @@ func (g *groupCommit) run(ctx context.Context, fn func(q *queries) error) (err e
 		g.pass(grp)
 		return ferr
 	}
-	if _, err := grp.c.exec(context.WithoutCancel(ctx), `RELEASE SAVEPOINT command`); err != nil {
-		g.fail(grp, err)
-		return fmt.Errorf("commit: %w", translate(err))
+	if !first {
+		if _, err := grp.c.exec(context.WithoutCancel(ctx), `RELEASE SAVEPOINT command`); err != nil {
+			g.fail(grp, err)
+			return fmt.Errorf("commit: %w", translate(err))
+		}
 	}
 	grp.size++
 	done := grp.done
@@ -185,6 +202,17 @@ func (g *groupCommit) pass(grp *group) {
 	}
 	if grp.size > 0 {
 		grp.err = err
+	}
+	close(grp.done)
+	g.turn.Unlock()
+}
+
+// drop ends a group whose only command failed: the transaction holds
+// nothing anyone waits for, and a caller waiting for its turn begins anew.
+func (g *groupCommit) drop(grp *group) {
+	g.open = nil
+	if grp.tx.Rollback() == nil {
+		g.stmts.add(context.Background(), grp.ctx.fresh)
 	}
 	close(grp.done)
 	g.turn.Unlock()

@@ -26,6 +26,24 @@ func testGroupCommit(t *testing.T, s *store.DB) {
 	ctx := ctxOf(t)
 	const commands = 48
 	var failed sync.Map // id of an organisation a failed command wrote → true
+
+	// A command alone is the first of its group, which runs without a
+	// savepoint: failing, it still leaves nothing, and the next command
+	// starts clean.
+	alone := model.Organisation{Name: "Fails alone", Kind: model.KindState, Participation: model.Member, Country: "EE"}
+	err := s.InTx(ctx, func(q store.Queries) error {
+		if err := q.CreateOrganisation(ctx, &alone); err != nil {
+			return err
+		}
+		return errBoom
+	})
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("a command failing alone returned %v, not its own error", err)
+	}
+	failed.Store(alone.ID, true)
+	if _, err := s.OrganisationByID(ctx, alone.ID); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("a command failing alone kept its write (%v)", err)
+	}
 	type outcome struct {
 		i     int
 		orgID string
