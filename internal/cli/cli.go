@@ -182,9 +182,14 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // open connects to the database and brings its schema up to date, so that
-// every subcommand works on a fresh data directory.
+// every subcommand works on a fresh data directory. A subcommand runs and
+// exits: its writes are in bulk (store.Config.Bulk).
 func (e *env) open(db *dbFlags) (*store.DB, error) {
-	s, err := store.Open(e.ctx, store.Config{DataDir: db.dataDir, DatabaseURL: db.databaseURL})
+	return e.openWith(db, true)
+}
+
+func (e *env) openWith(db *dbFlags, bulk bool) (*store.DB, error) {
+	s, err := store.Open(e.ctx, store.Config{DataDir: db.dataDir, DatabaseURL: db.databaseURL, Bulk: bulk})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

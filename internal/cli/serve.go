@@ -79,7 +79,7 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := e.open(db)
+	s, err := e.openWith(db, false)
 	if err != nil {
 		return err
 	}

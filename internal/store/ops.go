@@ -109,7 +109,7 @@ func (d *DB) Backup(ctx context.Context, file string) error {
 	}
 	// The pools' readers are query-only, which forbids VACUUM, and the
 	// writer must stay free for the writers.
-	db, err := sql.Open("sqlite", sqliteDSN(path, false))
+	db, err := sql.Open("sqlite", sqliteDSN(path, false, false))
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
@@ -165,7 +165,7 @@ func RestoreSQLite(ctx context.Context, dir, file string, check func(*DB) error)
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	target, err := openSQLite(ctx, dir)
+	target, err := openSQLite(ctx, dir, true)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func RestoreSQLite(ctx context.Context, dir, file string, check func(*DB) error)
 	if err := copyFile(file, filepath.Join(staging, sqliteFile)); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	copied, err := openSQLite(ctx, staging)
+	copied, err := openSQLite(ctx, staging, true)
 	if err != nil {
 		return fmt.Errorf("restore: %s: %w", file, err)
 	}

@@ -11,7 +11,7 @@ import (
 // Close.
 func TestReadersKeepStatements(t *testing.T) {
 	ctx := context.Background()
-	d, err := openSQLite(ctx, t.TempDir())
+	d, err := openSQLite(ctx, t.TempDir(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ const sqliteFile = "cyberaid.db"
 // connection, whose transactions take the write lock at BEGIN, queues
 // writers in Go instead of failing them with SQLITE_BUSY, while WAL lets the
 // readers run beside it.
-func openSQLite(ctx context.Context, dir string) (*DB, error) {
+func openSQLite(ctx context.Context, dir string, bulk bool) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -29,7 +29,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 
-	writer, err := sql.Open("sqlite", sqliteDSN(path, false))
+	writer, err := sql.Open("sqlite", sqliteDSN(path, false, bulk))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -41,7 +41,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
-	reader, err := sql.Open("sqlite", sqliteDSN(path, true))
+	reader, err := sql.Open("sqlite", sqliteDSN(path, true, false))
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -57,7 +57,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	return newDB(dialectSQLite, reader, writer), nil
 }
 
-func sqliteDSN(path string, readOnly bool) string {
+func sqliteDSN(path string, readOnly, bulk bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
@@ -71,8 +71,12 @@ func sqliteDSN(path string, readOnly bool) string {
 	// past the 200 MB the server is held to, and a page read through the
 	// file cache costs a system call, not a disk read. The writer's cache
 	// also bounds the dirty pages a long transaction such as an import
-	// holds before spilling them to the WAL.
-	q.Add("_pragma", "cache_size(-4096)")
+	// holds before spilling them to the WAL (see Config.Bulk).
+	if bulk {
+		q.Add("_pragma", "cache_size(-65536)")
+	} else {
+		q.Add("_pragma", "cache_size(-4096)")
+	}
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
