@@ -15,7 +15,8 @@ import (
 const maxGroup = 64
 
 // groupCommit runs the commands given to InTx by concurrent callers in one
-// database transaction, each in a savepoint of its own, and commits once
+// database transaction, each after the first in a savepoint of its own
+// (the first fails alone: the transaction is rolled back), and commits once
 // for the group. It serves SQLite, whose one writer connection runs the
 // commands one at a time anyway: each commit there begins, appends to and
 // locks the write-ahead log anew while every other writer waits. (On
