@@ -24,7 +24,8 @@ const maxGroup = 64
 //
 // Callers keep their own transaction's semantics: a command's writes and
 // audit event are kept or discarded together (a failing command rolls back
-// to its savepoint and gets its own error; the others go on), a command
+// to its savepoint, or the group's first the whole transaction, and gets
+// its own error; the others go on), a command
 // never sees what a failed one wrote, and InTx returns nil only once the
 // group's COMMIT has returned, so an acknowledged command is as durable as
 // the database's commit makes it. What a command sees of the others in its
@@ -77,6 +78,12 @@ func (g *groupCommit) run(ctx context.Context, fn func(q *queries) error) (err e
 	// transaction holds nothing else and is rolled back whole. A savepoint
 	// makes SQLite copy every page the command changes to a journal first,
 	// a third of the time of a command that writes thousands of rows.
+	// A command must return every error of the database: after some, such
+	// as a full disk, SQLite has rolled the whole transaction back and runs
+	// the next statements each on its own. One that ignored such an error
+	// would be found out at the group's COMMIT rather than at its own
+	// RELEASE, and every command of the group told it failed, though what
+	// ran after the rollback was kept.
 	first := grp.size == 0
 	if !first {
 		if _, err := grp.c.exec(context.WithoutCancel(ctx), `SAVEPOINT command`); err != nil {

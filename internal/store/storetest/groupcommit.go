@@ -44,6 +44,48 @@ func testGroupCommit(t *testing.T, s *store.DB) {
 	if _, err := s.OrganisationByID(ctx, alone.ID); !errors.Is(err, model.ErrNotFound) {
 		t.Fatalf("a command failing alone kept its write (%v)", err)
 	}
+	// Alone, a command whose caller gives up while it runs, and one that
+	// panics, leave nothing either.
+	gaveUp, giveUp := context.WithCancel(ctx)
+	cancelled := model.Organisation{Name: "Given up alone", Kind: model.KindState, Participation: model.Member, Country: "EE"}
+	err = s.InTx(gaveUp, func(q store.Queries) error {
+		if err := q.CreateOrganisation(ctx, &cancelled); err != nil {
+			return err
+		}
+		giveUp()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a command whose caller gave up returned %v", err)
+	}
+	failed.Store(cancelled.ID, true)
+	var panicking model.Organisation
+	func() {
+		defer func() {
+			if r := recover(); r != "alone" {
+				t.Fatalf("the panic reached its caller as %v", r)
+			}
+		}()
+		s.InTx(ctx, func(q store.Queries) error {
+			panicking = model.Organisation{Name: "Panics alone", Kind: model.KindState, Participation: model.Member, Country: "EE"}
+			if err := q.CreateOrganisation(ctx, &panicking); err != nil {
+				return err
+			}
+			panic("alone")
+		})
+	}()
+	failed.Store(panicking.ID, true)
+	for _, id := range []string{cancelled.ID, panicking.ID} {
+		if _, err := s.OrganisationByID(ctx, id); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("organisation %s of a command alone that did not finish was kept (%v)", id, err)
+		}
+	}
+	// The next command alone commits.
+	next := model.Organisation{Name: "Next alone", Kind: model.KindState, Participation: model.Member, Country: "EE"}
+	must(t, s.InTx(ctx, func(q store.Queries) error { return q.CreateOrganisation(ctx, &next) }))
+	if _, err := s.OrganisationByID(ctx, next.ID); err != nil {
+		t.Fatalf("the command after those alone was not committed: %v", err)
+	}
 	type outcome struct {
 		i     int
 		orgID string
