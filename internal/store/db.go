@@ -144,6 +144,12 @@ func runTx(ctx context.Context, d dialect, db *sql.DB, held *heldRates, stmts *s
 	if err := fn(&queries{dialect: d, rd: c, wr: c, inTx: true, head: &auditHead{}, held: held, stmts: stmts}); err != nil {
 		return err
 	}
+	// A caller that gave up meanwhile has had its transaction rolled back
+	// by database/sql, or is about to: it is told why, as a grouped
+	// command is, not that the transaction was done.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
