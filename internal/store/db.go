@@ -121,9 +121,9 @@ func (d *DB) Close() error {
 // InTx runs fn as one read-write transaction, committed if fn returns nil
 // and rolled back otherwise, and returns once it has committed. On SQLite
 // concurrent calls are committed in groups (groupCommit), each fn but a
-// group's first in a savepoint of its own. Inside fn, use only q: the transaction holds a
-// writer connection (on SQLite the only one), so a write through d would
-// wait for it forever.
+// group's first in a savepoint of its own. Inside fn, use only q: the
+// transaction holds a writer connection (on SQLite the only one), so a
+// write through d would wait for it forever.
 func (d *DB) InTx(ctx context.Context, fn func(q Queries) error) error {
 	if d.group == nil {
 		return runTx(ctx, d.dialect, d.writer, d.held, d.stmts, func(q *queries) error { return fn(q) })

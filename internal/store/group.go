@@ -25,11 +25,11 @@ const maxGroup = 64
 // Callers keep their own transaction's semantics: a command's writes and
 // audit event are kept or discarded together (a failing command rolls back
 // to its savepoint, or the group's first the whole transaction, and gets
-// its own error; the others go on), a command
-// never sees what a failed one wrote, and InTx returns nil only once the
-// group's COMMIT has returned, so an acknowledged command is as durable as
-// the database's commit makes it. What a command sees of the others in its
-// group is what it would have seen had they committed just before it.
+// its own error; the others go on), a command never sees what a failed
+// one wrote, and InTx returns nil only once the group's COMMIT has
+// returned, so an acknowledged command is as durable as the database's
+// commit makes it. What a command sees of the others in its group is what
+// it would have seen had they committed just before it.
 //
 // The commands run one at a time, each in its caller's goroutine (so a
 // panic or t.Fatal stays where it happened), taking turns on the open
