@@ -77,6 +77,7 @@ func sqliteDSN(path string, readOnly, bulk bool) string {
 	switch {
 	case bulk:
 		q.Add("_pragma", "cache_size(-65536)")
+		q.Add("_pragma", "temp_store(MEMORY)")
 	case readOnly:
 		q.Add("_pragma", "cache_size(-512)")
 	default:
