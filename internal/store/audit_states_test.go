@@ -55,12 +55,53 @@ func TestAuditEventStates(t *testing.T) {
 		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotAccess, wantAccess) {
 			t.Fatalf("written with the events:\n%q\n%q\nwant\n%q\n%q", got, gotAccess, want, wantAccess)
 		}
-		if err := s.RedoLastMigration(ctx); err != nil {
+		// Migration 00032 derives the rows of a log already written.
+		if err := s.MigrateDownTo(ctx, 31); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MigrateUp(ctx); err != nil {
 			t.Fatal(err)
 		}
 		again, againAccess := auditStates(t, s)
 		if !reflect.DeepEqual(again, got) || !reflect.DeepEqual(againAccess, gotAccess) {
 			t.Fatalf("migrated from the log:\n%q\n%q\nwant\n%q\n%q", again, againAccess, got, gotAccess)
+		}
+		// The trigger of migration 00032, which the Down of 00041 puts
+		// back, writes what the trigger of 00041 wrote.
+		if err := s.MigrateDownTo(ctx, 40); err != nil {
+			t.Fatal(err)
+		}
+		n := int64(len(states))
+		for i := range es {
+			es[i].Seq += n
+		}
+		if err := s.AppendAuditEvents(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MigrateUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		all, allAccess := auditStates(t, s)
+		var old, oldAccess []string
+		for _, rows := range []struct {
+			from []string
+			to   *[]string
+		}{{all, &old}, {allAccess, &oldAccess}} {
+			for _, r := range rows.from {
+				var seq int64
+				var rest string
+				if _, err := fmt.Sscanf(r, "%d", &seq); err != nil {
+					t.Fatal(err)
+				}
+				if seq > n {
+					rest = r[len(fmt.Sprint(seq)):]
+					*rows.to = append(*rows.to, fmt.Sprint(seq-n)+rest)
+				}
+			}
+		}
+		slices.Sort(oldAccess)
+		if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
+			t.Fatalf("written by the trigger before 00041:\n%q\n%q\nwant\n%q\n%q", old, oldAccess, got, gotAccess)
 		}
 	})
 }

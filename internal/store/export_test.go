@@ -8,14 +8,21 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
-// RedoLastMigration undoes the newest migration and applies it again, as
-// an existing database meets it for the first time.
-func (d *DB) RedoLastMigration(ctx context.Context) error {
+// MigrateDownTo undoes the migrations newer than version, as their Down
+// sections say; MigrateUp applies them again, as an existing database meets
+// them for the first time.
+func (d *DB) MigrateDownTo(ctx context.Context, version int64) error {
 	p, err := d.migrations(ctx, false)
 	if err != nil {
 		return err
 	}
-	if _, err := p.Down(ctx); err != nil {
+	_, err = p.DownTo(ctx, version)
+	return err
+}
+
+func (d *DB) MigrateUp(ctx context.Context) error {
+	p, err := d.migrations(ctx, false)
+	if err != nil {
 		return err
 	}
 	_, err = p.Up(ctx)
