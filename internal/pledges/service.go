@@ -9,8 +9,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/money"
@@ -285,7 +283,7 @@ func (s *Service) create(ctx context.Context, v policy.Viewer, in Input, save bo
 		// totals' triggers), so every statement after it, up to the
 		// commit, waits for every other writer's: reading who to tell
 		// there made the lock's turn three round trips longer.
-		p.ID = uuid.Must(uuid.NewV7()).String()
+		p.ID = store.NewID()
 		pledges = append(pledges, p)
 		if s.notify != nil && req != nil {
 			if err := s.notify.PledgeMade(ctx, q, p, *req, pledges); err != nil {

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -182,7 +180,7 @@ func (s *Service) reviewIn(ctx context.Context, q store.Queries, v policy.Viewer
 		}
 		now := s.now().UTC()
 		review = model.ValidationRecord{
-			ID: uuid.Must(uuid.NewV7()).String(), RequirementID: r.ID, Decision: in.Decision, Comment: in.Comment, UserID: v.UserID, At: now,
+			ID: store.NewID(), RequirementID: r.ID, Decision: in.Decision, Comment: in.Comment, UserID: v.UserID, At: now,
 			WorkingGroup: group, Round: r.ReviewRound, Scores: scores,
 		}
 		if err := q.AddValidation(ctx, review); err != nil {

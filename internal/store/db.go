@@ -451,9 +451,13 @@ func stampUpdate(updated *time.Time) {
 	*updated = instantOf(*updated)
 }
 
-// newID returns a UUIDv7: its text sorts by creation time, so lists ordered
-// by id are newest first and an id is a stable cursor.
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
+// NewID returns a UUIDv7: its text sorts by creation time, so lists ordered
+// by id are newest first and an id is a stable cursor. The store gives a
+// record without one its id; a service that must name a record before
+// writing it takes one here, so that every id has the same form.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+func newID() string { return NewID() }
 
 type scanner interface {
 	Scan(dest ...any) error
