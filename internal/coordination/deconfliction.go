@@ -64,7 +64,7 @@ func (p period) overlaps(o period) bool {
 
 // Alerts lists the deconfliction findings over the records v may see.
 func (s *Service) Alerts(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
-	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
+	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) (*findingsList, error) {
 		return s.keptFindings(ctx, v, today)
 	})
 }
@@ -127,20 +127,23 @@ func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, af
 		return AlertWindow{}, err
 	}
 	w := AlertWindow{Alerts: []Alert{}, found: after == ""}
-	for _, a := range found {
-		if ack, ok := acks[a.Key]; ok {
-			a.Acknowledged = &ack
-		}
-		if (f.Kind != "" && a.Kind != f.Kind) || (f.Open && a.Acknowledged != nil) {
+	for i := range found.Len() {
+		key := found.key(i)
+		ack, acked := acks[string(key)]
+		if (f.Kind != "" && found.kind(i) != f.Kind) || (f.Open && acked) {
 			continue
 		}
 		w.Total++
 		switch {
 		case !w.found:
-			if a.Key == after {
+			if string(key) == after {
 				w.found, w.From = true, w.Total
 			}
 		case len(w.Alerts) < limit:
+			a := found.alert(i)
+			if acked {
+				a.Acknowledged = &ack
+			}
 			w.Alerts = append(w.Alerts, a)
 		case w.Next == "":
 			w.Next = w.Alerts[limit-1].Key
@@ -173,11 +176,12 @@ func (s *Service) seenNow(ctx context.Context, v policy.Viewer, keys []string) (
 	}
 	out := make([]Alert, len(keys))
 	seen := 0
-	for _, a := range found {
-		i, ok := at[a.Key]
+	for j := range found.Len() {
+		i, ok := at[string(found.key(j))]
 		if !ok {
 			continue
 		}
+		a := found.alert(j)
 		if ack, ok := acks[a.Key]; ok {
 			a.Acknowledged = &ack
 		}
@@ -193,14 +197,14 @@ func (s *Service) seenNow(ctx context.Context, v policy.Viewer, keys []string) (
 // keptFindings are the findings over the records v may see, kept while
 // the records stand; the list is shared between requests and never
 // changed.
-func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model.Date) ([]Alert, error) {
+func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model.Date) (*findingsList, error) {
 	found, err := s.readings.Get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
 		return s.findings(ctx, v, today, s.alertInput)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return found.([]Alert), nil
+	return found.(*findingsList), nil
 }
 
 func checkAlertRead(v policy.Viewer, f AlertFilter) error {
@@ -216,7 +220,7 @@ func checkAlertRead(v policy.Viewer, f AlertFilter) error {
 // alerts lists the findings found lists, ranked, with their
 // acknowledgements, as f selects them. found's list is shared: it is
 // copied, never changed.
-func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, found func(context.Context, model.Date) ([]Alert, error)) ([]Alert, error) {
+func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, found func(context.Context, model.Date) (*findingsList, error)) ([]Alert, error) {
 	if err := checkAlertRead(v, f); err != nil {
 		return nil, err
 	}
@@ -229,10 +233,11 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, fo
 		return nil, err
 	}
 	var kept []Alert
-	if all != nil {
-		kept = make([]Alert, 0, len(all))
+	if all.Len() > 0 {
+		kept = make([]Alert, 0, all.Len())
 	}
-	for _, a := range all {
+	for i := range all.Len() {
+		a := all.alert(i)
 		if ack, ok := acks[a.Key]; ok {
 			a.Acknowledged = &ack
 		}
@@ -245,17 +250,32 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, fo
 
 // findings computes every finding over what input reads of the records v
 // may see, ranked, without acknowledgements.
-func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input alertSource) ([]Alert, error) {
+func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input alertSource) (*findingsList, error) {
+	// Each finding is packed as soon as it is found, so that no more than
+	// one requirement's or one batch's are ever held as Alert values.
 	var out alerts
-	in, err := input(ctx, v, today, func(r requirements.View) { out.onRequirement(r, today) })
+	kept := newFindingsPacker()
+	flush := func() {
+		kept.add(out)
+		out = out[:0]
+	}
+	in, err := input(ctx, v, today, func(r requirements.View) {
+		out.onRequirement(r, today)
+		flush()
+	})
 	if err != nil {
 		return nil, err
 	}
 	in.today = today
 	out.bilateralOffRequirement(in)
-	out.stalePledges(in, s.cfg.StaleAfterDays)
-	slices.SortFunc(out, alertOrder)
-	return out, nil
+	flush()
+	for batch := range slices.Chunk(in.pledges, 1024) {
+		batchIn := in
+		batchIn.pledges = batch
+		out.stalePledges(batchIn, s.cfg.StaleAfterDays)
+		flush()
+	}
+	return kept.done(), nil
 }
 
 // alertSource reads what alerts are computed from: it passes every
@@ -666,16 +686,31 @@ var kindOrder = map[model.AlertKind]int{model.AlertGap: 0, model.AlertOverCovera
 // alertOrder: by kind, then by priority (critical first), then the longest
 // waiting, then by key, so that gaps read as a ranked list.
 func alertOrder(a, b Alert) int {
-	if c := cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(rankOf(a.Priority), rankOf(b.Priority)); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(b.DaysWaiting, a.DaysWaiting); c != 0 {
+	if c := rankingOf(a).compare(rankingOf(b)); c != 0 {
 		return c
 	}
 	return strings.Compare(a.Key, b.Key)
+}
+
+// ranking is what alertOrder reads of an alert before its key.
+type ranking struct {
+	order uint8 // kindOrder of its kind
+	rank  uint8 // rankOf its priority
+	days  int32
+}
+
+func rankingOf(a Alert) ranking {
+	return ranking{order: uint8(kindOrder[a.Kind]), rank: uint8(rankOf(a.Priority)), days: int32(a.DaysWaiting)}
+}
+
+func (x ranking) compare(y ranking) int {
+	if c := cmp.Compare(x.order, y.order); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.rank, y.rank); c != 0 {
+		return c
+	}
+	return cmp.Compare(y.days, x.days)
 }
 
 func rankOf(p model.Priority) int {

@@ -13,7 +13,7 @@ import (
 // requirement and every pledge v may see, each read through its service.
 // It is the reference the faster reading is compared with.
 func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
-	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
+	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) (*findingsList, error) {
 		return s.findings(ctx, v, today, s.everyRecord)
 	})
 }
@@ -62,7 +62,7 @@ func (s *Service) OpenRequirementsPerStatus(ctx context.Context, v policy.Viewer
 
 // AlertsRead computes the alerts as Alerts does, keeping nothing.
 func (s *Service) AlertsRead(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
-	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) ([]Alert, error) {
+	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) (*findingsList, error) {
 		return s.findings(ctx, v, today, s.alertInput)
 	})
 }

@@ -1,0 +1,202 @@
+package coordination
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+// findingsList is a viewer's ranked findings as they are kept between
+// requests. At a million pledges a coordinator's findings are hundreds of
+// thousands of alerts; as Alert values, each with its own strings and
+// slices, they held about 500 bytes apiece and most of the server's
+// memory. Here each alert is a run of bytes in one buffer the collector
+// need not scan, its requirement's id, reference and title are written
+// once for every alert about it, a pledge's id takes 16 bytes rather than
+// 36, and a donor is a number. Only the alerts of a page are decoded.
+type findingsList struct {
+	buf []byte
+	// at holds the alerts in ranked order.
+	at   []packedAlert
+	orgs []string
+}
+
+// packedAlert is where an alert begins in buf, with what ranks it.
+type packedAlert struct {
+	off int
+	ranking
+}
+
+// findingsPacker builds a findingsList; the maps that share requirements
+// and donors are let go when it is done.
+type findingsPacker struct {
+	list  findingsList
+	reqAt map[string]int
+	orgAt map[string]int
+}
+
+func newFindingsPacker() *findingsPacker {
+	return &findingsPacker{reqAt: map[string]int{}, orgAt: map[string]int{}}
+}
+
+// add packs the alerts of out.
+func (p *findingsPacker) add(out alerts) {
+	for _, a := range out {
+		p.pack(a)
+	}
+}
+
+func (p *findingsPacker) pack(a Alert) {
+	req := 0
+	if a.RequirementID != "" {
+		// A requirement's fields are written once; an alert refers to
+		// them by their offset (plus one: 0 is no requirement).
+		at, ok := p.reqAt[a.RequirementID]
+		if !ok {
+			at = len(p.list.buf)
+			p.list.buf = putString(p.list.buf, a.RequirementID)
+			p.list.buf = putString(p.list.buf, a.Ref)
+			p.list.buf = putString(p.list.buf, a.Title)
+			p.list.buf = putString(p.list.buf, string(a.Priority))
+			p.reqAt[a.RequirementID] = at
+		}
+		req = at + 1
+	}
+	e := packedAlert{off: len(p.list.buf), ranking: rankingOf(a)}
+	b := putString(p.list.buf, a.Key)
+	b = append(b, byte(slices.Index(model.AlertKinds, a.Kind)))
+	b = binary.AppendUvarint(b, uint64(req))
+	b = binary.AppendVarint(b, a.EURMinor)
+	b = binary.AppendUvarint(b, uint64(len(a.PledgeIDs)))
+	for _, id := range a.PledgeIDs {
+		b = putID(b, id)
+	}
+	b = binary.AppendUvarint(b, uint64(len(a.DonorOrgIDs)))
+	for _, id := range a.DonorOrgIDs {
+		n, ok := p.orgAt[id]
+		if !ok {
+			n = len(p.list.orgs)
+			p.list.orgs = append(p.list.orgs, id)
+			p.orgAt[id] = n
+		}
+		b = binary.AppendUvarint(b, uint64(n))
+	}
+	p.list.buf = b
+	p.list.at = append(p.list.at, e)
+}
+
+// done ranks the alerts (alertOrder) and returns the list, trimmed.
+func (p *findingsPacker) done() *findingsList {
+	l := &p.list
+	slices.SortFunc(l.at, func(x, y packedAlert) int {
+		if c := x.compare(y.ranking); c != 0 {
+			return c
+		}
+		return bytes.Compare(l.keyAt(x.off), l.keyAt(y.off))
+	})
+	l.buf = slices.Clip(l.buf)
+	l.at = slices.Clip(l.at)
+	return l
+}
+
+// Len is the number of alerts.
+func (l *findingsList) Len() int { return len(l.at) }
+
+// key is the i-th alert's key, in buf: a map lookup or a comparison
+// with string(key) copies nothing.
+func (l *findingsList) key(i int) []byte { return l.keyAt(l.at[i].off) }
+
+func (l *findingsList) kind(i int) model.AlertKind {
+	off := l.at[i].off
+	n, w := binary.Uvarint(l.buf[off:])
+	return model.AlertKinds[l.buf[off+w+int(n)]]
+}
+
+func (l *findingsList) keyAt(off int) []byte {
+	n, w := binary.Uvarint(l.buf[off:])
+	return l.buf[off+w : off+w+int(n)]
+}
+
+// alert decodes the i-th alert.
+func (l *findingsList) alert(i int) Alert {
+	e := l.at[i]
+	r := reader{buf: l.buf, off: e.off}
+	a := Alert{Key: r.string(), DaysWaiting: int(e.days)}
+	a.Kind = model.AlertKinds[r.byte()]
+	if req := r.uvarint(); req != 0 {
+		rr := reader{buf: l.buf, off: int(req - 1)}
+		a.RequirementID, a.Ref, a.Title, a.Priority = rr.string(), rr.string(), rr.string(), model.Priority(rr.string())
+	}
+	a.EURMinor = r.varint()
+	a.PledgeIDs = make([]string, r.uvarint())
+	for j := range a.PledgeIDs {
+		a.PledgeIDs[j] = r.id()
+	}
+	a.DonorOrgIDs = make([]string, r.uvarint())
+	for j := range a.DonorOrgIDs {
+		a.DonorOrgIDs[j] = l.orgs[r.uvarint()]
+	}
+	return a
+}
+
+func putString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// An id is written as its 16 bytes when it is a UUID in its canonical
+// form, which every id the store makes is, and as text otherwise.
+const (
+	idUUID byte = iota
+	idText
+)
+
+func putID(b []byte, id string) []byte {
+	if u, err := uuid.Parse(id); err == nil && u.String() == id {
+		return append(append(b, idUUID), u[:]...)
+	}
+	return putString(append(b, idText), id)
+}
+
+type reader struct {
+	buf []byte
+	off int
+}
+
+func (r *reader) byte() byte {
+	c := r.buf[r.off]
+	r.off++
+	return c
+}
+
+func (r *reader) uvarint() uint64 {
+	n, w := binary.Uvarint(r.buf[r.off:])
+	r.off += w
+	return n
+}
+
+func (r *reader) varint() int64 {
+	n, w := binary.Varint(r.buf[r.off:])
+	r.off += w
+	return n
+}
+
+func (r *reader) string() string {
+	n := int(r.uvarint())
+	s := string(r.buf[r.off : r.off+n])
+	r.off += n
+	return s
+}
+
+func (r *reader) id() string {
+	if r.byte() == idText {
+		return r.string()
+	}
+	var u uuid.UUID
+	r.off += copy(u[:], r.buf[r.off:r.off+16])
+	return u.String()
+}

@@ -1,0 +1,79 @@
+package coordination
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
+
+// TestFindingsListKeepsEveryAlert packs random alerts in a random order and
+// reads them back: every field as it was, in alertOrder, with keys and
+// kinds read without decoding the rest.
+func TestFindingsListKeepsEveryAlert(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 1))
+	// Ids of every form: the store's UUIDs, one in capitals (kept as
+	// text, so that it reads back as written), and others.
+	ids := []string{"p-1", "", "organisation:2", strings.ToUpper(uuid.NewString())}
+	for range 20 {
+		ids = append(ids, uuid.NewString())
+	}
+	type req struct{ id, ref, title string }
+	reqs := []req{{}}
+	for i := range 8 {
+		reqs = append(reqs, req{ids[rng.IntN(len(ids))] + fmt.Sprint(i), fmt.Sprintf("UA-%d", i), fmt.Sprintf("Титул %d", i)})
+	}
+	priorities := append(slices.Clone(model.Priorities), "")
+	for round := range 50 {
+		var in []Alert
+		for i := range rng.IntN(60) {
+			r := reqs[rng.IntN(len(reqs))]
+			a := Alert{Key: fmt.Sprintf("k%03d", rng.IntN(40)) + fmt.Sprint(i), Kind: model.AlertKinds[rng.IntN(len(model.AlertKinds))],
+				RequirementID: r.id, Ref: r.ref, Title: r.title, EURMinor: rng.Int64N(1<<40) - 1<<39, DaysWaiting: rng.IntN(3)}
+			if r.id != "" {
+				// A requirement's priority is the same in every alert
+				// about it.
+				a.Priority = priorities[len(r.id)%len(priorities)]
+			}
+			for range rng.IntN(5) {
+				a.PledgeIDs = append(a.PledgeIDs, ids[rng.IntN(len(ids))])
+			}
+			for range rng.IntN(3) {
+				a.DonorOrgIDs = append(a.DonorOrgIDs, ids[rng.IntN(len(ids))])
+			}
+			in = append(in, a)
+		}
+		p := newFindingsPacker()
+		for chunk := range slices.Chunk(in, 1+rng.IntN(7)) {
+			var out alerts
+			for _, a := range chunk {
+				out.add(a)
+			}
+			p.add(out)
+		}
+		got := p.done()
+
+		var want alerts
+		for _, a := range in {
+			want.add(a)
+		}
+		slices.SortFunc(want, alertOrder)
+		if got.Len() != len(want) {
+			t.Fatalf("round %d: %d alerts kept of %d", round, got.Len(), len(want))
+		}
+		for i, w := range want {
+			if a := got.alert(i); !reflect.DeepEqual(a, w) {
+				t.Fatalf("round %d, alert %d:\n got %+v\nwant %+v", round, i, a, w)
+			}
+			if string(got.key(i)) != w.Key || got.kind(i) != w.Kind {
+				t.Fatalf("round %d, alert %d: key %q kind %q, want %q %q", round, i, got.key(i), got.kind(i), w.Key, w.Kind)
+			}
+		}
+	}
+}
