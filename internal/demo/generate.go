@@ -76,7 +76,12 @@ func Generate(ctx context.Context, a *app.App, clock *Clock, password string, sc
 	if err := g.requirements(ctx, sc.Requirements, progress); err != nil {
 		return nil, err
 	}
-	if err := g.pledges(ctx, sc.Pledges, progress); err != nil {
+	// The pledges and their audit events are most of what is written: their
+	// indexes are built once, after them, rather than a row at a time.
+	err = a.Store.WithoutIndexes(ctx, []string{"pledges", "audit_events"}, func() error {
+		return g.pledges(ctx, sc.Pledges, progress)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := g.offers(ctx, sc.Offers, progress); err != nil {

@@ -20,6 +20,9 @@ type Operations interface {
 	Pools() map[string]*sql.DB
 	// Analyze brings the planner's statistics up to date after a bulk load.
 	Analyze(ctx context.Context) error
+	// WithoutIndexes runs a bulk load into tables with their secondary
+	// indexes dropped, and builds them after it.
+	WithoutIndexes(ctx context.Context, tables []string, load func() error) error
 }
 
 // SchemaStatus is the database's migration version beside the newest one
