@@ -98,8 +98,11 @@ func (p *findingsPacker) done() *findingsList {
 		}
 		return bytes.Compare(l.keyAt(x.off), l.keyAt(y.off))
 	})
-	l.buf = slices.Clip(l.buf)
-	l.at = slices.Clip(l.at)
+	// The buffer grew by doubling: up to half of it may be spare.
+	if cap(l.buf)-len(l.buf) > len(l.buf)/8 {
+		l.buf = slices.Clone(l.buf)
+	}
+	l.at = slices.Clone(l.at)
 	return l
 }
 
