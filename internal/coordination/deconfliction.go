@@ -259,8 +259,8 @@ func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Dat
 		kept.add(out)
 		out = out[:0]
 	}
-	in, err := input(ctx, v, today, func(r requirements.View) {
-		out.onRequirement(r, today)
+	in, err := input(ctx, v, func(r requirements.View) {
+		out.onRequirement(r, today, s.cfg.StaleAfterDays)
 		flush()
 	})
 	if err != nil {
@@ -280,8 +280,10 @@ func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Dat
 
 // alertSource reads what alerts are computed from: it passes every
 // requirement v may see, with the pledges v sees on it, to onRequirement,
-// and returns what the findings across requirements read.
-type alertSource func(ctx context.Context, v policy.Viewer, today model.Date, onRequirement func(requirements.View)) (alertData, error)
+// and returns what the findings across requirements read: those on
+// requirements it passed, and the pledges v sees on requirements v does
+// not see.
+type alertSource func(ctx context.Context, v policy.Viewer, onRequirement func(requirements.View)) (alertData, error)
 
 // alertData is what the findings across requirements read: pledges v may
 // see in the order of the pledge list, which orders the pledges an alert
@@ -297,8 +299,11 @@ type alertData struct {
 // to onRequirement and is let go, so that no reading holds every pledge.
 // Of the pledges on them it keeps, cut to what the later findings read,
 // the mechanism pledges a bilateral report on no requirement may
-// duplicate and the stale ones, and those requirements.
-func (s *Service) alertInput(ctx context.Context, v policy.Viewer, today model.Date, onRequirement func(requirements.View)) (alertData, error) {
+// duplicate, and those requirements. (It kept the stale ones too, until
+// they were found with their requirement: at a million pledges they were
+// hundreds of thousands, and the collector's work on them tripled the
+// time of the first reading.)
+func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onRequirement func(requirements.View)) (alertData, error) {
 	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
 	if err != nil {
 		return alertData{}, err
@@ -325,8 +330,7 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer, today model.D
 				if p.Channel != model.ChannelMechanism {
 					continue
 				}
-				_, stale := s.stale(p, today)
-				if stale || (p.Status.Counts() && reported[helpKey{p.BeneficiaryOrgID, p.Category}]) {
+				if p.Status.Counts() && reported[helpKey{p.BeneficiaryOrgID, p.Category}] {
 					in.pledges = append(in.pledges, acrossRequirements(p))
 					named = true
 				}
@@ -409,8 +413,9 @@ func onReq(a Alert, r requirements.View) Alert {
 
 // onRequirement adds the findings about one requirement: over-coverage,
 // duplicate pledges of one donor, mechanism and bilateral help together,
-// and a gap. Its figures count only the pledges v may see.
-func (out *alerts) onRequirement(r requirements.View, today model.Date) {
+// a gap, and its stale pledges. Its figures count only the pledges v may
+// see.
+func (out *alerts) onRequirement(r requirements.View, today model.Date, staleAfterDays int) {
 	var mech, bilat []model.Pledge
 	for _, p := range r.Pledges {
 		if !p.Status.Counts() {
@@ -428,6 +433,11 @@ func (out *alerts) onRequirement(r requirements.View, today model.Date) {
 	out.suspended(r, today)
 	out.bilateralOnRequirement(r, mech, bilat)
 	out.gap(r, today)
+	for _, p := range r.Pledges {
+		if days, ok := stale(p, today, staleAfterDays); ok {
+			out.add(onReq(staleAlert(p, days), r))
+		}
+	}
 }
 
 func (out *alerts) overCoverage(r requirements.View, mech []model.Pledge) {
@@ -662,23 +672,21 @@ func stale(p model.Pledge, today model.Date, staleAfterDays int) (days int, ok b
 	return days, days >= staleAfterDays
 }
 
-func (s *Service) stale(p model.Pledge, today model.Date) (int, bool) {
-	return stale(p, today, s.cfg.StaleAfterDays)
-}
-
-// stalePledges: mechanism pledges proposed long ago and still unanswered.
+// stalePledges: mechanism pledges proposed long ago and still unanswered,
+// on requirements v does not see; onRequirement finds the others.
 func (out *alerts) stalePledges(in alertData, staleAfterDays int) {
 	for _, p := range in.pledges {
-		days, ok := stale(p, in.today, staleAfterDays)
-		if !ok {
+		if _, seen := in.reqBy[p.RequirementID]; seen {
 			continue
 		}
-		a := Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}
-		if r, ok := in.reqBy[p.RequirementID]; ok {
-			a = onReq(a, r)
+		if days, ok := stale(p, in.today, staleAfterDays); ok {
+			out.add(staleAlert(p, days))
 		}
-		out.add(a)
 	}
+}
+
+func staleAlert(p model.Pledge, days int) Alert {
+	return Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}
 }
 
 var kindOrder = map[model.AlertKind]int{model.AlertGap: 0, model.AlertOverCoverage: 1, model.AlertDuplicate: 2, model.AlertBilateral: 3, model.AlertStalePledge: 4, model.AlertSuspended: 5, model.AlertPassThroughOverlap: 6}

@@ -18,7 +18,7 @@ func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f 
 	})
 }
 
-func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, _ model.Date, onRequirement func(requirements.View)) (alertData, error) {
+func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onRequirement func(requirements.View)) (alertData, error) {
 	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
 	if err != nil {
 		return alertData{}, err
