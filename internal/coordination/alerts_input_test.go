@@ -57,6 +57,7 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		acknowledged := 0
 		check := func(step int, everyone bool) {
 			t.Helper()
 			viewers := map[string]policy.Viewer{"platform": policy.System(), "coordinator": w.c.Viewer("coordinator")}
@@ -78,7 +79,7 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 						t.Fatalf("step %d, %s: open to pledges %d (%v), want %d (%v)", step, name, len(got), gerr, len(want), werr)
 					}
 				}
-				for _, f := range []coordination.AlertFilter{{}, {Kind: model.AlertStalePledge}, {}} {
+				for _, f := range []coordination.AlertFilter{{}, {Kind: model.AlertStalePledge}, {Open: true}, {Kind: model.AlertGap, Open: true}, {}} {
 					got, gerr := w.a.Coordination.Alerts(w.ctx, v, f)
 					want, werr := w.a.Coordination.AlertsFromEveryRecord(w.ctx, v, f)
 					if fmt.Sprint(gerr) != fmt.Sprint(werr) {
@@ -103,6 +104,32 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 					}
 					if gerr == nil && !reflect.DeepEqual(paged, append([]coordination.Alert{}, want...)) && !(len(paged) == 0 && len(want) == 0) {
 						t.Fatalf("step %d, %s, %+v: pages\n got %v\nwant %v", step, name, f, keysOf(paged), keysOf(want))
+					}
+					// The board's windows: from the start, after an alert
+					// (or after one gone since, which starts again), each
+					// with its position and the list's total.
+					if gerr != nil {
+						continue
+					}
+					afters := []string{"", "gap:gone"}
+					if len(want) > 0 {
+						afters = append(afters, want[rng.IntN(len(want))].Key)
+					}
+					for _, after := range afters {
+						win, err := w.a.Coordination.AlertsWindow(w.ctx, v, f, after, 5)
+						if err != nil {
+							t.Fatalf("step %d, %s: window after %q: %v", step, name, after, err)
+						}
+						from := slices.IndexFunc(want, func(a coordination.Alert) bool { return a.Key == after }) + 1
+						page := want[from:min(from+5, len(want))]
+						next := ""
+						if from+5 < len(want) {
+							next = page[len(page)-1].Key
+						}
+						if win.Total != len(want) || win.From != from || win.Next != next || !reflect.DeepEqual(win.Alerts, append([]coordination.Alert{}, page...)) {
+							t.Fatalf("step %d, %s, %+v, after %q: window from %d of %d, next %q, %v; want from %d of %d, next %q, %v",
+								step, name, f, after, win.From, win.Total, win.Next, keysOf(win.Alerts), from, len(want), next, keysOf(page))
+						}
 					}
 				}
 			}
@@ -205,6 +232,24 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 			// whose readings are kept between requests: each kind of
 			// change must be seen at once.
 			check(step, step%40 == 39)
+			// The coordinator acknowledges some alerts, which the open
+			// filters then leave out.
+			if rng.IntN(6) == 0 {
+				found, err := w.a.Coordination.Alerts(w.ctx, w.c.Viewer("coordinator"), coordination.AlertFilter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(found) > 0 {
+					a := found[rng.IntN(len(found))]
+					if _, err := w.a.Coordination.Acknowledge(w.ctx, w.c.Viewer("coordinator"), a.Key, "Seen"); err != nil {
+						t.Fatal(err)
+					}
+					acknowledged++
+				}
+			}
+		}
+		if acknowledged < 10 {
+			t.Fatalf("only %d alerts acknowledged", acknowledged)
 		}
 		open, err := w.a.Coordination.OpenRequirements(w.ctx, policy.System())
 		if err != nil {

@@ -128,26 +128,37 @@ func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, af
 	}
 	w := AlertWindow{Alerts: []Alert{}, found: after == ""}
 	for i := range found.Len() {
-		key := found.key(i)
-		ack, acked := acks[string(key)]
-		if (f.Kind != "" && found.kind(i) != f.Kind) || (f.Open && acked) {
+		// The keys are read only where they are needed: at a million
+		// pledges the list holds hundreds of thousands of alerts, and
+		// reading each key is a cache miss.
+		if f.Kind != "" && found.kind(i) != f.Kind {
 			continue
+		}
+		if f.Open && len(acks) > 0 {
+			if _, acked := acks[string(found.key(i))]; acked {
+				continue
+			}
 		}
 		w.Total++
 		switch {
 		case !w.found:
-			if string(key) == after {
+			if string(found.key(i)) == after {
 				w.found, w.From = true, w.Total
 			}
 		case len(w.Alerts) < limit:
 			a := found.alert(i)
-			if acked {
+			if ack, ok := acks[a.Key]; ok {
 				a.Acknowledged = &ack
 			}
 			w.Alerts = append(w.Alerts, a)
 		case w.Next == "":
 			w.Next = w.Alerts[limit-1].Key
 			if !total {
+				return w, nil
+			}
+			if f == (AlertFilter{}) {
+				// Every alert counts: the total is the list's length.
+				w.Total = found.Len()
 				return w, nil
 			}
 		}
@@ -689,7 +700,9 @@ func staleAlert(p model.Pledge, days int) Alert {
 	return Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}
 }
 
-var kindOrder = map[model.AlertKind]int{model.AlertGap: 0, model.AlertOverCoverage: 1, model.AlertDuplicate: 2, model.AlertBilateral: 3, model.AlertStalePledge: 4, model.AlertSuspended: 5, model.AlertPassThroughOverlap: 6}
+// kindsInOrder ranks the kinds of alert, gaps first.
+var kindsInOrder = []model.AlertKind{model.AlertGap, model.AlertOverCoverage, model.AlertDuplicate, model.AlertBilateral, model.AlertStalePledge,
+	model.AlertSuspended, model.AlertPassThroughOverlap}
 
 // alertOrder: by kind, then by priority (critical first), then the longest
 // waiting, then by key, so that gaps read as a ranked list.
@@ -702,13 +715,13 @@ func alertOrder(a, b Alert) int {
 
 // ranking is what alertOrder reads of an alert before its key.
 type ranking struct {
-	order uint8 // kindOrder of its kind
+	order uint8 // its kind's place in kindsInOrder
 	rank  uint8 // rankOf its priority
 	days  int32
 }
 
 func rankingOf(a Alert) ranking {
-	return ranking{order: uint8(kindOrder[a.Kind]), rank: uint8(rankOf(a.Priority)), days: int32(a.DaysWaiting)}
+	return ranking{order: uint8(slices.Index(kindsInOrder, a.Kind)), rank: uint8(rankOf(a.Priority)), days: int32(a.DaysWaiting)}
 }
 
 func (x ranking) compare(y ranking) int {

@@ -25,7 +25,8 @@ type findingsList struct {
 	orgs []string
 }
 
-// packedAlert is where an alert begins in buf, with what ranks it.
+// packedAlert is where an alert begins in buf, with what ranks it, its
+// kind first.
 type packedAlert struct {
 	off int
 	ranking
@@ -68,7 +69,6 @@ func (p *findingsPacker) pack(a Alert) {
 	}
 	e := packedAlert{off: len(p.list.buf), ranking: rankingOf(a)}
 	b := putString(p.list.buf, a.Key)
-	b = append(b, byte(slices.Index(model.AlertKinds, a.Kind)))
 	b = binary.AppendUvarint(b, uint64(req))
 	b = binary.AppendVarint(b, a.EURMinor)
 	b = binary.AppendUvarint(b, uint64(len(a.PledgeIDs)))
@@ -113,11 +113,8 @@ func (l *findingsList) Len() int { return len(l.at) }
 // with string(key) copies nothing.
 func (l *findingsList) key(i int) []byte { return l.keyAt(l.at[i].off) }
 
-func (l *findingsList) kind(i int) model.AlertKind {
-	off := l.at[i].off
-	n, w := binary.Uvarint(l.buf[off:])
-	return model.AlertKinds[l.buf[off+w+int(n)]]
-}
+// kind is the i-th alert's kind, which its rank says.
+func (l *findingsList) kind(i int) model.AlertKind { return kindsInOrder[l.at[i].order] }
 
 func (l *findingsList) keyAt(off int) []byte {
 	n, w := binary.Uvarint(l.buf[off:])
@@ -128,8 +125,7 @@ func (l *findingsList) keyAt(off int) []byte {
 func (l *findingsList) alert(i int) Alert {
 	e := l.at[i]
 	r := reader{buf: l.buf, off: e.off}
-	a := Alert{Key: r.string(), DaysWaiting: int(e.days)}
-	a.Kind = model.AlertKinds[r.byte()]
+	a := Alert{Key: r.string(), Kind: kindsInOrder[e.order], DaysWaiting: int(e.days)}
 	if req := r.uvarint(); req != 0 {
 		rr := reader{buf: l.buf, off: int(req - 1)}
 		a.RequirementID, a.Ref, a.Title, a.Priority = rr.string(), rr.string(), rr.string(), model.Priority(rr.string())
