@@ -57,7 +57,7 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		acknowledged := 0
+		acknowledged, staleSeen := 0, 0
 		check := func(step int, everyone bool) {
 			t.Helper()
 			viewers := map[string]policy.Viewer{"platform": policy.System(), "coordinator": w.c.Viewer("coordinator")}
@@ -87,6 +87,20 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 					}
 					if !reflect.DeepEqual(got, want) {
 						t.Fatalf("step %d, %s, %+v:\n got %v\nwant %v", step, name, f, keysOf(got), keysOf(want))
+					}
+					// Both find stale pledges with their requirements: their
+					// keys are checked apart, from every pledge v sees.
+					if f.Kind == model.AlertStalePledge && gerr == nil {
+						wantKeys, err := w.a.Coordination.StaleKeysFromEveryPledge(w.ctx, v)
+						if err != nil {
+							t.Fatal(err)
+						}
+						gotKeys := keysOf(got)
+						slices.Sort(gotKeys)
+						if !slices.Equal(gotKeys, wantKeys) {
+							t.Fatalf("step %d, %s: stale alerts\n got %v\nwant %v", step, name, gotKeys, wantKeys)
+						}
+						staleSeen += len(gotKeys)
 					}
 					// Its pages, walked with a small page, are the list.
 					var paged []coordination.Alert
@@ -247,6 +261,9 @@ func TestAlertsEqualEveryRecord(t *testing.T) {
 					acknowledged++
 				}
 			}
+		}
+		if staleSeen == 0 {
+			t.Fatal("no stale pledge alert was ever compared")
 		}
 		if acknowledged < 10 {
 			t.Fatalf("only %d alerts acknowledged", acknowledged)

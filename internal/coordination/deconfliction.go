@@ -262,8 +262,9 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, fo
 // findings computes every finding over what input reads of the records v
 // may see, ranked, without acknowledgements.
 func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input alertSource) (*findingsList, error) {
-	// Each finding is packed as soon as it is found, so that no more than
-	// one requirement's or one batch's are ever held as Alert values.
+	// Each finding is packed as soon as it is found, so that at most the
+	// findings of one requirement, or of the pledges across requirements,
+	// are held as Alert values.
 	var out alerts
 	kept := newFindingsPacker()
 	flush := func() {
@@ -280,12 +281,8 @@ func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Dat
 	in.today = today
 	out.bilateralOffRequirement(in)
 	flush()
-	for batch := range slices.Chunk(in.pledges, 1024) {
-		batchIn := in
-		batchIn.pledges = batch
-		out.stalePledges(batchIn, s.cfg.StaleAfterDays)
-		flush()
-	}
+	out.stalePledges(in, s.cfg.StaleAfterDays)
+	flush()
 	return kept.done(), nil
 }
 
@@ -298,7 +295,9 @@ type alertSource func(ctx context.Context, v policy.Viewer, onRequirement func(r
 
 // alertData is what the findings across requirements read: pledges v may
 // see in the order of the pledge list, which orders the pledges an alert
-// names, and the requirements v sees that they are on.
+// names, and the requirements v sees that they are on. reqBy must hold
+// every such requirement: stalePledges takes a pledge whose requirement is
+// not in it for one on a requirement v does not see.
 type alertData struct {
 	reqBy   map[string]requirements.View
 	pledges []model.Pledge
@@ -310,10 +309,9 @@ type alertData struct {
 // to onRequirement and is let go, so that no reading holds every pledge.
 // Of the pledges on them it keeps, cut to what the later findings read,
 // the mechanism pledges a bilateral report on no requirement may
-// duplicate, and those requirements. (It kept the stale ones too, until
-// they were found with their requirement: at a million pledges they were
-// hundreds of thousands, and the collector's work on them tripled the
-// time of the first reading.)
+// duplicate, and those requirements. Stale pledges are found with their
+// requirement, by onRequirement: at a million pledges they are hundreds of
+// thousands, too many to keep to the end of the reading.
 func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onRequirement func(requirements.View)) (alertData, error) {
 	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
 	if err != nil {

@@ -2,6 +2,7 @@ package coordination
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -82,4 +83,21 @@ func (s *Service) OpenToPledgesPerStatus(ctx context.Context, v policy.Viewer) (
 		}
 	}
 	return out, nil
+}
+
+// StaleKeysFromEveryPledge are the keys of the stale-pledge alerts v should
+// see, found from every pledge v may see, apart from the requirements.
+func (s *Service) StaleKeysFromEveryPledge(ctx context.Context, v policy.Viewer) ([]string, error) {
+	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, p := range all {
+		if _, ok := stale(p, model.DateOf(s.now()), s.cfg.StaleAfterDays); ok {
+			keys = append(keys, "stale:"+p.ID)
+		}
+	}
+	slices.Sort(keys)
+	return keys, nil
 }

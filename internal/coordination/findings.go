@@ -16,7 +16,7 @@ import (
 // slices, they held about 500 bytes apiece and most of the server's
 // memory. Here each alert is a run of bytes in one buffer the collector
 // need not scan, its requirement's id, reference and title are written
-// once for every alert about it, a pledge's id takes 16 bytes rather than
+// once for every alert about it, a pledge's id takes 17 bytes rather than
 // 36, and a donor is a number. Only the alerts of a page are decoded.
 type findingsList struct {
 	buf []byte
@@ -91,14 +91,19 @@ func (p *findingsPacker) pack(a Alert) {
 
 // done ranks the alerts (alertOrder) and returns the list, trimmed.
 func (p *findingsPacker) done() *findingsList {
-	l := &p.list
+	// The list is copied out of the packer, so that the maps the packer
+	// keeps to share requirements and donors are let go with it, and a
+	// later add cannot change a list that is shared.
+	l := &findingsList{buf: p.list.buf, at: p.list.at, orgs: p.list.orgs}
+	p.list, p.reqAt, p.orgAt = findingsList{}, nil, nil
 	slices.SortFunc(l.at, func(x, y packedAlert) int {
 		if c := x.compare(y.ranking); c != 0 {
 			return c
 		}
 		return bytes.Compare(l.keyAt(x.off), l.keyAt(y.off))
 	})
-	// The buffer grew by doubling: up to half of it may be spare.
+	// The buffer grew by append, which leaves up to a quarter of a large
+	// one spare (and half of a small one).
 	if cap(l.buf)-len(l.buf) > len(l.buf)/8 {
 		l.buf = slices.Clone(l.buf)
 	}
@@ -118,26 +123,29 @@ func (l *findingsList) kind(i int) model.AlertKind { return kindsInOrder[l.at[i]
 
 func (l *findingsList) keyAt(off int) []byte {
 	n, w := binary.Uvarint(l.buf[off:])
-	return l.buf[off+w : off+w+int(n)]
+	// Capped, so that an append to a key can never write into the next
+	// alert of a list other requests read.
+	end := off + w + int(n)
+	return l.buf[off+w : end : end]
 }
 
 // alert decodes the i-th alert.
 func (l *findingsList) alert(i int) Alert {
 	e := l.at[i]
 	r := reader{buf: l.buf, off: e.off}
-	a := Alert{Key: r.string(), Kind: kindsInOrder[e.order], DaysWaiting: int(e.days)}
-	if req := r.uvarint(); req != 0 {
+	a := Alert{Key: r.readString(), Kind: kindsInOrder[e.order], DaysWaiting: int(e.days)}
+	if req := r.readUvarint(); req != 0 {
 		rr := reader{buf: l.buf, off: int(req - 1)}
-		a.RequirementID, a.Ref, a.Title, a.Priority = rr.string(), rr.string(), rr.string(), model.Priority(rr.string())
+		a.RequirementID, a.Ref, a.Title, a.Priority = rr.readString(), rr.readString(), rr.readString(), model.Priority(rr.readString())
 	}
-	a.EURMinor = r.varint()
-	a.PledgeIDs = make([]string, r.uvarint())
+	a.EURMinor = r.readVarint()
+	a.PledgeIDs = make([]string, r.readUvarint())
 	for j := range a.PledgeIDs {
-		a.PledgeIDs[j] = r.id()
+		a.PledgeIDs[j] = r.readID()
 	}
-	a.DonorOrgIDs = make([]string, r.uvarint())
+	a.DonorOrgIDs = make([]string, r.readUvarint())
 	for j := range a.DonorOrgIDs {
-		a.DonorOrgIDs[j] = l.orgs[r.uvarint()]
+		a.DonorOrgIDs[j] = l.orgs[r.readUvarint()]
 	}
 	return a
 }
@@ -166,34 +174,34 @@ type reader struct {
 	off int
 }
 
-func (r *reader) byte() byte {
+func (r *reader) readByte() byte {
 	c := r.buf[r.off]
 	r.off++
 	return c
 }
 
-func (r *reader) uvarint() uint64 {
+func (r *reader) readUvarint() uint64 {
 	n, w := binary.Uvarint(r.buf[r.off:])
 	r.off += w
 	return n
 }
 
-func (r *reader) varint() int64 {
+func (r *reader) readVarint() int64 {
 	n, w := binary.Varint(r.buf[r.off:])
 	r.off += w
 	return n
 }
 
-func (r *reader) string() string {
-	n := int(r.uvarint())
+func (r *reader) readString() string {
+	n := int(r.readUvarint())
 	s := string(r.buf[r.off : r.off+n])
 	r.off += n
 	return s
 }
 
-func (r *reader) id() string {
-	if r.byte() == idText {
-		return r.string()
+func (r *reader) readID() string {
+	if r.readByte() == idText {
+		return r.readString()
 	}
 	var u uuid.UUID
 	r.off += copy(u[:], r.buf[r.off:r.off+16])

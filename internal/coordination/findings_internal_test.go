@@ -77,3 +77,11 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 		}
 	}
 }
+
+// TestKindsInOrderRankEveryKind: an alert's kind is read back from its
+// rank, so every kind must have a rank of its own.
+func TestKindsInOrderRankEveryKind(t *testing.T) {
+	if !reflect.DeepEqual(slices.Sorted(slices.Values(kindsInOrder)), slices.Sorted(slices.Values(model.AlertKinds))) {
+		t.Fatalf("ranked kinds %v, kinds %v", kindsInOrder, model.AlertKinds)
+	}
+}

@@ -93,8 +93,11 @@ func (d *DB) secondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]
 
 // BuildDeferredIndexes builds every index WithoutIndexes dropped and has
 // not built again, each in a transaction that also deletes its row. The
-// delete comes first: a second process doing the same waits on the row,
-// then finds it gone.
+// delete comes first: on PostgreSQL a second process doing the same waits
+// on the row, then finds it gone; on SQLite it waits for the one writer,
+// for as long as the busy timeout, and fails after (its next start builds
+// what is left). An index that exists already, built by hand perhaps, is
+// only struck off.
 func (d *DB) BuildDeferredIndexes(ctx context.Context) error {
 	exists, err := d.hasDeferredIndexes(ctx)
 	if err != nil || !exists {
@@ -139,8 +142,19 @@ func (d *DB) buildDeferredIndex(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, definition); err != nil {
+	exists := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)`
+	if d.dialect == dialectPostgres {
+		exists = `SELECT to_regclass($1) IS NOT NULL`
+		name = quoteIdent(name)
+	}
+	var built bool
+	if err := tx.QueryRowContext(ctx, exists, name).Scan(&built); err != nil {
 		return err
+	}
+	if !built {
+		if _, err := tx.ExecContext(ctx, definition); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -94,5 +94,22 @@ func TestWithoutIndexes(t *testing.T) {
 		if got := deferred(); len(got) != 0 {
 			t.Fatalf("still deferred after Migrate: %q", got)
 		}
+
+		// An index built again by hand before Migrate is only struck off.
+		if err := s.DeferIndexes(ctx, tables); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.BuildOneIndexByHand(ctx, "pledges_donor"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := indexes(); !slices.Equal(got, before) {
+			t.Fatalf("after Migrate, one index built by hand:\n%q\nwant\n%q", got, before)
+		}
+		if got := deferred(); len(got) != 0 {
+			t.Fatalf("still deferred after Migrate: %q", got)
+		}
 	})
 }

@@ -114,3 +114,14 @@ func (d *DB) DeferredIndexes(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// BuildOneIndexByHand builds a deferred index without striking it off, as
+// someone at the database's console might.
+func (d *DB) BuildOneIndexByHand(ctx context.Context, name string) error {
+	var definition string
+	if err := d.writer.QueryRowContext(ctx, d.dialect.rebind(`SELECT definition FROM deferred_indexes WHERE name = ?`), name).Scan(&definition); err != nil {
+		return err
+	}
+	_, err := d.writer.ExecContext(ctx, definition)
+	return err
+}

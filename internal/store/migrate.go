@@ -17,8 +17,10 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// Migrate brings the schema up to date. On PostgreSQL it holds a session
-// advisory lock meanwhile, so that servers starting together migrate once.
+// Migrate builds the indexes a bulk load left to be built
+// (BuildDeferredIndexes), then brings the schema up to date. On PostgreSQL
+// it holds a session advisory lock while it migrates, so that servers
+// starting together migrate once; the indexes need no lock of their own.
 func (d *DB) Migrate(ctx context.Context) error {
 	p, err := d.migrations(ctx, true)
 	if err != nil {
