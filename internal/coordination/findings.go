@@ -14,30 +14,46 @@ import (
 // requests. At a million pledges a coordinator's findings are hundreds of
 // thousands of alerts; as Alert values, each with its own strings and
 // slices, they held about 500 bytes apiece and most of the server's
-// memory. Here each alert is a run of bytes in one buffer the collector
-// need not scan, its requirement's id, reference and title are written
-// once for every alert about it, a pledge's id takes 17 bytes rather than
-// 36, and a donor is a number. Only the alerts of a page are decoded.
+// memory. Here each alert is a run of bytes in blocks the collector need
+// not scan, its requirement's id, reference and title are written once for
+// every alert about it, a pledge's id takes 17 bytes rather than 36, and a
+// donor is a number. Only the alerts of a page are decoded.
+//
+// The blocks are of a fixed size, so that the list grows without copying
+// what it holds: one growing buffer of 66 MB, at a million pledges, held
+// its old and new copies at once each time it grew.
 type findingsList struct {
-	buf []byte
+	blocks [][]byte
 	// at holds the alerts in ranked order.
 	at   []packedAlert
 	orgs []string
 }
 
-// packedAlert is where an alert begins in buf, with what ranks it, its
-// kind first.
+// findingsBlock is the size of a block; an alert or requirement larger
+// than that has a block of its own. (A variable, for the tests.)
+var findingsBlock = 1 << 20
+
+// A place in the list is a block's number and an offset in it.
+const blockShift = 32
+
+func (l *findingsList) bytesAt(place int) []byte {
+	return l.blocks[place>>blockShift][place&(1<<blockShift-1):]
+}
+
+// packedAlert is where an alert begins in the list, with what ranks it,
+// its kind first.
 type packedAlert struct {
-	off int
+	place int
 	ranking
 }
 
 // findingsPacker builds a findingsList; the maps that share requirements
 // and donors are let go when it is done.
 type findingsPacker struct {
-	list  findingsList
-	reqAt map[string]int
-	orgAt map[string]int
+	list    findingsList
+	reqAt   map[string]int
+	orgAt   map[string]int
+	scratch []byte
 }
 
 func newFindingsPacker() *findingsPacker {
@@ -51,24 +67,38 @@ func (p *findingsPacker) add(out alerts) {
 	}
 }
 
+// put copies b into the last block, or a new one when it does not fit,
+// and returns its place.
+func (p *findingsPacker) put(b []byte) int {
+	l := &p.list
+	n := len(l.blocks)
+	if n == 0 || cap(l.blocks[n-1])-len(l.blocks[n-1]) < len(b) {
+		l.blocks = append(l.blocks, make([]byte, 0, max(findingsBlock, len(b))))
+		n++
+	}
+	last := l.blocks[n-1]
+	place := (n-1)<<blockShift | len(last)
+	l.blocks[n-1] = append(last, b...)
+	return place
+}
+
 func (p *findingsPacker) pack(a Alert) {
 	req := 0
 	if a.RequirementID != "" {
 		// A requirement's fields are written once; an alert refers to
-		// them by their offset (plus one: 0 is no requirement).
+		// them by their place (plus one: 0 is no requirement).
 		at, ok := p.reqAt[a.RequirementID]
 		if !ok {
-			at = len(p.list.buf)
-			p.list.buf = putString(p.list.buf, a.RequirementID)
-			p.list.buf = putString(p.list.buf, a.Ref)
-			p.list.buf = putString(p.list.buf, a.Title)
-			p.list.buf = putString(p.list.buf, string(a.Priority))
-			p.reqAt[a.RequirementID] = at
+			b := putString(p.scratch[:0], a.RequirementID)
+			b = putString(b, a.Ref)
+			b = putString(b, a.Title)
+			b = putString(b, string(a.Priority))
+			at = p.put(b)
+			p.reqAt[a.RequirementID], p.scratch = at, b
 		}
 		req = at + 1
 	}
-	e := packedAlert{off: len(p.list.buf), ranking: rankingOf(a)}
-	b := putString(p.list.buf, a.Key)
+	b := putString(p.scratch[:0], a.Key)
 	b = binary.AppendUvarint(b, uint64(req))
 	b = binary.AppendVarint(b, a.EURMinor)
 	b = binary.AppendUvarint(b, uint64(len(a.PledgeIDs)))
@@ -85,57 +115,52 @@ func (p *findingsPacker) pack(a Alert) {
 		}
 		b = binary.AppendUvarint(b, uint64(n))
 	}
-	p.list.buf = b
-	p.list.at = append(p.list.at, e)
+	p.list.at = append(p.list.at, packedAlert{place: p.put(b), ranking: rankingOf(a)})
+	p.scratch = b
 }
 
-// done ranks the alerts (alertOrder) and returns the list, trimmed.
+// done ranks the alerts (alertOrder) and returns the list.
 func (p *findingsPacker) done() *findingsList {
 	// The list is copied out of the packer, so that the maps the packer
 	// keeps to share requirements and donors are let go with it, and a
 	// later add cannot change a list that is shared.
-	l := &findingsList{buf: p.list.buf, at: p.list.at, orgs: p.list.orgs}
-	p.list, p.reqAt, p.orgAt = findingsList{}, nil, nil
+	l := &findingsList{blocks: p.list.blocks, at: p.list.at, orgs: p.list.orgs}
+	*p = findingsPacker{}
 	slices.SortFunc(l.at, func(x, y packedAlert) int {
 		if c := x.compare(y.ranking); c != 0 {
 			return c
 		}
-		return bytes.Compare(l.keyAt(x.off), l.keyAt(y.off))
+		return bytes.Compare(l.keyAt(x.place), l.keyAt(y.place))
 	})
-	// The buffer grew by append, which leaves up to a quarter of a large
-	// one spare (and half of a small one).
-	if cap(l.buf)-len(l.buf) > len(l.buf)/8 {
-		l.buf = slices.Clone(l.buf)
-	}
-	l.at = slices.Clone(l.at)
 	return l
 }
 
 // Len is the number of alerts.
 func (l *findingsList) Len() int { return len(l.at) }
 
-// key is the i-th alert's key, in buf: a map lookup or a comparison
+// key is the i-th alert's key, in its block: a map lookup or a comparison
 // with string(key) copies nothing.
-func (l *findingsList) key(i int) []byte { return l.keyAt(l.at[i].off) }
+func (l *findingsList) key(i int) []byte { return l.keyAt(l.at[i].place) }
 
 // kind is the i-th alert's kind, which its rank says.
 func (l *findingsList) kind(i int) model.AlertKind { return kindsInOrder[l.at[i].order] }
 
-func (l *findingsList) keyAt(off int) []byte {
-	n, w := binary.Uvarint(l.buf[off:])
+func (l *findingsList) keyAt(place int) []byte {
+	b := l.bytesAt(place)
+	n, w := binary.Uvarint(b)
 	// Capped, so that an append to a key can never write into the next
 	// alert of a list other requests read.
-	end := off + w + int(n)
-	return l.buf[off+w : end : end]
+	end := w + int(n)
+	return b[w:end:end]
 }
 
 // alert decodes the i-th alert.
 func (l *findingsList) alert(i int) Alert {
 	e := l.at[i]
-	r := reader{buf: l.buf, off: e.off}
+	r := reader{buf: l.bytesAt(e.place)}
 	a := Alert{Key: r.readString(), Kind: kindsInOrder[e.order], DaysWaiting: int(e.days)}
 	if req := r.readUvarint(); req != 0 {
-		rr := reader{buf: l.buf, off: int(req - 1)}
+		rr := reader{buf: l.bytesAt(int(req - 1))}
 		a.RequirementID, a.Ref, a.Title, a.Priority = rr.readString(), rr.readString(), rr.readString(), model.Priority(rr.readString())
 	}
 	a.EURMinor = r.readVarint()

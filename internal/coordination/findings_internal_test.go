@@ -15,7 +15,7 @@ import (
 
 // TestFindingsListKeepsEveryAlert packs random alerts in a random order and
 // reads them back: every field as it was, in alertOrder, with keys and
-// kinds read without decoding the rest.
+// kinds read without decoding the rest, in blocks of several sizes.
 func TestFindingsListKeepsEveryAlert(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
 	// Ids of every form: the store's UUIDs, one in capitals (kept as
@@ -30,7 +30,11 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 		reqs = append(reqs, req{ids[rng.IntN(len(ids))] + fmt.Sprint(i), fmt.Sprintf("UA-%d", i), fmt.Sprintf("Титул %d", i)})
 	}
 	priorities := append(slices.Clone(model.Priorities), "")
+	defer func(size int) { findingsBlock = size }(findingsBlock)
 	for round := range 50 {
+		// Blocks small enough that alerts cross from one to the next, and
+		// some are larger than a block.
+		findingsBlock = []int{1 << 20, 64, 200}[round%3]
 		var in []Alert
 		for i := range rng.IntN(60) {
 			r := reqs[rng.IntN(len(reqs))]
@@ -58,6 +62,9 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 			p.add(out)
 		}
 		got := p.done()
+		if findingsBlock == 64 && len(in) > 20 && len(got.blocks) < 10 {
+			t.Fatalf("round %d: %d alerts in %d blocks of 64 bytes", round, len(in), len(got.blocks))
+		}
 
 		var want alerts
 		for _, a := range in {
