@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -300,7 +301,7 @@ type alertSource func(ctx context.Context, v policy.Viewer, onRequirement func(r
 // not in it for one on a requirement v does not see.
 type alertData struct {
 	reqBy   map[string]requirements.View
-	pledges []model.Pledge
+	pledges []acrossPledge
 	// today is set by findings.
 	today model.Date
 }
@@ -318,12 +319,27 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onRequirement
 		return alertData{}, err
 	}
 	in := alertData{reqBy: map[string]requirements.View{}}
+	// The organisations are few: the pledges kept share their ids rather
+	// than each keeping the copy it was read with.
+	orgs := map[string]string{}
+	intern := func(id string) string {
+		if o, ok := orgs[id]; ok {
+			return o
+		}
+		orgs[id] = id
+		return id
+	}
+	keep := func(p model.Pledge) {
+		c := acrossRequirements(p)
+		c.DonorOrgID, c.BeneficiaryOrgID = intern(c.DonorOrgID), intern(c.BeneficiaryOrgID)
+		in.pledges = append(in.pledges, c)
+	}
 	// A bilateral pledge on a requirement is found by onRequirement when v
 	// sees the requirement, and by no finding when v does not.
 	reported := map[helpKey]bool{}
 	for _, b := range bilat {
 		if b.RequirementID == "" {
-			in.pledges = append(in.pledges, b)
+			keep(b)
 			if b.Status.Counts() {
 				reported[helpKey{b.BeneficiaryOrgID, b.Category}] = true
 			}
@@ -340,7 +356,8 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onRequirement
 					continue
 				}
 				if p.Status.Counts() && reported[helpKey{p.BeneficiaryOrgID, p.Category}] {
-					in.pledges = append(in.pledges, acrossRequirements(p))
+					p.RequirementID = r.ID
+					keep(p)
 					named = true
 				}
 			}
@@ -357,16 +374,30 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onRequirement
 	if err != nil {
 		return alertData{}, err
 	}
-	in.pledges = append(in.pledges, more...)
-	slices.SortFunc(in.pledges, func(a, b model.Pledge) int { return strings.Compare(b.ID, a.ID) })
+	for _, p := range more {
+		keep(p)
+	}
+	slices.SortFunc(in.pledges, func(a, b acrossPledge) int { return strings.Compare(b.ID, a.ID) })
 	return in, nil
 }
 
-// acrossRequirements is what bilateralOffRequirement and stalePledges read
-// of a mechanism pledge.
-func acrossRequirements(p model.Pledge) model.Pledge {
-	return model.Pledge{ID: p.ID, RequirementID: p.RequirementID, DonorOrgID: p.DonorOrgID, BeneficiaryOrgID: p.BeneficiaryOrgID,
-		Category: p.Category, Channel: p.Channel, Status: p.Status, EURMinor: p.EURMinor, PledgeDate: p.PledgeDate, CreatedAt: p.CreatedAt}
+// acrossPledge is what bilateralOffRequirement and stalePledges read of a
+// pledge. At a million pledges the reading keeps a hundred thousand or
+// more of them until its end, and a whole model.Pledge is 568 bytes.
+type acrossPledge struct {
+	ID, RequirementID, DonorOrgID, BeneficiaryOrgID string
+	Category                                        model.Category
+	Channel                                         model.Channel
+	Status                                          model.PledgeStatus
+	EURMinor                                        int64
+	PledgeDate, PeriodStart, PeriodEnd              model.Date
+	CreatedAt                                       time.Time
+}
+
+func acrossRequirements(p model.Pledge) acrossPledge {
+	return acrossPledge{ID: p.ID, RequirementID: p.RequirementID, DonorOrgID: p.DonorOrgID, BeneficiaryOrgID: p.BeneficiaryOrgID,
+		Category: p.Category, Channel: p.Channel, Status: p.Status, EURMinor: p.EURMinor,
+		PledgeDate: p.PledgeDate, PeriodStart: p.PeriodStart, PeriodEnd: p.PeriodEnd, CreatedAt: p.CreatedAt}
 }
 
 // proposedOffRequirements are the mechanism pledges still proposed that v
@@ -443,8 +474,9 @@ func (out *alerts) onRequirement(r requirements.View, today model.Date, staleAft
 	out.bilateralOnRequirement(r, mech, bilat)
 	out.gap(r, today)
 	for _, p := range r.Pledges {
-		if days, ok := stale(p, today, staleAfterDays); ok {
-			out.add(onReq(staleAlert(p, days), r))
+		c := acrossRequirements(p)
+		if days, ok := stale(c, today, staleAfterDays); ok {
+			out.add(onReq(staleAlert(c, days), r))
 		}
 	}
 }
@@ -673,7 +705,7 @@ func (out *alerts) bilateralOffRequirement(in alertData) {
 
 // stale tells whether p is a mechanism pledge proposed long ago and still
 // unanswered, and for how many days.
-func stale(p model.Pledge, today model.Date, staleAfterDays int) (days int, ok bool) {
+func stale(p acrossPledge, today model.Date, staleAfterDays int) (days int, ok bool) {
 	if p.Status != model.PledgeProposed || p.Channel != model.ChannelMechanism {
 		return 0, false
 	}
@@ -694,7 +726,7 @@ func (out *alerts) stalePledges(in alertData, staleAfterDays int) {
 	}
 }
 
-func staleAlert(p model.Pledge, days int) Alert {
+func staleAlert(p acrossPledge, days int) Alert {
 	return Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}
 }
 

@@ -41,7 +41,7 @@ func pairwisePassThroughOverlap(out *alerts, r requirements.View, mech []model.P
 }
 
 func pairwiseBilateralOffRequirement(out *alerts, in alertData) {
-	var mech []model.Pledge
+	var mech []acrossPledge
 	for _, m := range in.pledges {
 		if m.Channel != model.ChannelMechanism || !m.Status.Counts() {
 			continue
@@ -97,6 +97,7 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 	found := 0
 	for round := range 300 {
 		in := alertData{reqBy: map[string]requirements.View{}}
+		var all []model.Pledge
 		var reqs []requirements.View
 		for i := range 1 + rng.IntN(5) {
 			r := requirements.View{}
@@ -120,14 +121,15 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 					p.RequirementID = "hidden"
 				}
 			}
-			in.pledges = append(in.pledges, p)
+			in.pledges = append(in.pledges, acrossRequirements(p))
+			all = append(all, p)
 		}
 		var got, want alerts
 		got.bilateralOffRequirement(in)
 		pairwiseBilateralOffRequirement(&want, in)
 		for _, r := range reqs {
 			var mech []model.Pledge
-			for _, p := range in.pledges {
+			for _, p := range all {
 				if p.RequirementID == r.ID && p.Channel == model.ChannelMechanism && p.Status.Counts() {
 					mech = append(mech, p)
 				}

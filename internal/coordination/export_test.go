@@ -28,7 +28,10 @@ func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onRequiremen
 	if err != nil {
 		return alertData{}, err
 	}
-	in := alertData{reqBy: make(map[string]requirements.View, len(reqs)), pledges: all}
+	in := alertData{reqBy: make(map[string]requirements.View, len(reqs))}
+	for _, p := range all {
+		in.pledges = append(in.pledges, acrossRequirements(p))
+	}
 	for _, r := range reqs {
 		onRequirement(r)
 		in.reqBy[r.ID] = r
@@ -94,7 +97,7 @@ func (s *Service) StaleKeysFromEveryPledge(ctx context.Context, v policy.Viewer)
 	}
 	var keys []string
 	for _, p := range all {
-		if _, ok := stale(p, model.DateOf(s.now()), s.cfg.StaleAfterDays); ok {
+		if _, ok := stale(acrossRequirements(p), model.DateOf(s.now()), s.cfg.StaleAfterDays); ok {
 			keys = append(keys, "stale:"+p.ID)
 		}
 	}
