@@ -134,7 +134,11 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 					mech = append(mech, p)
 				}
 			}
-			got.passThroughOverlap(r, mech)
+			ptrs := make([]*model.Pledge, len(mech))
+			for i := range mech {
+				ptrs[i] = &mech[i]
+			}
+			got.passThroughOverlap(r, ptrs)
 			pairwisePassThroughOverlap(&want, r, mech)
 		}
 		slices.SortFunc(got, alertOrder)
