@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -188,8 +189,12 @@ const (
 )
 
 func putID(b []byte, id string) []byte {
-	if u, err := uuid.Parse(id); err == nil && u.String() == id {
-		return append(append(b, idUUID), u[:]...)
+	// The canonical form is the 36 characters with dashes, in lower case
+	// (strings.ToLower returns such a string itself, copying nothing).
+	if len(id) == 36 && strings.ToLower(id) == id {
+		if u, err := uuid.Parse(id); err == nil {
+			return append(append(b, idUUID), u[:]...)
+		}
 	}
 	return putString(append(b, idText), id)
 }

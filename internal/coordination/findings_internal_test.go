@@ -20,7 +20,7 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
 	// Ids of every form: the store's UUIDs, one in capitals (kept as
 	// text, so that it reads back as written), and others.
-	ids := []string{"p-1", "", "organisation:2", strings.ToUpper(uuid.NewString())}
+	ids := []string{"p-1", "", "organisation:2", strings.ToUpper(uuid.NewString()), "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"}
 	for range 20 {
 		ids = append(ids, uuid.NewString())
 	}

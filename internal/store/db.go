@@ -457,8 +457,6 @@ func stampUpdate(updated *time.Time) {
 // writing it takes one here, so that every id has the same form.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
-func newID() string { return NewID() }
-
 type scanner interface {
 	Scan(dest ...any) error
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // WithoutIndexes runs load with the secondary indexes of tables dropped,
@@ -36,17 +37,17 @@ func (d *DB) deferIndexes(ctx context.Context, tables []string) error {
 		return fmt.Errorf("defer indexes: %w", translate(err))
 	}
 	defer tx.Rollback()
+	c := conn{db: tx, dialect: d.dialect}
 	for _, table := range tables {
-		list, err := d.secondaryIndexes(ctx, tx, table)
+		list, err := queryAll(ctx, c, scanIndexDefinition, d.secondaryIndexesSQL(), table)
 		if err != nil {
 			return fmt.Errorf("defer the indexes of %s: %w", table, translate(err))
 		}
 		for _, ix := range list {
-			if _, err := tx.ExecContext(ctx, d.dialect.rebind(`INSERT INTO deferred_indexes (name, table_name, definition) VALUES (?, ?, ?)`),
-				ix.name, table, ix.definition); err != nil {
+			if _, err := c.exec(ctx, `INSERT INTO deferred_indexes (name, table_name, definition) VALUES (?, ?, ?)`, ix.name, table, ix.definition); err != nil {
 				return fmt.Errorf("defer index %s: %w", ix.name, translate(err))
 			}
-			if _, err := tx.ExecContext(ctx, `DROP INDEX `+quoteIdent(ix.name)); err != nil {
+			if _, err := c.exec(ctx, `DROP INDEX `+quoteIdent(ix.name)); err != nil {
 				return fmt.Errorf("defer index %s: %w", ix.name, translate(err))
 			}
 		}
@@ -59,36 +60,28 @@ func (d *DB) deferIndexes(ctx context.Context, tables []string) error {
 
 type indexDefinition struct{ name, definition string }
 
-// secondaryIndexes are the indexes of table that only find rows: not
+func scanIndexDefinition(s scanner) (indexDefinition, error) {
+	var ix indexDefinition
+	err := s.Scan(&ix.name, &ix.definition)
+	return ix, err
+}
+
+// secondaryIndexesSQL lists a table's indexes that only find rows: not
 // unique, not a primary key's, not a constraint's.
-func (d *DB) secondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]indexDefinition, error) {
-	query := `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE %'
-		ORDER BY name`
+func (d *DB) secondaryIndexesSQL() string {
 	if d.dialect == dialectPostgres {
-		query = `SELECT i.relname, pg_get_indexdef(i.oid)
+		return `SELECT i.relname, pg_get_indexdef(i.oid)
 			FROM pg_index x
 			JOIN pg_class i ON i.oid = x.indexrelid
 			JOIN pg_class t ON t.oid = x.indrelid
-			WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace
+			WHERE t.relname = ? AND t.relnamespace = current_schema()::regnamespace
 				AND NOT x.indisunique AND NOT x.indisprimary
 				AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
 			ORDER BY i.relname`
 	}
-	rows, err := tx.QueryContext(ctx, query, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []indexDefinition
-	for rows.Next() {
-		var ix indexDefinition
-		if err := rows.Scan(&ix.name, &ix.definition); err != nil {
-			return nil, err
-		}
-		out = append(out, ix)
-	}
-	return out, rows.Err()
+	return `SELECT name, sql FROM sqlite_master
+		WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE %'
+		ORDER BY name`
 }
 
 // BuildDeferredIndexes builds every index WithoutIndexes dropped and has
@@ -99,26 +92,16 @@ func (d *DB) secondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]
 // what is left). An index that exists already, built by hand perhaps, is
 // only struck off.
 func (d *DB) BuildDeferredIndexes(ctx context.Context) error {
-	exists, err := d.hasDeferredIndexes(ctx)
-	if err != nil || !exists {
-		return err
+	c := conn{db: d.writer, dialect: d.dialect}
+	// Migrate builds them before it migrates, so that no migration finds
+	// an index missing; a database older than the table has none.
+	table, err := d.exists(ctx, c, "table", "deferred_indexes")
+	if err != nil || !table {
+		return wrapBuild(err)
 	}
-	rows, err := d.writer.QueryContext(ctx, `SELECT name FROM deferred_indexes ORDER BY name`)
+	names, err := queryAll(ctx, c, scanString, `SELECT name FROM deferred_indexes ORDER BY name`)
 	if err != nil {
-		return fmt.Errorf("build deferred indexes: %w", translate(err))
-	}
-	var names []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return fmt.Errorf("build deferred indexes: %w", translate(err))
-		}
-		names = append(names, name)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("build deferred indexes: %w", translate(err))
+		return wrapBuild(err)
 	}
 	for _, name := range names {
 		if err := d.buildDeferredIndex(ctx, name); err != nil {
@@ -128,61 +111,54 @@ func (d *DB) BuildDeferredIndexes(ctx context.Context) error {
 	return nil
 }
 
+func wrapBuild(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("build deferred indexes: %w", translate(err))
+}
+
 func (d *DB) buildDeferredIndex(ctx context.Context, name string) error {
 	tx, err := d.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	c := conn{db: tx, dialect: d.dialect}
 	var definition string
-	err = tx.QueryRowContext(ctx, d.dialect.rebind(`DELETE FROM deferred_indexes WHERE name = ? RETURNING definition`), name).Scan(&definition)
+	err = c.row(ctx, `DELETE FROM deferred_indexes WHERE name = ? RETURNING definition`, name).Scan(&definition)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	exists := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)`
-	if d.dialect == dialectPostgres {
-		exists = `SELECT to_regclass($1) IS NOT NULL`
-		name = quoteIdent(name)
-	}
-	var built bool
-	if err := tx.QueryRowContext(ctx, exists, name).Scan(&built); err != nil {
+	built, err := d.exists(ctx, c, "index", name)
+	if err != nil {
 		return err
 	}
 	if !built {
-		if _, err := tx.ExecContext(ctx, definition); err != nil {
+		if _, err := c.exec(ctx, definition); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
 }
 
-// hasDeferredIndexes tells whether the table of deferred indexes exists:
-// Migrate builds them before it migrates, so that no migration finds an
-// index missing, and a database older than the table has none.
-func (d *DB) hasDeferredIndexes(ctx context.Context) (bool, error) {
-	query := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes')`
+// exists tells whether the schema holds a table or an index of that name.
+func (d *DB) exists(ctx context.Context, c conn, kind, name string) (bool, error) {
+	query, args := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?)`, []any{kind, name}
 	if d.dialect == dialectPostgres {
-		query = `SELECT to_regclass('deferred_indexes') IS NOT NULL`
+		// Tables and indexes share one namespace there.
+		query, args = `SELECT to_regclass(?) IS NOT NULL`, []any{quoteIdent(name)}
 	}
 	var ok bool
-	if err := d.writer.QueryRowContext(ctx, query).Scan(&ok); err != nil {
-		return false, fmt.Errorf("build deferred indexes: %w", translate(err))
-	}
-	return ok, nil
+	err := c.row(ctx, query, args...).Scan(&ok)
+	return ok, err
 }
 
 // quoteIdent quotes a name as SQL's standard, which both dialects follow,
 // says: in double quotes, each double quote doubled.
 func quoteIdent(name string) string {
-	q := []byte{'"'}
-	for i := range len(name) {
-		if name[i] == '"' {
-			q = append(q, '"')
-		}
-		q = append(q, name[i])
-	}
-	return string(append(q, '"'))
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

@@ -28,7 +28,7 @@ func scanMilestone(s scanner) (model.Milestone, error) {
 
 func (q *queries) AddMilestone(ctx context.Context, m *model.Milestone) error {
 	if m.ID == "" {
-		m.ID = newID()
+		m.ID = NewID()
 	}
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = time.Now()
@@ -59,7 +59,7 @@ func scanReceipt(s scanner) (model.Receipt, error) {
 
 func (q *queries) AddReceipt(ctx context.Context, r *model.Receipt) error {
 	if r.ID == "" {
-		r.ID = newID()
+		r.ID = NewID()
 	}
 	if r.At.IsZero() {
 		r.At = time.Now()

@@ -38,7 +38,7 @@ func scanDisbursement(s scanner) (model.Disbursement, error) {
 
 func (q *queries) AddDisbursement(ctx context.Context, d *model.Disbursement) error {
 	if d.ID == "" {
-		d.ID = newID()
+		d.ID = NewID()
 	}
 	if d.CreatedAt.IsZero() {
 		d.CreatedAt = time.Now()

@@ -43,7 +43,7 @@ func scanDocument(s scanner) (model.Document, error) {
 
 func (q *queries) CreateDocument(ctx context.Context, d *model.Document) error {
 	if d.ID == "" {
-		d.ID = newID()
+		d.ID = NewID()
 	}
 	if d.CreatedAt.IsZero() {
 		d.CreatedAt = time.Now()
@@ -88,7 +88,7 @@ const documentReadColumns = `id, document_id, user_id, org_id, at`
 
 func (q *queries) AddDocumentRead(ctx context.Context, r *model.DocumentRead) error {
 	if r.ID == "" {
-		r.ID = newID()
+		r.ID = NewID()
 	}
 	if r.At.IsZero() {
 		r.At = time.Now()

@@ -71,24 +71,11 @@ func (d *DB) Explain(ctx context.Context, query string, args ...any) (string, er
 // IndexDefinitions are table's indexes, every kind, by name: each name with
 // its statement (none for SQLite's own indexes of constraints).
 func (d *DB) IndexDefinitions(ctx context.Context, table string) ([]string, error) {
-	query := `SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name`
+	query := `SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name`
 	if d.dialect == dialectPostgres {
-		query = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1 ORDER BY indexname`
+		query = `SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? ORDER BY indexname`
 	}
-	rows, err := d.reader.QueryContext(ctx, query, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			return nil, err
-		}
-		out = append(out, name+": "+def)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, conn{db: d.reader, dialect: d.dialect}, scanString, query, table)
 }
 
 // DeferIndexes drops tables' secondary indexes as WithoutIndexes does,
@@ -99,20 +86,7 @@ func (d *DB) DeferIndexes(ctx context.Context, tables []string) error {
 
 // DeferredIndexes are the names of the indexes dropped and not yet built.
 func (d *DB) DeferredIndexes(ctx context.Context) ([]string, error) {
-	rows, err := d.reader.QueryContext(ctx, `SELECT name FROM deferred_indexes ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		out = append(out, name)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, conn{db: d.reader, dialect: d.dialect}, scanString, `SELECT name FROM deferred_indexes ORDER BY name`)
 }
 
 // BuildOneIndexByHand builds a deferred index without striking it off, as

@@ -40,7 +40,7 @@ func scanIndicatorValue(s scanner) (model.IndicatorValue, error) {
 
 func (q *queries) CreateIndicator(ctx context.Context, i *model.Indicator) error {
 	if i.ID == "" {
-		i.ID = newID()
+		i.ID = NewID()
 	}
 	if i.CreatedAt.IsZero() {
 		i.CreatedAt = time.Now()
@@ -106,7 +106,7 @@ func (q *queries) loadIndicatorValues(ctx context.Context, is []model.Indicator)
 
 func (q *queries) AddIndicatorValue(ctx context.Context, v *model.IndicatorValue) error {
 	if v.ID == "" {
-		v.ID = newID()
+		v.ID = NewID()
 	}
 	if v.CreatedAt.IsZero() {
 		v.CreatedAt = time.Now()

@@ -35,7 +35,7 @@ func scanLesson(s scanner) (model.Lesson, error) {
 
 func (q *queries) CreateLesson(ctx context.Context, l *model.Lesson) error {
 	if l.ID == "" {
-		l.ID = newID()
+		l.ID = NewID()
 	}
 	stampCreate(&l.CreatedAt, &l.UpdatedAt)
 	l.NamedUserIDs = canonicalIDs(l.NamedUserIDs)

@@ -16,7 +16,7 @@ func scanMeeting(s scanner) (model.Meeting, error) {
 
 func (q *queries) CreateMeeting(ctx context.Context, m *model.Meeting) error {
 	if m.ID == "" {
-		m.ID = newID()
+		m.ID = NewID()
 	}
 	stampCreate(&m.CreatedAt, &m.UpdatedAt)
 	m.Attendees = canonicalIDs(m.Attendees)

@@ -17,7 +17,7 @@ func scanNotification(s scanner) (model.Notification, error) {
 
 func (q *queries) AddNotification(ctx context.Context, n *model.Notification) error {
 	if n.ID == "" {
-		n.ID = newID()
+		n.ID = NewID()
 	}
 	var zero time.Time
 	stampCreate(&n.CreatedAt, &zero)

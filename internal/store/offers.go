@@ -92,7 +92,7 @@ func canonicalOffer(o *model.Offer) {
 
 func (q *queries) CreateOffer(ctx context.Context, o *model.Offer) error {
 	if o.ID == "" {
-		o.ID = newID()
+		o.ID = NewID()
 	}
 	stampCreate(&o.CreatedAt, &o.UpdatedAt)
 	canonicalOffer(o)

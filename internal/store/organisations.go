@@ -16,7 +16,7 @@ func scanOrganisation(s scanner) (model.Organisation, error) {
 
 func (q *queries) CreateOrganisation(ctx context.Context, o *model.Organisation) error {
 	if o.ID == "" {
-		o.ID = newID()
+		o.ID = NewID()
 	}
 	stampCreate(&o.CreatedAt, &o.UpdatedAt)
 	_, err := q.wr.exec(ctx, `INSERT INTO organisations (`+organisationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -77,7 +77,7 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 	for i := range ps {
 		p := &ps[i]
 		if p.ID == "" {
-			p.ID = newID()
+			p.ID = NewID()
 		}
 		stampCreate(&p.CreatedAt, &p.UpdatedAt)
 		p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)

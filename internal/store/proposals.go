@@ -20,7 +20,7 @@ func scanProposal(s scanner) (model.Proposal, error) {
 
 func (q *queries) CreateProposal(ctx context.Context, p *model.Proposal) error {
 	if p.ID == "" {
-		p.ID = newID()
+		p.ID = NewID()
 	}
 	stampCreate(&p.CreatedAt, &p.UpdatedAt)
 	p.Deadline = instantOf(p.Deadline)
@@ -160,7 +160,7 @@ func (q *queries) Positions(ctx context.Context, proposalID string) ([]model.Pos
 
 func (q *queries) AddComment(ctx context.Context, c *model.Comment) error {
 	if c.ID == "" {
-		c.ID = newID()
+		c.ID = NewID()
 	}
 	var zero time.Time
 	stampCreate(&c.CreatedAt, &zero)

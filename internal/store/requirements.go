@@ -50,7 +50,7 @@ func normaliseRequirement(r *model.Requirement) {
 
 func (q *queries) CreateRequirement(ctx context.Context, r *model.Requirement) error {
 	if r.ID == "" {
-		r.ID = newID()
+		r.ID = NewID()
 	}
 	stampCreate(&r.CreatedAt, &r.UpdatedAt)
 	normaliseRequirement(r)
@@ -215,7 +215,7 @@ func (q *queries) EachRequirement(ctx context.Context, f model.RequirementFilter
 
 func (q *queries) AddValidation(ctx context.Context, v model.ValidationRecord) error {
 	if v.ID == "" {
-		v.ID = newID()
+		v.ID = NewID()
 	}
 	if v.At.IsZero() {
 		v.At = time.Now()

@@ -8,7 +8,7 @@ import (
 
 func (q *queries) CreateRotation(ctx context.Context, r *model.Rotation) error {
 	if r.ID == "" {
-		r.ID = newID()
+		r.ID = NewID()
 	}
 	created := r.CreatedAt
 	stampCreate(&r.CreatedAt, &created)

@@ -10,7 +10,7 @@ import (
 // CreateSession gives the session a new id when it has none.
 func (q *queries) CreateSession(ctx context.Context, s model.Session) error {
 	if s.ID == "" {
-		s.ID = newID()
+		s.ID = NewID()
 	}
 	if s.Method == "" {
 		s.Method = model.SignInPassword
@@ -58,7 +58,7 @@ func (q *queries) DeleteExpiredSessions(ctx context.Context, now time.Time) erro
 // CreateAPIToken gives the token a new id when it has none.
 func (q *queries) CreateAPIToken(ctx context.Context, t model.APIToken) error {
 	if t.ID == "" {
-		t.ID = newID()
+		t.ID = NewID()
 	}
 	_, err := q.wr.exec(ctx, `INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		t.ID, t.UserID, t.TokenHash, t.CreatedAt, t.ExpiresAt, t.RevokedAt)

@@ -81,7 +81,7 @@ func joinDomains(d []string) string {
 
 func (q *queries) CreateSSOProvider(ctx context.Context, p *model.SSOProvider) error {
 	if p.ID == "" {
-		p.ID = newID()
+		p.ID = NewID()
 	}
 	stampCreate(&p.CreatedAt, &p.UpdatedAt)
 	_, err := q.wr.exec(ctx, `INSERT INTO sso_providers (`+ssoColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -169,7 +169,7 @@ func scanPasskey(s scanner) (model.Passkey, error) {
 
 func (q *queries) CreatePasskey(ctx context.Context, p *model.Passkey) error {
 	if p.ID == "" {
-		p.ID = newID()
+		p.ID = NewID()
 	}
 	p.CreatedAt = instantOf(p.CreatedAt)
 	_, err := q.wr.exec(ctx, `INSERT INTO passkeys (`+passkeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,

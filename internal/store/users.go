@@ -33,7 +33,7 @@ func canonicalRoles(roles []model.Role) []model.Role {
 
 func (q *queries) CreateUser(ctx context.Context, u *model.User) error {
 	if u.ID == "" {
-		u.ID = newID()
+		u.ID = NewID()
 	}
 	u.Email = normaliseEmail(u.Email)
 	u.Roles = canonicalRoles(u.Roles)
