@@ -3,13 +3,13 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -103,22 +103,36 @@ func encode(v any) (json.RawMessage, error) {
 // chain hash so that a reader who may not see an object's contents can still
 // check that the chain is unbroken.
 func PayloadHash(e model.AuditEvent) string {
-	var b bytes.Buffer
-	for _, field := range []string{
-		strconv.FormatInt(e.Seq, 10),
-		e.At.UTC().Format(time.RFC3339Nano),
-		e.ActorUserID, e.ActorOrgID,
-		e.Action, e.ObjectType, e.ObjectID,
-		string(e.Before), string(e.After),
-	} {
+	// The fields go straight into the hash rather than into a buffer first:
+	// the full verification hashes every event, and a buffer grown to each
+	// event's states was a third of what it allocated.
+	h := sha256.New()
+	var num [20]byte
+	field := func(b []byte) {
 		// Length-prefixed, so that no two different events encode alike.
-		b.WriteString(strconv.Itoa(len(field)))
-		b.WriteByte(':')
-		b.WriteString(field)
-		b.WriteByte('\n')
+		h.Write(strconv.AppendInt(num[:0], int64(len(b)), 10))
+		h.Write([]byte{':'})
+		h.Write(b)
+		h.Write([]byte{'\n'})
 	}
-	sum := sha256.Sum256(b.Bytes())
-	return hex.EncodeToString(sum[:])
+	text := func(s string) {
+		h.Write(strconv.AppendInt(num[:0], int64(len(s)), 10))
+		h.Write([]byte{':'})
+		io.WriteString(h, s)
+		h.Write([]byte{'\n'})
+	}
+	var at [len(time.RFC3339Nano) + 8]byte
+	field(strconv.AppendInt(at[:0], e.Seq, 10))
+	field(e.At.UTC().AppendFormat(at[:0], time.RFC3339Nano))
+	text(e.ActorUserID)
+	text(e.ActorOrgID)
+	text(e.Action)
+	text(e.ObjectType)
+	text(e.ObjectID)
+	field(e.Before)
+	field(e.After)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
 }
 
 // ChainHash links an event to its predecessor.

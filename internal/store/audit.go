@@ -5,23 +5,54 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
+	"sync"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
 const auditColumns = `seq, at, actor_user_id, actor_org_id, action, object_type, object_id, before, after, payload_hash, prev_hash, hash`
 
-func scanAuditEvent(s scanner) (model.AuditEvent, error) {
-	var e model.AuditEvent
-	var user, org, before, after sql.NullString
-	err := s.Scan(&e.Seq, instant{&e.At}, &user, &org, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after,
-		&e.PayloadHash, &e.PrevHash, &e.Hash)
-	e.ActorUserID, e.ActorOrgID = user.String, org.String
-	if before.Valid {
-		e.Before = json.RawMessage(before.String)
+// auditColumnsText reads an event's instant as text on SQLite, as
+// pledgeColumnsText does: the driver tries several layouts before the one
+// that fits, and the full verification reads every event.
+var auditColumnsText = strings.Replace(auditColumns, "seq, at,", "seq, CAST(at AS TEXT),", 1)
+
+func (q *queries) auditReadColumns() string {
+	if q.dialect == dialectSQLite {
+		return auditColumnsText
 	}
-	if after.Valid {
-		e.After = json.RawMessage(after.String)
+	return auditColumns
+}
+
+// auditRow is where an event row is scanned, pooled as pledgeRow is: the
+// full verification reads every event.
+type auditRow struct {
+	e                        model.AuditEvent
+	user, org, before, after sql.NullString
+	dest                     []any
+}
+
+var auditRows = sync.Pool{New: func() any {
+	r := &auditRow{}
+	e := &r.e
+	r.dest = []any{&e.Seq, instant{&e.At}, &r.user, &r.org, &e.Action, &e.ObjectType, &e.ObjectID, &r.before, &r.after,
+		&e.PayloadHash, &e.PrevHash, &e.Hash}
+	return r
+}}
+
+func scanAuditEvent(s scanner) (model.AuditEvent, error) {
+	r := auditRows.Get().(*auditRow)
+	defer auditRows.Put(r)
+	r.e = model.AuditEvent{}
+	err := s.Scan(r.dest...)
+	e := r.e
+	e.ActorUserID, e.ActorOrgID = r.user.String, r.org.String
+	if r.before.Valid {
+		e.Before = json.RawMessage(r.before.String)
+	}
+	if r.after.Valid {
+		e.After = json.RawMessage(r.after.String)
 	}
 	return e, err
 }
@@ -70,7 +101,7 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 			return model.AuditEvent{}, dbErr(err, "lock the audit log")
 		}
 	}
-	e, err := scanAuditEvent(q.rd.row(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
+	e, err := scanAuditEvent(q.rd.row(ctx, `SELECT `+q.auditReadColumns()+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
 	if q.head != nil {
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -137,5 +168,15 @@ func (q *queries) auditEvents(ctx context.Context, f model.AuditFilter, bound st
 		conds, args = append(conds, "object_id = ?"), append(args, f.ObjectID)
 	}
 	lim, args := limitClause(limit, args)
-	return queryAll(ctx, q.rd, scanAuditEvent, `SELECT `+auditColumns+` FROM audit_events`+where(conds)+` ORDER BY seq`+dir+lim, args...)
+	var page []model.AuditEvent
+	if limit > 0 {
+		// The verification reads the whole log a thousand events a time.
+		page = make([]model.AuditEvent, 0, min(limit, 1000))
+	}
+	page, err := queryAppend(ctx, q.rd, scanAuditEvent, page, `SELECT `+q.auditReadColumns()+` FROM audit_events`+where(conds)+` ORDER BY seq`+dir+lim, args...)
+	if len(page) == 0 {
+		// As queryAll returns no rows.
+		page = nil
+	}
+	return page, err
 }
