@@ -17,7 +17,8 @@ type Store interface {
 	// ListRequirements returns up to limit requirements matching f, newest
 	// first, after the cursor (an id; "" starts at the newest).
 	ListRequirements(ctx context.Context, f model.RequirementFilter, after string, limit int) ([]model.Requirement, error)
-	// PledgesForRequirements returns every pledge on the given requirements.
+	// PledgesForRequirements returns every pledge on the given requirements,
+	// grouped by requirement, each requirement's newest first.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 	// PledgeClassesOf returns the pledges on the given requirements grouped
 	// as the policy and the coverage tell them apart (store.Pledges).

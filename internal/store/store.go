@@ -130,7 +130,8 @@ type Pledges interface {
 	// given activities, whoever published them. Inside a PostgreSQL
 	// transaction it locks them for update.
 	PledgesByIATIIdentifiers(ctx context.Context, identifiers []string) ([]model.Pledge, error)
-	// PledgesForRequirements returns every pledge on the given requirements.
+	// PledgesForRequirements returns every pledge on the given requirements,
+	// grouped by requirement, each requirement's newest first.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 	// PledgeClasses returns the pledges on one requirement as the policy and
 	// the coverage tell them apart, not one by one: one entry per donor,

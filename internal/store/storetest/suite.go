@@ -613,9 +613,12 @@ func testPledges(t *testing.T, s *store.DB) {
 
 	list, err := s.PledgesForRequirements(ctx, []string{r.ID, other.ID, r.ID})
 	must(t, err)
-	same(t, pledgeIDs(list), newestFirst(p.ID, p3.ID, p4.ID))
-	if list[len(list)-1].NamedUserIDs[0] != u.ID {
-		t.Fatalf("PledgesForRequirements lost the access list: %+v", list[len(list)-1])
+	// Grouped by requirement, each requirement's newest first.
+	byRequirement := map[string][]string{r.ID: newestFirst(p.ID, p4.ID), other.ID: {p3.ID}}
+	want := append(slices.Clone(byRequirement[min(r.ID, other.ID)]), byRequirement[max(r.ID, other.ID)]...)
+	same(t, pledgeIDs(list), want)
+	if i := slices.IndexFunc(list, func(got model.Pledge) bool { return got.ID == p.ID }); list[i].NamedUserIDs[0] != u.ID {
+		t.Fatalf("PledgesForRequirements lost the access list: %+v", list[i])
 	}
 	list, err = s.PledgesForRequirements(ctx, nil)
 	must(t, err)
