@@ -272,118 +272,73 @@ func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Dat
 		kept.add(out)
 		out = out[:0]
 	}
-	in, err := input(ctx, v, func(r requirements.View) {
-		out.onRequirement(r, today, s.cfg.StaleAfterDays)
+	var reports offRequirementReports
+	in, err := input(ctx, v, func(bilat []acrossPledge) {
+		reports = reportsOffRequirements(bilat)
+	}, func(r requirements.View) {
+		out.onRequirement(r, reports, today, s.cfg.StaleAfterDays)
 		flush()
 	})
 	if err != nil {
 		return nil, err
 	}
-	in.today = today
-	out.bilateralOffRequirement(in)
-	flush()
-	out.stalePledges(in, s.cfg.StaleAfterDays)
+	out.stalePledges(in, today, s.cfg.StaleAfterDays)
 	flush()
 	return kept.done(), nil
 }
 
-// alertSource reads what alerts are computed from: it passes every
-// requirement v may see, with the pledges v sees on it, to onRequirement,
-// and returns what the findings across requirements read: those on
-// requirements it passed, and the pledges v sees on requirements v does
-// not see.
-type alertSource func(ctx context.Context, v policy.Viewer, onRequirement func(requirements.View)) (alertData, error)
-
-// alertData is what the findings across requirements read: pledges v may
-// see in the order of the pledge list, which orders the pledges an alert
-// names, and the requirements v sees that they are on. reqBy must hold
-// every such requirement: stalePledges takes a pledge whose requirement is
-// not in it for one on a requirement v does not see.
-type alertData struct {
-	reqBy   map[string]requirements.View
-	pledges []acrossPledge
-	// today is set by findings.
-	today model.Date
-}
+// alertSource reads what alerts are computed from. It passes the bilateral
+// reports v may see on no requirement to onReports, once, then every
+// requirement v may see, with the pledges v sees on it, to onRequirement;
+// it returns the pledges v sees on requirements v does not see.
+type alertSource func(ctx context.Context, v policy.Viewer, onReports func([]acrossPledge), onRequirement func(requirements.View)) ([]acrossPledge, error)
 
 // alertInput reads the requirements v sees a batch at a time: each passes
 // to onRequirement and is let go, so that no reading holds every pledge.
-// Of the pledges on them it keeps, cut to what the later findings read,
-// the mechanism pledges a bilateral report on no requirement may
-// duplicate, and those requirements. Stale pledges are found with their
-// requirement, by onRequirement: at a million pledges they are hundreds of
-// thousands, too many to keep to the end of the reading.
-func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onRequirement func(requirements.View)) (alertData, error) {
+// Every finding but the stale pledges on requirements v does not see is
+// found with a requirement: at a million pledges, the pledges a finding
+// across requirements would need are too many to keep to the end of the
+// reading.
+func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onReports func([]acrossPledge), onRequirement func(requirements.View)) ([]acrossPledge, error) {
 	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
 	if err != nil {
-		return alertData{}, err
+		return nil, err
 	}
-	in := alertData{reqBy: map[string]requirements.View{}}
-	// The organisations are few: the pledges kept share their ids rather
-	// than each keeping the copy it was read with.
-	orgs := map[string]string{}
-	intern := func(id string) string {
-		if o, ok := orgs[id]; ok {
-			return o
-		}
-		orgs[id] = id
-		return id
-	}
-	keep := func(p model.Pledge) {
-		c := acrossRequirements(p)
-		c.DonorOrgID, c.BeneficiaryOrgID = intern(c.DonorOrgID), intern(c.BeneficiaryOrgID)
-		in.pledges = append(in.pledges, c)
-	}
-	// A bilateral pledge on a requirement is found by onRequirement when v
-	// sees the requirement, and by no finding when v does not.
-	reported := map[helpKey]bool{}
+	var reports []acrossPledge
 	for _, b := range bilat {
 		if b.RequirementID == "" {
-			keep(b)
-			if b.Status.Counts() {
-				reported[helpKey{b.BeneficiaryOrgID, b.Category}] = true
-			}
+			reports = append(reports, acrossRequirements(b))
 		}
 	}
-	seen := map[string]bool{}
+	onReports(reports)
+	own, err := s.ownProposed(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	err = s.requirements.EachView(ctx, v, func(batch []requirements.View) error {
 		for _, r := range batch {
-			seen[r.ID] = true
+			delete(own, r.ID)
 			onRequirement(r)
-			named := false
-			for _, p := range r.Pledges {
-				if p.Channel != model.ChannelMechanism {
-					continue
-				}
-				if p.Status.Counts() && reported[helpKey{p.BeneficiaryOrgID, p.Category}] {
-					p.RequirementID = r.ID
-					keep(p)
-					named = true
-				}
-			}
-			if named {
-				in.reqBy[r.ID] = requirements.View{Requirement: model.Requirement{ID: r.ID, Ref: r.Ref, Title: r.Title, Priority: r.Priority, NeededBy: r.NeededBy}}
-			}
 		}
 		return nil
 	})
 	if err != nil {
-		return alertData{}, err
+		return nil, err
 	}
-	more, err := s.proposedOffRequirements(ctx, v, seen)
+	more, err := s.proposedOffRequirements(ctx, v, own)
 	if err != nil {
-		return alertData{}, err
+		return nil, err
 	}
-	for _, p := range more {
-		keep(p)
+	off := make([]acrossPledge, len(more))
+	for i, p := range more {
+		off[i] = acrossRequirements(p)
 	}
-	slices.SortFunc(in.pledges, func(a, b acrossPledge) int { return strings.Compare(b.ID, a.ID) })
-	return in, nil
+	return off, nil
 }
 
-// acrossPledge is what bilateralOffRequirement and stalePledges read of a
-// pledge. At a million pledges the reading keeps a hundred thousand or
-// more of them until its end, and a whole model.Pledge is 568 bytes.
+// acrossPledge is what the findings about bilateral reports on no
+// requirement and about stale pledges read of a pledge: the reports are
+// kept for the whole reading, and a whole model.Pledge is 568 bytes.
 type acrossPledge struct {
 	ID, RequirementID, DonorOrgID, BeneficiaryOrgID string
 	Category                                        model.Category
@@ -400,27 +355,42 @@ func acrossRequirements(p model.Pledge) acrossPledge {
 		PledgeDate: p.PledgeDate, PeriodStart: p.PeriodStart, PeriodEnd: p.PeriodEnd, CreatedAt: p.CreatedAt}
 }
 
-// proposedOffRequirements are the mechanism pledges still proposed that v
-// sees on a requirement v does not see (stale ones among them are
-// findings). The policy shows a pledge on a requirement hidden from v only
-// to its donor's organisation, so they are looked for among v's
-// organisation's alone; each is still decided by the policy.
-func (s *Service) proposedOffRequirements(ctx context.Context, v policy.Viewer, seen map[string]bool) ([]model.Pledge, error) {
+// ownProposed are the mechanism pledges still proposed of v's
+// organisation, their ids by requirement: stale ones on a requirement v
+// does not see are findings. The policy shows a pledge on a requirement
+// hidden from v only to its donor's organisation, so they are looked for
+// among v's organisation's alone; the reading strikes off the
+// requirements v sees, and proposedOffRequirements asks the policy about
+// the rest.
+func (s *Service) ownProposed(ctx context.Context, v policy.Viewer) (map[string][]string, error) {
+	own := map[string][]string{}
 	if v.Org.ID == "" {
-		return nil, nil
+		return own, nil
 	}
 	// By donor alone: SQLite, without statistics, would otherwise read the
-	// pledges by channel, nearly all of them.
-	own, err := s.store.ListPledges(ctx, model.PledgeFilter{DonorOrgID: v.Org.ID}, "", 0)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Pledge
-	for _, p := range own {
-		if p.Channel != model.ChannelMechanism || p.Status != model.PledgeProposed || seen[p.RequirementID] {
-			continue
+	// pledges by channel, nearly all of them. Read a batch at a time: an
+	// organisation may have pledged a tenth of a million pledges.
+	err := s.store.EachPledge(ctx, model.PledgeFilter{DonorOrgID: v.Org.ID}, func(p model.Pledge) error {
+		if p.Channel == model.ChannelMechanism && p.Status == model.PledgeProposed {
+			own[p.RequirementID] = append(own[p.RequirementID], p.ID)
 		}
-		view, err := s.pledges.Get(ctx, v, p.ID)
+		return nil
+	})
+	return own, err
+}
+
+// proposedOffRequirements are the pledges of ownProposed left on
+// requirements v does not see, those of them v sees, newest first.
+func (s *Service) proposedOffRequirements(ctx context.Context, v policy.Viewer, left map[string][]string) ([]model.Pledge, error) {
+	var ids []string
+	for _, some := range left {
+		ids = append(ids, some...)
+	}
+	slices.Sort(ids)
+	slices.Reverse(ids)
+	var out []model.Pledge
+	for _, id := range ids {
+		view, err := s.pledges.Get(ctx, v, id)
 		if errors.Is(err, model.ErrNotFound) {
 			continue
 		}
@@ -455,7 +425,7 @@ func onReq(a Alert, r requirements.View) Alert {
 // duplicate pledges of one donor, mechanism and bilateral help together,
 // a gap, and its stale pledges. Its figures count only the pledges v may
 // see.
-func (out *alerts) onRequirement(r requirements.View, today model.Date, staleAfterDays int) {
+func (out *alerts) onRequirement(r requirements.View, reports offRequirementReports, today model.Date, staleAfterDays int) {
 	// Pointers into r.Pledges: a pledge is 568 bytes, and copying each into
 	// these lists, then into duplicates' by donor, allocated 2 GB in the
 	// first reading at a million pledges.
@@ -476,6 +446,7 @@ func (out *alerts) onRequirement(r requirements.View, today model.Date, staleAft
 	out.passThroughOverlap(r, mech)
 	out.suspended(r, today)
 	out.bilateralOnRequirement(r, mech, bilat)
+	out.bilateralOffRequirement(r, mech, reports)
 	out.gap(r, today)
 	for _, p := range r.Pledges {
 		c := acrossRequirements(p)
@@ -601,108 +572,82 @@ type helpKey struct {
 	category    model.Category
 }
 
-// candidate is a mechanism pledge a bilateral report may duplicate, with
-// its place in the list so that an alert names its pledges in list order.
-type candidate struct {
-	at    int
-	start model.Date
-}
+// offRequirementReports are the bilateral reports on no requirement that
+// count, by beneficiary and category, each list sorted by the start of its
+// period (reports without a start first), so that the reports that may
+// overlap a requirement's pledges are a prefix.
+type offRequirementReports map[helpKey][]acrossPledge
 
-// reqCandidates are the mechanism pledges of one requirement under one
-// beneficiary and category: they share the end of their period (the
-// requirement's needed-by date) and are sorted by start, so that the
-// pledges a report overlaps are a prefix (and those without a start).
-type reqCandidates struct {
-	req            string
-	dated, undated []candidate
-	end            model.Date
+func reportsOffRequirements(bilat []acrossPledge) offRequirementReports {
+	out := offRequirementReports{}
+	for _, b := range bilat {
+		if b.Channel == model.ChannelBilateral && b.RequirementID == "" && b.Status.Counts() {
+			k := helpKey{b.BeneficiaryOrgID, b.Category}
+			out[k] = append(out[k], b)
+		}
+	}
+	for _, reports := range out {
+		slices.SortStableFunc(reports, func(a, b acrossPledge) int {
+			switch {
+			case a.PeriodStart.Before(b.PeriodStart):
+				return -1
+			case b.PeriodStart.Before(a.PeriodStart):
+				return 1
+			}
+			return 0
+		})
+	}
+	return out
 }
 
 // bilateralOffRequirement: a bilateral report on no requirement duplicates
 // the mechanism pledges on the same beneficiary and category in an
-// overlapping period; one alert per report and requirement. The mechanism
-// pledges are indexed by beneficiary and category, then by requirement and
-// start date, so that a report costs one look per requirement of its
-// beneficiary and category plus the pledges it does overlap.
-func (out *alerts) bilateralOffRequirement(in alertData) {
-	groups := map[helpKey][]*reqCandidates{}
-	byReq := map[helpKey]map[string]*reqCandidates{}
-	for i, m := range in.pledges {
-		if m.Channel != model.ChannelMechanism || !m.Status.Counts() {
-			continue
-		}
-		r, ok := in.reqBy[m.RequirementID]
-		if !ok {
-			continue
-		}
+// overlapping period; one alert per report and requirement. A mechanism
+// pledge's period runs from its date to its requirement's needed-by date,
+// so a report that starts after that date overlaps none of r's pledges.
+// mech lists the pledges in the order the alert names them.
+func (out *alerts) bilateralOffRequirement(r requirements.View, mech []*model.Pledge, reports offRequirementReports) {
+	if len(reports) == 0 {
+		return
+	}
+	var keys []helpKey
+	for _, m := range mech {
 		k := helpKey{m.BeneficiaryOrgID, m.Category}
-		if byReq[k] == nil {
-			byReq[k] = map[string]*reqCandidates{}
-		}
-		g := byReq[k][r.ID]
-		if g == nil {
-			g = &reqCandidates{req: r.ID, end: r.NeededBy}
-			byReq[k][r.ID] = g
-			groups[k] = append(groups[k], g)
-		}
-		c := candidate{at: i, start: m.PledgeDate}
-		if m.PledgeDate.IsZero() {
-			g.undated = append(g.undated, c)
-		} else {
-			g.dated = append(g.dated, c)
+		if m.Channel == model.ChannelMechanism && len(reports[k]) > 0 && !slices.Contains(keys, k) {
+			keys = append(keys, k)
 		}
 	}
-	for _, gs := range groups {
-		for _, g := range gs {
-			slices.SortStableFunc(g.dated, func(a, b candidate) int {
-				if a.start.Before(b.start) {
-					return -1
-				}
-				if b.start.Before(a.start) {
+	for _, k := range keys {
+		some := reports[k]
+		if !r.NeededBy.IsZero() {
+			// The reports that start on or before the needed-by date.
+			n, _ := slices.BinarySearchFunc(some, r.NeededBy, func(b acrossPledge, end model.Date) int {
+				if end.Before(b.PeriodStart) {
 					return 1
 				}
-				return 0
+				return -1
 			})
+			some = some[:n]
 		}
-	}
-	for _, b := range in.pledges {
-		if b.Channel != model.ChannelBilateral || b.RequirementID != "" || !b.Status.Counts() {
-			continue
-		}
-		for _, g := range groups[helpKey{b.BeneficiaryOrgID, b.Category}] {
-			// Every pledge of g ends at g.end: a report that starts after
-			// it overlaps none of them.
-			if !g.end.IsZero() && !b.PeriodStart.IsZero() && g.end.Before(b.PeriodStart) {
-				continue
-			}
-			var hit []candidate
-			hit = append(hit, g.undated...)
-			if b.PeriodEnd.IsZero() {
-				hit = append(hit, g.dated...)
-			} else {
-				// The pledges that start on or before the report's end.
-				n, _ := slices.BinarySearchFunc(g.dated, b.PeriodEnd, func(c candidate, end model.Date) int {
-					if end.Before(c.start) {
-						return 1
-					}
-					return -1
-				})
-				hit = append(hit, g.dated[:n]...)
-			}
-			if len(hit) == 0 {
-				continue
-			}
-			slices.SortFunc(hit, func(x, y candidate) int { return cmp.Compare(x.at, y.at) })
-			r := in.reqBy[g.req]
-			a := onReq(Alert{Key: "bilateral:" + b.ID + ":" + r.ID, Kind: model.AlertBilateral, PledgeIDs: []string{b.ID},
-				DonorOrgIDs: []string{b.DonorOrgID}, EURMinor: b.EURMinor}, r)
-			for _, c := range hit {
-				m := in.pledges[c.at]
+		for _, b := range some {
+			reported := period{b.PeriodStart, b.PeriodEnd}
+			var a Alert
+			for _, m := range mech {
+				if m.Channel != model.ChannelMechanism || (helpKey{m.BeneficiaryOrgID, m.Category}) != k ||
+					!reported.overlaps(period{m.PledgeDate, r.NeededBy}) {
+					continue
+				}
+				if a.Key == "" {
+					a = onReq(Alert{Key: "bilateral:" + b.ID + ":" + r.ID, Kind: model.AlertBilateral, PledgeIDs: []string{b.ID},
+						DonorOrgIDs: []string{b.DonorOrgID}, EURMinor: b.EURMinor}, r)
+				}
 				a.PledgeIDs = append(a.PledgeIDs, m.ID)
 				a.DonorOrgIDs = appendNew(a.DonorOrgIDs, m.DonorOrgID)
 				a.EURMinor += m.EURMinor
 			}
-			out.add(a)
+			if a.Key != "" {
+				out.add(a)
+			}
 		}
 	}
 }
@@ -718,13 +663,11 @@ func stale(p acrossPledge, today model.Date, staleAfterDays int) (days int, ok b
 }
 
 // stalePledges: mechanism pledges proposed long ago and still unanswered,
-// on requirements v does not see; onRequirement finds the others.
-func (out *alerts) stalePledges(in alertData, staleAfterDays int) {
-	for _, p := range in.pledges {
-		if _, seen := in.reqBy[p.RequirementID]; seen {
-			continue
-		}
-		if days, ok := stale(p, in.today, staleAfterDays); ok {
+// of off, the pledges v sees on requirements v does not see; onRequirement
+// finds the others.
+func (out *alerts) stalePledges(off []acrossPledge, today model.Date, staleAfterDays int) {
+	for _, p := range off {
+		if days, ok := stale(p, today, staleAfterDays); ok {
 			out.add(staleAlert(p, days))
 		}
 	}

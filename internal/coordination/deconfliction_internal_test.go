@@ -40,17 +40,17 @@ func pairwisePassThroughOverlap(out *alerts, r requirements.View, mech []model.P
 	}
 }
 
-func pairwiseBilateralOffRequirement(out *alerts, in alertData) {
+func pairwiseBilateralOffRequirement(out *alerts, reqBy map[string]requirements.View, pledges []acrossPledge) {
 	var mech []acrossPledge
-	for _, m := range in.pledges {
+	for _, m := range pledges {
 		if m.Channel != model.ChannelMechanism || !m.Status.Counts() {
 			continue
 		}
-		if _, ok := in.reqBy[m.RequirementID]; ok {
+		if _, ok := reqBy[m.RequirementID]; ok {
 			mech = append(mech, m)
 		}
 	}
-	for _, b := range in.pledges {
+	for _, b := range pledges {
 		if b.Channel != model.ChannelBilateral || b.RequirementID != "" || !b.Status.Counts() {
 			continue
 		}
@@ -61,7 +61,7 @@ func pairwiseBilateralOffRequirement(out *alerts, in alertData) {
 			if m.BeneficiaryOrgID != b.BeneficiaryOrgID || m.Category != b.Category {
 				continue
 			}
-			r := in.reqBy[m.RequirementID]
+			r := reqBy[m.RequirementID]
 			if !bp.overlaps(period{start: m.PledgeDate, end: r.NeededBy}) {
 				continue
 			}
@@ -96,14 +96,15 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 	statuses := []model.PledgeStatus{model.PledgeProposed, model.PledgeConfirmed, model.PledgeWithdrawn, model.PledgeSuspended}
 	found := 0
 	for round := range 300 {
-		in := alertData{reqBy: map[string]requirements.View{}}
+		reqBy := map[string]requirements.View{}
+		var across []acrossPledge
 		var all []model.Pledge
 		var reqs []requirements.View
 		for i := range 1 + rng.IntN(5) {
 			r := requirements.View{}
 			r.ID, r.NeededBy, r.Priority = fmt.Sprintf("r%d", i), day(), model.PriorityHigh
 			reqs = append(reqs, r)
-			in.reqBy[r.ID] = r
+			reqBy[r.ID] = r
 		}
 		for i := range rng.IntN(40) {
 			p := model.Pledge{ID: fmt.Sprintf("p%02d", i), DonorOrgID: orgs[rng.IntN(len(orgs))], EURMinor: int64(1 + rng.IntN(1000)),
@@ -121,12 +122,12 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 					p.RequirementID = "hidden"
 				}
 			}
-			in.pledges = append(in.pledges, acrossRequirements(p))
+			across = append(across, acrossRequirements(p))
 			all = append(all, p)
 		}
 		var got, want alerts
-		got.bilateralOffRequirement(in)
-		pairwiseBilateralOffRequirement(&want, in)
+		pairwiseBilateralOffRequirement(&want, reqBy, across)
+		reports := reportsOffRequirements(across)
 		for _, r := range reqs {
 			var mech []model.Pledge
 			for _, p := range all {
@@ -139,6 +140,7 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 				ptrs[i] = &mech[i]
 			}
 			got.passThroughOverlap(r, ptrs)
+			got.bilateralOffRequirement(r, ptrs, reports)
 			pairwisePassThroughOverlap(&want, r, mech)
 		}
 		slices.SortFunc(got, alertOrder)

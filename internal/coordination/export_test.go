@@ -19,24 +19,34 @@ func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f 
 	})
 }
 
-func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onRequirement func(requirements.View)) (alertData, error) {
+func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onReports func([]acrossPledge), onRequirement func(requirements.View)) ([]acrossPledge, error) {
 	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
 	if err != nil {
-		return alertData{}, err
+		return nil, err
 	}
 	all, err := s.pledges.All(ctx, v, model.PledgeFilter{})
 	if err != nil {
-		return alertData{}, err
+		return nil, err
 	}
-	in := alertData{reqBy: make(map[string]requirements.View, len(reqs))}
+	var reports []acrossPledge
 	for _, p := range all {
-		in.pledges = append(in.pledges, acrossRequirements(p))
+		if p.RequirementID == "" && p.Channel == model.ChannelBilateral {
+			reports = append(reports, acrossRequirements(p))
+		}
 	}
+	onReports(reports)
+	seen := map[string]bool{}
 	for _, r := range reqs {
 		onRequirement(r)
-		in.reqBy[r.ID] = r
+		seen[r.ID] = true
 	}
-	return in, nil
+	var off []acrossPledge
+	for _, p := range all {
+		if !seen[p.RequirementID] {
+			off = append(off, acrossRequirements(p))
+		}
+	}
+	return off, nil
 }
 
 // OpenRequirements is what suggestions and the plan are computed over, kept

@@ -15,9 +15,9 @@ type Store interface {
 	InTx(ctx context.Context, fn func(q store.Queries) error) error
 	// Acknowledgements returns every acknowledgement by key.
 	Acknowledgements(ctx context.Context) (map[string]model.Acknowledgement, error)
-	// ListPledges returns up to limit pledges matching f, newest first,
-	// after the cursor; 0 is no limit. It decides no visibility.
-	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
+	// EachPledge calls fn for every pledge matching f, newest first, a
+	// batch at a time. It decides no visibility.
+	EachPledge(ctx context.Context, f model.PledgeFilter, fn func(model.Pledge) error) error
 	// RecordVersion changes with every requirement, pledge and access list:
 	// what was read of them at one version holds while it stands.
 	RecordVersion(ctx context.Context) (int64, error)
