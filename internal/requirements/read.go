@@ -310,8 +310,8 @@ func (s *Service) viewsWith(ctx context.Context, v policy.Viewer, batch []model.
 // itself when each requirement's pledges come together, as the pledge
 // classes of a list do (store.PledgeClassesOf): a page's 1,800 classes
 // copied one by one into a slice per requirement were a fifth of a list's
-// time. Pledges that come interleaved, as whole pledges do, are copied
-// once, into one array.
+// time. So do whole pledges (store.PledgesForRequirements). Pledges that
+// come interleaved are copied once, into one array.
 func byRequirement(pledges []model.Pledge) map[string][]model.Pledge {
 	out := make(map[string][]model.Pledge)
 	start := 0

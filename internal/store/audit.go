@@ -45,7 +45,9 @@ func scanAuditEvent(s scanner) (model.AuditEvent, error) {
 	r := auditRows.Get().(*auditRow)
 	defer auditRows.Put(r)
 	r.e = model.AuditEvent{}
-	err := s.Scan(r.dest...)
+	if err := s.Scan(r.dest...); err != nil {
+		return model.AuditEvent{}, err
+	}
 	e := r.e
 	e.ActorUserID, e.ActorOrgID = r.user.String, r.org.String
 	if r.before.Valid {
@@ -54,7 +56,7 @@ func scanAuditEvent(s scanner) (model.AuditEvent, error) {
 	if r.after.Valid {
 		e.After = json.RawMessage(r.after.String)
 	}
-	return e, err
+	return e, nil
 }
 
 // jsonText binds JSON as text, which both backends return byte for byte;

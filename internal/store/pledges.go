@@ -58,7 +58,10 @@ func scanPledge(s scanner) (model.Pledge, error) {
 	r := pledgeRows.Get().(*pledgeRow)
 	defer pledgeRows.Put(r)
 	r.p = model.Pledge{}
-	err := s.Scan(r.dest...)
+	if err := s.Scan(r.dest...); err != nil {
+		// What a failed row left in r is not a pledge.
+		return model.Pledge{}, err
+	}
 	p := r.p
 	p.Kind, p.Channel, p.Status, p.Review = model.PledgeKind(r.kind), model.Channel(r.channel), model.PledgeStatus(r.status), model.Review(r.review)
 	if !p.SuspendedOn.IsZero() {
@@ -66,7 +69,7 @@ func scanPledge(s scanner) (model.Pledge, error) {
 		p.SuspendedFrom, p.Status = p.Status, model.PledgeSuspended
 	}
 	p.TLP, p.Sector, p.Category = model.TLP(r.tlp), model.Sector(r.sector), model.Category(r.category)
-	return p, err
+	return p, nil
 }
 
 func (q *queries) CreatePledge(ctx context.Context, p *model.Pledge) error {
