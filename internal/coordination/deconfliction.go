@@ -128,6 +128,7 @@ func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, af
 		return AlertWindow{}, err
 	}
 	w := AlertWindow{Alerts: []Alert{}, found: after == ""}
+	var key []byte
 	for i := range found.Len() {
 		// The keys are read only where they are needed: at a million
 		// pledges the list holds hundreds of thousands of alerts, and
@@ -136,14 +137,15 @@ func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, af
 			continue
 		}
 		if f.Open && len(acks) > 0 {
-			if _, acked := acks[string(found.key(i))]; acked {
+			key = found.key(key[:0], i)
+			if _, acked := acks[string(key)]; acked {
 				continue
 			}
 		}
 		w.Total++
 		switch {
 		case !w.found:
-			if string(found.key(i)) == after {
+			if key = found.key(key[:0], i); string(key) == after {
 				w.found, w.From = true, w.Total
 			}
 		case len(w.Alerts) < limit:
@@ -188,8 +190,10 @@ func (s *Service) seenNow(ctx context.Context, v policy.Viewer, keys []string) (
 	}
 	out := make([]Alert, len(keys))
 	seen := 0
+	var key []byte
 	for j := range found.Len() {
-		i, ok := at[string(found.key(j))]
+		key = found.key(key[:0], j)
+		i, ok := at[string(key)]
 		if !ok {
 			continue
 		}

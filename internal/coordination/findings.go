@@ -3,6 +3,7 @@ package coordination
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"slices"
 	"strings"
 
@@ -17,8 +18,10 @@ import (
 // slices, they held about 500 bytes apiece and most of the server's
 // memory. Here each alert is a run of bytes in blocks the collector need
 // not scan, its requirement's id, reference and title are written once for
-// every alert about it, a pledge's id takes 17 bytes rather than 36, and a
-// donor is a number. Only the alerts of a page are decoded.
+// every alert about it, a pledge's id takes 17 bytes rather than 36, a
+// donor is a number, and a key made of the alert's kind and ids names
+// them rather than repeating them (a third of the list, at a million
+// pledges). Only the alerts of a page are decoded.
 //
 // The blocks are of a fixed size, so that the list grows without copying
 // what it holds: one growing buffer of 66 MB, at a million pledges, held
@@ -99,7 +102,7 @@ func (p *findingsPacker) pack(a Alert) {
 		}
 		req = at + 1
 	}
-	b := putString(p.scratch[:0], a.Key)
+	b := putKey(p.scratch[:0], a)
 	b = binary.AppendUvarint(b, uint64(req))
 	b = binary.AppendVarint(b, a.EURMinor)
 	b = binary.AppendUvarint(b, uint64(len(a.PledgeIDs)))
@@ -127,11 +130,13 @@ func (p *findingsPacker) done() *findingsList {
 	// later add cannot change a list that is shared.
 	l := &findingsList{blocks: p.list.blocks, at: p.list.at, orgs: p.list.orgs}
 	*p = findingsPacker{}
+	var kx, ky []byte
 	slices.SortFunc(l.at, func(x, y packedAlert) int {
 		if c := x.compare(y.ranking); c != 0 {
 			return c
 		}
-		return bytes.Compare(l.keyAt(x.place), l.keyAt(y.place))
+		kx, ky = l.appendKey(kx[:0], x), l.appendKey(ky[:0], y)
+		return bytes.Compare(kx, ky)
 	})
 	return l
 }
@@ -139,27 +144,77 @@ func (p *findingsPacker) done() *findingsList {
 // Len is the number of alerts.
 func (l *findingsList) Len() int { return len(l.at) }
 
-// key is the i-th alert's key, in its block: a map lookup or a comparison
-// with string(key) copies nothing.
-func (l *findingsList) key(i int) []byte { return l.keyAt(l.at[i].place) }
+// appendKey appends the key of the alert at e to dst: a caller that reads
+// many keys passes the same buffer each time and allocates nothing.
+func (l *findingsList) appendKey(dst []byte, e packedAlert) []byte {
+	r := reader{buf: l.bytesAt(e.place)}
+	if r.readByte() == keyAsWritten {
+		n := int(r.readUvarint())
+		return append(dst, r.buf[r.off:r.off+n]...)
+	}
+	// The parts name the alert's requirement, pledges and donors, which
+	// follow them: find where each list begins, then write the key.
+	parts := r.off
+	for range r.readUvarint() {
+		if r.readUvarint() == partText {
+			r.skipString()
+		}
+	}
+	var reqID []byte
+	if req := r.readUvarint(); req != 0 {
+		rr := reader{buf: l.bytesAt(int(req - 1))}
+		n := int(rr.readUvarint())
+		reqID = rr.buf[rr.off : rr.off+n]
+	}
+	r.readVarint()
+	pledges := r.off
+	for range r.readUvarint() {
+		r.skipID()
+	}
+	donors := r.off
+
+	dst = append(dst, kindsInOrder[e.order]...)
+	r.off = parts
+	for range r.readUvarint() {
+		dst = append(dst, ':')
+		switch part := r.readUvarint(); {
+		case part == partText:
+			n := int(r.readUvarint())
+			dst = append(dst, r.buf[r.off:r.off+n]...)
+			r.off += n
+		case part == partRequirement:
+			dst = append(dst, reqID...)
+		case part%2 == 0:
+			ids := reader{buf: r.buf, off: pledges}
+			ids.readUvarint()
+			for range (part - partPledge) / 2 {
+				ids.skipID()
+			}
+			dst = ids.appendID(dst)
+		default:
+			ids := reader{buf: r.buf, off: donors}
+			ids.readUvarint()
+			for range (part - partDonor) / 2 {
+				ids.readUvarint()
+			}
+			dst = append(dst, l.orgs[ids.readUvarint()]...)
+		}
+	}
+	return dst
+}
+
+// key appends the i-th alert's key to dst.
+func (l *findingsList) key(dst []byte, i int) []byte { return l.appendKey(dst, l.at[i]) }
 
 // kind is the i-th alert's kind, which its rank says.
 func (l *findingsList) kind(i int) model.AlertKind { return kindsInOrder[l.at[i].order] }
-
-func (l *findingsList) keyAt(place int) []byte {
-	b := l.bytesAt(place)
-	n, w := binary.Uvarint(b)
-	// Capped, so that an append to a key can never write into the next
-	// alert of a list other requests read.
-	end := w + int(n)
-	return b[w:end:end]
-}
 
 // alert decodes the i-th alert.
 func (l *findingsList) alert(i int) Alert {
 	e := l.at[i]
 	r := reader{buf: l.bytesAt(e.place)}
-	a := Alert{Key: r.readString(), Kind: kindsInOrder[e.order], DaysWaiting: int(e.days)}
+	a := Alert{Key: string(l.appendKey(nil, e)), Kind: kindsInOrder[e.order], DaysWaiting: int(e.days)}
+	r.skipKey()
 	if req := r.readUvarint(); req != 0 {
 		rr := reader{buf: l.bytesAt(int(req - 1))}
 		a.RequirementID, a.Ref, a.Title, a.Priority = rr.readString(), rr.readString(), rr.readString(), model.Priority(rr.readString())
@@ -179,6 +234,44 @@ func (l *findingsList) alert(i int) Alert {
 func putString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// A key is written as it is, or, when it is the alert's kind followed by
+// parts each after a colon, as those parts: each the alert's requirement,
+// one of its pledges or donors (by its place in the alert's list), or
+// text. Every key the findings make is of the second form, with a few ids.
+const (
+	keyAsWritten byte = iota
+	keyOfParts
+)
+
+const (
+	partRequirement = iota
+	partText
+	partPledge // the first pledge; the j-th is partPledge + 2j
+	partDonor  // the first donor; the j-th is partDonor + 2j
+)
+
+func putKey(b []byte, a Alert) []byte {
+	rest, ok := strings.CutPrefix(a.Key, string(a.Kind)+":")
+	if !ok || a.Kind == "" {
+		return putString(append(b, keyAsWritten), a.Key)
+	}
+	b = append(b, keyOfParts)
+	b = binary.AppendUvarint(b, uint64(strings.Count(rest, ":")+1))
+	for part := range strings.SplitSeq(rest, ":") {
+		switch {
+		case part != "" && part == a.RequirementID:
+			b = binary.AppendUvarint(b, partRequirement)
+		case part != "" && slices.Contains(a.PledgeIDs, part):
+			b = binary.AppendUvarint(b, uint64(partPledge+2*slices.Index(a.PledgeIDs, part)))
+		case part != "" && slices.Contains(a.DonorOrgIDs, part):
+			b = binary.AppendUvarint(b, uint64(partDonor+2*slices.Index(a.DonorOrgIDs, part)))
+		default:
+			b = putString(binary.AppendUvarint(b, partText), part)
+		}
+	}
+	return b
 }
 
 // An id is written as its 16 bytes when it is a UUID in its canonical
@@ -229,11 +322,60 @@ func (r *reader) readString() string {
 	return s
 }
 
+func (r *reader) skipString() {
+	n := int(r.readUvarint())
+	r.off += n
+}
+
+func (r *reader) skipKey() {
+	if r.readByte() == keyAsWritten {
+		r.skipString()
+		return
+	}
+	for range r.readUvarint() {
+		if r.readUvarint() == partText {
+			r.skipString()
+		}
+	}
+}
+
 func (r *reader) readID() string {
+	return string(r.appendID(nil))
+}
+
+// appendID appends the id at r to dst, as it was written.
+func (r *reader) appendID(dst []byte) []byte {
 	if r.readByte() == idText {
-		return r.readString()
+		n := int(r.readUvarint())
+		dst = append(dst, r.buf[r.off:r.off+n]...)
+		r.off += n
+		return dst
 	}
 	var u uuid.UUID
 	r.off += copy(u[:], r.buf[r.off:r.off+16])
-	return u.String()
+	var text [36]byte
+	hexUUID(&text, u)
+	return append(dst, text[:]...)
+}
+
+func (r *reader) skipID() {
+	if r.readByte() == idText {
+		r.skipString()
+		return
+	}
+	r.off += 16
+}
+
+// hexUUID writes u in its canonical form, as uuid.UUID.String does,
+// without the string.
+func hexUUID(dst *[36]byte, u uuid.UUID) {
+	hex.Encode(dst[0:8], u[0:4])
+	dst[8] = '-'
+	hex.Encode(dst[9:13], u[4:6])
+	dst[13] = '-'
+	hex.Encode(dst[14:18], u[6:8])
+	dst[18] = '-'
+	hex.Encode(dst[19:23], u[8:10])
+	dst[23] = '-'
+	hex.Encode(dst[24:], u[10:])
 }

@@ -15,7 +15,8 @@ import (
 
 // TestFindingsListKeepsEveryAlert packs random alerts in a random order and
 // reads them back: every field as it was, in alertOrder, with keys and
-// kinds read without decoding the rest, in blocks of several sizes.
+// kinds read without decoding the rest, in blocks of several sizes, keys
+// written as they are and keys of the alert's kind and ids.
 func TestFindingsListKeepsEveryAlert(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
 	// Ids of every form: the store's UUIDs, one in capitals (kept as
@@ -51,6 +52,31 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 			for range rng.IntN(3) {
 				a.DonorOrgIDs = append(a.DonorOrgIDs, ids[rng.IntN(len(ids))])
 			}
+			if rng.IntN(4) > 0 {
+				// A key as the findings make them: the kind, then parts
+				// naming the alert's requirement, pledges and donors,
+				// or text; the last part keeps keys apart.
+				parts := []string{string(a.Kind)}
+				for range rng.IntN(4) {
+					switch pick := rng.IntN(5); {
+					case pick == 0:
+						parts = append(parts, a.RequirementID)
+					case pick == 1 && len(a.PledgeIDs) > 0:
+						parts = append(parts, a.PledgeIDs[rng.IntN(len(a.PledgeIDs))])
+					case pick == 2 && len(a.DonorOrgIDs) > 0:
+						parts = append(parts, a.DonorOrgIDs[rng.IntN(len(a.DonorOrgIDs))])
+					default:
+						parts = append(parts, ids[rng.IntN(len(ids))])
+					}
+				}
+				a.Key = strings.Join(append(parts, fmt.Sprint(i)), ":")
+				if rng.IntN(10) == 0 {
+					a.Key = string(a.Kind) + ":"
+					if i > 0 {
+						a.Key = string(model.AlertKinds[0]) + fmt.Sprint(i) + ":" + a.RequirementID
+					}
+				}
+			}
 			in = append(in, a)
 		}
 		p := newFindingsPacker()
@@ -78,8 +104,8 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 			if a := got.alert(i); !reflect.DeepEqual(a, w) {
 				t.Fatalf("round %d, alert %d:\n got %+v\nwant %+v", round, i, a, w)
 			}
-			if string(got.key(i)) != w.Key || got.kind(i) != w.Kind {
-				t.Fatalf("round %d, alert %d: key %q kind %q, want %q %q", round, i, got.key(i), got.kind(i), w.Key, w.Kind)
+			if key := got.key(nil, i); string(key) != w.Key || got.kind(i) != w.Kind {
+				t.Fatalf("round %d, alert %d: key %q kind %q, want %q %q", round, i, key, got.kind(i), w.Key, w.Kind)
 			}
 		}
 	}
