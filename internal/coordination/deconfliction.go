@@ -130,14 +130,15 @@ func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, af
 	w := AlertWindow{Alerts: []Alert{}, found: after == ""}
 	var key []byte
 	for i := range found.Len() {
-		// The keys are read only where they are needed: at a million
-		// pledges the list holds hundreds of thousands of alerts, and
-		// reading each key is a cache miss.
+		// The keys are read only where they are needed, and once: at a
+		// million pledges the list holds hundreds of thousands of alerts,
+		// and a key is rebuilt from the ids it names (findingsList).
 		if f.Kind != "" && found.kind(i) != f.Kind {
 			continue
 		}
+		read := false
 		if f.Open && len(acks) > 0 {
-			key = found.key(key[:0], i)
+			key, read = found.key(key[:0], i), true
 			if _, acked := acks[string(key)]; acked {
 				continue
 			}
@@ -145,7 +146,10 @@ func (s *Service) window(ctx context.Context, v policy.Viewer, f AlertFilter, af
 		w.Total++
 		switch {
 		case !w.found:
-			if key = found.key(key[:0], i); string(key) == after {
+			if !read {
+				key = found.key(key[:0], i)
+			}
+			if string(key) == after {
 				w.found, w.From = true, w.Total
 			}
 		case len(w.Alerts) < limit:

@@ -254,7 +254,8 @@ const (
 
 func putKey(b []byte, a Alert) []byte {
 	rest, ok := strings.CutPrefix(a.Key, string(a.Kind)+":")
-	if !ok || a.Kind == "" {
+	// The kind is read back from the alert's rank (kindsInOrder).
+	if !ok || !slices.Contains(kindsInOrder, a.Kind) {
 		return putString(append(b, keyAsWritten), a.Key)
 	}
 	b = append(b, keyOfParts)

@@ -15,8 +15,8 @@ import (
 
 // TestFindingsListKeepsEveryAlert packs random alerts in a random order and
 // reads them back: every field as it was, in alertOrder, with keys and
-// kinds read without decoding the rest, in blocks of several sizes, keys
-// written as they are and keys of the alert's kind and ids.
+// kinds read alone, in blocks of several sizes, keys written as they are
+// and keys of the alert's kind and ids.
 func TestFindingsListKeepsEveryAlert(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
 	// Ids of every form: the store's UUIDs, one in capitals (kept as
