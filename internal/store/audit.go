@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"sync"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -13,17 +12,11 @@ import (
 
 const auditColumns = `seq, at, actor_user_id, actor_org_id, action, object_type, object_id, before, after, payload_hash, prev_hash, hash`
 
-// auditColumnsText reads an event's instant as text on SQLite, as
-// pledgeColumnsText does: the driver tries several layouts before the one
-// that fits, and the full verification reads every event.
-var auditColumnsText = strings.Replace(auditColumns, "seq, at,", "seq, CAST(at AS TEXT),", 1)
+// auditRead reads an event's instant as text on SQLite: the full
+// verification reads every event.
+var auditRead = instantsAsText(auditColumns, "at")
 
-func (q *queries) auditReadColumns() string {
-	if q.dialect == dialectSQLite {
-		return auditColumnsText
-	}
-	return auditColumns
-}
+func (q *queries) auditReadColumns() string { return auditRead.of(q) }
 
 // auditRow is where an event row is scanned, pooled as pledgeRow is: the
 // full verification reads every event.

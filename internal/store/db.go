@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -478,6 +479,30 @@ func (i instant) Scan(src any) error {
 		return nil
 	}
 	return fmt.Errorf("cannot scan %T into a time", src)
+}
+
+// readColumns is a select list as each backend reads it best.
+type readColumns struct{ sqlite, other string }
+
+// instantsAsText is columns, a comma-separated select list, with the
+// instants named read as text on SQLite, which parseStoredInstant reads
+// digit by digit: the driver tries several layouts before the one that
+// fits.
+func instantsAsText(columns string, instants ...string) readColumns {
+	parts := strings.Split(columns, ",")
+	for i, part := range parts {
+		if name := strings.TrimSpace(part); slices.Contains(instants, name) {
+			parts[i] = strings.Replace(part, name, "CAST("+name+" AS TEXT)", 1)
+		}
+	}
+	return readColumns{sqlite: strings.Join(parts, ","), other: columns}
+}
+
+func (c readColumns) of(q *queries) string {
+	if q.dialect == dialectSQLite {
+		return c.sqlite
+	}
+	return c.other
 }
 
 // parseStoredInstant reads an instant as the store writes it on SQLite,

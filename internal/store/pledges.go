@@ -19,17 +19,11 @@ const pledgeColumns = `id, donor_org_id, COALESCE(requirement_id, ''), amount_mi
 	COALESCE(beneficiary_org_id, ''), sector, category, period_start, period_end, COALESCE(iati_identifier, ''), rate_provisional, no_eur_value,
 	COALESCE(funder_org_id, ''), suspended_on, suspend_reason, disbursed_eur_minor`
 
-// pledgeColumnsText reads the instants of a pledge as text on SQLite,
-// which the store parses faster than the driver does: exports read them a
-// million times.
-var pledgeColumnsText = strings.NewReplacer(" created_at,", " CAST(created_at AS TEXT),", " updated_at,", " CAST(updated_at AS TEXT),").Replace(pledgeColumns)
+// pledgeRead reads the instants of a pledge as text on SQLite: exports
+// read them a million times.
+var pledgeRead = instantsAsText(pledgeColumns, "created_at", "updated_at")
 
-func (q *queries) pledgeColumns() string {
-	if q.dialect == dialectSQLite {
-		return pledgeColumnsText
-	}
-	return pledgeColumns
-}
+func (q *queries) pledgeColumns() string { return pledgeRead.of(q) }
 
 // pledgeRow is where a pledge row is scanned. The destinations are
 // pointers passed through an interface, so a pledge scanned into a local
