@@ -6,7 +6,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -272,8 +271,8 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, fo
 // may see, ranked, without acknowledgements.
 func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input alertSource) (*findingsList, error) {
 	// Each finding is packed as soon as it is found, so that at most the
-	// findings of one requirement, or of the pledges across requirements,
-	// are held as Alert values.
+	// findings of one requirement, or the stale pledges on requirements v
+	// does not see, are held as Alert values.
 	var out alerts
 	kept := newFindingsPacker()
 	flush := func() {
@@ -281,7 +280,7 @@ func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Dat
 		out = out[:0]
 	}
 	var reports offRequirementReports
-	in, err := input(ctx, v, func(bilat []acrossPledge) {
+	in, err := input(ctx, v, func(bilat []model.Pledge) {
 		reports = reportsOffRequirements(bilat)
 	}, func(r requirements.View) {
 		out.onRequirement(r, reports, today, s.cfg.StaleAfterDays)
@@ -299,7 +298,7 @@ func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Dat
 // reports v may see on no requirement to onReports, once, then every
 // requirement v may see, with the pledges v sees on it, to onRequirement;
 // it returns the pledges v sees on requirements v does not see.
-type alertSource func(ctx context.Context, v policy.Viewer, onReports func([]acrossPledge), onRequirement func(requirements.View)) ([]acrossPledge, error)
+type alertSource func(ctx context.Context, v policy.Viewer, onReports func([]model.Pledge), onRequirement func(requirements.View)) ([]model.Pledge, error)
 
 // alertInput reads the requirements v sees a batch at a time: each passes
 // to onRequirement and is let go, so that no reading holds every pledge.
@@ -307,15 +306,15 @@ type alertSource func(ctx context.Context, v policy.Viewer, onReports func([]acr
 // found with a requirement: at a million pledges, the pledges a finding
 // across requirements would need are too many to keep to the end of the
 // reading.
-func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onReports func([]acrossPledge), onRequirement func(requirements.View)) ([]acrossPledge, error) {
+func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onReports func([]model.Pledge), onRequirement func(requirements.View)) ([]model.Pledge, error) {
 	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
 	if err != nil {
 		return nil, err
 	}
-	var reports []acrossPledge
+	var reports []model.Pledge
 	for _, b := range bilat {
 		if b.RequirementID == "" {
-			reports = append(reports, acrossRequirements(b))
+			reports = append(reports, b)
 		}
 	}
 	onReports(reports)
@@ -333,34 +332,7 @@ func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onReports fun
 	if err != nil {
 		return nil, err
 	}
-	more, err := s.proposedOffRequirements(ctx, v, own)
-	if err != nil {
-		return nil, err
-	}
-	off := make([]acrossPledge, len(more))
-	for i, p := range more {
-		off[i] = acrossRequirements(p)
-	}
-	return off, nil
-}
-
-// acrossPledge is what the findings about bilateral reports on no
-// requirement and about stale pledges read of a pledge: the reports are
-// kept for the whole reading, and a whole model.Pledge is 568 bytes.
-type acrossPledge struct {
-	ID, RequirementID, DonorOrgID, BeneficiaryOrgID string
-	Category                                        model.Category
-	Channel                                         model.Channel
-	Status                                          model.PledgeStatus
-	EURMinor                                        int64
-	PledgeDate, PeriodStart, PeriodEnd              model.Date
-	CreatedAt                                       time.Time
-}
-
-func acrossRequirements(p model.Pledge) acrossPledge {
-	return acrossPledge{ID: p.ID, RequirementID: p.RequirementID, DonorOrgID: p.DonorOrgID, BeneficiaryOrgID: p.BeneficiaryOrgID,
-		Category: p.Category, Channel: p.Channel, Status: p.Status, EURMinor: p.EURMinor,
-		PledgeDate: p.PledgeDate, PeriodStart: p.PeriodStart, PeriodEnd: p.PeriodEnd, CreatedAt: p.CreatedAt}
+	return s.proposedOffRequirements(ctx, v, own)
 }
 
 // ownProposed are the mechanism pledges still proposed of v's
@@ -456,10 +428,9 @@ func (out *alerts) onRequirement(r requirements.View, reports offRequirementRepo
 	out.bilateralOnRequirement(r, mech, bilat)
 	out.bilateralOffRequirement(r, mech, reports)
 	out.gap(r, today)
-	for _, p := range r.Pledges {
-		c := acrossRequirements(p)
-		if days, ok := stale(c, today, staleAfterDays); ok {
-			out.add(onReq(staleAlert(c, days), r))
+	for i := range r.Pledges {
+		if days, ok := stale(&r.Pledges[i], today, staleAfterDays); ok {
+			out.add(onReq(staleAlert(&r.Pledges[i], days), r))
 		}
 	}
 }
@@ -584,9 +555,9 @@ type helpKey struct {
 // count, by beneficiary and category, each list sorted by the start of its
 // period (reports without a start first), so that the reports that may
 // overlap a requirement's pledges are a prefix.
-type offRequirementReports map[helpKey][]acrossPledge
+type offRequirementReports map[helpKey][]model.Pledge
 
-func reportsOffRequirements(bilat []acrossPledge) offRequirementReports {
+func reportsOffRequirements(bilat []model.Pledge) offRequirementReports {
 	out := offRequirementReports{}
 	for _, b := range bilat {
 		if b.Channel == model.ChannelBilateral && b.RequirementID == "" && b.Status.Counts() {
@@ -595,7 +566,7 @@ func reportsOffRequirements(bilat []acrossPledge) offRequirementReports {
 		}
 	}
 	for _, reports := range out {
-		slices.SortStableFunc(reports, func(a, b acrossPledge) int {
+		slices.SortStableFunc(reports, func(a, b model.Pledge) int {
 			switch {
 			case a.PeriodStart.Before(b.PeriodStart):
 				return -1
@@ -629,7 +600,7 @@ func (out *alerts) bilateralOffRequirement(r requirements.View, mech []*model.Pl
 		some := reports[k]
 		if !r.NeededBy.IsZero() {
 			// The reports that start on or before the needed-by date.
-			n, _ := slices.BinarySearchFunc(some, r.NeededBy, func(b acrossPledge, end model.Date) int {
+			n, _ := slices.BinarySearchFunc(some, r.NeededBy, func(b model.Pledge, end model.Date) int {
 				if end.Before(b.PeriodStart) {
 					return 1
 				}
@@ -637,7 +608,8 @@ func (out *alerts) bilateralOffRequirement(r requirements.View, mech []*model.Pl
 			})
 			some = some[:n]
 		}
-		for _, b := range some {
+		for i := range some {
+			b := &some[i]
 			reported := period{b.PeriodStart, b.PeriodEnd}
 			var a Alert
 			for _, m := range mech {
@@ -662,7 +634,7 @@ func (out *alerts) bilateralOffRequirement(r requirements.View, mech []*model.Pl
 
 // stale tells whether p is a mechanism pledge proposed long ago and still
 // unanswered, and for how many days.
-func stale(p acrossPledge, today model.Date, staleAfterDays int) (days int, ok bool) {
+func stale(p *model.Pledge, today model.Date, staleAfterDays int) (days int, ok bool) {
 	if p.Status != model.PledgeProposed || p.Channel != model.ChannelMechanism {
 		return 0, false
 	}
@@ -673,15 +645,15 @@ func stale(p acrossPledge, today model.Date, staleAfterDays int) (days int, ok b
 // stalePledges: mechanism pledges proposed long ago and still unanswered,
 // of off, the pledges v sees on requirements v does not see; onRequirement
 // finds the others.
-func (out *alerts) stalePledges(off []acrossPledge, today model.Date, staleAfterDays int) {
-	for _, p := range off {
-		if days, ok := stale(p, today, staleAfterDays); ok {
-			out.add(staleAlert(p, days))
+func (out *alerts) stalePledges(off []model.Pledge, today model.Date, staleAfterDays int) {
+	for i := range off {
+		if days, ok := stale(&off[i], today, staleAfterDays); ok {
+			out.add(staleAlert(&off[i], days))
 		}
 	}
 }
 
-func staleAlert(p acrossPledge, days int) Alert {
+func staleAlert(p *model.Pledge, days int) Alert {
 	return Alert{Key: "stale:" + p.ID, Kind: model.AlertStalePledge, PledgeIDs: []string{p.ID}, DonorOrgIDs: []string{p.DonorOrgID}, EURMinor: p.EURMinor, DaysWaiting: days}
 }
 

@@ -40,8 +40,8 @@ func pairwisePassThroughOverlap(out *alerts, r requirements.View, mech []model.P
 	}
 }
 
-func pairwiseBilateralOffRequirement(out *alerts, reqBy map[string]requirements.View, pledges []acrossPledge) {
-	var mech []acrossPledge
+func pairwiseBilateralOffRequirement(out *alerts, reqBy map[string]requirements.View, pledges []model.Pledge) {
+	var mech []model.Pledge
 	for _, m := range pledges {
 		if m.Channel != model.ChannelMechanism || !m.Status.Counts() {
 			continue
@@ -97,7 +97,6 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 	found := 0
 	for round := range 300 {
 		reqBy := map[string]requirements.View{}
-		var across []acrossPledge
 		var all []model.Pledge
 		var reqs []requirements.View
 		for i := range 1 + rng.IntN(5) {
@@ -122,12 +121,11 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 					p.RequirementID = "hidden"
 				}
 			}
-			across = append(across, acrossRequirements(p))
 			all = append(all, p)
 		}
 		var got, want alerts
-		pairwiseBilateralOffRequirement(&want, reqBy, across)
-		reports := reportsOffRequirements(across)
+		pairwiseBilateralOffRequirement(&want, reqBy, all)
+		reports := reportsOffRequirements(all)
 		for _, r := range reqs {
 			var mech []model.Pledge
 			for _, p := range all {

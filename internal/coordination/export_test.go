@@ -19,7 +19,7 @@ func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f 
 	})
 }
 
-func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onReports func([]acrossPledge), onRequirement func(requirements.View)) ([]acrossPledge, error) {
+func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onReports func([]model.Pledge), onRequirement func(requirements.View)) ([]model.Pledge, error) {
 	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
 	if err != nil {
 		return nil, err
@@ -28,10 +28,10 @@ func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onReports fu
 	if err != nil {
 		return nil, err
 	}
-	var reports []acrossPledge
+	var reports []model.Pledge
 	for _, p := range all {
 		if p.RequirementID == "" && p.Channel == model.ChannelBilateral {
-			reports = append(reports, acrossRequirements(p))
+			reports = append(reports, p)
 		}
 	}
 	onReports(reports)
@@ -40,10 +40,10 @@ func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onReports fu
 		onRequirement(r)
 		seen[r.ID] = true
 	}
-	var off []acrossPledge
+	var off []model.Pledge
 	for _, p := range all {
 		if !seen[p.RequirementID] {
-			off = append(off, acrossRequirements(p))
+			off = append(off, p)
 		}
 	}
 	return off, nil
@@ -107,7 +107,7 @@ func (s *Service) StaleKeysFromEveryPledge(ctx context.Context, v policy.Viewer)
 	}
 	var keys []string
 	for _, p := range all {
-		if _, ok := stale(acrossRequirements(p), model.DateOf(s.now()), s.cfg.StaleAfterDays); ok {
+		if _, ok := stale(&p, model.DateOf(s.now()), s.cfg.StaleAfterDays); ok {
 			keys = append(keys, "stale:"+p.ID)
 		}
 	}
