@@ -149,22 +149,17 @@ func (l *findingsList) Len() int { return len(l.at) }
 func (l *findingsList) appendKey(dst []byte, e packedAlert) []byte {
 	r := reader{buf: l.bytesAt(e.place)}
 	if r.readByte() == keyAsWritten {
-		n := int(r.readUvarint())
-		return append(dst, r.buf[r.off:r.off+n]...)
+		return append(dst, r.readBytes()...)
 	}
 	// The parts name the alert's requirement, pledges and donors, which
 	// follow them: find where each list begins, then write the key.
 	parts := r.off
-	for range r.readUvarint() {
-		if r.readUvarint() == partText {
-			r.skipString()
-		}
-	}
+	r.off = 0
+	r.skipKey()
 	var reqID []byte
 	if req := r.readUvarint(); req != 0 {
 		rr := reader{buf: l.bytesAt(int(req - 1))}
-		n := int(rr.readUvarint())
-		reqID = rr.buf[rr.off : rr.off+n]
+		reqID = rr.readBytes()
 	}
 	r.readVarint()
 	pledges := r.off
@@ -179,9 +174,7 @@ func (l *findingsList) appendKey(dst []byte, e packedAlert) []byte {
 		dst = append(dst, ':')
 		switch part := r.readUvarint(); {
 		case part == partText:
-			n := int(r.readUvarint())
-			dst = append(dst, r.buf[r.off:r.off+n]...)
-			r.off += n
+			dst = append(dst, r.readBytes()...)
 		case part == partRequirement:
 			dst = append(dst, reqID...)
 		case part%2 == 0:
@@ -316,17 +309,17 @@ func (r *reader) readVarint() int64 {
 	return n
 }
 
-func (r *reader) readString() string {
+// readBytes is the string at r, in the list's own bytes.
+func (r *reader) readBytes() []byte {
 	n := int(r.readUvarint())
-	s := string(r.buf[r.off : r.off+n])
+	b := r.buf[r.off : r.off+n]
 	r.off += n
-	return s
+	return b
 }
 
-func (r *reader) skipString() {
-	n := int(r.readUvarint())
-	r.off += n
-}
+func (r *reader) readString() string { return string(r.readBytes()) }
+
+func (r *reader) skipString() { r.readBytes() }
 
 func (r *reader) skipKey() {
 	if r.readByte() == keyAsWritten {
@@ -347,10 +340,7 @@ func (r *reader) readID() string {
 // appendID appends the id at r to dst, as it was written.
 func (r *reader) appendID(dst []byte) []byte {
 	if r.readByte() == idText {
-		n := int(r.readUvarint())
-		dst = append(dst, r.buf[r.off:r.off+n]...)
-		r.off += n
-		return dst
+		return append(dst, r.readBytes()...)
 	}
 	var u uuid.UUID
 	r.off += copy(u[:], r.buf[r.off:r.off+16])
