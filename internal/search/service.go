@@ -12,12 +12,14 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 )
 
 // Store is the part of the database the service uses.
 type Store interface {
 	SearchDocuments(ctx context.Context, terms []string, limit int) ([]model.SearchHit, error)
 	SearchMarks(ctx context.Context, terms []string, hits []model.SearchHit) ([]model.SearchHit, error)
+	SearchVersion(ctx context.Context) (int64, error)
 }
 
 // Reader reads one record of a kind as v may see it: ErrNotFound (or
@@ -45,7 +47,13 @@ type Result struct {
 }
 
 type Service struct {
-	store   Store
+	store Store
+	// ranked keeps the candidates of the latest searched words while the
+	// index's words stand: ranking every match of a common word is most of
+	// a search at a million records, and the same words are searched again
+	// far more often than a record's words change. The candidates are the
+	// same for everyone; who may see each is decided at every search.
+	ranked  *readings.Kept
 	readers map[string]Reader
 	batches map[string]together
 	urls    map[string]string
@@ -77,7 +85,7 @@ func NewService(s Store, readers map[string]Reader, urls map[string]string) *Ser
 			panic("search: no reader or page for " + k)
 		}
 	}
-	return &Service{store: s, readers: readers, urls: urls}
+	return &Service{store: s, ranked: readings.New(keptRankings), readers: readers, urls: urls}
 }
 
 // maxQuery bounds the search words, in bytes.
@@ -96,7 +104,7 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 		}
 		return model.Listing[Result]{Items: []Result{}}, nil
 	}
-	hits, err := s.store.SearchDocuments(ctx, terms, MaxCandidates)
+	hits, err := s.candidates(ctx, terms)
 	if err != nil {
 		return model.Listing[Result]{}, err
 	}
@@ -181,6 +189,22 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 		}
 	}
 	return model.Listing[Result]{Items: items, Next: next, Total: len(seen)}, nil
+}
+
+// keptRankings bounds the words whose candidates are kept: up to
+// MaxCandidates kinds and ids each, about 100 kB.
+const keptRankings = 32
+
+// candidates are the best MaxCandidates records whose words match terms,
+// whoever may see them. The slice is shared between searches: read only.
+func (s *Service) candidates(ctx context.Context, terms []string) ([]model.SearchHit, error) {
+	// Kept for no viewer on no day: the index decides nothing by either.
+	hits, err := s.ranked.Get(ctx, s.store.SearchVersion, strings.Join(terms, "\x00"), policy.Viewer{}, model.Date{},
+		func(ctx context.Context) (any, error) { return s.store.SearchDocuments(ctx, terms, MaxCandidates) })
+	if err != nil {
+		return nil, err
+	}
+	return hits.([]model.SearchHit), nil
 }
 
 // hidden tells a read's answer that v may not see the record from a fault.

@@ -20,6 +20,9 @@ func (h hitsStore) SearchDocuments(context.Context, []string, int) ([]model.Sear
 	return ranked, nil
 }
 
+// SearchVersion stands: the hits never change.
+func (hitsStore) SearchVersion(context.Context) (int64, error) { return 1, nil }
+
 func (h hitsStore) SearchMarks(_ context.Context, _ []string, hits []model.SearchHit) ([]model.SearchHit, error) {
 	var out []model.SearchHit
 	for _, want := range hits {
@@ -130,5 +133,71 @@ func TestOneByOne(t *testing.T) {
 	}
 	if _, err := OneByOne(read)(context.Background(), policy.Viewer{}, []string{"a", "broken"}); !errors.Is(err, fault) {
 		t.Fatalf("a fault answered %v", err)
+	}
+}
+
+// versionedStore counts the rankings asked of it, at a version a test moves.
+type versionedStore struct {
+	hitsStore
+	version, ranked int64
+}
+
+func (s *versionedStore) SearchVersion(context.Context) (int64, error) { return s.version, nil }
+
+func (s *versionedStore) SearchDocuments(ctx context.Context, terms []string, limit int) ([]model.SearchHit, error) {
+	s.ranked++
+	return s.hitsStore.SearchDocuments(ctx, terms, limit)
+}
+
+// TestCandidatesKeptWhileTheWordsStand: the same words are ranked once while
+// the index's version stands, again once it moves, and other words apart;
+// who may see each candidate is asked at every search.
+func TestCandidatesKeptWhileTheWordsStand(t *testing.T) {
+	ctx := context.Background()
+	st := &versionedStore{hitsStore: hitsStore{{Kind: "offer", RecordID: "a", Title: "Radios"}, {Kind: "offer", RecordID: "b", Title: "Radios"}}, version: 1}
+	var asked int
+	see := map[string]bool{"a": true, "b": true}
+	read := func(_ context.Context, _ policy.Viewer, id string) error {
+		asked++
+		if !see[id] {
+			return model.ErrNotFound
+		}
+		return nil
+	}
+	readers, urls := map[string]Reader{}, map[string]string{}
+	for _, k := range model.SearchKinds {
+		readers[k], urls[k] = read, "/"+k+"/"
+	}
+	svc := NewService(st, readers, urls)
+	find := func(q string) int {
+		t.Helper()
+		got, err := svc.Find(ctx, policy.Viewer{}, q, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Total
+	}
+	find("radios")
+	find("radios")
+	if st.ranked != 1 {
+		t.Errorf("the same words at one version were ranked %d times, want once", st.ranked)
+	}
+	find("licences")
+	if st.ranked != 2 {
+		t.Errorf("other words were ranked %d times in all, want 2", st.ranked)
+	}
+	st.version++
+	find("radios")
+	if st.ranked != 3 {
+		t.Errorf("the words were not ranked again once the version moved (%d rankings)", st.ranked)
+	}
+	// Kept candidates, not kept decisions: a record hidden since is hidden.
+	see["b"] = false
+	before := asked
+	if n := find("radios"); n != 1 {
+		t.Errorf("%d results after one was hidden, want 1", n)
+	}
+	if asked == before {
+		t.Error("the reads were not asked again")
 	}
 }

@@ -20,6 +20,18 @@ type Search interface {
 	// End), in the order given, leaving out a record that has gone or no
 	// longer holds the words.
 	SearchMarks(ctx context.Context, terms []string, hits []model.SearchHit) ([]model.SearchHit, error)
+	// SearchVersion is the version of the index's words (migration 00044):
+	// it advances in the transaction of every change to them, so that two
+	// SearchDocuments of the same terms at one version return the same.
+	SearchVersion(ctx context.Context) (int64, error)
+}
+
+func (q *queries) SearchVersion(ctx context.Context) (int64, error) {
+	var n int64
+	if err := q.rd.row(ctx, `SELECT n FROM search_version WHERE one = 1`).Scan(&n); err != nil {
+		return 0, dbErr(err, "search version")
+	}
+	return n, nil
 }
 
 func (q *queries) SearchDocuments(ctx context.Context, terms []string, limit int) ([]model.SearchHit, error) {

@@ -243,15 +243,34 @@ func testFullTextSearch(t *testing.T, s *store.DB) {
 	if hits := find("енергетика"); len(hits) != 2 || hits[0].RecordID != energy.ID || hits[1].RecordID != body.ID {
 		t.Errorf("ranking: %v", hits)
 	}
+	// Every change to the words advances the index's version, which a
+	// search's kept candidates stand on.
+	version := func() int64 {
+		t.Helper()
+		n, err := s.SearchVersion(ctx)
+		must(t, err)
+		return n
+	}
+	before := version()
+	if again := version(); again != before {
+		t.Fatalf("the search version moved from %d to %d with nothing written", before, again)
+	}
 	energy.Title = "Кібербезпека підстанцій"
 	must(t, s.UpdateRequirement(ctx, &energy))
+	if after := version(); after <= before {
+		t.Errorf("a new title left the search version at %d (was %d)", after, before)
+	}
 	if hits := find("кібербезпека"); !has(hits, "requirement", energy.ID) {
 		t.Errorf("the new title is not found: %v", hits)
 	}
 	if hits := find("енергетика"); has(hits, "requirement", energy.ID) {
 		t.Errorf("the old title is still found: %v", hits)
 	}
+	before = version()
 	p := newPledge(t, s, org.ID, french.ID, func(p *model.Pledge) { p.Description = "Licences pour l'équipe" })
+	if after := version(); after <= before {
+		t.Errorf("a new pledge left the search version at %d (was %d)", after, before)
+	}
 	if hits := find("équipe"); !has(hits, "pledge", p.ID) {
 		t.Errorf("the pledge is not found: %v", hits)
 	}
