@@ -9,6 +9,7 @@ import (
 	"errors"
 	"html"
 	"strings"
+	"sync"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -104,10 +105,11 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 		}
 		return model.Listing[Result]{Items: []Result{}}, nil
 	}
-	hits, err := s.candidates(ctx, terms)
+	rk, err := s.ranking(ctx, terms)
 	if err != nil {
 		return model.Listing[Result]{}, err
 	}
+	hits := rk.hits
 	decided := map[string]map[string]bool{}
 	for kind, read := range s.batches {
 		var ids []string
@@ -177,7 +179,7 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 	}
 	// Only the page shown is marked: the words of a thousand candidates
 	// were half of a search's time.
-	marked, err := s.store.SearchMarks(ctx, terms, shown)
+	marked, err := rk.marked(ctx, s.store, terms, shown)
 	if err != nil {
 		return model.Listing[Result]{}, err
 	}
@@ -191,20 +193,62 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 	return model.Listing[Result]{Items: items, Next: next, Total: len(seen)}, nil
 }
 
-// keptRankings bounds the words whose candidates are kept: up to
-// MaxCandidates kinds and ids each, about 100 kB.
-const keptRankings = 32
+// keptRankings bounds the words whose ranking is kept: up to
+// MaxCandidates kinds and ids each, and the marked words of those shown,
+// a few hundred kB at most.
+const keptRankings = 16
 
-// candidates are the best MaxCandidates records whose words match terms,
-// whoever may see them. The slice is shared between searches: read only.
-func (s *Service) candidates(ctx context.Context, terms []string) ([]model.SearchHit, error) {
+// ranking is what one search's words give whoever searches them, at one
+// version of the index: the best MaxCandidates records holding them, and
+// the marked title and snippet of each shown so far. Shared between
+// searches: hits is read only.
+type ranking struct {
+	hits  []model.SearchHit
+	mu    sync.Mutex
+	marks map[[2]string]model.SearchHit
+}
+
+func (s *Service) ranking(ctx context.Context, terms []string) (*ranking, error) {
 	// Kept for no viewer on no day: the index decides nothing by either.
-	hits, err := s.ranked.Get(ctx, s.store.SearchVersion, strings.Join(terms, "\x00"), policy.Viewer{}, model.Date{},
-		func(ctx context.Context) (any, error) { return s.store.SearchDocuments(ctx, terms, MaxCandidates) })
+	rk, err := s.ranked.Get(ctx, s.store.SearchVersion, strings.Join(terms, "\x00"), policy.Viewer{}, model.Date{},
+		func(ctx context.Context) (any, error) {
+			hits, err := s.store.SearchDocuments(ctx, terms, MaxCandidates)
+			return &ranking{hits: hits, marks: map[[2]string]model.SearchHit{}}, err
+		})
 	if err != nil {
 		return nil, err
 	}
-	return hits.([]model.SearchHit), nil
+	return rk.(*ranking), nil
+}
+
+// marked returns the hits shown with their words marked, in their order,
+// leaving out one that has gone or holds the words no more (as
+// SearchMarks): those marked before at this version are not asked again.
+func (rk *ranking) marked(ctx context.Context, st Store, terms []string, shown []model.SearchHit) ([]model.SearchHit, error) {
+	rk.mu.Lock()
+	var missing []model.SearchHit
+	for _, h := range shown {
+		if _, ok := rk.marks[[2]string{h.Kind, h.RecordID}]; !ok {
+			missing = append(missing, h)
+		}
+	}
+	rk.mu.Unlock()
+	fresh, err := st.SearchMarks(ctx, terms, missing)
+	if err != nil {
+		return nil, err
+	}
+	rk.mu.Lock()
+	defer rk.mu.Unlock()
+	for _, h := range fresh {
+		rk.marks[[2]string{h.Kind, h.RecordID}] = h
+	}
+	out := make([]model.SearchHit, 0, len(shown))
+	for _, h := range shown {
+		if m, ok := rk.marks[[2]string{h.Kind, h.RecordID}]; ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // hidden tells a read's answer that v may not see the record from a fault.

@@ -140,6 +140,12 @@ func TestOneByOne(t *testing.T) {
 type versionedStore struct {
 	hitsStore
 	version, ranked int64
+	marked          int // hits asked to be marked
+}
+
+func (s *versionedStore) SearchMarks(ctx context.Context, terms []string, hits []model.SearchHit) ([]model.SearchHit, error) {
+	s.marked += len(hits)
+	return s.hitsStore.SearchMarks(ctx, terms, hits)
 }
 
 func (s *versionedStore) SearchVersion(context.Context) (int64, error) { return s.version, nil }
@@ -182,6 +188,9 @@ func TestCandidatesKeptWhileTheWordsStand(t *testing.T) {
 	if st.ranked != 1 {
 		t.Errorf("the same words at one version were ranked %d times, want once", st.ranked)
 	}
+	if st.marked != 2 {
+		t.Errorf("%d hits asked to be marked for two searches of one page, want its 2 once", st.marked)
+	}
 	find("licences")
 	if st.ranked != 2 {
 		t.Errorf("other words were ranked %d times in all, want 2", st.ranked)
@@ -190,6 +199,9 @@ func TestCandidatesKeptWhileTheWordsStand(t *testing.T) {
 	find("radios")
 	if st.ranked != 3 {
 		t.Errorf("the words were not ranked again once the version moved (%d rankings)", st.ranked)
+	}
+	if st.marked != 6 {
+		t.Errorf("%d hits asked to be marked in all, want the page again once the version moved (6)", st.marked)
 	}
 	// Kept candidates, not kept decisions: a record hidden since is hidden.
 	see["b"] = false
