@@ -50,8 +50,8 @@ func newSearch(s store.Store, a *App) *search.Service {
 		"requirement": "/requirements/", "pledge": "/pledges/", "offer": "/offers/", "lesson": "/lessons/",
 		"proposal": "/proposals/", "organisation": "/organisations/", "meeting": "/meetings/",
 	}).ReadTogether("requirement", a.Requirements.Seen, a.Requirements.Read).
-		// Every offer candidate is decided in one read; the few on the page
+		// Every offer candidate is decided in one query; the few on the page
 		// shown are then read as the offer's own page reads them, so that a
-		// fault of the first read hides an offer rather than shows one.
-		ReadTogether("offer", a.Offers.Read, search.OneByOne(offer))
+		// fault of the first decision hides an offer rather than shows one.
+		ReadTogether("offer", a.Offers.Seen, search.OneByOne(offer))
 }

@@ -99,7 +99,7 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 					t.Fatalf("%s: a search's read hides %s, which the records show", who, r.ID)
 				}
 			}
-			// And which offer hits, in one read, as Get answers for each.
+			// And which offer hits, in one query, as Get answers for each.
 			offers, err := s.ListOffers(ctx, model.OfferFilter{}, "", 0)
 			if err != nil {
 				t.Fatal(err)
@@ -108,7 +108,7 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 			for _, o := range offers {
 				offerIDs = append(offerIDs, o.ID)
 			}
-			readOffers, err := a.Offers.Read(ctx, v, offerIDs)
+			readOffers, err := a.Offers.Seen(ctx, v, offerIDs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +118,7 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 					t.Fatal(err)
 				}
 				if readOffers[id] != (err == nil) {
-					t.Fatalf("%s: a search's read of offer %s says seen=%v, Get says %v", who, id, readOffers[id], err)
+					t.Fatalf("%s: a search's decision on offer %s says seen=%v, Get says %v", who, id, readOffers[id], err)
 				}
 			}
 			wantPledges, err := a.Pledges.All(ctx, v, model.PledgeFilter{})

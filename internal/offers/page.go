@@ -12,6 +12,7 @@ import (
 type sortedReads interface {
 	PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error)
 	CountOffers(ctx context.Context, f model.OfferFilter, a policy.Audience) (int, error)
+	SeenOfferIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 }
 
 // Page returns one page of the offers v may see that match f, in order s,

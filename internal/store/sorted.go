@@ -23,6 +23,8 @@ type SortedPages interface {
 	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
 	PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error)
 	CountOffers(ctx context.Context, f model.OfferFilter, a policy.Audience) (int, error)
+	// SeenOfferIDs returns those of ids naming an offer a sees.
+	SeenOfferIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 }
 
 // sortColumn is the SQL a list sorts on for one field of model.*Sorts.
@@ -256,16 +258,29 @@ func (q *queries) CountRequirements(ctx context.Context, f model.RequirementFilt
 
 func (q *queries) SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error) {
 	vis, vargs := visibleSQL(a, "requirements", requirementShape("requirements"))
+	seen, err := q.seenIDs(ctx, "requirements", vis, vargs, ids)
+	return seen, dbErr(err, "requirements seen")
+}
+
+func (q *queries) SeenOfferIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error) {
+	vis, vargs := visibleSQL(a, "offers", offerShape("offers"))
+	seen, err := q.seenIDs(ctx, "offers", vis, vargs, ids)
+	return seen, dbErr(err, "offers seen")
+}
+
+// seenIDs returns those of ids naming a row of table that the condition
+// vis, an audience's, holds for.
+func (q *queries) seenIDs(ctx context.Context, table, vis string, vargs []any, ids []string) ([]string, error) {
 	var seen []string
 	err := q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
 		chunk, err := queryAll(ctx, q.rd, func(s scanner) (string, error) {
 			var id string
 			return id, s.Scan(&id)
-		}, "SELECT id FROM requirements WHERE id IN ("+in+") AND "+vis, append(args[:len(args):len(args)], vargs...)...)
+		}, "SELECT id FROM "+table+" WHERE id IN ("+in+") AND "+vis, append(args[:len(args):len(args)], vargs...)...)
 		seen = append(seen, chunk...)
 		return err
 	})
-	return seen, dbErr(err, "requirements seen")
+	return seen, err
 }
 
 // pledgesSeen is the filter f and the audience a as conditions. A filter

@@ -390,6 +390,12 @@ func testSortedOffers(t *testing.T, s *store.DB) {
 			n, err := s.CountOffers(ctx, f, aud)
 			must(t, err)
 			same(t, n, len(seen))
+			if f.Status == "" {
+				// What a search decides its candidates by, an unknown id among them.
+				got, err := s.SeenOfferIDs(ctx, aud, append(offerIDs(want), "01890000-0000-7000-8000-000000000000"))
+				must(t, err)
+				same(t, ascending(got...), ascending(seen...))
+			}
 		}
 		// A cursor naming an offer this viewer does not see is refused.
 		for _, o := range want {
