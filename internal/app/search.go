@@ -12,10 +12,6 @@ import (
 // the policy, and the page that shows it.
 func newSearch(s store.Store, a *App) *search.Service {
 	read := func(get func(ctx context.Context, v policy.Viewer, id string) error) search.Reader { return get }
-	offer := read(func(ctx context.Context, v policy.Viewer, id string) error {
-		_, err := a.Offers.Get(ctx, v, id)
-		return err
-	})
 	return search.NewService(s, map[string]search.Reader{
 		"requirement": read(func(ctx context.Context, v policy.Viewer, id string) error {
 			_, err := a.Requirements.Get(ctx, v, id)
@@ -25,7 +21,10 @@ func newSearch(s store.Store, a *App) *search.Service {
 			_, err := a.Pledges.Get(ctx, v, id)
 			return err
 		}),
-		"offer": offer,
+		"offer": read(func(ctx context.Context, v policy.Viewer, id string) error {
+			_, err := a.Offers.Get(ctx, v, id)
+			return err
+		}),
 		"lesson": read(func(ctx context.Context, v policy.Viewer, id string) error {
 			_, err := a.Lessons.Get(ctx, v, id)
 			return err
@@ -50,8 +49,9 @@ func newSearch(s store.Store, a *App) *search.Service {
 		"requirement": "/requirements/", "pledge": "/pledges/", "offer": "/offers/", "lesson": "/lessons/",
 		"proposal": "/proposals/", "organisation": "/organisations/", "meeting": "/meetings/",
 	}).ReadTogether("requirement", a.Requirements.Seen, a.Requirements.Read).
-		// Every offer candidate is decided in one query; the few on the page
-		// shown are then read as the offer's own page reads them, so that a
-		// fault of the first decision hides an offer rather than shows one.
-		ReadTogether("offer", a.Offers.Seen, search.OneByOne(offer))
+		// Every offer candidate is decided in the database; the page shown is
+		// then checked by the policy on the offers read whole, as their own
+		// page checks them, so that a fault of the first decision hides an
+		// offer rather than shows one.
+		ReadTogether("offer", a.Offers.Seen, a.Offers.Read)
 }

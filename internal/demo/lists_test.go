@@ -99,7 +99,8 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 					t.Fatalf("%s: a search's read hides %s, which the records show", who, r.ID)
 				}
 			}
-			// And which offer hits, in one query, as Get answers for each.
+			// And which offer hits, decided in one query and checked in two,
+			// as Get answers for each.
 			offers, err := s.ListOffers(ctx, model.OfferFilter{}, "", 0)
 			if err != nil {
 				t.Fatal(err)
@@ -108,7 +109,11 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 			for _, o := range offers {
 				offerIDs = append(offerIDs, o.ID)
 			}
-			readOffers, err := a.Offers.Seen(ctx, v, offerIDs)
+			seenOffers, err := a.Offers.Seen(ctx, v, offerIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			readOffers, err := a.Offers.Read(ctx, v, offerIDs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,8 +122,11 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 				if err != nil && !errors.Is(err, model.ErrNotFound) {
 					t.Fatal(err)
 				}
+				if seenOffers[id] != (err == nil) {
+					t.Fatalf("%s: a search's decision on offer %s says seen=%v, Get says %v", who, id, seenOffers[id], err)
+				}
 				if readOffers[id] != (err == nil) {
-					t.Fatalf("%s: a search's decision on offer %s says seen=%v, Get says %v", who, id, readOffers[id], err)
+					t.Fatalf("%s: a search's check of offer %s says seen=%v, Get says %v", who, id, readOffers[id], err)
 				}
 			}
 			wantPledges, err := a.Pledges.All(ctx, v, model.PledgeFilter{})

@@ -37,6 +37,24 @@ func (s *Service) Seen(ctx context.Context, v policy.Viewer, ids []string) (map[
 	return seen, nil
 }
 
+// Read reports which of the offers ids v may see, as Get would answer for
+// each, in two queries (the offers, then their access lists): a search
+// checks the page it shows with it, after Seen decided every candidate in
+// the database.
+func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
+	os, err := s.store.OffersByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(os))
+	for _, o := range os {
+		if policy.Visible(v, policy.OfferResource(o)) {
+			seen[o.ID] = true
+		}
+	}
+	return seen, nil
+}
+
 func (s *Service) viewOf(ctx context.Context, v policy.Viewer, o model.Offer) (View, error) {
 	views, err := s.Views(ctx, v, []model.Offer{o})
 	if err != nil {

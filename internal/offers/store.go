@@ -18,6 +18,8 @@ type Store interface {
 	ListOffers(ctx context.Context, f model.OfferFilter, after string, limit int) ([]model.Offer, error)
 	// OfferByID locks the row for update inside a PostgreSQL transaction.
 	OfferByID(ctx context.Context, id string) (model.Offer, error)
+	// OffersByID returns the offers of the given ids that exist.
+	OffersByID(ctx context.Context, ids []string) ([]model.Offer, error)
 	// OfferPledges returns the links of the given offers; nil ids means all.
 	OfferPledges(ctx context.Context, offerIDs []string) ([]model.OfferPledge, error)
 	sortedReads

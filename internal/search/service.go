@@ -256,25 +256,6 @@ func hidden(err error) bool {
 	return errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrUnauthenticated)
 }
 
-// OneByOne is a batch read made of a kind's read of one record, for the
-// few records of the page shown.
-func OneByOne(read Reader) BatchReader {
-	return func(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
-		seen := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			err := read(ctx, v, id)
-			if hidden(err) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			seen[id] = true
-		}
-		return seen, nil
-	}
-}
-
 // Marked escapes the index's text for HTML and turns its markers into
 // <mark> elements, always balanced whatever the stored text held.
 func Marked(s string) string {

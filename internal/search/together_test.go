@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 
@@ -109,30 +108,6 @@ func TestReadTogetherAnswersAsEachRead(t *testing.T) {
 		if hidden(r.ID) {
 			t.Errorf("%s %s shown, which its read hides", r.Type, r.ID)
 		}
-	}
-}
-
-// OneByOne answers as the read of one record does: hidden for a record v
-// may not see, a fault for anything else.
-func TestOneByOne(t *testing.T) {
-	fault := errors.New("disk")
-	read := func(_ context.Context, _ policy.Viewer, id string) error {
-		switch id {
-		case "gone":
-			return model.ErrNotFound
-		case "forbidden":
-			return model.ErrForbidden
-		case "broken":
-			return fault
-		}
-		return nil
-	}
-	seen, err := OneByOne(read)(context.Background(), policy.Viewer{}, []string{"a", "gone", "forbidden", "b"})
-	if err != nil || len(seen) != 2 || !seen["a"] || !seen["b"] {
-		t.Fatalf("seen %v (%v), want a and b", seen, err)
-	}
-	if _, err := OneByOne(read)(context.Background(), policy.Viewer{}, []string{"a", "broken"}); !errors.Is(err, fault) {
-		t.Fatalf("a fault answered %v", err)
 	}
 }
 
