@@ -194,9 +194,9 @@ func (s *Service) Find(ctx context.Context, v policy.Viewer, q, cursor string, l
 }
 
 // keptRankings bounds the words whose ranking is kept: up to
-// MaxCandidates kinds and ids each, and the marked words of those shown,
-// a few hundred kB at most.
-const keptRankings = 16
+// MaxCandidates kinds and ids each (about 100 kB), and the marked title and
+// snippet of those shown, over 1 MB should every candidate be paged to.
+const keptRankings = 8
 
 // ranking is what one search's words give whoever searches them, at one
 // version of the index: the best MaxCandidates records holding them, and

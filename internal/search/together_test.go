@@ -181,8 +181,12 @@ func TestCandidatesKeptWhileTheWordsStand(t *testing.T) {
 	// Kept candidates, not kept decisions: a record hidden since is hidden.
 	see["b"] = false
 	before := asked
-	if n := find("radios"); n != 1 {
-		t.Errorf("%d results after one was hidden, want 1", n)
+	got, err := svc.Find(ctx, policy.Viewer{}, "radios", "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != 1 || len(got.Items) != 1 || got.Items[0].ID != "a" {
+		t.Errorf("after b was hidden: %d in all, shown %v; want a alone", got.Total, got.Items)
 	}
 	if asked == before {
 		t.Error("the reads were not asked again")
