@@ -487,13 +487,19 @@ type readColumns struct{ sqlite, other string }
 // instantsAsText is columns, a comma-separated select list, with the
 // instants named read as text on SQLite, which parseStoredInstant reads
 // digit by digit: the driver tries several layouts before the one that
-// fits.
+// fits. A name not in the list panics, at the program's start, rather than
+// leave a renamed column read the slow way unnoticed.
 func instantsAsText(columns string, instants ...string) readColumns {
 	parts := strings.Split(columns, ",")
+	found := 0
 	for i, part := range parts {
 		if name := strings.TrimSpace(part); slices.Contains(instants, name) {
 			parts[i] = strings.Replace(part, name, "CAST("+name+" AS TEXT)", 1)
+			found++
 		}
+	}
+	if found != len(instants) {
+		panic(fmt.Sprintf("store: instants %q are not all columns of %q", instants, columns))
 	}
 	return readColumns{sqlite: strings.Join(parts, ","), other: columns}
 }
