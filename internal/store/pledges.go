@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -100,6 +101,34 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 		p.SharedOrgIDs, p.NamedUserIDs = canonicalIDs(p.SharedOrgIDs), canonicalIDs(p.NamedUserIDs)
 	}
 	err := q.atomic(ctx, func(q *queries) error {
+		if err := q.insertPledges(ctx, ps); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			// A new pledge has no grants to replace.
+			if err := q.insertGrants(ctx, grantPledge, p.ID, p.SharedOrgIDs, p.NamedUserIDs); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if len(ps) == 1 {
+		return dbErr(err, "create pledge")
+	}
+	return dbErr(err, "create %d pledges", len(ps))
+}
+
+// insertPledges writes ps, many per statement. One pledge is added to
+// the totals by its trigger; more are summed by class first and added by
+// one statement, while the trigger stands aside for them.
+func (q *queries) insertPledges(ctx context.Context, ps []model.Pledge) error {
+	together := len(ps) > 1
+	if together {
+		if err := q.pledgeSumsByStatement(ctx, true); err != nil {
+			return err
+		}
+	}
+	err := func() error {
 		for rest := ps; len(rest) > 0; {
 			chunk := rest[:min(len(rest), pledgeChunk)]
 			args := make([]any, 0, 31*len(chunk))
@@ -115,18 +144,73 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 			}
 			rest = rest[len(chunk):]
 		}
-		for _, p := range ps {
-			// A new pledge has no grants to replace.
-			if err := q.insertGrants(ctx, grantPledge, p.ID, p.SharedOrgIDs, p.NamedUserIDs); err != nil {
-				return err
-			}
+		if together {
+			return q.addPledgeSums(ctx, ps)
 		}
 		return nil
-	})
-	if len(ps) == 1 {
-		return dbErr(err, "create pledge")
+	}()
+	// Even after a failure on SQLite: a caller may go on in this
+	// transaction, and a pledge it writes must find its trigger. On
+	// PostgreSQL a failure ends the transaction, and a caller that goes on
+	// rolls back to a savepoint, which undoes the setting too.
+	if together && (err == nil || q.dialect != dialectPostgres) {
+		err = errors.Join(err, q.pledgeSumsByStatement(ctx, false))
 	}
-	return dbErr(err, "create %d pledges", len(ps))
+	return err
+}
+
+// pledgeSumsByStatement tells the pledges' insert trigger to leave their
+// totals to addPledgeSums, or to add them again, for the rest of this
+// transaction alone (migration 00045). A pledge's trigger adds its ten
+// rows of pledge_sums one upsert at a time; pledges written together are
+// summed by class first, and the classes they share written once.
+func (q *queries) pledgeSumsByStatement(ctx context.Context, on bool) error {
+	var err error
+	switch {
+	case q.dialect == dialectPostgres:
+		setting := map[bool]string{true: "on", false: "off"}[on]
+		_, err = q.wr.exec(ctx, `SELECT set_config('cyberaid.pledge_sums_by_statement', ?, true)`, setting)
+	case on:
+		_, err = q.wr.exec(ctx, `INSERT INTO pledge_sums_by_statement (one) VALUES (1)`)
+	default:
+		_, err = q.wr.exec(ctx, `DELETE FROM pledge_sums_by_statement`)
+	}
+	return err
+}
+
+// sumChunk is how many pledges one statement of addPledgeSums sums: the
+// more, the more classes they share, within both backends' limits on
+// parameters.
+const sumChunk = 10_000
+
+// addPledgeSums adds ps, just written, to pledge_sums, as their insert
+// trigger would have one by one.
+func (q *queries) addPledgeSums(ctx context.Context, ps []model.Pledge) error {
+	if q.dialect == dialectPostgres {
+		// Before the totals' rows, as their triggers take it.
+		if _, err := q.wr.exec(ctx, `SELECT pg_advisory_xact_lock(?, 'audit_events'::regclass::oid::integer)`, auditLockClass); err != nil {
+			return err
+		}
+	}
+	for rest := ps; len(rest) > 0; {
+		chunk := rest[:min(len(rest), sumChunk)]
+		ids := make([]any, len(chunk))
+		for i := range chunk {
+			ids[i] = chunk[i].ID
+		}
+		_, err := q.wr.exec(ctx, `INSERT INTO pledge_sums (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued, records)
+			SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, sum(n), sum(eur), sum(committed), sum(delivered), sum(disbursed), sum(unvalued), sum(records)
+			FROM pledge_sum_rows WHERE pledge_id IN (`+placeholders(len(ids))+`)
+			GROUP BY dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated
+			ON CONFLICT (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated) DO UPDATE SET n = pledge_sums.n + excluded.n, eur = pledge_sums.eur + excluded.eur,
+				committed = pledge_sums.committed + excluded.committed, delivered = pledge_sums.delivered + excluded.delivered, disbursed = pledge_sums.disbursed + excluded.disbursed,
+				unvalued = pledge_sums.unvalued + excluded.unvalued, records = pledge_sums.records + excluded.records`, ids...)
+		if err != nil {
+			return err
+		}
+		rest = rest[len(chunk):]
+	}
+	return nil
 }
 
 // UpdatePledge writes every field but the id and the creation.
