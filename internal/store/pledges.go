@@ -119,8 +119,8 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 }
 
 // insertPledges writes ps, many per statement. One pledge is added to
-// the totals by its trigger; more are summed by class first and added by
-// one statement, while the trigger stands aside for them.
+// the totals by its trigger; more are added by one statement, while the
+// trigger stands aside for them.
 func (q *queries) insertPledges(ctx context.Context, ps []model.Pledge) error {
 	together := len(ps) > 1
 	if together {
@@ -162,8 +162,8 @@ func (q *queries) insertPledges(ctx context.Context, ps []model.Pledge) error {
 // pledgeSumsByStatement tells the pledges' insert trigger to leave their
 // totals to addPledgeSums, or to add them again, for the rest of this
 // transaction alone (migration 00045). A pledge's trigger adds its ten
-// rows of pledge_sums one upsert at a time; pledges written together are
-// summed by class first, and the classes they share written once.
+// rows of pledge_sums as a statement of its own, run for each pledge;
+// pledges written together are added by one statement.
 func (q *queries) pledgeSumsByStatement(ctx context.Context, on bool) error {
 	var err error
 	switch {
@@ -178,9 +178,9 @@ func (q *queries) pledgeSumsByStatement(ctx context.Context, on bool) error {
 	return err
 }
 
-// sumChunk is how many pledges one statement of addPledgeSums sums: the
-// more, the more classes they share, within both backends' limits on
-// parameters.
+// sumChunk is how many pledges one statement of addPledgeSums adds: on
+// PostgreSQL, the more, the more classes they share; within both
+// backends' limits on parameters.
 const sumChunk = 10_000
 
 // addPledgeSums adds ps, just written, to pledge_sums, as their insert
@@ -192,6 +192,15 @@ func (q *queries) addPledgeSums(ctx context.Context, ps []model.Pledge) error {
 			return err
 		}
 	}
+	// PostgreSQL refuses a statement that changes a row twice: the rows
+	// are summed by class first. SQLite applies each row of an upsert in
+	// turn, and sorting them by class cost it more than the upserts it
+	// saved (100,000 generated pledges in 27 to 31 s rather than 33 to 37).
+	figures, byClass := `n, eur, committed, delivered, disbursed, unvalued, records`, ``
+	if q.dialect == dialectPostgres {
+		figures = `sum(n), sum(eur), sum(committed), sum(delivered), sum(disbursed), sum(unvalued), sum(records)`
+		byClass = `GROUP BY dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated`
+	}
 	for rest := ps; len(rest) > 0; {
 		chunk := rest[:min(len(rest), sumChunk)]
 		ids := make([]any, len(chunk))
@@ -199,9 +208,8 @@ func (q *queries) addPledgeSums(ctx context.Context, ps []model.Pledge) error {
 			ids[i] = chunk[i].ID
 		}
 		_, err := q.wr.exec(ctx, `INSERT INTO pledge_sums (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, n, eur, committed, delivered, disbursed, unvalued, records)
-			SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, sum(n), sum(eur), sum(committed), sum(delivered), sum(disbursed), sum(unvalued), sum(records)
-			FROM pledge_sum_rows WHERE pledge_id IN (`+placeholders(len(ids))+`)
-			GROUP BY dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated
+			SELECT dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated, `+figures+`
+			FROM pledge_sum_rows WHERE pledge_id IN (`+placeholders(len(ids))+`) `+byClass+`
 			ON CONFLICT (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated) DO UPDATE SET n = pledge_sums.n + excluded.n, eur = pledge_sums.eur + excluded.eur,
 				committed = pledge_sums.committed + excluded.committed, delivered = pledge_sums.delivered + excluded.delivered, disbursed = pledge_sums.disbursed + excluded.disbursed,
 				unvalued = pledge_sums.unvalued + excluded.unvalued, records = pledge_sums.records + excluded.records`, ids...)

@@ -1,7 +1,8 @@
 -- A pledge's totals were added by its own trigger, one pledge at a time:
 -- ten upserts a pledge, two thirds of the time the generator took to
 -- write 100,000 pledges. Pledges written together (store.CreatePledges)
--- now add theirs by one statement, summed by class first, from the view
+-- now add theirs by one statement, row by row as SQLite applies an
+-- upsert, from the view
 -- pledge_sum_rows: the rows a pledge adds, the formula of migration 00043
 -- in one place. While that statement's transaction holds a row in
 -- pledge_sums_by_statement, the insert trigger leaves the pledges to it;
