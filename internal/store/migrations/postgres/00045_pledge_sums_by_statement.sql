@@ -5,10 +5,10 @@
 -- pledge_sum_rows: the rows a pledge adds, the formula of migration 00033
 -- as a view, which the statement and pledge_sums_add share (the others
 -- keep their own copy). While that statement's transaction has set
--- cyberaid.pledge_sums_by_statement, the insert trigger leaves the pledges to it;
--- the setting is local to that transaction, so no other writer and no
--- later one ever sees it. Any other insert, by any statement, still
--- adds its pledge by the trigger, which now reads the same view.
+-- cyberaid.pledge_sums_by_statement, the insert trigger leaves the
+-- pledges to it; the setting is local to that transaction, so no other
+-- writer and no later one ever sees it. Any other insert, by any
+-- statement, still adds its pledge by the trigger.
 
 -- +goose Up
 -- +goose StatementBegin

@@ -3,12 +3,13 @@
 -- write 100,000 pledges. Pledges written together (store.CreatePledges)
 -- now add theirs by one statement, row by row as SQLite applies an
 -- upsert, from the view pledge_sum_rows: the rows a pledge adds, the
--- formula of migration 00043 as a view, which the statement and the insert
--- trigger share (the update and delete triggers keep their own copy). While that statement's transaction holds a row in
+-- formula of migration 00043 as a view, which the statement and the
+-- insert trigger share (the update and delete triggers keep their own
+-- copy). While that statement's transaction holds a row in
 -- pledge_sums_by_statement, the insert trigger leaves the pledges to it;
 -- the row is written and deleted in that transaction, so no other writer
 -- and no later one ever sees it. Any other insert, by any statement, still
--- adds its pledge by the trigger, which now reads the same view.
+-- adds its pledge by the trigger.
 
 -- +goose Up
 -- +goose StatementBegin
