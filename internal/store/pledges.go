@@ -181,7 +181,7 @@ func (q *queries) pledgeSumsByStatement(ctx context.Context, on bool) error {
 // sumChunk is how many pledges one statement of addPledgeSums adds: on
 // PostgreSQL, the more, the more classes they share; within both
 // backends' limits on parameters.
-const sumChunk = 10_000
+const sumChunk = 8192
 
 // addPledgeSums adds ps, just written, to pledge_sums, as their insert
 // trigger would have one by one.
@@ -203,7 +203,17 @@ func (q *queries) addPledgeSums(ctx context.Context, ps []model.Pledge) error {
 	}
 	for rest := ps; len(rest) > 0; {
 		chunk := rest[:min(len(rest), sumChunk)]
-		ids := make([]any, len(chunk))
+		// A statement is prepared and kept per text: the ids are padded
+		// to a power of two with the first one again (IN is a set), so
+		// that batches of every size share a few texts.
+		size := 2
+		for size < len(chunk) {
+			size *= 2
+		}
+		ids := make([]any, size)
+		for i := range ids {
+			ids[i] = chunk[0].ID
+		}
 		for i := range chunk {
 			ids[i] = chunk[i].ID
 		}

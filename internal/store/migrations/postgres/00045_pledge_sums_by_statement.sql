@@ -10,6 +10,10 @@
 -- writer and no later one ever sees it. Any other insert, by any
 -- statement, still adds its pledge by the trigger.
 
+-- The view reads columns of pledges, requirements and pledge_sum_dims: a
+-- later migration that changes one of their types, or rebuilds one of
+-- those tables, drops the view first and creates it again after.
+
 -- +goose Up
 -- +goose StatementBegin
 CREATE VIEW pledge_sum_rows AS SELECT p.id AS pledge_id, d.dim AS dim,

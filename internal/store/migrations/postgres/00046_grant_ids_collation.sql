@@ -20,6 +20,8 @@
 -- +goose Up
 -- +goose StatementBegin
 ALTER TABLE access_grants ALTER COLUMN object_id TYPE text COLLATE "C";
+-- A column's new type forgets its statistics.
+ANALYZE access_grants;
 
 CREATE OR REPLACE FUNCTION pledge_classes_own(pledge_id text) RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN

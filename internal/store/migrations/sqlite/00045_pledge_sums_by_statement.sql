@@ -11,6 +11,10 @@
 -- and no later one ever sees it. Any other insert, by any statement, still
 -- adds its pledge by the trigger.
 
+-- The view reads columns of pledges, requirements and pledge_sum_dims: a
+-- later migration that changes one of their types, or rebuilds one of
+-- those tables, drops the view first and creates it again after.
+
 -- +goose Up
 -- +goose StatementBegin
 CREATE VIEW pledge_sum_rows AS SELECT p.id AS pledge_id, d.dim AS dim,
@@ -79,7 +83,8 @@ CREATE TRIGGER pledge_sums_insert AFTER INSERT ON pledges BEGIN
     CASE (CASE WHEN p.suspended_on IS NOT NULL THEN 'suspended' ELSE p.status END) WHEN 'withdrawn' THEN 0 WHEN 'rejected' THEN 0 WHEN 'suspended' THEN 0 ELSE p.no_eur_value = 1 END AS unvalued,
     1 AS records
 FROM pledges p LEFT JOIN requirements r ON r.id = p.requirement_id CROSS JOIN pledge_sum_dims d WHERE p.id = NEW.id) c WHERE 1 = 1
-    ON CONFLICT (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated) DO UPDATE SET n = pledge_sums.n + excluded.n, eur = pledge_sums.eur + excluded.eur, committed = pledge_sums.committed + excluded.committed, delivered = pledge_sums.delivered + excluded.delivered, disbursed = pledge_sums.disbursed + excluded.disbursed, unvalued = pledge_sums.unvalued + excluded.unvalued, records = pledge_sums.records + excluded.records;END;
+    ON CONFLICT (dim, key, channel, tlp, donor_org_id, beneficiary_org_id, req_tlp, req_validated) DO UPDATE SET n = pledge_sums.n + excluded.n, eur = pledge_sums.eur + excluded.eur, committed = pledge_sums.committed + excluded.committed, delivered = pledge_sums.delivered + excluded.delivered, disbursed = pledge_sums.disbursed + excluded.disbursed, unvalued = pledge_sums.unvalued + excluded.unvalued, records = pledge_sums.records + excluded.records;
+END;
 DROP TABLE pledge_sums_by_statement;
 DROP VIEW pledge_sum_rows;
 -- +goose StatementEnd
