@@ -118,45 +118,48 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 	return dbErr(err, "create %d pledges", len(ps))
 }
 
-// insertPledges writes ps, many per statement. One pledge is added to
-// the totals by its trigger; more are added by one statement, while the
+// insertPledges writes ps and adds them to the totals. One pledge is
+// added by its trigger; more are added by one statement, while the
 // trigger stands aside for them.
 func (q *queries) insertPledges(ctx context.Context, ps []model.Pledge) error {
-	together := len(ps) > 1
-	if together {
-		if err := q.pledgeSumsByStatement(ctx, true); err != nil {
-			return err
-		}
+	if len(ps) < 2 {
+		return q.insertPledgeRows(ctx, ps)
 	}
-	err := func() error {
-		for rest := ps; len(rest) > 0; {
-			chunk := rest[:min(len(rest), pledgeChunk)]
-			args := make([]any, 0, 31*len(chunk))
-			for _, p := range chunk {
-				status, suspendedOn := storedStatus(&p)
-				args = append(args, p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
-					p.Description, p.Channel, status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
-					nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier), p.RateProvisional, p.NoEURValue,
-					nullIfEmpty(p.FunderOrgID), suspendedOn, p.SuspendReason, p.DisbursedEURMinor)
-			}
-			if _, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES `+valueRows(len(chunk), 31), args...); err != nil {
-				return err
-			}
-			rest = rest[len(chunk):]
-		}
-		if together {
-			return q.addPledgeSums(ctx, ps)
-		}
-		return nil
-	}()
+	if err := q.pledgeSumsByStatement(ctx, true); err != nil {
+		return err
+	}
+	err := q.insertPledgeRows(ctx, ps)
+	if err == nil {
+		err = q.addPledgeSums(ctx, ps)
+	}
 	// Even after a failure on SQLite: a caller may go on in this
 	// transaction, and a pledge it writes must find its trigger. On
 	// PostgreSQL a failure ends the transaction, and a caller that goes on
 	// rolls back to a savepoint, which undoes the setting too.
-	if together && (err == nil || q.dialect != dialectPostgres) {
+	if err == nil || q.dialect != dialectPostgres {
 		err = errors.Join(err, q.pledgeSumsByStatement(ctx, false))
 	}
 	return err
+}
+
+// insertPledgeRows writes ps, many per statement.
+func (q *queries) insertPledgeRows(ctx context.Context, ps []model.Pledge) error {
+	for rest := ps; len(rest) > 0; {
+		chunk := rest[:min(len(rest), pledgeChunk)]
+		args := make([]any, 0, 31*len(chunk))
+		for _, p := range chunk {
+			status, suspendedOn := storedStatus(&p)
+			args = append(args, p.ID, p.DonorOrgID, nullIfEmpty(p.RequirementID), p.AmountMinor, p.Currency, p.EURMinor, p.Rate, p.RateDate, p.PledgeDate, p.Kind,
+				p.Description, p.Channel, status, p.Review, p.ReviewComment, p.TLP, nullIfEmpty(p.CreatedBy), p.CreatedAt, p.UpdatedAt,
+				nullIfEmpty(p.BeneficiaryOrgID), p.Sector, p.Category, p.PeriodStart, p.PeriodEnd, nullIfEmpty(p.IATIIdentifier), p.RateProvisional, p.NoEURValue,
+				nullIfEmpty(p.FunderOrgID), suspendedOn, p.SuspendReason, p.DisbursedEURMinor)
+		}
+		if _, err := q.wr.exec(ctx, `INSERT INTO pledges (`+pledgeInsertColumns+`) VALUES `+valueRows(len(chunk), 31), args...); err != nil {
+			return err
+		}
+		rest = rest[len(chunk):]
+	}
+	return nil
 }
 
 // pledgeSumsByStatement tells the pledges' insert trigger to leave their
@@ -168,7 +171,10 @@ func (q *queries) pledgeSumsByStatement(ctx context.Context, on bool) error {
 	var err error
 	switch {
 	case q.dialect == dialectPostgres:
-		setting := map[bool]string{true: "on", false: "off"}[on]
+		setting := "off"
+		if on {
+			setting = "on"
+		}
 		_, err = q.wr.exec(ctx, `SELECT set_config('cyberaid.pledge_sums_by_statement', ?, true)`, setting)
 	case on:
 		_, err = q.wr.exec(ctx, `INSERT INTO pledge_sums_by_statement (one) VALUES (1)`)
