@@ -22,7 +22,10 @@ type needFigures struct {
 	covered    int
 	need       int64
 	coveredEUR int64
+	// critical holds the MaxCriticalOpen longest-waiting critical needs
+	// not yet covered, in order; criticalN counts them all.
 	critical   []requirements.View
+	criticalN  int
 	priorities map[model.Priority]*PriorityCoverage
 	regions    []RegionFigures
 	regionAt   map[string]int
@@ -71,10 +74,7 @@ func (n *needFigures) add(reqs ...requirements.View) {
 		if r.Coverage == model.CoverageCovered || r.Coverage == model.CoverageOver {
 			n.covered++
 		} else if r.Priority == model.PriorityCritical && r.Status == model.ReqValidated {
-			// What the dashboard lists of a need: the pledges behind its
-			// figures are not part of it.
-			r.Pledges = nil
-			n.critical = append(n.critical, r)
+			n.addCritical(r)
 		}
 		if c := n.priorities[r.Priority]; c != nil {
 			c.Count++
@@ -102,13 +102,35 @@ func (n *needFigures) setOn(out *Dashboard) {
 			out.ByStatus = append(out.ByStatus, Row{Key: string(st), Label: string(st), Count: c})
 		}
 	}
-	// Critical needs that have waited longest since validation come
-	// first; the folds meet the requirements in different orders, so ties
-	// go by id.
 	out.CriticalOpen = slices.Clone(n.critical)
-	slices.SortFunc(out.CriticalOpen, func(a, b requirements.View) int {
-		return cmp.Or(waitingSince(a).Compare(waitingSince(b)), strings.Compare(a.ID, b.ID))
-	})
+	out.CriticalOpenCount = n.criticalN
+}
+
+// MaxCriticalOpen is how many critical needs the dashboard lists: a
+// mechanism at scale has thousands, and the list names the longest
+// waiting, the rest being a filter of the requirements' list away.
+const MaxCriticalOpen = 20
+
+// addCritical counts r and keeps it if it is among the MaxCriticalOpen
+// that have waited longest since validation. The folds meet the
+// requirements in different orders, so ties go by id.
+func (n *needFigures) addCritical(r requirements.View) {
+	n.criticalN++
+	i, _ := slices.BinarySearchFunc(n.critical, r, waitingLonger)
+	if i >= MaxCriticalOpen {
+		return
+	}
+	// What the dashboard lists of a need: the pledges behind its figures
+	// are not part of it.
+	r.Pledges = nil
+	if len(n.critical) == MaxCriticalOpen {
+		n.critical = n.critical[:MaxCriticalOpen-1]
+	}
+	n.critical = slices.Insert(n.critical, i, r)
+}
+
+func waitingLonger(a, b requirements.View) int {
+	return cmp.Or(waitingSince(a).Compare(waitingSince(b)), strings.Compare(a.ID, b.ID))
 }
 
 // priorityCoverage is the validated need of each priority and the part of

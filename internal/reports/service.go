@@ -116,13 +116,16 @@ type Dashboard struct {
 	// Validated needs: how many, how many fully covered, and the share of
 	// their estimated euros that pledges cover (capped per need, so that one
 	// over-covered need does not hide another's gap).
-	ValidatedCount  int                 `json:"validated_count"`
-	CoveredCount    int                 `json:"covered_count"`
-	NeedEURMinor    int64               `json:"need_eur_minor"`
-	CoveredEURMinor int64               `json:"covered_eur_minor"`
-	CoveredPermille int                 `json:"covered_permille"`
-	ByStatus        []Row               `json:"by_status"`
-	CriticalOpen    []requirements.View `json:"critical_open"`
+	ValidatedCount  int   `json:"validated_count"`
+	CoveredCount    int   `json:"covered_count"`
+	NeedEURMinor    int64 `json:"need_eur_minor"`
+	CoveredEURMinor int64 `json:"covered_eur_minor"`
+	CoveredPermille int   `json:"covered_permille"`
+	ByStatus        []Row `json:"by_status"`
+	// CriticalOpen are the MaxCriticalOpen validated critical needs not yet
+	// covered that have waited longest; CriticalOpenCount counts them all.
+	CriticalOpen      []requirements.View `json:"critical_open"`
+	CriticalOpenCount int                 `json:"critical_open_count"`
 	// Label is the strictest label of the records the figures were
 	// computed from: a printed dashboard carries it.
 	Label model.TLP `json:"-"`
