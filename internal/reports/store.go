@@ -22,4 +22,7 @@ type Store interface {
 	RecordVersion(ctx context.Context) (int64, error)
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// EngagedDonors returns, per requirement, the organisations with a
+	// pledge on it: all the policy reads of its pledges.
+	EngagedDonors(ctx context.Context, requirementIDs []string) (map[string][]string, error)
 }

@@ -292,13 +292,13 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	if err != nil {
 		return err
 	}
-	onReqs, err := s.store.PledgesForRequirements(ctx, reqIDs)
+	// Who is engaged on a requirement is read from its classes, not its
+	// pledges: a donor named on thousands of pledges reaches thousands of
+	// requirements, whose pledges are read only where v sees the
+	// requirement otherwise than its class says.
+	engagedOn, err := s.store.EngagedDonors(ctx, reqIDs)
 	if err != nil {
 		return err
-	}
-	byReq := map[string][]model.Pledge{}
-	for _, p := range onReqs {
-		byReq[p.RequirementID] = append(byReq[p.RequirementID], p)
 	}
 	type parent struct {
 		r           *model.Requirement
@@ -306,10 +306,23 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 		seen, class bool
 	}
 	parents := make(map[string]*parent, len(reqs))
+	var apartIDs []string
 	for i := range reqs {
 		r := &reqs[i]
-		res := policy.RequirementResource(*r, byReq[r.ID])
-		parents[r.ID] = &parent{r: r, res: res, seen: policy.Visible(v, res), class: policy.Visible(v, classOnly(res))}
+		res := policy.RequirementEngaged(*r, engagedOn[r.ID])
+		par := &parent{r: r, res: res, seen: policy.Visible(v, res), class: policy.Visible(v, classOnly(res))}
+		parents[r.ID] = par
+		if par.seen != par.class {
+			apartIDs = append(apartIDs, r.ID)
+		}
+	}
+	onReqs, err := s.store.PledgesForRequirements(ctx, apartIDs)
+	if err != nil {
+		return err
+	}
+	byReq := map[string][]model.Pledge{}
+	for _, p := range onReqs {
+		byReq[p.RequirementID] = append(byReq[p.RequirementID], p)
 	}
 	done := map[string]bool{}
 	visit := func(p model.Pledge) {
