@@ -45,7 +45,7 @@ func TestDashboardListsTheLongestWaitingCriticalNeeds(t *testing.T) {
 		t.Errorf("the dashboard lists %d critical needs, want %d", n, reports.MaxCriticalOpen)
 	}
 	mustContain(t, "dashboard", body, fmt.Sprintf(`<dd class="figure-value">%d</dd>`, total))
-	mustContain(t, "dashboard", critical, fmt.Sprintf("The %d that have waited longest, of %d in all.", reports.MaxCriticalOpen, total),
+	mustContain(t, "dashboard", critical, fmt.Sprintf("The %d needs that have waited longest, of %d in all.", reports.MaxCriticalOpen, total),
 		`<a href="/requirements?priority=critical&amp;status=validated">`)
 	res, list := b.get("/requirements?priority=critical&status=validated")
 	if res.StatusCode != 200 {
@@ -53,7 +53,7 @@ func TestDashboardListsTheLongestWaitingCriticalNeeds(t *testing.T) {
 	}
 	mustContain(t, "the list of critical needs", list, "Critical need 0", fmt.Sprintf("Critical need %d", extra-1))
 	_, printed := b.get("/briefing?list=dashboard")
-	mustContain(t, "briefing", printed, fmt.Sprintf("The %d that have waited longest, of %d in all.", reports.MaxCriticalOpen, total))
+	mustContain(t, "briefing", printed, fmt.Sprintf("The %d needs that have waited longest, of %d in all.", reports.MaxCriticalOpen, total))
 }
 
 // section is body from the element marked by marker to the next section's end.
