@@ -46,8 +46,8 @@ func TestDashboardListsTheLongestWaitingCriticalNeeds(t *testing.T) {
 	}
 	mustContain(t, "dashboard", body, fmt.Sprintf(`<dd class="figure-value">%d</dd>`, total))
 	mustContain(t, "dashboard", critical, fmt.Sprintf("The %d needs that have waited longest, of %d in all.", reports.MaxCriticalOpen, total),
-		`<a href="/requirements?priority=critical&amp;status=validated">`)
-	res, list := b.get("/requirements?priority=critical&status=validated")
+		`<a href="/requirements?priority=critical&amp;status=validated&amp;sort=created">`)
+	res, list := b.get("/requirements?priority=critical&status=validated&sort=created")
 	if res.StatusCode != 200 {
 		t.Fatalf("the list of critical needs answers %d", res.StatusCode)
 	}
