@@ -12,6 +12,8 @@ import (
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 //go:embed locales/*.json
@@ -156,14 +158,25 @@ func (l *Localizer) Lang() string { return l.lang }
 func (l *Localizer) Has(id string) bool { return l.ids[id] }
 
 // T translates id. A "Count" in data picks the plural form (CLDR rules:
-// Ukrainian has one, few, many and other). A missing id shows itself, so
-// the gap is visible on the page; the catalogue tests stop it shipping.
+// Ukrainian has one, few, many and other), and a whole Count is written
+// with the language's digit grouping ("903 853", not "903853"). A missing
+// id shows itself, so the gap is visible on the page; the catalogue tests
+// stop it shipping.
 func (l *Localizer) T(id string, data ...map[string]any) string {
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 && data[0] != nil {
 		cfg.TemplateData = data[0]
 		if n, ok := data[0]["Count"]; ok {
 			cfg.PluralCount = n
+			switch n.(type) {
+			case int, int64:
+				shown := make(map[string]any, len(data[0]))
+				for k, v := range data[0] {
+					shown[k] = v
+				}
+				shown["Count"] = message.NewPrinter(language.Make(l.lang)).Sprint(number.Decimal(n))
+				cfg.TemplateData = shown
+			}
 		}
 	}
 	msg, err := l.l.Localize(cfg)

@@ -295,6 +295,9 @@ func TestT(t *testing.T) {
 		{uk, 21, "21 зобов’язання"},
 		{uk, 0, "0 зобов’язань"},
 		{uk, int64(24), "24 зобов’язання"},
+		// Whole counts are grouped as the language writes them.
+		{en, 903853, "903,853 pledges"},
+		{uk, 1143, "1\u00a0143 зобов’язання"},
 	} {
 		if got := c.l.T("dashboard.pledge_count", map[string]any{"Count": c.count}); got != c.want {
 			t.Errorf("%s pledge_count(%v) = %q, want %q", c.l.Lang(), c.count, got, c.want)
@@ -311,7 +314,7 @@ func TestT(t *testing.T) {
 		{0, "0 promesse de contribution"},
 		{1, "1 promesse de contribution"},
 		{2, "2 promesses de contribution"},
-		{1000000, "1000000 de promesses de contribution"},
+		{1000000, "1\u00a0000\u00a0000 de promesses de contribution"},
 	} {
 		if got := fr.T("dashboard.pledge_count", map[string]any{"Count": c.count}); got != c.want {
 			t.Errorf("fr pledge_count(%v) = %q, want %q", c.count, got, c.want)
