@@ -28,3 +28,28 @@ func (s *Service) SeenInSQL(ctx context.Context, v policy.Viewer, f model.AuditF
 func (s *Service) SeenByEveryEvent(ctx context.Context, v policy.Viewer, f model.AuditFilter, desc bool) ([]model.AuditEvent, int, error) {
 	return s.readable(ctx, v, reading{f: f, desc: desc})
 }
+
+// WithSpans is s with totals of its own, kept by spans of width events.
+func (s *Service) WithSpans(width int64) *Service {
+	t := newTotals()
+	t.width = width
+	return &Service{store: s.store, objects: s.objects, totals: t}
+}
+
+// KeptTotal is Count without asking for the permission to read the log,
+// and how many totals were brought forward and counted whole so far.
+func (s *Service) KeptTotal(ctx context.Context, v policy.Viewer, f model.AuditFilter) (n int, forwarded, whole int64, err error) {
+	n, err = s.total(ctx, v, f)
+	return n, s.totals.forwarded.Load(), s.totals.whole.Load(), err
+}
+
+// CountedTotal is the reference: the total counted over the whole log.
+func (s *Service) CountedTotal(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
+	sight := s.sight(v)
+	n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
+	if err != nil {
+		return 0, err
+	}
+	_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
+	return n + more, err
+}

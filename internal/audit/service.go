@@ -3,6 +3,8 @@ package audit
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -31,7 +33,7 @@ func NewService(s Store, objects Lookups) *Service {
 	if objects == nil {
 		objects = Lookups{}
 	}
-	return &Service{store: s, objects: objects, totals: &totals{}}
+	return &Service{store: s, objects: objects, totals: newTotals()}
 }
 
 // List returns up to limit events after seq that v may read, in chain order.
@@ -69,21 +71,13 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.AuditFilter
 // Count says how many events matching f v may read: exactly those Page
 // would show, so that the count tells nothing of the events left out. The
 // database counts the events of the types it decides (store.AuditSight);
-// those of the others are decided here one by one. A total is counted once
-// per state of the log (totals.go).
+// those of the others are decided here one by one. A reader's total is
+// kept and brought forward as the log grows (totals.go).
 func (s *Service) Count(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
 	if err := policy.Require(v, policy.AuditRead); err != nil {
 		return 0, err
 	}
-	return s.countAt(ctx, v, f, func() (int, error) {
-		sight := s.sight(v)
-		n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
-		if err != nil {
-			return 0, err
-		}
-		_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
-		return n + more, err
-	})
+	return s.total(ctx, v, f)
 }
 
 // Head returns the sequence number of the last event, 0 when the log is
@@ -288,5 +282,12 @@ func (s *Service) sight(v policy.Viewer) store.AuditSight {
 			sight.Decided = append(sight.Decided, t)
 		}
 	}
+	// The kinds lookup knows besides: any other is hidden.
+	for _, t := range append(slices.Collect(maps.Keys(s.objects)), "plan") {
+		if _, permitted := sight.Permitted[t]; !permitted && !slices.Contains(sight.Decided, t) {
+			sight.Undecided = append(sight.Undecided, t)
+		}
+	}
+	slices.Sort(sight.Undecided)
 	return sight
 }

@@ -2,95 +2,242 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/store"
 )
 
-// totals remembers the log's totals counted at its current head. Every
-// change to a record appends its event in the change's own transaction, so
-// the head's sequence number names the state of every record a total is
-// decided from: a total counted at a head is exact for as long as the head
-// has not moved, on any server. A reader asking again, or another request
-// of the same reader, is answered without counting the log again; readers
-// asking at once while it is counted wait for that one count.
+// A reader's total of the log is kept between requests and brought forward
+// when the log grows, instead of counted again over every event.
+//
+// Every change to a record appends its event, about that record, in the
+// change's own transaction. So the events after the head a total was
+// counted at name every record changed since, and the events whose reader
+// may be decided otherwise are those about these records and their
+// neighbours (store.AuditSpansAbout). The events of the types the store
+// decides are counted by span of the log: bringing a total forward counts
+// again only the spans that hold such an event, and those of the new
+// events. A total never grows from what it was: a relabel can hide a
+// record's earlier events, and a pledge can hide or show its requirement's.
+//
+// The events of the other types are decided one by one in Go, from lookups
+// the store cannot follow; they are few, and counted again whenever the
+// head moves.
+
+// spanWidth is how many events of the log a span holds: a change makes its
+// neighbours' spans be counted again, a few dozen events each.
+const spanWidth = 256
+
+// maxTotals bounds the totals kept: one per reader of the log and filter,
+// a few kB each at a million events.
+const maxTotals = 256
+
 type totals struct {
-	mu       sync.Mutex
-	head     int64
-	counted  map[string]int
-	inflight map[string]chan struct{}
+	width int64
+	mu    sync.Mutex
+	kept  map[string]*total
+	// How many totals were brought forward, and how many counted whole.
+	forwarded, whole atomic.Int64
 }
 
-// maxTotals bounds the totals kept for one head.
-const maxTotals = 4096
+// total is one reader's total under one filter.
+type total struct {
+	// busy holds one token: one request brings a total forward at a time,
+	// and those asking meanwhile find it brought forward.
+	busy chan struct{}
+	// head is the head the spans were counted at; spans[k] is how many
+	// events of span k of the decided types the reader sees.
+	head  int64
+	spans []int
+	// undecided is the count of the other events at undecidedHead.
+	undecided     int
+	undecidedHead int64
+	counted       bool
+}
 
-func (t *totals) get(head int64, key string) (int, bool, chan struct{}) {
+func newTotals() *totals { return &totals{width: spanWidth, kept: map[string]*total{}} }
+
+// take returns key's total, for the caller alone until it calls release.
+func (t *totals) take(ctx context.Context, key string) (*total, error) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if head == t.head {
-		if n, ok := t.counted[key]; ok {
-			return n, true, nil
+	k := t.kept[key]
+	if k == nil {
+		if len(t.kept) >= maxTotals {
+			for other := range t.kept {
+				delete(t.kept, other)
+				break
+			}
 		}
+		k = &total{busy: make(chan struct{}, 1)}
+		t.kept[key] = k
 	}
-	if ch, ok := t.inflight[key]; ok {
-		return 0, false, ch
+	t.mu.Unlock()
+	select {
+	case k.busy <- struct{}{}:
+		return k, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	if t.inflight == nil {
-		t.inflight = map[string]chan struct{}{}
-	}
-	t.inflight[key] = make(chan struct{})
-	return 0, false, nil
 }
 
-// done ends the count of key begun at head; ok says it holds at head.
-func (t *totals) done(head int64, key string, n int, ok bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	close(t.inflight[key])
-	delete(t.inflight, key)
-	if !ok || head < t.head {
-		return
+func (k *total) release() { <-k.busy }
+
+// sum is the reader's total at k.head.
+func (k *total) sum() int {
+	n := k.undecided
+	for _, c := range k.spans {
+		n += c
 	}
-	if head > t.head || len(t.counted) >= maxTotals {
-		t.head, t.counted = head, map[string]int{}
-	}
-	t.counted[key] = n
+	return n
 }
 
-// countAt is count(), remembered by the log's head, v and f.
-func (s *Service) countAt(ctx context.Context, v policy.Viewer, f model.AuditFilter, count func() (int, error)) (int, error) {
+// maxReplay bounds the events read to bring a total forward: past it, or
+// past a quarter of the log, the spans are all counted again.
+const maxReplay = 50_000
+
+// total returns how many events matching f v reads, Page's order aside.
+func (s *Service) total(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
 	head, err := s.headSeq(ctx)
 	if err != nil {
 		return 0, err
 	}
-	key := fmt.Sprintf("%+v\x00%+v", v, f)
-	for {
-		n, ok, wait := s.totals.get(head, key)
-		if ok {
-			return n, nil
-		}
-		if wait == nil {
-			break
-		}
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
-	}
-	n, err := count()
+	k, err := s.totals.take(ctx, fmt.Sprintf("%+v\x00%+v", v, f))
 	if err != nil {
-		s.totals.done(head, key, 0, false)
 		return 0, err
 	}
-	// Kept only if nothing was appended meanwhile: the count may have read
-	// records as a later event left them.
-	after, err := s.headSeq(ctx)
-	s.totals.done(head, key, n, err == nil && after == head)
-	return n, nil
+	defer k.release()
+	if head < k.head {
+		// Another server's log, or one restored: nothing kept holds.
+		*k = total{busy: k.busy}
+	}
+	sight := s.sight(v)
+	if !k.counted || k.undecidedHead != head {
+		_, n, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
+		if err != nil {
+			return 0, err
+		}
+		k.undecided, k.undecidedHead, k.counted = n, head, true
+	}
+	if err := s.forward(ctx, k, f, sight, head); err != nil {
+		// Some spans may have been counted at head and others not.
+		*k = total{busy: k.busy}
+		return 0, err
+	}
+	return k.sum(), nil
+}
+
+// forward brings k's spans to head.
+func (s *Service) forward(ctx context.Context, k *total, f model.AuditFilter, sight store.AuditSight, head int64) error {
+	w := s.totals.width
+	if head == k.head && k.spans != nil {
+		return nil
+	}
+	spans := make([]int, (head+w-1)/w)
+	copy(spans, k.spans)
+	if k.spans == nil || head-k.head > min(maxReplay, head/4) {
+		counts, err := s.store.CountSeenAuditSpans(ctx, f, sight, 1, head, w)
+		if err != nil {
+			return err
+		}
+		clear(spans)
+		for span, n := range counts {
+			spans[span] = n
+		}
+		k.head, k.spans = head, spans
+		s.totals.whole.Add(1)
+		return nil
+	}
+	records, err := s.changedSince(ctx, k.head, head)
+	if err != nil {
+		return err
+	}
+	dirty, err := s.store.AuditSpansAbout(ctx, records, w)
+	if err != nil {
+		return err
+	}
+	// The new events' spans, whatever they are about.
+	for span := k.head / w; span*w < head; span++ {
+		dirty = append(dirty, span)
+	}
+	for _, run := range runs(dirty) {
+		from, to := run[0]*w+1, min((run[1]+1)*w, head)
+		counts, err := s.store.CountSeenAuditSpans(ctx, f, sight, from, to, w)
+		if err != nil {
+			return err
+		}
+		for span := run[0]; span <= run[1] && span < int64(len(spans)); span++ {
+			spans[span] = counts[span]
+		}
+	}
+	k.head, k.spans = head, spans
+	s.totals.forwarded.Add(1)
+	return nil
+}
+
+// runs are the maximal runs of consecutive spans, each as its first and
+// last, in order.
+func runs(spans []int64) [][2]int64 {
+	seen := make(map[int64]bool, len(spans))
+	for _, s := range spans {
+		seen[s] = true
+	}
+	var out [][2]int64
+	for _, s := range spans {
+		if !seen[s] || seen[s-1] {
+			continue
+		}
+		end := s
+		for seen[end+1] {
+			end++
+		}
+		out = append(out, [2]int64{s, end})
+	}
+	return out
+}
+
+// changedSince names the records of the types the store decides that the
+// events after seq from up to head are about, with the requirements a
+// pledge was on before and after each change.
+func (s *Service) changedSince(ctx context.Context, from, head int64) (store.AuditRecords, error) {
+	var out store.AuditRecords
+	for from < head {
+		events, err := s.store.ListAuditEvents(ctx, model.AuditFilter{}, from, 1000)
+		if err != nil {
+			return out, err
+		}
+		if len(events) == 0 {
+			break
+		}
+		for _, e := range events {
+			if e.Seq > head {
+				return out, nil
+			}
+			switch e.ObjectType {
+			case store.AuditRequirement, store.AuditReview:
+				out.Requirements = append(out.Requirements, e.ObjectID)
+			case store.AuditPledge:
+				out.Pledges = append(out.Pledges, e.ObjectID)
+				for _, state := range []json.RawMessage{e.Before, e.After} {
+					var p struct {
+						RequirementID string `json:"requirement_id"`
+					}
+					if json.Unmarshal(state, &p) == nil && p.RequirementID != "" {
+						out.Requirements = append(out.Requirements, p.RequirementID)
+					}
+				}
+			case store.AuditOffer:
+				out.Offers = append(out.Offers, e.ObjectID)
+			}
+		}
+		from = events[len(events)-1].Seq
+	}
+	return out, nil
 }
 
 func (s *Service) headSeq(ctx context.Context) (int64, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -46,11 +47,16 @@ type AuditSight struct {
 	// PledgeDerived are the actions on a requirement that tell of every
 	// mechanism pledge on it.
 	PledgeDerived []string
+	// Undecided are the other object types the caller decides, event by
+	// event. An event of a type in no list is shown to no one.
+	Undecided []string
 }
 
 // AuditSeen reads the log under a reader's sight.
 type AuditSeen interface {
 	CountSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight) (int, error)
+	CountSeenAuditSpans(ctx context.Context, f model.AuditFilter, s AuditSight, from, to, width int64) (map[int64]int, error)
+	AuditSpansAbout(ctx context.Context, records AuditRecords, width int64) ([]int64, error)
 	ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight, undecidedOnly bool, seq int64, desc bool, limit int) ([]model.AuditEvent, int64, error)
 }
 
@@ -76,11 +82,101 @@ func (q *queries) CountSeenAuditEvents(ctx context.Context, f model.AuditFilter,
 
 // countSeenSQL is the statement CountSeenAuditEvents sends.
 func countSeenSQL(f model.AuditFilter, s AuditSight) (string, []any) {
-	conds, args := auditFilterSQL(f, "e")
+	conds, args := seenConds(nil, nil, f, s)
+	return `SELECT count(*) FROM ` + auditSeenFrom + where(conds), args
+}
+
+// seenConds are conds and "e matches f, is of a type the store decides and
+// the reader sees it", with their arguments after args.
+func seenConds(conds []string, args []any, f model.AuditFilter, s AuditSight) ([]string, []any) {
+	fconds, fargs := auditFilterSQL(f, "e")
 	decided, dargs := inList("e.object_type", s.types())
 	seen, sargs := auditSeenSQL(s)
-	conds, args = append(conds, decided, seen), append(append(args, dargs...), sargs...)
-	return `SELECT count(*) FROM ` + auditSeenFrom + where(conds), args
+	return append(append(conds, fconds...), decided, seen), slices.Concat(args, fargs, dargs, sargs)
+}
+
+// CountSeenAuditSpans is CountSeenAuditEvents over the events from seq
+// from to seq to, by span of width events: span k holds the seqs k*width+1
+// to (k+1)*width. A span that holds no such event has no entry.
+func (q *queries) CountSeenAuditSpans(ctx context.Context, f model.AuditFilter, s AuditSight, from, to, width int64) (map[int64]int, error) {
+	conds, args := seenConds([]string{"e.seq >= ?", "e.seq <= ?"}, []any{width, from, to}, f, s)
+	rows, err := q.rd.query(ctx, `SELECT (e.seq - 1) / ?, count(*) FROM `+auditSeenFrom+where(conds)+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, dbErr(err, "count audit events")
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var span int64
+		var n int
+		if err := rows.Scan(&span, &n); err != nil {
+			return nil, dbErr(err, "count audit events")
+		}
+		out[span] = n
+	}
+	return out, dbErr(rows.Err(), "count audit events")
+}
+
+// AuditRecords names records of the types the store decides.
+type AuditRecords struct {
+	Requirements, Pledges, Offers []string
+}
+
+// AuditSpansAbout returns, in order, the spans of width events (as
+// CountSeenAuditSpans numbers them) that hold an event whose reader
+// auditSeenSQL would decide otherwise after a change to the records named.
+// Those are the events about the records themselves and, as it joins them,
+// about their neighbours as they are now: a pledge's requirement, whose
+// label, beneficiary and status its events are read under; and every
+// pledge on each of those requirements, which engage their donors with it
+// and tell of themselves in its delivery's events.
+func (q *queries) AuditSpansAbout(ctx context.Context, records AuditRecords, width int64) ([]int64, error) {
+	reqs := slices.Clone(records.Requirements)
+	err := q.inChunks(canonicalIDs(records.Pledges), func(in string, args []any) error {
+		ids, err := queryAll(ctx, q.rd, scanString, `SELECT requirement_id FROM pledges WHERE id IN (`+in+`) AND requirement_id IS NOT NULL`, args...)
+		reqs = append(reqs, ids...)
+		return err
+	})
+	if err != nil {
+		return nil, dbErr(err, "read audit spans")
+	}
+	reqs = canonicalIDs(reqs)
+	pls := slices.Clone(records.Pledges)
+	err = q.inChunks(reqs, func(in string, args []any) error {
+		ids, err := queryAll(ctx, q.rd, scanString, `SELECT id FROM pledges WHERE requirement_id IN (`+in+`)`, args...)
+		pls = append(pls, ids...)
+		return err
+	})
+	if err != nil {
+		return nil, dbErr(err, "read audit spans")
+	}
+	spans := map[int64]bool{}
+	about := func(types string, ids []string) error {
+		return q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
+			got, err := queryAll(ctx, q.rd, func(r scanner) (int64, error) {
+				var n int64
+				return n, r.Scan(&n)
+			}, `SELECT DISTINCT (seq - 1) / ? FROM audit_events WHERE object_type IN (`+types+`) AND object_id IN (`+in+`)`,
+				append([]any{width}, args...)...)
+			for _, n := range got {
+				spans[n] = true
+			}
+			return err
+		})
+	}
+	for _, c := range []struct {
+		types string
+		ids   []string
+	}{
+		{"'" + AuditRequirement + "', '" + AuditReview + "'", reqs},
+		{"'" + AuditPledge + "'", pls},
+		{"'" + AuditOffer + "'", records.Offers},
+	} {
+		if err := about(c.types, c.ids); err != nil {
+			return nil, dbErr(err, "read audit spans")
+		}
+	}
+	return slices.Sorted(maps.Keys(spans)), nil
 }
 
 // ListSeenAuditEvents reads the next window of up to limit events matching
@@ -88,8 +184,8 @@ func countSeenSQL(f model.AuditFilter, s AuditSight) (string, []any) {
 // is 0) and returns those that are either of a type the store decides and
 // seen by the reader, or of a type it does not decide, which the caller
 // decides; and the seq to read the next window from, 0 at the end. With
-// undecidedOnly, it returns up to limit events of the types it does not
-// decide.
+// undecidedOnly, it returns up to limit events of the types s names
+// Undecided.
 //
 // The window is chosen before the joins, so that a page joins only the
 // events it reads: PostgreSQL otherwise joins the whole log and sorts it.
@@ -105,9 +201,11 @@ func (q *queries) ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, 
 		conds, args = append(conds, "w.seq > ?"), append(args, seq)
 	}
 	if undecidedOnly {
-		decided, dargs := inList("w.object_type", s.types())
+		// By name rather than as every type not decided: the types' index
+		// then reads only their events, not every event of the log.
+		undecided, uargs := inList("w.object_type", s.Undecided)
 		cols := "w." + strings.ReplaceAll(auditColumns, ", ", ", w.")
-		conds, args = append(conds, "NOT "+decided), append(args, dargs...)
+		conds, args = append(conds, undecided), append(args, uargs...)
 		lim, args := limitClause(limit, args)
 		es, err := queryAll(ctx, q.rd, scanAuditEvent, `SELECT `+cols+` FROM audit_events w`+where(conds)+` ORDER BY w.seq`+dir+lim, args...)
 		if err != nil || limit <= 0 || len(es) < limit {
