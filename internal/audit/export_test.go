@@ -45,11 +45,5 @@ func (s *Service) KeptTotal(ctx context.Context, v policy.Viewer, f model.AuditF
 
 // CountedTotal is the reference: the total counted over the whole log.
 func (s *Service) CountedTotal(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
-	sight := s.sight(v)
-	n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
-	if err != nil {
-		return 0, err
-	}
-	_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
-	return n + more, err
+	return s.countedTotal(ctx, v, f, s.sight(v))
 }

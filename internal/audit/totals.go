@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -31,11 +33,12 @@ import (
 // head moves.
 
 // spanWidth is how many events of the log a span holds: a change makes its
-// neighbours' spans be counted again, a few dozen events each.
+// neighbours' spans be counted again, a few dozen events each. A span's
+// count is kept in 16 bits.
 const spanWidth = 256
 
-// maxTotals bounds the totals kept: one per reader of the log and filter,
-// a few kB each at a million events.
+// maxTotals bounds the totals kept: one per reader of the log and filter
+// of the log by type, 8 kB each at a million events.
 const maxTotals = 256
 
 type totals struct {
@@ -51,10 +54,12 @@ type total struct {
 	// busy holds one token: one request brings a total forward at a time,
 	// and those asking meanwhile find it brought forward.
 	busy chan struct{}
-	// head is the head the spans were counted at; spans[k] is how many
-	// events of span k of the decided types the reader sees.
-	head  int64
-	spans []int
+	// head is the head the spans were counted at, and headHash its hash;
+	// spans[k] is how many events of span k of the decided types the
+	// reader sees.
+	head     int64
+	headHash string
+	spans    []uint16
 	// undecided is the count of the other events at undecidedHead.
 	undecided     int
 	undecidedHead int64
@@ -92,7 +97,7 @@ func (k *total) release() { <-k.busy }
 func (k *total) sum() int {
 	n := k.undecided
 	for _, c := range k.spans {
-		n += c
+		n += int(c)
 	}
 	return n
 }
@@ -103,20 +108,31 @@ const maxReplay = 50_000
 
 // total returns how many events matching f v reads, Page's order aside.
 func (s *Service) total(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
-	head, err := s.headSeq(ctx)
-	if err != nil {
-		return 0, err
+	sight := s.sight(v)
+	if f.ObjectID != "" {
+		// One record's events, found by its index: nothing to keep.
+		return s.countedTotal(ctx, v, f, sight)
 	}
 	k, err := s.totals.take(ctx, fmt.Sprintf("%+v\x00%+v", v, f))
 	if err != nil {
 		return 0, err
 	}
 	defer k.release()
-	if head < k.head {
-		// Another server's log, or one restored: nothing kept holds.
-		*k = total{busy: k.busy}
+	// Read once the total is this request's alone: a head read before
+	// could be older than the one another request brought it to.
+	head, err := s.headSeq(ctx)
+	if err != nil {
+		return 0, err
 	}
-	sight := s.sight(v)
+	if k.spans != nil {
+		if same, err := s.sameEvent(ctx, k.head, k.headHash); err != nil {
+			return 0, err
+		} else if !same {
+			// The log was restored or replaced under the server: nothing
+			// kept of it holds.
+			*k = total{busy: k.busy}
+		}
+	}
 	if !k.counted || k.undecidedHead != head {
 		_, n, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
 		if err != nil {
@@ -132,13 +148,35 @@ func (s *Service) total(ctx context.Context, v policy.Viewer, f model.AuditFilte
 	return k.sum(), nil
 }
 
+// countedTotal is the total counted over the whole log.
+func (s *Service) countedTotal(ctx context.Context, v policy.Viewer, f model.AuditFilter, sight store.AuditSight) (int, error) {
+	n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
+	if err != nil {
+		return 0, err
+	}
+	_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
+	return n + more, err
+}
+
+// sameEvent says whether the log's event seq still has the hash it had.
+func (s *Service) sameEvent(ctx context.Context, seq int64, hash string) (bool, error) {
+	if seq == 0 {
+		return true, nil
+	}
+	es, err := s.store.ListAuditEvents(ctx, model.AuditFilter{}, seq-1, 1)
+	if err != nil {
+		return false, err
+	}
+	return len(es) == 1 && es[0].Seq == seq && es[0].Hash == hash, nil
+}
+
 // forward brings k's spans to head.
 func (s *Service) forward(ctx context.Context, k *total, f model.AuditFilter, sight store.AuditSight, head int64) error {
 	w := s.totals.width
 	if head == k.head && k.spans != nil {
 		return nil
 	}
-	spans := make([]int, (head+w-1)/w)
+	spans := make([]uint16, (head+w-1)/w)
 	copy(spans, k.spans)
 	if k.spans == nil || head-k.head > min(maxReplay, head/4) {
 		counts, err := s.store.CountSeenAuditSpans(ctx, f, sight, 1, head, w)
@@ -147,11 +185,9 @@ func (s *Service) forward(ctx context.Context, k *total, f model.AuditFilter, si
 		}
 		clear(spans)
 		for span, n := range counts {
-			spans[span] = n
+			spans[span] = uint16(n)
 		}
-		k.head, k.spans = head, spans
-		s.totals.whole.Add(1)
-		return nil
+		return s.keep(ctx, k, head, spans, &s.totals.whole)
 	}
 	records, err := s.changedSince(ctx, k.head, head)
 	if err != nil {
@@ -172,23 +208,38 @@ func (s *Service) forward(ctx context.Context, k *total, f model.AuditFilter, si
 			return err
 		}
 		for span := run[0]; span <= run[1] && span < int64(len(spans)); span++ {
-			spans[span] = counts[span]
+			spans[span] = uint16(counts[span])
 		}
 	}
-	k.head, k.spans = head, spans
-	s.totals.forwarded.Add(1)
+	return s.keep(ctx, k, head, spans, &s.totals.forwarded)
+}
+
+// keep makes spans k's, counted at head; done counts how.
+func (s *Service) keep(ctx context.Context, k *total, head int64, spans []uint16, done *atomic.Int64) error {
+	hash := ""
+	if head > 0 {
+		es, err := s.store.ListAuditEvents(ctx, model.AuditFilter{}, head-1, 1)
+		if err != nil {
+			return err
+		}
+		if len(es) == 1 {
+			hash = es[0].Hash
+		}
+	}
+	k.head, k.headHash, k.spans = head, hash, spans
+	done.Add(1)
 	return nil
 }
 
 // runs are the maximal runs of consecutive spans, each as its first and
-// last, in order.
+// last, in order; spans may repeat.
 func runs(spans []int64) [][2]int64 {
 	seen := make(map[int64]bool, len(spans))
 	for _, s := range spans {
 		seen[s] = true
 	}
 	var out [][2]int64
-	for _, s := range spans {
+	for _, s := range slices.Sorted(maps.Keys(seen)) {
 		if !seen[s] || seen[s-1] {
 			continue
 		}
