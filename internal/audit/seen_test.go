@@ -219,6 +219,25 @@ func TestSeenInSQLEqualsEveryEvent(t *testing.T) {
 				_, err := a.Lessons.Create(ctx, cast.Viewer("coordinator"), in)
 				step("create lesson", err)
 			},
+			func() { // a pledge a coordinator proposes for a company or NGO on a need it may not see: the donor is engaged on it from then on
+				if len(reqs) == 0 {
+					return
+				}
+				as := pick([]string{"donor_company", "donor_ngo"})
+				var p model.Pledge
+				err := s.InTx(ctx, func(q store.Queries) error {
+					var err error
+					p, err = a.Pledges.ProposeInTx(ctx, q, cast.Viewer("coordinator"), pledges.Proposal{
+						DonorOrgID: cast.Users[as].OrgID, RequirementID: pick(reqs), EURMinor: 1_000_00, Kind: model.PledgeMoney,
+						Description: "Proposed", TLP: []model.TLP{model.TLPClear, model.TLPGreen}[rng.IntN(2)],
+					})
+					return err
+				})
+				step("propose pledge", err)
+				if err == nil {
+					pls = append(pls, pl{p.ID, as, p.RequirementID})
+				}
+			},
 			func() { // an offer relabelled by its donor
 				if len(ofs) > 0 {
 					o := ofs[rng.IntN(len(ofs))]
@@ -229,7 +248,7 @@ func TestSeenInSQLEqualsEveryEvent(t *testing.T) {
 			},
 		}
 		var weighted []int
-		for op, w := range []int{3, 8, 3, 2, 1, 3, 2, 2, 1, 1, 1, 1} {
+		for op, w := range []int{3, 8, 3, 2, 1, 3, 2, 2, 1, 1, 1, 3, 1} {
 			for range w {
 				weighted = append(weighted, op)
 			}
@@ -340,7 +359,7 @@ func TestSeenInSQLEqualsEveryEvent(t *testing.T) {
 		}
 		var missing []string
 		for _, kind := range []string{"create requirement", "validate", "create pledge", "confirm", "review pledge", "deliver", "withdraw pledge",
-			"relabel requirement", "validate again", "relabel pledge", "share", "withdraw requirement", "create offer", "relabel offer", "create lesson"} {
+			"relabel requirement", "validate again", "relabel pledge", "share", "withdraw requirement", "create offer", "relabel offer", "create lesson", "propose pledge"} {
 			if done[kind] == 0 {
 				missing = append(missing, kind)
 			}
@@ -382,4 +401,70 @@ func seqs(es []model.AuditEvent) []int64 {
 		out[i] = e.Seq
 	}
 	return out
+}
+
+// TestKeptTotalFollowsEngagement: a pledge a coordinator proposes for a
+// company engages it with an AMBER need it did not see, and with the
+// pledges on it: their earlier events join the company's kept total.
+func TestKeptTotalFollowsEngagement(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
+		a, cast := apptest.New(t, s, func() time.Time { return now })
+		r, err := a.Requirements.Create(ctx, cast.Viewer("requester"), requirements.Input{
+			Title: ptr("Need"), Sector: ptr(model.Sectors[0]), Category: ptr(model.Categories[0]), LineOfEffort: ptr(model.LineSupport),
+			Priority: ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(100_000_00)), NeededBy: ptr(model.DateOf(now).AddDays(60)), TLP: ptr(model.TLPAmber),
+		})
+		if err == nil {
+			_, err = a.Requirements.Submit(ctx, cast.Viewer("requester"), r.ID)
+		}
+		if err == nil {
+			_, err = a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &r.ID, AmountMinor: ptr(int64(5_000_00)),
+			Currency: ptr("EUR"), TLP: ptr(model.TLPClear)}); err != nil {
+			t.Fatal(err)
+		}
+		// Events of other records, so that the pledge's are spans away.
+		for range 6 {
+			if _, err := a.Requirements.Create(ctx, cast.Viewer("requester"), requirements.Input{
+				Title: ptr("Other"), Sector: ptr(model.Sectors[0]), Category: ptr(model.Categories[0]), LineOfEffort: ptr(model.LineSupport),
+				Priority: ptr(model.PriorityLow), EstimatedEURMinor: ptr(int64(1_000_00)), NeededBy: ptr(model.DateOf(now).AddDays(60)), TLP: ptr(model.TLPClear),
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		company := cast.Viewer("donor_company")
+		kept := a.Audit.WithSpans(2)
+		before, _, _, err := kept.KeptTotal(ctx, company, model.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.InTx(ctx, func(q store.Queries) error {
+			_, err := a.Pledges.ProposeInTx(ctx, q, cast.Viewer("coordinator"), pledges.Proposal{
+				DonorOrgID: company.Org.ID, RequirementID: r.ID, EURMinor: 1_000_00, Kind: model.PledgeMoney, Description: "Proposed", TLP: model.TLPClear,
+			})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, forwarded, _, err := kept.KeptTotal(ctx, company, model.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := a.Audit.CountedTotal(ctx, company, model.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want || forwarded == 0 {
+			t.Fatalf("the company's kept total is %d (brought forward %d times), counted over the log %d", got, forwarded, want)
+		}
+		// The proposal, the need's events and the other donor's pledge.
+		if want < before+3 {
+			t.Fatalf("the company's total went from %d to %d only: the need and its pledges stayed hidden", before, want)
+		}
+	})
 }

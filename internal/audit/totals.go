@@ -193,7 +193,7 @@ func (s *Service) forward(ctx context.Context, k *total, f model.AuditFilter, si
 	if err != nil {
 		return err
 	}
-	dirty, err := s.store.AuditSpansAbout(ctx, records, w)
+	dirty, err := s.store.AuditSpansAbout(ctx, records, sight, w)
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func (s *Service) changedSince(ctx context.Context, from, head int64) (store.Aud
 						RequirementID string `json:"requirement_id"`
 					}
 					if json.Unmarshal(state, &p) == nil && p.RequirementID != "" {
-						out.Requirements = append(out.Requirements, p.RequirementID)
+						out.PledgeRequirements = append(out.PledgeRequirements, p.RequirementID)
 					}
 				}
 			case store.AuditOffer:
