@@ -25,8 +25,9 @@ import (
 // neighbours (store.AuditSpansAbout). The events of the types the store
 // decides are counted by span of the log: bringing a total forward counts
 // again only the spans that hold such an event, and those of the new
-// events. A total never grows from what it was: a relabel can hide a
-// record's earlier events, and a pledge can hide or show its requirement's.
+// events. Adding the new events to the total would not do: a relabel can
+// hide a record's earlier events, and a pledge can hide or show its
+// requirement's.
 //
 // The events of the other types are decided one by one in Go, from lookups
 // the store cannot follow; they are few, and counted again whenever the
