@@ -321,7 +321,7 @@ func TestSeenInSQLEqualsEveryEvent(t *testing.T) {
 				everyone = append(everyone, cast.Viewer(n))
 			}
 			for i, v := range everyone {
-				for _, typ := range []string{"", "pledge"} {
+				for _, typ := range []string{"", "pledge", "requirement", "lesson", "user"} {
 					if typ != "" && round%4 != 0 {
 						continue
 					}

@@ -38,9 +38,9 @@ import (
 // count is kept in 16 bits.
 const spanWidth = 256
 
-// maxTotals bounds the totals kept: one per reader of the log and filter
-// of the log by type, 8 kB each at a million events.
-const maxTotals = 256
+// maxTotals bounds the totals kept: one per reader of the log, 8 kB per
+// object type at a million events.
+const maxTotals = 128
 
 type totals struct {
 	width int64
@@ -50,21 +50,21 @@ type totals struct {
 	forwarded, whole atomic.Int64
 }
 
-// total is one reader's total under one filter.
+// total is one reader's totals, the log's and each object type's: a reader
+// who filters the log by type is counted once.
 type total struct {
 	// busy holds one token: one request brings a total forward at a time,
 	// and those asking meanwhile find it brought forward.
 	busy chan struct{}
 	// head is the head the spans were counted at, and headHash its hash;
-	// spans[k] is how many events of span k of the decided types the
-	// reader sees.
+	// spans[t][k] is how many events of type t in span k the reader sees,
+	// for the types the store decides.
 	head     int64
 	headHash string
-	spans    []uint16
-	// undecided is the count of the other events at undecidedHead.
-	undecided     int
+	spans    map[string][]uint16
+	// undecided counts the other events by type, at undecidedHead.
+	undecided     map[string]int
 	undecidedHead int64
-	counted       bool
 }
 
 func newTotals() *totals { return &totals{width: spanWidth, kept: map[string]*total{}} }
@@ -94,11 +94,20 @@ func (t *totals) take(ctx context.Context, key string) (*total, error) {
 
 func (k *total) release() { <-k.busy }
 
-// sum is the reader's total at k.head.
-func (k *total) sum() int {
-	n := k.undecided
-	for _, c := range k.spans {
-		n += int(c)
+// sum is the reader's total of objectType ("" for every type) at k.head.
+func (k *total) sum(objectType string) int {
+	n := 0
+	for t, spans := range k.spans {
+		if objectType == "" || t == objectType {
+			for _, c := range spans {
+				n += int(c)
+			}
+		}
+	}
+	for t, c := range k.undecided {
+		if objectType == "" || t == objectType {
+			n += c
+		}
 	}
 	return n
 }
@@ -114,7 +123,7 @@ func (s *Service) total(ctx context.Context, v policy.Viewer, f model.AuditFilte
 		// One record's events, found by its index: nothing to keep.
 		return s.countedTotal(ctx, v, f, sight)
 	}
-	k, err := s.totals.take(ctx, fmt.Sprintf("%+v\x00%+v", v, f))
+	k, err := s.totals.take(ctx, fmt.Sprintf("%+v", v))
 	if err != nil {
 		return 0, err
 	}
@@ -134,19 +143,23 @@ func (s *Service) total(ctx context.Context, v policy.Viewer, f model.AuditFilte
 			*k = total{busy: k.busy}
 		}
 	}
-	if !k.counted || k.undecidedHead != head {
-		_, n, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
-		if err != nil {
-			return 0, err
+	if k.undecided == nil || k.undecidedHead != head {
+		undecided := map[string]int{}
+		for _, t := range sight.Undecided {
+			_, n, err := s.readable(ctx, v, reading{f: model.AuditFilter{ObjectType: t}, sight: &sight, undecidedOnly: true, countOnly: true})
+			if err != nil {
+				return 0, err
+			}
+			undecided[t] = n
 		}
-		k.undecided, k.undecidedHead, k.counted = n, head, true
+		k.undecided, k.undecidedHead = undecided, head
 	}
-	if err := s.forward(ctx, k, f, sight, head); err != nil {
+	if err := s.forward(ctx, k, sight, head); err != nil {
 		// Some spans may have been counted at head and others not.
 		*k = total{busy: k.busy}
 		return 0, err
 	}
-	return k.sum(), nil
+	return k.sum(f.ObjectType), nil
 }
 
 // countedTotal is the total counted over the whole log.
@@ -172,22 +185,42 @@ func (s *Service) sameEvent(ctx context.Context, seq int64, hash string) (bool, 
 }
 
 // forward brings k's spans to head.
-func (s *Service) forward(ctx context.Context, k *total, f model.AuditFilter, sight store.AuditSight, head int64) error {
+func (s *Service) forward(ctx context.Context, k *total, sight store.AuditSight, head int64) error {
 	w := s.totals.width
 	if head == k.head && k.spans != nil {
 		return nil
 	}
-	spans := make([]uint16, (head+w-1)/w)
-	copy(spans, k.spans)
-	if k.spans == nil || head-k.head > min(maxReplay, head/4) {
-		counts, err := s.store.CountSeenAuditSpans(ctx, f, sight, 1, head, w)
+	whole := k.spans == nil || head-k.head > min(maxReplay, head/4)
+	// Every type's spans, grown to head from those kept unless counted
+	// whole.
+	spans := make(map[string][]uint16, len(k.spans))
+	grown := func(t string) []uint16 {
+		if spans[t] == nil {
+			spans[t] = make([]uint16, (head+w-1)/w)
+			if !whole {
+				copy(spans[t], k.spans[t])
+			}
+		}
+		return spans[t]
+	}
+	if !whole {
+		for t := range k.spans {
+			grown(t)
+		}
+	}
+	set := func(counts []store.AuditSpanCount) {
+		for _, c := range counts {
+			if sp := grown(c.Type); c.Span < int64(len(sp)) {
+				sp[c.Span] = uint16(c.N)
+			}
+		}
+	}
+	if whole {
+		counts, err := s.store.CountSeenAuditSpans(ctx, model.AuditFilter{}, sight, 1, head, w)
 		if err != nil {
 			return err
 		}
-		clear(spans)
-		for span, n := range counts {
-			spans[span] = uint16(n)
-		}
+		set(counts)
 		return s.keep(ctx, k, head, spans, &s.totals.whole)
 	}
 	records, err := s.changedSince(ctx, k.head, head)
@@ -204,19 +237,23 @@ func (s *Service) forward(ctx context.Context, k *total, f model.AuditFilter, si
 	}
 	for _, run := range runs(dirty) {
 		from, to := run[0]*w+1, min((run[1]+1)*w, head)
-		counts, err := s.store.CountSeenAuditSpans(ctx, f, sight, from, to, w)
+		counts, err := s.store.CountSeenAuditSpans(ctx, model.AuditFilter{}, sight, from, to, w)
 		if err != nil {
 			return err
 		}
-		for span := run[0]; span <= run[1] && span < int64(len(spans)); span++ {
-			spans[span] = uint16(counts[span])
+		// A span counted again holds what it now counts of every type.
+		for _, sp := range spans {
+			for span := run[0]; span <= run[1] && span < int64(len(sp)); span++ {
+				sp[span] = 0
+			}
 		}
+		set(counts)
 	}
 	return s.keep(ctx, k, head, spans, &s.totals.forwarded)
 }
 
 // keep makes spans k's, counted at head; done counts how.
-func (s *Service) keep(ctx context.Context, k *total, head int64, spans []uint16, done *atomic.Int64) error {
+func (s *Service) keep(ctx context.Context, k *total, head int64, spans map[string][]uint16, done *atomic.Int64) error {
 	hash := ""
 	if head > 0 {
 		es, err := s.store.ListAuditEvents(ctx, model.AuditFilter{}, head-1, 1)
