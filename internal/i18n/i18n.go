@@ -140,18 +140,23 @@ func Match(prefs ...string) string {
 // For returns a localizer for the first preference a catalogue serves.
 func (b *Bundle) For(prefs ...string) *Localizer {
 	lang := Match(prefs...)
-	return &Localizer{l: goi18n.NewLocalizer(b.b, lang), lang: lang, ids: b.ids[lang]}
+	return &Localizer{l: goi18n.NewLocalizer(b.b, lang), lang: lang, ids: b.ids[lang], numbers: message.NewPrinter(language.Make(lang))}
 }
 
 // Localizer translates into one language.
 type Localizer struct {
-	l    *goi18n.Localizer
-	lang string
-	ids  map[string]bool
+	l       *goi18n.Localizer
+	lang    string
+	ids     map[string]bool
+	numbers *message.Printer
 }
 
 // Lang is the code of the localizer's language ("en", "uk", "fr").
 func (l *Localizer) Lang() string { return l.lang }
+
+// Number writes n with the language's digit grouping ("903 853" in
+// Ukrainian and French, "903,853" in English).
+func (l *Localizer) Number(n any) string { return l.numbers.Sprint(number.Decimal(n)) }
 
 // Has reports whether the catalogue has id, for texts that fall back to
 // something else (an audit action code no catalogue names yet).
@@ -174,7 +179,7 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 				for k, v := range data[0] {
 					shown[k] = v
 				}
-				shown["Count"] = message.NewPrinter(language.Make(l.lang)).Sprint(number.Decimal(n))
+				shown["Count"] = l.Number(n)
 				cfg.TemplateData = shown
 			}
 		}

@@ -180,10 +180,7 @@ func (q *queries) AuditSpansAbout(ctx context.Context, records AuditRecords, s A
 	spans := map[int64]bool{}
 	about := func(types string, ids []string) error {
 		return q.inChunks(canonicalIDs(ids), func(in string, args []any) error {
-			got, err := queryAll(ctx, q.rd, func(r scanner) (int64, error) {
-				var n int64
-				return n, r.Scan(&n)
-			}, `SELECT DISTINCT (seq - 1) / ? FROM audit_events WHERE object_type IN (`+types+`) AND object_id IN (`+in+`)`,
+			got, err := queryAll(ctx, q.rd, scanInt64, `SELECT DISTINCT (seq - 1) / ? FROM audit_events WHERE object_type IN (`+types+`) AND object_id IN (`+in+`)`,
 				append([]any{width}, args...)...)
 			for _, n := range got {
 				spans[n] = true
@@ -241,10 +238,7 @@ func (q *queries) ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, 
 		return es, es[len(es)-1].Seq, nil
 	}
 	lim, args := limitClause(limit, args)
-	window, err := queryAll(ctx, q.rd, func(r scanner) (int64, error) {
-		var n int64
-		return n, r.Scan(&n)
-	}, `SELECT w.seq FROM audit_events w`+where(conds)+` ORDER BY w.seq`+dir+lim, args...)
+	window, err := queryAll(ctx, q.rd, scanInt64, `SELECT w.seq FROM audit_events w`+where(conds)+` ORDER BY w.seq`+dir+lim, args...)
 	if err != nil || len(window) == 0 {
 		return nil, 0, dbErr(err, "list audit events")
 	}

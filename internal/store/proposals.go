@@ -113,6 +113,12 @@ func scanString(s scanner) (string, error) {
 	return v, err
 }
 
+func scanInt64(s scanner) (int64, error) {
+	var v int64
+	err := s.Scan(&v)
+	return v, err
+}
+
 func (q *queries) loadElectorates(ctx context.Context, ps []model.Proposal) error {
 	if len(ps) == 0 {
 		return nil

@@ -20,8 +20,6 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
-	"golang.org/x/text/message"
-	"golang.org/x/text/number"
 
 	"github.com/cyberaid/cyberaid/internal/i18n"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -131,7 +129,6 @@ func renameCalls(n parse.Node, page string, own map[string]bool) {
 func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 	lang := l.Lang()
 	tag := language.Make(lang)
-	p := message.NewPrinter(tag)
 	return template.FuncMap{
 		// t translates; extra arguments are name/value pairs for the
 		// message ("Count" picks the plural form).
@@ -163,7 +160,7 @@ func (s *Server) funcs(l *i18n.Localizer) template.FuncMap {
 			}
 			return d.String()
 		},
-		"num":     func(n any) string { return p.Sprint(number.Decimal(n)) },
+		"num":     l.Number,
 		"percent": func(permille int) string { return percentText(l, int64(permille)) },
 		"share":   share,
 		"tlpClass": func(t any) string {
