@@ -16,12 +16,8 @@ func (s *Service) SeenInSQL(ctx context.Context, v policy.Viewer, f model.AuditF
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := s.store.CountSeenAuditEvents(ctx, f, sight)
-	if err != nil {
-		return nil, 0, err
-	}
-	_, more, err := s.readable(ctx, v, reading{f: f, sight: &sight, undecidedOnly: true, countOnly: true})
-	return out, n + more, err
+	n, err := s.countedTotal(ctx, v, f, sight)
+	return out, n, err
 }
 
 // SeenByEveryEvent is the reference: every event matching f decided in Go.

@@ -335,7 +335,7 @@ func TestSeenInSQLEqualsEveryEvent(t *testing.T) {
 						t.Fatal(err)
 					}
 					if got != want {
-						name := "visitor"
+						name := []string{"visitor", "platform"}[min(i, 1)]
 						if i > 1 {
 							name = viewers[i-2]
 						}
