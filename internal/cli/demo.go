@@ -18,6 +18,7 @@ func (e *env) demoGenerate(args []string) error {
 	fs.IntVar(&sc.Pledges, "pledges", 10_000, "how many pledges to generate, each answering a validated requirement")
 	fs.IntVar(&sc.Offers, "offers", 100, "how many offers to generate")
 	fs.Uint64Var(&sc.Seed, "seed", 1, "seed of the generator: the same seed and sizes write the same records")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole generation to this file, for go tool pprof")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -26,6 +27,13 @@ func (e *env) demoGenerate(args []string) error {
 	}
 	if err := sc.Check(); err != nil {
 		return usageError{describe(err).Error()}
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	s, err := e.open(db)
 	if err != nil {

@@ -40,10 +40,10 @@ type reading struct {
 // New keeps up to max readings, the most recently used.
 func New(max int) *Kept { return &Kept{max: max} }
 
-// viewerKey is everything of v the policy reads: its user, organisation
+// ViewerKey is everything of v the policy reads: its user, organisation
 // (participation and kind included) and roles. A change to any of them is
 // another viewer.
-func viewerKey(v policy.Viewer) string { return fmt.Sprintf("%#v", v) }
+func ViewerKey(v policy.Viewer) string { return fmt.Sprintf("%#v", v) }
 
 // Get returns the value of compute for what, v and today at the version of
 // the records now, computing it unless a reading of that version is kept.
@@ -56,7 +56,7 @@ func (c *Kept) Get(ctx context.Context, version func(context.Context) (int64, er
 	if err != nil {
 		return nil, err
 	}
-	key := what + "\x00" + today.String() + "\x00" + viewerKey(v)
+	key := what + "\x00" + today.String() + "\x00" + ViewerKey(v)
 	c.mu.Lock()
 	for i, e := range c.entries {
 		if e.key != key {

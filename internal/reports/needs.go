@@ -89,6 +89,33 @@ func (n *needFigures) add(reqs ...requirements.View) {
 	}
 }
 
+// merge adds o's figures, folded over other requirements, to n's.
+func (n *needFigures) merge(o *needFigures) {
+	n.label = policy.Stricter(n.label, o.label)
+	for st, c := range o.statuses {
+		n.statuses[st] += c
+	}
+	n.validated += o.validated
+	n.covered += o.covered
+	n.need += o.need
+	n.coveredEUR += o.coveredEUR
+	for _, r := range o.critical {
+		n.keepCritical(r)
+	}
+	n.criticalN += o.criticalN
+	for p, c := range o.priorities {
+		mine := n.priorities[p]
+		mine.Count += c.Count
+		mine.Need += c.Need
+		mine.Covered += c.Covered
+	}
+	for i := range o.regions {
+		n.regions[i].Count += o.regions[i].Count
+		n.regions[i].Need += o.regions[i].Need
+		n.regions[i].Covered += o.regions[i].Covered
+	}
+}
+
 // setOn sets the dashboard's figures of the needs.
 func (n *needFigures) setOn(out *Dashboard) {
 	out.Label = policy.Stricter(out.Label, n.label)
@@ -116,6 +143,12 @@ const MaxCriticalOpen = 20
 // requirements in different orders, so ties go by id.
 func (n *needFigures) addCritical(r requirements.View) {
 	n.criticalN++
+	n.keepCritical(r)
+}
+
+// keepCritical keeps r if it is among the MaxCriticalOpen that have waited
+// longest, without counting it.
+func (n *needFigures) keepCritical(r requirements.View) {
 	i, _ := slices.BinarySearchFunc(n.critical, r, waitingLonger)
 	if i >= MaxCriticalOpen {
 		return

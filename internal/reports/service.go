@@ -25,6 +25,9 @@ type Service struct {
 	// corrected holds each viewer's corrections to its class totals while
 	// the records stand (sums.go).
 	corrected *readings.Kept
+	// folds holds each viewer's figures of the needs by ranges of
+	// requirements, folded again where they changed (folds.go).
+	folds needFolds
 }
 
 func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
@@ -355,11 +358,8 @@ type inputs struct {
 func (s *Service) read(ctx context.Context, v policy.Viewer, dims ...string) (inputs, error) {
 	// The callers' lists are shared by every request: sorted on a copy.
 	dims = slices.Compact(slices.Sorted(slices.Values(dims)))
-	needs := newNeedFigures()
-	if err := s.requirements.EachSummary(ctx, v, func(batch []requirements.View) error {
-		needs.add(batch...)
-		return nil
-	}); err != nil {
+	needs, err := s.needs(ctx, v)
+	if err != nil {
 		return inputs{}, err
 	}
 	f, err := s.figures(ctx, v, dims...)

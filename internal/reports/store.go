@@ -20,6 +20,9 @@ type Store interface {
 	// RecordVersion changes with every record the front page reads
 	// (requirements, pledges, access lists, receipts, organisations).
 	RecordVersion(ctx context.Context) (int64, error)
+	// Which requirements changed since a version, for the kept folds of
+	// the needs (folds.go).
+	store.RequirementChanges
 	// PledgesForRequirements returns every pledge on the given requirements.
 	PledgesForRequirements(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 	// EngagedDonors returns, per requirement, the organisations with a

@@ -25,6 +25,9 @@ import (
 // read from the maintained totals are exactly those computed from every
 // record, for every person of the cast, a visitor and the platform itself.
 func TestMaintainedSumsEqualRecords(t *testing.T) {
+	// Ranges of three requirements, so that the needs' kept folds hold many
+	// and a change folds again some of them and keeps the others.
+	defer reports.SetFoldBatch(3)()
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
@@ -482,6 +485,21 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 			}
 			if (i+1)%80 == 0 {
 				check(i + 1)
+				continue
+			}
+			// Between the full checks, one person's dashboard after every
+			// change: its needs are folded again only where they changed.
+			name := viewers[i%len(viewers)]
+			dash, err := a.Reports.Dashboard(ctx, cast.Viewer(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := a.Reports.DashboardFromRecords(ctx, cast.Viewer(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(dash, want) {
+				t.Fatalf("after %d changes, %s's dashboard:\n got %+v\nwant %+v", i+1, name, dash, want)
 			}
 		}
 		var missing []string

@@ -14,6 +14,7 @@ type sortedReads interface {
 	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
 	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
+	RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error)
 	// RecordVersion changes with every requirement, pledge, access list
 	// and organisation: a count is kept while it stands.
 	RecordVersion(ctx context.Context) (int64, error)

@@ -201,6 +201,21 @@ func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]Vi
 	return s.each(ctx, v, s.summaries, fn)
 }
 
+// SummariesWithin returns, as EachSummary does, up to limit of the
+// requirements v may see with ids below below and from from on ("": no
+// bound), newest first: a range of the requirements a reader keeps what it
+// computed of, read again when one of them changed. last is the id of the
+// oldest requirement read, full whether limit were read (there may be
+// more); both count requirements the policy then hid.
+func (s *Service) SummariesWithin(ctx context.Context, v policy.Viewer, below, from string, limit int) (views []View, last string, full bool, err error) {
+	batch, err := s.store.RequirementsWithin(ctx, policy.AudienceOf(v), below, from, limit)
+	if err != nil || len(batch) == 0 {
+		return nil, "", false, err
+	}
+	views, err = s.summaries(ctx, v, batch, "")
+	return views, batch[len(batch)-1].ID, len(batch) == limit, err
+}
+
 // EachView is EachSummary with each requirement read whole, with the
 // pledges v sees on it, as Get shows it.
 func (s *Service) EachView(ctx context.Context, v policy.Viewer, fn func([]View) error) error {

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // RecordVersions reads the version of the records that deconfliction and
 // matching are computed from (migration 00034): triggers advance it in the
@@ -16,4 +19,25 @@ func (q *queries) RecordVersion(ctx context.Context) (int64, error) {
 		return 0, dbErr(err, "record version")
 	}
 	return n, nil
+}
+
+// RequirementChanges reads which requirements changed since a version of
+// the records (migration 00047), so that a reader keeping what it computed
+// by ranges of requirements computes again only the ranges they fall in.
+type RequirementChanges interface {
+	// RequirementsChangedSince returns the ids of the requirements marked
+	// at version n or later, or all=true when an organisation changed since
+	// (every requirement is then to be read again) or more than max are.
+	RequirementsChangedSince(ctx context.Context, n int64, max int) (ids []string, all bool, err error)
+}
+
+func (q *queries) RequirementsChangedSince(ctx context.Context, n int64, max int) ([]string, bool, error) {
+	ids, err := queryAll(ctx, q.rd, scanString, `SELECT requirement_id FROM requirement_changes WHERE n >= ? LIMIT ?`, n, max+1)
+	if err != nil {
+		return nil, false, dbErr(err, "requirements changed")
+	}
+	if len(ids) > max || slices.Contains(ids, "") {
+		return nil, true, nil
+	}
+	return ids, false, nil
 }

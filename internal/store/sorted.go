@@ -19,6 +19,10 @@ type SortedPages interface {
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
 	// SeenRequirementIDs returns those of ids naming a requirement a sees.
 	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
+	// RequirementsWithin returns up to limit requirements a sees, newest
+	// first, of ids below below ("": no bound) and from from on ("": no
+	// bound): a range kept by a reader, whose bounds need not be seen.
+	RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error)
 	PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error)
 	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
 	PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error)
@@ -244,6 +248,22 @@ func (q *queries) PageRequirements(ctx context.Context, f model.RequirementFilte
 		err = q.loadRequirementGrants(ctx, rs)
 	}
 	return rs, pageErr(err, "page requirements")
+}
+
+func (q *queries) RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error) {
+	conds, args, err := q.requirementsSeen(ctx, model.RequirementFilter{}, a)
+	if err != nil {
+		return nil, dbErr(err, "requirements within")
+	}
+	if from != "" {
+		conds, args = append(conds, "id >= ?"), append(args, from)
+	}
+	query, qargs := q.page(q.sortedBy("requirements", requirementSortColumns, model.Sort{}), requirementColumns, conds, args, below, limit)
+	rs, err := queryAll(ctx, q.rd, scanRequirement, query, qargs...)
+	if err == nil {
+		err = q.loadRequirementGrants(ctx, rs)
+	}
+	return rs, dbErr(err, "requirements within")
 }
 
 // CountRequirements counts the requirements matching f that a sees.

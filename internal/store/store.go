@@ -50,6 +50,7 @@ type Queries interface {
 	Indicators
 	Documents
 	RecordVersions
+	RequirementChanges
 }
 
 type Organisations interface {

@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"SortedOffers", testSortedOffers},
 		{"QueryMatchesBeneficiaryNames", testQueryMatchesBeneficiaryNames},
 		{"ViewedPages", testViewedPages},
+		{"RequirementChanges", testRequirementChanges},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,102 @@
+package reports_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/apptest"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/organisations"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/reports"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+	"github.com/cyberaid/cyberaid/internal/store/storetest"
+)
+
+// TestNeedsFoldedAgainWhereChanged: after a change, a dashboard folds again
+// only the range of requirements the change touched, and after a change to
+// an organisation every range; the figures are those of every record each
+// time. (TestMaintainedSumsEqualRecords checks the figures after every kind
+// of change.)
+func TestNeedsFoldedAgainWhereChanged(t *testing.T) {
+	defer reports.SetFoldBatch(2)()
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC)
+		a, cast := apptest.New(t, s, func() time.Time { return now })
+		tlp := model.TLPGreen
+		newNeed := func() string {
+			t.Helper()
+			r, err := a.Requirements.Create(ctx, cast.Viewer("requester"), requirements.Input{
+				Title: ptr("Need"), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")), LineOfEffort: ptr(model.LineSupport),
+				Priority: ptr(model.PriorityCritical), EstimatedEURMinor: ptr(int64(100_000_00)), NeededBy: ptr(model.DateOf(now).AddDays(90)), TLP: &tlp,
+			})
+			if err == nil {
+				_, err = a.Requirements.Submit(ctx, cast.Viewer("requester"), r.ID)
+			}
+			if err == nil {
+				_, err = a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.ID
+		}
+		var ids []string
+		for range 9 {
+			ids = append(ids, newNeed())
+		}
+		coordinator := cast.Viewer("coordinator")
+		folded := func(step string) int64 {
+			t.Helper()
+			before := reports.FoldedRanges(a.Reports)
+			got, err := a.Reports.Dashboard(ctx, coordinator)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := a.Reports.DashboardFromRecords(ctx, coordinator)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: the dashboard\n got %+v\nwant %+v", step, got, want)
+			}
+			return reports.FoldedRanges(a.Reports) - before
+		}
+		// Nine requirements and the demo's, two a range.
+		all := folded("first reading")
+		if all < 5 {
+			t.Fatalf("the first reading folded %d ranges, want at least 5", all)
+		}
+		if _, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &ids[4], AmountMinor: ptr(int64(100_000_00)), Currency: ptr("EUR"), TLP: &tlp}); err != nil {
+			t.Fatal(err)
+		}
+		if n := folded("after a pledge"); n != 1 {
+			t.Errorf("after a pledge on one requirement, %d ranges were folded again, want 1", n)
+		}
+		if n := folded("with nothing changed"); n != 0 {
+			t.Errorf("with nothing changed, %d ranges were folded again, want none", n)
+		}
+		if _, err := a.Requirements.Share(ctx, cast.Viewer("coordinator"), ids[1], []string{cast.Orgs["company"].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if n := folded("after a share"); n != 1 {
+			t.Errorf("after a requirement was shared, %d ranges were folded again, want 1", n)
+		}
+		newNeed()
+		if n := folded("after a new requirement"); n < 1 || n > 2 {
+			t.Errorf("after a new requirement, %d ranges were folded again, want 1 or 2 (the newest range, grown past its size)", n)
+		}
+		org := cast.Users["donor"].OrgID
+		if _, err := a.Organisations.Update(ctx, policy.System(), org, organisations.Input{Name: ptr("Renamed")}, a.Accounts.CheckRoles); err != nil {
+			t.Fatal(err)
+		}
+		if n := folded("after an organisation changed"); n < all {
+			t.Errorf("after an organisation changed, %d ranges were folded again, want all (at least %d)", n, all)
+		}
+	})
+}
