@@ -15,8 +15,8 @@ import (
 const keptReadings = 32
 
 // keptCorrections bounds the corrections kept (sums.go): a few kB each,
-// one per viewer and set of groupings (a dozen sets are asked for).
-const keptCorrections = 512
+// one per viewer, for every grouping.
+const keptCorrections = 256
 
 // keep answers compute's value for v, computed at most once per version of
 // the records (store.RecordVersions): the needs' half of the front page

@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -50,12 +49,12 @@ func (s *Service) figures(ctx context.Context, v policy.Viewer, dims ...string) 
 		}
 		out[by] = t
 	}
-	corrections, err := s.corrections(ctx, v, aud, dims)
+	corrections, err := s.corrections(ctx, v, aud)
 	if err != nil {
 		return nil, err
 	}
-	for by, t := range corrections {
-		for _, sum := range t {
+	for _, by := range dims {
+		for _, sum := range corrections[by] {
 			out[by].add(*sum, +1)
 		}
 	}
@@ -78,18 +77,21 @@ func (s *Service) figures(ctx context.Context, v policy.Viewer, dims ...string) 
 }
 
 // corrections are what v's per-record relations change in its class
-// totals under each grouping of dims: what exceptions finds, kept while
-// the records stand (kept.go). Finding them reads every record v sees
-// through a relation, which grows with a company's engagement (a second
-// at 100,000 pledges), while the class totals cost the same at any size;
-// kept, a figure costs the class totals alone until a requirement, pledge,
-// access list or organisation changes. The kept tables are only read.
-func (s *Service) corrections(ctx context.Context, v policy.Viewer, aud policy.Audience, dims []string) (map[string]sumTable, error) {
+// totals under every grouping: what exceptions finds, kept while the
+// records stand (kept.go). Finding them reads every record v sees through a
+// relation, which grows with a company's engagement (a second at 100,000
+// pledges, two at a million), while the class totals cost the same at any
+// size; kept, a figure costs the class totals alone until a requirement,
+// pledge, access list or organisation changes. They are found for every
+// grouping at once: the records read are the same, and the front page and
+// each summary asked after a change then find them kept. The kept tables
+// are only read.
+func (s *Service) corrections(ctx context.Context, v policy.Viewer, aud policy.Audience) (map[string]sumTable, error) {
 	if aud.All || (aud.OrgID == "" && aud.UserID == "") {
 		return nil, nil
 	}
-	key := "corrections\x00" + strings.Join(slices.Sorted(slices.Values(dims)), ",")
-	return keepIn(ctx, s.corrected, s, key, v, func(ctx context.Context) (map[string]sumTable, error) {
+	dims := store.PledgeSumDims
+	return keepIn(ctx, s.corrected, s, "corrections", v, func(ctx context.Context) (map[string]sumTable, error) {
 		out := make(map[string]sumTable, len(dims))
 		for _, by := range dims {
 			out[by] = sumTable{}
