@@ -31,13 +31,30 @@ const maxChanged = 10_000
 // needs, a few hundred kB in all.
 const keptFolds = 16
 
-// needRange is the fold of the requirements a viewer sees with ids below
-// below and from from on, "" being no bound. A kept fold's ranges are
-// newest first, and each range's from is the next one's below, so that
-// they cover every id.
-type needRange struct {
+// span is the requirements with ids below below and from from on, ""
+// being no bound; none holds no requirement.
+type span struct {
 	below, from string
-	figures     *needFigures
+	none        bool
+}
+
+func (sp span) holds(id string) bool {
+	return !sp.none && (sp.below == "" || id < sp.below) && id >= sp.from
+}
+
+// spanOf is the index of the span of spans holding id, spans being newest
+// first and each one's from the next one's below: the first whose lower
+// bound id reaches. The last span has none.
+func spanOf[T any](spans []T, from func(T) string, id string) int {
+	return sort.Search(len(spans), func(i int) bool { return from(spans[i]) <= id })
+}
+
+// needRange is the fold of the requirements of a span a viewer sees. A
+// kept fold's ranges are newest first, and each range's from is the next
+// one's below, so that they cover every id.
+type needRange struct {
+	span
+	figures *needFigures
 }
 
 type needsFold struct {
@@ -47,25 +64,27 @@ type needsFold struct {
 	ranges  []needRange
 }
 
-type needFolds struct {
+// viewerFolds keeps a fold of type F for each of the keptFolds viewers
+// seen last.
+type viewerFolds[F any] struct {
 	mu      sync.Mutex
-	entries map[string]*needsFold
+	entries map[string]*F
 	order   []string // the most recently used first
-	// folded counts the ranges folded, for the test that proves a change
-	// folds again only the ranges it touched.
+	// folded counts the spans folded, for the tests that prove a change
+	// folds again only the spans it touched.
 	folded atomic.Int64
 }
 
-func (fs *needFolds) of(v policy.Viewer) *needsFold {
+func (fs *viewerFolds[F]) of(v policy.Viewer) *F {
 	key := readings.ViewerKey(v)
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	f := fs.entries[key]
 	if f == nil {
 		if fs.entries == nil {
-			fs.entries = map[string]*needsFold{}
+			fs.entries = map[string]*F{}
 		}
-		f = &needsFold{}
+		f = new(F)
 		fs.entries[key] = f
 	}
 	fs.order = slices.DeleteFunc(fs.order, func(k string) bool { return k == key })
@@ -121,7 +140,7 @@ func (s *Service) refold(ctx context.Context, v policy.Viewer, ranges []needRang
 	}
 	touched := make([]bool, len(ranges))
 	for _, id := range ids {
-		touched[rangeOf(ranges, id)] = true
+		touched[spanOf(ranges, func(r needRange) string { return r.from }, id)] = true
 	}
 	out := make([]needRange, 0, len(ranges))
 	for i, r := range ranges {
@@ -138,12 +157,6 @@ func (s *Service) refold(ctx context.Context, v policy.Viewer, ranges []needRang
 	return out, nil
 }
 
-// rangeOf is the index of the range of ranges holding id: the first, the
-// newest, whose lower bound id reaches. The last range has none.
-func rangeOf(ranges []needRange, id string) int {
-	return sort.Search(len(ranges), func(i int) bool { return ranges[i].from <= id })
-}
-
 // foldRange folds the requirements v sees with ids below below and from
 // from on, foldBatch at a time, each batch a range of its own.
 func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from string) ([]needRange, error) {
@@ -154,7 +167,7 @@ func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from st
 			return nil, err
 		}
 		s.folds.folded.Add(1)
-		r := needRange{below: below, from: from, figures: needsOf(views)}
+		r := needRange{span: span{below: below, from: from}, figures: needsOf(views)}
 		// A range folded again usually holds what it held: its oldest
 		// requirement is its bound, and nothing is left below it.
 		done := !full || last == from
@@ -167,4 +180,140 @@ func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from st
 		}
 		below = last
 	}
+}
+
+// corrBatch is how many requirements a viewer reaches through a relation
+// one span of its kept corrections holds when they are all found: found
+// again after a change, a span reads the records of that many.
+var corrBatch = 500
+
+// correctionsFold is a viewer's corrections (sums.go) by spans of
+// requirements, newest first, each span's from the next one's below, and
+// the total with those of the pledges on no requirement.
+type correctionsFold struct {
+	mu      sync.Mutex
+	version int64
+	spans   []corrections
+	total   map[string]sumTable
+}
+
+type corrections struct {
+	span
+	tables map[string]sumTable
+}
+
+// keptCorrections are v's corrections as correctionsIn over every record
+// would find them, found again after a change only in the spans holding a
+// requirement the database marked. The pledges on no requirement, which no
+// mark names, are read again after any change: few viewers are shared or
+// named on many bilateral reports.
+func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud policy.Audience) (map[string]sumTable, error) {
+	f := s.corrected.of(v)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	version, err := s.store.RecordVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.spans != nil && version == f.version {
+		return f.total, nil
+	}
+	rel, err := s.relationsOf(ctx, aud)
+	if err != nil {
+		return nil, err
+	}
+	spans := f.spans
+	if spans == nil {
+		spans, err = s.allCorrections(ctx, v, aud, rel)
+	} else {
+		spans, err = s.correctAgain(ctx, v, aud, rel, spans, f.version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	total, _, err := s.correctionsIn(ctx, v, aud, rel, span{none: true}, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range spans {
+		for by, t := range c.tables {
+			for _, sum := range t {
+				total[by].add(*sum, +1)
+			}
+		}
+	}
+	f.version, f.spans, f.total = version, spans, total
+	return total, nil
+}
+
+// allCorrections finds v's corrections over every requirement, in spans of
+// corrBatch of the requirements v reaches through a relation.
+func (s *Service) allCorrections(ctx context.Context, v policy.Viewer, aud policy.Audience, rel relations) ([]corrections, error) {
+	reached, err := s.store.EngagedRequirementIDs(ctx, aud.OrgID, rel.engagedOnly, "", "")
+	if err != nil {
+		return nil, err
+	}
+	reached = append(reached, rel.requirements...)
+	for _, p := range rel.pledges {
+		if p.RequirementID != "" {
+			reached = append(reached, p.RequirementID)
+		}
+	}
+	slices.Sort(reached)
+	reached = slices.Compact(reached)
+	slices.Reverse(reached)
+	var out []corrections
+	below := ""
+	for {
+		sp := span{below: below}
+		if len(reached) > corrBatch {
+			sp.from = reached[corrBatch-1]
+			reached = reached[corrBatch:]
+		} else {
+			reached = nil
+		}
+		tables, _, err := s.correctionsIn(ctx, v, aud, rel, sp, false)
+		if err != nil {
+			return nil, err
+		}
+		s.corrected.folded.Add(1)
+		out = append(out, corrections{sp, tables})
+		if sp.from == "" {
+			return out, nil
+		}
+		below = sp.from
+	}
+}
+
+// correctAgain finds again the spans of corrections holding a requirement
+// changed since version since, or all of them when a span has grown to
+// many times its size.
+func (s *Service) correctAgain(ctx context.Context, v policy.Viewer, aud policy.Audience, rel relations, spans []corrections, since int64) ([]corrections, error) {
+	ids, all, err := s.store.RequirementsChangedSince(ctx, since, maxChanged)
+	if err != nil {
+		return nil, err
+	}
+	if all {
+		return s.allCorrections(ctx, v, aud, rel)
+	}
+	touched := make([]bool, len(spans))
+	for _, id := range ids {
+		touched[spanOf(spans, func(c corrections) string { return c.from }, id)] = true
+	}
+	out := slices.Clone(spans)
+	for i := range out {
+		if !touched[i] {
+			continue
+		}
+		tables, read, err := s.correctionsIn(ctx, v, aud, rel, out[i].span, false)
+		if err != nil {
+			return nil, err
+		}
+		s.corrected.folded.Add(1)
+		if len(read) > 4*corrBatch {
+			return s.allCorrections(ctx, v, aud, rel)
+		}
+		out[i].tables = tables
+	}
+	return out, nil
 }

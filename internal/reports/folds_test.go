@@ -100,3 +100,83 @@ func TestNeedsFoldedAgainWhereChanged(t *testing.T) {
 		}
 	})
 }
+
+// TestCorrectionsFoundAgainWhereChanged: a company's corrections (the
+// pledges it sees on AMBER needs shared with it, which its class totals
+// leave out) are
+// found again after a change only in the span of requirements the change
+// touched, and the summaries are those of every record each time.
+func TestCorrectionsFoundAgainWhereChanged(t *testing.T) {
+	defer reports.SetFoldBatch(2)()
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC)
+		a, cast := apptest.New(t, s, func() time.Time { return now })
+		amber, green := model.TLPAmber, model.TLPGreen
+		var ids []string
+		for range 9 {
+			r, err := a.Requirements.Create(ctx, cast.Viewer("requester"), requirements.Input{
+				Title: ptr("Need"), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")), LineOfEffort: ptr(model.LineSupport),
+				Priority: ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(100_000_00)), NeededBy: ptr(model.DateOf(now).AddDays(90)), TLP: &amber,
+			})
+			if err == nil {
+				_, err = a.Requirements.Submit(ctx, cast.Viewer("requester"), r.ID)
+			}
+			if err == nil {
+				_, err = a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
+			}
+			if err == nil {
+				_, err = a.Requirements.Share(ctx, cast.Viewer("coordinator"), r.ID, []string{cast.Orgs["company"].ID})
+			}
+			if err == nil {
+				_, err = a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &r.ID, AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), TLP: &green})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		company := cast.Viewer("donor_company")
+		found := func(step string) int64 {
+			t.Helper()
+			before := reports.CorrectedSpans(a.Reports)
+			for _, by := range []string{"sector", "donor"} {
+				got, err := a.Reports.Summary(ctx, company, by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := a.Reports.SummaryFromRecords(ctx, company, by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s: the summary by %s\n got %+v\nwant %+v", step, by, got, want)
+				}
+				if got.TotalEURMinor == 0 {
+					t.Fatalf("%s: the company sees no pledge on the needs shared with it", step)
+				}
+			}
+			return reports.CorrectedSpans(a.Reports) - before
+		}
+		all := found("first reading")
+		if all < 5 {
+			t.Fatalf("the first reading found corrections in %d spans, want at least 5", all)
+		}
+		if n := found("with nothing changed"); n != 0 {
+			t.Errorf("with nothing changed, corrections were found again in %d spans, want none", n)
+		}
+		if _, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &ids[4], AmountMinor: ptr(int64(5_000_00)), Currency: ptr("EUR"), TLP: &green}); err != nil {
+			t.Fatal(err)
+		}
+		if n := found("after a pledge"); n != 1 {
+			t.Errorf("after a pledge on one requirement, corrections were found again in %d spans, want 1", n)
+		}
+		org := cast.Users["donor"].OrgID
+		if _, err := a.Organisations.Update(ctx, policy.System(), org, organisations.Input{Name: ptr("Renamed")}, a.Accounts.CheckRoles); err != nil {
+			t.Fatal(err)
+		}
+		if n := found("after an organisation changed"); n < all {
+			t.Errorf("after an organisation changed, corrections were found again in %d spans, want all (at least %d)", n, all)
+		}
+	})
+}

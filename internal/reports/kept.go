@@ -7,16 +7,11 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
-	"github.com/cyberaid/cyberaid/internal/readings"
 )
 
 // keptReadings bounds the front pages kept: a few hundred kB each, one per
 // viewer who loaded it last (every visitor shares one).
 const keptReadings = 32
-
-// keptCorrections bounds the corrections kept (sums.go): a few kB each,
-// one per viewer, for every grouping.
-const keptCorrections = 256
 
 // keep answers compute's value for v, computed at most once per version of
 // the records (store.RecordVersions): the needs' half of the front page
@@ -24,12 +19,7 @@ const keptCorrections = 256
 // reload it far more often than the records change. The figures depend on
 // no clock, so no day is part of the key.
 func keep[T any](ctx context.Context, s *Service, what string, v policy.Viewer, compute func(context.Context) (T, error)) (T, error) {
-	return keepIn(ctx, s.kept, s, what, v, compute)
-}
-
-// keepIn is keep with the readings of k.
-func keepIn[T any](ctx context.Context, k *readings.Kept, s *Service, what string, v policy.Viewer, compute func(context.Context) (T, error)) (T, error) {
-	got, err := k.Get(ctx, s.store.RecordVersion, what, v, model.Date{}, func(ctx context.Context) (any, error) {
+	got, err := s.kept.Get(ctx, s.store.RecordVersion, what, v, model.Date{}, func(ctx context.Context) (any, error) {
 		return compute(ctx)
 	})
 	if err != nil {

@@ -22,16 +22,15 @@ type Service struct {
 	// kept holds the front page's figures per viewer while the records
 	// they are computed from stand (kept.go).
 	kept *readings.Kept
-	// corrected holds each viewer's corrections to its class totals while
-	// the records stand (sums.go).
-	corrected *readings.Kept
 	// folds holds each viewer's figures of the needs by ranges of
-	// requirements, folded again where they changed (folds.go).
-	folds needFolds
+	// requirements, folded again where they changed (folds.go); corrected
+	// its corrections likewise.
+	folds     viewerFolds[needsFold]
+	corrected viewerFolds[correctionsFold]
 }
 
 func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
-	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings), corrected: readings.New(keptCorrections)}
+	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings)}
 }
 
 // Row is one group of a summary. EURMinor is the pledged figure, kept

@@ -77,43 +77,47 @@ func (s *Service) figures(ctx context.Context, v policy.Viewer, dims ...string) 
 }
 
 // corrections are what v's per-record relations change in its class
-// totals under every grouping: what exceptions finds, kept while the
-// records stand (kept.go). Finding them reads every record v sees through a
-// relation, which grows with a company's engagement (a second at 100,000
-// pledges, two at a million), while the class totals cost the same at any
-// size; kept, a figure costs the class totals alone until a requirement,
-// pledge, access list or organisation changes. They are found for every
-// grouping at once: the records read are the same, and the front page and
-// each summary asked after a change then find them kept. The kept tables
-// are only read.
+// totals under every grouping: what exceptions finds. Finding them reads
+// every record v sees through a relation, which grows with a company's
+// engagement (two seconds at a million pledges), while the class totals
+// cost the same at any size. They are found for every grouping at once (the
+// records read are the same, and the front page and each summary then
+// share them) and kept by spans of requirements, found again after a change
+// only in the spans it touched (folds.go). The tables returned are only
+// read.
 func (s *Service) corrections(ctx context.Context, v policy.Viewer, aud policy.Audience) (map[string]sumTable, error) {
 	if aud.All || (aud.OrgID == "" && aud.UserID == "") {
 		return nil, nil
 	}
+	return s.keptCorrections(ctx, v, aud)
+}
+
+// correctionsIn are v's corrections from the requirements of sp and the
+// pledges on them, and, when bilateral, from the pledges on no requirement;
+// with the ids of the requirements whose records were read.
+func (s *Service) correctionsIn(ctx context.Context, v policy.Viewer, aud policy.Audience, rel relations, sp span, bilateral bool) (map[string]sumTable, []string, error) {
 	dims := store.PledgeSumDims
-	return keepIn(ctx, s.corrected, s, "corrections", v, func(ctx context.Context) (map[string]sumTable, error) {
-		out := make(map[string]sumTable, len(dims))
+	out := make(map[string]sumTable, len(dims))
+	for _, by := range dims {
+		out[by] = sumTable{}
+	}
+	ids, err := s.exceptions(ctx, v, aud, dims, rel, sp, bilateral, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
 		for _, by := range dims {
-			out[by] = sumTable{}
+			out[by].add(contribution(p, parent, parentSeen, by), sign)
 		}
-		err := s.exceptions(ctx, v, aud, dims, func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64) {
-			for _, by := range dims {
-				out[by].add(contribution(p, parent, parentSeen, by), sign)
+	}, func(by string, e store.EngagedSum) {
+		// Seen now under its requirement's group; the organisation's own
+		// pledges were counted by their class without it.
+		out[by].add(e.PledgeSum, +1)
+		if e.Own {
+			old := e.PledgeSum
+			if slices.Contains(store.RequirementDims, by) {
+				old.Key = "none"
 			}
-		}, func(by string, e store.EngagedSum) {
-			// Seen now under its requirement's group; the organisation's own
-			// pledges were counted by their class without it.
-			out[by].add(e.PledgeSum, +1)
-			if e.Own {
-				old := e.PledgeSum
-				if slices.Contains(store.RequirementDims, by) {
-					old.Key = "none"
-				}
-				out[by].add(old, -1)
-			}
-		})
-		return out, err
+			out[by].add(old, -1)
+		}
 	})
+	return out, ids, err
 }
 
 // summed returns v's rows by the grouping by, mechanism and bilateral
@@ -251,34 +255,33 @@ func classOnly(r policy.Resource) policy.Resource {
 // latter are many for a company that pledges widely, so they are summed by
 // the database (engaged) rather than read, unless a share or a named
 // reader reaches them too.
-func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Audience, dims []string, fn func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64), engaged func(string, store.EngagedSum)) error {
+//
+// Only the requirements of sp and the pledges on them are read, and the
+// pledges on no requirement when bilateral: the corrections of spans that
+// cover every id, one of them with bilateral, add up to all of v's. It
+// returns the ids of the requirements it read records of.
+func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Audience, dims []string, rel relations, sp span, bilateral bool,
+	fn func(p model.Pledge, parent *model.Requirement, parentSeen bool, sign int64), engaged func(string, store.EngagedSum)) ([]string, error) {
 	if aud.All || (aud.OrgID == "" && aud.UserID == "") {
-		return nil
+		return nil, nil
 	}
-	reqIDs, err := s.store.GrantedIDs(ctx, "requirement", aud.OrgID, aud.UserID)
-	if err != nil {
-		return err
-	}
-	var engagedOnly []model.TLP
-	for _, l := range aud.EngagedLabels {
-		if !slices.Contains(aud.Labels, l) {
-			engagedOnly = append(engagedOnly, l)
+	reqIDs := slices.DeleteFunc(slices.Clone(rel.requirements), func(id string) bool { return !sp.holds(id) })
+	var engagedIDs []string
+	if !sp.none {
+		var err error
+		if engagedIDs, err = s.store.EngagedRequirementIDs(ctx, aud.OrgID, rel.engagedOnly, sp.below, sp.from); err != nil {
+			return nil, err
 		}
 	}
-	engagedIDs, err := s.store.EngagedRequirementIDs(ctx, aud.OrgID, engagedOnly)
-	if err != nil {
-		return err
-	}
-	pledgeIDs, err := s.store.GrantedIDs(ctx, "pledge", aud.OrgID, aud.UserID)
-	if err != nil {
-		return err
-	}
-	if len(reqIDs) == 0 && len(engagedIDs) == 0 && len(pledgeIDs) == 0 {
-		return nil
-	}
-	granted, err := s.store.PledgesByID(ctx, pledgeIDs)
-	if err != nil {
-		return err
+	granted := slices.Clone(rel.pledges)
+	granted = slices.DeleteFunc(granted, func(p model.Pledge) bool {
+		if p.RequirementID == "" {
+			return !bilateral
+		}
+		return !sp.holds(p.RequirementID)
+	})
+	if len(reqIDs) == 0 && len(engagedIDs) == 0 && len(granted) == 0 {
+		return nil, nil
 	}
 	for _, p := range granted {
 		if p.RequirementID != "" {
@@ -288,11 +291,12 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	slices.Sort(reqIDs)
 	reqIDs = slices.Compact(reqIDs)
 	if err := s.engaged(ctx, v, aud, dims, engagedIDs, reqIDs, engaged); err != nil {
-		return err
+		return nil, err
 	}
+	read := slices.Compact(slices.Sorted(slices.Values(slices.Concat(reqIDs, engagedIDs))))
 	reqs, err := s.store.RequirementsByID(ctx, reqIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Who is engaged on a requirement is read from its classes, not its
 	// pledges: a donor named on thousands of pledges reaches thousands of
@@ -300,7 +304,7 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	// requirement otherwise than its class says.
 	engagedOn, err := s.store.EngagedDonors(ctx, reqIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	type parent struct {
 		r           *model.Requirement
@@ -320,7 +324,7 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	}
 	onReqs, err := s.store.PledgesForRequirements(ctx, apartIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byReq := map[string][]model.Pledge{}
 	for _, p := range onReqs {
@@ -367,7 +371,36 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 			visit(p)
 		}
 	}
-	return nil
+	return read, nil
+}
+
+// relations are the records v reaches through a per-record relation
+// wherever they are: the requirements and the pledges shared with its
+// organisation or naming it, and the labels under which its organisation
+// sees a requirement only when engaged on it.
+type relations struct {
+	requirements []string
+	pledges      []model.Pledge
+	engagedOnly  []model.TLP
+}
+
+func (s *Service) relationsOf(ctx context.Context, aud policy.Audience) (relations, error) {
+	var rel relations
+	for _, l := range aud.EngagedLabels {
+		if !slices.Contains(aud.Labels, l) {
+			rel.engagedOnly = append(rel.engagedOnly, l)
+		}
+	}
+	var err error
+	if rel.requirements, err = s.store.GrantedIDs(ctx, "requirement", aud.OrgID, aud.UserID); err != nil {
+		return relations{}, err
+	}
+	pledgeIDs, err := s.store.GrantedIDs(ctx, "pledge", aud.OrgID, aud.UserID)
+	if err != nil {
+		return relations{}, err
+	}
+	rel.pledges, err = s.store.PledgesByID(ctx, pledgeIDs)
+	return rel, err
 }
 
 // engaged passes to fn the sums of the pledges on the requirements of ids

@@ -25,8 +25,9 @@ import (
 // read from the maintained totals are exactly those computed from every
 // record, for every person of the cast, a visitor and the platform itself.
 func TestMaintainedSumsEqualRecords(t *testing.T) {
-	// Ranges of three requirements, so that the needs' kept folds hold many
-	// and a change folds again some of them and keeps the others.
+	// Spans of three requirements, so that the needs' kept folds and the
+	// kept corrections hold many, and a change finds again some of them and
+	// keeps the others.
 	defer reports.SetFoldBatch(3)()
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		ctx := context.Background()
@@ -487,8 +488,9 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				check(i + 1)
 				continue
 			}
-			// Between the full checks, one person's dashboard after every
-			// change: its needs are folded again only where they changed.
+			// Between the full checks, one person's dashboard and a summary
+			// after every change: its needs and its corrections are found
+			// again only where they changed.
 			name := viewers[i%len(viewers)]
 			dash, err := a.Reports.Dashboard(ctx, cast.Viewer(name))
 			if err != nil {
@@ -500,6 +502,18 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 			}
 			if !reflect.DeepEqual(dash, want) {
 				t.Fatalf("after %d changes, %s's dashboard:\n got %+v\nwant %+v", i+1, name, dash, want)
+			}
+			by := reports.Dimensions[i%len(reports.Dimensions)]
+			sum, err := a.Reports.Summary(ctx, cast.Viewer(name), by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSum, err := a.Reports.SummaryFromRecords(ctx, cast.Viewer(name), by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(sum, wantSum) {
+				t.Fatalf("after %d changes, %s's summary by %s:\n got %+v\nwant %+v", i+1, name, by, sum, wantSum)
 			}
 		}
 		var missing []string

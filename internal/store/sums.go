@@ -16,7 +16,10 @@ import (
 type Sums interface {
 	PledgeSums(ctx context.Context, dim string, a policy.Audience) ([]PledgeSum, error)
 	GrantedIDs(ctx context.Context, objectType, orgID, userID string) ([]string, error)
-	EngagedRequirementIDs(ctx context.Context, orgID string, labels []model.TLP) ([]string, error)
+	// EngagedRequirementIDs returns the requirements labelled one of labels
+	// on which the organisation orgID has a pledge, of ids below below and
+	// from from on ("": no bound).
+	EngagedRequirementIDs(ctx context.Context, orgID string, labels []model.TLP, below, from string) ([]string, error)
 	EngagedPledgeSums(ctx context.Context, dims []string, a policy.Audience, requirementIDs []string) (map[string][]EngagedSum, error)
 	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	PledgesByID(ctx context.Context, ids []string) ([]model.Pledge, error)
@@ -92,7 +95,7 @@ func (q *queries) GrantedIDs(ctx context.Context, objectType, orgID, userID stri
 
 // EngagedRequirementIDs returns the requirements labelled one of labels on
 // which the organisation orgID has a pledge: those it is engaged on.
-func (q *queries) EngagedRequirementIDs(ctx context.Context, orgID string, labels []model.TLP) ([]string, error) {
+func (q *queries) EngagedRequirementIDs(ctx context.Context, orgID string, labels []model.TLP, below, from string) ([]string, error) {
 	if orgID == "" || len(labels) == 0 {
 		return nil, nil
 	}
@@ -100,8 +103,20 @@ func (q *queries) EngagedRequirementIDs(ctx context.Context, orgID string, label
 	for _, l := range labels {
 		args = append(args, string(l))
 	}
+	// In the ids' byte order, which the bounds are in (PostgreSQL's column
+	// is in the database's collation; migration 00031's index is in "C").
+	within, col := "", "p.requirement_id"
+	if q.dialect == dialectPostgres {
+		col = `p.requirement_id COLLATE "C"`
+	}
+	if below != "" {
+		within, args = within+" AND "+col+" < ?", append(args, below)
+	}
+	if from != "" {
+		within, args = within+" AND "+col+" >= ?", append(args, from)
+	}
 	ids, err := queryAll(ctx, q.rd, scanString, `SELECT DISTINCT p.requirement_id FROM pledges p JOIN requirements r ON r.id = p.requirement_id
-		WHERE p.donor_org_id = ? AND r.tlp IN (`+placeholders(len(labels))+`)`, args...)
+		WHERE p.donor_org_id = ? AND r.tlp IN (`+placeholders(len(labels))+`)`+within, args...)
 	return ids, dbErr(err, "requirements engaged on")
 }
 
