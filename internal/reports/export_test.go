@@ -1,5 +1,7 @@
 package reports
 
+import "github.com/cyberaid/cyberaid/internal/policy"
+
 // SetFoldBatch makes the kept folds of the needs read n requirements a
 // range, and the kept corrections hold n requirements a span, until restore
 // is called.
@@ -14,3 +16,11 @@ func FoldedRanges(s *Service) int64 { return s.folds.folded.Load() }
 
 // CorrectedSpans counts the spans of requirements s has found corrections in.
 func CorrectedSpans(s *Service) int64 { return s.corrected.folded.Load() }
+
+// KeptRanges counts the ranges of v's kept fold of the needs.
+func KeptRanges(s *Service, v policy.Viewer) int {
+	f := s.folds.of(v)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.ranges)
+}

@@ -29,7 +29,7 @@ const maxChanged = 10_000
 // keptFolds bounds the viewers whose folds are kept: at a million pledges
 // a fold is about fifty ranges, each with its longest-waiting critical
 // needs, a few hundred kB in all.
-const keptFolds = 16
+const keptFolds = 32
 
 // span is the requirements with ids below below and from from on, ""
 // being no bound; none holds no requirement.
@@ -55,6 +55,7 @@ func spanOf[T any](spans []T, from func(T) string, id string) int {
 type needRange struct {
 	span
 	figures *needFigures
+	n       int // the requirements folded
 }
 
 type needsFold struct {
@@ -154,7 +155,26 @@ func (s *Service) refold(ctx context.Context, v policy.Viewer, ranges []needRang
 		}
 		out = append(out, again...)
 	}
-	return out, nil
+	return joinShort(out), nil
+}
+
+// joinShort joins neighbouring ranges that together hold no more than
+// foldBatch requirements: new requirements fall in the newest range, whose
+// folding again leaves a short range of its oldest each time, and the
+// ranges would otherwise grow in number with every reading.
+func joinShort(ranges []needRange) []needRange {
+	out := ranges[:0:0]
+	for _, r := range ranges {
+		if last := len(out) - 1; last >= 0 && out[last].n+r.n <= foldBatch {
+			joined := newNeedFigures()
+			joined.merge(out[last].figures)
+			joined.merge(r.figures)
+			out[last] = needRange{span: span{below: out[last].below, from: r.from}, figures: joined, n: out[last].n + r.n}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // foldRange folds the requirements v sees with ids below below and from
@@ -167,7 +187,7 @@ func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from st
 			return nil, err
 		}
 		s.folds.folded.Add(1)
-		r := needRange{span: span{below: below, from: from}, figures: needsOf(views)}
+		r := needRange{span: span{below: below, from: from}, figures: needsOf(views), n: len(views)}
 		// A range folded again usually holds what it held: its oldest
 		// requirement is its bound, and nothing is left below it.
 		done := !full || last == from

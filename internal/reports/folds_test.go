@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -90,6 +91,18 @@ func TestNeedsFoldedAgainWhereChanged(t *testing.T) {
 		newNeed()
 		if n := folded("after a new requirement"); n < 1 || n > 2 {
 			t.Errorf("after a new requirement, %d ranges were folded again, want 1 or 2 (the newest range, grown past its size)", n)
+		}
+		// New requirements fall in the newest range, which leaves a short
+		// range behind each time it is folded again: short neighbours are
+		// joined, so that the ranges grow with the requirements, not with
+		// the readings.
+		kept := reports.KeptRanges(a.Reports, coordinator)
+		for i := range 6 {
+			newNeed()
+			folded(fmt.Sprintf("after new requirement %d", i+1))
+		}
+		if grown := reports.KeptRanges(a.Reports, coordinator) - kept; grown > 4 {
+			t.Errorf("six new requirements, two a range, made %d ranges more, want at most 4", grown)
 		}
 		org := cast.Users["donor"].OrgID
 		if _, err := a.Organisations.Update(ctx, policy.System(), org, organisations.Input{Name: ptr("Renamed")}, a.Accounts.CheckRoles); err != nil {

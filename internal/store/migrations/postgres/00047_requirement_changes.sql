@@ -80,9 +80,12 @@ CREATE TRIGGER mark_requirement_changes_pledges_update AFTER UPDATE ON pledges
 CREATE TRIGGER mark_requirement_changes_pledges_delete AFTER DELETE ON pledges
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION requirement_changes_pledges();
 
--- A grant names a requirement or a pledge; a pledge's marks its requirement.
+-- A grant names a requirement or a pledge; a pledge's marks its requirement,
+-- read under the lock, so that a move of the pledge committed meanwhile is
+-- seen.
 CREATE FUNCTION requirement_changes_grants() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock(1668899425, 'audit_events'::regclass::oid::integer);
     CASE TG_OP
     WHEN 'INSERT' THEN
         PERFORM requirement_changes_mark(ARRAY(

@@ -11,10 +11,12 @@
 --
 -- A reader that read version V before its records asks for the marks at V
 -- and later: a change committed after that reading was marked at V or
--- later, whichever trigger of its row ran first. (SQLite fires the
--- triggers created last first: these read the version as it stood before
--- the row, so that the last change before a reading is not marked at the
--- version read and folded again.)
+-- later, whichever trigger of its row ran first. (SQLite, as built today,
+-- fires the triggers created last first, an order it does not document:
+-- these read the version as it stood before the row, so that the last
+-- change before a reading is not marked at the version read and folded
+-- again. In the other order that change would be folded twice, never
+-- missed.)
 
 -- +goose Up
 -- +goose StatementBegin
