@@ -269,11 +269,15 @@ func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud poli
 // allCorrections finds v's corrections over every requirement, in spans of
 // corrBatch of the requirements v reaches through a relation.
 func (s *Service) allCorrections(ctx context.Context, v policy.Viewer, aud policy.Audience, rel relations) ([]corrections, error) {
-	reached, err := s.store.EngagedRequirementIDs(ctx, aud.OrgID, rel.engagedOnly, "", "")
+	engaged, err := s.store.EngagedRequirementIDs(ctx, aud.OrgID, rel.engagedOnly, "", "")
 	if err != nil {
 		return nil, err
 	}
-	reached = append(reached, rel.requirements...)
+	rel.engaged = engaged
+	if rel.engaged == nil {
+		rel.engaged = []string{} // read, and none
+	}
+	reached := slices.Concat(engaged, rel.requirements)
 	for _, p := range rel.pledges {
 		if p.RequirementID != "" {
 			reached = append(reached, p.RequirementID)

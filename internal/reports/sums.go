@@ -267,7 +267,11 @@ func (s *Service) exceptions(ctx context.Context, v policy.Viewer, aud policy.Au
 	}
 	reqIDs := slices.DeleteFunc(slices.Clone(rel.requirements), func(id string) bool { return !sp.holds(id) })
 	var engagedIDs []string
-	if !sp.none {
+	switch {
+	case sp.none:
+	case rel.engaged != nil:
+		engagedIDs = slices.DeleteFunc(slices.Clone(rel.engaged), func(id string) bool { return !sp.holds(id) })
+	default:
 		var err error
 		if engagedIDs, err = s.store.EngagedRequirementIDs(ctx, aud.OrgID, rel.engagedOnly, sp.below, sp.from); err != nil {
 			return nil, err
@@ -382,6 +386,10 @@ type relations struct {
 	requirements []string
 	pledges      []model.Pledge
 	engagedOnly  []model.TLP
+	// engaged, when read, are the requirements its organisation is engaged
+	// on under those labels, every one of them: read once for a reading of
+	// every span, rather than by span.
+	engaged []string
 }
 
 func (s *Service) relationsOf(ctx context.Context, aud policy.Audience) (relations, error) {

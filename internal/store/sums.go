@@ -105,7 +105,7 @@ func (q *queries) EngagedRequirementIDs(ctx context.Context, orgID string, label
 	}
 	// In the ids' byte order, which the bounds are in (PostgreSQL's column
 	// is in the database's collation; migration 00031's index is in "C").
-	within, col := "", "p.requirement_id"
+	within, col, donor := "", "p.requirement_id", "p.donor_org_id"
 	if q.dialect == dialectPostgres {
 		col = `p.requirement_id COLLATE "C"`
 	}
@@ -115,8 +115,14 @@ func (q *queries) EngagedRequirementIDs(ctx context.Context, orgID string, label
 	if from != "" {
 		within, args = within+" AND "+col+" >= ?", append(args, from)
 	}
+	if within != "" && q.dialect == dialectSQLite {
+		// A span's requirements by migration 00031's index, rather than
+		// every pledge of the organisation by its own: SQLite prefers the
+		// equality, 18 times slower for a company engaged on 17,500.
+		donor = "+p.donor_org_id"
+	}
 	ids, err := queryAll(ctx, q.rd, scanString, `SELECT DISTINCT p.requirement_id FROM pledges p JOIN requirements r ON r.id = p.requirement_id
-		WHERE p.donor_org_id = ? AND r.tlp IN (`+placeholders(len(labels))+`)`+within, args...)
+		WHERE `+donor+` = ? AND r.tlp IN (`+placeholders(len(labels))+`)`+within, args...)
 	return ids, dbErr(err, "requirements engaged on")
 }
 
