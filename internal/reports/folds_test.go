@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/organisations"
@@ -32,20 +33,7 @@ func TestNeedsFoldedAgainWhereChanged(t *testing.T) {
 		tlp := model.TLPGreen
 		newNeed := func() string {
 			t.Helper()
-			r, err := a.Requirements.Create(ctx, cast.Viewer("requester"), requirements.Input{
-				Title: ptr("Need"), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")), LineOfEffort: ptr(model.LineSupport),
-				Priority: ptr(model.PriorityCritical), EstimatedEURMinor: ptr(int64(100_000_00)), NeededBy: ptr(model.DateOf(now).AddDays(90)), TLP: &tlp,
-			})
-			if err == nil {
-				_, err = a.Requirements.Submit(ctx, cast.Viewer("requester"), r.ID)
-			}
-			if err == nil {
-				_, err = a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r.ID
+			return validatedNeed(t, a, cast, now, model.PriorityCritical, tlp)
 		}
 		var ids []string
 		for range 9 {
@@ -128,26 +116,15 @@ func TestCorrectionsFoundAgainWhereChanged(t *testing.T) {
 		amber, green := model.TLPAmber, model.TLPGreen
 		var ids []string
 		for range 9 {
-			r, err := a.Requirements.Create(ctx, cast.Viewer("requester"), requirements.Input{
-				Title: ptr("Need"), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")), LineOfEffort: ptr(model.LineSupport),
-				Priority: ptr(model.PriorityHigh), EstimatedEURMinor: ptr(int64(100_000_00)), NeededBy: ptr(model.DateOf(now).AddDays(90)), TLP: &amber,
-			})
+			id := validatedNeed(t, a, cast, now, model.PriorityHigh, amber)
+			_, err := a.Requirements.Share(ctx, cast.Viewer("coordinator"), id, []string{cast.Orgs["company"].ID})
 			if err == nil {
-				_, err = a.Requirements.Submit(ctx, cast.Viewer("requester"), r.ID)
-			}
-			if err == nil {
-				_, err = a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
-			}
-			if err == nil {
-				_, err = a.Requirements.Share(ctx, cast.Viewer("coordinator"), r.ID, []string{cast.Orgs["company"].ID})
-			}
-			if err == nil {
-				_, err = a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &r.ID, AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), TLP: &green})
+				_, err = a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &id, AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), TLP: &green})
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids = append(ids, r.ID)
+			ids = append(ids, id)
 		}
 		company := cast.Viewer("donor_company")
 		found := func(step string) int64 {
@@ -192,4 +169,25 @@ func TestCorrectionsFoundAgainWhereChanged(t *testing.T) {
 			t.Errorf("after an organisation changed, corrections were found again in %d spans, want all (at least %d)", n, all)
 		}
 	})
+}
+
+// validatedNeed is a requirement of the requester's, submitted and
+// validated.
+func validatedNeed(t *testing.T, a *app.App, cast apptest.Cast, now time.Time, priority model.Priority, label model.TLP) string {
+	t.Helper()
+	ctx := context.Background()
+	r, err := a.Requirements.Create(ctx, cast.Viewer("requester"), requirements.Input{
+		Title: ptr("Need"), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("edr")), LineOfEffort: ptr(model.LineSupport),
+		Priority: &priority, EstimatedEURMinor: ptr(int64(100_000_00)), NeededBy: ptr(model.DateOf(now).AddDays(90)), TLP: &label,
+	})
+	if err == nil {
+		_, err = a.Requirements.Submit(ctx, cast.Viewer("requester"), r.ID)
+	}
+	if err == nil {
+		_, err = a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, "")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
 }
