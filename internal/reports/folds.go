@@ -26,10 +26,15 @@ var foldBatch = 2000
 // range is likely touched and all are folded again.
 const maxChanged = 10_000
 
-// keptFolds bounds the viewers whose folds are kept: at a million pledges
-// a fold is about fifty ranges, each with its longest-waiting critical
-// needs, a few hundred kB in all.
-const keptFolds = 32
+// keptFolds bounds the viewers whose needs are kept folded: at a million
+// pledges a fold is about fifty ranges, each with its longest-waiting
+// critical needs, a few hundred kB in all. keptCorrected bounds those whose
+// corrections are kept: most viewers reach few records through a relation,
+// a company engaged on 17,500 requirements 35 spans.
+const (
+	keptFolds     = 32
+	keptCorrected = 128
+)
 
 // span is the requirements with ids below below and from from on, ""
 // being no bound; none holds no requirement.
@@ -65,9 +70,10 @@ type needsFold struct {
 	ranges  []needRange
 }
 
-// viewerFolds keeps a fold of type F for each of the keptFolds viewers
-// seen last.
+// viewerFolds keeps a fold of type F for each of the max viewers seen
+// last.
 type viewerFolds[F any] struct {
+	max     int
 	mu      sync.Mutex
 	entries map[string]*F
 	order   []string // the most recently used first
@@ -90,11 +96,11 @@ func (fs *viewerFolds[F]) of(v policy.Viewer) *F {
 	}
 	fs.order = slices.DeleteFunc(fs.order, func(k string) bool { return k == key })
 	fs.order = slices.Insert(fs.order, 0, key)
-	if len(fs.order) > keptFolds {
-		for _, k := range fs.order[keptFolds:] {
+	if len(fs.order) > fs.max {
+		for _, k := range fs.order[fs.max:] {
 			delete(fs.entries, k)
 		}
-		fs.order = fs.order[:keptFolds]
+		fs.order = fs.order[:fs.max]
 	}
 	return f
 }
@@ -224,9 +230,10 @@ type corrections struct {
 
 // keptCorrections are v's corrections as correctionsIn over every record
 // would find them, found again after a change only in the spans holding a
-// requirement the database marked. The pledges on no requirement, which no
-// mark names, are read again after any change: few viewers are shared or
-// named on many bilateral reports.
+// requirement the database marked. After any change, v's relations (the ids
+// of the records shared with it or naming it, and those pledges) are read
+// again, and the pledges on no requirement, which no mark names, found
+// again: few viewers are shared or named on many.
 func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud policy.Audience) (map[string]sumTable, error) {
 	f := s.corrected.of(v)
 	f.mu.Lock()

@@ -30,7 +30,8 @@ type Service struct {
 }
 
 func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
-	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings)}
+	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings),
+		folds: viewerFolds[needsFold]{max: keptFolds}, corrected: viewerFolds[correctionsFold]{max: keptCorrected}}
 }
 
 // Row is one group of a summary. EURMinor is the pledged figure, kept
