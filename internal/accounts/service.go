@@ -256,6 +256,30 @@ func (s *Service) List(ctx context.Context, actor policy.Viewer) ([]model.User, 
 	return s.store.ListUsers(ctx, "")
 }
 
+// ViewersWith returns, for the platform's own work, every active account
+// whose roles grant p, each as a session of theirs acts: to prepare what
+// they will ask for.
+func (s *Service) ViewersWith(ctx context.Context, p policy.Permission) ([]policy.Viewer, error) {
+	users, err := s.store.ListUsers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []policy.Viewer
+	for _, u := range users {
+		id, err := s.identity(ctx, u.ID)
+		switch {
+		case errors.Is(err, model.ErrUnauthenticated) || errors.Is(err, errFormer):
+			continue
+		case err != nil:
+			return nil, err
+		}
+		if v := id.Viewer(); policy.Allowed(v, p) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 // Page returns up to limit users in order (by name unless asked) after
 // cursor (as model.SortCursor wrote it), and the cursor of the next page
 // ("" at the end).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -486,6 +487,67 @@ func TestRolesFitTheOrganisation(t *testing.T) {
 			case c.code != "" && (!errors.As(err, &fe) || fe.Code != c.code):
 				t.Errorf("%s in %s: got %v, want %s", c.role, c.org.Name, err, c.code)
 			}
+		}
+	})
+}
+
+// TestViewersWith: the accounts whose roles grant a permission, each exactly
+// as a session of theirs acts (the platform prepares per viewer what they
+// will ask for, keyed by the whole viewer); not a disabled account, nor one
+// whose roles do not grant it.
+func TestViewersWith(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		svc, _, org := setup(t, s)
+		var ids []string
+		for _, u := range []accounts.NewUser{
+			{OrgID: org.ID, Email: "coord@example.org", Roles: []model.Role{model.RoleCoordinator, model.RoleDonor}, Password: password},
+			{OrgID: org.ID, Email: "admin@example.org", Roles: []model.Role{model.RoleAdmin}, Password: password},
+			{OrgID: org.ID, Email: "donor@example.org", Roles: []model.Role{model.RoleDonor}, Password: password},
+			{OrgID: org.ID, Email: "gone@example.org", Roles: []model.Role{model.RoleCoordinator}, Password: password},
+		} {
+			created, err := svc.Create(ctx, policy.System(), u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, created.ID)
+		}
+		gone, err := s.UserByID(ctx, ids[3])
+		if err == nil {
+			gone.Disabled = true
+			err = s.UpdateUser(ctx, &gone)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := svc.ViewersWith(ctx, policy.AuditRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, email := range []string{"coord@example.org", "admin@example.org"} {
+			id, err := svc.Authenticate(ctx, email, password, "", "192.0.2.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			token, _, err := svc.StartSession(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess, _, err := svc.Session(ctx, token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, fmt.Sprintf("%#v", sess.Viewer()))
+		}
+		var gotKeys []string
+		for _, v := range got {
+			gotKeys = append(gotKeys, fmt.Sprintf("%#v", v))
+		}
+		slices.Sort(gotKeys)
+		slices.Sort(want)
+		if !slices.Equal(gotKeys, want) {
+			t.Fatalf("viewers with audit:read:\n got %v\nwant %v", gotKeys, want)
 		}
 	})
 }

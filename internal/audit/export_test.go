@@ -43,3 +43,6 @@ func (s *Service) KeptTotal(ctx context.Context, v policy.Viewer, f model.AuditF
 func (s *Service) CountedTotal(ctx context.Context, v policy.Viewer, f model.AuditFilter) (int, error) {
 	return s.countedTotal(ctx, v, f, s.sight(v))
 }
+
+// WholeCounts is how many totals s has counted whole so far.
+func (s *Service) WholeCounts() int64 { return s.totals.whole.Load() }

@@ -468,3 +468,55 @@ func TestKeptTotalFollowsEngagement(t *testing.T) {
 		}
 	})
 }
+
+// TestReadersCountedAtStart: the start's job counts the log for every
+// person who may read it, so that their first request finds the total
+// counted and only brings it forward.
+func TestReadersCountedAtStart(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC)
+		a, _ := apptest.New(t, s, func() time.Time { return now })
+		var counted bool
+		for _, j := range a.Jobs() {
+			if j.Name != "count the audit log for its readers" {
+				continue
+			}
+			n, err := j.Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				t.Fatal("the job counted the log for no reader")
+			}
+			if again, err := j.Run(ctx); err != nil || again != 0 {
+				t.Fatalf("run again, the job counted %d readers (%v), want none: once a process", again, err)
+			}
+			counted = true
+		}
+		if !counted {
+			t.Fatal("no job counts the audit log for its readers")
+		}
+		readers, err := a.Accounts.ViewersWith(ctx, policy.AuditRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(readers) < 2 {
+			t.Fatalf("the cast has %d readers of the log, want the coordinator and the administrator", len(readers))
+		}
+		wholeBefore := a.Audit.WholeCounts()
+		for _, v := range readers {
+			n, _, whole, err := a.Audit.KeptTotal(ctx, v, model.AuditFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if whole != wholeBefore {
+				t.Fatalf("a reader's first total was counted whole (%d whole counts, %d before)", whole, wholeBefore)
+			}
+			want, err := a.Audit.CountedTotal(ctx, v, model.AuditFilter{})
+			if err != nil || n != want {
+				t.Fatalf("a reader's kept total is %d, the log holds %d for it (%v)", n, want, err)
+			}
+		}
+	})
+}
