@@ -13,8 +13,9 @@ import (
 
 // needFigures are the figures of the needs a viewer sees, for the dashboard
 // and the charts, added up one requirement at a time: the front page folds
-// the requirements in batches and never holds them all (requirements.
-// EachSummary), and the reference from the records folds the same way.
+// the requirements by ranges and never holds them all, keeping each range's
+// figures and adding them up (folds.go), and the reference from the records
+// folds the same way.
 type needFigures struct {
 	label      model.TLP
 	statuses   map[model.RequirementStatus]int
