@@ -47,11 +47,15 @@ func (sp span) holds(id string) bool {
 	return !sp.none && (sp.below == "" || id < sp.below) && id >= sp.from
 }
 
-// spanOf is the index of the span of spans holding id, spans being newest
-// first and each one's from the next one's below: the first whose lower
-// bound id reaches. The last span has none.
-func spanOf[T any](spans []T, from func(T) string, id string) int {
-	return sort.Search(len(spans), func(i int) bool { return from(spans[i]) <= id })
+// touched reports, of spans newest first and each one's from the next
+// one's below, which hold one of ids: each id's is the first span whose
+// lower bound it reaches (the last span has none).
+func touched[T any](spans []T, from func(T) string, ids []string) []bool {
+	out := make([]bool, len(spans))
+	for _, id := range ids {
+		out[sort.Search(len(spans), func(i int) bool { return from(spans[i]) <= id })] = true
+	}
+	return out
 }
 
 // needRange is the fold of the requirements of a span a viewer sees. A
@@ -145,13 +149,10 @@ func (s *Service) refold(ctx context.Context, v policy.Viewer, ranges []needRang
 	if all {
 		return s.foldRange(ctx, v, "", "")
 	}
-	touched := make([]bool, len(ranges))
-	for _, id := range ids {
-		touched[spanOf(ranges, func(r needRange) string { return r.from }, id)] = true
-	}
+	changed := touched(ranges, func(r needRange) string { return r.from }, ids)
 	out := make([]needRange, 0, len(ranges))
 	for i, r := range ranges {
-		if !touched[i] {
+		if !changed[i] {
 			out = append(out, r)
 			continue
 		}
@@ -327,13 +328,10 @@ func (s *Service) correctAgain(ctx context.Context, v policy.Viewer, aud policy.
 	if all {
 		return s.allCorrections(ctx, v, aud, rel)
 	}
-	touched := make([]bool, len(spans))
-	for _, id := range ids {
-		touched[spanOf(spans, func(c corrections) string { return c.from }, id)] = true
-	}
+	changed := touched(spans, func(c corrections) string { return c.from }, ids)
 	out := slices.Clone(spans)
 	for i := range out {
-		if !touched[i] {
+		if !changed[i] {
 			continue
 		}
 		tables, read, err := s.correctionsIn(ctx, v, aud, rel, out[i].span, false)
