@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,8 +23,9 @@ import (
 
 // TestMaintainedSumsEqualRecords: after a random sequence of every kind of
 // change the totals depend on, every summary, the dashboard and its charts
-// read from the maintained totals are exactly those computed from every
-// record, for every person of the cast, a visitor and the platform itself.
+// read from the maintained totals, and the requirements' lists read from
+// the pledge classes kept, are exactly those computed from every record,
+// for every person of the cast, a visitor and the platform itself.
 func TestMaintainedSumsEqualRecords(t *testing.T) {
 	// Spans of three requirements, so that the needs' kept folds and the
 	// kept corrections hold many, and a change finds again some of them and
@@ -412,6 +414,32 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				weighted = append(weighted, op)
 			}
 		}
+		// The requirements' lists read the pledge classes kept of the
+		// requirements listed last: each viewer's list must be what every
+		// requirement read with every pledge on it gives.
+		listed := func(round int, name string, v policy.Viewer) {
+			t.Helper()
+			for _, f := range []model.RequirementFilter{{}, {Status: model.ReqValidated}, {Status: model.ReqInDelivery}} {
+				page, err := a.Requirements.Page(ctx, v, f, model.Sort{}, "", model.MaxPage)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := a.Requirements.All(ctx, v, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range want {
+					want[i].Pledges = nil
+				}
+				got := page.Items
+				byID := func(a, b requirements.View) int { return strings.Compare(a.ID, b.ID) }
+				slices.SortFunc(got, byID)
+				slices.SortFunc(want, byID)
+				if page.Next != "" || !reflect.DeepEqual(got, want) {
+					t.Fatalf("after %d changes, %s's requirements under %+v:\n got %+v\nwant %+v", round, name, f, got, want)
+				}
+			}
+		}
 		check := func(round int) {
 			t.Helper()
 			everyone := map[string]policy.Viewer{"visitor": {}, "platform": policy.System()}
@@ -454,6 +482,7 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				if !reflect.DeepEqual(charts, wantCharts) {
 					t.Fatalf("after %d changes, %s's charts:\n got %+v\nwant %+v", round, name, charts, wantCharts)
 				}
+				listed(round, name, v)
 				frontDash, frontCharts, err := a.Reports.Front(ctx, v)
 				if err != nil {
 					t.Fatal(err)
@@ -492,6 +521,7 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 			// after every change: its needs and its corrections are found
 			// again only where they changed.
 			name := viewers[i%len(viewers)]
+			listed(i+1, name, cast.Viewer(name))
 			dash, err := a.Reports.Dashboard(ctx, cast.Viewer(name))
 			if err != nil {
 				t.Fatal(err)

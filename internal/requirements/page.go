@@ -40,7 +40,7 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.Requirement
 		if err != nil {
 			return nil, err
 		}
-		views, err := s.summaries(ctx, v, batch, stage)
+		views, err := s.listed(ctx, v, batch, stage)
 		for _, view := range views {
 			seen[view.ID] = view
 		}

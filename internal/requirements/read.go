@@ -291,7 +291,22 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Re
 // at all, so each figure is the one the pledges give. The views carry no
 // pledges.
 func (s *Service) summaries(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus) ([]View, error) {
-	views, err := s.viewsWith(ctx, v, batch, stage, s.store.PledgeClassesOf)
+	return s.summariesWith(ctx, v, batch, stage, s.store.PledgeClassesOf)
+}
+
+// listed is summaries for a page of a list, from the classes kept of the
+// requirements the lists showed last (keptClasses). Reports that read
+// every requirement in turn ask the store: they would only push the pages
+// people come back to out of what is kept.
+func (s *Service) listed(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus) ([]View, error) {
+	return s.summariesWith(ctx, v, batch, stage, func(ctx context.Context, ids []string) ([]model.Pledge, error) {
+		return s.classes.of(ctx, s.store, ids)
+	})
+}
+
+func (s *Service) summariesWith(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus,
+	pledgesOf func(context.Context, []string) ([]model.Pledge, error)) ([]View, error) {
+	views, err := s.viewsWith(ctx, v, batch, stage, pledgesOf)
 	for i := range views {
 		views[i].Pledges = nil
 	}

@@ -23,6 +23,9 @@ type Store interface {
 	// PledgeClassesOf returns the pledges on the given requirements grouped
 	// as the policy and the coverage tell them apart (store.Pledges).
 	PledgeClassesOf(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
+	// RequirementsChangedSince names the requirements marked at version n
+	// or later (store.RequirementChanges), for the classes kept.
+	RequirementsChangedSince(ctx context.Context, n int64, max int) (ids []string, all bool, err error)
 	// RequirementsByID returns the requirements of the given ids that exist.
 	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	// RequirementByID locks the row for update inside a PostgreSQL transaction.

@@ -1,0 +1,123 @@
+package requirements_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/organisations"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+)
+
+// TestKeptClassesReadAgainOnlyWhatChanged: a list reads from the store the
+// pledge classes of only the requirements a change touched since it last
+// read them, and of all after a change to an organisation; its figures
+// are those of every pledge each time. (TestMaintainedSumsEqualRecords, in
+// the reports, checks the lists after every kind of change.)
+func TestKeptClassesReadAgainOnlyWhatChanged(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		coordinator := e.cast.Viewer("coordinator")
+		var ids []string
+		for range 5 {
+			ids = append(ids, e.validated(t, model.TLPGreen).ID)
+		}
+		pledge := func(on string) string {
+			t.Helper()
+			p, err := e.a.Pledges.Create(ctx, e.cast.Viewer("donor"), pledges.Input{
+				RequirementID: &on, AmountMinor: ptr(int64(100_000_00)), Currency: ptr("EUR"), TLP: ptr(model.TLPGreen),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.ID
+		}
+		pledged := pledge(ids[0])
+		read := func(step string, want int64) {
+			t.Helper()
+			before := requirements.ClassesRead(e.a.Requirements)
+			list, err := e.a.Requirements.Page(ctx, coordinator, model.RequirementFilter{}, model.Sort{}, "", 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := requirements.ClassesRead(e.a.Requirements) - before; got != want {
+				t.Errorf("after %s, the list read the classes of %d requirements, want %d", step, got, want)
+			}
+			all, err := e.a.Requirements.All(ctx, coordinator, model.RequirementFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pledgedOn := map[string]int64{}
+			for _, v := range all {
+				pledgedOn[v.ID] = v.PledgedEURMinor
+			}
+			for _, v := range list.Items {
+				if v.PledgedEURMinor != pledgedOn[v.ID] {
+					t.Errorf("after %s, the list shows %d pledged on %s, its pledges %d", step, v.PledgedEURMinor, v.ID, pledgedOn[v.ID])
+				}
+			}
+		}
+		listed := int64(len(ids))
+		read("the first reading", listed)
+		read("nothing", 0)
+		pledge(ids[1])
+		read("a pledge", 1)
+		if _, err := e.a.Pledges.Update(ctx, e.cast.Viewer("donor"), pledged, pledges.Input{AmountMinor: ptr(int64(300_000_00))}); err != nil {
+			t.Fatal(err)
+		}
+		read("a pledge's new amount", 1)
+		if _, err := e.a.Requirements.Share(ctx, coordinator, ids[2], []string{e.cast.Orgs["company"].ID}); err != nil {
+			t.Fatal(err)
+		}
+		read("a share", 1)
+		if _, err := e.a.Pledges.Update(ctx, e.cast.Viewer("donor"), pledged, pledges.Input{TLP: ptr(model.TLPRed), NamedUserIDs: &[]string{e.cast.Users["donor"].ID, e.cast.Users["coordinator"].ID}}); err != nil {
+			t.Fatal(err)
+		}
+		read("a pledge's access list", 1)
+		if _, err := e.a.Organisations.Update(ctx, policy.System(), e.cast.Orgs["company"].ID, organisations.Input{Name: ptr("Renamed")}, e.a.Accounts.CheckRoles); err != nil {
+			t.Fatal(err)
+		}
+		read("a change to an organisation", listed)
+	})
+}
+
+// TestKeptClassesRefuseWhatAChangeOvertook: classes read before a change,
+// kept only after another list had read the change, would hide it from
+// every list after; they are refused.
+func TestKeptClassesRefuseWhatAChangeOvertook(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		coordinator := e.cast.Viewer("coordinator")
+		r := e.validated(t, model.TLPGreen)
+		// A first list keeps what nothing changed yet, so that the
+		// second brings the kept classes forward rather than start anew.
+		e.validated(t, model.TLPGreen)
+		if _, err := e.a.Requirements.Page(ctx, coordinator, model.RequirementFilter{}, model.Sort{}, "", 50); err != nil {
+			t.Fatal(err)
+		}
+		slow, err := requirements.ClassesReadNow(ctx, e.a.Requirements, []string{r.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.Pledges.Create(ctx, e.cast.Viewer("donor"), pledges.Input{
+			RequirementID: &r.ID, AmountMinor: ptr(int64(100_000_00)), Currency: ptr("EUR"), TLP: ptr(model.TLPGreen),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.Requirements.Page(ctx, coordinator, model.RequirementFilter{}, model.Sort{}, "", 50); err != nil {
+			t.Fatal(err)
+		}
+		slow()
+		list, err := e.a.Requirements.Page(ctx, coordinator, model.RequirementFilter{}, model.Sort{}, "", 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range list.Items {
+			if v.ID == r.ID && v.PledgedEURMinor != 100_000_00 {
+				t.Errorf("the list shows %d pledged, want the pledge made after the slow reading", v.PledgedEURMinor)
+			}
+		}
+	})
+}
