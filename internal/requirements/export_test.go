@@ -10,22 +10,21 @@ func SetSummaryBatch(n int) (restore func()) {
 	return func() { summaryBatch = old }
 }
 
-// ClassesRead counts the requirements whose pledge classes the lists read
-// from the store rather than from what they kept.
-func ClassesRead(s *Service) int64 { return s.classes.read.Load() }
+// RecordsRead counts the requirements the lists read from the store
+// rather than from what they kept.
+func RecordsRead(s *Service) int64 { return s.kept.read.Load() }
 
-// ClassesReadNow reads the classes of ids as a list does, and returns what
-// keeps them as that list would, to be called later, after other readers
-// and changes.
-func ClassesReadNow(ctx context.Context, s *Service, ids []string) (keep func(), err error) {
+// RecordsReadNow reads the requirements of ids as a list does, and returns
+// what keeps them as that list would, to be called later, after other
+// readers and changes.
+func RecordsReadNow(ctx context.Context, s *Service, ids []string) (keep func(), err error) {
 	version, err := s.store.RecordVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	read, err := s.store.PledgeClassesOf(ctx, ids)
+	fresh, err := readKept(ctx, s.store, ids)
 	if err != nil {
 		return nil, err
 	}
-	fresh := compactClasses(ids, read)
-	return func() { s.classes.keep(version, fresh) }, nil
+	return func() { s.kept.keep(version, fresh) }, nil
 }

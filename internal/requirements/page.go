@@ -12,6 +12,8 @@ import (
 // decision (policy.AudienceOf) in the database.
 type sortedReads interface {
 	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
+	// PageRequirementIDs is PageRequirements' ids alone, in order.
+	PageRequirementIDs(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]string, error)
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
 	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 	RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error)
@@ -35,20 +37,20 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.Requirement
 	// here, on each record as v sees it.
 	f, stage := SplitStage(f)
 	seen := map[string]View{}
-	items, next, err := model.FillPage(after, limit, func(after string, n int) ([]model.Requirement, error) {
-		batch, err := s.store.PageRequirements(ctx, f, aud, order, after, n)
+	items, next, err := model.FillPage(after, limit, func(after string, n int) ([]string, error) {
+		ids, err := s.store.PageRequirementIDs(ctx, f, aud, order, after, n)
 		if err != nil {
 			return nil, err
 		}
-		views, err := s.listed(ctx, v, batch, stage)
+		views, err := s.listed(ctx, v, ids, stage)
 		for _, view := range views {
 			seen[view.ID] = view
 		}
-		return batch, err
-	}, func(r model.Requirement) (View, bool, error) {
-		view, ok := seen[r.ID]
+		return ids, err
+	}, func(id string) (View, bool, error) {
+		view, ok := seen[id]
 		return view, ok, nil
-	}, func(r model.Requirement) string { return r.ID })
+	}, func(id string) string { return id })
 	if err != nil {
 		return model.Listing[View]{}, err
 	}

@@ -134,11 +134,7 @@ func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[
 // that each name a requirement. Getting each with every pledge on it was
 // most of the time of a page of pledges.
 func (s *Service) Summaries(ctx context.Context, v policy.Viewer, ids []string) ([]View, error) {
-	batch, err := s.store.RequirementsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	return s.summaries(ctx, v, batch, "")
+	return s.listed(ctx, v, ids, "")
 }
 
 // MaxPage bounds one page of any list.
@@ -294,13 +290,18 @@ func (s *Service) summaries(ctx context.Context, v policy.Viewer, batch []model.
 	return s.summariesWith(ctx, v, batch, stage, s.store.PledgeClassesOf)
 }
 
-// listed is summaries for a page of a list, from the classes kept of the
-// requirements the lists showed last (keptClasses). Reports that read
-// every requirement in turn ask the store: they would only push the pages
-// people come back to out of what is kept.
-func (s *Service) listed(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus) ([]View, error) {
-	return s.summariesWith(ctx, v, batch, stage, func(ctx context.Context, ids []string) ([]model.Pledge, error) {
-		return s.classes.of(ctx, s.store, ids)
+// listed is summaries of the requirements of ids, for a page of a list,
+// from the records kept of the requirements the lists showed last
+// (keptRecords). Reports that read every requirement in turn ask the
+// store: they would only push the pages people come back to out of what
+// is kept.
+func (s *Service) listed(ctx context.Context, v policy.Viewer, ids []string, stage model.RequirementStatus) ([]View, error) {
+	batch, classes, err := s.kept.of(ctx, s.store, ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.summariesWith(ctx, v, batch, stage, func(context.Context, []string) ([]model.Pledge, error) {
+		return classes, nil
 	})
 }
 

@@ -28,8 +28,8 @@ type Service struct {
 	reviews []model.WorkingGroup
 	// counted keeps list totals per viewer and filter (page.go).
 	counted *readings.Kept
-	// classes keeps the pledge classes of the requirements listed last.
-	classes *keptClasses
+	// kept keeps the requirements listed last and their pledges' classes.
+	kept *keptRecords
 }
 
 // keptCounts bounds the list totals kept: one per viewer and filter asked.
@@ -43,7 +43,7 @@ type Trail interface {
 // NewService builds the service; trail reads a requirement's history, notify
 // hears of validations (nil: nobody).
 func NewService(s Store, now func() time.Time, trail Trail, notify Notifier) *Service {
-	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify, counted: readings.New(keptCounts), classes: newKeptClasses(keptRequirements)}
+	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify, counted: readings.New(keptCounts), kept: newKeptRecords(keptRequirements)}
 }
 
 // View is a requirement as one viewer sees it: its figures count only the

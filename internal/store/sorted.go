@@ -16,6 +16,9 @@ import (
 // refused with model.ErrInvalid on field "cursor".
 type SortedPages interface {
 	PageRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Requirement, error)
+	// PageRequirementIDs is PageRequirements' ids alone, in the page's
+	// order, for a reader that keeps the records themselves.
+	PageRequirementIDs(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]string, error)
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
 	// SeenRequirementIDs returns those of ids naming a requirement a sees.
 	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
@@ -248,6 +251,21 @@ func (q *queries) PageRequirements(ctx context.Context, f model.RequirementFilte
 		err = q.loadRequirementGrants(ctx, rs)
 	}
 	return rs, pageErr(err, "page requirements")
+}
+
+// PageRequirementIDs is PageRequirements' ids alone, in the page's order:
+// for a reader that keeps the records themselves.
+func (q *queries) PageRequirementIDs(ctx context.Context, f model.RequirementFilter, a policy.Audience, s model.Sort, after string, limit int) ([]string, error) {
+	conds, args, err := q.requirementsSeen(ctx, f, a)
+	if err != nil {
+		return nil, dbErr(err, "page requirements")
+	}
+	if err := q.cursorSeen(ctx, "requirements", conds, args, after); err != nil {
+		return nil, pageErr(err, "page requirements")
+	}
+	query, qargs := q.page(q.sortedBy("requirements", requirementSortColumns, s), "id", conds, args, after, limit)
+	ids, err := queryAll(ctx, q.rd, scanString, query, qargs...)
+	return ids, pageErr(err, "page requirements")
 }
 
 func (q *queries) RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error) {

@@ -52,6 +52,11 @@ func testSortedPages(t *testing.T, s *store.DB) {
 			for {
 				page, err := s.PageRequirements(ctx, model.RequirementFilter{}, all, order, after, 2)
 				must(t, err)
+				ids, err := s.PageRequirementIDs(ctx, model.RequirementFilter{}, all, order, after, 2)
+				must(t, err)
+				if !slices.Equal(ids, requirementIDs(page)) {
+					t.Fatalf("sort %s: the page's ids are %v, its records %v", order, ids, requirementIDs(page))
+				}
 				got = append(got, page...)
 				if len(page) < 2 {
 					break
@@ -75,6 +80,8 @@ func testSortedPages(t *testing.T, s *store.DB) {
 		}
 	}
 	_, err := s.PageRequirements(ctx, model.RequirementFilter{}, all, model.Sort{Field: "title"}, "01890000-0000-7000-8000-000000000000", 2)
+	wantErr(t, err, model.ErrInvalid)
+	_, err = s.PageRequirementIDs(ctx, model.RequirementFilter{}, all, model.Sort{Field: "title"}, "01890000-0000-7000-8000-000000000000", 2)
 	wantErr(t, err, model.ErrInvalid)
 }
 
@@ -148,6 +155,11 @@ func testAudienceTotals(t *testing.T, s *store.DB) {
 		got, err := s.PageRequirements(ctx, model.RequirementFilter{}, aud, model.Sort{}, "", 0)
 		must(t, err)
 		same(t, requirementIDs(got), newestFirst(want...))
+		ids, err := s.PageRequirementIDs(ctx, model.RequirementFilter{}, aud, model.Sort{}, "", 0)
+		must(t, err)
+		if !slices.Equal(ids, newestFirst(want...)) {
+			t.Fatalf("%s sees the ids %v, want %v", u.Email, ids, newestFirst(want...))
+		}
 		n, err := s.CountRequirements(ctx, model.RequirementFilter{}, aud)
 		must(t, err)
 		same(t, n, len(want))

@@ -2,6 +2,7 @@ package requirements_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -11,12 +12,12 @@ import (
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
 
-// TestKeptClassesReadAgainOnlyWhatChanged: a list reads from the store the
-// pledge classes of only the requirements a change touched since it last
-// read them, and of all after a change to an organisation; its figures
-// are those of every pledge each time. (TestMaintainedSumsEqualRecords, in
-// the reports, checks the lists after every kind of change.)
-func TestKeptClassesReadAgainOnlyWhatChanged(t *testing.T) {
+// TestKeptRecordsReadAgainOnlyWhatChanged: a list reads again from the
+// store only the requirements a change touched since it last read them,
+// with their pledges' classes, and all after a change to an organisation;
+// it shows each time what the records give. (TestMaintainedSumsEqualRecords,
+// in the reports, checks the lists after every kind of change.)
+func TestKeptRecordsReadAgainOnlyWhatChanged(t *testing.T) {
 	each(t, func(t *testing.T, e env) {
 		ctx := context.Background()
 		coordinator := e.cast.Viewer("coordinator")
@@ -37,25 +38,29 @@ func TestKeptClassesReadAgainOnlyWhatChanged(t *testing.T) {
 		pledged := pledge(ids[0])
 		read := func(step string, want int64) {
 			t.Helper()
-			before := requirements.ClassesRead(e.a.Requirements)
+			before := requirements.RecordsRead(e.a.Requirements)
 			list, err := e.a.Requirements.Page(ctx, coordinator, model.RequirementFilter{}, model.Sort{}, "", 50)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := requirements.ClassesRead(e.a.Requirements) - before; got != want {
+			if got := requirements.RecordsRead(e.a.Requirements) - before; got != want {
 				t.Errorf("after %s, the list read the classes of %d requirements, want %d", step, got, want)
 			}
 			all, err := e.a.Requirements.All(ctx, coordinator, model.RequirementFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			pledgedOn := map[string]int64{}
+			records := map[string]requirements.View{}
 			for _, v := range all {
-				pledgedOn[v.ID] = v.PledgedEURMinor
+				records[v.ID] = v
 			}
 			for _, v := range list.Items {
-				if v.PledgedEURMinor != pledgedOn[v.ID] {
-					t.Errorf("after %s, the list shows %d pledged on %s, its pledges %d", step, v.PledgedEURMinor, v.ID, pledgedOn[v.ID])
+				want := records[v.ID]
+				if v.PledgedEURMinor != want.PledgedEURMinor {
+					t.Errorf("after %s, the list shows %d pledged on %s, its pledges %d", step, v.PledgedEURMinor, v.ID, want.PledgedEURMinor)
+				}
+				if !reflect.DeepEqual(v.Requirement, want.Requirement) {
+					t.Errorf("after %s, the list shows %+v, the record is %+v", step, v.Requirement, want.Requirement)
 				}
 			}
 		}
@@ -72,6 +77,10 @@ func TestKeptClassesReadAgainOnlyWhatChanged(t *testing.T) {
 			t.Fatal(err)
 		}
 		read("a share", 1)
+		if _, err := e.a.Requirements.Update(ctx, e.cast.Viewer("requester"), ids[3], requirements.Input{Title: ptr("Backup power for the regional grid")}); err != nil {
+			t.Fatal(err)
+		}
+		read("a new title", 1)
 		if _, err := e.a.Pledges.Update(ctx, e.cast.Viewer("donor"), pledged, pledges.Input{TLP: ptr(model.TLPRed), NamedUserIDs: &[]string{e.cast.Users["donor"].ID, e.cast.Users["coordinator"].ID}}); err != nil {
 			t.Fatal(err)
 		}
@@ -83,10 +92,10 @@ func TestKeptClassesReadAgainOnlyWhatChanged(t *testing.T) {
 	})
 }
 
-// TestKeptClassesRefuseWhatAChangeOvertook: classes read before a change,
+// TestKeptRecordsRefuseWhatAChangeOvertook: classes read before a change,
 // kept only after another list had read the change, would hide it from
 // every list after; they are refused.
-func TestKeptClassesRefuseWhatAChangeOvertook(t *testing.T) {
+func TestKeptRecordsRefuseWhatAChangeOvertook(t *testing.T) {
 	each(t, func(t *testing.T, e env) {
 		ctx := context.Background()
 		coordinator := e.cast.Viewer("coordinator")
@@ -97,7 +106,7 @@ func TestKeptClassesRefuseWhatAChangeOvertook(t *testing.T) {
 		if _, err := e.a.Requirements.Page(ctx, coordinator, model.RequirementFilter{}, model.Sort{}, "", 50); err != nil {
 			t.Fatal(err)
 		}
-		slow, err := requirements.ClassesReadNow(ctx, e.a.Requirements, []string{r.ID})
+		slow, err := requirements.RecordsReadNow(ctx, e.a.Requirements, []string{r.ID})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,29 +10,33 @@ import (
 	"github.com/cyberaid/cyberaid/internal/model"
 )
 
-// classReads are what keptClasses asks the store: the classes themselves,
-// and which requirements changed since a version of the records
-// (migration 00047 marks a requirement in the transaction of every change
-// to it, to a pledge on it and to an access list of either).
-type classReads interface {
+// keptReads are what keptRecords asks the store: the requirements, the
+// classes of their pledges, and which requirements changed since a version
+// of the records (migration 00047 marks a requirement in the transaction
+// of every change to it, to a pledge on it and to an access list of
+// either).
+type keptReads interface {
+	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	PledgeClassesOf(ctx context.Context, requirementIDs []string) ([]model.Pledge, error)
 	RecordVersion(ctx context.Context) (int64, error)
 	RequirementsChangedSince(ctx context.Context, n int64, max int) (ids []string, all bool, err error)
 }
 
-// keptClasses keeps the pledge classes of the requirements the lists showed
-// last. A page of 200 requirements reads about 1,800 classes: 40 % of a
-// list's time at a million pledges, for rows that change far less often
-// than people page through them. They are raw records, the same for every
-// viewer: each reader's policy is applied to them afterwards, as to the
-// store's.
+// keptRecords keeps the requirements the lists showed last, with the
+// classes of their pledges. A page of 200 requirements read 200 rows and
+// their access lists, and about 1,800 classes: 80 % of a list's time at a
+// million pledges, for records that change far less often than people
+// page through them. The lists still ask the database which requirements
+// a viewer sees, in order (store.PageRequirementIDs); what is kept are raw
+// records, the same for every viewer, and each reader's policy is applied
+// to them afterwards, as to the store's.
 //
 // What is kept follows every change through the records' version and the
-// requirements marked at it: every class kept reflects every change
+// requirements marked at it: every record kept reflects every change
 // marked below version. A reader that finds the records at a later
 // version first drops the requirements marked at version or later (or
 // everything, when an organisation changed or too many were marked).
-type keptClasses struct {
+type keptRecords struct {
 	max int
 	mu  sync.Mutex
 	// version is the records' version below which every change is
@@ -41,8 +45,8 @@ type keptClasses struct {
 	entries map[string]*list.Element
 	// lru holds *keptRequirement, the most recently read first.
 	lru list.List
-	// read counts the requirements whose classes were read from the
-	// store, for the tests that prove a change reads only what it touched.
+	// read counts the requirements read from the store, for the tests
+	// that prove a change reads again only what it touched.
 	read atomic.Int64
 }
 
@@ -56,7 +60,7 @@ const keptRequirements = 2048
 const maxMarked = 512
 
 type keptRequirement struct {
-	id      string
+	r       model.Requirement
 	classes []keptClass
 }
 
@@ -71,67 +75,88 @@ type keptClass struct {
 	sharedOrgIDs, namedUserIDs []string
 }
 
-func newKeptClasses(max int) *keptClasses {
-	return &keptClasses{max: max, entries: map[string]*list.Element{}}
+func newKeptRecords(max int) *keptRecords {
+	return &keptRecords{max: max, entries: map[string]*list.Element{}}
 }
 
-// of returns the classes of the requirements of ids, as
-// store.PledgeClassesOf does, each requirement's classes together.
-func (k *keptClasses) of(ctx context.Context, st classReads, ids []string) ([]model.Pledge, error) {
-	// Read before the classes: a change committed after this reading
-	// is marked at this version or later.
+// of returns the requirements of ids that exist, in the order of ids, and
+// the classes of their pledges as store.PledgeClassesOf gives them, each
+// requirement's together.
+func (k *keptRecords) of(ctx context.Context, st keptReads, ids []string) ([]model.Requirement, []model.Pledge, error) {
+	// Read before the records: a change committed after this reading is
+	// marked at this version or later.
 	version, err := st.RecordVersion(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := k.bringForward(ctx, st, version); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	found := make(map[string][]keptClass, len(ids))
+	found := make(map[string]*keptRequirement, len(ids))
 	var missing []string
 	k.mu.Lock()
-	// Kept classes serve only a reader the kept version has caught up
-	// with; another reader may have moved it on since, which is as good.
-	usable := k.version >= version
 	for _, id := range ids {
-		if e, ok := k.entries[id]; ok && usable {
+		if e, ok := k.entries[id]; ok {
 			k.lru.MoveToFront(e)
-			found[id] = e.Value.(*keptRequirement).classes
+			found[id] = e.Value.(*keptRequirement)
 		} else {
 			missing = append(missing, id)
 		}
 	}
 	k.mu.Unlock()
 	if len(missing) > 0 {
-		read, err := st.PledgeClassesOf(ctx, missing)
+		fresh, err := readKept(ctx, st, missing)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		k.read.Add(int64(len(missing)))
-		fresh := compactClasses(missing, read)
 		k.keep(version, fresh)
-		for id, cs := range fresh {
-			found[id] = cs
+		for _, e := range fresh {
+			found[e.r.ID] = e
 		}
 	}
+	rs := make([]model.Requirement, 0, len(found))
 	n := 0
-	for _, cs := range found {
-		n += len(cs)
+	for _, e := range found {
+		n += len(e.classes)
 	}
-	out := make([]model.Pledge, 0, n)
+	classes := make([]model.Pledge, 0, n)
 	for _, id := range ids {
-		for _, c := range found[id] {
-			out = append(out, c.pledge(id))
+		e := found[id]
+		if e == nil {
+			continue
+		}
+		rs = append(rs, e.r)
+		for _, c := range e.classes {
+			classes = append(classes, c.pledge(id))
 		}
 		// A requirement asked twice is given once, as the store does.
 		delete(found, id)
+	}
+	return rs, classes, nil
+}
+
+// readKept reads the requirements of ids and their classes from the store.
+func readKept(ctx context.Context, st keptReads, ids []string) ([]*keptRequirement, error) {
+	rs, err := st.RequirementsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	read, err := st.PledgeClassesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	classes := compactClasses(read)
+	out := make([]*keptRequirement, len(rs))
+	for i, r := range rs {
+		out[i] = &keptRequirement{r: r, classes: classes[r.ID]}
 	}
 	return out, nil
 }
 
 // bringForward drops what changed since the kept version, when the records
 // are at a later one.
-func (k *keptClasses) bringForward(ctx context.Context, st classReads, version int64) error {
+func (k *keptRecords) bringForward(ctx context.Context, st keptReads, version int64) error {
 	k.mu.Lock()
 	from := k.version
 	if from >= version || len(k.entries) == 0 {
@@ -165,37 +190,33 @@ func (k *keptClasses) bringForward(ctx context.Context, st classReads, version i
 	return nil
 }
 
-// keep keeps classes read after the records were found at version. They
+// keep keeps records read after the records were found at version. They
 // reflect every change below it, so they may be kept only while the kept
 // version is not past it: a change between the two would be missed.
-func (k *keptClasses) keep(version int64, fresh map[string][]keptClass) {
+func (k *keptRecords) keep(version int64, fresh []*keptRequirement) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.version > version {
 		return
 	}
-	for id, cs := range fresh {
-		if e, ok := k.entries[id]; ok {
-			e.Value.(*keptRequirement).classes = cs
-			k.lru.MoveToFront(e)
+	for _, e := range fresh {
+		if old, ok := k.entries[e.r.ID]; ok {
+			old.Value = e
+			k.lru.MoveToFront(old)
 			continue
 		}
-		k.entries[id] = k.lru.PushFront(&keptRequirement{id: id, classes: cs})
+		k.entries[e.r.ID] = k.lru.PushFront(e)
 	}
 	for k.lru.Len() > k.max {
 		last := k.lru.Back()
 		k.lru.Remove(last)
-		delete(k.entries, last.Value.(*keptRequirement).id)
+		delete(k.entries, last.Value.(*keptRequirement).r.ID)
 	}
 }
 
-// compactClasses groups the classes read of the requirements of ids.
-func compactClasses(ids []string, read []model.Pledge) map[string][]keptClass {
-	out := make(map[string][]keptClass, len(ids))
-	for _, id := range ids {
-		// A requirement without pledges is kept too, as having none.
-		out[id] = nil
-	}
+// compactClasses groups the classes read by requirement.
+func compactClasses(read []model.Pledge) map[string][]keptClass {
+	out := map[string][]keptClass{}
 	for _, p := range read {
 		out[p.RequirementID] = append(out[p.RequirementID], compactClass(p))
 	}
