@@ -438,6 +438,20 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				if page.Next != "" || !reflect.DeepEqual(got, want) {
 					t.Fatalf("after %d changes, %s's requirements under %+v:\n got %+v\nwant %+v", round, name, f, got, want)
 				}
+				if f != (model.RequirementFilter{}) {
+					continue
+				}
+				// The pages that show requirements beside other records
+				// ask for them by id, hidden ones too: the kept records
+				// must hide what the records now hide.
+				beside, err := a.Requirements.Summaries(ctx, v, reqs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				slices.SortFunc(beside, byID)
+				if !reflect.DeepEqual(beside, want) {
+					t.Fatalf("after %d changes, %s's requirements by id:\n got %+v\nwant %+v", round, name, beside, want)
+				}
 			}
 		}
 		check := func(round int) {

@@ -28,3 +28,17 @@ func RecordsReadNow(ctx context.Context, s *Service, ids []string) (keep func(),
 	}
 	return func() { s.kept.keep(version, fresh) }, nil
 }
+
+// SetKeptBounds bounds what the lists keep to max requirements and about
+// bytes, as a server keeps keptRequirements in keptBytes.
+func SetKeptBounds(s *Service, max, bytes int) {
+	s.kept = newKeptRecords(max, bytes)
+}
+
+// KeptSize is how many requirements the lists keep, and about how many
+// bytes they hold.
+func KeptSize(s *Service) (n, bytes int) {
+	s.kept.mu.Lock()
+	defer s.kept.mu.Unlock()
+	return s.kept.lru.Len(), s.kept.bytes
+}

@@ -3,6 +3,7 @@ package requirements
 import (
 	"container/list"
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unique"
@@ -45,15 +46,22 @@ type keptRecords struct {
 	entries map[string]*list.Element
 	// lru holds *keptRequirement, the most recently read first.
 	lru list.List
+	// bytes is about what the entries hold, bounded by maxBytes: a
+	// requirement may carry thousands of classes (each RED pledge is a
+	// class of its own) and a long description.
+	bytes, maxBytes int
 	// read counts the requirements read from the store, for the tests
 	// that prove a change reads again only what it touched.
 	read atomic.Int64
 }
 
-// keptRequirements bounds what is kept: ten pages of the longest list, a
-// few MB, so that the server's memory stays bounded however many
-// requirements there are.
-const keptRequirements = 2048
+// keptRequirements and keptBytes bound what is kept: ten pages of the
+// longest list, in at most 8 MB, so that the server's memory stays bounded
+// however many requirements and pledges there are.
+const (
+	keptRequirements = 2048
+	keptBytes        = 8 << 20
+)
 
 // maxMarked is how many changed requirements a reader drops one by one;
 // past it, it drops everything.
@@ -62,6 +70,28 @@ const maxMarked = 512
 type keptRequirement struct {
 	r       model.Requirement
 	classes []keptClass
+	bytes   int
+}
+
+// newKept clips what it keeps to its length, so that no reader's append
+// can write into what another reader shares, and weighs it.
+func newKept(r model.Requirement, classes []keptClass) *keptRequirement {
+	r.SharedOrgIDs, r.NamedUserIDs = clip(r.SharedOrgIDs), clip(r.NamedUserIDs)
+	classes = clip(classes)
+	e := &keptRequirement{r: r, classes: classes}
+	e.bytes = 512 + len(r.Title) + len(r.Description) + len(r.Ref) + len(r.Unit) + len(r.ExternalRef) +
+		64*(len(r.SharedOrgIDs)+len(r.NamedUserIDs)) + 160*len(classes)
+	for _, c := range classes {
+		e.bytes += len(c.own) + 64*(len(c.sharedOrgIDs)+len(c.namedUserIDs))
+	}
+	return e
+}
+
+func clip[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return s[:len(s):len(s)]
 }
 
 // keptClass is a class as compact as it can be held: a page's 1,800 copies
@@ -75,14 +105,19 @@ type keptClass struct {
 	sharedOrgIDs, namedUserIDs []string
 }
 
-func newKeptRecords(max int) *keptRecords {
-	return &keptRecords{max: max, entries: map[string]*list.Element{}}
+func newKeptRecords(max, maxBytes int) *keptRecords {
+	return &keptRecords{max: max, maxBytes: maxBytes, entries: map[string]*list.Element{}}
 }
 
 // of returns the requirements of ids that exist, in the order of ids, and
 // the classes of their pledges as store.PledgeClassesOf gives them, each
-// requirement's together.
-func (k *keptRecords) of(ctx context.Context, st keptReads, ids []string) ([]model.Requirement, []model.Pledge, error) {
+// requirement's together. Those not kept are read, and kept if keepRead:
+// a reader that walks many requirements to fill a page (a delivery stage
+// is matched on each) would only push out the pages people come back to.
+func (k *keptRecords) of(ctx context.Context, st keptReads, ids []string, keepRead bool) ([]model.Requirement, []model.Pledge, error) {
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
 	// Read before the records: a change committed after this reading is
 	// marked at this version or later.
 	version, err := st.RecordVersion(ctx)
@@ -110,7 +145,9 @@ func (k *keptRecords) of(ctx context.Context, st keptReads, ids []string) ([]mod
 			return nil, nil, err
 		}
 		k.read.Add(int64(len(missing)))
-		k.keep(version, fresh)
+		if keepRead {
+			k.keep(version, fresh)
+		}
 		for _, e := range fresh {
 			found[e.r.ID] = e
 		}
@@ -147,9 +184,17 @@ func readKept(ctx context.Context, st keptReads, ids []string) ([]*keptRequireme
 		return nil, err
 	}
 	classes := compactClasses(read)
-	out := make([]*keptRequirement, len(rs))
-	for i, r := range rs {
-		out[i] = &keptRequirement{r: r, classes: classes[r.ID]}
+	byID := make(map[string]model.Requirement, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	// In the order of ids, so that keep keeps a page's first rows longest.
+	out := make([]*keptRequirement, 0, len(rs))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, newKept(r, classes[id]))
+			delete(byID, id)
+		}
 	}
 	return out, nil
 }
@@ -179,11 +224,11 @@ func (k *keptRecords) bringForward(ctx context.Context, st keptReads, version in
 	if all {
 		clear(k.entries)
 		k.lru.Init()
+		k.bytes = 0
 	}
 	for _, id := range changed {
 		if e, ok := k.entries[id]; ok {
-			k.lru.Remove(e)
-			delete(k.entries, id)
+			k.drop(e)
 		}
 	}
 	k.version = max(k.version, version)
@@ -199,19 +244,28 @@ func (k *keptRecords) keep(version int64, fresh []*keptRequirement) {
 	if k.version > version {
 		return
 	}
-	for _, e := range fresh {
-		if old, ok := k.entries[e.r.ID]; ok {
-			old.Value = e
-			k.lru.MoveToFront(old)
+	// Last first, so that the first of fresh is the most recently used.
+	for _, e := range slices.Backward(fresh) {
+		if e.bytes > k.maxBytes/64 {
+			// One requirement may not take what pages of others would.
 			continue
 		}
+		if old, ok := k.entries[e.r.ID]; ok {
+			k.drop(old)
+		}
 		k.entries[e.r.ID] = k.lru.PushFront(e)
+		k.bytes += e.bytes
 	}
-	for k.lru.Len() > k.max {
-		last := k.lru.Back()
-		k.lru.Remove(last)
-		delete(k.entries, last.Value.(*keptRequirement).r.ID)
+	for k.lru.Len() > k.max || k.bytes > k.maxBytes {
+		k.drop(k.lru.Back())
 	}
+}
+
+func (k *keptRecords) drop(e *list.Element) {
+	k.lru.Remove(e)
+	kept := e.Value.(*keptRequirement)
+	delete(k.entries, kept.r.ID)
+	k.bytes -= kept.bytes
 }
 
 // compactClasses groups the classes read by requirement.

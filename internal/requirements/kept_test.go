@@ -123,10 +123,57 @@ func TestKeptRecordsRefuseWhatAChangeOvertook(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		shown := false
 		for _, v := range list.Items {
-			if v.ID == r.ID && v.PledgedEURMinor != 100_000_00 {
-				t.Errorf("the list shows %d pledged, want the pledge made after the slow reading", v.PledgedEURMinor)
+			if v.ID == r.ID {
+				shown = true
+				if v.PledgedEURMinor != 100_000_00 {
+					t.Errorf("the list shows %d pledged, want the pledge made after the slow reading", v.PledgedEURMinor)
+				}
 			}
+		}
+		if !shown {
+			t.Errorf("the list does not show the requirement")
+		}
+	})
+}
+
+// TestKeptRecordsBounded: the lists keep no more requirements, and no more
+// bytes, than they are given, the most recently listed first.
+func TestKeptRecordsBounded(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		coordinator := e.cast.Viewer("coordinator")
+		for range 5 {
+			e.validated(t, model.TLPGreen)
+		}
+		list := func(limit int) {
+			t.Helper()
+			if _, err := e.a.Requirements.Page(ctx, coordinator, model.RequirementFilter{}, model.Sort{}, "", limit); err != nil {
+				t.Fatal(err)
+			}
+		}
+		requirements.SetKeptBounds(e.a.Requirements, 3, 1<<20)
+		list(50)
+		if n, _ := requirements.KeptSize(e.a.Requirements); n != 3 {
+			t.Errorf("%d requirements kept, want the bound, 3", n)
+		}
+		// A page's first rows are kept longest: the two newest are kept.
+		before := requirements.RecordsRead(e.a.Requirements)
+		list(2)
+		if read := requirements.RecordsRead(e.a.Requirements) - before; read != 0 {
+			t.Errorf("a page of the requirements listed last read %d from the store, want none", read)
+		}
+		requirements.SetKeptBounds(e.a.Requirements, 100, 64*1024)
+		list(50)
+		n, bytes := requirements.KeptSize(e.a.Requirements)
+		if bytes > 64*1024 || n == 0 {
+			t.Errorf("%d requirements kept in %d bytes, want some within 65,536", n, bytes)
+		}
+		requirements.SetKeptBounds(e.a.Requirements, 100, 1024)
+		list(50)
+		if n, bytes := requirements.KeptSize(e.a.Requirements); n != 0 || bytes != 0 {
+			t.Errorf("%d requirements kept in %d bytes, want none: each weighs more than a 64th of 1,024 bytes", n, bytes)
 		}
 	})
 }

@@ -112,8 +112,8 @@ func (s *Service) Seen(ctx context.Context, v policy.Viewer, ids []string) (map[
 }
 
 // Read reports which of the requirements ids v may see, as Get would
-// answer for each, reading them and their pledge classes (as lists do) in
-// two queries: every pledge on a search's hits is thousands of rows at
+// answer for each, reading them and their pledge classes as lists do
+// (Summaries): every pledge on a search's hits is thousands of rows at
 // 100,000 pledges, and who may see a requirement needs only which
 // organisations are engaged on it.
 func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[string]bool, error) {
@@ -293,10 +293,11 @@ func (s *Service) summaries(ctx context.Context, v policy.Viewer, batch []model.
 // listed is summaries of the requirements of ids, for a page of a list,
 // from the records kept of the requirements the lists showed last
 // (keptRecords). Reports that read every requirement in turn ask the
-// store: they would only push the pages people come back to out of what
-// is kept.
+// store, and a list filtered on a delivery stage keeps nothing it reads:
+// they would only push the pages people come back to out of what is
+// kept.
 func (s *Service) listed(ctx context.Context, v policy.Viewer, ids []string, stage model.RequirementStatus) ([]View, error) {
-	batch, classes, err := s.kept.of(ctx, s.store, ids)
+	batch, classes, err := s.kept.of(ctx, s.store, ids, stage == "")
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ type Trail interface {
 // NewService builds the service; trail reads a requirement's history, notify
 // hears of validations (nil: nobody).
 func NewService(s Store, now func() time.Time, trail Trail, notify Notifier) *Service {
-	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify, counted: readings.New(keptCounts), kept: newKeptRecords(keptRequirements)}
+	return &Service{audit: audit.Records[model.Requirement]{Type: "requirement", ID: func(r *model.Requirement) string { return r.ID }, Now: now}, store: s, now: now, trail: trail, notify: notify, counted: readings.New(keptCounts), kept: newKeptRecords(keptRequirements, keptBytes)}
 }
 
 // View is a requirement as one viewer sees it: its figures count only the
