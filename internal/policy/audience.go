@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/cyberaid/cyberaid/internal/model"
+import (
+	"slices"
+
+	"github.com/cyberaid/cyberaid/internal/model"
+)
 
 // Audience is Visible's decision for one viewer over every record of a
 // list, as data: the store turns it into a predicate so that a page and its
@@ -63,4 +67,19 @@ func AudienceOf(v Viewer) Audience {
 // Nothing reports an audience that sees no record at all.
 func (a Audience) Nothing() bool {
 	return !a.All && len(a.Labels)+len(a.OwnerLabels)+len(a.BeneficiaryLabels)+len(a.EngagedLabels)+len(a.SharedLabels)+len(a.NamedLabels) == 0
+}
+
+// EngagementOpens reports whether an organisation's engagement on a record
+// shows the viewer a record it would not see for its label alone: only
+// then does a pledge made or moved change which records the viewer sees.
+func (a Audience) EngagementOpens() bool {
+	if a.All {
+		return false
+	}
+	for _, l := range a.EngagedLabels {
+		if !slices.Contains(a.Labels, l) {
+			return true
+		}
+	}
+	return false
 }

@@ -211,7 +211,7 @@ type arm struct {
 // organisation, or a beneficiary it cannot tell, see beneficiaryOf), or
 // a is no viewer for arms (the platform, or one who sees nothing).
 func visibleArms(a policy.Audience, t string, s shape, has relations) ([]arm, bool) {
-	if a.All || a.Nothing() || (s.engaged != "" && len(minus(a.EngagedLabels, a.Labels)) > 0) {
+	if a.All || a.Nothing() || (s.engaged != "" && a.EngagementOpens()) {
 		return nil, false
 	}
 	var arms []arm

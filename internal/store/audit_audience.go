@@ -163,7 +163,7 @@ func (q *queries) AuditSpansAbout(ctx context.Context, records AuditRecords, s A
 		return nil, dbErr(err, "read audit spans")
 	}
 	family := slices.Clone(records.Requirements)
-	if !s.Audience.All && len(minus(s.Audience.EngagedLabels, s.Audience.Labels)) > 0 {
+	if s.Audience.EngagementOpens() {
 		family = append(family, pledged...)
 	}
 	family = canonicalIDs(family)
