@@ -41,3 +41,34 @@ func (q *queries) RequirementsChangedSince(ctx context.Context, n int64, max int
 	}
 	return ids, false, nil
 }
+
+// RequirementListVersions read the versions of what a list of requirements
+// counts (migration 00048), which a pledge's amount or stage leaves alone:
+// a list's total is kept while they stand.
+type RequirementListVersions interface {
+	// RequirementListVersion returns the version of the requirements,
+	// their reviews and access lists and the organisations (every), and
+	// that of org's pledges on requirements (engaged; 0 for org "").
+	RequirementListVersion(ctx context.Context, org string) (every, engaged int64, err error)
+}
+
+func (q *queries) RequirementListVersion(ctx context.Context, org string) (every, engaged int64, err error) {
+	rows, err := q.rd.query(ctx, `SELECT scope, n FROM requirement_list_versions WHERE scope IN ('', ?)`, org)
+	if err != nil {
+		return 0, 0, dbErr(err, "requirement list version")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var scope string
+		var n int64
+		if err := rows.Scan(&scope, &n); err != nil {
+			return 0, 0, dbErr(err, "requirement list version")
+		}
+		if scope == "" {
+			every = n
+		} else {
+			engaged = n
+		}
+	}
+	return every, engaged, dbErr(rows.Err(), "requirement list version")
+}

@@ -51,6 +51,7 @@ type Queries interface {
 	Documents
 	RecordVersions
 	RequirementChanges
+	RequirementListVersions
 }
 
 type Organisations interface {

@@ -78,6 +78,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"QueryMatchesBeneficiaryNames", testQueryMatchesBeneficiaryNames},
 		{"ViewedPages", testViewedPages},
 		{"RequirementChanges", testRequirementChanges},
+		{"RequirementListVersions", testRequirementListVersions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
