@@ -419,7 +419,10 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 		// requirement read with every pledge on it gives.
 		listed := func(round int, name string, v policy.Viewer) {
 			t.Helper()
-			for _, f := range []model.RequirementFilter{{}, {Status: model.ReqValidated}, {Status: model.ReqInDelivery}} {
+			// The total under a filter the database answers is kept across
+			// the pledges' changes that leave it, the sector's is changed by
+			// bare statements, and a delivery stage is read from the pledges.
+			for _, f := range []model.RequirementFilter{{}, {Status: model.ReqValidated}, {Sector: "energy"}, {Status: model.ReqInDelivery}} {
 				page, err := a.Requirements.Page(ctx, v, f, model.Sort{}, "", model.MaxPage)
 				if err != nil {
 					t.Fatal(err)
@@ -435,8 +438,11 @@ func TestMaintainedSumsEqualRecords(t *testing.T) {
 				byID := func(a, b requirements.View) int { return strings.Compare(a.ID, b.ID) }
 				slices.SortFunc(got, byID)
 				slices.SortFunc(want, byID)
-				if page.Next != "" || !reflect.DeepEqual(got, want) {
+				if page.Next != "" || (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
 					t.Fatalf("after %d changes, %s's requirements under %+v:\n got %+v\nwant %+v", round, name, f, got, want)
+				}
+				if page.Total != len(want) {
+					t.Fatalf("after %d changes, %s's requirements under %+v: total %d, want %d", round, name, f, page.Total, len(want))
 				}
 				if f != (model.RequirementFilter{}) {
 					continue

@@ -42,3 +42,6 @@ func KeptSize(s *Service) (n, bytes int) {
 	defer s.kept.mu.Unlock()
 	return s.kept.lru.Len(), s.kept.bytes
 }
+
+// TotalsCounted counts the lists' totals counted rather than found kept.
+func TotalsCounted(s *Service) int64 { return s.counts.Load() }

@@ -18,8 +18,12 @@ type sortedReads interface {
 	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 	RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error)
 	// RecordVersion changes with every requirement, pledge, access list
-	// and organisation: a count is kept while it stands.
+	// and organisation.
 	RecordVersion(ctx context.Context) (int64, error)
+	// RequirementListVersion changes with what CountRequirements reads:
+	// every such record but the pledges, and org's pledges made or moved
+	// on requirements (store.RequirementListVersions).
+	RequirementListVersion(ctx context.Context, org string) (every, engaged int64, err error)
 }
 
 // Page returns one page of the requirements v may see that match f, in
@@ -61,13 +65,36 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.Requirement
 	return model.Listing[View]{Items: items, Next: model.SortCursor(order, next), Total: total}, nil
 }
 
-// total counts what v sees under f, kept while the records stand: the
+// total counts what v sees under f, kept while what it counts stands: the
 // count walks every requirement v sees (and, for a company, probes its
 // engagement on each), while a page reads only the rows it shows, and
 // people page through a list far more often than its records change.
+//
+// The database's count reads of the pledges only who pledged on which
+// requirement, and only when engagement opens a record to v: it is kept
+// across the pledges' other changes, which are most of the changes made,
+// and across other organisations' pledges. A delivery stage is read from
+// the pledges themselves: that count is kept while no record changed.
 func (s *Service) total(ctx context.Context, v policy.Viewer, aud policy.Audience, f model.RequirementFilter, stage model.RequirementStatus) (int, error) {
 	key := fmt.Sprintf("requirements counted\x00%#v\x00%s", f, stage)
-	n, err := s.counted.Get(ctx, s.store.RecordVersion, key, v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+	version := s.store.RecordVersion
+	if stage == "" {
+		org := ""
+		if aud.EngagementOpens() {
+			org = aud.OrgID
+		}
+		// Read before the count, as Get reads a version: a change
+		// committed meanwhile leaves the count kept under the older
+		// versions, which the next reader no longer reads.
+		every, engaged, err := s.store.RequirementListVersion(ctx, org)
+		if err != nil {
+			return 0, err
+		}
+		key += fmt.Sprintf("\x00engaged at %d", engaged)
+		version = func(context.Context) (int64, error) { return every, nil }
+	}
+	n, err := s.counted.Get(ctx, version, key, v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+		s.counts.Add(1)
 		return s.count(ctx, v, aud, f, stage)
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -28,6 +29,8 @@ type Service struct {
 	reviews []model.WorkingGroup
 	// counted keeps list totals per viewer and filter (page.go).
 	counted *readings.Kept
+	// counts counts the totals computed rather than found kept.
+	counts atomic.Int64
 	// kept keeps the requirements listed last and their pledges' classes.
 	kept *keptRecords
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
 
@@ -70,5 +71,64 @@ func TestListTotalFollowsEveryChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a withdrawal")
+	})
+}
+
+// A list's total is kept across the pledges' changes that leave what it
+// counts: a pledge's amount, or another organisation's pledge. A company's
+// own pledge, made by any statement, may open an AMBER requirement to it:
+// its total is counted again, and only its.
+func TestListTotalKeptAcrossPledgesThatLeaveIt(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		company, coordinator := e.cast.Viewer("donor_company"), e.cast.Viewer("coordinator")
+		open := e.validated(t, model.TLPGreen)
+		amber := e.validated(t, model.TLPAmber)
+		total := func(step string, v policy.Viewer, want int, counted int64) {
+			t.Helper()
+			before := requirements.TotalsCounted(e.a.Requirements)
+			page, err := e.a.Requirements.Page(ctx, v, model.RequirementFilter{}, model.Sort{}, "", 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := e.a.Requirements.All(ctx, v, model.RequirementFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != want || len(all) != want {
+				t.Errorf("after %s, %s's total is %d and it sees %d, want %d", step, v.UserID, page.Total, len(all), want)
+			}
+			if got := requirements.TotalsCounted(e.a.Requirements) - before; got != counted {
+				t.Errorf("after %s, %s's total was counted %d times, want %d", step, v.UserID, got, counted)
+			}
+		}
+		everyone, _ := e.a.Requirements.All(ctx, coordinator, model.RequirementFilter{})
+		total("the first reading", company, 1, 1)
+		total("the first reading", coordinator, len(everyone), 1)
+		total("nothing", company, 1, 0)
+
+		p, err := e.a.Pledges.Create(ctx, e.cast.Viewer("donor"), pledges.Input{
+			RequirementID: &open.ID, AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), TLP: ptr(model.TLPGreen),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total("another organisation's pledge", company, 1, 0)
+		if _, err := e.a.Pledges.Update(ctx, e.cast.Viewer("donor"), p.ID, pledges.Input{AmountMinor: ptr(int64(20_000_00))}); err != nil {
+			t.Fatal(err)
+		}
+		total("its new amount", company, 1, 0)
+		total("another organisation's pledge", coordinator, len(everyone), 0)
+
+		engaged := model.Pledge{
+			DonorOrgID: e.cast.Orgs["company"].ID, RequirementID: amber.ID, AmountMinor: 5_000_00, Currency: "EUR", EURMinor: 5_000_00,
+			PledgeDate: model.DateOf(now), Kind: model.PledgeMoney, Channel: model.ChannelMechanism, Status: model.PledgeProposed,
+			Review: model.ReviewPending, TLP: model.TLPGreen, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := e.s.CreatePledges(ctx, []model.Pledge{engaged}); err != nil {
+			t.Fatal(err)
+		}
+		total("the company's pledge on an AMBER requirement", company, 2, 1)
+		total("the company's pledge, for the platform's coordinator", coordinator, len(everyone), 0)
 	})
 }
