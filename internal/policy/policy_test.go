@@ -825,3 +825,35 @@ func TestMain(m *testing.M) {
 	fmt.Printf("policy: %d cases checked\n", totalCases)
 	os.Exit(code)
 }
+
+// TestEngagementOpens: an audience says engagement opens a record to its
+// viewer exactly when some label of a validated record hides it from the
+// viewer's organisation unless engaged on it; a requirements' total is kept
+// across that organisation's pledges only when it does not.
+func TestEngagementOpens(t *testing.T) {
+	cases := 0
+	for _, rs := range roleSets() {
+		for _, kind := range model.OrgKinds {
+			for _, part := range model.Participations {
+				for _, disabled := range []bool{false, true} {
+					v := newViewerCase(rs, kind, part, disabled).viewer()
+					want := false
+					for _, l := range model.TLPs {
+						engaged := policy.Resource{TLP: l, EngagedOrgIDs: []string{viewerOrg}}
+						if policy.Visible(v, engaged) && !policy.Visible(v, policy.Resource{TLP: l}) {
+							want = true
+						}
+					}
+					if got := policy.AudienceOf(v).EngagementOpens(); got != want {
+						t.Errorf("%s: EngagementOpens = %v, want %v", caseName(rs.name, string(kind), string(part), fmt.Sprint(disabled)), got, want)
+					}
+					cases++
+				}
+			}
+		}
+	}
+	if policy.AudienceOf(policy.System()).EngagementOpens() {
+		t.Error("the platform sees every record: engagement opens none")
+	}
+	addCases(cases + 1)
+}

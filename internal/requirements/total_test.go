@@ -130,5 +130,15 @@ func TestListTotalKeptAcrossPledgesThatLeaveIt(t *testing.T) {
 		}
 		total("the company's pledge on an AMBER requirement", company, 2, 1)
 		total("the company's pledge, for the platform's coordinator", coordinator, len(everyone), 0)
+
+		// Deleted by any statement, it no longer engages the company.
+		del := `DELETE FROM pledges WHERE requirement_id = ? AND donor_org_id = ?`
+		if e.s.Dialect() == "postgres" {
+			del = `DELETE FROM pledges WHERE requirement_id = $1 AND donor_org_id = $2`
+		}
+		if _, err := e.s.SQLDB().ExecContext(ctx, del, amber.ID, e.cast.Orgs["company"].ID); err != nil {
+			t.Fatal(err)
+		}
+		total("the company's pledge deleted", company, 1, 1)
 	})
 }

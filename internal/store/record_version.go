@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 )
 
@@ -58,6 +59,7 @@ func (q *queries) RequirementListVersion(ctx context.Context, org string) (every
 		return 0, 0, dbErr(err, "requirement list version")
 	}
 	defer rows.Close()
+	found := false
 	for rows.Next() {
 		var scope string
 		var n int64
@@ -65,10 +67,18 @@ func (q *queries) RequirementListVersion(ctx context.Context, org string) (every
 			return 0, 0, dbErr(err, "requirement list version")
 		}
 		if scope == "" {
-			every = n
+			every, found = n, true
 		} else {
 			engaged = n
 		}
 	}
-	return every, engaged, dbErr(rows.Err(), "requirement list version")
+	if err := rows.Err(); err != nil {
+		return 0, 0, dbErr(err, "requirement list version")
+	}
+	// Without its row every list's version would stand still, and a total
+	// kept under it would outlive every change: refused, not read as 0.
+	if !found {
+		return 0, 0, fmt.Errorf("requirement list version: the row of every list is missing")
+	}
+	return every, engaged, nil
 }

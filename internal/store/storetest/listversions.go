@@ -93,6 +93,17 @@ func testRequirementListVersions(t *testing.T, s *store.DB) {
 		}))
 	}, false, true, true)
 	moves("another's pledge deleted", func() { exec(`DELETE FROM pledges WHERE id = ?`, q.ID) }, false, false, true)
+	var mine, theirs model.Pledge
+	moves("a pledge each", func() {
+		mine, theirs = newPledge(t, s, donor.ID, r1.ID, nil), newPledge(t, s, other.ID, r2.ID, nil)
+	}, false, true, true)
+	moves("their requirements swapped by one statement", func() {
+		exec(`UPDATE pledges SET requirement_id = CASE WHEN id = ? THEN ? ELSE ? END WHERE id IN (?, ?)`, mine.ID, r2.ID, r1.ID, mine.ID, theirs.ID)
+	}, false, true, true)
+	moves("their stages by one statement", func() {
+		exec(`UPDATE pledges SET status = 'withdrawn' WHERE id IN (?, ?)`, mine.ID, theirs.ID)
+	}, false, false, false)
+	moves("no pledge changed", func() { exec(`UPDATE pledges SET donor_org_id = ? WHERE id = 'none'`, other.ID) }, false, false, false)
 
 	moves("a requirement", func() { newRequirement(t, s, ministry.ID, nil) }, true, false, false)
 	moves("its label, by any statement", func() { exec(`UPDATE requirements SET tlp = 'green' WHERE id = ?`, r1.ID) }, true, false, false)
@@ -103,7 +114,15 @@ func testRequirementListVersions(t *testing.T, s *store.DB) {
 	moves("its access list", func() {
 		exec(`INSERT INTO access_grants (object_type, object_id, org_id) VALUES ('requirement', ?, ?)`, r1.ID, donor.ID)
 	}, true, false, false)
+	moves("a grant of a pledge", func() {
+		exec(`INSERT INTO access_grants (object_type, object_id, org_id) VALUES ('pledge', ?, ?)`, mine.ID, other.ID)
+	}, false, false, false)
+	moves("that grant turned into a requirement's", func() {
+		exec(`UPDATE access_grants SET object_type = 'requirement', object_id = ? WHERE object_type = 'pledge' AND object_id = ?`, r2.ID, mine.ID)
+	}, true, false, false)
 	moves("its access list emptied", func() { exec(`DELETE FROM access_grants WHERE object_type = 'requirement' AND object_id = ?`, r1.ID) }, true, false, false)
+	moves("a review withdrawn", func() { exec(`DELETE FROM validations WHERE requirement_id = ?`, r1.ID) }, true, false, false)
+	moves("a new organisation", func() { newOrg(t, s, "Agency") }, true, false, false)
 	moves("an organisation", func() {
 		ministry.Name = "Ministry of Energy"
 		must(t, s.UpdateOrganisation(ctx, &ministry))
@@ -113,6 +132,13 @@ func testRequirementListVersions(t *testing.T, s *store.DB) {
 		exec(`DELETE FROM access_grants WHERE object_id = ?`, r.ID)
 		exec(`DELETE FROM requirements WHERE id = ?`, r.ID)
 	}, true, false, false)
+	// Without the row of every list its version would stand still: the
+	// reading is refused.
+	exec(`DELETE FROM requirement_list_versions WHERE scope = ''`)
+	if _, _, err := s.RequirementListVersion(ctx, donor.ID); err == nil {
+		t.Fatal("every list's version read without its row")
+	}
+	exec(`INSERT INTO requirement_list_versions (scope, n) VALUES ('', 1000)`)
 	moves("no row changed", func() {
 		exec(`DELETE FROM access_grants WHERE object_type = 'pledge' AND object_id = 'none'`)
 		exec(`UPDATE requirements SET tlp = 'red' WHERE id = 'none'`)
