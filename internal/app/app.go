@@ -187,6 +187,7 @@ func New(s store.Store, o Options) (*App, error) {
 	lookups["document"] = a.Documents.AuditObject
 	a.Reports = reports.NewService(s, a.Requirements, a.Pledges)
 	a.Pledges.CountWith(a.Reports)
+	a.Pledges.ParentsFrom(a.Requirements)
 	a.Delivery = delivery.NewService(s, o.Now)
 	if a.Exchange, err = exchange.NewService(s, o.Now, o.Accounts.BeneficiaryCountry, o.IATIPublisher, a.Pledges, a.Offers, a.Lessons); err != nil {
 		return nil, err

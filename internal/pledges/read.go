@@ -79,12 +79,12 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter
 // policy reads of the pledges on a requirement: a page's cost follows the
 // pledges shown, not the pledges on their requirements.
 func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pledge, f model.PledgeFilter) ([]model.Pledge, error) {
-	var ids []string
-	for _, p := range batch {
-		if p.RequirementID != "" {
-			ids = append(ids, p.RequirementID)
-		}
-	}
+	return s.visibleWith(ctx, v, batch, f, s.parentsOf)
+}
+
+// parentsOf reads the requirements of ids that exist as the policy reads
+// them, with the organisations engaged on each.
+func (s *Service) parentsOf(ctx context.Context, ids []string) (map[string]*policy.Resource, error) {
 	reqs, err := s.store.RequirementsByID(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -97,6 +97,23 @@ func (s *Service) visible(ctx context.Context, v policy.Viewer, batch []model.Pl
 	for _, r := range reqs {
 		rr := policy.RequirementEngaged(r, engaged[r.ID])
 		parents[r.ID] = &rr
+	}
+	return parents, nil
+}
+
+// visibleWith is visible with the pledges' requirements described by
+// parentsOf.
+func (s *Service) visibleWith(ctx context.Context, v policy.Viewer, batch []model.Pledge, f model.PledgeFilter,
+	parentsOf func(context.Context, []string) (map[string]*policy.Resource, error)) ([]model.Pledge, error) {
+	var ids []string
+	for _, p := range batch {
+		if p.RequirementID != "" {
+			ids = append(ids, p.RequirementID)
+		}
+	}
+	parents, err := parentsOf(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]model.Pledge, 0, len(batch))
 	for _, p := range batch {

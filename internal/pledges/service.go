@@ -26,6 +26,8 @@ type Service struct {
 	notify             Notifier
 	// counter answers list totals from maintained figures (page.go).
 	counter Counter
+	// parents describes the requirements of a page's pledges (page.go).
+	parents Parents
 }
 
 // NewService builds the service; notify hears of pledges (nil: nobody).

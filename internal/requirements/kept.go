@@ -9,6 +9,7 @@ import (
 	"unique"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
 // keptReads are what keptRecords asks the store: the requirements, the
@@ -115,42 +116,9 @@ func newKeptRecords(max, maxBytes int) *keptRecords {
 // a reader that walks many requirements to fill a page (a delivery stage
 // is matched on each) would only push out the pages people come back to.
 func (k *keptRecords) of(ctx context.Context, st keptReads, ids []string, keepRead bool) ([]model.Requirement, []model.Pledge, error) {
-	if len(ids) == 0 {
-		return nil, nil, nil
-	}
-	// Read before the records: a change committed after this reading is
-	// marked at this version or later.
-	version, err := st.RecordVersion(ctx)
-	if err != nil {
+	found, err := k.found(ctx, st, ids, keepRead)
+	if err != nil || len(found) == 0 {
 		return nil, nil, err
-	}
-	if err := k.bringForward(ctx, st, version); err != nil {
-		return nil, nil, err
-	}
-	found := make(map[string]*keptRequirement, len(ids))
-	var missing []string
-	k.mu.Lock()
-	for _, id := range ids {
-		if e, ok := k.entries[id]; ok {
-			k.lru.MoveToFront(e)
-			found[id] = e.Value.(*keptRequirement)
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	k.mu.Unlock()
-	if len(missing) > 0 {
-		fresh, err := readKept(ctx, st, missing)
-		if err != nil {
-			return nil, nil, err
-		}
-		k.read.Add(int64(len(missing)))
-		if keepRead {
-			k.keep(version, fresh)
-		}
-		for _, e := range fresh {
-			found[e.r.ID] = e
-		}
 	}
 	rs := make([]model.Requirement, 0, len(found))
 	n := 0
@@ -171,6 +139,78 @@ func (k *keptRecords) of(ctx context.Context, st keptReads, ids []string, keepRe
 		delete(found, id)
 	}
 	return rs, classes, nil
+}
+
+// resources returns the requirements of ids that exist as the policy reads
+// them: with the organisations engaged on each, those with a pledge on it
+// (store.EngagedDonors), which are the donors of its classes.
+func (k *keptRecords) resources(ctx context.Context, st keptReads, ids []string, keepRead bool) (map[string]*policy.Resource, error) {
+	found, err := k.found(ctx, st, ids, keepRead)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*policy.Resource, len(found))
+	for id, e := range found {
+		var engaged []string
+		for _, c := range e.classes {
+			if !slices.Contains(engaged, c.donorOrgID) {
+				engaged = append(engaged, c.donorOrgID)
+			}
+		}
+		res := policy.RequirementEngaged(e.r, engaged)
+		out[id] = &res
+	}
+	return out, nil
+}
+
+// found returns what is kept of the requirements of ids that exist, by id,
+// reading those not kept (and keeping them if keepRead) after dropping
+// what changed since the kept version.
+func (k *keptRecords) found(ctx context.Context, st keptReads, ids []string, keepRead bool) (map[string]*keptRequirement, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// Read before the records: a change committed after this reading is
+	// marked at this version or later.
+	version, err := st.RecordVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.bringForward(ctx, st, version); err != nil {
+		return nil, err
+	}
+	found := make(map[string]*keptRequirement, len(ids))
+	var missing []string
+	asked := make(map[string]bool, len(ids))
+	k.mu.Lock()
+	for _, id := range ids {
+		// A page of pledges names a requirement once a pledge.
+		if asked[id] {
+			continue
+		}
+		asked[id] = true
+		if e, ok := k.entries[id]; ok {
+			k.lru.MoveToFront(e)
+			found[id] = e.Value.(*keptRequirement)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	k.mu.Unlock()
+	if len(missing) > 0 {
+		fresh, err := readKept(ctx, st, missing)
+		if err != nil {
+			return nil, err
+		}
+		k.read.Add(int64(len(missing)))
+		if keepRead {
+			k.keep(version, fresh)
+		}
+		for _, e := range fresh {
+			found[e.r.ID] = e
+		}
+	}
+	return found, nil
 }
 
 // readKept reads the requirements of ids and their classes from the store.

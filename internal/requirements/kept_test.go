@@ -177,3 +177,46 @@ func TestKeptRecordsBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestPledgePagesReadTheirRequirementsOnce: a page of pledges describes
+// each pledge's requirement to the policy from what the lists keep, and
+// reads again only the requirement a change touched.
+func TestPledgePagesReadTheirRequirementsOnce(t *testing.T) {
+	each(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		donor := e.cast.Viewer("donor")
+		var made []string
+		for range 3 {
+			r := e.validated(t, model.TLPGreen)
+			for range 2 {
+				p, err := e.a.Pledges.Create(ctx, donor, pledges.Input{
+					RequirementID: &r.ID, AmountMinor: ptr(int64(100_000_00)), Currency: ptr("EUR"), TLP: ptr(model.TLPGreen),
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				made = append(made, p.ID)
+			}
+		}
+		page := func(step string, want int64) {
+			t.Helper()
+			before := requirements.RecordsRead(e.a.Requirements)
+			list, err := e.a.Pledges.Page(ctx, e.cast.Viewer("donor_company"), model.PledgeFilter{}, model.Sort{}, "", 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list.Items) != 6 {
+				t.Errorf("after %s, the company's page shows %d pledges, want 6", step, len(list.Items))
+			}
+			if got := requirements.RecordsRead(e.a.Requirements) - before; got != want {
+				t.Errorf("after %s, the page of pledges read %d requirements, want %d", step, got, want)
+			}
+		}
+		page("the first reading", 3)
+		page("nothing", 0)
+		if _, err := e.a.Pledges.Update(ctx, donor, made[2], pledges.Input{AmountMinor: ptr(int64(300_000_00))}); err != nil {
+			t.Fatal(err)
+		}
+		page("a pledge's new amount", 1)
+	})
+}

@@ -306,6 +306,15 @@ func (s *Service) listed(ctx context.Context, v policy.Viewer, ids []string, sta
 	})
 }
 
+// Resources returns the requirements of ids that exist as the policy reads
+// them, with the organisations engaged on each, from the records the lists
+// keep: a page of pledges decides what its viewer sees of each pledge from
+// its requirement, and read those requirements and their engagements anew
+// for every page. What it reads is kept as a list's is.
+func (s *Service) Resources(ctx context.Context, ids []string) (map[string]*policy.Resource, error) {
+	return s.kept.resources(ctx, s.store, ids, true)
+}
+
 func (s *Service) summariesWith(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus,
 	pledgesOf func(context.Context, []string) ([]model.Pledge, error)) ([]View, error) {
 	views, err := s.viewsWith(ctx, v, batch, stage, pledgesOf)
