@@ -71,6 +71,9 @@ const maxMarked = 512
 type keptRequirement struct {
 	r       model.Requirement
 	classes []keptClass
+	// engaged are the organisations with a pledge on r: its classes'
+	// donors, once each (store.EngagedDonors).
+	engaged []string
 	bytes   int
 }
 
@@ -79,9 +82,15 @@ type keptRequirement struct {
 func newKept(r model.Requirement, classes []keptClass) *keptRequirement {
 	r.SharedOrgIDs, r.NamedUserIDs = clip(r.SharedOrgIDs), clip(r.NamedUserIDs)
 	classes = clip(classes)
-	e := &keptRequirement{r: r, classes: classes}
+	var engaged []string
+	for _, c := range classes {
+		if !slices.Contains(engaged, c.donorOrgID) {
+			engaged = append(engaged, c.donorOrgID)
+		}
+	}
+	e := &keptRequirement{r: r, classes: classes, engaged: clip(engaged)}
 	e.bytes = 512 + len(r.Title) + len(r.Description) + len(r.Ref) + len(r.Unit) + len(r.ExternalRef) +
-		64*(len(r.SharedOrgIDs)+len(r.NamedUserIDs)) + 160*len(classes)
+		64*(len(r.SharedOrgIDs)+len(r.NamedUserIDs)+len(engaged)) + 160*len(classes)
 	for _, c := range classes {
 		e.bytes += len(c.own) + 64*(len(c.sharedOrgIDs)+len(c.namedUserIDs))
 	}
@@ -151,13 +160,7 @@ func (k *keptRecords) resources(ctx context.Context, st keptReads, ids []string,
 	}
 	out := make(map[string]*policy.Resource, len(found))
 	for id, e := range found {
-		var engaged []string
-		for _, c := range e.classes {
-			if !slices.Contains(engaged, c.donorOrgID) {
-				engaged = append(engaged, c.donorOrgID)
-			}
-		}
-		res := policy.RequirementEngaged(e.r, engaged)
+		res := policy.RequirementEngaged(e.r, e.engaged)
 		out[id] = &res
 	}
 	return out, nil
