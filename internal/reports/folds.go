@@ -235,16 +235,27 @@ type corrections struct {
 // of the records shared with it or naming it, and those pledges) are read
 // again, and the pledges on no requirement, which no mark names, found
 // again: few viewers are shared or named on many.
+//
+// The version is read once before waiting for v's fold: a fold another
+// request made meanwhile, at that version or a later one, reflects every
+// change made before this request began and answers it too. While pledges
+// are written, every request finds a new version: a viewer's requests that
+// each waited for the one before and then folded again, in turn, took
+// seconds.
 func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud policy.Audience) (map[string]sumTable, error) {
 	f := s.corrected.of(v)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	version, err := s.store.RecordVersion(ctx)
+	asked, err := s.store.RecordVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if f.spans != nil && version == f.version {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.spans != nil && f.version >= asked {
 		return f.total, nil
+	}
+	version, err := s.store.RecordVersion(ctx)
+	if err != nil {
+		return nil, err
 	}
 	rel, err := s.relationsOf(ctx, aud)
 	if err != nil {
