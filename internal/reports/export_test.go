@@ -24,3 +24,7 @@ func KeptRanges(s *Service, v policy.Viewer) int {
 	defer f.mu.Unlock()
 	return len(f.ranges)
 }
+
+// SharedRead counts the pledges shared with a viewer that s read again for
+// its corrections after a change.
+func SharedRead(s *Service) int64 { return s.sharedRead.Load() }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/readings"
 )
@@ -222,6 +224,8 @@ type correctionsFold struct {
 	version int64
 	spans   []corrections
 	total   map[string]sumTable
+	// rel are v's relations as read at version.
+	rel relations
 }
 
 type corrections struct {
@@ -257,7 +261,12 @@ func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud poli
 	if err != nil {
 		return nil, err
 	}
-	rel, err := s.relationsOf(ctx, aud)
+	var rel relations
+	if f.spans == nil {
+		rel, err = s.relationsOf(ctx, aud)
+	} else {
+		rel, err = s.relationsAgain(ctx, aud, f.rel, f.version)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -281,8 +290,58 @@ func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud poli
 			}
 		}
 	}
-	f.version, f.spans, f.total = version, spans, total
+	f.version, f.spans, f.total, f.rel = version, spans, total, rel
 	return total, nil
+}
+
+// relationsAgain is relationsOf after the changes made since kept was
+// read, at version since. Which records are shared with v or name it is
+// read again, a query each; of the pledges among them, which are read
+// whole, only those whose requirement a change marked since (a change to a
+// pledge or its access list marks its requirement, before and after a
+// move) and those that serve none, which no mark names. A company is
+// shared or named on thousands of pledges, and after every change reading
+// them all was half of folding its corrections again.
+func (s *Service) relationsAgain(ctx context.Context, aud policy.Audience, kept relations, since int64) (relations, error) {
+	ids, all, err := s.store.RequirementsChangedSince(ctx, since, maxChanged)
+	if err != nil {
+		return relations{}, err
+	}
+	if all {
+		return s.relationsOf(ctx, aud)
+	}
+	changed := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		changed[id] = true
+	}
+	rel := relations{engagedOnly: kept.engagedOnly}
+	if rel.requirements, err = s.store.GrantedIDs(ctx, "requirement", aud.OrgID, aud.UserID); err != nil {
+		return relations{}, err
+	}
+	pledgeIDs, err := s.store.GrantedIDs(ctx, "pledge", aud.OrgID, aud.UserID)
+	if err != nil {
+		return relations{}, err
+	}
+	had := make(map[string]model.Pledge, len(kept.pledges))
+	for _, p := range kept.pledges {
+		had[p.ID] = p
+	}
+	var again []string
+	for _, id := range pledgeIDs {
+		if p, ok := had[id]; ok && p.RequirementID != "" && !changed[p.RequirementID] {
+			rel.pledges = append(rel.pledges, p)
+		} else {
+			again = append(again, id)
+		}
+	}
+	read, err := s.store.PledgesByID(ctx, again)
+	if err != nil {
+		return relations{}, err
+	}
+	s.sharedRead.Add(int64(len(again)))
+	rel.pledges = append(rel.pledges, read...)
+	slices.SortFunc(rel.pledges, func(a, b model.Pledge) int { return strings.Compare(a.ID, b.ID) })
+	return rel, nil
 }
 
 // allCorrections finds v's corrections over every requirement, in spans of

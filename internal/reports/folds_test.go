@@ -191,3 +191,69 @@ func validatedNeed(t *testing.T, a *app.App, cast apptest.Cast, now time.Time, p
 	}
 	return r.ID
 }
+
+// TestSharedPledgesReadAgainWhereChanged: after a change, a viewer's
+// corrections read again only the pledges naming it whose requirement the
+// change touched, and those on no requirement, which no change marks; the
+// summaries are those of every record each time.
+func TestSharedPledgesReadAgainWhereChanged(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC)
+		a, cast := apptest.New(t, s, func() time.Time { return now })
+		red, green := model.TLPRed, model.TLPGreen
+		donor := cast.Viewer("donor")
+		naming := &[]string{cast.Users["donor_company"].ID}
+		var reqs, named []string
+		for range 4 {
+			id := validatedNeed(t, a, cast, now, model.PriorityHigh, green)
+			p, err := a.Pledges.Create(ctx, donor, pledges.Input{RequirementID: &id, AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), TLP: &red, NamedUserIDs: naming})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqs, named = append(reqs, id), append(named, p.ID)
+		}
+		if _, err := a.Pledges.Create(ctx, donor, pledges.Input{
+			Channel: ptr(model.ChannelBilateral), BeneficiaryOrgID: ptr(cast.Orgs["ssscip"].ID), Sector: ptr(model.Sector("energy")), Category: ptr(model.Category("training")),
+			AmountMinor: ptr(int64(7_000_00)), Currency: ptr("EUR"), TLP: &red, NamedUserIDs: naming,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		company := cast.Viewer("donor_company")
+		read := func(step string, want int64) {
+			t.Helper()
+			before := reports.SharedRead(a.Reports)
+			got, err := a.Reports.Summary(ctx, company, "sector")
+			if err != nil {
+				t.Fatal(err)
+			}
+			records, err := a.Reports.SummaryFromRecords(ctx, company, "sector")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, records) {
+				t.Fatalf("%s: the summary\n got %+v\nwant %+v", step, got, records)
+			}
+			if got.TotalEURMinor < 10_000_00 {
+				t.Fatalf("%s: the company sees %d pledged, not the pledges naming it", step, got.TotalEURMinor)
+			}
+			if n := reports.SharedRead(a.Reports) - before; n != want {
+				t.Errorf("%s: %d pledges naming the company read again, want %d", step, n, want)
+			}
+		}
+		read("the first reading", 0)
+		read("nothing changed", 0)
+		if _, err := a.Pledges.Create(ctx, donor, pledges.Input{RequirementID: &reqs[1], AmountMinor: ptr(int64(3_000_00)), Currency: ptr("EUR"), TLP: &green}); err != nil {
+			t.Fatal(err)
+		}
+		read("a pledge beside one naming it", 2)
+		if _, err := a.Pledges.Update(ctx, donor, named[2], pledges.Input{AmountMinor: ptr(int64(30_000_00))}); err != nil {
+			t.Fatal(err)
+		}
+		read("a new amount of one naming it", 2)
+		if _, err := a.Pledges.Update(ctx, donor, named[3], pledges.Input{NamedUserIDs: &[]string{cast.Users["viewer"].ID}}); err != nil {
+			t.Fatal(err)
+		}
+		read("one naming it no longer", 1)
+	})
+}

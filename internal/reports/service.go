@@ -7,6 +7,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
@@ -27,6 +28,10 @@ type Service struct {
 	// its corrections likewise.
 	folds     viewerFolds[needsFold]
 	corrected viewerFolds[correctionsFold]
+	// sharedRead counts the pledges shared with a viewer read again for
+	// its corrections, for the tests that prove a change reads again only
+	// those it touched.
+	sharedRead atomic.Int64
 }
 
 func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
