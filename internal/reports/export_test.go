@@ -25,6 +25,14 @@ func KeptRanges(s *Service, v policy.Viewer) int {
 	return len(f.ranges)
 }
 
-// SharedRead counts the pledges shared with a viewer that s read again for
-// its corrections after a change.
+// SetKeptShared makes a viewer's fold keep at most n pledges shared with
+// it until the returned function restores the bound.
+func SetKeptShared(n int) (restore func()) {
+	old := keptShared
+	keptShared = n
+	return func() { keptShared = old }
+}
+
+// SharedRead counts the pledges shared with a viewer that s read for its
+// corrections.
 func SharedRead(s *Service) int64 { return s.sharedRead.Load() }

@@ -224,7 +224,8 @@ type correctionsFold struct {
 	version int64
 	spans   []corrections
 	total   map[string]sumTable
-	// rel are v's relations as read at version.
+	// rel are v's relations as read at version; their pledges nil when
+	// none or more than keptShared, to be read whole again.
 	rel relations
 }
 
@@ -237,8 +238,9 @@ type corrections struct {
 // would find them, found again after a change only in the spans holding a
 // requirement the database marked. After any change, v's relations (the ids
 // of the records shared with it or naming it, and those pledges) are read
-// again, and the pledges on no requirement, which no mark names, found
-// again: few viewers are shared or named on many.
+// again where a change marked them (relationsAgain), and the pledges on no
+// requirement, which no mark names, found again: few viewers are shared or
+// named on many.
 //
 // The version is read once before waiting for v's fold: a fold another
 // request made meanwhile, at that version or a later one, reflects every
@@ -262,7 +264,7 @@ func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud poli
 		return nil, err
 	}
 	var rel relations
-	if f.spans == nil {
+	if f.spans == nil || f.rel.pledges == nil {
 		rel, err = s.relationsOf(ctx, aud)
 	} else {
 		rel, err = s.relationsAgain(ctx, aud, f.rel, f.version)
@@ -291,8 +293,17 @@ func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud poli
 		}
 	}
 	f.version, f.spans, f.total, f.rel = version, spans, total, rel
+	if len(rel.pledges) > keptShared {
+		// Read whole again next time rather than held: a fold is kept
+		// for each of keptCorrected viewers.
+		f.rel = relations{}
+	}
 	return total, nil
 }
+
+// keptShared bounds the pledges shared with a viewer that its fold keeps
+// between changes: a few MB at most for each viewer.
+var keptShared = 2000
 
 // relationsAgain is relationsOf after the changes made since kept was
 // read, at version since. Which records are shared with v or name it is

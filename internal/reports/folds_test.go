@@ -241,7 +241,7 @@ func TestSharedPledgesReadAgainWhereChanged(t *testing.T) {
 				t.Errorf("%s: %d pledges naming the company read again, want %d", step, n, want)
 			}
 		}
-		read("the first reading", 0)
+		read("the first reading", 5)
 		read("nothing changed", 0)
 		if _, err := a.Pledges.Create(ctx, donor, pledges.Input{RequirementID: &reqs[1], AmountMinor: ptr(int64(3_000_00)), Currency: ptr("EUR"), TLP: &green}); err != nil {
 			t.Fatal(err)
@@ -255,5 +255,15 @@ func TestSharedPledgesReadAgainWhereChanged(t *testing.T) {
 			t.Fatal(err)
 		}
 		read("one naming it no longer", 1)
+		// Past the bound, the fold keeps none and reads them all again.
+		defer reports.SetKeptShared(2)()
+		if _, err := a.Pledges.Update(ctx, donor, named[0], pledges.Input{AmountMinor: ptr(int64(20_000_00))}); err != nil {
+			t.Fatal(err)
+		}
+		read("a change, the bound lowered", 2)
+		if _, err := a.Pledges.Update(ctx, donor, named[1], pledges.Input{AmountMinor: ptr(int64(20_000_00))}); err != nil {
+			t.Fatal(err)
+		}
+		read("a change, none kept", 4)
 	})
 }

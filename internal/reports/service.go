@@ -28,8 +28,8 @@ type Service struct {
 	// its corrections likewise.
 	folds     viewerFolds[needsFold]
 	corrected viewerFolds[correctionsFold]
-	// sharedRead counts the pledges shared with a viewer read again for
-	// its corrections, for the tests that prove a change reads again only
+	// sharedRead counts the pledges shared with a viewer read for its
+	// corrections, for the tests that prove a change reads again only
 	// those it touched.
 	sharedRead atomic.Int64
 }

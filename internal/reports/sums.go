@@ -408,6 +408,7 @@ func (s *Service) relationsOf(ctx context.Context, aud policy.Audience) (relatio
 		return relations{}, err
 	}
 	rel.pledges, err = s.store.PledgesByID(ctx, pledgeIDs)
+	s.sharedRead.Add(int64(len(pledgeIDs)))
 	return rel, err
 }
 
