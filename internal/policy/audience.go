@@ -69,17 +69,22 @@ func (a Audience) Nothing() bool {
 	return !a.All && len(a.Labels)+len(a.OwnerLabels)+len(a.BeneficiaryLabels)+len(a.EngagedLabels)+len(a.SharedLabels)+len(a.NamedLabels) == 0
 }
 
+// EngagedOnly are the labels under which the viewer sees a record only
+// when its organisation is engaged on it.
+func (a Audience) EngagedOnly() []model.TLP {
+	if a.All {
+		return nil
+	}
+	var only []model.TLP
+	for _, l := range a.EngagedLabels {
+		if !slices.Contains(a.Labels, l) {
+			only = append(only, l)
+		}
+	}
+	return only
+}
+
 // EngagementOpens reports whether an organisation's engagement on a record
 // shows the viewer a record it would not see for its label alone: only
 // then does a pledge made or moved change which records the viewer sees.
-func (a Audience) EngagementOpens() bool {
-	if a.All {
-		return false
-	}
-	for _, l := range a.EngagedLabels {
-		if !slices.Contains(a.Labels, l) {
-			return true
-		}
-	}
-	return false
-}
+func (a Audience) EngagementOpens() bool { return len(a.EngagedOnly()) > 0 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
-	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/readings"
 )
@@ -250,22 +248,18 @@ type corrections struct {
 // seconds.
 func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud policy.Audience) (map[string]sumTable, error) {
 	f := s.corrected.of(v)
-	asked, err := s.store.RecordVersion(ctx)
+	version, err := s.store.RecordVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.spans != nil && f.version >= asked {
+	if f.spans != nil && f.version >= version {
 		return f.total, nil
-	}
-	version, err := s.store.RecordVersion(ctx)
-	if err != nil {
-		return nil, err
 	}
 	var rel relations
 	if f.spans == nil || f.rel.pledges == nil {
-		rel, err = s.relationsOf(ctx, aud)
+		rel, err = s.relationsOf(ctx, aud, nil, nil)
 	} else {
 		rel, err = s.relationsAgain(ctx, aud, f.rel, f.version)
 	}
@@ -306,53 +300,25 @@ func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud poli
 var keptShared = 2000
 
 // relationsAgain is relationsOf after the changes made since kept was
-// read, at version since. Which records are shared with v or name it is
-// read again, a query each; of the pledges among them, which are read
-// whole, only those whose requirement a change marked since (a change to a
-// pledge or its access list marks its requirement, before and after a
-// move) and those that serve none, which no mark names. A company is
-// shared or named on thousands of pledges, and after every change reading
-// them all was half of folding its corrections again.
+// read, at version since: of the pledges shared with v or naming it, only
+// those whose requirement a change marked since (a change to a pledge or
+// its access list marks its requirement, before and after a move) and
+// those that serve none are read again. A company is shared or named on
+// thousands of pledges, and after every change reading them all was half
+// of folding its corrections again.
 func (s *Service) relationsAgain(ctx context.Context, aud policy.Audience, kept relations, since int64) (relations, error) {
 	ids, all, err := s.store.RequirementsChangedSince(ctx, since, maxChanged)
 	if err != nil {
 		return relations{}, err
 	}
 	if all {
-		return s.relationsOf(ctx, aud)
+		return s.relationsOf(ctx, aud, nil, nil)
 	}
 	changed := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		changed[id] = true
 	}
-	rel := relations{engagedOnly: kept.engagedOnly}
-	if rel.requirements, err = s.store.GrantedIDs(ctx, "requirement", aud.OrgID, aud.UserID); err != nil {
-		return relations{}, err
-	}
-	pledgeIDs, err := s.store.GrantedIDs(ctx, "pledge", aud.OrgID, aud.UserID)
-	if err != nil {
-		return relations{}, err
-	}
-	had := make(map[string]model.Pledge, len(kept.pledges))
-	for _, p := range kept.pledges {
-		had[p.ID] = p
-	}
-	var again []string
-	for _, id := range pledgeIDs {
-		if p, ok := had[id]; ok && p.RequirementID != "" && !changed[p.RequirementID] {
-			rel.pledges = append(rel.pledges, p)
-		} else {
-			again = append(again, id)
-		}
-	}
-	read, err := s.store.PledgesByID(ctx, again)
-	if err != nil {
-		return relations{}, err
-	}
-	s.sharedRead.Add(int64(len(again)))
-	rel.pledges = append(rel.pledges, read...)
-	slices.SortFunc(rel.pledges, func(a, b model.Pledge) int { return strings.Compare(a.ID, b.ID) })
-	return rel, nil
+	return s.relationsOf(ctx, aud, kept.pledges, changed)
 }
 
 // allCorrections finds v's corrections over every requirement, in spans of

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -392,13 +393,12 @@ type relations struct {
 	engaged []string
 }
 
-func (s *Service) relationsOf(ctx context.Context, aud policy.Audience) (relations, error) {
-	var rel relations
-	for _, l := range aud.EngagedLabels {
-		if !slices.Contains(aud.Labels, l) {
-			rel.engagedOnly = append(rel.engagedOnly, l)
-		}
-	}
+// relationsOf reads v's relations. Of the pledges shared with v or naming
+// it, those in kept are taken from there rather than read again unless
+// they serve no requirement (no change marks them) or their requirement is
+// in changed: kept and changed are relationsAgain's, nil to read them all.
+func (s *Service) relationsOf(ctx context.Context, aud policy.Audience, kept []model.Pledge, changed map[string]bool) (relations, error) {
+	rel := relations{engagedOnly: aud.EngagedOnly()}
 	var err error
 	if rel.requirements, err = s.store.GrantedIDs(ctx, "requirement", aud.OrgID, aud.UserID); err != nil {
 		return relations{}, err
@@ -407,9 +407,26 @@ func (s *Service) relationsOf(ctx context.Context, aud policy.Audience) (relatio
 	if err != nil {
 		return relations{}, err
 	}
-	rel.pledges, err = s.store.PledgesByID(ctx, pledgeIDs)
-	s.sharedRead.Add(int64(len(pledgeIDs)))
-	return rel, err
+	had := make(map[string]model.Pledge, len(kept))
+	for _, p := range kept {
+		had[p.ID] = p
+	}
+	var again []string
+	for _, id := range pledgeIDs {
+		if p, ok := had[id]; ok && p.RequirementID != "" && !changed[p.RequirementID] {
+			rel.pledges = append(rel.pledges, p)
+		} else {
+			again = append(again, id)
+		}
+	}
+	read, err := s.store.PledgesByID(ctx, again)
+	if err != nil {
+		return relations{}, err
+	}
+	s.sharedRead.Add(int64(len(again)))
+	rel.pledges = append(rel.pledges, read...)
+	slices.SortFunc(rel.pledges, func(a, b model.Pledge) int { return strings.Compare(a.ID, b.ID) })
+	return rel, nil
 }
 
 // engaged passes to fn the sums of the pledges on the requirements of ids
