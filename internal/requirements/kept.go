@@ -152,9 +152,10 @@ func (k *keptRecords) of(ctx context.Context, st keptReads, ids []string, keepRe
 
 // resources returns the requirements of ids that exist as the policy reads
 // them: with the organisations engaged on each, those with a pledge on it
-// (store.EngagedDonors), which are the donors of its classes.
-func (k *keptRecords) resources(ctx context.Context, st keptReads, ids []string, keepRead bool) (map[string]*policy.Resource, error) {
-	found, err := k.found(ctx, st, ids, keepRead)
+// (store.EngagedDonors), which are the donors of its classes. What it reads
+// is kept.
+func (k *keptRecords) resources(ctx context.Context, st keptReads, ids []string) (map[string]*policy.Resource, error) {
+	found, err := k.found(ctx, st, ids, true)
 	if err != nil {
 		return nil, err
 	}

@@ -312,7 +312,7 @@ func (s *Service) listed(ctx context.Context, v policy.Viewer, ids []string, sta
 // its requirement, and read those requirements and their engagements anew
 // for every page. What it reads is kept as a list's is.
 func (s *Service) Resources(ctx context.Context, ids []string) (map[string]*policy.Resource, error) {
-	return s.kept.resources(ctx, s.store, ids, true)
+	return s.kept.resources(ctx, s.store, ids)
 }
 
 func (s *Service) summariesWith(ctx context.Context, v policy.Viewer, batch []model.Requirement, stage model.RequirementStatus,
