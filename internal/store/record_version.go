@@ -54,26 +54,24 @@ type RequirementListVersions interface {
 }
 
 func (q *queries) RequirementListVersion(ctx context.Context, org string) (every, engaged int64, err error) {
-	rows, err := q.rd.query(ctx, `SELECT scope, n FROM requirement_list_versions WHERE scope IN ('', ?)`, org)
+	type version struct {
+		scope string
+		n     int64
+	}
+	rows, err := queryAll(ctx, q.rd, func(s scanner) (version, error) {
+		var v version
+		return v, s.Scan(&v.scope, &v.n)
+	}, `SELECT scope, n FROM requirement_list_versions WHERE scope IN ('', ?)`, org)
 	if err != nil {
 		return 0, 0, dbErr(err, "requirement list version")
 	}
-	defer rows.Close()
 	found := false
-	for rows.Next() {
-		var scope string
-		var n int64
-		if err := rows.Scan(&scope, &n); err != nil {
-			return 0, 0, dbErr(err, "requirement list version")
-		}
-		if scope == "" {
-			every, found = n, true
+	for _, v := range rows {
+		if v.scope == "" {
+			every, found = v.n, true
 		} else {
-			engaged = n
+			engaged = v.n
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, 0, dbErr(err, "requirement list version")
 	}
 	// Without its row every list's version would stand still, and a total
 	// kept under it would outlive every change: refused, not read as 0.
