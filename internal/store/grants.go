@@ -40,17 +40,41 @@ func (q *queries) replaceGrants(ctx context.Context, objectType, objectID string
 
 // insertGrants adds to the object's access lists.
 func (q *queries) insertGrants(ctx context.Context, objectType, objectID string, orgIDs, userIDs []string) error {
-	for _, id := range orgIDs {
-		if _, err := q.wr.exec(ctx, `INSERT INTO access_grants (object_type, object_id, org_id) VALUES (?, ?, ?)`, objectType, objectID, id); err != nil {
-			return err
+	return q.insertGrantsOf(ctx, objectType, 1, func(int) (string, []string, []string) { return objectID, orgIDs, userIDs })
+}
+
+// grantChunk is how many grants one INSERT writes: 4 columns each.
+const grantChunk = 500
+
+// insertGrantsOf adds to the access lists of n objects, the i-th named by
+// of(i), many rows a statement: the triggers on access_grants mark what a
+// change touches once a statement on PostgreSQL, about 0.2 ms however many
+// rows it writes.
+func (q *queries) insertGrantsOf(ctx context.Context, objectType string, n int, of func(i int) (id string, orgIDs, userIDs []string)) error {
+	args := make([]any, 0, 4*min(grantChunk, n))
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := q.wr.exec(ctx, `INSERT INTO access_grants (object_type, object_id, org_id, user_id) VALUES `+valueRows(len(args)/4, 4), args...)
+		args = args[:0]
+		return err
+	}
+	for i := range n {
+		id, orgIDs, userIDs := of(i)
+		for _, org := range orgIDs {
+			args = append(args, objectType, id, org, nil)
+		}
+		for _, user := range userIDs {
+			args = append(args, objectType, id, nil, user)
+		}
+		if len(args) >= 4*grantChunk {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	for _, id := range userIDs {
-		if _, err := q.wr.exec(ctx, `INSERT INTO access_grants (object_type, object_id, user_id) VALUES (?, ?, ?)`, objectType, objectID, id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return flush()
 }
 
 // loadGrants reads the access lists of many objects at once: one query per

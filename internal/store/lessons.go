@@ -46,7 +46,8 @@ func (q *queries) CreateLesson(ctx context.Context, l *model.Lesson) error {
 		if err != nil {
 			return err
 		}
-		return q.replaceGrants(ctx, grantLesson, l.ID, nil, l.NamedUserIDs)
+		// A new record has no grants to replace.
+		return q.insertGrants(ctx, grantLesson, l.ID, nil, l.NamedUserIDs)
 	})
 	return dbErr(err, "create lesson")
 }

@@ -104,7 +104,8 @@ func (q *queries) CreateOffer(ctx context.Context, o *model.Offer) error {
 		if err != nil {
 			return err
 		}
-		return q.replaceGrants(ctx, grantOffer, o.ID, nil, o.NamedUserIDs)
+		// A new record has no grants to replace.
+		return q.insertGrants(ctx, grantOffer, o.ID, nil, o.NamedUserIDs)
 	})
 	return dbErr(err, "create offer")
 }
