@@ -104,13 +104,10 @@ func (q *queries) CreatePledges(ctx context.Context, ps []model.Pledge) error {
 		if err := q.insertPledges(ctx, ps); err != nil {
 			return err
 		}
-		for _, p := range ps {
-			// A new pledge has no grants to replace.
-			if err := q.insertGrants(ctx, grantPledge, p.ID, p.SharedOrgIDs, p.NamedUserIDs); err != nil {
-				return err
-			}
-		}
-		return nil
+		// A new pledge has no grants to replace.
+		return q.insertGrantsOf(ctx, grantPledge, len(ps), func(i int) (string, []string, []string) {
+			return ps[i].ID, ps[i].SharedOrgIDs, ps[i].NamedUserIDs
+		})
 	})
 	if len(ps) == 1 {
 		return dbErr(err, "create pledge")

@@ -97,6 +97,9 @@ type Sessions interface {
 
 type Requirements interface {
 	CreateRequirement(ctx context.Context, r *model.Requirement) error
+	// CreateRequirements creates many new requirements at once, filling
+	// their ids and times.
+	CreateRequirements(ctx context.Context, rs []model.Requirement) error
 	UpdateRequirement(ctx context.Context, r *model.Requirement) error
 	// RequirementByID locks the row for update inside a PostgreSQL transaction.
 	RequirementByID(ctx context.Context, id string) (model.Requirement, error)

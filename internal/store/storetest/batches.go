@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -141,4 +142,57 @@ func testAuditBatches(t *testing.T, s *store.DB) {
 		same(t, head, es[449])
 		return err
 	}))
+}
+
+// testCreateRequirements writes more requirements, and more grants, than
+// one statement holds, reads them back whole, and refuses a call with one
+// bad row without writing any of it.
+func testCreateRequirements(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	ben := newOrg(t, s, "Ukrenergo")
+	donor := newOrg(t, s, "Estonia")
+	other := newOrg(t, s, "Latvia")
+	named := newUser(t, s, ben.ID, "named@example.ua")
+	validated := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	const n = 450 // three statements of requirements; two of grants
+	rs := make([]model.Requirement, n)
+	for i := range rs {
+		rs[i] = model.Requirement{
+			Ref: fmt.Sprintf("REQ-2026-%04d", i+1), Title: fmt.Sprintf("Firewalls %d", i), Description: "For substations",
+			BeneficiaryOrgID: ben.ID, Sector: "energy", Category: "hardware_software", LineOfEffort: model.LineSupport,
+			Priority: model.PriorityHigh, EstimatedEURMinor: int64(i), TLP: model.TLPAmber, Status: model.ReqValidated,
+			ValidatedAt: &validated, SharedOrgIDs: []string{other.ID, donor.ID},
+		}
+	}
+	rs[7].TLP, rs[7].SharedOrgIDs, rs[7].NamedUserIDs = model.TLPRed, nil, []string{named.ID}
+	rs[8].SharedOrgIDs = nil
+	every, _, err := s.RequirementListVersion(ctx, "")
+	must(t, err)
+	must(t, s.InTx(ctx, func(q store.Queries) error { return q.CreateRequirements(ctx, rs) }))
+	for i, r := range rs {
+		if r.ID == "" || r.CreatedAt.IsZero() {
+			t.Fatalf("requirement %d left without id or time: %+v", i, r)
+		}
+		got, err := s.RequirementByID(ctx, r.ID)
+		must(t, err)
+		same(t, got, r)
+	}
+	same(t, rs[0].SharedOrgIDs, []string{donor.ID, other.ID}) // canonical, as read back
+	moved, _, err := s.RequirementListVersion(ctx, "")
+	must(t, err)
+	if moved == every {
+		t.Fatal("the lists' version did not move for requirements written together")
+	}
+	all, err := s.ListRequirements(ctx, model.RequirementFilter{Beneficiary: ben.ID}, "", 0)
+	must(t, err)
+	same(t, len(all), n)
+
+	// One bad row refuses the whole call.
+	bad := []model.Requirement{rs[0], rs[1]}
+	bad[0].ID, bad[1].ID = "", ""
+	bad[0].Ref, bad[1].Ref = "REQ-2026-9001", "REQ-2026-0002" // taken
+	wantErr(t, s.CreateRequirements(ctx, bad), model.ErrDuplicate)
+	all, err = s.ListRequirements(ctx, model.RequirementFilter{Beneficiary: ben.ID}, "", 0)
+	must(t, err)
+	same(t, len(all), n)
 }

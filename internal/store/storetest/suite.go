@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Pledges", testPledges},
 		{"PledgeFilters", testPledgeFilters},
 		{"CreatePledges", testCreatePledges},
+		{"CreateRequirements", testCreateRequirements},
 		{"Rates", testRates},
 		{"HeldRates", testHeldRates},
 		{"HeldRatesWhileWritten", testHeldRatesWhileWritten},
