@@ -36,6 +36,13 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(10)
 	db.SetConnMaxIdleTime(5 * time.Minute)
+	// A session plans its triggers' queries once and keeps the plans until
+	// the tables' statistics change. Planned while a table was a page or
+	// two, a lookup stays a scan as the table grows, until autovacuum
+	// analyses it; with autovacuum off, for as long as the connection
+	// lives. An hour, as pgxpool's default, bounds it: a new session plans
+	// for the table's size on disk.
+	db.SetConnMaxLifetime(time.Hour)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
