@@ -43,13 +43,14 @@ func (q *queries) insertGrants(ctx context.Context, objectType, objectID string,
 	return q.insertGrantsOf(ctx, objectType, 1, func(int) (string, []string, []string) { return objectID, orgIDs, userIDs })
 }
 
-// grantChunk is how many grants one INSERT writes: 4 columns each.
+// grantChunk is how many grants one INSERT writes at most: 4 columns
+// each, well within both backends' limits on parameters.
 const grantChunk = 500
 
 // insertGrantsOf adds to the access lists of n objects, the i-th named by
-// of(i), many rows a statement: the triggers on access_grants mark what a
-// change touches once a statement on PostgreSQL, about 0.2 ms however many
-// rows it writes.
+// of(i), many rows a statement: the statement-level triggers on
+// access_grants that mark what a change touches run once a statement on
+// PostgreSQL, about 0.2 ms however many rows it writes.
 func (q *queries) insertGrantsOf(ctx context.Context, objectType string, n int, of func(i int) (id string, orgIDs, userIDs []string)) error {
 	args := make([]any, 0, 4*min(grantChunk, n))
 	flush := func() error {
@@ -60,16 +61,22 @@ func (q *queries) insertGrantsOf(ctx context.Context, objectType string, n int, 
 		args = args[:0]
 		return err
 	}
+	add := func(row ...any) error {
+		args = append(args, row...)
+		if len(args) < 4*grantChunk {
+			return nil
+		}
+		return flush()
+	}
 	for i := range n {
 		id, orgIDs, userIDs := of(i)
 		for _, org := range orgIDs {
-			args = append(args, objectType, id, org, nil)
+			if err := add(objectType, id, org, nil); err != nil {
+				return err
+			}
 		}
 		for _, user := range userIDs {
-			args = append(args, objectType, id, nil, user)
-		}
-		if len(args) >= 4*grantChunk {
-			if err := flush(); err != nil {
+			if err := add(objectType, id, nil, user); err != nil {
 				return err
 			}
 		}

@@ -187,11 +187,20 @@ func testCreateRequirements(t *testing.T, s *store.DB) {
 	must(t, err)
 	same(t, len(all), n)
 
-	// One bad row refuses the whole call.
-	bad := []model.Requirement{rs[0], rs[1]}
-	bad[0].ID, bad[1].ID = "", ""
-	bad[0].Ref, bad[1].Ref = "REQ-2026-9001", "REQ-2026-0002" // taken
-	wantErr(t, s.CreateRequirements(ctx, bad), model.ErrDuplicate)
+	// One bad row refuses the whole call, though it comes after rows
+	// already written: a taken reference in the second statement, a
+	// grant to no organisation after every requirement.
+	again := make([]model.Requirement, 0, 250)
+	for i := range 250 {
+		r := rs[i%n]
+		r.ID, r.Ref = "", fmt.Sprintf("REQ-2026-%04d", 9000+i)
+		again = append(again, r)
+	}
+	again[220].Ref = rs[3].Ref
+	wantErr(t, s.CreateRequirements(ctx, again), model.ErrDuplicate)
+	again[220].Ref = "REQ-2026-9220"
+	again[249].SharedOrgIDs = []string{"no-such-org"}
+	wantErr(t, s.CreateRequirements(ctx, again), model.ErrInvalid)
 	all, err = s.ListRequirements(ctx, model.RequirementFilter{Beneficiary: ben.ID}, "", 0)
 	must(t, err)
 	same(t, len(all), n)
