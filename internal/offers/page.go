@@ -2,6 +2,7 @@ package offers
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -13,6 +14,9 @@ type sortedReads interface {
 	PageOffers(ctx context.Context, f model.OfferFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Offer, error)
 	CountOffers(ctx context.Context, f model.OfferFilter, a policy.Audience) (int, error)
 	SeenOfferIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
+	// OfferVersion changes with every offer and offer's access list: all
+	// that CountOffers reads.
+	OfferVersion(ctx context.Context) (int64, error)
 }
 
 // Page returns one page of the offers v may see that match f, in order s,
@@ -38,9 +42,22 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.OfferFilter
 	if err != nil {
 		return model.Listing[View]{}, err
 	}
-	total, err := s.store.CountOffers(ctx, f, aud)
+	total, err := s.total(ctx, v, aud, f)
 	if err != nil {
 		return model.Listing[View]{}, err
 	}
 	return model.Listing[View]{Items: items, Next: model.SortCursor(order, next), Total: total}, nil
+}
+
+// total counts the offers v sees under f, kept while no offer and no
+// offer's access list changed: a count reads every offer the viewer sees.
+func (s *Service) total(ctx context.Context, v policy.Viewer, aud policy.Audience, f model.OfferFilter) (int, error) {
+	n, err := s.counted.Get(ctx, s.store.OfferVersion, fmt.Sprintf("offers counted\x00%#v", f), v, model.Date{}, func(ctx context.Context) (any, error) {
+		s.counts.Add(1)
+		return s.store.CountOffers(ctx, f, aud)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n.(int), nil
 }

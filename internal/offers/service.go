@@ -6,6 +6,7 @@ package offers
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
@@ -13,6 +14,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -21,10 +23,18 @@ type Service struct {
 	store   Store
 	now     func() time.Time
 	pledges *pledges.Service
+	// counted keeps list totals per viewer and filter (page.go); counts
+	// counts those computed, for the tests.
+	counted *readings.Kept
+	counts  atomic.Int64
 }
 
+// keptCounts bounds the list totals kept: one per viewer and filter asked.
+const keptCounts = 256
+
 func NewService(s Store, now func() time.Time, p *pledges.Service) *Service {
-	return &Service{audit: audit.Records[model.Offer]{Type: "offer", ID: func(r *model.Offer) string { return r.ID }, Now: now}, store: s, now: now, pledges: p}
+	return &Service{audit: audit.Records[model.Offer]{Type: "offer", ID: func(r *model.Offer) string { return r.ID }, Now: now}, store: s, now: now, pledges: p,
+		counted: readings.New(keptCounts)}
 }
 
 // View is an offer as one viewer sees it: what is left of it counts only the

@@ -22,6 +22,21 @@ func (q *queries) RecordVersion(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// OfferVersions reads the version of the offers and their access lists
+// (migration 00049), which everything a viewer's list of offers counts
+// reads: two counts at one version counted the same offers.
+type OfferVersions interface {
+	OfferVersion(ctx context.Context) (int64, error)
+}
+
+func (q *queries) OfferVersion(ctx context.Context) (int64, error) {
+	var n int64
+	if err := q.rd.row(ctx, `SELECT n FROM offer_version WHERE one = 1`).Scan(&n); err != nil {
+		return 0, dbErr(err, "offer version")
+	}
+	return n, nil
+}
+
 // RequirementChanges reads which requirements changed since a version of
 // the records (migration 00047), so that a reader keeping what it computed
 // by ranges of requirements computes again only the ranges they fall in.

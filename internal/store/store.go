@@ -52,6 +52,7 @@ type Queries interface {
 	RecordVersions
 	RequirementChanges
 	RequirementListVersions
+	OfferVersions
 }
 
 type Organisations interface {
