@@ -21,6 +21,10 @@ type shape struct {
 	engaged string
 	// grant is the access_grants object type of the row's access lists.
 	grant string
+	// namedOnly marks access lists that name users only (offers,
+	// lessons): the policy reads no organisation's grant of such a
+	// record, so none opens a row here either.
+	namedOnly bool
 	// beneficiaryOf is true when the organisation (each ? of it) is the
 	// beneficiary of some row (see visibleArms). It may be true of one
 	// that is not, which costs a walk; never false of one that is, which
@@ -75,7 +79,7 @@ func pledgeShape(t string) shape {
 // offerShape: an offer is its donor's, read by the named users under RED
 // (policy.OfferResource).
 func offerShape(t string) shape {
-	return shape{tlp: t + ".tlp", owner: t + ".donor_org_id", grant: grantOffer}
+	return shape{tlp: t + ".tlp", owner: t + ".donor_org_id", grant: grantOffer, namedOnly: true}
 }
 
 // probe is "a row of from (FROM … WHERE …) exists", written so that each
@@ -126,7 +130,7 @@ func visible(a policy.Audience, t string, s shape, whole bool) (string, []any) {
 		cond := labels(a.EngagedLabels)
 		or, args = append(or, "("+cond+" AND "+s.engaged+")"), append(args, a.OrgID)
 	}
-	if len(a.SharedLabels) > 0 && s.grant != "" {
+	if len(a.SharedLabels) > 0 && s.grant != "" && !s.namedOnly {
 		cond := labels(a.SharedLabels)
 		or = append(or, "("+cond+" AND EXISTS (SELECT 1 FROM access_grants sg WHERE sg.object_type = ? AND sg.object_id = "+
 			t+".id AND sg.org_id = ?))")
@@ -271,7 +275,9 @@ func visibleArms(a policy.Audience, t string, s shape, has relations) ([]arm, bo
 		if has.manyShared {
 			shared, sargs = probe("access_grants sg WHERE sg.object_type = ? AND sg.object_id = "+t+".id AND sg.org_id = ?"), []any{s.grant, a.OrgID}
 		}
-		relation(a.SharedLabels, shared, sargs, has.manyShared)
+		if !s.namedOnly {
+			relation(a.SharedLabels, shared, sargs, has.manyShared)
+		}
 		named, nargs := t+".id IN (SELECT ng.object_id FROM access_grants ng WHERE ng.user_id = ? AND ng.object_type = ?)", []any{a.UserID, s.grant}
 		if has.manyNamed {
 			named, nargs = probe("access_grants ng WHERE ng.object_type = ? AND ng.object_id = "+t+".id AND ng.user_id = ?"), []any{s.grant, a.UserID}

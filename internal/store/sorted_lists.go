@@ -72,7 +72,7 @@ func proposalShape(t string) shape {
 // record (policy.LessonResource).
 func lessonAbout(link string) func(t string) shape {
 	return func(t string) shape {
-		s := shape{tlp: t + ".tlp", owner: t + ".author_org_id", grant: grantLesson}
+		s := shape{tlp: t + ".tlp", owner: t + ".author_org_id", grant: grantLesson, namedOnly: true}
 		switch link {
 		case "requirement":
 			s.beneficiary = "(SELECT lb.beneficiary_org_id FROM requirements lb WHERE lb.id = " + t + ".link_id)"
