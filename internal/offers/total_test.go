@@ -109,6 +109,18 @@ func TestListTotalFollowsOffers(t *testing.T) {
 		check("a RED offer's reader removed by a bare statement")
 		exec(`INSERT INTO access_grants (object_type, object_id, user_id) VALUES ('offer', ?, ?)`, red.ID, c.Users["donor_company"].ID)
 		check("a RED offer's reader added by a bare statement")
+		exec(`UPDATE access_grants SET user_id = ? WHERE object_type = 'offer' AND object_id = ?`, c.Users["donor"].ID, red.ID)
+		check("a RED offer's reader changed by a bare statement")
+		if s.Dialect() == "postgres" { // SQLite has no TRUNCATE
+			exec(`TRUNCATE access_grants`)
+			check("every access list truncated")
+		}
+		// An offer's access list names users only: an organisation's
+		// grant, which no service writes, opens nothing, in the policy as
+		// in the count.
+		strict := create("donor_ee", offers.Input{Title: ptr("Strict budget"), TLP: ptr(model.TLPAmberStrict)})
+		exec(`INSERT INTO access_grants (object_type, object_id, org_id) VALUES ('offer', ?, ?)`, strict.ID, c.Orgs["company"].ID)
+		check("an organisation's grant on an AMBER+STRICT offer")
 		exec(`DELETE FROM offers WHERE id = ?`, red.ID)
 		check("an offer deleted by a bare statement")
 	})
