@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"PledgeFilters", testPledgeFilters},
 		{"CreatePledges", testCreatePledges},
 		{"CreateRequirements", testCreateRequirements},
+		{"TruncateRefused", testTruncateRefused},
 		{"Rates", testRates},
 		{"HeldRates", testHeldRates},
 		{"HeldRatesWhileWritten", testHeldRatesWhileWritten},
@@ -959,6 +960,29 @@ func testAudit(t *testing.T, s *store.DB) {
 			t.Errorf("%s: got %d events %+v, want %+v", tc.name, len(got), got, tc.want)
 		}
 	}
+}
+
+// testTruncateRefused: on PostgreSQL a TRUNCATE skips the row triggers
+// that keep the totals, the versions and the search index in step with
+// the records (migration 00050); it is refused on every table they
+// follow, also by CASCADE. SQLite has no TRUNCATE.
+func testTruncateRefused(t *testing.T, s *store.DB) {
+	if s.Dialect() != "postgres" {
+		return
+	}
+	ctx := ctxOf(t)
+	ben := newOrg(t, s, "Ukrenergo")
+	r := newRequirement(t, s, ben.ID, nil)
+	for _, table := range []string{"access_grants", "lessons", "meetings", "offers", "organisations", "pledges",
+		"proposals", "receipts", "requirements", "search_documents", "validations"} {
+		_, err := s.SQLDB().ExecContext(ctx, "TRUNCATE "+table+" CASCADE")
+		if err == nil || !strings.Contains(err.Error(), "TRUNCATE of "+table+" is refused") {
+			t.Errorf("TRUNCATE %s CASCADE: %v, want it refused", table, err)
+		}
+	}
+	got, err := s.RequirementByID(ctx, r.ID)
+	must(t, err)
+	same(t, got, r)
 }
 
 func testAuditAppendOnly(t *testing.T, s *store.DB) {

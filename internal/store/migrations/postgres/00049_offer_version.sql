@@ -33,15 +33,10 @@ CREATE TRIGGER offer_version_grants_update AFTER UPDATE ON access_grants FOR EAC
     WHEN (OLD.object_type = 'offer' OR NEW.object_type = 'offer') EXECUTE FUNCTION offer_version_advance();
 CREATE TRIGGER offer_version_grants_delete AFTER DELETE ON access_grants FOR EACH ROW
     WHEN (OLD.object_type = 'offer') EXECUTE FUNCTION offer_version_advance();
--- A TRUNCATE fires no row trigger.
-CREATE TRIGGER offer_version_offers_truncate AFTER TRUNCATE ON offers FOR EACH STATEMENT EXECUTE FUNCTION offer_version_advance();
-CREATE TRIGGER offer_version_grants_truncate AFTER TRUNCATE ON access_grants FOR EACH STATEMENT EXECUTE FUNCTION offer_version_advance();
 -- +goose StatementEnd
 
 -- +goose Down
 -- +goose StatementBegin
-DROP TRIGGER offer_version_grants_truncate ON access_grants;
-DROP TRIGGER offer_version_offers_truncate ON offers;
 DROP TRIGGER offer_version_grants_delete ON access_grants;
 DROP TRIGGER offer_version_grants_update ON access_grants;
 DROP TRIGGER offer_version_grants_insert ON access_grants;
