@@ -52,7 +52,7 @@ const grantChunk = 500
 // access_grants that mark what a change touches run once a statement on
 // PostgreSQL, about 0.2 ms however many rows it writes.
 func (q *queries) insertGrantsOf(ctx context.Context, objectType string, n int, of func(i int) (id string, orgIDs, userIDs []string)) error {
-	args := make([]any, 0, 4*min(grantChunk, n))
+	var args []any // most records have no access list
 	flush := func() error {
 		if len(args) == 0 {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // RecordVersions reads the version of the records that deconfliction and
@@ -15,9 +16,15 @@ type RecordVersions interface {
 }
 
 func (q *queries) RecordVersion(ctx context.Context) (int64, error) {
+	return q.version(ctx, "record_version")
+}
+
+// version reads the one row of a version table that triggers advance:
+// record_version, offer_version, search_version.
+func (q *queries) version(ctx context.Context, table string) (int64, error) {
 	var n int64
-	if err := q.rd.row(ctx, `SELECT n FROM record_version WHERE one = 1`).Scan(&n); err != nil {
-		return 0, dbErr(err, "record version")
+	if err := q.rd.row(ctx, `SELECT n FROM `+table+` WHERE one = 1`).Scan(&n); err != nil {
+		return 0, dbErr(err, "%s", strings.ReplaceAll(table, "_", " "))
 	}
 	return n, nil
 }
@@ -30,11 +37,7 @@ type OfferVersions interface {
 }
 
 func (q *queries) OfferVersion(ctx context.Context) (int64, error) {
-	var n int64
-	if err := q.rd.row(ctx, `SELECT n FROM offer_version WHERE one = 1`).Scan(&n); err != nil {
-		return 0, dbErr(err, "offer version")
-	}
-	return n, nil
+	return q.version(ctx, "offer_version")
 }
 
 // RequirementChanges reads which requirements changed since a version of

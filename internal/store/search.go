@@ -27,11 +27,7 @@ type Search interface {
 }
 
 func (q *queries) SearchVersion(ctx context.Context) (int64, error) {
-	var n int64
-	if err := q.rd.row(ctx, `SELECT n FROM search_version WHERE one = 1`).Scan(&n); err != nil {
-		return 0, dbErr(err, "search version")
-	}
-	return n, nil
+	return q.version(ctx, "search_version")
 }
 
 func (q *queries) SearchDocuments(ctx context.Context, terms []string, limit int) ([]model.SearchHit, error) {
