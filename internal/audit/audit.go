@@ -52,6 +52,28 @@ func RecordAll(ctx context.Context, q store.Audit, at time.Time, actor Actor, cs
 	if len(cs) == 0 {
 		return nil, nil
 	}
+	// The states are encoded before the head is read: on PostgreSQL the
+	// read takes the audit log's lock, which every other writer waits for
+	// until this transaction commits.
+	es := make([]model.AuditEvent, len(cs))
+	for i, c := range cs {
+		e := model.AuditEvent{
+			At:          at.UTC().Truncate(time.Microsecond), // both databases keep microseconds
+			ActorUserID: actor.UserID,
+			ActorOrgID:  actor.OrgID,
+			Action:      c.Action,
+			ObjectType:  c.ObjectType,
+			ObjectID:    c.ObjectID,
+		}
+		var err error
+		if e.Before, err = encode(c.Before); err != nil {
+			return nil, err
+		}
+		if e.After, err = encode(c.After); err != nil {
+			return nil, err
+		}
+		es[i] = e
+	}
 	head, err := q.LastAuditEvent(ctx)
 	prev, seq := Genesis, int64(1)
 	switch {
@@ -60,27 +82,12 @@ func RecordAll(ctx context.Context, q store.Audit, at time.Time, actor Actor, cs
 	case !errors.Is(err, model.ErrNotFound):
 		return nil, fmt.Errorf("read audit head: %w", err)
 	}
-	es := make([]model.AuditEvent, len(cs))
-	for i, c := range cs {
-		e := model.AuditEvent{
-			Seq:         seq + int64(i),
-			At:          at.UTC().Truncate(time.Microsecond), // both databases keep microseconds
-			ActorUserID: actor.UserID,
-			ActorOrgID:  actor.OrgID,
-			Action:      c.Action,
-			ObjectType:  c.ObjectType,
-			ObjectID:    c.ObjectID,
-			PrevHash:    prev,
-		}
-		if e.Before, err = encode(c.Before); err != nil {
-			return nil, err
-		}
-		if e.After, err = encode(c.After); err != nil {
-			return nil, err
-		}
-		e.PayloadHash = PayloadHash(e)
+	for i := range es {
+		e := &es[i]
+		e.Seq, e.PrevHash = seq+int64(i), prev
+		e.PayloadHash = PayloadHash(*e)
 		e.Hash = ChainHash(e.PrevHash, e.Seq, e.PayloadHash)
-		es[i], prev = e, e.Hash
+		prev = e.Hash
 	}
 	if err := q.AppendAuditEvents(ctx, es); err != nil {
 		return nil, fmt.Errorf("append audit event: %w", err)

@@ -90,13 +90,12 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 		}
 		return q.head.event, nil
 	}
+	head := `SELECT ` + q.auditReadColumns() + ` FROM audit_events ORDER BY seq DESC LIMIT 1`
 	if q.inTx && q.dialect == dialectPostgres {
-		_, err := q.wr.exec(ctx, `SELECT pg_advisory_xact_lock(?, 'audit_events'::regclass::oid::integer)`, auditLockClass)
-		if err != nil {
-			return model.AuditEvent{}, dbErr(err, "lock the audit log")
-		}
+		// Locks, then reads in a snapshot of its own (migration 00051).
+		head = `SELECT ` + q.auditReadColumns() + ` FROM audit_head()`
 	}
-	e, err := scanAuditEvent(q.rd.row(ctx, `SELECT `+q.auditReadColumns()+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
+	e, err := scanAuditEvent(q.rd.row(ctx, head))
 	if q.head != nil {
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
