@@ -90,10 +90,10 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 		}
 		return q.head.event, nil
 	}
-	head := `SELECT ` + q.auditReadColumns() + ` FROM audit_events ORDER BY seq DESC LIMIT 1`
+	head, what := `SELECT `+q.auditReadColumns()+` FROM audit_events ORDER BY seq DESC LIMIT 1`, "last audit event"
 	if q.inTx && q.dialect == dialectPostgres {
 		// Locks, then reads in a snapshot of its own (migration 00051).
-		head = `SELECT ` + q.auditReadColumns() + ` FROM audit_head()`
+		head, what = `SELECT `+q.auditReadColumns()+` FROM audit_head()`, "lock the audit log and read its last event"
 	}
 	e, err := scanAuditEvent(q.rd.row(ctx, head))
 	if q.head != nil {
@@ -105,7 +105,7 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 		}
 	}
 	if err != nil {
-		return model.AuditEvent{}, dbErr(err, "last audit event")
+		return model.AuditEvent{}, dbErr(err, what)
 	}
 	return e, nil
 }

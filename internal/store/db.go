@@ -139,7 +139,16 @@ func (d *DB) InTx(ctx context.Context, fn func(q Queries) error) error {
 }
 
 func runTx(ctx context.Context, d dialect, db *sql.DB, held *heldRates, stmts *stmtCache, fn func(q *queries) error) error {
-	tx, err := db.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if d == dialectPostgres {
+		// Asked for, not left to the server's, role's or URL's default:
+		// the audit log's head and the rows read for update must be read
+		// as committed when the statement reading them began, after the
+		// lock it waited for. REPEATABLE READ would read them as the
+		// transaction's first statement found them.
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", translate(err))
 	}

@@ -2,9 +2,10 @@
 -- appender took the lock by one statement and read the head by the next,
 -- since a statement reads the snapshot it began with: a head read by the
 -- statement that waited for the lock could be one another appender has
--- since moved. A VOLATILE function's queries each take a new snapshot, so
--- the query after the lock here reads the head as the last appender to
--- hold it committed it. A pledge waits for the lock in its insert and
+-- since moved. Under READ COMMITTED, which the store's transactions ask
+-- for, a VOLATILE function's queries each take a new snapshot, so the
+-- query after the lock here reads the head as the last appender to hold
+-- it committed it. A pledge waits for the lock in its insert and
 -- holds it to its commit: every round trip under it is one every other
 -- writer waits for.
 
