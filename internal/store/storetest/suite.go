@@ -1023,6 +1023,14 @@ func testAuditAppendOnly(t *testing.T, s *store.DB) {
 // testConcurrentAudit appends from several transactions at once, each
 // chaining onto the head it reads: LastAuditEvent must serialise them.
 func testConcurrentAudit(t *testing.T, s *store.DB) {
+	AppendConcurrently(t, s, nil)
+}
+
+// AppendConcurrently appends to s's empty audit log from six transactions
+// at once, four times each, every one chaining onto the head it reads with
+// a pause before appending, and checks the chain they leave. first, unless
+// nil, runs at the start of each transaction.
+func AppendConcurrently(t *testing.T, s *store.DB, first func(context.Context, store.Queries) error) {
 	ctx := ctxOf(t)
 	const workers, each = 6, 4
 	var wg sync.WaitGroup
@@ -1031,6 +1039,11 @@ func testConcurrentAudit(t *testing.T, s *store.DB) {
 		wg.Go(func() {
 			for range each {
 				errs <- s.InTx(ctx, func(q store.Queries) error {
+					if first != nil {
+						if err := first(ctx, q); err != nil {
+							return err
+						}
+					}
 					seq, prev := int64(1), "genesis"
 					head, err := q.LastAuditEvent(ctx)
 					switch {
