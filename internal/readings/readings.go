@@ -8,7 +8,10 @@ package readings
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -100,4 +103,54 @@ func (c *Kept) Get(ctx context.Context, version func(context.Context) (int64, er
 		c.mu.Unlock()
 	}
 	return e.value, e.err
+}
+
+// ByViewer keeps a value of type F, each with its own lock, for each of
+// the Max viewers seen last: a reader that keeps what it computed by
+// ranges of requirements and computes again only the ranges a change
+// touched (store.RequirementChanges) keeps its ranges here.
+type ByViewer[F any] struct {
+	Max     int
+	mu      sync.Mutex
+	entries map[string]*F
+	order   []string // the most recently used first
+	// Folded counts the ranges computed, for the tests that prove a
+	// change computes again only the ranges it touched.
+	Folded atomic.Int64
+}
+
+// Of is v's value, new when v is not among the Max viewers seen last.
+func (b *ByViewer[F]) Of(v policy.Viewer) *F {
+	key := ViewerKey(v)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.entries[key]
+	if f == nil {
+		if b.entries == nil {
+			b.entries = map[string]*F{}
+		}
+		f = new(F)
+		b.entries[key] = f
+	}
+	b.order = slices.DeleteFunc(b.order, func(k string) bool { return k == key })
+	b.order = slices.Insert(b.order, 0, key)
+	if len(b.order) > b.Max {
+		for _, k := range b.order[b.Max:] {
+			delete(b.entries, k)
+		}
+		b.order = b.order[:b.Max]
+	}
+	return f
+}
+
+// Touched reports, of ranges of requirement ids newest first, each one's
+// lower bound (from) the next one's upper bound, which hold one of ids:
+// each id's is the first range whose lower bound it reaches (the last
+// range has none, "").
+func Touched[T any](ranges []T, from func(T) string, ids []string) []bool {
+	out := make([]bool, len(ranges))
+	for _, id := range ids {
+		out[sort.Search(len(ranges), func(i int) bool { return from(ranges[i]) <= id })] = true
+	}
+	return out
 }

@@ -12,14 +12,14 @@ func SetFoldBatch(n int) (restore func()) {
 }
 
 // FoldedRanges counts the ranges of requirements s has folded.
-func FoldedRanges(s *Service) int64 { return s.folds.folded.Load() }
+func FoldedRanges(s *Service) int64 { return s.folds.Folded.Load() }
 
 // CorrectedSpans counts the spans of requirements s has found corrections in.
-func CorrectedSpans(s *Service) int64 { return s.corrected.folded.Load() }
+func CorrectedSpans(s *Service) int64 { return s.corrected.Folded.Load() }
 
 // KeptRanges counts the ranges of v's kept fold of the needs.
 func KeptRanges(s *Service, v policy.Viewer) int {
-	f := s.folds.of(v)
+	f := s.folds.Of(v)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.ranges)

@@ -3,9 +3,7 @@ package reports
 import (
 	"context"
 	"slices"
-	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/readings"
@@ -47,17 +45,6 @@ func (sp span) holds(id string) bool {
 	return !sp.none && (sp.below == "" || id < sp.below) && id >= sp.from
 }
 
-// touched reports, of spans newest first and each one's from the next
-// one's below, which hold one of ids: each id's is the first span whose
-// lower bound it reaches (the last span has none).
-func touched[T any](spans []T, from func(T) string, ids []string) []bool {
-	out := make([]bool, len(spans))
-	for _, id := range ids {
-		out[sort.Search(len(spans), func(i int) bool { return from(spans[i]) <= id })] = true
-	}
-	return out
-}
-
 // needRange is the fold of the requirements of a span a viewer sees. A
 // kept fold's ranges are newest first, and each range's from is the next
 // one's below, so that they cover every id.
@@ -74,45 +61,10 @@ type needsFold struct {
 	ranges  []needRange
 }
 
-// viewerFolds keeps a fold of type F for each of the max viewers seen
-// last.
-type viewerFolds[F any] struct {
-	max     int
-	mu      sync.Mutex
-	entries map[string]*F
-	order   []string // the most recently used first
-	// folded counts the spans folded, for the tests that prove a change
-	// folds again only the spans it touched.
-	folded atomic.Int64
-}
-
-func (fs *viewerFolds[F]) of(v policy.Viewer) *F {
-	key := readings.ViewerKey(v)
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	f := fs.entries[key]
-	if f == nil {
-		if fs.entries == nil {
-			fs.entries = map[string]*F{}
-		}
-		f = new(F)
-		fs.entries[key] = f
-	}
-	fs.order = slices.DeleteFunc(fs.order, func(k string) bool { return k == key })
-	fs.order = slices.Insert(fs.order, 0, key)
-	if len(fs.order) > fs.max {
-		for _, k := range fs.order[fs.max:] {
-			delete(fs.entries, k)
-		}
-		fs.order = fs.order[:fs.max]
-	}
-	return f
-}
-
 // needs are the figures of the needs v may see, as EachSummary's fold of
 // every requirement would give them.
 func (s *Service) needs(ctx context.Context, v policy.Viewer) (*needFigures, error) {
-	f := s.folds.of(v)
+	f := s.folds.Of(v)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	// Read before the records: a change after this reading advances the
@@ -149,7 +101,7 @@ func (s *Service) refold(ctx context.Context, v policy.Viewer, ranges []needRang
 	if all {
 		return s.foldRange(ctx, v, "", "")
 	}
-	changed := touched(ranges, func(r needRange) string { return r.from }, ids)
+	changed := readings.Touched(ranges, func(r needRange) string { return r.from }, ids)
 	out := make([]needRange, 0, len(ranges))
 	for i, r := range ranges {
 		if !changed[i] {
@@ -193,7 +145,7 @@ func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from st
 		if err != nil {
 			return nil, err
 		}
-		s.folds.folded.Add(1)
+		s.folds.Folded.Add(1)
 		r := needRange{span: span{below: below, from: from}, figures: needsOf(views), n: len(views)}
 		// A range folded again usually holds what it held: its oldest
 		// requirement is its bound, and nothing is left below it.
@@ -247,7 +199,7 @@ type corrections struct {
 // each waited for the one before and then folded again, in turn, took
 // seconds.
 func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud policy.Audience) (map[string]sumTable, error) {
-	f := s.corrected.of(v)
+	f := s.corrected.Of(v)
 	version, err := s.store.RecordVersion(ctx)
 	if err != nil {
 		return nil, err
@@ -355,7 +307,7 @@ func (s *Service) allCorrections(ctx context.Context, v policy.Viewer, aud polic
 		if err != nil {
 			return nil, err
 		}
-		s.corrected.folded.Add(1)
+		s.corrected.Folded.Add(1)
 		out = append(out, corrections{sp, tables})
 		if sp.from == "" {
 			return out, nil
@@ -375,7 +327,7 @@ func (s *Service) correctAgain(ctx context.Context, v policy.Viewer, aud policy.
 	if all {
 		return s.allCorrections(ctx, v, aud, rel)
 	}
-	changed := touched(spans, func(c corrections) string { return c.from }, ids)
+	changed := readings.Touched(spans, func(c corrections) string { return c.from }, ids)
 	out := slices.Clone(spans)
 	for i := range out {
 		if !changed[i] {
@@ -385,7 +337,7 @@ func (s *Service) correctAgain(ctx context.Context, v policy.Viewer, aud policy.
 		if err != nil {
 			return nil, err
 		}
-		s.corrected.folded.Add(1)
+		s.corrected.Folded.Add(1)
 		if len(read) > 4*corrBatch {
 			return s.allCorrections(ctx, v, aud, rel)
 		}

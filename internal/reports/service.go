@@ -26,8 +26,8 @@ type Service struct {
 	// folds holds each viewer's figures of the needs by ranges of
 	// requirements, folded again where they changed (folds.go); corrected
 	// its corrections likewise.
-	folds     viewerFolds[needsFold]
-	corrected viewerFolds[correctionsFold]
+	folds     *readings.ByViewer[needsFold]
+	corrected *readings.ByViewer[correctionsFold]
 	// sharedRead counts the pledges shared with a viewer read for its
 	// corrections, for the tests that prove a change reads again only
 	// those it touched.
@@ -36,7 +36,7 @@ type Service struct {
 
 func NewService(s Store, r *requirements.Service, p *pledges.Service) *Service {
 	return &Service{store: s, requirements: r, pledges: p, kept: readings.New(keptReadings),
-		folds: viewerFolds[needsFold]{max: keptFolds}, corrected: viewerFolds[correctionsFold]{max: keptCorrected}}
+		folds: &readings.ByViewer[needsFold]{Max: keptFolds}, corrected: &readings.ByViewer[correctionsFold]{Max: keptCorrected}}
 }
 
 // Row is one group of a summary. EURMinor is the pledged figure, kept
