@@ -32,6 +32,10 @@ import (
 // viewer asks twice or more at each point, so that what is kept between
 // requests is compared too.
 func TestAlertsEqualEveryRecord(t *testing.T) {
+	// Three requirements a range, so that the changes below fall in
+	// several ranges of the kept findings, and each range is computed
+	// again many times.
+	defer coordination.SetFindingsBatch(3)()
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		w := newWorld(t, s)
 		rng := rand.New(rand.NewPCG(13, 34))

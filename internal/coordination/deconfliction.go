@@ -213,19 +213,6 @@ func (s *Service) seenNow(ctx context.Context, v policy.Viewer, keys []string) (
 	return out, nil
 }
 
-// keptFindings are the findings over the records v may see, kept while
-// the records stand; the list is shared between requests and never
-// changed.
-func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model.Date) (*findingsList, error) {
-	found, err := s.readings.Get(ctx, s.store.RecordVersion, "alerts", v, today, func(ctx context.Context) (any, error) {
-		return s.findings(ctx, v, today, s.alertInput)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return found.(*findingsList), nil
-}
-
 func checkAlertRead(v policy.Viewer, f AlertFilter) error {
 	if err := policy.Require(v, policy.DeconflictionRead); err != nil {
 		return err
@@ -265,74 +252,6 @@ func (s *Service) alerts(ctx context.Context, v policy.Viewer, f AlertFilter, fo
 		}
 	}
 	return kept, nil
-}
-
-// findings computes every finding over what input reads of the records v
-// may see, ranked, without acknowledgements.
-func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input alertSource) (*findingsList, error) {
-	// Each finding is packed as soon as it is found, so that at most the
-	// findings of one requirement, or the stale pledges on requirements v
-	// does not see, are held as Alert values.
-	var out alerts
-	kept := newFindingsPacker()
-	flush := func() {
-		kept.add(out)
-		out = out[:0]
-	}
-	var reports offRequirementReports
-	in, err := input(ctx, v, func(bilat []model.Pledge) {
-		reports = reportsOffRequirements(bilat)
-	}, func(r requirements.View) {
-		out.onRequirement(r, reports, today, s.cfg.StaleAfterDays)
-		flush()
-	})
-	if err != nil {
-		return nil, err
-	}
-	out.stalePledges(in, today, s.cfg.StaleAfterDays)
-	flush()
-	return kept.done(), nil
-}
-
-// alertSource reads what alerts are computed from. It passes the bilateral
-// reports v may see on no requirement to onReports, once, then every
-// requirement v may see, with the pledges v sees on it, to onRequirement;
-// it returns the pledges v sees on requirements v does not see.
-type alertSource func(ctx context.Context, v policy.Viewer, onReports func([]model.Pledge), onRequirement func(requirements.View)) ([]model.Pledge, error)
-
-// alertInput reads the requirements v sees a batch at a time: each passes
-// to onRequirement and is let go, so that no reading holds every pledge.
-// Every finding but the stale pledges on requirements v does not see is
-// found with a requirement: at a million pledges, the pledges a finding
-// across requirements would need are too many to keep to the end of the
-// reading.
-func (s *Service) alertInput(ctx context.Context, v policy.Viewer, onReports func([]model.Pledge), onRequirement func(requirements.View)) ([]model.Pledge, error) {
-	bilat, err := s.pledges.All(ctx, v, model.PledgeFilter{Channel: model.ChannelBilateral})
-	if err != nil {
-		return nil, err
-	}
-	var reports []model.Pledge
-	for _, b := range bilat {
-		if b.RequirementID == "" {
-			reports = append(reports, b)
-		}
-	}
-	onReports(reports)
-	own, err := s.ownProposed(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	err = s.requirements.EachView(ctx, v, func(batch []requirements.View) error {
-		for _, r := range batch {
-			delete(own, r.ID)
-			onRequirement(r)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.proposedOffRequirements(ctx, v, own)
 }
 
 // ownProposed are the mechanism pledges still proposed of v's
@@ -557,7 +476,7 @@ type helpKey struct {
 // overlap a requirement's pledges are a prefix.
 type offRequirementReports map[helpKey][]model.Pledge
 
-func reportsOffRequirements(bilat []model.Pledge) offRequirementReports {
+func reportsByHelp(bilat []model.Pledge) offRequirementReports {
 	out := offRequirementReports{}
 	for _, b := range bilat {
 		if b.Channel == model.ChannelBilateral && b.RequirementID == "" && b.Status.Counts() {

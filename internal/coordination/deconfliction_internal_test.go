@@ -125,7 +125,7 @@ func TestIndexedFindingsEqualPairwise(t *testing.T) {
 		}
 		var got, want alerts
 		pairwiseBilateralOffRequirement(&want, reqBy, all)
-		reports := reportsOffRequirements(all)
+		reports := reportsByHelp(all)
 		for _, r := range reqs {
 			var mech []model.Pledge
 			for _, p := range all {

@@ -19,6 +19,36 @@ func (s *Service) AlertsFromEveryRecord(ctx context.Context, v policy.Viewer, f 
 	})
 }
 
+// findings computes every finding over what input reads of the records v
+// may see, ranked, without acknowledgements, in one list.
+func (s *Service) findings(ctx context.Context, v policy.Viewer, today model.Date, input alertSource) (*findingsList, error) {
+	var out alerts
+	kept := newFindingsPacker()
+	flush := func() {
+		kept.add(out)
+		out = out[:0]
+	}
+	var reports offRequirementReports
+	in, err := input(ctx, v, func(bilat []model.Pledge) {
+		reports = reportsByHelp(bilat)
+	}, func(r requirements.View) {
+		out.onRequirement(r, reports, today, s.cfg.StaleAfterDays)
+		flush()
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.stalePledges(in, today, s.cfg.StaleAfterDays)
+	flush()
+	return kept.done(), nil
+}
+
+// alertSource reads what alerts are computed from. It passes the bilateral
+// reports v may see on no requirement to onReports, once, then every
+// requirement v may see, with the pledges v sees on it, to onRequirement;
+// it returns the pledges v sees on requirements v does not see.
+type alertSource func(ctx context.Context, v policy.Viewer, onReports func([]model.Pledge), onRequirement func(requirements.View)) ([]model.Pledge, error)
+
 func (s *Service) everyRecord(ctx context.Context, v policy.Viewer, onReports func([]model.Pledge), onRequirement func(requirements.View)) ([]model.Pledge, error) {
 	reqs, err := s.requirements.All(ctx, v, model.RequirementFilter{})
 	if err != nil {
@@ -77,7 +107,12 @@ func (s *Service) OpenRequirementsPerStatus(ctx context.Context, v policy.Viewer
 // AlertsRead computes the alerts as Alerts does, keeping nothing.
 func (s *Service) AlertsRead(ctx context.Context, v policy.Viewer, f AlertFilter) ([]Alert, error) {
 	return s.alerts(ctx, v, f, func(ctx context.Context, today model.Date) (*findingsList, error) {
-		return s.findings(ctx, v, today, s.alertInput)
+		reports, err := s.reportsOffRequirements(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		fold, err := s.allFindings(ctx, v, today, reports)
+		return fold.list, err
 	})
 }
 
@@ -113,4 +148,24 @@ func (s *Service) StaleKeysFromEveryPledge(ctx context.Context, v policy.Viewer)
 	}
 	slices.Sort(keys)
 	return keys, nil
+}
+
+// SetFindingsBatch makes the kept findings' ranges hold n requirements
+// when they are computed, until restore is called.
+func SetFindingsBatch(n int) (restore func()) {
+	old := findingsBatch
+	findingsBatch = n
+	return func() { findingsBatch = old }
+}
+
+// FindingsRangesComputed counts the ranges of requirements s has computed
+// findings over.
+func FindingsRangesComputed(s *Service) int64 { return s.folds.Folded.Load() }
+
+// KeptFindingsRanges counts the ranges of v's kept findings.
+func KeptFindingsRanges(s *Service, v policy.Viewer) int {
+	f := s.folds.Of(v)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.ranges)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -54,14 +55,19 @@ type packedAlert struct {
 // findingsPacker builds a findingsList; the maps that share requirements
 // and donors are let go when it is done.
 type findingsPacker struct {
-	list    findingsList
+	list findingsList
+	// cur is the block being written, -1 before the first; free are
+	// empty places in the list's blocks, used before new ones are added.
+	cur     int
+	free    []int
+	written []int // the blocks written since the last cut
 	reqAt   map[string]int
 	orgAt   map[string]int
 	scratch []byte
 }
 
 func newFindingsPacker() *findingsPacker {
-	return &findingsPacker{reqAt: map[string]int{}, orgAt: map[string]int{}}
+	return &findingsPacker{cur: -1, reqAt: map[string]int{}, orgAt: map[string]int{}}
 }
 
 // add packs the alerts of out.
@@ -71,19 +77,48 @@ func (p *findingsPacker) add(out alerts) {
 	}
 }
 
-// put copies b into the last block, or a new one when it does not fit,
-// and returns its place.
+// put copies b into the block being written, or a new one when it does
+// not fit, and returns its place.
 func (p *findingsPacker) put(b []byte) int {
 	l := &p.list
-	n := len(l.blocks)
-	if n == 0 || cap(l.blocks[n-1])-len(l.blocks[n-1]) < len(b) {
-		l.blocks = append(l.blocks, make([]byte, 0, max(findingsBlock, len(b))))
-		n++
+	if p.cur < 0 || cap(l.blocks[p.cur])-len(l.blocks[p.cur]) < len(b) {
+		// A range's blocks grow from 64 kB to findingsBlock: at 500
+		// requirements a range, most ranges fit in a few hundred kB, and
+		// a block of 1 MB each, copied to its length at the cut, made
+		// 200 MB to collect in a first reading.
+		size := findingsBlock
+		if n := len(p.written); n < 4 {
+			size = min(size, 64<<10<<n)
+		}
+		block := make([]byte, 0, max(size, len(b)))
+		if n := len(p.free); n > 0 {
+			p.cur, p.free = p.free[n-1], p.free[:n-1]
+			l.blocks[p.cur] = block
+		} else {
+			p.cur = len(l.blocks)
+			l.blocks = append(l.blocks, block)
+		}
+		p.written = append(p.written, p.cur)
 	}
-	last := l.blocks[n-1]
-	place := (n-1)<<blockShift | len(last)
-	l.blocks[n-1] = append(last, b...)
+	place := p.cur<<blockShift | len(l.blocks[p.cur])
+	l.blocks[p.cur] = append(l.blocks[p.cur], b...)
 	return place
+}
+
+// cut ends a range of the list (kept_findings.go): it returns the blocks
+// written since the last cut, which hold every alert packed since and the
+// requirements they refer to, so that they can be dropped together. The
+// last of them is copied to its length: no later range writes into it,
+// and a range is often far smaller than a block.
+func (p *findingsPacker) cut() []int {
+	if p.cur >= 0 {
+		last := p.list.blocks[p.cur]
+		p.list.blocks[p.cur] = append(make([]byte, 0, len(last)), last...)
+	}
+	out := p.written
+	p.cur, p.written = -1, nil
+	clear(p.reqAt)
+	return out
 }
 
 func (p *findingsPacker) pack(a Alert) {
@@ -130,15 +165,80 @@ func (p *findingsPacker) done() *findingsList {
 	// later add cannot change a list that is shared.
 	l := &findingsList{blocks: p.list.blocks, at: p.list.at, orgs: p.list.orgs}
 	*p = findingsPacker{}
-	var kx, ky []byte
-	slices.SortFunc(l.at, func(x, y packedAlert) int {
-		if c := x.compare(y.ranking); c != 0 {
-			return c
-		}
-		kx, ky = l.appendKey(kx[:0], x), l.appendKey(ky[:0], y)
-		return bytes.Compare(kx, ky)
-	})
+	l.rank(l.at)
 	return l
+}
+
+// repack starts a list from old without the alerts in the blocks of drop:
+// the alerts packed next are written into blocks old does not use, and
+// merged ranks them among those of old left. old is never changed: it is
+// shared with the requests reading it.
+func repack(old *findingsList, drop []int) *findingsPacker {
+	p := newFindingsPacker()
+	p.list.blocks = slices.Clone(old.blocks)
+	// The donors' numbers stay those of old; new donors are added after
+	// them, in a copy.
+	p.list.orgs = slices.Clip(old.orgs)
+	for i, id := range old.orgs {
+		p.orgAt[id] = i
+	}
+	for _, b := range drop {
+		p.list.blocks[b] = nil
+	}
+	for i, b := range p.list.blocks {
+		if b == nil {
+			p.free = append(p.free, i)
+		}
+	}
+	return p
+}
+
+// merged is old without the alerts of the blocks dropped (repack), with
+// those packed since, ranked. The alerts packed are few beside old's, so
+// each is placed by a binary search among old's rather than all ranked
+// again: ranking compares keys wherever the kind, priority and days are
+// equal, as they are for most alerts.
+func (p *findingsPacker) merged(old *findingsList, drop []int) *findingsList {
+	dropped := make([]bool, len(old.blocks))
+	for _, b := range drop {
+		dropped[b] = true
+	}
+	l := &findingsList{blocks: p.list.blocks, orgs: p.list.orgs}
+	fresh := p.list.at
+	*p = findingsPacker{}
+	l.rank(fresh)
+	left := make([]packedAlert, 0, len(old.at))
+	for _, e := range old.at {
+		if !dropped[e.place>>blockShift] {
+			left = append(left, e)
+		}
+	}
+	l.at = make([]packedAlert, 0, len(left)+len(fresh))
+	var kx, ky []byte
+	i := 0
+	for _, e := range fresh {
+		j := i + sort.Search(len(left)-i, func(k int) bool { return l.compare(left[i+k], e, &kx, &ky) > 0 })
+		l.at = append(append(l.at, left[i:j]...), e)
+		i = j
+	}
+	l.at = append(l.at, left[i:]...)
+	return l
+}
+
+// rank sorts at by alertOrder.
+func (l *findingsList) rank(at []packedAlert) {
+	var kx, ky []byte
+	slices.SortFunc(at, func(x, y packedAlert) int { return l.compare(x, y, &kx, &ky) })
+}
+
+// compare is alertOrder of the alerts at x and y; the keys are read into
+// kx and ky only when their ranks are equal.
+func (l *findingsList) compare(x, y packedAlert, kx, ky *[]byte) int {
+	if c := x.compare(y.ranking); c != 0 {
+		return c
+	}
+	*kx, *ky = l.appendKey((*kx)[:0], x), l.appendKey((*ky)[:0], y)
+	return bytes.Compare(*kx, *ky)
 }
 
 // Len is the number of alerts.

@@ -118,3 +118,106 @@ func TestKindsInOrderRankEveryKind(t *testing.T) {
 		t.Fatalf("ranked kinds %v, kinds %v", kindsInOrder, model.AlertKinds)
 	}
 }
+
+// TestRangesPackedAgainKeepEveryAlert packs random alerts in ranges, each
+// cut apart as the kept findings are (kept_findings.go), then packs some
+// ranges again, again and again, each time with new alerts: every list
+// holds the alerts of its ranges, ranked, and the lists before it, which
+// requests may still be reading, are left as they were.
+func TestRangesPackedAgainKeepEveryAlert(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 2))
+	orgs := []string{uuid.NewString(), uuid.NewString(), "org-3", "org-4"}
+	serial := 0
+	// alertsOf makes the alerts of range r: about a few requirements, and
+	// some about none (stale pledges on requirements the viewer does not
+	// see); every key is new.
+	alertsOf := func(r int) []Alert {
+		var out []Alert
+		for range rng.IntN(12) {
+			serial++
+			a := Alert{Kind: model.AlertKinds[rng.IntN(len(model.AlertKinds))], EURMinor: rng.Int64N(1 << 30), DaysWaiting: rng.IntN(3),
+				PledgeIDs: []string{uuid.NewString()}, DonorOrgIDs: []string{orgs[rng.IntN(len(orgs))]}}
+			if rng.IntN(5) > 0 {
+				n := rng.IntN(3)
+				a.RequirementID, a.Ref, a.Title = fmt.Sprintf("r%02d-%d", r, n), fmt.Sprintf("UA-%d-%d", r, n), fmt.Sprintf("Потреба %d", n)
+				a.Priority = model.Priorities[n%len(model.Priorities)]
+				a.Key = fmt.Sprintf("%s:%s:%d", a.Kind, a.RequirementID, serial)
+			} else {
+				a.Key = fmt.Sprintf("%s:%s", a.Kind, a.PledgeIDs[0])
+			}
+			if rng.IntN(6) == 0 {
+				// A donor the list has not numbered yet.
+				a.DonorOrgIDs = append(a.DonorOrgIDs, fmt.Sprint("org-new-", serial))
+			}
+			out = append(out, a)
+		}
+		return out
+	}
+	check := func(what string, l *findingsList, ranges [][]Alert) {
+		t.Helper()
+		var want alerts
+		for _, some := range ranges {
+			for _, a := range some {
+				want.add(a)
+			}
+		}
+		slices.SortFunc(want, alertOrder)
+		if l.Len() != len(want) {
+			t.Fatalf("%s: %d alerts, want %d", what, l.Len(), len(want))
+		}
+		for i, w := range want {
+			if a := l.alert(i); !reflect.DeepEqual(a, w) {
+				t.Fatalf("%s, alert %d:\n got %+v\nwant %+v", what, i, a, w)
+			}
+		}
+	}
+	defer func(size int) { findingsBlock = size }(findingsBlock)
+	for round := range 12 {
+		findingsBlock = []int{1 << 20, 64, 200}[round%3]
+		ranges := make([][]Alert, 1+rng.IntN(8))
+		blocks := make([][]int, len(ranges))
+		p := newFindingsPacker()
+		for r := range ranges {
+			ranges[r] = alertsOf(r)
+			var out alerts
+			for _, a := range ranges[r] {
+				out.add(a)
+			}
+			p.add(out)
+			blocks[r] = p.cut()
+		}
+		l := p.done()
+		check(fmt.Sprintf("round %d, first", round), l, ranges)
+		type kept struct {
+			l      *findingsList
+			ranges [][]Alert
+		}
+		var before []kept
+		for again := range 20 {
+			before = append(before, kept{l, slices.Clone(ranges)})
+			var drop []int
+			var redo []int
+			for r := range ranges {
+				if rng.IntN(3) == 0 {
+					drop = append(drop, blocks[r]...)
+					redo = append(redo, r)
+				}
+			}
+			p := repack(l, drop)
+			for _, r := range redo {
+				ranges[r] = alertsOf(r)
+				var out alerts
+				for _, a := range ranges[r] {
+					out.add(a)
+				}
+				p.add(out)
+				blocks[r] = p.cut()
+			}
+			l = p.merged(l, drop)
+			check(fmt.Sprintf("round %d, packed again %d", round, again), l, ranges)
+		}
+		for i, k := range before {
+			check(fmt.Sprintf("round %d, list %d kept", round, i), k.l, k.ranges)
+		}
+	}
+}

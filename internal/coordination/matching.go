@@ -71,11 +71,15 @@ type Service struct {
 	offers       *offers.Service
 	pledges      *pledges.Service
 	readings     *readings.Kept
+	// folds keeps each viewer's deconfliction findings by ranges of
+	// requirements (kept_findings.go).
+	folds *readings.ByViewer[findingsFold]
 }
 
 func NewService(s Store, now func() time.Time, cfg Config, r *requirements.Service, o *offers.Service, p *pledges.Service) *Service {
-	// Eight readings: a few coordinators' findings and open requirements.
-	return &Service{store: s, now: now, cfg: cfg, requirements: r, offers: o, pledges: p, readings: readings.New(8)}
+	// Eight readings: a few coordinators' open requirements.
+	return &Service{store: s, now: now, cfg: cfg, requirements: r, offers: o, pledges: p, readings: readings.New(8),
+		folds: &readings.ByViewer[findingsFold]{Max: keptFindingsFor}}
 }
 
 // Settings returns the configured defaults.

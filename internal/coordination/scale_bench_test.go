@@ -11,6 +11,8 @@ import (
 	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/demo"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
@@ -19,8 +21,10 @@ import (
 // BenchmarkAtScale times, for the demo's coordinator over a generated data
 // set (requirements a tenth of the pledges; CYBERAID_BENCH_SIZES, default
 // "10000", sets the pledges), the alerts computed from every record as
-// before (reference), read from the requirements' views (read), and kept
-// between requests while the records stand (kept); and the open
+// before (reference), read from the requirements' views (read), kept
+// between requests while the records stand (kept), and after a donor's
+// pledge, computed again where it changed (after-a-pledge, the pledge
+// included); and the open
 // requirements of suggestions and the plan read afresh and kept. On
 // SQLite, and on PostgreSQL too with CYBERAID_BENCH_POSTGRES=1:
 //
@@ -75,6 +79,21 @@ func BenchmarkAtScale(b *testing.B) {
 				}
 				coord := policy.ViewerFor(u, org)
 				c := a.Coordination
+				// A donor's pledge before each reading, for the findings
+				// computed again where it changed.
+				du, err := s.UserByEmail(ctx, "donor@demo.cyberaid.example")
+				if err != nil {
+					b.Fatal(err)
+				}
+				dorg, err := s.OrganisationByID(ctx, du.OrgID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				donor := policy.ViewerFor(du, dorg)
+				open, err := a.Requirements.All(ctx, donor, model.RequirementFilter{Status: model.ReqValidated})
+				if err != nil || len(open) == 0 {
+					b.Fatalf("no validated requirement for the donor (%v)", err)
+				}
 				for _, m := range []struct {
 					name string
 					f    func() (int, error)
@@ -88,6 +107,14 @@ func BenchmarkAtScale(b *testing.B) {
 						return len(as), err
 					}},
 					{"alerts/kept", func() (int, error) {
+						as, err := c.Alerts(ctx, coord, coordination.AlertFilter{})
+						return len(as), err
+					}},
+					{"alerts/after-a-pledge", func() (int, error) {
+						amount, currency := int64(1_000_00), "EUR"
+						if _, err := a.Pledges.Create(ctx, donor, pledges.Input{RequirementID: &open[0].ID, AmountMinor: &amount, Currency: &currency}); err != nil {
+							return 0, err
+						}
 						as, err := c.Alerts(ctx, coord, coordination.AlertFilter{})
 						return len(as), err
 					}},

@@ -21,4 +21,7 @@ type Store interface {
 	// RecordVersion changes with every requirement, pledge and access list:
 	// what was read of them at one version holds while it stands.
 	RecordVersion(ctx context.Context) (int64, error)
+	// RequirementsChangedSince tells which requirements changed since a
+	// version, for the findings kept by ranges of requirements.
+	store.RequirementChanges
 }

@@ -204,18 +204,23 @@ func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]Vi
 // oldest requirement read, full whether limit were read (there may be
 // more); both count requirements the policy then hid.
 func (s *Service) SummariesWithin(ctx context.Context, v policy.Viewer, below, from string, limit int) (views []View, last string, full bool, err error) {
+	return s.within(ctx, v, below, from, limit, s.summaries)
+}
+
+// ViewsWithin is SummariesWithin with each requirement read whole, with the
+// pledges v sees on it, as Get shows it.
+func (s *Service) ViewsWithin(ctx context.Context, v policy.Viewer, below, from string, limit int) (views []View, last string, full bool, err error) {
+	return s.within(ctx, v, below, from, limit, s.visible)
+}
+
+func (s *Service) within(ctx context.Context, v policy.Viewer, below, from string, limit int,
+	as func(context.Context, policy.Viewer, []model.Requirement, model.RequirementStatus) ([]View, error)) (views []View, last string, full bool, err error) {
 	batch, err := s.store.RequirementsWithin(ctx, policy.AudienceOf(v), below, from, limit)
 	if err != nil || len(batch) == 0 {
 		return nil, "", false, err
 	}
-	views, err = s.summaries(ctx, v, batch, "")
+	views, err = as(ctx, v, batch, "")
 	return views, batch[len(batch)-1].ID, len(batch) == limit, err
-}
-
-// EachView is EachSummary with each requirement read whole, with the
-// pledges v sees on it, as Get shows it.
-func (s *Service) EachView(ctx context.Context, v policy.Viewer, fn func([]View) error) error {
-	return s.each(ctx, v, s.visible, fn)
 }
 
 func (s *Service) each(ctx context.Context, v policy.Viewer,
@@ -241,7 +246,7 @@ func (s *Service) each(ctx context.Context, v policy.Viewer,
 	}
 }
 
-// summaryBatch bounds what EachSummary and EachView hold at once.
+// summaryBatch bounds what EachSummary holds at once.
 var summaryBatch = 1000
 
 // Those returns, of the requirements of ids, the ones v may see, as v sees

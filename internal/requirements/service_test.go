@@ -291,7 +291,7 @@ func TestEachSummaryIsWhatAllShows(t *testing.T) {
 				name string
 				each func(context.Context, policy.Viewer, func([]requirements.View) error) error
 				want map[string]requirements.View
-			}{{"EachSummary", e.a.Requirements.EachSummary, want}, {"EachView", e.a.Requirements.EachView, whole}} {
+			}{{"EachSummary", e.a.Requirements.EachSummary, want}, {"ViewsWithin", viewsInRanges(e.a.Requirements, 2), whole}} {
 				got := map[string]requirements.View{}
 				if err := c.each(ctx, v, func(batch []requirements.View) error {
 					for _, r := range batch {
@@ -310,6 +310,24 @@ func TestEachSummaryIsWhatAllShows(t *testing.T) {
 			}
 		}
 	})
+}
+
+// viewsInRanges reads every requirement by ViewsWithin, in ranges of n,
+// newest first, as a reader that keeps them by ranges does.
+func viewsInRanges(rs *requirements.Service, n int) func(context.Context, policy.Viewer, func([]requirements.View) error) error {
+	return func(ctx context.Context, v policy.Viewer, fn func([]requirements.View) error) error {
+		below := ""
+		for {
+			views, last, full, err := rs.ViewsWithin(ctx, v, below, "", n)
+			if err != nil {
+				return err
+			}
+			if err := fn(views); err != nil || !full {
+				return err
+			}
+			below = last
+		}
+	}
 }
 
 func TestNothingHalfWritten(t *testing.T) {
