@@ -56,8 +56,14 @@ type packedAlert struct {
 // and donors are let go when it is done.
 type findingsPacker struct {
 	list findingsList
-	// cur is the block being written, -1 before the first; free are
-	// empty places in the list's blocks, used before new ones are added.
+	// open is the block being written, at place cur of the list's blocks
+	// (-1 before the first), copied there to its length when it is full
+	// or cut: a range's alerts take a few hundred kB, and a block of
+	// findingsBlock for each range, or blocks grown to fit, left the
+	// collector hundreds of MB in a first reading. open is written again
+	// after each copy. free are empty places in the list's blocks, used
+	// before new ones are added.
+	open    []byte
 	cur     int
 	free    []int
 	written []int // the blocks written since the last cut
@@ -81,40 +87,35 @@ func (p *findingsPacker) add(out alerts) {
 // not fit, and returns its place.
 func (p *findingsPacker) put(b []byte) int {
 	l := &p.list
-	if p.cur < 0 || cap(l.blocks[p.cur])-len(l.blocks[p.cur]) < len(b) {
-		// A range's blocks grow from 64 kB to findingsBlock: at 500
-		// requirements a range, most ranges fit in a few hundred kB, and
-		// a block of 1 MB each, copied to its length at the cut, made
-		// 200 MB to collect in a first reading.
-		size := findingsBlock
-		if n := len(p.written); n < 4 {
-			size = min(size, 64<<10<<n)
-		}
-		block := make([]byte, 0, max(size, len(b)))
+	if p.cur < 0 || len(p.open)+len(b) > max(findingsBlock, len(p.open)) {
+		p.seal()
 		if n := len(p.free); n > 0 {
 			p.cur, p.free = p.free[n-1], p.free[:n-1]
-			l.blocks[p.cur] = block
 		} else {
 			p.cur = len(l.blocks)
-			l.blocks = append(l.blocks, block)
+			l.blocks = append(l.blocks, nil)
 		}
 		p.written = append(p.written, p.cur)
+		p.open = p.open[:0]
 	}
-	place := p.cur<<blockShift | len(l.blocks[p.cur])
-	l.blocks[p.cur] = append(l.blocks[p.cur], b...)
+	place := p.cur<<blockShift | len(p.open)
+	p.open = append(p.open, b...)
 	return place
+}
+
+// seal copies the block being written into the list, to its length.
+func (p *findingsPacker) seal() {
+	if p.cur >= 0 {
+		p.list.blocks[p.cur] = bytes.Clone(p.open)
+	}
 }
 
 // cut ends a range of the list (kept_findings.go): it returns the blocks
 // written since the last cut, which hold every alert packed since and the
-// requirements they refer to, so that they can be dropped together. The
-// last of them is copied to its length: no later range writes into it,
-// and a range is often far smaller than a block.
+// requirements they refer to, so that they can be dropped together. No
+// later range writes into them.
 func (p *findingsPacker) cut() []int {
-	if p.cur >= 0 {
-		last := p.list.blocks[p.cur]
-		p.list.blocks[p.cur] = append(make([]byte, 0, len(last)), last...)
-	}
+	p.seal()
 	out := p.written
 	p.cur, p.written = -1, nil
 	clear(p.reqAt)
@@ -148,8 +149,10 @@ func (p *findingsPacker) pack(a Alert) {
 	for _, id := range a.DonorOrgIDs {
 		n, ok := p.orgAt[id]
 		if !ok {
+			// A copy: the id read with a pledge would keep the span of
+			// the collector's it was read into, with the list.
 			n = len(p.list.orgs)
-			p.list.orgs = append(p.list.orgs, id)
+			p.list.orgs = append(p.list.orgs, strings.Clone(id))
 			p.orgAt[id] = n
 		}
 		b = binary.AppendUvarint(b, uint64(n))
@@ -163,6 +166,7 @@ func (p *findingsPacker) done() *findingsList {
 	// The list is copied out of the packer, so that the maps the packer
 	// keeps to share requirements and donors are let go with it, and a
 	// later add cannot change a list that is shared.
+	p.seal()
 	l := &findingsList{blocks: p.list.blocks, at: p.list.at, orgs: p.list.orgs}
 	*p = findingsPacker{}
 	l.rank(l.at)
@@ -203,6 +207,7 @@ func (p *findingsPacker) merged(old *findingsList, drop []int) *findingsList {
 	for _, b := range drop {
 		dropped[b] = true
 	}
+	p.seal()
 	l := &findingsList{blocks: p.list.blocks, orgs: p.list.orgs}
 	fresh := p.list.at
 	*p = findingsPacker{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -248,6 +249,8 @@ func (s *Service) findingsWithin(ctx context.Context, v policy.Viewer, today mod
 		// requirement is its bound, and nothing is left below it.
 		done := !full || last == from
 		if !done {
+			// A copy, as the list's strings are (findingsPacker.pack).
+			last = strings.Clone(last)
 			r.from = last
 		}
 		seen := make(map[string]bool, len(views))
