@@ -24,9 +24,10 @@ import (
 // them rather than repeating them (a third of the list, at a million
 // pledges). Only the alerts of a page are decoded.
 //
-// The blocks are of a fixed size, so that the list grows without copying
-// what it holds: one growing buffer of 66 MB, at a million pledges, held
-// its old and new copies at once each time it grew.
+// The list is made of blocks of at most findingsBlock, or of one alert
+// larger than that, so that it grows without copying what it holds: one
+// growing buffer of 66 MB, at a million pledges, held its old and new
+// copies at once each time it grew.
 type findingsList struct {
 	blocks [][]byte
 	// at holds the alerts in ranked order.
@@ -57,7 +58,7 @@ type packedAlert struct {
 type findingsPacker struct {
 	list findingsList
 	// open is the block being written, at place cur of the list's blocks
-	// (-1 before the first), copied there to its length when it is full
+	// (-1 before the first and after a cut), copied there to its length when it is full
 	// or cut: a range's alerts take a few hundred kB, and a block of
 	// findingsBlock for each range, or blocks grown to fit, left the
 	// collector hundreds of MB in a first reading. open is written again

@@ -148,7 +148,8 @@ func (s *Service) findingsAgain(ctx context.Context, v policy.Viewer, f *finding
 	}
 	if len(ids) == 0 {
 		// The version moved and no requirement was marked: a bilateral
-		// report on none, whose findings were compared above.
+		// report on none, or its access list, whose findings were
+		// compared above.
 		return findingsFold{list: f.list, ranges: f.ranges, own: f.own}, nil
 	}
 	// A change to a pledge marks its requirement, before and after a move:
@@ -209,7 +210,8 @@ func (s *Service) ownAgain(ctx context.Context, v policy.Viewer, own map[string]
 	for id := range changed {
 		err := s.store.EachPledge(ctx, model.PledgeFilter{RequirementID: id, DonorOrgID: v.Org.ID}, func(p model.Pledge) error {
 			if p.Channel == model.ChannelMechanism && p.Status == model.PledgeProposed {
-				out[id] = append(out[id], p.ID)
+				// Copies, as ownProposed's are: the map is kept.
+				out[strings.Clone(id)] = append(out[id], strings.Clone(p.ID))
 			}
 			return nil
 		})
