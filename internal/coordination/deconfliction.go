@@ -269,44 +269,40 @@ func (s *Service) ownProposed(ctx context.Context, v policy.Viewer) (map[string]
 	// By donor alone: SQLite, without statistics, would otherwise read the
 	// pledges by channel, nearly all of them. Read a batch at a time: an
 	// organisation may have pledged a tenth of a million pledges.
-	//
-	// The ids are copied into one string as they are read, and the map is
-	// built over it: the map is kept with the findings, and a map of the
-	// read rows' own strings, each in a span of the collector's among the
-	// rows' other strings, kept thousands of those spans from being freed
-	// (12 MB at a million pledges).
-	type pair struct{ req, id [2]int }
-	var text []byte
-	var pairs []pair
 	err := s.store.EachPledge(ctx, model.PledgeFilter{DonorOrgID: v.Org.ID}, func(p model.Pledge) error {
 		if p.Channel == model.ChannelMechanism && p.Status == model.PledgeProposed {
-			at := len(text)
-			text = append(append(text, p.RequirementID...), p.ID...)
-			pairs = append(pairs, pair{[2]int{at, at + len(p.RequirementID)}, [2]int{at + len(p.RequirementID), len(text)}})
+			own[p.RequirementID] = append(own[p.RequirementID], p.ID)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	all := string(text)
-	of := func(at [2]int) string { return all[at[0]:at[1]] }
-	slices.SortStableFunc(pairs, func(a, b pair) int { return strings.Compare(of(a.req), of(b.req)) })
-	ids := make([]string, len(pairs))
-	for i, p := range pairs {
-		ids[i] = of(p.id)
+	return detached(own), nil
+}
+
+// detached is a copy of ids, made after the reading: the map is kept with
+// the findings, and the strings the rows were read into each lie in a span
+// of the collector's among the rows' other strings, so that a few thousand
+// of them kept those spans from being freed (12 MB at a million pledges).
+// Copied together after the reading, the copies fill spans of their own.
+func detached(ids map[string][]string) map[string][]string {
+	n := 0
+	for _, some := range ids {
+		n += len(some)
 	}
-	for i := 0; i < len(pairs); {
-		j := i + 1
-		for j < len(pairs) && of(pairs[j].req) == of(pairs[i].req) {
-			j++
+	all := make([]string, 0, n)
+	out := make(map[string][]string, len(ids))
+	for req, some := range ids {
+		at := len(all)
+		for _, id := range some {
+			all = append(all, strings.Clone(id))
 		}
 		// Capped, so that an append to one requirement's ids copies them
 		// rather than writing over the next one's.
-		own[of(pairs[i].req)] = ids[i:j:j]
-		i = j
+		out[strings.Clone(req)] = all[at:len(all):len(all)]
 	}
-	return own, nil
+	return out
 }
 
 // proposedOffRequirements are the pledges of ownProposed left on

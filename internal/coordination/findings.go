@@ -58,12 +58,12 @@ type packedAlert struct {
 type findingsPacker struct {
 	list findingsList
 	// open is the block being written, at place cur of the list's blocks
-	// (-1 before the first and after a cut), copied there to its length when it is full
-	// or cut: a range's alerts take a few hundred kB, and a block of
-	// findingsBlock for each range, or blocks grown to fit, left the
-	// collector hundreds of MB in a first reading. open is written again
-	// after each copy. free are empty places in the list's blocks, used
-	// before new ones are added.
+	// (-1 before the first and after a cut), copied there to its length
+	// when it is full or cut: a range's alerts take a few hundred kB, and
+	// a block of findingsBlock for each range, or blocks grown to fit,
+	// left the collector hundreds of MB in a first reading. open is
+	// written again after each copy. free are empty places in the list's
+	// blocks, used before new ones are added.
 	open    []byte
 	cur     int
 	free    []int
@@ -150,10 +150,8 @@ func (p *findingsPacker) pack(a Alert) {
 	for _, id := range a.DonorOrgIDs {
 		n, ok := p.orgAt[id]
 		if !ok {
-			// A copy: the id read with a pledge would keep the span of
-			// the collector's it was read into, with the list.
 			n = len(p.list.orgs)
-			p.list.orgs = append(p.list.orgs, strings.Clone(id))
+			p.list.orgs = append(p.list.orgs, id)
 			p.orgAt[id] = n
 		}
 		b = binary.AppendUvarint(b, uint64(n))

@@ -2,9 +2,9 @@ package coordination
 
 import (
 	"context"
+	"maps"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -55,18 +55,23 @@ type findingsRange struct {
 }
 
 // findingsFold is a viewer's findings on a day, as computed at a version
-// of the records.
+// of the records, with the bilateral reports on no requirement they were
+// computed with.
 type findingsFold struct {
 	mu      sync.Mutex
 	version int64
 	today   model.Date
-	list    *findingsList
-	ranges  []findingsRange
-	// reports are the bilateral reports on no requirement the list was
-	// computed with; own the ids of the viewer's organisation's proposed
-	// mechanism pledges, by requirement (ownProposed).
 	reports []model.Pledge
-	own     map[string][]string
+	folded
+}
+
+// folded is the findings' list by ranges, with the ids of the viewer's
+// organisation's proposed mechanism pledges, by requirement (ownProposed),
+// it was computed with.
+type folded struct {
+	list   *findingsList
+	ranges []findingsRange
+	own    map[string][]string
 }
 
 // keptFindings are the findings over the records v may see, kept while
@@ -91,7 +96,7 @@ func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model
 	if err != nil {
 		return nil, err
 	}
-	var next findingsFold
+	var next folded
 	if f.list == nil || f.today != today || !reflect.DeepEqual(reports, f.reports) {
 		next, err = s.allFindings(ctx, v, today, reports)
 	} else {
@@ -100,7 +105,7 @@ func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model
 	if err != nil {
 		return nil, err
 	}
-	f.version, f.today, f.list, f.ranges, f.reports, f.own = version, today, next.list, next.ranges, reports, next.own
+	f.version, f.today, f.reports, f.folded = version, today, reports, next
 	return f.list, nil
 }
 
@@ -122,26 +127,26 @@ func (s *Service) reportsOffRequirements(ctx context.Context, v policy.Viewer) (
 
 // allFindings computes v's findings over every requirement, in ranges of
 // findingsBatch requirements.
-func (s *Service) allFindings(ctx context.Context, v policy.Viewer, today model.Date, reports []model.Pledge) (findingsFold, error) {
+func (s *Service) allFindings(ctx context.Context, v policy.Viewer, today model.Date, reports []model.Pledge) (folded, error) {
 	own, err := s.ownProposed(ctx, v)
 	if err != nil {
-		return findingsFold{}, err
+		return folded{}, err
 	}
 	p := newFindingsPacker()
 	ranges, err := s.findingsWithin(ctx, v, today, p, reportsByHelp(reports), own, "", "")
 	if err != nil {
-		return findingsFold{}, err
+		return folded{}, err
 	}
-	return findingsFold{list: p.done(), ranges: ranges, own: own}, nil
+	return folded{list: p.done(), ranges: ranges, own: own}, nil
 }
 
 // findingsAgain computes again the ranges of f holding a requirement
 // changed since f was computed, or every range when an organisation or
 // more than maxChanged requirements changed.
-func (s *Service) findingsAgain(ctx context.Context, v policy.Viewer, f *findingsFold, reports []model.Pledge) (findingsFold, error) {
+func (s *Service) findingsAgain(ctx context.Context, v policy.Viewer, f *findingsFold, reports []model.Pledge) (folded, error) {
 	ids, all, err := s.store.RequirementsChangedSince(ctx, f.version, maxChanged)
 	if err != nil {
-		return findingsFold{}, err
+		return folded{}, err
 	}
 	if all {
 		return s.allFindings(ctx, v, f.today, reports)
@@ -150,14 +155,14 @@ func (s *Service) findingsAgain(ctx context.Context, v policy.Viewer, f *finding
 		// The version moved and no requirement was marked: a bilateral
 		// report on none, or its access list, whose findings were
 		// compared above.
-		return findingsFold{list: f.list, ranges: f.ranges, own: f.own}, nil
+		return f.folded, nil
 	}
 	// A change to a pledge marks its requirement, before and after a move:
 	// the organisation's proposed pledges on the requirements marked are
 	// read again, into a copy, f being left as it was should this fail.
 	own, err := s.ownAgain(ctx, v, f.own, ids)
 	if err != nil {
-		return findingsFold{}, err
+		return folded{}, err
 	}
 	changed := readings.Touched(f.ranges, func(r findingsRange) string { return r.from }, ids)
 	var drop []int
@@ -176,11 +181,11 @@ func (s *Service) findingsAgain(ctx context.Context, v policy.Viewer, f *finding
 		}
 		again, err := s.findingsWithin(ctx, v, f.today, p, byHelp, own, r.below, r.from)
 		if err != nil {
-			return findingsFold{}, err
+			return folded{}, err
 		}
 		out = append(out, again...)
 	}
-	return findingsFold{list: p.merged(f.list, drop), ranges: joinShortRanges(out), own: own}, nil
+	return folded{list: p.merged(f.list, drop), ranges: joinShortRanges(out), own: own}, nil
 }
 
 // ownReadAgain bounds the requirements whose proposed pledges of the
@@ -207,11 +212,11 @@ func (s *Service) ownAgain(ctx context.Context, v policy.Viewer, own map[string]
 			out[id] = some
 		}
 	}
+	read := map[string][]string{}
 	for id := range changed {
 		err := s.store.EachPledge(ctx, model.PledgeFilter{RequirementID: id, DonorOrgID: v.Org.ID}, func(p model.Pledge) error {
 			if p.Channel == model.ChannelMechanism && p.Status == model.PledgeProposed {
-				// Copies, as ownProposed's are: the map is kept.
-				out[strings.Clone(id)] = append(out[id], strings.Clone(p.ID))
+				read[id] = append(read[id], p.ID)
 			}
 			return nil
 		})
@@ -219,6 +224,7 @@ func (s *Service) ownAgain(ctx context.Context, v policy.Viewer, own map[string]
 			return nil, err
 		}
 	}
+	maps.Copy(out, detached(read))
 	return out, nil
 }
 
@@ -251,8 +257,6 @@ func (s *Service) findingsWithin(ctx context.Context, v policy.Viewer, today mod
 		// requirement is its bound, and nothing is left below it.
 		done := !full || last == from
 		if !done {
-			// A copy, as the list's strings are (findingsPacker.pack).
-			last = strings.Clone(last)
 			r.from = last
 		}
 		seen := make(map[string]bool, len(views))
