@@ -92,21 +92,28 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 			t.Fatalf("round %d: %d alerts in %d blocks of 64 bytes", round, len(in), len(got.blocks))
 		}
 
-		var want alerts
-		for _, a := range in {
-			want.add(a)
+		holdsRanked(t, fmt.Sprintf("round %d", round), got, in)
+	}
+}
+
+// holdsRanked fails unless l holds the alerts of in, ranked by
+// alertOrder, each read back whole and by its key and kind alone.
+func holdsRanked(t *testing.T, what string, l *findingsList, in []Alert) {
+	t.Helper()
+	var want alerts
+	for _, a := range in {
+		want.add(a)
+	}
+	slices.SortFunc(want, alertOrder)
+	if l.Len() != len(want) {
+		t.Fatalf("%s: %d alerts kept of %d", what, l.Len(), len(want))
+	}
+	for i, w := range want {
+		if a := l.alert(i); !reflect.DeepEqual(a, w) {
+			t.Fatalf("%s, alert %d:\n got %+v\nwant %+v", what, i, a, w)
 		}
-		slices.SortFunc(want, alertOrder)
-		if got.Len() != len(want) {
-			t.Fatalf("round %d: %d alerts kept of %d", round, got.Len(), len(want))
-		}
-		for i, w := range want {
-			if a := got.alert(i); !reflect.DeepEqual(a, w) {
-				t.Fatalf("round %d, alert %d:\n got %+v\nwant %+v", round, i, a, w)
-			}
-			if key := got.key(nil, i); string(key) != w.Key || got.kind(i) != w.Kind {
-				t.Fatalf("round %d, alert %d: key %q kind %q, want %q %q", round, i, key, got.kind(i), w.Key, w.Kind)
-			}
+		if key := l.key(nil, i); string(key) != w.Key || l.kind(i) != w.Kind {
+			t.Fatalf("%s, alert %d: key %q kind %q, want %q %q", what, i, key, l.kind(i), w.Key, w.Kind)
 		}
 	}
 }
@@ -155,21 +162,7 @@ func TestRangesPackedAgainKeepEveryAlert(t *testing.T) {
 	}
 	check := func(what string, l *findingsList, ranges [][]Alert) {
 		t.Helper()
-		var want alerts
-		for _, some := range ranges {
-			for _, a := range some {
-				want.add(a)
-			}
-		}
-		slices.SortFunc(want, alertOrder)
-		if l.Len() != len(want) {
-			t.Fatalf("%s: %d alerts, want %d", what, l.Len(), len(want))
-		}
-		for i, w := range want {
-			if a := l.alert(i); !reflect.DeepEqual(a, w) {
-				t.Fatalf("%s, alert %d:\n got %+v\nwant %+v", what, i, a, w)
-			}
-		}
+		holdsRanked(t, what, l, slices.Concat(ranges...))
 	}
 	defer func(size int) { findingsBlock = size }(findingsBlock)
 	for round := range 12 {
