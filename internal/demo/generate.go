@@ -11,6 +11,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -88,15 +89,17 @@ func Generate(ctx context.Context, a *app.App, clock *Clock, password string, sc
 	if err := a.Store.Analyze(ctx); err != nil {
 		return nil, err
 	}
+	// The offers come first: some pledges are drawn from them, as a
+	// coordinator's plan draws them.
+	if err := g.offers(ctx, sc.Offers, progress); err != nil {
+		return nil, err
+	}
 	// The pledges and their audit events are most of what is written: their
 	// indexes are built once, after them, rather than a row at a time.
 	err = a.Store.WithoutIndexes(ctx, []string{"pledges", "audit_events"}, func() error {
 		return g.pledges(ctx, sc.Pledges, progress)
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := g.offers(ctx, sc.Offers, progress); err != nil {
 		return nil, err
 	}
 	// The records were written faster than autovacuum looks: the first
@@ -121,6 +124,24 @@ type generator struct {
 	// open are the generated requirements pledges may answer: validated
 	// and later, with their sector, category and beneficiary.
 	open []openNeed
+	// offered are the generated offers pledges may be drawn from, by donor
+	// and sector.
+	offered map[offerKey][]*drawable
+}
+
+type offerKey struct {
+	donor  string
+	sector model.Sector
+}
+
+// drawable is an offer as the pledges drawn from it see it: what is left
+// of it, in its currency, and when it may be drawn from.
+type drawable struct {
+	id          string
+	tlp         model.TLP
+	currency    string
+	left        int64
+	from, until model.Date
 }
 
 type openNeed struct {
@@ -135,7 +156,7 @@ type openNeed struct {
 func newGenerator(ctx context.Context, a *app.App, seed uint64) (*generator, error) {
 	g := &generator{
 		a: a, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), now: a.Now().UTC(),
-		requesters: map[string]string{}, donorUsers: map[string]string{},
+		requesters: map[string]string{}, donorUsers: map[string]string{}, offered: map[offerKey][]*drawable{},
 	}
 	orgs, err := a.Store.ListOrganisations(ctx)
 	if err != nil {
@@ -321,15 +342,24 @@ func (g *generator) pledges(ctx context.Context, n int, progress Progress) error
 		err := g.a.Store.InTx(ctx, func(q store.Queries) error {
 			valuer := pledges.NewValuer(q)
 			ps := make([]model.Pledge, size)
+			drawnFrom := make([]string, size)
 			for i := range ps {
-				p, err := g.pledge(ctx, valuer)
+				p, offer, err := g.pledge(ctx, valuer)
 				if err != nil {
 					return err
 				}
-				ps[i] = p
+				ps[i], drawnFrom[i] = p, offer
 			}
 			if err := q.CreatePledges(ctx, ps); err != nil {
 				return err
+			}
+			for i, offer := range drawnFrom {
+				if offer == "" {
+					continue
+				}
+				if err := q.LinkOfferPledge(ctx, model.OfferPledge{OfferID: offer, PledgeID: ps[i].ID}); err != nil {
+					return err
+				}
 			}
 			changes := make([]audit.Change, len(ps))
 			for i := range ps {
@@ -347,7 +377,9 @@ func (g *generator) pledges(ctx context.Context, n int, progress Progress) error
 	return nil
 }
 
-func (g *generator) pledge(ctx context.Context, valuer *pledges.Valuer) (model.Pledge, error) {
+// pledge returns a pledge answering one of the open requirements, and the
+// offer it was drawn from ("" for none).
+func (g *generator) pledge(ctx context.Context, valuer *pledges.Valuer) (model.Pledge, string, error) {
 	need := pick(g.rnd, g.open)
 	donor := pick(g.rnd, g.donors)
 	day := need.validated.Add(time.Duration(g.rnd.Int64N(int64(g.now.Sub(need.validated)) + 1)))
@@ -367,7 +399,8 @@ func (g *generator) pledge(ctx context.Context, valuer *pledges.Valuer) (model.P
 		TLP: need.tlp, BeneficiaryOrgID: need.beneficiary, Sector: need.sector, Category: need.category,
 		CreatedBy: g.donorUsers[donor.ID], CreatedAt: day, UpdatedAt: day,
 	}
-	if g.rnd.IntN(5) == 0 {
+	offer := g.drawn(&p)
+	if offer == "" && g.rnd.IntN(5) == 0 {
 		p.Kind, p.Description = model.PledgeInKind, "Equipment and licences delivered by the donor"
 	}
 	if donor.IsBusiness() {
@@ -381,10 +414,39 @@ func (g *generator) pledge(ctx context.Context, valuer *pledges.Valuer) (model.P
 	}
 	val, err := valuer.Value(ctx, p.AmountMinor, p.Currency, p.PledgeDate, "pledge_date")
 	if err != nil {
-		return model.Pledge{}, err
+		return model.Pledge{}, "", err
 	}
 	p.EURMinor, p.Rate, p.RateDate, p.RateProvisional = val.EURMinor, val.Rate, val.RateDate, val.Provisional
-	return p, nil
+	return p, offer, nil
+}
+
+// drawn makes about one pledge in ten a part of an offer of its donor in
+// its sector, open on its date, as a plan draws it (coordination.Apply):
+// in the offer's currency, for a part of what is left of it, labelled for
+// no one who could not see both. It returns the offer's id, or "" when p
+// is drawn from none.
+func (g *generator) drawn(p *model.Pledge) string {
+	if g.rnd.IntN(10) != 0 {
+		return ""
+	}
+	some := g.offered[offerKey{p.DonorOrgID, p.Sector}]
+	if len(some) == 0 {
+		return ""
+	}
+	o := pick(g.rnd, some)
+	least := int64(100)
+	if o.currency == "JPY" {
+		least = 1
+	}
+	if p.PledgeDate.Before(o.from) || o.until.Before(p.PledgeDate) || o.left < 10*least {
+		return ""
+	}
+	amount := max(least, o.left*int64(10+g.rnd.IntN(40))/100)
+	o.left -= amount
+	p.AmountMinor, p.Currency = amount, o.currency
+	p.TLP = policy.Stricter(p.TLP, o.tlp)
+	p.Description = "Drawn from an offer in the catalogue"
+	return o.id
 }
 
 func (g *generator) offers(ctx context.Context, n int, progress Progress) error {
@@ -401,6 +463,10 @@ func (g *generator) offers(ctx context.Context, n int, progress Progress) error 
 				if err := q.CreateOffer(ctx, &o); err != nil {
 					return err
 				}
+				key := offerKey{o.DonorOrgID, o.Sectors[0]}
+				g.offered[key] = append(g.offered[key], &drawable{
+					id: o.ID, tlp: o.TLP, currency: o.Currency, left: o.AmountMinor, from: o.OfferDate, until: o.ValidUntil,
+				})
 				changes = append(changes, audit.Change{Action: "offer.create", ObjectType: "offer", ObjectID: o.ID, After: o})
 			}
 			_, err := audit.RecordAll(ctx, q, g.now, audit.Actor{UserID: g.coordinator}, changes)

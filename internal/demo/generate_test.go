@@ -1,12 +1,14 @@
 package demo_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/demo"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 )
@@ -100,6 +102,44 @@ func TestGenerate(t *testing.T) {
 		}
 		if len(currencies) < 5 {
 			t.Errorf("pledges in %d currencies, want at least 5", len(currencies))
+		}
+
+		// Some pledges are drawn from offers, as a plan draws them: of the
+		// offer's donor and sector, in its currency, while it is open, for
+		// no more than it holds and seen by no one who could not see it.
+		links, err := s.OfferPledges(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offerByID := map[string]model.Offer{}
+		for _, o := range offers {
+			offerByID[o.ID] = o
+		}
+		pledgeByID := map[string]model.Pledge{}
+		for _, p := range ps {
+			pledgeByID[p.ID] = p
+		}
+		drawn := map[string]int64{}
+		for _, l := range links {
+			o, p := offerByID[l.OfferID], pledgeByID[l.PledgeID]
+			if p.DonorOrgID != o.DonorOrgID || p.Currency != o.Currency || !slices.Contains(o.Sectors, p.Sector) {
+				t.Fatalf("pledge %s (%s, %s, %s) is drawn from offer %s (%s, %s, %v)", p.ID, p.DonorOrgID, p.Currency, p.Sector, o.ID, o.DonorOrgID, o.Currency, o.Sectors)
+			}
+			if p.PledgeDate.Before(o.OfferDate) || o.ValidUntil.Before(p.PledgeDate) {
+				t.Fatalf("pledge %s dated %s is drawn from offer %s open from %s to %s", p.ID, p.PledgeDate, o.ID, o.OfferDate, o.ValidUntil)
+			}
+			if policy.Stricter(p.TLP, o.TLP) != p.TLP {
+				t.Fatalf("pledge %s is %s, drawn from offer %s labelled %s", p.ID, p.TLP, o.ID, o.TLP)
+			}
+			drawn[o.ID] += p.AmountMinor
+		}
+		if len(links) < sc.Pledges/100 {
+			t.Errorf("%d pledges drawn from offers, want at least %d", len(links), sc.Pledges/100)
+		}
+		for id, amount := range drawn {
+			if amount > offerByID[id].AmountMinor {
+				t.Errorf("offer %s of %d drawn for %d", id, offerByID[id].AmountMinor, amount)
+			}
 		}
 
 		rep, err := audit.Verify(ctx, s)

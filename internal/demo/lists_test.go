@@ -24,7 +24,7 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		a, clock := newApp(t, s)
 		ctx := t.Context()
-		accts, err := demo.Generate(ctx, a, clock, password, demo.Scale{Requirements: 300, Pledges: 3_000, Offers: 10, Seed: 11}, nil)
+		accts, err := demo.Generate(ctx, a, clock, password, demo.Scale{Requirements: 300, Pledges: 3_000, Offers: 60, Seed: 11}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,6 +156,42 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 			}
 			if seen != len(wantPledges) {
 				t.Fatalf("%s: listed %d pledges, want %d", who, seen, len(wantPledges))
+			}
+			// What each offer has committed is read from the pledges drawn
+			// from it alone: it is what every pledge v sees gives.
+			links, err := s.OfferPledges(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			offerOf := map[string]string{}
+			for _, l := range links {
+				offerOf[l.PledgeID] = l.OfferID
+			}
+			shownOffers, err := a.Offers.All(ctx, v, model.OfferFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			donorOf := map[string]string{}
+			for _, o := range shownOffers {
+				donorOf[o.ID] = o.DonorOrgID
+			}
+			committed := map[string]int64{}
+			for _, p := range wantPledges {
+				if offer, ok := offerOf[p.ID]; ok && donorOf[offer] == p.DonorOrgID && p.Status.Counts() {
+					committed[offer] += p.EURMinor
+				}
+			}
+			drawnSeen := 0
+			for _, o := range shownOffers {
+				if o.CommittedEURMinor != committed[o.ID] {
+					t.Fatalf("%s: offer %s has %d committed, the pledges it sees give %d", who, o.ID, o.CommittedEURMinor, committed[o.ID])
+				}
+				if committed[o.ID] > 0 {
+					drawnSeen++
+				}
+			}
+			if who == "platform" && drawnSeen < 5 {
+				t.Fatalf("the platform sees %d offers with pledges drawn from them, want at least 5", drawnSeen)
 			}
 		}
 	})

@@ -127,26 +127,30 @@ func (s *Service) Views(ctx context.Context, v policy.Viewer, os []model.Offer) 
 	if err != nil {
 		return nil, err
 	}
+	// Only the pledges drawn from these offers are read: reading every
+	// pledge of their donors, as this did, grew with the donors' pledges
+	// (tens of thousands each at a million pledges) for a page of fifty
+	// offers.
 	offerOf := make(map[string]string, len(links))
-	donors := map[string]bool{}
+	pledgeIDs := make([]string, 0, len(links))
+	for _, l := range links {
+		offerOf[l.PledgeID] = l.OfferID
+		pledgeIDs = append(pledgeIDs, l.PledgeID)
+	}
 	donorOf := make(map[string]string, len(os))
 	for _, o := range os {
 		donorOf[o.ID] = o.DonorOrgID
 	}
-	for _, l := range links {
-		offerOf[l.PledgeID] = l.OfferID
-		donors[donorOf[l.OfferID]] = true
+	drawn, err := s.pledges.Those(ctx, v, pledgeIDs)
+	if err != nil {
+		return nil, err
 	}
 	committed := map[string]int64{}
-	for donor := range donors {
-		ps, err := s.pledges.All(ctx, v, model.PledgeFilter{DonorOrgID: donor})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			if offer, ok := offerOf[p.ID]; ok && p.Status.Counts() {
-				committed[offer] += p.EURMinor
-			}
+	for _, p := range drawn {
+		// A pledge counts against an offer of its own donor only, as when
+		// the donor's pledges were read.
+		if offer := offerOf[p.ID]; p.DonorOrgID == donorOf[offer] && p.Status.Counts() {
+			committed[offer] += p.EURMinor
 		}
 	}
 	today := model.DateOf(s.now())

@@ -74,6 +74,21 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter
 	return s.visible(ctx, v, batch, f)
 }
 
+// Those returns, of the pledges of ids, the ones v may see, as v sees them:
+// for a figure drawn from a few known pledges, such as what a page of
+// offers has committed, which would otherwise read every pledge of their
+// donors.
+func (s *Service) Those(ctx context.Context, v policy.Viewer, ids []string) ([]model.Pledge, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	batch, err := s.store.PledgesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(ctx, v, batch, model.PledgeFilter{})
+}
+
 // visible keeps the pledges v may see. The requirements they serve are read
 // together, each with the organisations engaged on it, which is all the
 // policy reads of the pledges on a requirement: a page's cost follows the

@@ -19,6 +19,8 @@ type Store interface {
 	// after the cursor ("" starts at the newest; limit <= 0 means all).
 	ListPledges(ctx context.Context, f model.PledgeFilter, after string, limit int) ([]model.Pledge, error)
 	PledgeByID(ctx context.Context, id string) (model.Pledge, error)
+	// PledgesByID returns the pledges of the given ids that exist.
+	PledgesByID(ctx context.Context, ids []string) ([]model.Pledge, error)
 	// RequirementsByID returns the requirements of the given ids that exist.
 	RequirementsByID(ctx context.Context, ids []string) ([]model.Requirement, error)
 	// EngagedDonors returns, per requirement, the organisations with a
