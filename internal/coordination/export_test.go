@@ -4,7 +4,9 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cyberaid/cyberaid/internal/matching"
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
@@ -168,4 +170,29 @@ func KeptFindingsRanges(s *Service, v policy.Viewer) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.ranges)
+}
+
+// SuggestFromEveryOffer is SuggestForRequirement with every usable offer
+// valued, as it was before the offers were kept by fit first: the
+// reference the narrower reading is compared with.
+func (s *Service) SuggestFromEveryOffer(ctx context.Context, v policy.Viewer, requirementID string) ([]Suggestion, error) {
+	r, err := s.requirements.Get(ctx, v, requirementID)
+	if err != nil {
+		return nil, err
+	}
+	os, err := s.usableOffers(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]offers.View, len(os))
+	mos := make([]matching.Offer, len(os))
+	for i, o := range os {
+		byID[o.ID] = o
+		mos[i] = offerOf(o)
+	}
+	var out []Suggestion
+	for _, sg := range matching.OffersFor(need(r, s.cfg.Weights), mos, s.now(), MaxSuggestions) {
+		out = append(out, Suggestion{Requirement: briefOf(r), Offer: offerBriefOf(byID[sg.OfferID]), Reasons: sg})
+	}
+	return out, nil
 }

@@ -176,7 +176,15 @@ func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requ
 
 // usableOffers are the offers v may see that coordinators may draw on today.
 func (s *Service) usableOffers(ctx context.Context, v policy.Viewer) ([]offers.View, error) {
-	os, err := s.offers.All(ctx, v, model.OfferFilter{Status: model.OfferOpen})
+	return s.usableOffersWhere(ctx, v, func(model.Offer) bool { return true })
+}
+
+// usableOffersWhere is usableOffers of the offers keep keeps.
+func (s *Service) usableOffersWhere(ctx context.Context, v policy.Viewer, keep func(model.Offer) bool) ([]offers.View, error) {
+	today := model.DateOf(s.now())
+	os, err := s.offers.AllWhere(ctx, v, model.OfferFilter{Status: model.OfferOpen}, func(o model.Offer) bool {
+		return o.Usable(today) && keep(o)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +262,12 @@ func (s *Service) SuggestForRequirement(ctx context.Context, v policy.Viewer, re
 	if !r.Status.OpenToPledges() {
 		return nil, model.Broken("requirement", "requirement_not_open", "requirement %s is %s; only validated requirements are matched", r.Ref, r.Status)
 	}
-	os, err := s.usableOffers(ctx, v)
+	// Only the offers that fit the need are valued: what an offer has
+	// committed is read from the pledges drawn from it.
+	n := need(r, s.cfg.Weights)
+	os, err := s.usableOffersWhere(ctx, v, func(o model.Offer) bool {
+		return offerOf(offers.View{Offer: o}).Fits(n)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +278,7 @@ func (s *Service) SuggestForRequirement(ctx context.Context, v policy.Viewer, re
 		mos[i] = offerOf(o)
 	}
 	var out []Suggestion
-	for _, sg := range matching.OffersFor(need(r, s.cfg.Weights), mos, s.now(), MaxSuggestions) {
+	for _, sg := range matching.OffersFor(n, mos, s.now(), MaxSuggestions) {
 		out = append(out, Suggestion{Requirement: briefOf(r), Offer: offerBriefOf(byID[sg.OfferID]), Reasons: sg})
 	}
 	return out, nil

@@ -97,13 +97,20 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.OfferFilter
 
 // All returns every offer v may see that matches f, for matching and reports.
 func (s *Service) All(ctx context.Context, v policy.Viewer, f model.OfferFilter) ([]View, error) {
+	return s.AllWhere(ctx, v, f, func(model.Offer) bool { return true })
+}
+
+// AllWhere is All of the offers keep keeps: what each has committed is read
+// for those alone, the pledges drawn from the whole catalogue being most of
+// the cost of All at a million pledges.
+func (s *Service) AllWhere(ctx context.Context, v policy.Viewer, f model.OfferFilter, keep func(model.Offer) bool) ([]View, error) {
 	batch, err := s.store.ListOffers(ctx, f, "", 0)
 	if err != nil {
 		return nil, err
 	}
 	var out []model.Offer
 	for _, o := range batch {
-		if policy.Visible(v, policy.OfferResource(o)) {
+		if policy.Visible(v, policy.OfferResource(o)) && keep(o) {
 			out = append(out, o)
 		}
 	}
