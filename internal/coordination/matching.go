@@ -176,13 +176,14 @@ func (s *Service) openRequirements(ctx context.Context, v policy.Viewer) ([]requ
 
 // usableOffers are the offers v may see that coordinators may draw on today.
 func (s *Service) usableOffers(ctx context.Context, v policy.Viewer) ([]offers.View, error) {
-	return s.usableOffersWhere(ctx, v, func(model.Offer) bool { return true })
+	return s.usableOffersWhere(ctx, v, model.OfferFilter{}, func(model.Offer) bool { return true })
 }
 
-// usableOffersWhere is usableOffers of the offers keep keeps.
-func (s *Service) usableOffersWhere(ctx context.Context, v policy.Viewer, keep func(model.Offer) bool) ([]offers.View, error) {
+// usableOffersWhere is usableOffers of the offers f selects and keep keeps.
+func (s *Service) usableOffersWhere(ctx context.Context, v policy.Viewer, f model.OfferFilter, keep func(model.Offer) bool) ([]offers.View, error) {
 	today := model.DateOf(s.now())
-	os, err := s.offers.AllWhere(ctx, v, model.OfferFilter{Status: model.OfferOpen}, func(o model.Offer) bool {
+	f.Status = model.OfferOpen
+	os, err := s.offers.AllWhere(ctx, v, f, func(o model.Offer) bool {
 		return o.Usable(today) && keep(o)
 	})
 	if err != nil {
@@ -262,10 +263,12 @@ func (s *Service) SuggestForRequirement(ctx context.Context, v policy.Viewer, re
 	if !r.Status.OpenToPledges() {
 		return nil, model.Broken("requirement", "requirement_not_open", "requirement %s is %s; only validated requirements are matched", r.Ref, r.Status)
 	}
-	// Only the offers that fit the need are valued: what an offer has
-	// committed is read from the pledges drawn from it.
+	// Only the offers that fit the need are read, those of its sector and
+	// category selected by the database, and valued: reading every offer
+	// of the catalogue was most of a suggestion at 10,000 offers, and what
+	// an offer has committed is read from the pledges drawn from it.
 	n := need(r, s.cfg.Weights)
-	os, err := s.usableOffersWhere(ctx, v, func(o model.Offer) bool {
+	os, err := s.usableOffersWhere(ctx, v, model.OfferFilter{Sector: r.Sector, Category: r.Category}, func(o model.Offer) bool {
 		return offerOf(offers.View{Offer: o}).Fits(n)
 	})
 	if err != nil {

@@ -16,14 +16,17 @@ import (
 )
 
 // calls are what every role asks for most: the lists with and without a
-// filter, one record, the figures. {requirement} is replaced by the id of
-// the first requirement the role's own list shows.
+// filter, one record, the figures. {requirement}, {open} and {offer} are
+// replaced by the id of the first requirement, validated requirement and
+// offer the role's own lists show.
 var calls = []struct{ name, path string }{
 	{"requirements, first page", "/api/v1/requirements"},
 	{"requirements, sector=energy", "/api/v1/requirements?sector=energy"},
 	{"requirement detail", "/api/v1/requirements/{requirement}"},
 	{"pledges, first page", "/api/v1/pledges"},
 	{"offers, first page", "/api/v1/offers"},
+	{"offer detail", "/api/v1/offers/{offer}"},
+	{"suggestions for a requirement", "/api/v1/matching/suggestions?requirement={open}"},
 	{"summary by sector", "/api/v1/reports/summary?by=sector"},
 	{"summary by donor", "/api/v1/reports/summary?by=donor"},
 	{"search", "/api/v1/search?q=energy"},
@@ -36,6 +39,7 @@ var calls = []struct{ name, path string }{
 	{"requirements page", "/requirements"},
 	{"requirement page", "/requirements/{requirement}"},
 	{"pledges page", "/pledges"},
+	{"offers page", "/offers"},
 	{"search page", "/search?q=energy"},
 	{"audit page", "/audit"},
 	{"deconfliction page", "/deconfliction"},
@@ -103,19 +107,29 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "loadtest: sign in to the pages as %s: %v\n", who, err)
 			return 1
 		}
-		reqID, err := firstRequirement(ctx, cfg.Base, token)
-		if err != nil {
-			fmt.Fprintf(stderr, "loadtest: %s: %v\n", who, err)
-			return 1
+		ids := map[string]string{}
+		for key, list := range firstOf {
+			id, err := firstID(ctx, cfg.Base, token, list)
+			if err != nil {
+				fmt.Fprintf(stderr, "loadtest: %s: %v\n", who, err)
+				return 1
+			}
+			ids[key] = id
 		}
 		for _, c := range calls {
 			if !chosen(c.name, *only) {
 				continue
 			}
-			if strings.Contains(c.path, "{requirement}") && reqID == "" {
+			path, missing := c.path, false
+			for key, id := range ids {
+				if strings.Contains(path, key) {
+					path, missing = strings.ReplaceAll(path, key, id), missing || id == ""
+				}
+			}
+			if missing {
 				continue
 			}
-			t := Target{Name: who + ": " + c.name, Path: strings.ReplaceAll(c.path, "{requirement}", reqID), Token: token}
+			t := Target{Name: who + ": " + c.name, Path: path, Token: token}
 			if isPage(c.path) {
 				t.Token, t.Session = "", session
 			}
@@ -213,8 +227,18 @@ func signInSession(ctx context.Context, base, email, password string) (string, e
 	return "", fmt.Errorf("%s: no session cookie (an account with a second factor cannot be measured on the pages)", res.Status)
 }
 
-func firstRequirement(ctx context.Context, base, token string) (string, error) {
-	body, _, err := fetch(ctx, http.DefaultClient, base+"/api/v1/requirements?limit=1", Target{Token: token})
+// firstOf are the lists whose first record stands for each placeholder
+// of calls.
+var firstOf = map[string]string{
+	"{requirement}": "/api/v1/requirements?limit=1",
+	"{open}":        "/api/v1/requirements?status=validated&limit=1",
+	"{offer}":       "/api/v1/offers?limit=1",
+}
+
+// firstID is the id of the first record the list at path shows, "" when
+// it shows none.
+func firstID(ctx context.Context, base, token, path string) (string, error) {
+	body, _, err := fetch(ctx, http.DefaultClient, base+path, Target{Token: token})
 	if err != nil {
 		return "", err
 	}

@@ -77,7 +77,9 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter
 // Those returns, of the pledges of ids, the ones v may see, as v sees them:
 // for a figure drawn from a few known pledges, such as what a page of
 // offers has committed, which would otherwise read every pledge of their
-// donors.
+// donors. Their requirements are described as a page's are (ParentsFrom):
+// a page of 200 offers draws on about a thousand pledges, and reading
+// their requirements and engaged organisations anew was half of its time.
 func (s *Service) Those(ctx context.Context, v policy.Viewer, ids []string) ([]model.Pledge, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -86,7 +88,7 @@ func (s *Service) Those(ctx context.Context, v policy.Viewer, ids []string) ([]m
 	if err != nil {
 		return nil, err
 	}
-	return s.visible(ctx, v, batch, model.PledgeFilter{})
+	return s.visibleWith(ctx, v, batch, model.PledgeFilter{}, s.pageParents)
 }
 
 // visible keeps the pledges v may see. The requirements they serve are read
