@@ -172,9 +172,10 @@ func KeptFindingsRanges(s *Service, v policy.Viewer) int {
 	return len(f.ranges)
 }
 
-// SuggestFromEveryOffer is SuggestForRequirement with every usable offer
-// valued, as it was before the offers were kept by fit first: the
-// reference the narrower reading is compared with.
+// SuggestFromEveryOffer is SuggestForRequirement valuing every usable
+// offer (usableOffers), with neither the database's selection by sector and
+// category nor the fit checked before valuing: the reference the narrower
+// reading is compared with. Both value offers through offers.Views.
 func (s *Service) SuggestFromEveryOffer(ctx context.Context, v policy.Viewer, requirementID string) ([]Suggestion, error) {
 	r, err := s.requirements.Get(ctx, v, requirementID)
 	if err != nil {

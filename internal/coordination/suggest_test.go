@@ -26,7 +26,7 @@ func TestSuggestionsValueOnlyFittingOffers(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := t.Context()
-		accts, err := demo.Generate(ctx, a, clock, "demo password, not secret", demo.Scale{Requirements: 200, Pledges: 2_000, Offers: 120, Seed: 5}, nil)
+		accts, err := demo.Generate(ctx, a, clock, "demo password, not secret", demo.Scale{Requirements: 200, Pledges: 2_000, Offers: 300, Seed: 5}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -124,20 +124,22 @@ type generator struct {
 	// open are the generated requirements pledges may answer: validated
 	// and later, with their sector, category and beneficiary.
 	open []openNeed
-	// offered are the generated offers pledges may be drawn from, by donor
-	// and sector.
+	// offered are the generated offers pledges may be drawn from, by donor,
+	// sector and category.
 	offered map[offerKey][]*drawable
 }
 
 type offerKey struct {
-	donor  string
-	sector model.Sector
+	donor    string
+	sector   model.Sector
+	category model.Category
 }
 
 // drawable is an offer as the pledges drawn from it see it: what is left
 // of it, in its currency, and when it may be drawn from.
 type drawable struct {
 	id          string
+	line        model.LineOfEffort
 	tlp         model.TLP
 	currency    string
 	left        int64
@@ -149,6 +151,7 @@ type openNeed struct {
 	beneficiary string
 	sector      model.Sector
 	category    model.Category
+	line        model.LineOfEffort
 	validated   time.Time
 	tlp         model.TLP
 }
@@ -279,7 +282,7 @@ func (g *generator) requirements(ctx context.Context, n int, progress Progress) 
 		}
 		for _, r := range rs {
 			if r.ValidatedAt != nil {
-				g.open = append(g.open, openNeed{r.ID, r.BeneficiaryOrgID, r.Sector, r.Category, *r.ValidatedAt, r.TLP})
+				g.open = append(g.open, openNeed{r.ID, r.BeneficiaryOrgID, r.Sector, r.Category, r.LineOfEffort, *r.ValidatedAt, r.TLP})
 			}
 		}
 		done += size
@@ -399,13 +402,14 @@ func (g *generator) pledge(ctx context.Context, valuer *pledges.Valuer) (model.P
 		TLP: need.tlp, BeneficiaryOrgID: need.beneficiary, Sector: need.sector, Category: need.category,
 		CreatedBy: g.donorUsers[donor.ID], CreatedAt: day, UpdatedAt: day,
 	}
-	offer := g.drawn(&p)
+	offer := g.drawn(&p, need.line)
 	if offer == "" && g.rnd.IntN(5) == 0 {
 		p.Kind, p.Description = model.PledgeInKind, "Equipment and licences delivered by the donor"
 	}
 	if donor.IsBusiness() {
 		p.Review = model.ReviewApproved
-		if p.Status == model.PledgeProposed {
+		// A pledge drawn from an offer took the offer's approval with it.
+		if p.Status == model.PledgeProposed && offer == "" {
 			p.Review = model.ReviewPending
 		}
 	}
@@ -420,20 +424,26 @@ func (g *generator) pledge(ctx context.Context, valuer *pledges.Valuer) (model.P
 	return p, offer, nil
 }
 
-// drawn makes about one pledge in ten a part of an offer of its donor in
-// its sector, open on its date, as a plan draws it (coordination.Apply):
-// in the offer's currency, for a part of what is left of it, labelled for
-// no one who could not see both. It returns the offer's id, or "" when p
-// is drawn from none.
-func (g *generator) drawn(p *model.Pledge) string {
+// drawn makes about one pledge in ten a part of an offer of its donor
+// that covers its need (sector, category and line of effort) and is open
+// on its date, as a plan draws it (coordination.Apply): in the offer's
+// currency, for a part of what is left of it, labelled for no one who
+// could not see both. It returns the offer's id, or "" when p is drawn
+// from none.
+func (g *generator) drawn(p *model.Pledge, line model.LineOfEffort) string {
 	if g.rnd.IntN(10) != 0 {
 		return ""
 	}
-	some := g.offered[offerKey{p.DonorOrgID, p.Sector}]
-	if len(some) == 0 {
+	var fit []*drawable
+	for _, o := range g.offered[offerKey{p.DonorOrgID, p.Sector, p.Category}] {
+		if o.line == line {
+			fit = append(fit, o)
+		}
+	}
+	if len(fit) == 0 {
 		return ""
 	}
-	o := pick(g.rnd, some)
+	o := pick(g.rnd, fit)
 	least := int64(100)
 	if o.currency == "JPY" {
 		least = 1
@@ -463,9 +473,9 @@ func (g *generator) offers(ctx context.Context, n int, progress Progress) error 
 				if err := q.CreateOffer(ctx, &o); err != nil {
 					return err
 				}
-				key := offerKey{o.DonorOrgID, o.Sectors[0]}
+				key := offerKey{o.DonorOrgID, o.Sectors[0], o.Categories[0]}
 				g.offered[key] = append(g.offered[key], &drawable{
-					id: o.ID, tlp: o.TLP, currency: o.Currency, left: o.AmountMinor, from: o.OfferDate, until: o.ValidUntil,
+					id: o.ID, line: o.Lines[0], tlp: o.TLP, currency: o.Currency, left: o.AmountMinor, from: o.OfferDate, until: o.ValidUntil,
 				})
 				changes = append(changes, audit.Change{Action: "offer.create", ObjectType: "offer", ObjectID: o.ID, After: o})
 			}

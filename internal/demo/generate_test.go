@@ -17,7 +17,7 @@ func TestGenerate(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		a, clock := newApp(t, s)
 		ctx := t.Context()
-		sc := demo.Scale{Requirements: 600, Pledges: 6_000, Offers: 40, Seed: 7}
+		sc := demo.Scale{Requirements: 600, Pledges: 6_000, Offers: 600, Seed: 7}
 		accts, err := demo.Generate(ctx, a, clock, password, sc, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -122,8 +122,15 @@ func TestGenerate(t *testing.T) {
 		drawn := map[string]int64{}
 		for _, l := range links {
 			o, p := offerByID[l.OfferID], pledgeByID[l.PledgeID]
-			if p.DonorOrgID != o.DonorOrgID || p.Currency != o.Currency || !slices.Contains(o.Sectors, p.Sector) {
-				t.Fatalf("pledge %s (%s, %s, %s) is drawn from offer %s (%s, %s, %v)", p.ID, p.DonorOrgID, p.Currency, p.Sector, o.ID, o.DonorOrgID, o.Currency, o.Sectors)
+			if p.DonorOrgID != o.DonorOrgID || p.Currency != o.Currency {
+				t.Fatalf("pledge %s (%s, %s) is drawn from offer %s (%s, %s)", p.ID, p.DonorOrgID, p.Currency, o.ID, o.DonorOrgID, o.Currency)
+			}
+			r := byID[p.RequirementID]
+			if !slices.Contains(o.Sectors, r.Sector) || !slices.Contains(o.Categories, r.Category) || !slices.Contains(o.Lines, r.LineOfEffort) {
+				t.Fatalf("pledge %s answers %s (%s, %s, %s), which offer %s (%v, %v, %v) does not cover", p.ID, r.Ref, r.Sector, r.Category, r.LineOfEffort, o.ID, o.Sectors, o.Categories, o.Lines)
+			}
+			if p.Review == model.ReviewPending {
+				t.Fatalf("pledge %s drawn from offer %s awaits a review the offer passed", p.ID, o.ID)
 			}
 			if p.PledgeDate.Before(o.OfferDate) || o.ValidUntil.Before(p.PledgeDate) {
 				t.Fatalf("pledge %s dated %s is drawn from offer %s open from %s to %s", p.ID, p.PledgeDate, o.ID, o.OfferDate, o.ValidUntil)
@@ -133,8 +140,8 @@ func TestGenerate(t *testing.T) {
 			}
 			drawn[o.ID] += p.AmountMinor
 		}
-		if len(links) < sc.Pledges/100 {
-			t.Errorf("%d pledges drawn from offers, want at least %d", len(links), sc.Pledges/100)
+		if len(links) < sc.Pledges/200 {
+			t.Errorf("%d pledges drawn from offers, want at least %d", len(links), sc.Pledges/200)
 		}
 		for id, amount := range drawn {
 			if amount > offerByID[id].AmountMinor {

@@ -24,7 +24,7 @@ func TestListsShowWhatRecordsShow(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		a, clock := newApp(t, s)
 		ctx := t.Context()
-		accts, err := demo.Generate(ctx, a, clock, password, demo.Scale{Requirements: 300, Pledges: 3_000, Offers: 60, Seed: 11}, nil)
+		accts, err := demo.Generate(ctx, a, clock, password, demo.Scale{Requirements: 300, Pledges: 3_000, Offers: 300, Seed: 11}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 // filter, one record, the figures. {requirement}, {open} and {offer} are
 // replaced by the id of the first requirement, validated requirement and
 // offer the role's own lists show.
-var calls = []struct{ name, path string }{
+type call struct{ name, path string }
+
+var calls = []call{
 	{"requirements, first page", "/api/v1/requirements"},
 	{"requirements, sector=energy", "/api/v1/requirements?sector=energy"},
 	{"requirement detail", "/api/v1/requirements/{requirement}"},
@@ -109,6 +112,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		ids := map[string]string{}
 		for key, list := range firstOf {
+			if !slices.ContainsFunc(calls, func(c call) bool { return chosen(c.name, *only) && strings.Contains(c.path, key) }) {
+				continue
+			}
 			id, err := firstID(ctx, cfg.Base, token, list)
 			if err != nil {
 				fmt.Fprintf(stderr, "loadtest: %s: %v\n", who, err)

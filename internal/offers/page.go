@@ -38,7 +38,7 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, f model.OfferFilter
 	if err != nil {
 		return model.Listing[View]{}, err
 	}
-	items, err := s.Views(ctx, v, offers)
+	items, err := s.pageViews(ctx, v, offers)
 	if err != nil {
 		return model.Listing[View]{}, err
 	}

@@ -56,7 +56,7 @@ func (s *Service) Read(ctx context.Context, v policy.Viewer, ids []string) (map[
 }
 
 func (s *Service) viewOf(ctx context.Context, v policy.Viewer, o model.Offer) (View, error) {
-	views, err := s.Views(ctx, v, []model.Offer{o})
+	views, err := s.pageViews(ctx, v, []model.Offer{o})
 	if err != nil {
 		return View{}, err
 	}
@@ -82,13 +82,13 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, f model.OfferFilter
 				continue
 			}
 			if len(out) == limit {
-				views, err := s.Views(ctx, v, out)
+				views, err := s.pageViews(ctx, v, out)
 				return views, out[len(out)-1].ID, err
 			}
 			out = append(out, o)
 		}
 		if len(batch) < limit+1 {
-			views, err := s.Views(ctx, v, out)
+			views, err := s.pageViews(ctx, v, out)
 			return views, "", err
 		}
 		cursor = batch[len(batch)-1].ID
@@ -120,8 +120,20 @@ func (s *Service) AllWhere(ctx context.Context, v policy.Viewer, f model.OfferFi
 // Views adds to each offer what is committed from it and what is left,
 // counting only the pledges drawn from it that v may see, so that the
 // figure never reveals a pledge hidden from v. The offers are ones v may
-// see.
+// see. It serves readings of many offers (All, exports); pages use
+// pageViews.
 func (s *Service) Views(ctx context.Context, v policy.Viewer, os []model.Offer) ([]View, error) {
+	return s.views(ctx, v, os, s.pledges.Those)
+}
+
+// pageViews is Views for a page or one offer, the pledges' requirements
+// described from the records pages keep (pledges.ThoseForPage).
+func (s *Service) pageViews(ctx context.Context, v policy.Viewer, os []model.Offer) ([]View, error) {
+	return s.views(ctx, v, os, s.pledges.ThoseForPage)
+}
+
+func (s *Service) views(ctx context.Context, v policy.Viewer, os []model.Offer,
+	those func(context.Context, policy.Viewer, []string) ([]model.Pledge, error)) ([]View, error) {
 	out := make([]View, len(os))
 	if len(os) == 0 {
 		return out, nil
@@ -148,7 +160,7 @@ func (s *Service) Views(ctx context.Context, v policy.Viewer, os []model.Offer) 
 	for _, o := range os {
 		donorOf[o.ID] = o.DonorOrgID
 	}
-	drawn, err := s.pledges.Those(ctx, v, pledgeIDs)
+	drawn, err := those(ctx, v, pledgeIDs)
 	if err != nil {
 		return nil, err
 	}

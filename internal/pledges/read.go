@@ -75,12 +75,23 @@ func (s *Service) All(ctx context.Context, v policy.Viewer, f model.PledgeFilter
 }
 
 // Those returns, of the pledges of ids, the ones v may see, as v sees them:
-// for a figure drawn from a few known pledges, such as what a page of
-// offers has committed, which would otherwise read every pledge of their
-// donors. Their requirements are described as a page's are (ParentsFrom):
-// a page of 200 offers draws on about a thousand pledges, and reading
-// their requirements and engaged organisations anew was half of its time.
+// for a figure drawn from known pledges, such as what offers have
+// committed, which would otherwise read every pledge of their donors.
 func (s *Service) Those(ctx context.Context, v policy.Viewer, ids []string) ([]model.Pledge, error) {
+	return s.those(ctx, v, ids, s.parentsOf)
+}
+
+// ThoseForPage is Those for a page, its pledges' requirements described
+// from the records pages keep (ParentsFrom): a page of 200 offers draws on
+// about a thousand pledges, and reading their requirements and engaged
+// organisations anew was half of its time. Readings of every offer use
+// Those, which would only push out what the pages keep.
+func (s *Service) ThoseForPage(ctx context.Context, v policy.Viewer, ids []string) ([]model.Pledge, error) {
+	return s.those(ctx, v, ids, s.pageParents)
+}
+
+func (s *Service) those(ctx context.Context, v policy.Viewer, ids []string,
+	parentsOf func(context.Context, []string) (map[string]*policy.Resource, error)) ([]model.Pledge, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -88,7 +99,7 @@ func (s *Service) Those(ctx context.Context, v policy.Viewer, ids []string) ([]m
 	if err != nil {
 		return nil, err
 	}
-	return s.visibleWith(ctx, v, batch, model.PledgeFilter{}, s.pageParents)
+	return s.visibleWith(ctx, v, batch, model.PledgeFilter{}, parentsOf)
 }
 
 // visible keeps the pledges v may see. The requirements they serve are read
