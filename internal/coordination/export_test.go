@@ -4,9 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/cyberaid/cyberaid/internal/matching"
 	"github.com/cyberaid/cyberaid/internal/model"
-	"github.com/cyberaid/cyberaid/internal/offers"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 )
@@ -185,15 +183,5 @@ func (s *Service) SuggestFromEveryOffer(ctx context.Context, v policy.Viewer, re
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]offers.View, len(os))
-	mos := make([]matching.Offer, len(os))
-	for i, o := range os {
-		byID[o.ID] = o
-		mos[i] = offerOf(o)
-	}
-	var out []Suggestion
-	for _, sg := range matching.OffersFor(need(r, s.cfg.Weights), mos, s.now(), MaxSuggestions) {
-		out = append(out, Suggestion{Requirement: briefOf(r), Offer: offerBriefOf(byID[sg.OfferID]), Reasons: sg})
-	}
-	return out, nil
+	return s.offersFor(r, need(r, s.cfg.Weights), os), nil
 }

@@ -274,6 +274,11 @@ func (s *Service) SuggestForRequirement(ctx context.Context, v policy.Viewer, re
 	if err != nil {
 		return nil, err
 	}
+	return s.offersFor(r, n, os), nil
+}
+
+// offersFor ranks the offers os for the requirement r, whose need is n.
+func (s *Service) offersFor(r requirements.View, n matching.Need, os []offers.View) []Suggestion {
 	byID := make(map[string]offers.View, len(os))
 	mos := make([]matching.Offer, len(os))
 	for i, o := range os {
@@ -284,7 +289,7 @@ func (s *Service) SuggestForRequirement(ctx context.Context, v policy.Viewer, re
 	for _, sg := range matching.OffersFor(n, mos, s.now(), MaxSuggestions) {
 		out = append(out, Suggestion{Requirement: briefOf(r), Offer: offerBriefOf(byID[sg.OfferID]), Reasons: sg})
 	}
-	return out, nil
+	return out
 }
 
 // SuggestForOffer ranks the requirements v may see that the offer can serve.
