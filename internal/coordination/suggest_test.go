@@ -6,6 +6,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/app"
+	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/demo"
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/store"
@@ -30,7 +31,7 @@ func TestSuggestionsValueOnlyFittingOffers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		asked, drawn := 0, 0
+		viewers := map[string]policy.Viewer{}
 		for _, acct := range accts {
 			u, err := s.UserByEmail(ctx, acct.Email)
 			if err != nil {
@@ -40,16 +41,48 @@ func TestSuggestionsValueOnlyFittingOffers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := policy.ViewerFor(u, org)
-			if policy.Require(v, policy.MatchingSuggest) != nil {
+			if v := policy.ViewerFor(u, org); policy.Require(v, policy.MatchingSuggest) == nil {
+				viewers[acct.Email] = v
+			}
+		}
+		// The coordinator draws half of what is left of the best offer for
+		// a few needs, so that offers already drawn from are suggested
+		// again whatever the generated set holds.
+		coordinator := viewers["coordinator@"+demo.Domain]
+		open, err := a.Coordination.OpenToPledges(ctx, coordinator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied := map[string]bool{}
+		for _, r := range open {
+			if len(applied) == 5 {
+				break
+			}
+			sgs, err := a.Coordination.SuggestForRequirement(ctx, coordinator, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sgs) == 0 {
 				continue
 			}
+			line := coordination.ApplyLine{OfferID: sgs[0].Offer.ID, RequirementID: r.ID, EURMinor: min(sgs[0].Offer.AvailableEURMinor, sgs[0].Reasons.Remaining) / 2}
+			if line.EURMinor == 0 {
+				continue
+			}
+			if _, err := a.Coordination.Apply(ctx, coordinator, coordination.ApplyInput{Lines: []coordination.ApplyLine{line}}); err != nil {
+				// A label no plan draws on: another need is tried.
+				continue
+			}
+			applied[r.ID] = true
+		}
+		asked, drawn := 0, 0
+		for email, v := range viewers {
 			open, err := a.Coordination.OpenToPledges(ctx, v)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for i, r := range open {
-				if i%5 != 0 {
+				if i%5 != 0 && !applied[r.ID] {
 					continue
 				}
 				got, err := a.Coordination.SuggestForRequirement(ctx, v, r.ID)
@@ -61,7 +94,7 @@ func TestSuggestionsValueOnlyFittingOffers(t *testing.T) {
 					t.Fatal(err)
 				}
 				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("%s, requirement %s: suggested\n\t%+v\nfrom every offer\n\t%+v", acct.Email, r.Ref, got, want)
+					t.Fatalf("%s, requirement %s: suggested\n\t%+v\nfrom every offer\n\t%+v", email, r.Ref, got, want)
 				}
 				asked++
 				for _, sg := range got {
@@ -75,8 +108,8 @@ func TestSuggestionsValueOnlyFittingOffers(t *testing.T) {
 				}
 			}
 		}
-		if asked < 20 || drawn == 0 {
-			t.Fatalf("compared %d requirements' suggestions, %d suggesting an offer already drawn from; want at least 20 and 1", asked, drawn)
+		if len(applied) < 3 || asked < 20 || drawn == 0 {
+			t.Fatalf("drew from %d offers, compared %d requirements' suggestions, %d suggesting an offer already drawn from; want at least 3, 20 and 1", len(applied), asked, drawn)
 		}
 	})
 }
