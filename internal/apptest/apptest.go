@@ -10,6 +10,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/accounts"
 	"github.com/cyberaid/cyberaid/internal/app"
+	"github.com/cyberaid/cyberaid/internal/demo"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/money"
 	"github.com/cyberaid/cyberaid/internal/organisations"
@@ -158,3 +159,32 @@ var testRates = sync.OnceValues(func() ([]model.Rate, error) {
 	}
 	return out, nil
 })
+
+// Generated builds the program over s, filled by demo.Generate at scale sc,
+// and returns it with the viewer of every demo account, by e-mail.
+func Generated(t testing.TB, s store.Store, sc demo.Scale) (*app.App, map[string]policy.Viewer) {
+	t.Helper()
+	clock := &demo.Clock{}
+	a, err := app.New(s, app.Options{Accounts: AccountsConfig(), Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	accts, err := demo.Generate(ctx, a, clock, Password, sc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewers := make(map[string]policy.Viewer, len(accts))
+	for _, acct := range accts {
+		u, err := s.UserByEmail(ctx, acct.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, err := s.OrganisationByID(ctx, u.OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viewers[acct.Email] = policy.ViewerFor(u, org)
+	}
+	return a, viewers
+}

@@ -164,6 +164,17 @@ func TestRangesPackedAgainKeepEveryAlert(t *testing.T) {
 		t.Helper()
 		holdsRanked(t, what, l, slices.Concat(ranges...))
 	}
+	// packRange packs new alerts for range r into p, as a range computed
+	// again is, and returns them with the range's blocks.
+	packRange := func(p *findingsPacker, r int) ([]Alert, []int) {
+		as := alertsOf(r)
+		var out alerts
+		for _, a := range as {
+			out.add(a)
+		}
+		p.add(out)
+		return as, p.cut()
+	}
 	defer func(size int) { findingsBlock = size }(findingsBlock)
 	for round := range 12 {
 		findingsBlock = []int{1 << 20, 64, 200}[round%3]
@@ -171,13 +182,7 @@ func TestRangesPackedAgainKeepEveryAlert(t *testing.T) {
 		blocks := make([][]int, len(ranges))
 		p := newFindingsPacker()
 		for r := range ranges {
-			ranges[r] = alertsOf(r)
-			var out alerts
-			for _, a := range ranges[r] {
-				out.add(a)
-			}
-			p.add(out)
-			blocks[r] = p.cut()
+			ranges[r], blocks[r] = packRange(p, r)
 		}
 		l := p.done()
 		check(fmt.Sprintf("round %d, first", round), l, ranges)
@@ -198,13 +203,7 @@ func TestRangesPackedAgainKeepEveryAlert(t *testing.T) {
 			}
 			p := repack(l, drop)
 			for _, r := range redo {
-				ranges[r] = alertsOf(r)
-				var out alerts
-				for _, a := range ranges[r] {
-					out.add(a)
-				}
-				p.add(out)
-				blocks[r] = p.cut()
+				ranges[r], blocks[r] = packRange(p, r)
 			}
 			l = p.merged(l, drop)
 			check(fmt.Sprintf("round %d, packed again %d", round, again), l, ranges)

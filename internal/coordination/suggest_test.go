@@ -4,8 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/cyberaid/cyberaid/internal/accounts"
-	"github.com/cyberaid/cyberaid/internal/app"
+	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/demo"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -19,30 +18,12 @@ import (
 // valuing every usable offer gives, for every demo account that may ask.
 func TestSuggestionsValueOnlyFittingOffers(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		cfg := accounts.Defaults
-		cfg.Params = accounts.Params{Memory: 8 * 1024, Time: 1, Threads: 1}
-		clock := &demo.Clock{}
-		a, err := app.New(s, app.Options{Accounts: cfg, Now: clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, all := apptest.Generated(t, s, demo.Scale{Requirements: 200, Pledges: 2_000, Offers: 300, Seed: 5})
 		ctx := t.Context()
-		accts, err := demo.Generate(ctx, a, clock, "demo password, not secret", demo.Scale{Requirements: 200, Pledges: 2_000, Offers: 300, Seed: 5}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		viewers := map[string]policy.Viewer{}
-		for _, acct := range accts {
-			u, err := s.UserByEmail(ctx, acct.Email)
-			if err != nil {
-				t.Fatal(err)
-			}
-			org, err := s.OrganisationByID(ctx, u.OrgID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if v := policy.ViewerFor(u, org); policy.Require(v, policy.MatchingSuggest) == nil {
-				viewers[acct.Email] = v
+		for email, v := range all {
+			if policy.Require(v, policy.MatchingSuggest) == nil {
+				viewers[email] = v
 			}
 		}
 		// The coordinator draws half of what is left of the best offer for

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/demo"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -22,24 +23,9 @@ import (
 // coverage and delivery stage, the same totals, under each stage filter.
 func TestListsShowWhatRecordsShow(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
-		a, clock := newApp(t, s)
+		a, viewers := apptest.Generated(t, s, demo.Scale{Requirements: 300, Pledges: 3_000, Offers: 300, Seed: 11})
 		ctx := t.Context()
-		accts, err := demo.Generate(ctx, a, clock, password, demo.Scale{Requirements: 300, Pledges: 3_000, Offers: 300, Seed: 11}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		viewers := map[string]policy.Viewer{"visitor": {}, "platform": policy.System()}
-		for _, acct := range accts {
-			u, err := a.Store.UserByEmail(ctx, acct.Email)
-			if err != nil {
-				t.Fatal(err)
-			}
-			org, err := a.Store.OrganisationByID(ctx, u.OrgID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			viewers[acct.Email] = policy.ViewerFor(u, org)
-		}
+		viewers["visitor"], viewers["platform"] = policy.Viewer{}, policy.System()
 		every, err := a.Requirements.All(ctx, policy.System(), model.RequirementFilter{})
 		if err != nil {
 			t.Fatal(err)
