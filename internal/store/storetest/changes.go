@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -81,4 +82,40 @@ func testRequirementChanges(t *testing.T, s *store.DB) {
 	within(visitor, "", "", r1.ID)
 	within(visitor, r2.ID, "", r1.ID)
 	within(visitor, "", r2.ID)
+}
+
+// testRequirementBounds: the bounds are every n-th id of every
+// requirement within the span, newest first, whoever may see them.
+func testRequirementBounds(t *testing.T, s *store.DB) {
+	ctx := ctxOf(t)
+	org := newOrg(t, s, "Ministry")
+	var ids []string
+	for i := range 7 {
+		tlp := model.TLPClear
+		if i%3 == 0 {
+			tlp = model.TLPRed
+		}
+		r := newRequirement(t, s, org.ID, func(r *model.Requirement) { r.TLP = tlp })
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	slices.Reverse(ids) // newest first: ids[0] is the newest
+	bounds := func(below, from string, every int, want ...string) {
+		t.Helper()
+		got, err := s.RequirementBounds(ctx, below, from, every)
+		must(t, err)
+		if !slices.Equal(got, want) {
+			t.Fatalf("bounds below %q from %q every %d: got %v, want %v", below, from, every, got, want)
+		}
+	}
+	bounds("", "", 1, ids...)
+	bounds("", "", 3, ids[2], ids[5])
+	bounds("", "", 7, ids[6])
+	bounds("", "", 8)
+	bounds(ids[1], "", 3, ids[4])
+	bounds(ids[1], ids[5], 2, ids[3], ids[5])
+	bounds("", ids[2], 2, ids[1])
+	if _, err := s.RequirementBounds(ctx, "", "", 0); !errors.Is(err, model.ErrInvalid) {
+		t.Fatalf("every 0: want invalid, got %v", err)
+	}
 }

@@ -80,6 +80,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"QueryMatchesBeneficiaryNames", testQueryMatchesBeneficiaryNames},
 		{"ViewedPages", testViewedPages},
 		{"RequirementChanges", testRequirementChanges},
+		{"RequirementBounds", testRequirementBounds},
 		{"RequirementListVersions", testRequirementListVersions},
 	}
 	for _, tc := range tests {
