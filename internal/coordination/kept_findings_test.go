@@ -103,6 +103,17 @@ func TestFindingsFoundAgainWhereChanged(t *testing.T) {
 		if n := computed("after an acknowledgement"); n != 0 {
 			t.Errorf("after an acknowledgement, %d ranges were computed again, want none", n)
 		}
+		// Two ranges apart changed at once: each computed again in its
+		// place, so that a later change to the second finds its own.
+		pledge("donor", ids[1])
+		pledge("donor", ids[7])
+		if n := computed("after pledges in two ranges"); n != 2 {
+			t.Errorf("after pledges on two requirements four apart, %d ranges were computed again, want 2", n)
+		}
+		pledge("donor", ids[7])
+		if n := computed("after another pledge in the second range"); n != 1 {
+			t.Errorf("after another pledge, %d ranges were computed again, want 1", n)
+		}
 		// The stale pledge of the coordinator's organisation moves, by a
 		// statement of its own, from the hidden need to one the
 		// coordinator sees: found once, with that need.

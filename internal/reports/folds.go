@@ -76,7 +76,7 @@ func (s *Service) needs(ctx context.Context, v policy.Viewer) (*needFigures, err
 	ranges := f.ranges
 	switch {
 	case ranges == nil:
-		ranges, err = s.foldRange(ctx, v, "", "")
+		ranges, err = s.foldAll(ctx, v)
 	case version != f.version:
 		ranges, err = s.refold(ctx, v, f.ranges, f.version)
 	}
@@ -99,22 +99,56 @@ func (s *Service) refold(ctx context.Context, v policy.Viewer, ranges []needRang
 		return nil, err
 	}
 	if all {
-		return s.foldRange(ctx, v, "", "")
+		return s.foldAll(ctx, v)
 	}
 	changed := readings.Touched(ranges, func(r needRange) string { return r.from }, ids)
-	out := make([]needRange, 0, len(ranges))
+	var spans []readings.Span
+	for i, r := range ranges {
+		if changed[i] {
+			spans = append(spans, readings.Span{Below: r.below, From: r.from})
+		}
+	}
+	again, err := s.foldOver(ctx, v, spans)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]needRange, 0, len(ranges)+len(again))
 	for i, r := range ranges {
 		if !changed[i] {
 			out = append(out, r)
 			continue
 		}
-		again, err := s.foldRange(ctx, v, r.below, r.from)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, again...)
+		out, again = append(out, again[0]...), again[1:]
 	}
 	return joinShort(out), nil
+}
+
+// foldAll folds every requirement v sees, in ranges of foldBatch
+// requirements cut before they are read, so that they are folded at once,
+// as many as there are cores.
+func (s *Service) foldAll(ctx context.Context, v policy.Viewer) ([]needRange, error) {
+	spans, err := s.requirements.SpansWithin(ctx, "", "", foldBatch)
+	if err != nil {
+		return nil, err
+	}
+	ranges, err := s.foldOver(ctx, v, spans)
+	if err != nil {
+		return nil, err
+	}
+	return joinShort(slices.Concat(ranges...)), nil
+}
+
+// foldOver folds the requirements v sees in each of spans, readings.Workers()
+// spans at once, and returns the ranges each span makes.
+func (s *Service) foldOver(ctx context.Context, v policy.Viewer, spans []readings.Span) ([][]needRange, error) {
+	out := make([][]needRange, len(spans))
+	err := readings.InOrder(ctx, len(spans), readings.Workers(), func(ctx context.Context, k int) ([]needRange, error) {
+		return s.foldRange(ctx, v, spans[k].Below, spans[k].From)
+	}, func(k int, ranges []needRange) error {
+		out[k] = ranges
+		return nil
+	})
+	return out, err
 }
 
 // joinShort joins neighbouring ranges that together hold no more than
@@ -137,27 +171,25 @@ func joinShort(ranges []needRange) []needRange {
 }
 
 // foldRange folds the requirements v sees with ids below below and from
-// from on, foldBatch at a time, each batch a range of its own.
+// from on, foldBatch at a time, each batch a range of its own. It runs
+// beside others: needsOf shares nothing.
 func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from string) ([]needRange, error) {
 	var out []needRange
 	for {
-		views, last, full, err := s.requirements.SummariesWithin(ctx, v, below, from, foldBatch)
+		views, next, err := s.requirements.SummariesWithin(ctx, v, below, from, foldBatch)
 		if err != nil {
 			return nil, err
 		}
 		s.folds.Folded.Add(1)
 		r := needRange{span: span{below: below, from: from}, figures: needsOf(views), n: len(views)}
-		// A range folded again usually holds what it held: its oldest
-		// requirement is its bound, and nothing is left below it.
-		done := !full || last == from
-		if !done {
-			r.from = last
+		if next != "" {
+			r.from = next
 		}
 		out = append(out, r)
-		if done {
+		if next == "" {
 			return out, nil
 		}
-		below = last
+		below = next
 	}
 }
 

@@ -17,6 +17,7 @@ type sortedReads interface {
 	CountRequirements(ctx context.Context, f model.RequirementFilter, a policy.Audience) (int, error)
 	SeenRequirementIDs(ctx context.Context, a policy.Audience, ids []string) ([]string, error)
 	RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error)
+	RequirementBounds(ctx context.Context, below, from string, every int) ([]string, error)
 	// RecordVersion changes with every requirement, pledge, access list
 	// and organisation.
 	RecordVersion(ctx context.Context) (int64, error)

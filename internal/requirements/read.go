@@ -5,6 +5,7 @@ import (
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 )
 
 // viewOf builds what v sees of r given every pledge linked to it, or
@@ -200,27 +201,49 @@ func (s *Service) EachSummary(ctx context.Context, v policy.Viewer, fn func([]Vi
 // SummariesWithin returns, as EachSummary does, up to limit of the
 // requirements v may see with ids below below and from from on ("": no
 // bound), newest first: a range of the requirements a reader keeps what it
-// computed of, read again when one of them changed. last is the id of the
-// oldest requirement read, full whether limit were read (there may be
-// more); both count requirements the policy then hid.
-func (s *Service) SummariesWithin(ctx context.Context, v policy.Viewer, below, from string, limit int) (views []View, last string, full bool, err error) {
+// computed of, read again when one of them changed. When v sees more than
+// limit there, next is the id of the oldest requirement returned, the
+// bound below which the rest are read; otherwise next is "" and every one
+// was returned. next may name a requirement the policy then hid.
+func (s *Service) SummariesWithin(ctx context.Context, v policy.Viewer, below, from string, limit int) (views []View, next string, err error) {
 	return s.within(ctx, v, below, from, limit, s.summaries)
 }
 
 // ViewsWithin is SummariesWithin with each requirement read whole, with the
 // pledges v sees on it, as Get shows it.
-func (s *Service) ViewsWithin(ctx context.Context, v policy.Viewer, below, from string, limit int) (views []View, last string, full bool, err error) {
+func (s *Service) ViewsWithin(ctx context.Context, v policy.Viewer, below, from string, limit int) (views []View, next string, err error) {
 	return s.within(ctx, v, below, from, limit, s.visible)
 }
 
+// SpansWithin cuts the requirements below below and from from on into
+// spans of size requirements each, newest first, for a reading that
+// computes its ranges at once (readings.InOrder). The spans are cut
+// whatever v may see, and never shown: a viewer who sees few requirements
+// finds few in each.
+func (s *Service) SpansWithin(ctx context.Context, below, from string, size int) ([]readings.Span, error) {
+	bounds, err := s.store.RequirementBounds(ctx, below, from, size)
+	if err != nil {
+		return nil, err
+	}
+	return readings.Spans(below, from, bounds), nil
+}
+
 func (s *Service) within(ctx context.Context, v policy.Viewer, below, from string, limit int,
-	as func(context.Context, policy.Viewer, []model.Requirement, model.RequirementStatus) ([]View, error)) (views []View, last string, full bool, err error) {
-	batch, err := s.store.RequirementsWithin(ctx, policy.AudienceOf(v), below, from, limit)
+	as func(context.Context, policy.Viewer, []model.Requirement, model.RequirementStatus) ([]View, error)) (views []View, next string, err error) {
+	// One more is read to tell whether the span holds more than limit: a
+	// span cut at the limit-th id of every requirement (SpansWithin) ends
+	// on one v may not see, and asking below the last one v sees would read
+	// the span again to find nothing.
+	batch, err := s.store.RequirementsWithin(ctx, policy.AudienceOf(v), below, from, limit+1)
 	if err != nil || len(batch) == 0 {
-		return nil, "", false, err
+		return nil, "", err
+	}
+	if len(batch) > limit {
+		batch = batch[:limit]
+		next = batch[limit-1].ID
 	}
 	views, err = as(ctx, v, batch, "")
-	return views, batch[len(batch)-1].ID, len(batch) == limit, err
+	return views, next, err
 }
 
 func (s *Service) each(ctx context.Context, v policy.Viewer,

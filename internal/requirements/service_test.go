@@ -318,14 +318,14 @@ func viewsInRanges(rs *requirements.Service, n int) func(context.Context, policy
 	return func(ctx context.Context, v policy.Viewer, fn func([]requirements.View) error) error {
 		below := ""
 		for {
-			views, last, full, err := rs.ViewsWithin(ctx, v, below, "", n)
+			views, next, err := rs.ViewsWithin(ctx, v, below, "", n)
 			if err != nil {
 				return err
 			}
-			if err := fn(views); err != nil || !full {
+			if err := fn(views); err != nil || next == "" {
 				return err
 			}
-			below = last
+			below = next
 		}
 	}
 }
