@@ -325,27 +325,24 @@ func (s *Service) allCorrections(ctx context.Context, v policy.Viewer, aud polic
 	slices.Sort(reached)
 	reached = slices.Compact(reached)
 	slices.Reverse(reached)
-	var out []corrections
-	below := ""
-	for {
-		sp := span{below: below}
-		if len(reached) > corrBatch {
-			sp.from = reached[corrBatch-1]
-			reached = reached[corrBatch:]
-		} else {
-			reached = nil
-		}
-		tables, _, err := s.correctionsIn(ctx, v, aud, rel, sp, false)
-		if err != nil {
-			return nil, err
-		}
-		s.corrected.Folded.Add(1)
-		out = append(out, corrections{sp, tables})
-		if sp.from == "" {
-			return out, nil
-		}
-		below = sp.from
+	var bounds []string
+	for i := corrBatch - 1; i < len(reached)-1; i += corrBatch {
+		bounds = append(bounds, reached[i])
 	}
+	// The spans are found at once, as many as there are cores: they share
+	// rel, which each only reads.
+	spans := readings.Spans("", "", bounds)
+	out := make([]corrections, len(spans))
+	err = readings.InOrder(ctx, len(spans), readings.Workers(), func(ctx context.Context, k int) (map[string]sumTable, error) {
+		sp := span{below: spans[k].Below, from: spans[k].From}
+		tables, _, err := s.correctionsIn(ctx, v, aud, rel, sp, false)
+		s.corrected.Folded.Add(1)
+		return tables, err
+	}, func(k int, tables map[string]sumTable) error {
+		out[k] = corrections{span{below: spans[k].Below, from: spans[k].From}, tables}
+		return nil
+	})
+	return out, err
 }
 
 // correctAgain finds again the spans of corrections holding a requirement
