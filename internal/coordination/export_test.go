@@ -165,7 +165,9 @@ func FindingsRangesComputed(s *Service) int64 { return s.folds.Folded.Load() }
 // KeptFindingsRanges counts the ranges of v's kept findings.
 func KeptFindingsRanges(s *Service, v policy.Viewer) int {
 	f := s.folds.Of(v)
-	f.mu.Lock()
+	if err := f.mu.Lock(context.Background()); err != nil {
+		panic(err)
+	}
 	defer f.mu.Unlock()
 	return len(f.ranges)
 }

@@ -5,7 +5,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"sync"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -58,7 +58,7 @@ type findingsRange struct {
 // of the records, with the bilateral reports on no requirement they were
 // computed with.
 type findingsFold struct {
-	mu      sync.Mutex
+	mu      readings.Lock
 	version int64
 	today   model.Date
 	reports []model.Pledge
@@ -87,27 +87,36 @@ func (s *Service) keptFindings(ctx context.Context, v policy.Viewer, today model
 	if err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	if err := f.mu.Lock(ctx); err != nil {
+		return nil, err
+	}
 	if f.list != nil && f.today == today && f.version >= version {
+		defer f.mu.Unlock()
 		return f.list, nil
 	}
-	reports, err := s.reportsOffRequirements(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	var next folded
-	if f.list == nil || f.today != today || !reflect.DeepEqual(reports, f.reports) {
-		next, err = s.allFindings(ctx, v, today, reports)
-	} else {
-		next, err = s.findingsAgain(ctx, v, f, reports)
-	}
-	if err != nil {
-		return nil, err
-	}
-	f.version, f.today, f.reports, f.folded = version, today, reports, next
-	return f.list, nil
+	return readings.Detached(ctx, &f.mu, findingsTimeout, func(ctx context.Context) (*findingsList, error) {
+		reports, err := s.reportsOffRequirements(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		var next folded
+		if f.list == nil || f.today != today || !reflect.DeepEqual(reports, f.reports) {
+			next, err = s.allFindings(ctx, v, today, reports)
+		} else {
+			next, err = s.findingsAgain(ctx, v, f, reports)
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.version, f.today, f.reports, f.folded = version, today, reports, next
+		return f.list, nil
+	})
 }
+
+// findingsTimeout bounds a computation of a viewer's findings that no
+// request waits for any more (readings.Detached): a whole reading takes
+// 13 s at a million pledges.
+const findingsTimeout = 5 * time.Minute
 
 // reportsOffRequirements are the bilateral reports v sees on no
 // requirement, newest first.

@@ -1,9 +1,13 @@
 package coordination_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/coordination"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -159,6 +163,55 @@ func TestFindingsFoundAgainWhereChanged(t *testing.T) {
 		w.now = w.now.AddDate(0, 0, 1)
 		if n := computed("on the next day"); n < all {
 			t.Errorf("on the next day, %d ranges were computed again, want all (%d)", n, all)
+		}
+	})
+}
+
+// TestFindingsReadingOutlivesItsRequest: a whole reading goes on when the
+// request that began it stops waiting, as when its reader reloads the
+// page, and the next request finds it rather than computing it again.
+func TestFindingsReadingOutlivesItsRequest(t *testing.T) {
+	defer coordination.SetFindingsBatch(1)()
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		w := newWorld(t, s)
+		coordinator := w.c.Viewer("coordinator")
+		for i := range 30 {
+			w.need(fmt.Sprint(i), "energy", model.PriorityHigh, 100_000_00, model.TLPGreen)
+		}
+		computed := func() int64 { return coordination.FindingsRangesComputed(w.a.Coordination) }
+		start := computed()
+		if _, err := w.a.Coordination.Alerts(w.ctx, coordinator, coordination.AlertFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		whole := computed() - start
+		// A new day: the findings are computed whole again, and the
+		// request that asked for them goes away once the first range is.
+		w.now = w.now.AddDate(0, 0, 1)
+		start = computed()
+		ctx, cancel := context.WithCancel(w.ctx)
+		go func() {
+			for deadline := time.Now().Add(10 * time.Second); computed() == start && time.Now().Before(deadline); {
+				runtime.Gosched()
+			}
+			cancel()
+		}()
+		if _, err := w.a.Coordination.Alerts(ctx, coordinator, coordination.AlertFilter{}); err != nil && !errors.Is(err, context.Canceled) {
+			t.Fatalf("the request that went away: want its context's error, got %v", err)
+		}
+		cancel()
+		got, err := w.a.Coordination.Alerts(w.ctx, coordinator, coordination.AlertFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := w.a.Coordination.AlertsFromEveryRecord(w.ctx, coordinator, coordination.AlertFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("alerts\n got %v\nwant %v", keysOf(got), keysOf(want))
+		}
+		if n := computed() - start; n != whole {
+			t.Errorf("the reading the first request left and the next one computed %d ranges, want %d: one whole reading", n, whole)
 		}
 	})
 }

@@ -1,6 +1,10 @@
 package reports
 
-import "github.com/cyberaid/cyberaid/internal/policy"
+import (
+	"context"
+
+	"github.com/cyberaid/cyberaid/internal/policy"
+)
 
 // SetFoldBatch makes the kept folds of the needs read n requirements a
 // range, and the kept corrections hold n requirements a span, until restore
@@ -20,7 +24,9 @@ func CorrectedSpans(s *Service) int64 { return s.corrected.Folded.Load() }
 // KeptRanges counts the ranges of v's kept fold of the needs.
 func KeptRanges(s *Service, v policy.Viewer) int {
 	f := s.folds.Of(v)
-	f.mu.Lock()
+	if err := f.mu.Lock(context.Background()); err != nil {
+		panic(err)
+	}
 	defer f.mu.Unlock()
 	return len(f.ranges)
 }

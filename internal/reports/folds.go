@@ -3,7 +3,7 @@ package reports
 import (
 	"context"
 	"slices"
-	"sync"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/policy"
 	"github.com/cyberaid/cyberaid/internal/readings"
@@ -55,7 +55,7 @@ type needRange struct {
 }
 
 type needsFold struct {
-	mu sync.Mutex
+	mu readings.Lock
 	// version is the record version read before the ranges were folded.
 	version int64
 	ranges  []needRange
@@ -65,30 +65,47 @@ type needsFold struct {
 // every requirement would give them.
 func (s *Service) needs(ctx context.Context, v policy.Viewer) (*needFigures, error) {
 	f := s.folds.Of(v)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	if err := f.mu.Lock(ctx); err != nil {
+		return nil, err
+	}
 	// Read before the records: a change after this reading advances the
 	// version and marks its requirements at it or later.
 	version, err := s.store.RecordVersion(ctx)
 	if err != nil {
+		f.mu.Unlock()
 		return nil, err
 	}
-	ranges := f.ranges
-	switch {
-	case ranges == nil:
-		ranges, err = s.foldAll(ctx, v)
-	case version != f.version:
-		ranges, err = s.refold(ctx, v, f.ranges, f.version)
+	if f.ranges != nil && version == f.version {
+		defer f.mu.Unlock()
+		return totalOf(f.ranges), nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	f.version, f.ranges = version, ranges
+	// Folded on, should the request go away: the next one finds it.
+	return readings.Detached(ctx, &f.mu, foldTimeout, func(ctx context.Context) (*needFigures, error) {
+		var ranges []needRange
+		var err error
+		if f.ranges == nil {
+			ranges, err = s.foldAll(ctx, v)
+		} else {
+			ranges, err = s.refold(ctx, v, f.ranges, f.version)
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.version, f.ranges = version, ranges
+		return totalOf(ranges), nil
+	})
+}
+
+// foldTimeout bounds a fold that no request waits for any more
+// (readings.Detached).
+const foldTimeout = 5 * time.Minute
+
+func totalOf(ranges []needRange) *needFigures {
 	total := newNeedFigures()
 	for _, r := range ranges {
 		total.merge(r.figures)
 	}
-	return total, nil
+	return total
 }
 
 // refold folds again the ranges holding a requirement changed since the
@@ -202,7 +219,7 @@ var corrBatch = 500
 // requirements, newest first, each span's from the next one's below, and
 // the total with those of the pledges on no requirement.
 type correctionsFold struct {
-	mu      sync.Mutex
+	mu      readings.Lock
 	version int64
 	spans   []corrections
 	total   map[string]sumTable
@@ -236,12 +253,23 @@ func (s *Service) keptCorrections(ctx context.Context, v policy.Viewer, aud poli
 	if err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	if err := f.mu.Lock(ctx); err != nil {
+		return nil, err
+	}
 	if f.spans != nil && f.version >= version {
+		defer f.mu.Unlock()
 		return f.total, nil
 	}
+	return readings.Detached(ctx, &f.mu, foldTimeout, func(ctx context.Context) (map[string]sumTable, error) {
+		return s.correctionsAgain(ctx, v, aud, f, version)
+	})
+}
+
+// correctionsAgain finds v's corrections at version, whole or where they
+// changed since f's, into f, which the caller holds.
+func (s *Service) correctionsAgain(ctx context.Context, v policy.Viewer, aud policy.Audience, f *correctionsFold, version int64) (map[string]sumTable, error) {
 	var rel relations
+	var err error
 	if f.spans == nil || f.rel.pledges == nil {
 		rel, err = s.relationsOf(ctx, aud, nil, nil)
 	} else {

@@ -2,8 +2,10 @@ package reports_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -265,5 +267,55 @@ func TestSharedPledgesReadAgainWhereChanged(t *testing.T) {
 			t.Fatal(err)
 		}
 		read("a change, none kept", 4)
+	})
+}
+
+// TestNeedsFoldOutlivesItsRequest: a whole fold goes on when the request
+// that began it stops waiting, and the next request finds it rather than
+// folding again.
+func TestNeedsFoldOutlivesItsRequest(t *testing.T) {
+	defer reports.SetFoldBatch(1)()
+	storetest.Backends(t, func(t *testing.T, s *store.DB) {
+		now := time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC)
+		a, cast := apptest.New(t, s, func() time.Time { return now })
+		for range 30 {
+			validatedNeed(t, a, cast, now, model.PriorityCritical, model.TLPGreen)
+		}
+		// A whole fold reads the same ranges for every viewer, cut
+		// whatever each sees: the coordinator's gives their number, and
+		// the validator's request goes away once its first is folded.
+		folded := func() int64 { return reports.FoldedRanges(a.Reports) }
+		start := folded()
+		if _, err := a.Reports.Dashboard(context.Background(), cast.Viewer("coordinator")); err != nil {
+			t.Fatal(err)
+		}
+		whole := folded() - start
+		viewer := cast.Viewer("validator")
+		start = folded()
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for deadline := time.Now().Add(10 * time.Second); folded() == start && time.Now().Before(deadline); {
+				runtime.Gosched()
+			}
+			cancel()
+		}()
+		if _, err := a.Reports.Dashboard(ctx, viewer); err != nil && !errors.Is(err, context.Canceled) {
+			t.Fatalf("the request that went away: want its context's error, got %v", err)
+		}
+		cancel()
+		got, err := a.Reports.Dashboard(context.Background(), viewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := a.Reports.DashboardFromRecords(context.Background(), viewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("the dashboard\n got %+v\nwant %+v", got, want)
+		}
+		if n := folded() - start; n != whole {
+			t.Errorf("the fold the first request left and the next one folded %d ranges, want %d: one whole fold", n, whole)
+		}
 	})
 }
