@@ -2,7 +2,10 @@ package readings
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -33,7 +36,9 @@ func Workers() int { return min(runtime.GOMAXPROCS(0), 4) }
 // goroutines and hands each result to use in the order of k, on the
 // caller's goroutine. No more than workers results are computed ahead of
 // the one use waits for, so that what a reading holds at once stays that
-// of a few spans whatever their number. The first error stops it.
+// of a few spans whatever their number. It returns the error of the first
+// k, in that order, whose computation or use failed; a computation that
+// panics fails with the panic as its error, as a request's handler would.
 func InOrder[T any](ctx context.Context, n, workers int, compute func(context.Context, int) (T, error), use func(int, T) error) error {
 	if n == 0 {
 		return nil
@@ -72,7 +77,7 @@ func InOrder[T any](ctx context.Context, n, workers int, compute func(context.Co
 				if k >= n || ctx.Err() != nil {
 					return
 				}
-				v, err := compute(ctx, k)
+				v, err := computed(ctx, k, compute)
 				slots[k] <- result{v, err}
 				if err != nil {
 					return
@@ -96,4 +101,17 @@ func InOrder[T any](ctx context.Context, n, workers int, compute func(context.Co
 		<-ahead
 	}
 	return nil
+}
+
+// computed is compute(ctx, k), with a panic returned as an error: no
+// handler's recovery reaches a worker's goroutine, and a panic there would
+// end the server.
+func computed[T any](ctx context.Context, k int, compute func(context.Context, int) (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			slog.Error("a reading panicked", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("reading: panic: %v", p)
+		}
+	}()
+	return compute(ctx, k)
 }

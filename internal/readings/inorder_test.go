@@ -124,3 +124,15 @@ func TestInOrderCancelled(t *testing.T) {
 		t.Fatalf("want the context's error, got %v", err)
 	}
 }
+
+func TestInOrderPanicIsAnError(t *testing.T) {
+	err := readings.InOrder(context.Background(), 10, 2, func(_ context.Context, k int) (int, error) {
+		if k == 3 {
+			panic("broken")
+		}
+		return k, nil
+	}, func(int, int) error { return nil })
+	if err == nil {
+		t.Fatal("want the panic as an error")
+	}
+}

@@ -65,17 +65,18 @@ type needsFold struct {
 // every requirement would give them.
 func (s *Service) needs(ctx context.Context, v policy.Viewer) (*needFigures, error) {
 	f := s.folds.Of(v)
+	// Read before the records, and before waiting for v's fold: a change
+	// after this reading advances the version and marks its requirements
+	// at it or later, and a fold another request made meanwhile, at this
+	// version or a later one, answers this one too.
+	version, err := s.store.RecordVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if err := f.mu.Lock(ctx); err != nil {
 		return nil, err
 	}
-	// Read before the records: a change after this reading advances the
-	// version and marks its requirements at it or later.
-	version, err := s.store.RecordVersion(ctx)
-	if err != nil {
-		f.mu.Unlock()
-		return nil, err
-	}
-	if f.ranges != nil && version == f.version {
+	if f.ranges != nil && f.version >= version {
 		defer f.mu.Unlock()
 		return totalOf(f.ranges), nil
 	}
@@ -364,7 +365,9 @@ func (s *Service) allCorrections(ctx context.Context, v policy.Viewer, aud polic
 	err = readings.InOrder(ctx, len(spans), readings.Workers(), func(ctx context.Context, k int) (map[string]sumTable, error) {
 		sp := span{below: spans[k].Below, from: spans[k].From}
 		tables, _, err := s.correctionsIn(ctx, v, aud, rel, sp, false)
-		s.corrected.Folded.Add(1)
+		if err == nil {
+			s.corrected.Folded.Add(1)
+		}
 		return tables, err
 	}, func(k int, tables map[string]sumTable) error {
 		out[k] = corrections{span{below: spans[k].Below, from: spans[k].From}, tables}

@@ -72,6 +72,22 @@ func TestNeedsFoldedAgainWhereChanged(t *testing.T) {
 		if n := folded("with nothing changed"); n != 0 {
 			t.Errorf("with nothing changed, %d ranges were folded again, want none", n)
 		}
+		// Two ranges apart changed at once: each folded again in its
+		// place, so that a later change to the second finds its own.
+		for _, id := range []string{ids[1], ids[7]} {
+			if _, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &id, AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), TLP: &tlp}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := folded("after pledges in two ranges"); n != 2 {
+			t.Errorf("after pledges on two requirements six apart, %d ranges were folded again, want 2", n)
+		}
+		if _, err := a.Pledges.Create(ctx, cast.Viewer("donor"), pledges.Input{RequirementID: &ids[7], AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), TLP: &tlp}); err != nil {
+			t.Fatal(err)
+		}
+		if n := folded("after another pledge in the second range"); n != 1 {
+			t.Errorf("after another pledge, %d ranges were folded again, want 1", n)
+		}
 		if _, err := a.Requirements.Share(ctx, cast.Viewer("coordinator"), ids[1], []string{cast.Orgs["company"].ID}); err != nil {
 			t.Fatal(err)
 		}

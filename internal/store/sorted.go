@@ -27,9 +27,10 @@ type SortedPages interface {
 	// bound): a range kept by a reader, whose bounds need not be seen.
 	RequirementsWithin(ctx context.Context, a policy.Audience, below, from string, limit int) ([]model.Requirement, error)
 	// RequirementBounds returns every every-th id, newest first, of every
-	// requirement below below and from from on: bounds that cut the span
-	// into ranges of every requirements, which a reader computes at once.
-	// No audience applies: a bound is never shown.
+	// requirement below below and from from on, but the oldest: bounds that
+	// cut the span into ranges of every requirements, the last of one to
+	// every, which a reader computes at once. No audience applies: a bound
+	// is never shown.
 	RequirementBounds(ctx context.Context, below, from string, every int) ([]string, error)
 	PagePledges(ctx context.Context, f model.PledgeFilter, a policy.Audience, s model.Sort, after string, limit int) ([]model.Pledge, error)
 	CountPledges(ctx context.Context, f model.PledgeFilter, a policy.Audience) (int, error)
@@ -293,16 +294,18 @@ func (q *queries) RequirementBounds(ctx context.Context, below, from string, eve
 	if every <= 0 {
 		return nil, model.Invalid("every", "must be at least 1")
 	}
-	conds, args := []string{"TRUE"}, []any{}
+	var conds []string
+	var args []any
 	if below != "" {
 		conds, args = append(conds, "id < ?"), append(args, below)
 	}
 	if from != "" {
 		conds, args = append(conds, "id >= ?"), append(args, from)
 	}
-	// The ids are numbered off the primary key's index alone.
-	ids, err := queryAll(ctx, q.rd, scanString, `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id DESC) AS n FROM requirements
-		WHERE `+strings.Join(conds, " AND ")+`) AS numbered WHERE n % ? = 0 ORDER BY id DESC`, append(args, every)...)
+	// The ids are numbered off the primary key's index alone. The oldest
+	// is never a bound: the span it began would hold nothing.
+	ids, err := queryAll(ctx, q.rd, scanString, `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id DESC) AS n, count(*) OVER () AS total
+		FROM requirements`+where(conds)+`) AS numbered WHERE n % ? = 0 AND n < total ORDER BY id DESC`, append(args, every)...)
 	return ids, dbErr(err, "requirement bounds")
 }
 

@@ -85,7 +85,8 @@ func testRequirementChanges(t *testing.T, s *store.DB) {
 }
 
 // testRequirementBounds: the bounds are every n-th id of every
-// requirement within the span, newest first, whoever may see them.
+// requirement within the span, newest first, whoever may see them, but the
+// span's oldest.
 func testRequirementBounds(t *testing.T, s *store.DB) {
 	ctx := ctxOf(t)
 	org := newOrg(t, s, "Ministry")
@@ -108,13 +109,16 @@ func testRequirementBounds(t *testing.T, s *store.DB) {
 			t.Fatalf("bounds below %q from %q every %d: got %v, want %v", below, from, every, got, want)
 		}
 	}
-	bounds("", "", 1, ids...)
+	bounds("", "", 1, ids[:6]...)
 	bounds("", "", 3, ids[2], ids[5])
-	bounds("", "", 7, ids[6])
+	bounds("", "", 6, ids[5])
+	bounds("", "", 7) // the oldest begins no span
 	bounds("", "", 8)
 	bounds(ids[1], "", 3, ids[4])
-	bounds(ids[1], ids[5], 2, ids[3], ids[5])
+	bounds(ids[1], ids[5], 2, ids[3])
+	bounds(ids[1], ids[6], 2, ids[3], ids[5])
 	bounds("", ids[2], 2, ids[1])
+	bounds("", ids[1], 2)
 	if _, err := s.RequirementBounds(ctx, "", "", 0); !errors.Is(err, model.ErrInvalid) {
 		t.Fatalf("every 0: want invalid, got %v", err)
 	}
