@@ -17,15 +17,17 @@ import (
 // the ranges add up to the figures of all (needFigures.merge).
 
 // foldBatch is how many requirements a kept range holds when it is folded:
-// folding one again after a change reads that many.
-var foldBatch = 2000
+// folding one again after a change reads that many. A whole fold reads as
+// many ranges at once as there are cores (foldOver), each with the pledge
+// classes of its requirements, about 11 MB for 2,000 at a million pledges.
+var foldBatch = 1000
 
 // maxChanged bounds the changed requirements read at once: beyond, every
 // range is likely touched and all are folded again.
 const maxChanged = 10_000
 
 // keptFolds bounds the viewers whose needs are kept folded: at a million
-// pledges a fold is about fifty ranges, each with its longest-waiting
+// pledges a fold is about a hundred ranges, each with its longest-waiting
 // critical needs, a few hundred kB in all. keptCorrected bounds those whose
 // corrections are kept: most viewers reach few records through a relation,
 // a company engaged on 17,500 requirements 35 spans.
