@@ -33,17 +33,7 @@ func TestFindingsFoundAgainWhereChanged(t *testing.T) {
 		computed := func(step string) int64 {
 			t.Helper()
 			before := coordination.FindingsRangesComputed(w.a.Coordination)
-			got, err := w.a.Coordination.Alerts(w.ctx, coordinator, coordination.AlertFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := w.a.Coordination.AlertsFromEveryRecord(w.ctx, coordinator, coordination.AlertFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: alerts\n got %v\nwant %v", step, keysOf(got), keysOf(want))
-			}
+			alertsAsEveryRecord(t, w, coordinator, step)
 			return coordination.FindingsRangesComputed(w.a.Coordination) - before
 		}
 		pledge := func(as, req string) model.Pledge {
@@ -199,19 +189,26 @@ func TestFindingsReadingOutlivesItsRequest(t *testing.T) {
 			t.Fatalf("the request that went away: want its context's error, got %v", err)
 		}
 		cancel()
-		got, err := w.a.Coordination.Alerts(w.ctx, coordinator, coordination.AlertFilter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := w.a.Coordination.AlertsFromEveryRecord(w.ctx, coordinator, coordination.AlertFilter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("alerts\n got %v\nwant %v", keysOf(got), keysOf(want))
-		}
+		alertsAsEveryRecord(t, w, coordinator, "after the request went away")
 		if n := computed() - start; n != whole {
 			t.Errorf("the reading the first request left and the next one computed %d ranges, want %d: one whole reading", n, whole)
 		}
 	})
+}
+
+// alertsAsEveryRecord fails t unless v's kept alerts are those computed
+// from every record.
+func alertsAsEveryRecord(t *testing.T, w *world, v policy.Viewer, step string) {
+	t.Helper()
+	got, err := w.a.Coordination.Alerts(w.ctx, v, coordination.AlertFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := w.a.Coordination.AlertsFromEveryRecord(w.ctx, v, coordination.AlertFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s: alerts\n got %v\nwant %v", step, keysOf(got), keysOf(want))
+	}
 }

@@ -294,19 +294,24 @@ func (q *queries) RequirementBounds(ctx context.Context, below, from string, eve
 	if every <= 0 {
 		return nil, model.Invalid("every", "must be at least 1")
 	}
-	var conds []string
-	var args []any
+	conds, args := spanConds(below, from)
+	// The ids are numbered off the primary key's index alone. The oldest
+	// is never a bound: the span it began would hold nothing.
+	ids, err := queryAll(ctx, q.rd, scanString, `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id DESC) AS n, count(*) OVER () AS total
+		FROM requirements`+where(conds)+`) AS numbered WHERE n % ? = 0 AND n < total ORDER BY id DESC`, append(args, every)...)
+	return ids, dbErr(err, "requirement bounds")
+}
+
+// spanConds selects the ids below below and from from on, "" being no
+// bound.
+func spanConds(below, from string) (conds []string, args []any) {
 	if below != "" {
 		conds, args = append(conds, "id < ?"), append(args, below)
 	}
 	if from != "" {
 		conds, args = append(conds, "id >= ?"), append(args, from)
 	}
-	// The ids are numbered off the primary key's index alone. The oldest
-	// is never a bound: the span it began would hold nothing.
-	ids, err := queryAll(ctx, q.rd, scanString, `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id DESC) AS n, count(*) OVER () AS total
-		FROM requirements`+where(conds)+`) AS numbered WHERE n % ? = 0 AND n < total ORDER BY id DESC`, append(args, every)...)
-	return ids, dbErr(err, "requirement bounds")
+	return conds, args
 }
 
 // CountRequirements counts the requirements matching f that a sees.

@@ -137,14 +137,7 @@ func (q *queries) EngagedRequirementIDs(ctx context.Context, orgID string, label
 // spanNarrowerThanPledges reports whether fewer requirements have ids below
 // below and from from on than the organisation orgID has pledges.
 func (q *queries) spanNarrowerThanPledges(ctx context.Context, orgID, below, from string) (bool, error) {
-	var conds []string
-	var args []any
-	if below != "" {
-		conds, args = append(conds, "id < ?"), append(args, below)
-	}
-	if from != "" {
-		conds, args = append(conds, "id >= ?"), append(args, from)
-	}
+	conds, args := spanConds(below, from)
 	var width, own int
 	if err := q.rd.row(ctx, `SELECT count(*) FROM requirements`+where(conds), args...).Scan(&width); err != nil {
 		return false, err
