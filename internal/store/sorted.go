@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -292,7 +293,8 @@ func (q *queries) RequirementsWithin(ctx context.Context, a policy.Audience, bel
 
 func (q *queries) RequirementBounds(ctx context.Context, below, from string, every int) ([]string, error) {
 	if every <= 0 {
-		return nil, model.Invalid("every", "must be at least 1")
+		// A reader's fault, never a person's input.
+		return nil, fmt.Errorf("requirement bounds: every %d, want at least 1", every)
 	}
 	conds, args := spanConds(below, from)
 	// The ids are numbered off the primary key's index alone. The oldest
