@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cyberaid/cyberaid/internal/app"
 	"github.com/cyberaid/cyberaid/internal/apptest"
 	"github.com/cyberaid/cyberaid/internal/demo"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -24,15 +23,7 @@ import (
 func TestSeenAsRecordsShow(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		ctx := t.Context()
-		clock := &demo.Clock{}
-		a, err := app.New(s, app.Options{Accounts: apptest.AccountsConfig(), Now: clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		accts, err := demo.Generate(ctx, a, clock, "a long demo password 2026", demo.Scale{Requirements: 120, Pledges: 600, Seed: 5}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, accounts := apptest.Generated(t, s, demo.Scale{Requirements: 120, Pledges: 600, Seed: 5})
 		reqs, err := s.ListRequirements(ctx, model.RequirementFilter{}, "", 0)
 		if err != nil {
 			t.Fatal(err)
@@ -51,16 +42,8 @@ func TestSeenAsRecordsShow(t *testing.T) {
 		gone := "01890000-0000-7000-8000-000000000000"
 		ns = append(ns, model.Notification{ObjectType: "pledge", ObjectID: gone}, model.Notification{ObjectType: "requirement", ObjectID: gone})
 		viewers := []policy.Viewer{{UserID: "01890000-0000-7000-8000-00000000000f"}}
-		for _, acct := range accts {
-			u, err := s.UserByEmail(ctx, acct.Email)
-			if err != nil {
-				t.Fatal(err)
-			}
-			org, err := s.OrganisationByID(ctx, u.OrgID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			viewers = append(viewers, policy.ViewerFor(u, org))
+		for _, v := range accounts {
+			viewers = append(viewers, v)
 		}
 		for _, v := range viewers {
 			own := append(slices.Clip(ns), model.Notification{ObjectType: "account", ObjectID: v.UserID}, model.Notification{ObjectType: "account", ObjectID: gone})
