@@ -22,7 +22,8 @@ import (
 // every alert about it, a pledge's id takes 17 bytes rather than 36, a
 // donor is a number, and a key made of the alert's kind and ids names
 // them rather than repeating them (a third of the list, at a million
-// pledges). Only the alerts of a page are decoded.
+// pledges). The pledges an alert names are written once with its
+// requirement (findingsPacker.add). Only the alerts of a page are decoded.
 //
 // The list is made of blocks of at most findingsBlock, or of one alert
 // larger than that, so that it grows without copying what it holds: one
@@ -68,20 +69,97 @@ type findingsPacker struct {
 	cur     int
 	free    []int
 	written []int // the blocks written since the last cut
-	reqAt   map[string]int
+	reqAt   map[string]requirementEntry
 	orgAt   map[string]int
 	scratch []byte
 }
 
 func newFindingsPacker() *findingsPacker {
-	return &findingsPacker{cur: -1, reqAt: map[string]int{}, orgAt: map[string]int{}}
+	return &findingsPacker{cur: -1, reqAt: map[string]requirementEntry{}, orgAt: map[string]int{}}
 }
 
-// add packs the alerts of out.
+// requirementEntry is where a requirement's fields are written, with the
+// table of the pledges its alerts name, each id's place in it.
+type requirementEntry struct {
+	place int
+	table map[string]int
+}
+
+// add packs the alerts of out. The alerts about one requirement come
+// together (onRequirement), and the ids of the pledges they name are
+// written once, after the requirement's fields, each alert naming them by
+// their place in that table: an over-coverage alert names every pledge on
+// its requirement, a duplicate or a stale pledge names some again, and
+// written in each alert the ids were half of the list at a million
+// pledges.
 func (p *findingsPacker) add(out alerts) {
-	for _, a := range out {
-		p.pack(a)
+	for len(out) > 0 {
+		n := 1
+		if id := out[0].RequirementID; id != "" {
+			for n < len(out) && out[n].RequirementID == id {
+				n++
+			}
+		}
+		p.packAbout(out[:n])
+		out = out[n:]
 	}
+}
+
+// packAbout packs alerts about one requirement, or one alert about none.
+// A requirement already written in this range is referred to again when
+// its table holds every pledge these alerts name, and written again with
+// a table of theirs otherwise.
+func (p *findingsPacker) packAbout(as []Alert) {
+	var e requirementEntry
+	if id := as[0].RequirementID; id != "" {
+		var ok bool
+		if e, ok = p.reqAt[id]; !ok || !tableHolds(e.table, as) {
+			e = p.putRequirement(as)
+			p.reqAt[id] = e
+		}
+	} else {
+		e.place = -1
+	}
+	for _, a := range as {
+		p.pack(a, e)
+	}
+}
+
+func tableHolds(table map[string]int, as []Alert) bool {
+	for _, a := range as {
+		for _, id := range a.PledgeIDs {
+			if _, ok := table[id]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// putRequirement writes the fields of the requirement of as, from the
+// first, and the table of the pledges they name.
+func (p *findingsPacker) putRequirement(as []Alert) requirementEntry {
+	a := as[0]
+	table := map[string]int{}
+	var ids []string
+	for _, a := range as {
+		for _, id := range a.PledgeIDs {
+			if _, ok := table[id]; !ok {
+				table[id] = len(ids)
+				ids = append(ids, id)
+			}
+		}
+	}
+	b := putID(p.scratch[:0], a.RequirementID)
+	b = putString(b, a.Ref)
+	b = putString(b, a.Title)
+	b = putString(b, string(a.Priority))
+	b = binary.AppendUvarint(b, uint64(len(ids)))
+	for _, id := range ids {
+		b = putID(b, id)
+	}
+	p.scratch = b
+	return requirementEntry{place: p.put(b), table: table}
 }
 
 // put copies b into the block being written, or a new one when it does
@@ -123,28 +201,19 @@ func (p *findingsPacker) cut() []int {
 	return out
 }
 
-func (p *findingsPacker) pack(a Alert) {
-	req := 0
-	if a.RequirementID != "" {
-		// A requirement's fields are written once; an alert refers to
-		// them by their place (plus one: 0 is no requirement).
-		at, ok := p.reqAt[a.RequirementID]
-		if !ok {
-			b := putString(p.scratch[:0], a.RequirementID)
-			b = putString(b, a.Ref)
-			b = putString(b, a.Title)
-			b = putString(b, string(a.Priority))
-			at = p.put(b)
-			p.reqAt[a.RequirementID], p.scratch = at, b
-		}
-		req = at + 1
-	}
+// pack writes a after the entry of its requirement, e (place -1: none).
+func (p *findingsPacker) pack(a Alert, e requirementEntry) {
 	b := putKey(p.scratch[:0], a)
-	b = binary.AppendUvarint(b, uint64(req))
+	// The requirement's place plus one: 0 is no requirement.
+	b = binary.AppendUvarint(b, uint64(e.place+1))
 	b = binary.AppendVarint(b, a.EURMinor)
 	b = binary.AppendUvarint(b, uint64(len(a.PledgeIDs)))
 	for _, id := range a.PledgeIDs {
-		b = putID(b, id)
+		if e.table != nil {
+			b = binary.AppendUvarint(b, uint64(e.table[id]))
+		} else {
+			b = putID(b, id)
+		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(a.DonorOrgIDs)))
 	for _, id := range a.DonorOrgIDs {
@@ -260,15 +329,11 @@ func (l *findingsList) appendKey(dst []byte, e packedAlert) []byte {
 	parts := r.off
 	r.off = 0
 	r.skipKey()
-	var reqID []byte
-	if req := r.readUvarint(); req != 0 {
-		rr := reader{buf: l.bytesAt(int(req - 1))}
-		reqID = rr.readBytes()
-	}
+	req, onReq := l.requirement(r.readUvarint())
 	r.readVarint()
 	pledges := r.off
 	for range r.readUvarint() {
-		r.skipID()
+		r.skipPledge(onReq)
 	}
 	donors := r.off
 
@@ -280,14 +345,15 @@ func (l *findingsList) appendKey(dst []byte, e packedAlert) []byte {
 		case part == partText:
 			dst = append(dst, r.readBytes()...)
 		case part == partRequirement:
-			dst = append(dst, reqID...)
+			id := req
+			dst = id.appendID(dst)
 		case part%2 == 0:
 			ids := reader{buf: r.buf, off: pledges}
 			ids.readUvarint()
 			for range (part - partPledge) / 2 {
-				ids.skipID()
+				ids.skipPledge(onReq)
 			}
-			dst = ids.appendID(dst)
+			dst = ids.appendPledge(dst, req, onReq)
 		default:
 			ids := reader{buf: r.buf, off: donors}
 			ids.readUvarint()
@@ -298,6 +364,15 @@ func (l *findingsList) appendKey(dst []byte, e packedAlert) []byte {
 		}
 	}
 	return dst
+}
+
+// requirement is a reader at the entry of the requirement at req, as an
+// alert refers to it (its place plus one), and whether there is one.
+func (l *findingsList) requirement(req uint64) (reader, bool) {
+	if req == 0 {
+		return reader{}, false
+	}
+	return reader{buf: l.bytesAt(int(req - 1))}, true
 }
 
 // key appends the i-th alert's key to dst.
@@ -312,14 +387,15 @@ func (l *findingsList) alert(i int) Alert {
 	r := reader{buf: l.bytesAt(e.place)}
 	a := Alert{Key: string(l.appendKey(nil, e)), Kind: kindsInOrder[e.order], DaysWaiting: int(e.days)}
 	r.skipKey()
-	if req := r.readUvarint(); req != 0 {
-		rr := reader{buf: l.bytesAt(int(req - 1))}
-		a.RequirementID, a.Ref, a.Title, a.Priority = rr.readString(), rr.readString(), rr.readString(), model.Priority(rr.readString())
+	req, onReq := l.requirement(r.readUvarint())
+	if onReq {
+		rr := req
+		a.RequirementID, a.Ref, a.Title, a.Priority = rr.readID(), rr.readString(), rr.readString(), model.Priority(rr.readString())
 	}
 	a.EURMinor = r.readVarint()
 	a.PledgeIDs = make([]string, r.readUvarint())
 	for j := range a.PledgeIDs {
-		a.PledgeIDs[j] = r.readID()
+		a.PledgeIDs[j] = string(r.appendPledge(nil, req, onReq))
 	}
 	a.DonorOrgIDs = make([]string, r.readUvarint())
 	for j := range a.DonorOrgIDs {
@@ -451,6 +527,34 @@ func (r *reader) appendID(dst []byte) []byte {
 	var text [36]byte
 	hexUUID(&text, u)
 	return append(dst, text[:]...)
+}
+
+// appendPledge appends the id of the pledge at r to dst: its place in the
+// table of the requirement at req when the alert is about one (onReq), the
+// id itself otherwise.
+func (r *reader) appendPledge(dst []byte, req reader, onReq bool) []byte {
+	if !onReq {
+		return r.appendID(dst)
+	}
+	k := r.readUvarint()
+	req.skipID()
+	req.skipString()
+	req.skipString()
+	req.skipString()
+	req.readUvarint()
+	for range k {
+		req.skipID()
+	}
+	return req.appendID(dst)
+}
+
+// skipPledge skips what appendPledge reads.
+func (r *reader) skipPledge(onReq bool) {
+	if onReq {
+		r.readUvarint()
+	} else {
+		r.skipID()
+	}
 }
 
 func (r *reader) skipID() {

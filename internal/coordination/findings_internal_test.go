@@ -1,6 +1,7 @@
 package coordination
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -210,6 +211,42 @@ func TestRangesPackedAgainKeepEveryAlert(t *testing.T) {
 		}
 		for i, k := range before {
 			check(fmt.Sprintf("round %d, list %d kept", round, i), k.l, k.ranges)
+		}
+	}
+}
+
+// TestFindingsListWritesAPledgeOnce: the alerts about a requirement name
+// its pledges again and again (over-coverage every one, duplicates and
+// stale pledges some); each pledge's id is written once in the list, with
+// the requirement, and a pledge on no requirement the viewer sees is
+// written with its alert.
+func TestFindingsListWritesAPledgeOnce(t *testing.T) {
+	reqID, donor := uuid.NewString(), uuid.NewString()
+	var pledges []string
+	for range 10 {
+		pledges = append(pledges, uuid.NewString())
+	}
+	onReq := func(a Alert) Alert {
+		a.RequirementID, a.Ref, a.Title, a.Priority = reqID, "UA-1", "Мережеве обладнання", model.PriorityHigh
+		return a
+	}
+	offReq := uuid.NewString()
+	var out alerts
+	out.add(onReq(Alert{Key: "over_coverage:" + reqID, Kind: model.AlertOverCoverage, PledgeIDs: pledges, DonorOrgIDs: []string{donor}}))
+	out.add(onReq(Alert{Key: "duplicate:" + reqID + ":" + donor, Kind: model.AlertDuplicate, PledgeIDs: pledges[2:5], DonorOrgIDs: []string{donor}}))
+	for _, id := range pledges[7:] {
+		out.add(onReq(Alert{Key: "stale:" + id, Kind: model.AlertStalePledge, PledgeIDs: []string{id}, DonorOrgIDs: []string{donor}, DaysWaiting: 40}))
+	}
+	out.add(Alert{Key: "stale:" + offReq, Kind: model.AlertStalePledge, PledgeIDs: []string{offReq}, DonorOrgIDs: []string{donor}, DaysWaiting: 41})
+	p := newFindingsPacker()
+	p.add(out)
+	l := p.done()
+	holdsRanked(t, "one requirement", l, out)
+	all := bytes.Join(l.blocks, nil)
+	for _, id := range append(pledges, reqID, offReq) {
+		u := uuid.MustParse(id)
+		if n := bytes.Count(all, u[:]); n != 1 {
+			t.Errorf("id %s written %d times", id, n)
 		}
 	}
 }
