@@ -41,7 +41,7 @@ var findingsBatch = 500
 const maxChanged = 10_000
 
 // keptFindingsFor bounds the viewers whose findings are kept: a
-// coordinator's, at a million pledges, are about 50 MB.
+// coordinator's, at a million pledges, are about 42 MB.
 const keptFindingsFor = 4
 
 // findingsRange is the findings about the requirements with ids below
