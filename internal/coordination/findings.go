@@ -22,8 +22,9 @@ import (
 // every alert about it, a pledge's id takes 17 bytes rather than 36, a
 // donor is a number, and a key made of the alert's kind and ids names
 // them rather than repeating them (a third of the list, at a million
-// pledges). The pledges an alert names are written once with its
-// requirement (findingsPacker.add). Only the alerts of a page are decoded.
+// pledges). The pledges named by the alerts about a requirement are written
+// once in a range, with the requirement (findingsPacker.add); an alert about
+// no requirement keeps its ids. Only the alerts of a page are decoded.
 //
 // The list is made of blocks of at most findingsBlock, or of one alert
 // larger than that, so that it grows without copying what it holds: one
@@ -155,8 +156,27 @@ func (p *findingsPacker) putRequirement(as []Alert) requirementEntry {
 	b = putString(b, a.Title)
 	b = putString(b, string(a.Priority))
 	b = binary.AppendUvarint(b, uint64(len(ids)))
+	// Every id the store makes is a UUID: the table is then 16 bytes an id,
+	// so that the k-th is found without reading those before it, whatever
+	// the number of pledges on the requirement.
+	uuids := true
 	for _, id := range ids {
-		b = putID(b, id)
+		if _, ok := canonicalUUID(id); !ok {
+			uuids = false
+			break
+		}
+	}
+	if uuids {
+		b = append(b, tableOfUUIDs)
+		for _, id := range ids {
+			u, _ := canonicalUUID(id)
+			b = append(b, u[:]...)
+		}
+	} else {
+		b = append(b, tableOfIDs)
+		for _, id := range ids {
+			b = putID(b, id)
+		}
 	}
 	p.scratch = b
 	return requirementEntry{place: p.put(b), table: table}
@@ -456,14 +476,22 @@ const (
 )
 
 func putID(b []byte, id string) []byte {
-	// The canonical form is the 36 characters with dashes, in lower case
-	// (strings.ToLower returns such a string itself, copying nothing).
-	if len(id) == 36 && strings.ToLower(id) == id {
-		if u, err := uuid.Parse(id); err == nil {
-			return append(append(b, idUUID), u[:]...)
-		}
+	if u, ok := canonicalUUID(id); ok {
+		return append(append(b, idUUID), u[:]...)
 	}
 	return putString(append(b, idText), id)
+}
+
+// canonicalUUID is id as a UUID when it is one in its canonical form, the
+// 36 characters with dashes in lower case, which hexUUID writes back as it
+// was (strings.ToLower returns such a string itself, copying nothing).
+func canonicalUUID(id string) (uuid.UUID, bool) {
+	if len(id) == 36 && strings.ToLower(id) == id {
+		if u, err := uuid.Parse(id); err == nil {
+			return u, true
+		}
+	}
+	return uuid.UUID{}, false
 }
 
 type reader struct {
@@ -522,6 +550,11 @@ func (r *reader) appendID(dst []byte) []byte {
 	if r.readByte() == idText {
 		return append(dst, r.readBytes()...)
 	}
+	return r.appendUUID(dst)
+}
+
+// appendUUID appends the 16 bytes at r to dst as a UUID's canonical form.
+func (r *reader) appendUUID(dst []byte) []byte {
 	var u uuid.UUID
 	r.off += copy(u[:], r.buf[r.off:r.off+16])
 	var text [36]byte
@@ -536,17 +569,28 @@ func (r *reader) appendPledge(dst []byte, req reader, onReq bool) []byte {
 	if !onReq {
 		return r.appendID(dst)
 	}
-	k := r.readUvarint()
+	k := int(r.readUvarint())
 	req.skipID()
 	req.skipString()
 	req.skipString()
 	req.skipString()
 	req.readUvarint()
+	if req.readByte() == tableOfUUIDs {
+		req.off += 16 * k
+		return req.appendUUID(dst)
+	}
 	for range k {
 		req.skipID()
 	}
 	return req.appendID(dst)
 }
+
+// A requirement's table of pledges is of UUIDs, 16 bytes each, or of ids
+// as putID writes them.
+const (
+	tableOfUUIDs byte = iota
+	tableOfIDs
+)
 
 // skipPledge skips what appendPledge reads.
 func (r *reader) skipPledge(onReq bool) {

@@ -29,7 +29,12 @@ func TestFindingsListKeepsEveryAlert(t *testing.T) {
 	type req struct{ id, ref, title string }
 	reqs := []req{{}}
 	for i := range 8 {
-		reqs = append(reqs, req{ids[rng.IntN(len(ids))] + fmt.Sprint(i), fmt.Sprintf("UA-%d", i), fmt.Sprintf("Титул %d", i)})
+		id := ids[rng.IntN(len(ids))] + fmt.Sprint(i)
+		if i%2 == 0 {
+			// The store's: written in 16 bytes.
+			id = uuid.NewString()
+		}
+		reqs = append(reqs, req{id, fmt.Sprintf("UA-%d", i), fmt.Sprintf("Титул %d", i)})
 	}
 	priorities := append(slices.Clone(model.Priorities), "")
 	defer func(size int) { findingsBlock = size }(findingsBlock)
