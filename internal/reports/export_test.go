@@ -15,6 +15,14 @@ func SetFoldBatch(n int) (restore func()) {
 	return func() { foldBatch, corrBatch = oldFold, oldCorr }
 }
 
+// SetFoldRead makes a fold read n requirements at once until restore is
+// called.
+func SetFoldRead(n int) (restore func()) {
+	old := foldRead
+	foldRead = n
+	return func() { foldRead = old }
+}
+
 // FoldedRanges counts the ranges of requirements s has folded.
 func FoldedRanges(s *Service) int64 { return s.folds.Folded.Load() }
 

@@ -18,9 +18,16 @@ import (
 
 // foldBatch is how many requirements a kept range holds when it is folded:
 // folding one again after a change reads that many. A whole fold reads as
-// many ranges at once as there are cores (foldOver), each with the pledge
-// classes of its requirements, about 11 MB for 2,000 at a million pledges.
+// many ranges at once as there are cores (foldOver), each a part at a time
+// (foldRead).
 var foldBatch = 1000
+
+// foldRead is how many requirements a fold reads at once. Two ranges are
+// folded at once (foldOver), and a range read whole held the pledge classes
+// of its thousand requirements, each class read as a pledge: 17.5 MB of the
+// server's peak under load at a million pledges. (A variable, for the
+// tests.)
+var foldRead = 250
 
 // maxChanged bounds the changed requirements read at once: beyond, every
 // range is likely touched and all are folded again.
@@ -195,21 +202,28 @@ func joinShort(ranges []needRange) []needRange {
 // beside others: needsOf shares nothing.
 func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from string) ([]needRange, error) {
 	var out []needRange
+	r := needRange{span: span{below: below, from: from}, figures: newNeedFigures()}
 	for {
-		views, next, err := s.requirements.SummariesWithin(ctx, v, below, from, foldBatch)
+		// Read a part of the range at a time and fold it in: the figures
+		// add up (needFigures.add), and what a read holds, the pledge
+		// classes of its requirements, is let go before the next.
+		views, next, err := s.requirements.SummariesWithin(ctx, v, below, from, min(foldRead, foldBatch-r.n))
 		if err != nil {
 			return nil, err
 		}
-		s.folds.Folded.Add(1)
-		r := needRange{span: span{below: below, from: from}, figures: needsOf(views), n: len(views)}
-		if next != "" {
-			r.from = next
-		}
-		out = append(out, r)
+		r.figures.add(views...)
+		r.n += len(views)
 		if next == "" {
-			return out, nil
+			s.folds.Folded.Add(1)
+			return append(out, r), nil
 		}
 		below = next
+		if r.n >= foldBatch {
+			s.folds.Folded.Add(1)
+			r.from = next
+			out = append(out, r)
+			r = needRange{span: span{below: next, from: from}, figures: newNeedFigures()}
+		}
 	}
 }
 

@@ -28,6 +28,8 @@ import (
 // of change.)
 func TestNeedsFoldedAgainWhereChanged(t *testing.T) {
 	defer reports.SetFoldBatch(2)()
+	// Each range read in parts, folded in one after the other.
+	defer reports.SetFoldRead(1)()
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC)
