@@ -159,17 +159,16 @@ func (p *findingsPacker) putRequirement(as []Alert) requirementEntry {
 	// Every id the store makes is a UUID: the table is then 16 bytes an id,
 	// so that the k-th is found without reading those before it, whatever
 	// the number of pledges on the requirement.
-	uuids := true
-	for _, id := range ids {
-		if _, ok := canonicalUUID(id); !ok {
-			uuids = false
+	uuids := make([]uuid.UUID, len(ids))
+	allUUIDs := true
+	for i, id := range ids {
+		if uuids[i], allUUIDs = canonicalUUID(id); !allUUIDs {
 			break
 		}
 	}
-	if uuids {
+	if allUUIDs {
 		b = append(b, tableOfUUIDs)
-		for _, id := range ids {
-			u, _ := canonicalUUID(id)
+		for _, u := range uuids {
 			b = append(b, u[:]...)
 		}
 	} else {

@@ -198,8 +198,8 @@ func joinShort(ranges []needRange) []needRange {
 }
 
 // foldRange folds the requirements v sees with ids below below and from
-// from on, foldBatch at a time, each batch a range of its own. It runs
-// beside others: needsOf shares nothing.
+// from on, foldBatch to a range, read foldRead at a time. It runs beside
+// others: each range's figures are its own.
 func (s *Service) foldRange(ctx context.Context, v policy.Viewer, below, from string) ([]needRange, error) {
 	var out []needRange
 	r := needRange{span: span{below: below, from: from}, figures: newNeedFigures()}
