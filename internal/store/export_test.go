@@ -37,6 +37,12 @@ func AuditSeenStatements(f model.AuditFilter, s AuditSight, window []int64, desc
 	return count, countArgs, page, pageArgs
 }
 
+// AuditSpansStatement is the statement that counts the events from seq
+// from to seq to under s by span of width events, as d sends it.
+func (d *DB) AuditSpansStatement(f model.AuditFilter, s AuditSight, from, to, width int64) (string, []any) {
+	return spansSeenSQL(d.dialect, f, s, from, to, width)
+}
+
 // Explain is the plan of query, written with ? placeholders: PostgreSQL's
 // EXPLAIN, or SQLite's EXPLAIN QUERY PLAN with its steps one a line.
 func (d *DB) Explain(ctx context.Context, query string, args ...any) (string, error) {
