@@ -83,6 +83,11 @@ func sqliteDSN(path string, readOnly, bulk bool) string {
 	default:
 		q.Add("_pragma", "cache_size(-4096)")
 	}
+	if !readOnly && !bulk {
+		// For the process, not the connection: set by the one writer of
+		// a server, and left unset by a bulk command's.
+		q.Add("_pragma", fmt.Sprintf("soft_heap_limit(%d)", sqliteHeapLimit))
+	}
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
