@@ -74,24 +74,24 @@ func (s AuditSight) types() []string {
 // CountSeenAuditEvents counts the events matching f, of a type the store
 // decides, that the reader sees.
 func (q *queries) CountSeenAuditEvents(ctx context.Context, f model.AuditFilter, s AuditSight) (int, error) {
-	query, args := countSeenSQL(f, s)
+	query, args := countSeenSQL(q.dialect, f, s)
 	var n int
 	err := q.rd.row(ctx, query, args...).Scan(&n)
 	return n, dbErr(err, "count audit events")
 }
 
 // countSeenSQL is the statement CountSeenAuditEvents sends.
-func countSeenSQL(f model.AuditFilter, s AuditSight) (string, []any) {
-	conds, args := seenConds(nil, nil, f, s)
+func countSeenSQL(d dialect, f model.AuditFilter, s AuditSight) (string, []any) {
+	conds, args := seenConds(d, nil, nil, f, s)
 	return `SELECT count(*) FROM ` + auditSeenFrom + where(conds), args
 }
 
 // seenConds are conds and "e matches f, is of a type the store decides and
 // the reader sees it", with their arguments after args.
-func seenConds(conds []string, args []any, f model.AuditFilter, s AuditSight) ([]string, []any) {
+func seenConds(d dialect, conds []string, args []any, f model.AuditFilter, s AuditSight) ([]string, []any) {
 	fconds, fargs := auditFilterSQL(f, "e")
 	decided, dargs := inList("e.object_type", s.types())
-	seen, sargs := auditSeenSQL(s)
+	seen, sargs := auditSeenSQL(d, s)
 	return append(append(conds, fconds...), decided, seen), slices.Concat(args, fargs, dargs, sargs)
 }
 
@@ -130,7 +130,7 @@ func spansSeenSQL(d dialect, f model.AuditFilter, s AuditSight, from, to, width 
 		}
 		conds, args = []string{"e.seq = ANY(?::bigint[])"}, []any{width, seqs}
 	}
-	conds, args = seenConds(conds, args, f, s)
+	conds, args = seenConds(d, conds, args, f, s)
 	return `SELECT (e.seq - 1) / ?, e.object_type, count(*) FROM ` + auditSeenFrom + where(conds) + ` GROUP BY 1, 2`, args
 }
 
@@ -252,7 +252,7 @@ func (q *queries) ListSeenAuditEvents(ctx context.Context, f model.AuditFilter, 
 	if limit <= 0 || len(window) < limit {
 		next = 0
 	}
-	query, qargs := windowSeenSQL(f, s, window, desc)
+	query, qargs := windowSeenSQL(q.dialect, f, s, window, desc)
 	es, err := queryAll(ctx, q.rd, scanAuditEvent, query, qargs...)
 	return es, next, dbErr(err, "list audit events")
 }
@@ -270,7 +270,7 @@ const maxWindowList = 1000
 // (0.2 s); a list of values of the primary key it counts as that many
 // rows, and joins each by index. So does the generic plan of the prepared
 // statement, which knows no range's width. SQLite reads both by rowid.
-func windowSeenSQL(f model.AuditFilter, s AuditSight, window []int64, desc bool) (string, []any) {
+func windowSeenSQL(d dialect, f model.AuditFilter, s AuditSight, window []int64, desc bool) (string, []any) {
 	var conds []string
 	var args []any
 	if len(window) <= maxWindowList {
@@ -284,7 +284,7 @@ func windowSeenSQL(f model.AuditFilter, s AuditSight, window []int64, desc bool)
 		args = append([]any{min(window[0], window[len(window)-1]), max(window[0], window[len(window)-1])}, fargs...)
 	}
 	decided, dargs := inList("e.object_type", s.types())
-	seen, sargs := auditSeenSQL(s)
+	seen, sargs := auditSeenSQL(d, s)
 	conds, args = append(conds, "(NOT "+decided+" OR "+seen+")"), append(append(args, dargs...), sargs...)
 	dir := ""
 	if desc {
@@ -347,16 +347,22 @@ func inList(col string, vs []string) (string, []any) {
 // auditSeenSQL is "the reader sees the event e" for the types the store
 // decides (e joined with its state st); false for any other type.
 //
-// Each term names its types through seenType, which no index serves. Were
-// they indexed, SQLite could read a count over the whole log as one
+// On SQLite each term names its types through sqliteSeenType, which no
+// index serves. Were they indexed, SQLite could count the whole log as one
 // index search per term, each rowid kept in a set to drop those two terms
 // find (a MULTI-INDEX OR): 1 KiB for every 40 events, 29 MB for the 1.1
 // million events of a million pledges, held outside the Go heap until the
-// count ended, and kept by the driver's allocator after. The events are
-// found by their seqs and the types the sight decides, which are indexed.
-func auditSeenSQL(s AuditSight) (string, []any) {
+// count ended. The events are found by their seqs and the types the sight
+// decides, which are indexed. PostgreSQL keeps the column: it estimates an
+// expression it has no statistics for at a fraction of the rows, which
+// could turn the hashed joins of its whole-log totals into nested loops.
+func auditSeenSQL(d dialect, s AuditSight) (string, []any) {
 	var or []string
 	var args []any
+	typ := "e.object_type"
+	if d == dialectSQLite {
+		typ = sqliteSeenType
+	}
 	add := func(cond string, a []any) {
 		or, args = append(or, "("+cond+")"), append(args, a...)
 	}
@@ -369,14 +375,14 @@ func auditSeenSQL(s AuditSight) (string, []any) {
 	}
 	slices.Sort(allowed)
 	if len(allowed) > 0 {
-		add(inList(seenType, allowed))
+		add(inList(typ, allowed))
 	}
 	for _, t := range s.Decided {
 		switch t {
 		case AuditRequirement:
 			now, nargs := visibleSQL(a, "r", requirementShape("r"))
 			then, targs := stateVisibleSQL(a, requirementStateShape())
-			cond := seenType + " = 'requirement' AND r.id IS NOT NULL AND " + now + " AND (st.tlp IS NULL OR " + then + ")"
+			cond := typ + " = 'requirement' AND r.id IS NOT NULL AND " + now + " AND (st.tlp IS NULL OR " + then + ")"
 			cargs := append(nargs, targs...)
 			if len(s.PledgeDerived) > 0 {
 				// Every mechanism pledge on it, under the requirement as it is
@@ -396,16 +402,16 @@ func auditSeenSQL(s AuditSight) (string, []any) {
 		case AuditPledge:
 			now, nargs := visibleSQL(a, "p", joinedPledgeShape())
 			then, targs := stateVisibleSQL(a, pledgeStateShape())
-			add(seenType+" = 'pledge' AND p.id IS NOT NULL AND "+now+" AND (st.tlp IS NULL OR "+then+")", append(nargs, targs...))
+			add(typ+" = 'pledge' AND p.id IS NOT NULL AND "+now+" AND (st.tlp IS NULL OR "+then+")", append(nargs, targs...))
 		case AuditOffer:
 			now, nargs := visibleSQL(a, "o", offerShape("o"))
 			then, targs := stateVisibleSQL(a, stateShape{owner: "st.donor_org_id", named: true})
-			add(seenType+" = 'offer' AND o.id IS NOT NULL AND "+now+" AND (st.tlp IS NULL OR "+then+")", append(nargs, targs...))
+			add(typ+" = 'offer' AND o.id IS NOT NULL AND "+now+" AND (st.tlp IS NULL OR "+then+")", append(nargs, targs...))
 		case AuditReview:
 			rs := requirementShape("r")
 			rs.validated = "1 = 0"
 			now, nargs := visibleSQL(a, "r", rs)
-			add(seenType+" = 'requirement_review' AND r.id IS NOT NULL AND "+now, nargs)
+			add(typ+" = 'requirement_review' AND r.id IS NOT NULL AND "+now, nargs)
 		}
 	}
 	if len(or) == 0 {
@@ -414,10 +420,10 @@ func auditSeenSQL(s AuditSight) (string, []any) {
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
 
-// seenType is the event's type as auditSeenSQL's terms compare it: an
-// expression, not the column, so that neither database reads a term
+// sqliteSeenType is the event's type as auditSeenSQL's terms compare it
+// on SQLite: an expression, not the column, so that no term is read
 // through the index on the type.
-const seenType = "e.object_type || ''"
+const sqliteSeenType = "e.object_type || ''"
 
 // stateShape is what the policy reads of the record an event left: its
 // label in st.tlp, the other relations as SQL over st, the event e and,

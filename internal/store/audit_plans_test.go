@@ -63,8 +63,16 @@ func TestAuditSeenPlans(t *testing.T) {
 				Permitted:     map[string]bool{"user": false, "organisation": true, "rotation": true},
 				PledgeDerived: []string{"requirement.in_delivery", "requirement.delivered"},
 			}
+			spans, spansArgs := s.AuditSpansStatement(model.AuditFilter{}, sight, 1, events, 256)
+			spansPlan, err := s.Explain(ctx, spans, spansArgs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Dialect() == "sqlite" && strings.Contains(spansPlan, "MULTI-INDEX OR") {
+				t.Errorf("%s: the count by spans is read term by term, each event kept in a set to drop those found twice:\n%s", name, spansPlan)
+			}
 			for _, desc := range []bool{false, true} {
-				count, countArgs, page, pageArgs := store.AuditSeenStatements(model.AuditFilter{}, sight, window, desc)
+				count, countArgs, page, pageArgs := s.AuditSeenStatements(model.AuditFilter{}, sight, window, desc)
 				countPlan, err := s.Explain(ctx, count, countArgs...)
 				if err != nil {
 					t.Fatal(err)
@@ -73,19 +81,12 @@ func TestAuditSeenPlans(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				spans, spansArgs := s.AuditSpansStatement(model.AuditFilter{}, sight, 1, events, 256)
-				spansPlan, err := s.Explain(ctx, spans, spansArgs...)
-				if err != nil {
-					t.Fatal(err)
-				}
 				if s.Dialect() == "sqlite" {
 					if strings.Contains(pagePlan, "TEMP B-TREE") || !strings.Contains(pagePlan, "SEARCH e USING INTEGER PRIMARY KEY") {
 						t.Errorf("%s, desc %v: the page is not read by rowid in its order:\n%s", name, desc, pagePlan)
 					}
-					for what, plan := range map[string]string{"total": countPlan, "spans": spansPlan} {
-						if strings.Contains(plan, "MULTI-INDEX OR") {
-							t.Errorf("%s: the %s is read term by term, each event kept in a set to drop those found twice:\n%s", name, what, plan)
-						}
+					if strings.Contains(countPlan, "MULTI-INDEX OR") {
+						t.Errorf("%s, desc %v: the total is read term by term, each event kept in a set to drop those found twice:\n%s", name, desc, countPlan)
 					}
 					continue
 				}

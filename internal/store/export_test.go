@@ -30,10 +30,10 @@ func (d *DB) MigrateUp(ctx context.Context) error {
 }
 
 // AuditSeenStatements are the statements that count the log under s and
-// read the events of a window of it.
-func AuditSeenStatements(f model.AuditFilter, s AuditSight, window []int64, desc bool) (count string, countArgs []any, page string, pageArgs []any) {
-	count, countArgs = countSeenSQL(f, s)
-	page, pageArgs = windowSeenSQL(f, s, window, desc)
+// read the events of a window of it, as d sends them.
+func (d *DB) AuditSeenStatements(f model.AuditFilter, s AuditSight, window []int64, desc bool) (count string, countArgs []any, page string, pageArgs []any) {
+	count, countArgs = countSeenSQL(d.dialect, f, s)
+	page, pageArgs = windowSeenSQL(d.dialect, f, s, window, desc)
 	return count, countArgs, page, pageArgs
 }
 

@@ -31,10 +31,10 @@ var sqliteHeapCounted = countSQLiteHeap()
 func countSQLiteHeap() bool {
 	tls := libc.NewTLS()
 	defer tls.Close()
-	va := libc.NewVaList(int32(1))
+	va := libc.Xmalloc(tls, 8)
 	if va == 0 {
 		return false
 	}
 	defer libc.Xfree(tls, va)
-	return sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_MEMSTATUS, va) == sqlite3.SQLITE_OK
+	return sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_MEMSTATUS, libc.VaList(va, int32(1))) == sqlite3.SQLITE_OK
 }

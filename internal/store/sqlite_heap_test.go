@@ -52,9 +52,10 @@ func TestSQLiteHeapLimited(t *testing.T) {
 	if read != rows*rowBytes {
 		t.Fatalf("read %d bytes, want %d", read, rows*rowBytes)
 	}
-	// The other connections' schemas and statements are counted too, and
-	// other tests may be reading beside this one: a margin of 8 MiB, where
-	// a cache that kept every page would hold 40 MB more.
+	// The high-water mark is the process's: it counts the schemas and
+	// statements of the stores earlier tests left open too, hence a margin
+	// of 8 MiB, where a cache that kept every page would hold 40 MB more.
+	// (The test is not parallel, so that no other test reads beside it.)
 	switch hi := sqliteMemoryHighWater(false); {
 	case hi <= 0:
 		t.Errorf("SQLite counted no memory held while reading 40 MB")
