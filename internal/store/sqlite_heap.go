@@ -12,8 +12,9 @@ import (
 // each temporary b-tree a statement opens. Under the four-account load on
 // a million pledges that pool reached 14 MB beside the connections' schemas
 // and statements (about 10 MB), each cached page took an 8 KiB slot of the
-// driver's allocator, which keeps its regions once used: SQLite's share of
-// the server's memory was about 45 MB for 15 to 24 MB in use. Past this
+// driver's allocator, which gives a region back only when every slot in
+// it is free: SQLite's share of the server's memory was about 40 MB for 15
+// to 24 MB in use. Past this
 // limit SQLite reuses the pages it holds rather than allocating more; it
 // never fails a statement for it. 16 MiB leaves the caches their nominal
 // size beside the schemas and statements, and took the server's peak from
