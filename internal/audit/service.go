@@ -96,6 +96,12 @@ func (s *Service) Head(ctx context.Context, v policy.Viewer) (int64, error) {
 	return 0, err
 }
 
+// Version is the sequence number of the log's head, a version of every
+// record: each change commits its event with it, so two readings at one
+// version read the same records. It counts events a reader may not see, so
+// it keys what is kept between requests and is never shown.
+func (s *Service) Version(ctx context.Context) (int64, error) { return s.store.AuditHeadSeq(ctx) }
+
 // ActorNames names every user, by id, to a reader of the log: audit
 // readers administer the platform, and the log names the people who acted,
 // which is its purpose.

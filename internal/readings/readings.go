@@ -27,9 +27,13 @@ import (
 type Kept struct {
 	// max bounds the readings kept: each may hold a viewer's findings or
 	// open requirements, a few MB at 100,000 requirements.
-	max     int
-	mu      sync.Mutex
-	entries []*reading // the most recently used first
+	max int
+	// maxBytes, when set, bounds the sizes GetSized was given of the
+	// readings kept, together.
+	maxBytes int
+	mu       sync.Mutex
+	entries  []*reading // the most recently used first
+	bytes    int        // the sizes of the entries computed, together
 }
 
 type reading struct {
@@ -38,10 +42,16 @@ type reading struct {
 	done    chan struct{}
 	value   any
 	err     error
+	size    int // counted in Kept.bytes since it was computed
 }
 
 // New keeps up to max readings, the most recently used.
 func New(max int) *Kept { return &Kept{max: max} }
+
+// NewSized keeps up to max readings, the most recently used, in at most
+// maxBytes as GetSized measures them. A reading larger than a quarter of
+// maxBytes is answered but not kept: it would push out several others.
+func NewSized(max, maxBytes int) *Kept { return &Kept{max: max, maxBytes: maxBytes} }
 
 // ViewerKey is everything of v the policy reads: its user, organisation
 // (participation and kind included) and roles. A change to any of them is
@@ -55,6 +65,16 @@ func ViewerKey(v policy.Viewer) string { return fmt.Sprintf("%#v", v) }
 // advances the version, and the next request computes again.
 func (c *Kept) Get(ctx context.Context, version func(context.Context) (int64, error), what string, v policy.Viewer, today model.Date,
 	compute func(context.Context) (any, error)) (any, error) {
+	return c.GetSized(ctx, version, what, v, today, func(ctx context.Context) (any, int, error) {
+		value, err := compute(ctx)
+		return value, 0, err
+	})
+}
+
+// GetSized is Get for a computation that also gives the size of what it
+// computed, for the bound of NewSized.
+func (c *Kept) GetSized(ctx context.Context, version func(context.Context) (int64, error), what string, v policy.Viewer, today model.Date,
+	compute func(context.Context) (any, int, error)) (any, error) {
 	n, err := version(ctx)
 	if err != nil {
 		return nil, err
@@ -77,32 +97,45 @@ func (c *Kept) Get(ctx context.Context, version func(context.Context) (int64, er
 			if e.err != nil {
 				// The computation it waited for failed (its request
 				// was cancelled, perhaps): compute for this one.
-				return compute(ctx)
+				value, _, err := compute(ctx)
+				return value, err
 			}
 			return e.value, nil
 		}
-		c.entries = append(c.entries[:i], c.entries[i+1:]...)
+		c.drop(i)
 		break
 	}
 	e := &reading{key: key, version: n, done: make(chan struct{})}
 	c.entries = append([]*reading{e}, c.entries...)
-	if len(c.entries) > c.max {
-		c.entries = c.entries[:c.max]
+	for len(c.entries) > c.max {
+		c.drop(len(c.entries) - 1)
 	}
 	c.mu.Unlock()
-	e.value, e.err = compute(ctx)
+	var size int
+	e.value, size, e.err = compute(ctx)
 	close(e.done)
-	if e.err != nil {
-		c.mu.Lock()
-		for i, x := range c.entries {
-			if x == e {
-				c.entries = append(c.entries[:i], c.entries[i+1:]...)
-				break
-			}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i := slices.Index(c.entries, e)
+	switch {
+	case i < 0:
+		// Pushed out while it was computed.
+	case e.err != nil || (c.maxBytes > 0 && size > c.maxBytes/4):
+		c.drop(i)
+	default:
+		e.size = size
+		c.bytes += size
+		for c.maxBytes > 0 && c.bytes > c.maxBytes {
+			c.drop(len(c.entries) - 1)
 		}
-		c.mu.Unlock()
 	}
 	return e.value, e.err
+}
+
+// drop forgets the i-th entry; c.mu is held.
+func (c *Kept) drop(i int) {
+	c.bytes -= c.entries[i].size
+	c.entries = slices.Delete(c.entries, i, i+1)
 }
 
 // ByViewer keeps a value of type F, each with its own lock, for each of

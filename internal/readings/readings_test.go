@@ -73,3 +73,53 @@ func TestKept(t *testing.T) {
 		t.Errorf("after a failure: %v %v, want a fresh computation", got, err)
 	}
 }
+
+func TestKeptSized(t *testing.T) {
+	ctx := context.Background()
+	at := func(context.Context) (int64, error) { return 7, nil }
+	alice := policy.Viewer{UserID: "alice", Org: model.Organisation{ID: "a"}}
+	today := model.NewDate(2026, 12, 2)
+	k := readings.NewSized(100, 1000)
+	var computed atomic.Int64
+	get := func(what string, size int) int64 {
+		t.Helper()
+		got, err := k.GetSized(ctx, at, what, alice, today, func(context.Context) (any, int, error) {
+			return computed.Add(1), size, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.(int64)
+	}
+	kept := func(what string) bool {
+		t.Helper()
+		before := computed.Load()
+		get(what, 1)
+		return computed.Load() == before
+	}
+
+	// Four readings of 250 bytes fill the thousand; a fifth pushes out
+	// the one used longest ago.
+	for _, w := range []string{"a", "b", "c", "d"} {
+		get(w, 250)
+	}
+	if !kept("a") {
+		t.Fatal("a reading within the bound was not kept")
+	}
+	get("e", 250)
+	if kept("b") {
+		t.Error("more bytes were kept than the bound")
+	}
+	if !kept("a") || !kept("e") {
+		t.Error("the readings used last were pushed out")
+	}
+
+	// A reading of more than a quarter of the bound is answered, not kept.
+	first := get("large", 251)
+	if again := get("large", 251); again == first {
+		t.Error("a reading larger than a quarter of the bound was kept")
+	}
+	if !kept("a") {
+		t.Error("a reading too large to keep pushed out another")
+	}
+}

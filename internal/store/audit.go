@@ -110,6 +110,14 @@ func (q *queries) LastAuditEvent(ctx context.Context) (model.AuditEvent, error) 
 	return e, nil
 }
 
+func (q *queries) AuditHeadSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := q.rd.row(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit_events`).Scan(&seq); err != nil {
+		return 0, dbErr(err, "audit log head")
+	}
+	return seq, nil
+}
+
 // AppendAuditEvent stores e exactly as given: the caller has computed its
 // sequence number and hashes.
 func (q *queries) AppendAuditEvent(ctx context.Context, e model.AuditEvent) error {

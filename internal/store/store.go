@@ -177,6 +177,10 @@ type Audit interface {
 	// log is empty. Inside a transaction it serialises appenders, so that two
 	// writers never chain onto the same head.
 	LastAuditEvent(ctx context.Context) (model.AuditEvent, error)
+	// AuditHeadSeq returns the sequence number of the head, 0 when the log
+	// is empty, without taking the appenders' lock: a version of every
+	// record, since every change commits its event with it.
+	AuditHeadSeq(ctx context.Context) (int64, error)
 	AppendAuditEvent(ctx context.Context, e model.AuditEvent) error
 	// AppendAuditEvents appends consecutive events, in order.
 	AppendAuditEvents(ctx context.Context, es []model.AuditEvent) error

@@ -37,7 +37,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("PATCH /api/v1/users/{id}", s.api(p.UsersManage, s.apiUpdateUser))
 
 	mux.Handle("GET /api/v1/search", s.api(none, s.apiSearch))
-	mux.Handle("GET /api/v1/requirements", s.api(none, s.apiListRequirements))
+	mux.Handle("GET /api/v1/requirements", s.api(none, s.kept(s.apiListRequirements)))
 	mux.Handle("POST /api/v1/requirements", s.api(p.RequirementsCreate, s.apiCreateRequirement))
 	mux.Handle("GET /api/v1/requirements/{id}", s.api(none, s.apiGetRequirement))
 	mux.Handle("PATCH /api/v1/requirements/{id}", s.api(p.RequirementsEdit, s.apiUpdateRequirement))
@@ -50,7 +50,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /api/v1/requirements/{id}/withdraw", s.api(p.RequirementsWithdraw, s.apiWithdrawRequirement))
 	mux.Handle("POST /api/v1/requirements/{id}/share", s.api(p.RequirementsShare, s.apiShareRequirement))
 
-	mux.Handle("GET /api/v1/pledges", s.api(none, s.apiListPledges))
+	mux.Handle("GET /api/v1/pledges", s.api(none, s.kept(s.apiListPledges)))
 	mux.Handle("POST /api/v1/pledges", s.api(p.PledgesCreate, s.apiCreatePledge))
 	mux.Handle("GET /api/v1/pledges/{id}", s.api(none, s.apiGetPledge))
 	mux.Handle("PATCH /api/v1/pledges/{id}", s.api(p.PledgesEdit, s.apiUpdatePledge))
@@ -85,7 +85,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /api/v1/meetings/{id}", s.api(none, s.apiGetMeeting))
 	mux.Handle("PATCH /api/v1/meetings/{id}", s.api(p.MeetingsManage, s.apiUpdateMeeting))
 
-	mux.Handle("GET /api/v1/offers", s.api(none, s.apiListOffers))
+	mux.Handle("GET /api/v1/offers", s.api(none, s.kept(s.apiListOffers)))
 	mux.Handle("POST /api/v1/offers", s.api(p.OffersCreate, s.apiCreateOffer))
 	mux.Handle("GET /api/v1/offers/{id}", s.api(none, s.apiGetOffer))
 	mux.Handle("PATCH /api/v1/offers/{id}", s.api(p.OffersEdit, s.apiUpdateOffer))

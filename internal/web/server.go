@@ -28,6 +28,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/organisations"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 	"github.com/cyberaid/cyberaid/internal/reports"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/search"
@@ -89,10 +90,14 @@ type Server struct {
 	pages   map[string]*template.Template
 	static  *staticFiles
 	i18n    *i18n.Bundle
+	bodies  *readings.Kept // the answers kept (kept.go)
+	// version is the version of every record the kept answers are kept
+	// under: the audit log's head (audit.Service.Version).
+	version func(context.Context) (int64, error)
 }
 
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, log: d.Log}
+	s := &Server{Deps: d, log: d.Log, bodies: newKeptBodies()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -100,6 +105,9 @@ func New(d Deps) (*Server, error) {
 	s.log = slog.New(obs.NewHandler(s.log.Handler()))
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	if s.Audit != nil {
+		s.version = s.Audit.Version
 	}
 	var err error
 	if s.i18n, err = i18n.Load(); err != nil {

@@ -97,9 +97,17 @@ func recordsSummed(t *testing.T, s *store.DB) int64 {
 var errRollback = errors.New("roll back")
 
 // testAuditBatches appends events many at a time, and reads the head a
-// transaction has moved without asking the database again.
+// transaction has moved without asking the database again. The head's
+// sequence number, the version of every record, follows what is committed.
 func testAuditBatches(t *testing.T, s *store.DB) {
 	ctx := ctxOf(t)
+	headSeq := func(want int64) {
+		t.Helper()
+		if got, err := s.AuditHeadSeq(ctx); err != nil || got != want {
+			t.Errorf("the head's sequence number: %d (%v), want %d", got, err, want)
+		}
+	}
+	headSeq(0)
 	var es []model.AuditEvent
 	prev := "genesis"
 	for seq := int64(1); seq <= 450; seq++ {
@@ -127,6 +135,7 @@ func testAuditBatches(t *testing.T, s *store.DB) {
 	got, err := s.ListAuditEvents(ctx, model.AuditFilter{}, 0, 0)
 	must(t, err)
 	same(t, got, es)
+	headSeq(450)
 
 	// A rolled-back transaction leaves no head behind for the next one.
 	e := auditEvent(451, prev, "r451", "", "")
@@ -137,6 +146,7 @@ func testAuditBatches(t *testing.T, s *store.DB) {
 		return errRollback
 	})
 	wantErr(t, err, errRollback)
+	headSeq(450)
 	must(t, s.InTx(ctx, func(q store.Queries) error {
 		head, err := q.LastAuditEvent(ctx)
 		same(t, head, es[449])

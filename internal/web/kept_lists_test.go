@@ -1,0 +1,282 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cyberaid/cyberaid/internal/apptest"
+	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/offers"
+	"github.com/cyberaid/cyberaid/internal/pledges"
+	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/requirements"
+	"github.com/cyberaid/cyberaid/internal/store"
+)
+
+// TestKeptListsFollowEveryChange: the lists of the API are kept between
+// changes (kept.go). After each step of a random sequence of changes (new,
+// relabelled, shared, withdrawn requirements; pledges made, relabelled,
+// withdrawn; offers made and withdrawn; a day passing), every member of
+// the cast reads each list through the API twice, and both answers equal
+// what the services compute at that moment, uncached: a kept answer never
+// outlives a change, and never reaches anyone else.
+func TestKeptListsFollowEveryChange(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, s *store.DB) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		now := time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
+		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		a, cast := apptest.New(t, s, clock)
+		srv := httptest.NewServer(a.Web)
+		defer srv.Close()
+		cl := &client{t: t, base: srv.URL, http: srv.Client(), tokens: map[string]string{}}
+		rng := rand.New(rand.NewPCG(2026, 12))
+		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+		today := func() model.Date { return model.DateOf(clock()) }
+		named := func(l model.TLP) *[]string {
+			if l != model.TLPRed {
+				return nil
+			}
+			return &[]string{cast.Users[pick([]string{"donor", "donor_company", "viewer", "requester2"})].ID}
+		}
+		label := func() *model.TLP { return &model.TLPs[rng.IntN(len(model.TLPs))] }
+		requesters := []string{"requester", "requester2"}
+		donors := []string{"donor", "donor_ee", "donor_company", "donor_ngo"}
+		var reqs []string
+		type owned struct{ id, by string }
+		var pls, ofs []owned
+
+		var check func(step string)
+		ops := []func() string{
+			func() string {
+				as, l := pick(requesters), label()
+				r, err := a.Requirements.Create(ctx, cast.Viewer(as), requirements.Input{
+					Title: ptr("Need"), Sector: ptr(model.Sectors[rng.IntN(len(model.Sectors))]), Category: ptr(model.Categories[rng.IntN(len(model.Categories))]),
+					LineOfEffort: ptr(model.LineStrengthen), Priority: ptr(model.Priorities[rng.IntN(len(model.Priorities))]),
+					EstimatedEURMinor: ptr(int64(1+rng.IntN(100)) * 10_000_00), NeededBy: ptr(today().AddDays(60)), TLP: l, NamedUserIDs: named(*l),
+				})
+				if err != nil {
+					t.Fatalf("create requirement: %v", err)
+				}
+				reqs = append(reqs, r.ID)
+				if _, err := a.Requirements.Submit(ctx, cast.Viewer(as), r.ID); err != nil {
+					t.Fatalf("submit: %v", err)
+				}
+				if rng.IntN(4) > 0 {
+					if _, err := a.Requirements.Validate(ctx, cast.Viewer("validator"), r.ID, model.DecisionApprove, ""); err != nil {
+						t.Fatalf("validate: %v", err)
+					}
+				}
+				return "a requirement"
+			},
+			func() string {
+				if len(reqs) == 0 {
+					return ""
+				}
+				as, l := pick(donors), label()
+				for range 8 {
+					p, err := a.Pledges.Create(ctx, cast.Viewer(as), pledges.Input{RequirementID: ptr(pick(reqs)), AmountMinor: ptr(int64(1+rng.IntN(50)) * 1_000_00),
+						Currency: ptr(pick([]string{"EUR", "USD"})), TLP: l, NamedUserIDs: named(*l)})
+					if err == nil {
+						pls = append(pls, owned{p.ID, as})
+						return "a pledge"
+					}
+				}
+				return ""
+			},
+			func() string {
+				if len(pls) == 0 {
+					return ""
+				}
+				p, l := pls[rng.IntN(len(pls))], label()
+				if _, err := a.Pledges.Update(ctx, cast.Viewer(p.by), p.id, pledges.Input{TLP: l, NamedUserIDs: named(*l)}); err != nil {
+					return ""
+				}
+				return "a pledge relabelled"
+			},
+			func() string {
+				if len(pls) == 0 {
+					return ""
+				}
+				p := pls[rng.IntN(len(pls))]
+				if _, err := a.Pledges.Withdraw(ctx, cast.Viewer(p.by), p.id); err != nil {
+					return ""
+				}
+				return "a pledge withdrawn"
+			},
+			func() string {
+				if len(reqs) == 0 {
+					return ""
+				}
+				id, l := pick(reqs), label()
+				for _, as := range requesters {
+					if _, err := a.Requirements.Update(ctx, cast.Viewer(as), id, requirements.Input{TLP: l, NamedUserIDs: named(*l)}); err == nil {
+						return "a requirement relabelled"
+					}
+				}
+				return ""
+			},
+			func() string {
+				if len(reqs) == 0 {
+					return ""
+				}
+				org := cast.Orgs[pick([]string{"us", "company", "ngo", "eu", "power"})].ID
+				if _, err := a.Requirements.Share(ctx, cast.Viewer("coordinator"), pick(reqs), []string{org}); err != nil {
+					return ""
+				}
+				return "a requirement shared"
+			},
+			func() string {
+				if len(reqs) == 0 {
+					return ""
+				}
+				id := pick(reqs)
+				for _, as := range requesters {
+					if _, err := a.Requirements.Withdraw(ctx, cast.Viewer(as), id); err == nil {
+						return "a requirement withdrawn"
+					}
+				}
+				return ""
+			},
+			func() string {
+				as, l := pick(donors), label()
+				o, err := a.Offers.Create(ctx, cast.Viewer(as), offers.Input{Title: ptr("Licences"), Kind: ptr(model.PledgeMoney),
+					AmountMinor: ptr(int64(1+rng.IntN(20)) * 10_000_00), Currency: ptr("EUR"), ValidUntil: ptr(today().AddDays(rng.IntN(3))),
+					TLP: l, NamedUserIDs: named(*l)})
+				if err != nil {
+					t.Fatalf("create offer: %v", err)
+				}
+				ofs = append(ofs, owned{o.ID, as})
+				return "an offer"
+			},
+			func() string {
+				if len(ofs) == 0 {
+					return ""
+				}
+				o := ofs[rng.IntN(len(ofs))]
+				if _, err := a.Offers.Update(ctx, cast.Viewer(o.by), o.id, offers.Input{Status: ptr(model.OfferWithdrawn)}); err != nil {
+					return ""
+				}
+				return "an offer withdrawn"
+			},
+			func() string { // no change: the kept answers are served
+				return "nothing"
+			},
+			func() string { // an offer usable today only, read, and then a day passes
+				if _, err := a.Offers.Create(ctx, cast.Viewer("donor"), offers.Input{Title: ptr("Licences"), Kind: ptr(model.PledgeMoney),
+					AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), ValidUntil: ptr(today()), TLP: ptr(model.TLPClear)}); err != nil {
+					t.Fatalf("create offer: %v", err)
+				}
+				check("an offer usable today only")
+				mu.Lock()
+				now = now.Add(24 * time.Hour)
+				mu.Unlock()
+				cl.tokens = map[string]string{} // a token lasts a day
+				return "a day"
+			},
+		}
+
+		viewers := []string{"", "donor", "donor_company", "donor_ngo", "requester", "requester2", "coordinator", "viewer"}
+		lists := []struct {
+			path   string
+			direct func(v policy.Viewer) (any, error)
+		}{
+			{"/api/v1/requirements", func(v policy.Viewer) (any, error) {
+				return a.Requirements.Page(ctx, v, model.RequirementFilter{}, model.Sort{}, "", 0)
+			}},
+			{"/api/v1/requirements?sector=energy", func(v policy.Viewer) (any, error) {
+				return a.Requirements.Page(ctx, v, model.RequirementFilter{Sector: "energy"}, model.Sort{}, "", 0)
+			}},
+			{"/api/v1/pledges", func(v policy.Viewer) (any, error) {
+				return a.Pledges.Page(ctx, v, model.PledgeFilter{}, model.Sort{}, "", 0)
+			}},
+			{"/api/v1/offers", func(v policy.Viewer) (any, error) {
+				return a.Offers.Page(ctx, v, model.OfferFilter{}, model.Sort{}, "", 0)
+			}},
+		}
+		check = func(step string) {
+			t.Helper()
+			for _, as := range viewers {
+				var v policy.Viewer
+				if as != "" {
+					v = cast.Viewer(as)
+				}
+				for _, l := range lists {
+					l2, err := l.direct(v)
+					if err != nil {
+						t.Fatalf("%s: %q %s directly: %v", step, as, l.path, err)
+					}
+					want := asListing(t, l2)
+					for _, read := range []string{"first", "second"} {
+						code, b := cl.do(as, "GET", l.path, "")
+						if code != http.StatusOK {
+							t.Fatalf("%s: %q %s: %d %s", step, as, l.path, code, b)
+						}
+						var got any
+						if err := json.Unmarshal(b, &got); err != nil {
+							t.Fatal(err)
+						}
+						if !reflect.DeepEqual(got, want) {
+							t.Fatalf("after %s, %q's %s read %s through the API:\n%s\nwant, as computed now:\n%s", step, as, l.path, read, b, mustJSON(t, want))
+						}
+					}
+				}
+			}
+		}
+		check("the start")
+		var steps []string
+		for len(steps) < 40 {
+			if step := ops[rng.IntN(len(ops))](); step != "" {
+				steps = append(steps, step)
+				check(step)
+			}
+		}
+		for _, want := range []string{"a pledge", "a pledge withdrawn", "a requirement relabelled", "a requirement shared", "an offer withdrawn", "a day", "nothing"} {
+			if !slices.Contains(steps, want) {
+				t.Errorf("the sequence took no step %q: %v", want, steps)
+			}
+		}
+	})
+}
+
+// asListing is a model.Listing as the API encodes it, decoded as any
+// JSON is.
+func asListing(t *testing.T, l any) any {
+	t.Helper()
+	v := reflect.ValueOf(l)
+	items := v.FieldByName("Items").Interface()
+	if v.FieldByName("Items").Len() == 0 {
+		items = []any{}
+	}
+	var next *string
+	if n := v.FieldByName("Next").String(); n != "" {
+		next = &n
+	}
+	b, err := json.Marshal(map[string]any{"items": items, "next": next, "total": v.FieldByName("Total").Int()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
