@@ -13,3 +13,13 @@ func RoutePatterns(s *Server) []string {
 	s.routes(&r)
 	return r
 }
+
+// Uncached is a server over d that keeps no answer (kept.go), for the
+// tests that hold the kept answers to answers computed afresh.
+func Uncached(d Deps) (*Server, error) {
+	s, err := New(d)
+	if err == nil {
+		s.version = nil
+	}
+	return s, err
+}

@@ -11,9 +11,9 @@ import (
 )
 
 // keptBodies bound the answers kept: the first pages of the three lists
-// for some twenty people at 160 kB each (the four lists of 200 records at
-// a million pledges), so that the server's memory stays under its bound
-// whoever asks.
+// (160 kB each at a million pledges) and the smaller readings beside them
+// for some dozen people, so that the server's memory stays under its
+// bound whoever asks.
 const (
 	keptBodies     = 256
 	keptBodiesSize = 8 << 20
@@ -23,16 +23,17 @@ const (
 // request of the same viewer, on the same day, while no record changed
 // since: the version is the audit log's head (audit.Service.Version),
 // which every change commits its event with, so an answer is kept exactly
-// as long as everything it was computed from. A page of the lists reads,
+// as long as everything it was computed from. A page of a list reads,
 // checks and encodes 200 records, some ten milliseconds at a million
-// pledges, for an answer that people and their tools ask for again and
-// again between changes.
+// pledges, and a summary or a set of suggestions folds thousands, for
+// answers that people and their tools ask for again and again between
+// changes.
 //
 // The body depends on the viewer (every field the policy reads, the user
 // among them), the path and query, the language asked for and the day, and
 // nothing else of the request: only handlers of which that is true are
-// wrapped. What is kept is never shown to anyone else, and an answer other
-// than 200 is never kept.
+// wrapped, after the route's permission is checked. What is kept is never
+// shown to anyone else, and an answer other than 200 is never kept.
 func (s *Server) kept(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if s.version == nil {
