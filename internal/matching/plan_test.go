@@ -306,3 +306,25 @@ func TestSuggestionsRankAndExplain(t *testing.T) {
 		t.Fatalf("needs for offer, limited: %v", ids)
 	}
 }
+
+// TestDaysWaitingAreCalendarDays: a need waits a day more at each UTC
+// midnight, not at the hour it began to wait, so that an answer kept for
+// the day stays true all day.
+func TestDaysWaitingAreCalendarDays(t *testing.T) {
+	since := time.Date(2026, 3, 10, 23, 0, 0, 0, time.UTC)
+	n := Need{ID: "r1", Since: since, Remaining: 500}
+	for _, c := range []struct {
+		now  time.Time
+		want int
+	}{
+		{since.Add(30 * time.Minute), 0},
+		{time.Date(2026, 3, 11, 0, 30, 0, 0, time.UTC), 1},
+		{time.Date(2026, 3, 11, 22, 59, 0, 0, time.UTC), 1},
+		{time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC), 2},
+		{time.Date(2026, 3, 12, 1, 0, 0, 0, time.FixedZone("Kyiv", 2*3600)), 1},
+	} {
+		if got := OffersFor(n, []Offer{{ID: "o", Available: 100}}, c.now, 0); len(got) != 1 || got[0].DaysWaiting != c.want {
+			t.Errorf("at %v: %+v, want %d days waiting", c.now, got, c.want)
+		}
+	}
+}

@@ -64,9 +64,13 @@ type Suggestion struct {
 }
 
 func suggestion(o *Offer, n *Need, now time.Time) Suggestion {
+	// Calendar days, as deconfliction counts them: the figure changes at
+	// midnight (UTC), not at the hour the need began to wait, so that an
+	// answer kept for the day (web/kept.go) stays true all day.
 	days := 0
 	if !n.Since.IsZero() && now.After(n.Since) {
-		days = int(now.Sub(n.Since) / (24 * time.Hour))
+		const day = 24 * time.Hour
+		days = int(now.UTC().Truncate(day).Sub(n.Since.UTC().Truncate(day)) / day)
 	}
 	return Suggestion{
 		OfferID: o.ID, NeedID: n.ID, Fit: fitOf(o, n), Rank: n.Rank, DaysWaiting: days,

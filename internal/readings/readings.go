@@ -112,7 +112,24 @@ func (c *Kept) GetSized(ctx context.Context, version func(context.Context) (int6
 	}
 	c.mu.Unlock()
 	var size int
+	defer func() {
+		// A computation that panics is forgotten, and its waiters
+		// compute for themselves, before the panic goes on up: a reading
+		// left without an end would hold every later request for it.
+		if p := recover(); p != nil {
+			e.err = fmt.Errorf("reading %q panicked: %v", what, p)
+			c.settle(e, 0)
+			panic(p)
+		}
+	}()
 	e.value, size, e.err = compute(ctx)
+	c.settle(e, size)
+	return e.value, e.err
+}
+
+// settle ends e's computation: its waiters go on, and it is kept when it
+// succeeded and fits, pushing out what it must to stay within maxBytes.
+func (c *Kept) settle(e *reading, size int) {
 	close(e.done)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -129,7 +146,6 @@ func (c *Kept) GetSized(ctx context.Context, version func(context.Context) (int6
 			c.drop(len(c.entries) - 1)
 		}
 	}
-	return e.value, e.err
 }
 
 // drop forgets the i-th entry; c.mu is held.

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -122,4 +123,78 @@ func TestKeptSized(t *testing.T) {
 	if !kept("a") {
 		t.Error("a reading too large to keep pushed out another")
 	}
+}
+
+// TestKeptSizedReplaced: a reading of a newer version replaces the older
+// one's bytes, and one pushed out by the count gives its bytes back.
+func TestKeptSizedReplaced(t *testing.T) {
+	ctx := context.Background()
+	var version atomic.Int64
+	at := func(context.Context) (int64, error) { return version.Load(), nil }
+	alice := policy.Viewer{UserID: "alice"}
+	today := model.NewDate(2026, 12, 2)
+	k := readings.NewSized(2, 1000)
+	var computed atomic.Int64
+	get := func(what string, size int) {
+		t.Helper()
+		if _, err := k.GetSized(ctx, at, what, alice, today, func(context.Context) (any, int, error) {
+			return computed.Add(1), size, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Ten versions of one reading of 250 bytes: had the older ones'
+	// bytes stayed counted, the fourth would have pushed out everything.
+	for range 10 {
+		get("a", 250)
+		version.Add(1)
+	}
+	version.Add(-1)
+	get("b", 250)
+	before := computed.Load()
+	get("a", 250)
+	get("b", 250)
+	if computed.Load() != before {
+		t.Errorf("two readings of 250 bytes within 1,000 were computed again: the bytes of replaced readings stayed counted")
+	}
+	// Pushed out by the count (two at most), "a" gives back its bytes.
+	get("c", 250)
+	get("d", 250)
+	get("e", 250)
+	before = computed.Load()
+	get("d", 250)
+	get("e", 250)
+	if computed.Load() != before {
+		t.Errorf("the readings used last were pushed out: the bytes of those the count pushed out stayed counted")
+	}
+}
+
+// TestKeptPanic: a computation that panics passes its panic on, keeps
+// nothing, and leaves no one waiting for it.
+func TestKeptPanic(t *testing.T) {
+	ctx := context.Background()
+	at := func(context.Context) (int64, error) { return 1, nil }
+	k := readings.NewSized(8, 1000)
+	var waiter sync.WaitGroup
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic was not passed on")
+			}
+		}()
+		_, _ = k.GetSized(ctx, at, "what", policy.Viewer{}, model.Date{}, func(context.Context) (any, int, error) {
+			waiter.Go(func() {
+				// Waits for the computation that panics, then computes.
+				got, err := k.GetSized(ctx, at, "what", policy.Viewer{}, model.Date{}, func(context.Context) (any, int, error) { return "fine", 4, nil })
+				if err != nil || got != "fine" {
+					t.Errorf("a waiter after a panic: %v %v", got, err)
+				}
+			})
+			// Let the waiter find the computation and wait for it: had
+			// the panic left it unended, the waiter would wait forever.
+			time.Sleep(50 * time.Millisecond)
+			panic("boom")
+		})
+	}()
+	waiter.Wait()
 }

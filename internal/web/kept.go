@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/readings"
@@ -30,16 +31,19 @@ const (
 // changes.
 //
 // The body depends on the viewer (every field the policy reads, the user
-// among them), the path and query, the language asked for and the day, and
-// nothing else of the request: only handlers of which that is true are
-// wrapped, after the route's permission is checked. What is kept is never
+// among them), the route, path and query and the day, and nothing else of
+// the request (the language chooses only the messages of errors, which are
+// never kept): only handlers of which that is true are wrapped, after the
+// route's permission is checked. What is kept is never
 // shown to anyone else, and an answer other than 200 is never kept.
 func (s *Server) kept(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if s.version == nil {
 			return h(w, r)
 		}
-		what := r.URL.Path + "?" + r.URL.RawQuery + "\x00" + r.Header.Get("Accept-Language")
+		// The route's pattern and the path as sent: two routes never share
+		// a key, whatever their paths decode to.
+		what := r.Pattern + "\x00" + r.URL.EscapedPath() + "?" + r.URL.RawQuery
 		got, err := s.bodies.GetSized(r.Context(), s.version, what, viewerOf(r), model.DateOf(s.Now()),
 			func(ctx context.Context) (any, int, error) {
 				rec := &recorded{header: http.Header{}, status: http.StatusOK}
@@ -49,7 +53,8 @@ func (s *Server) kept(h handler) handler {
 				if rec.status != http.StatusOK {
 					return nil, 0, notKept{rec}
 				}
-				return rec, rec.body.Len(), nil
+				// The key is kept too, and a query may be long.
+				return rec, rec.body.Len() + len(what), nil
 			})
 		var nk notKept
 		switch {
@@ -77,7 +82,7 @@ func (a *recorded) Write(b []byte) (int, error) { return a.body.Write(b) }
 // at once and changed by none.
 func (a *recorded) replay(w http.ResponseWriter) error {
 	for k, vs := range a.header {
-		w.Header()[k] = vs
+		w.Header()[k] = slices.Clone(vs)
 	}
 	w.WriteHeader(a.status)
 	_, err := w.Write(a.body.Bytes())

@@ -63,6 +63,7 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 		var pls, ofs []owned
 
 		var check func(step string)
+		viewers := []string{"", "donor", "donor_company", "donor_ngo", "requester", "requester2", "coordinator", "viewer"}
 		ops := []func() string{
 			func() string {
 				as, l := pick(requesters), label()
@@ -178,21 +179,31 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 			func() string { // no change: the kept answers are served
 				return "nothing"
 			},
-			func() string { // an offer usable today only, read, and then a day passes
+			func() string { // an offer usable today only, read just before midnight, and read again just after
+				mu.Lock()
+				y, m, d := now.Date()
+				now = time.Date(y, m, d, 23, 58, 0, 0, time.UTC)
+				mu.Unlock()
+				// New tokens first, each an audit event: after them, only the
+				// day tells the answers apart.
+				clear(cl.tokens)
+				for _, as := range viewers {
+					if as != "" {
+						cl.token(as)
+					}
+				}
 				if _, err := a.Offers.Create(ctx, cast.Viewer("donor"), offers.Input{Title: ptr("Licences"), Kind: ptr(model.PledgeMoney),
 					AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), ValidUntil: ptr(today()), TLP: ptr(model.TLPClear)}); err != nil {
 					t.Fatalf("create offer: %v", err)
 				}
 				check("an offer usable today only")
 				mu.Lock()
-				now = now.Add(24 * time.Hour)
+				now = now.Add(4 * time.Minute)
 				mu.Unlock()
-				clear(cl.tokens) // a token lasts a day
 				return "a day"
 			},
 		}
 
-		viewers := []string{"", "donor", "donor_company", "donor_ngo", "requester", "requester2", "coordinator", "viewer"}
 		lists := []struct {
 			path   string
 			direct func(v policy.Viewer) (any, error)
