@@ -683,14 +683,14 @@ func (s *Service) issueToken(ctx context.Context, id Identity, tell bool) (strin
 // ErrUnauthenticated. The token of a user whose organisation no longer
 // takes part resolves to no one: its holder sees what a visitor sees.
 func (s *Service) Token(ctx context.Context, token string) (Identity, model.APIToken, error) {
-	t, err := s.store.APITokenByHash(ctx, HashToken(token))
+	t, u, org, err := s.store.APITokenHolder(ctx, HashToken(token))
 	if errors.Is(err, model.ErrNotFound) || (err == nil && (t.RevokedAt != nil || !s.now().Before(t.ExpiresAt))) {
 		return Identity{}, model.APIToken{}, model.ErrUnauthenticated
 	}
 	if err != nil {
 		return Identity{}, model.APIToken{}, err
 	}
-	id, err := s.identity(ctx, t.UserID)
+	id, err := identityOf(u, org)
 	if errors.Is(err, errFormer) {
 		return Identity{}, t, nil
 	}
@@ -720,7 +720,7 @@ func (s *Service) revokeToken(ctx context.Context, id Identity, t model.APIToken
 
 func (s *Service) identity(ctx context.Context, userID string) (Identity, error) {
 	u, err := s.store.UserByID(ctx, userID)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, model.ErrNotFound) {
 		return Identity{}, model.ErrUnauthenticated
 	}
 	if err != nil {
@@ -729,6 +729,15 @@ func (s *Service) identity(ctx context.Context, userID string) (Identity, error)
 	org, err := s.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
 		return Identity{}, err
+	}
+	return identityOf(u, org)
+}
+
+// identityOf is who u of org is: no one when disabled, and no one's when
+// the organisation no longer takes part (errFormer).
+func identityOf(u model.User, org model.Organisation) (Identity, error) {
+	if u.Disabled {
+		return Identity{}, model.ErrUnauthenticated
 	}
 	if org.Participation == model.Former {
 		return Identity{}, errFormer

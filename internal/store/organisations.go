@@ -10,8 +10,13 @@ const organisationColumns = `id, name, kind, participation, country, created_at,
 
 func scanOrganisation(s scanner) (model.Organisation, error) {
 	var o model.Organisation
-	err := s.Scan(&o.ID, &o.Name, &o.Kind, &o.Participation, &o.Country, instant{&o.CreatedAt}, instant{&o.UpdatedAt}, &o.NameUK, &o.NameFR)
+	err := s.Scan(organisationFields(&o)...)
 	return o, err
+}
+
+// organisationFields are where organisationColumns are scanned into.
+func organisationFields(o *model.Organisation) []any {
+	return []any{&o.ID, &o.Name, &o.Kind, &o.Participation, &o.Country, instant{&o.CreatedAt}, instant{&o.UpdatedAt}, &o.NameUK, &o.NameFR}
 }
 
 func (q *queries) CreateOrganisation(ctx context.Context, o *model.Organisation) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -65,14 +66,51 @@ func (q *queries) CreateAPIToken(ctx context.Context, t model.APIToken) error {
 	return dbErr(err, "create API token")
 }
 
+const apiTokenColumns = `id, user_id, token_hash, created_at, expires_at, revoked_at`
+
+// apiTokenFields are where apiTokenColumns are scanned into.
+func apiTokenFields(t *model.APIToken) []any {
+	return []any{&t.ID, &t.UserID, &t.TokenHash, instant{&t.CreatedAt}, instant{&t.ExpiresAt}, nullInstant{&t.RevokedAt}}
+}
+
 func (q *queries) APITokenByHash(ctx context.Context, hash string) (model.APIToken, error) {
 	var t model.APIToken
-	err := q.rd.row(ctx, `SELECT id, user_id, token_hash, created_at, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).
-		Scan(&t.ID, &t.UserID, &t.TokenHash, instant{&t.CreatedAt}, instant{&t.ExpiresAt}, nullInstant{&t.RevokedAt})
+	err := q.rd.row(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE token_hash = ?`, hash).Scan(apiTokenFields(&t)...)
 	if err != nil {
 		return model.APIToken{}, dbErr(err, "API token")
 	}
 	return t, nil
+}
+
+// APITokenHolder reads in one statement what three read apart (the
+// token, its user, their organisation), and the roles in a second: every
+// request of the API begins with it, and the four reads were two fifths
+// of the server's time for an answer kept between requests.
+func (q *queries) APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, error) {
+	var t model.APIToken
+	var u model.User
+	var o model.Organisation
+	fields := append(append(apiTokenFields(&t), userFields(&u)...), organisationFields(&o)...)
+	err := q.rd.row(ctx, `SELECT `+qualified("t", apiTokenColumns)+`, `+qualified("u", userColumns)+`, `+qualified("o", organisationColumns)+
+		` FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id WHERE t.token_hash = ?`, hash).Scan(fields...)
+	if err != nil {
+		return model.APIToken{}, model.User{}, model.Organisation{}, dbErr(err, "API token")
+	}
+	users := []model.User{u}
+	if err := q.loadRoles(ctx, users); err != nil {
+		return model.APIToken{}, model.User{}, model.Organisation{}, dbErr(err, "API token's user")
+	}
+	return t, users[0], o, nil
+}
+
+// qualified names each of columns (as the constants list them) as a
+// column of the table called alias.
+func qualified(alias, columns string) string {
+	names := strings.Split(columns, ", ")
+	for i, n := range names {
+		names[i] = alias + "." + n
+	}
+	return strings.Join(names, ", ")
 }
 
 // RevokeAPIToken keeps the first revocation time when revoked twice.

@@ -91,6 +91,9 @@ type Sessions interface {
 
 	CreateAPIToken(ctx context.Context, t model.APIToken) error
 	APITokenByHash(ctx context.Context, hash string) (model.APIToken, error)
+	// APITokenHolder reads a token with its user, roles included, and the
+	// user's organisation; ErrNotFound when there is no such token.
+	APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, error)
 	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
 	// RevokeUserAPITokens revokes every live token of the user.
 	RevokeUserAPITokens(ctx context.Context, userID string, at time.Time) error

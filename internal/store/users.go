@@ -13,9 +13,14 @@ const userColumns = `id, org_id, email, name, disabled, password_hash, totp_secr
 
 func scanUser(s scanner) (model.User, error) {
 	var u model.User
-	err := s.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Disabled, &u.PasswordHash, &u.TOTPSecret, &u.Language,
-		instant{&u.CreatedAt}, instant{&u.UpdatedAt}, &u.WorkingGroup)
+	err := s.Scan(userFields(&u)...)
 	return u, err
+}
+
+// userFields are where userColumns are scanned into.
+func userFields(u *model.User) []any {
+	return []any{&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Disabled, &u.PasswordHash, &u.TOTPSecret, &u.Language,
+		instant{&u.CreatedAt}, instant{&u.UpdatedAt}, &u.WorkingGroup}
 }
 
 // normaliseEmail makes addresses unique and found case-insensitively: they

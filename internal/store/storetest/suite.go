@@ -379,6 +379,29 @@ func testAPITokens(t *testing.T, s *store.DB) {
 	wantErr(t, s.RevokeAPIToken(ctx, "missing", at), model.ErrNotFound)
 	_, err = s.APITokenByHash(ctx, "missing")
 	wantErr(t, err, model.ErrNotFound)
+
+	// The holder: the token as APITokenByHash reads it, the user as
+	// UserByID does (roles too), the organisation as OrganisationByID.
+	holder := newUser(t, s, org.ID, "b@example.ee", model.RoleDonor, model.RoleDelegate)
+	must(t, s.CreateAPIToken(ctx, model.APIToken{ID: "tok-4", UserID: holder.ID, TokenHash: "th-4", CreatedAt: t0, ExpiresAt: t0.AddDate(0, 0, 1)}))
+	for _, hash := range []string{"th-1", "th-4"} {
+		gotT, gotU, gotO, err := s.APITokenHolder(ctx, hash)
+		must(t, err)
+		wantT, err := s.APITokenByHash(ctx, hash)
+		must(t, err)
+		wantU, err := s.UserByID(ctx, wantT.UserID)
+		must(t, err)
+		wantO, err := s.OrganisationByID(ctx, wantU.OrgID)
+		must(t, err)
+		same(t, gotT, wantT)
+		same(t, gotU, wantU)
+		same(t, gotO, wantO)
+	}
+	if _, u4, _, err := s.APITokenHolder(ctx, "th-4"); err != nil || len(u4.Roles) != 2 {
+		t.Errorf("the holder's roles: %v (%v), want donor and delegate", u4.Roles, err)
+	}
+	_, _, _, err = s.APITokenHolder(ctx, "missing")
+	wantErr(t, err, model.ErrNotFound)
 }
 
 func testRequirements(t *testing.T, s *store.DB) {
