@@ -720,7 +720,7 @@ func (s *Service) revokeToken(ctx context.Context, id Identity, t model.APIToken
 
 func (s *Service) identity(ctx context.Context, userID string) (Identity, error) {
 	u, err := s.store.UserByID(ctx, userID)
-	if errors.Is(err, model.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) || (err == nil && u.Disabled) {
 		return Identity{}, model.ErrUnauthenticated
 	}
 	if err != nil {

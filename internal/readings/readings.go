@@ -112,17 +112,23 @@ func (c *Kept) GetSized(ctx context.Context, version func(context.Context) (int6
 	}
 	c.mu.Unlock()
 	var size int
+	settled := false
 	defer func() {
-		// A computation that panics is forgotten, and its waiters
-		// compute for themselves, before the panic goes on up: a reading
-		// left without an end would hold every later request for it.
-		if p := recover(); p != nil {
-			e.err = fmt.Errorf("reading %q panicked: %v", what, p)
+		// A computation that panics (or ends its goroutine) is forgotten,
+		// and its waiters compute for themselves, before the panic goes
+		// on up: a reading left without an end would hold every later
+		// request for it.
+		if !settled {
+			p := recover()
+			e.err = fmt.Errorf("reading %q ended without a value: %v", what, p)
 			c.settle(e, 0)
-			panic(p)
+			if p != nil {
+				panic(p)
+			}
 		}
 	}()
 	e.value, size, e.err = compute(ctx)
+	settled = true
 	c.settle(e, size)
 	return e.value, e.err
 }

@@ -3,6 +3,7 @@ package readings_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -197,4 +198,27 @@ func TestKeptPanic(t *testing.T) {
 		})
 	}()
 	waiter.Wait()
+
+	// Nor does one whose goroutine ends inside it (runtime.Goexit, as
+	// t.FailNow does).
+	var ended sync.WaitGroup
+	ended.Go(func() {
+		_, _ = k.GetSized(ctx, at, "ends", policy.Viewer{}, model.Date{}, func(context.Context) (any, int, error) {
+			runtime.Goexit()
+			return nil, 0, nil
+		})
+	})
+	ended.Wait()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if got, err := k.GetSized(ctx, at, "ends", policy.Viewer{}, model.Date{}, func(context.Context) (any, int, error) { return "fine", 4, nil }); err != nil || got != "fine" {
+			t.Errorf("after a computation whose goroutine ended: %v %v", got, err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a request waits for a computation whose goroutine ended")
+	}
 }
