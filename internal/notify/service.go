@@ -6,6 +6,7 @@ package notify
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"slices"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/cyberaid/cyberaid/internal/i18n"
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
+	"github.com/cyberaid/cyberaid/internal/readings"
 	"github.com/cyberaid/cyberaid/internal/store"
 )
 
@@ -26,10 +28,15 @@ type Service struct {
 	texts  *i18n.Bundle
 	// BaseURL prefixes the links in e-mails.
 	BaseURL string
+	// counted keeps each user's count of unread notifications (Unread).
+	counted *readings.Kept
 }
 
+// keptCounts bound the counts kept: one a person signed in.
+const keptCounts = 512
+
 func NewService(s Store, now func() time.Time, mailer Mailer, texts *i18n.Bundle) *Service {
-	return &Service{store: s, now: now, mailer: mailer, texts: texts}
+	return &Service{store: s, now: now, mailer: mailer, texts: texts, counted: readings.New(keptCounts)}
 }
 
 type recipient struct {
@@ -334,16 +341,33 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 	if len(ns) > unreadChecked {
 		ns, more = ns[:unreadChecked], true
 	}
-	ok, err := seen(ctx, s.store, v, ns)
+	// Every page's menu shows the count, and checking each notification's
+	// record costs a read of up to a hundred records. The count is kept
+	// for the unread notifications it was counted from (their read marks
+	// are not audited) while no record changes: a notification's record is
+	// the only other thing it reads.
+	h := sha256.New()
+	for _, n := range ns {
+		h.Write([]byte(n.ID))
+		h.Write([]byte{0})
+	}
+	got, err := s.counted.Get(ctx, s.store.AuditHeadSeq, "unread\x00"+string(h.Sum(nil)), v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+		ok, err := seen(ctx, s.store, v, ns)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, yes := range ok {
+			if yes {
+				n++
+			}
+		}
+		return n, nil
+	})
 	if err != nil {
 		return 0, false, err
 	}
-	for _, yes := range ok {
-		if yes {
-			n++
-		}
-	}
-	return n, more, nil
+	return got.(int), more, nil
 }
 
 // MarkAllRead marks read the viewer's notifications up to upTo, the newest

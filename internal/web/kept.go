@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -41,31 +42,82 @@ func (s *Server) kept(h handler) handler {
 		if s.version == nil {
 			return h(w, r)
 		}
-		// The route's pattern and the path as sent: two routes never share
-		// a key, whatever their paths decode to.
-		what := r.Pattern + "\x00" + r.URL.EscapedPath() + "?" + r.URL.RawQuery
-		got, err := s.bodies.GetSized(r.Context(), s.version, what, viewerOf(r), model.DateOf(s.Now()),
-			func(ctx context.Context) (any, int, error) {
-				rec := &recorded{header: http.Header{}, status: http.StatusOK}
-				if err := h(rec, r.WithContext(ctx)); err != nil {
-					return nil, 0, err
-				}
-				if rec.status != http.StatusOK {
-					return nil, 0, notKept{rec}
-				}
-				// The key is kept too, and a query may be long.
-				return rec, rec.body.Len() + len(what), nil
-			})
-		var nk notKept
-		switch {
-		case err == nil:
-			return got.(*recorded).replay(w)
-		case errors.As(err, &nk):
-			return nk.rec.replay(w)
-		}
-		return err
+		return s.keep(w, r, "", h)
 	}
 }
+
+// keptPage is kept for the pages that show records: a page is an API's
+// answer set in the layout, and the layout adds to what the answer depends
+// on the language, the session's CSRF token (in every form, the sign-out
+// button's among them) and the count of unread notifications in the menu,
+// whose read marks are not audited. The count is read first, made part of
+// the key and handed to the layout, so that a page is kept under the count
+// it shows. Rendering a page of 50 rows is most of its time, more than
+// reading them: only the whole page kept saves it.
+//
+// Only pages whose every other fact is a record, the viewer or the day are
+// wrapped: not the audit log's page (its last verification is a job's, not
+// an audited change), nor the notifications', nor a form's.
+func (s *Server) keptPage(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.version == nil {
+			return h(w, r)
+		}
+		a := authOf(r)
+		var c menuCount
+		if !a.viewer.Anonymous() {
+			var err error
+			if c.unread, c.more, err = s.Notify.Unread(r.Context(), a.viewer); err != nil {
+				// The layout shows the page without its count; such a page
+				// is not kept.
+				return h(w, r)
+			}
+		}
+		var csrf string
+		if a.session != nil {
+			csrf = a.session.CSRFToken
+		}
+		extra := fmt.Sprintf("%s\x00%s\x00%d\x00%t", s.localizer(r).Lang(), csrf, c.unread, c.more)
+		return s.keep(w, r.WithContext(context.WithValue(r.Context(), menuCountKey{}, c)), extra, h)
+	}
+}
+
+// keep answers r with what h wrote for the same request and extra, kept
+// under the audit log's head.
+func (s *Server) keep(w http.ResponseWriter, r *http.Request, extra string, h handler) error {
+	// The route's pattern and the path as sent: two routes never share
+	// a key, whatever their paths decode to.
+	what := r.Pattern + "\x00" + r.URL.EscapedPath() + "?" + r.URL.RawQuery + "\x00" + extra
+	got, err := s.bodies.GetSized(r.Context(), s.version, what, viewerOf(r), model.DateOf(s.Now()),
+		func(ctx context.Context) (any, int, error) {
+			rec := &recorded{header: http.Header{}, status: http.StatusOK}
+			if err := h(rec, r.WithContext(ctx)); err != nil {
+				return nil, 0, err
+			}
+			if rec.status != http.StatusOK {
+				return nil, 0, notKept{rec}
+			}
+			// The key is kept too, and a query may be long.
+			return rec, rec.body.Len() + len(what), nil
+		})
+	var nk notKept
+	switch {
+	case err == nil:
+		return got.(*recorded).replay(w)
+	case errors.As(err, &nk):
+		return nk.rec.replay(w)
+	}
+	return err
+}
+
+// menuCount is the menu's count of unread notifications, read once for a
+// kept page's key and its layout.
+type menuCount struct {
+	unread int
+	more   bool
+}
+
+type menuCountKey struct{}
 
 // recorded is an answer as a handler wrote it.
 type recorded struct {

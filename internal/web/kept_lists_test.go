@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -29,7 +30,9 @@ import (
 // the cast reads every kept route through the API twice, and both answers
 // equal those of a server that keeps none, and the lists equal what the
 // services compute at that moment: a kept answer never outlives a change,
-// and never reaches anyone else.
+// and never reaches anyone else. The kept pages likewise, each read in the
+// member's own browser sessions, after their notifications are read too
+// (which is not audited) and in the other language.
 func TestKeptAnswersFollowEveryChange(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, s *store.DB) {
@@ -64,6 +67,26 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 
 		var check func(step string)
 		viewers := []string{"", "donor", "donor_company", "donor_ngo", "requester", "requester2", "coordinator", "viewer"}
+		// Each member's two browser sessions, the same on both servers:
+		// a session's CSRF token is in every page it is shown.
+		sessions := map[string][]string{"": {""}}
+		startSessions := func() {
+			for _, as := range viewers[1:] {
+				id, _, err := a.Accounts.Token(ctx, cl.token(as))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sessions[as] = nil
+				for range 2 {
+					token, _, err := a.Accounts.StartSession(ctx, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sessions[as] = append(sessions[as], token)
+				}
+			}
+		}
+		startSessions()
 		ops := []func() string{
 			func() string {
 				as, l := pick(requesters), label()
@@ -179,6 +202,24 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 			func() string { // no change: the kept answers are served
 				return "nothing"
 			},
+			func() string { // a read mark, which is not audited, changes the pages' menu
+				for _, i := range rng.Perm(len(viewers) - 1) {
+					as := viewers[1+i]
+					ns, err := a.Notify.List(ctx, cast.Viewer(as))
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, n := range ns {
+						if n.ReadAt == nil {
+							if err := a.Notify.MarkRead(ctx, cast.Viewer(as), n.ID); err != nil {
+								t.Fatal(err)
+							}
+							return "a notification read"
+						}
+					}
+				}
+				return ""
+			},
 			func() string { // an offer usable today only, read just before midnight, and read again just after
 				mu.Lock()
 				y, m, d := now.Date()
@@ -192,6 +233,7 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 						cl.token(as)
 					}
 				}
+				startSessions()
 				if _, err := a.Offers.Create(ctx, cast.Viewer("donor"), offers.Input{Title: ptr("Licences"), Kind: ptr(model.PledgeMoney),
 					AmountMinor: ptr(int64(10_000_00)), Currency: ptr("EUR"), ValidUntil: ptr(today()), TLP: ptr(model.TLPClear)}); err != nil {
 					t.Fatalf("create offer: %v", err)
@@ -256,6 +298,18 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 						}
 					}
 				}
+				for _, path := range keptPages(reqs, pls, ofs) {
+					for i, session := range sessions[as] {
+						for _, lang := range []string{"en", "uk"}[:2-i] {
+							wantCode, want := readPage(t, fresh.URL+path, session, lang)
+							for _, read := range []string{"first", "second"} {
+								if code, b := readPage(t, srv.URL+path, session, lang); code != wantCode || b != want {
+									t.Fatalf("after %s, %q's page %s in %s, session %d, read %s: %d %s\nwant, from a server that keeps nothing: %d %s", step, as, path, lang, i+1, read, code, b, wantCode, want)
+								}
+							}
+						}
+					}
+				}
 			}
 		}
 		check("the start")
@@ -275,7 +329,7 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 				check(step)
 			}
 		}
-		for _, want := range []string{"a pledge", "a pledge withdrawn", "a requirement relabelled", "a requirement shared", "an offer withdrawn", "a day", "nothing"} {
+		for _, want := range []string{"a pledge", "a pledge withdrawn", "a requirement relabelled", "a requirement shared", "an offer withdrawn", "a day", "nothing", "a notification read"} {
 			if !slices.Contains(steps, want) {
 				t.Errorf("the sequence took no step %q: %v", want, steps)
 			}
@@ -301,6 +355,45 @@ func keptPaths(reqs []string, pls, ofs []owned) []string {
 		paths = append(paths, "/api/v1/offers/"+o.id)
 	}
 	return paths
+}
+
+// keptPages are the pages kept.go keeps (routes.go), of the newest records.
+func keptPages(reqs []string, pls, ofs []owned) []string {
+	paths := []string{"/", "/requirements", "/requirements?sector=energy", "/pledges", "/offers", "/search?q=need", "/results", "/deconfliction"}
+	for _, id := range reqs[max(0, len(reqs)-2):] {
+		paths = append(paths, "/requirements/"+id)
+	}
+	for _, p := range pls[max(0, len(pls)-2):] {
+		paths = append(paths, "/pledges/"+p.id)
+	}
+	for _, o := range ofs[max(0, len(ofs)-2):] {
+		paths = append(paths, "/offers/"+o.id)
+	}
+	return paths
+}
+
+// readPage reads a page as a browser in session (none: a visitor) whose
+// language is lang.
+func readPage(t *testing.T, url, session, lang string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Language", lang)
+	if session != "" {
+		req.AddCookie(&http.Cookie{Name: "cyberaid_session", Value: session})
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(b)
 }
 
 // asListing is a listing as the API encodes it, decoded as any JSON is.

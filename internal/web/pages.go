@@ -105,7 +105,9 @@ func (s *Server) newLayout(r *http.Request, l *i18n.Localizer, nav, title string
 	}
 	lay.Menu = menu(l, lay.SignedIn, lay.Can)
 	lay.Briefing = briefingLink(r)
-	if lay.SignedIn {
+	if c, ok := r.Context().Value(menuCountKey{}).(menuCount); ok {
+		lay.Unread, lay.UnreadMore = c.unread, c.more
+	} else if lay.SignedIn {
 		var err error
 		if lay.Unread, lay.UnreadMore, err = s.Notify.Unread(r.Context(), a.viewer); err != nil {
 			// The count is a convenience of the menu; the page is shown without it.

@@ -131,7 +131,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /static/", s.static)
 	mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
 	mux.Handle("GET /readyz", http.HandlerFunc(s.readyz))
-	mux.Handle("GET /{$}", s.page(none, s.dashboardPage))
+	mux.Handle("GET /{$}", s.page(none, s.keptPage(s.dashboardPage)))
 	mux.Handle("GET /lang/{code}", s.page(none, s.setLanguage))
 	mux.Handle("GET /signin", s.page(none, s.signInPage))
 	mux.Handle("POST /signin", s.page(none, s.signIn))
@@ -153,18 +153,18 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /account/tokens/{id}/revoke", s.page(none, s.revokeAccountToken))
 	mux.Handle("POST /account/recovery-codes", s.page(none, s.createRecoveryCodes))
 
-	mux.Handle("GET /search", s.page(none, s.searchPage))
+	mux.Handle("GET /search", s.page(none, s.keptPage(s.searchPage)))
 	// The record pickers' search as one types: JSON for the page's script,
 	// over the session, in the reader's language.
 	mux.Handle("GET /records/pick", s.page(none, s.pickRecords))
-	mux.Handle("GET /requirements", s.page(none, s.requirementsPage))
+	mux.Handle("GET /requirements", s.page(none, s.keptPage(s.requirementsPage)))
 	mux.Handle("GET /requirements/new", s.page(p.RequirementsCreate, s.newRequirementPage))
 	mux.Handle("GET /imports/requirements", s.page(p.RequirementsImport, s.requirementsImportPage))
 	mux.Handle("POST /imports/requirements", limitBody(maxRequirementsUpload, s.page(p.RequirementsImport, s.importRequirements)))
 	mux.Handle("GET /imports/requirements/{file}", s.page(p.RequirementsImport, s.requirementsTemplate))
 	mux.Handle("POST /requirements/review", s.page(p.RequirementsValidate, s.bulkReview))
 	mux.Handle("POST /requirements", s.page(p.RequirementsCreate, s.createRequirement))
-	mux.Handle("GET /requirements/{id}", s.page(none, s.requirementPage))
+	mux.Handle("GET /requirements/{id}", s.page(none, s.keptPage(s.requirementPage)))
 	mux.Handle("GET /requirements/{id}/edit", s.page(p.RequirementsEdit, s.editRequirementPage))
 	mux.Handle("POST /requirements/{id}/edit", s.page(p.RequirementsEdit, s.updateRequirement))
 	mux.Handle("POST /requirements/{id}/submit", s.page(p.RequirementsSubmit, s.submitRequirement))
@@ -172,9 +172,9 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /requirements/{id}/withdraw", s.page(p.RequirementsWithdraw, s.withdrawRequirement))
 	mux.Handle("GET /requirements/{id}/pledge", s.page(p.PledgesCreate, s.newPledgePage))
 
-	mux.Handle("GET /pledges", s.page(none, s.pledgesPage))
+	mux.Handle("GET /pledges", s.page(none, s.keptPage(s.pledgesPage)))
 	mux.Handle("POST /pledges", s.page(p.PledgesCreate, s.createPledge))
-	mux.Handle("GET /pledges/{id}", s.page(none, s.pledgePage))
+	mux.Handle("GET /pledges/{id}", s.page(none, s.keptPage(s.pledgePage)))
 	mux.Handle("POST /pledges/{id}/confirm", s.page(p.PledgesConfirm, s.confirmPledge))
 	mux.Handle("POST /pledges/{id}/withdraw", s.page(p.PledgesWithdraw, s.withdrawPledge))
 	mux.Handle("POST /pledges/{id}/review", s.page(p.PledgesReview, s.reviewPledge))
@@ -195,10 +195,10 @@ func (s *Server) routes(mux routeTable) {
 	// The lists' export links: the same files as the API's, for the visitor
 	// the session cookie names.
 	mux.Handle("GET /exports/{file}", s.page(none, s.apiExport))
-	mux.Handle("GET /offers", s.page(none, s.offersPage))
+	mux.Handle("GET /offers", s.page(none, s.keptPage(s.offersPage)))
 	mux.Handle("GET /offers/new", s.page(p.OffersCreate, s.newOfferPage))
 	mux.Handle("POST /offers", s.page(p.OffersCreate, s.createOffer))
-	mux.Handle("GET /offers/{id}", s.page(none, s.offerPage))
+	mux.Handle("GET /offers/{id}", s.page(none, s.keptPage(s.offerPage)))
 	mux.Handle("GET /offers/{id}/edit", s.page(p.OffersEdit, s.editOfferPage))
 	mux.Handle("POST /offers/{id}/edit", s.page(p.OffersEdit, s.updateOffer))
 	mux.Handle("POST /offers/{id}/withdraw", s.page(p.OffersEdit, s.withdrawOffer))
@@ -207,7 +207,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /matching/propose", s.page(p.MatchingPlan, s.proposePledge))
 	mux.Handle("GET /matching/plan", s.page(p.MatchingPlan, s.planPage))
 	mux.Handle("POST /matching/plan/apply", s.page(p.MatchingPlan, s.applyPlan))
-	mux.Handle("GET /deconfliction", s.page(p.DeconflictionRead, s.deconflictionPage))
+	mux.Handle("GET /deconfliction", s.page(p.DeconflictionRead, s.keptPage(s.deconflictionPage)))
 	mux.Handle("POST /deconfliction/acknowledge", s.page(p.DeconflictionAcknowledge, s.acknowledgeAlert))
 
 	mux.Handle("GET /organisations", s.page(p.OrganisationsRead, s.organisationsPage))
@@ -254,7 +254,7 @@ func (s *Server) routes(mux routeTable) {
 
 	mux.Handle("POST /requirements/{id}/indicators", s.page(p.IndicatorsReport, s.createIndicator))
 	mux.Handle("POST /indicators/{id}/values", s.page(p.IndicatorsReport, s.addIndicatorValue))
-	mux.Handle("GET /results", s.page(none, s.resultsPage))
+	mux.Handle("GET /results", s.page(none, s.keptPage(s.resultsPage)))
 	mux.Handle("POST /requirements/{id}/documents", s.uploadPage(p.DocumentsUpload, model.DocOnRequirement))
 	mux.Handle("POST /pledges/{id}/documents", s.uploadPage(p.DocumentsUpload, model.DocOnPledge))
 	mux.Handle("POST /offers/{id}/documents", s.uploadPage(p.DocumentsUpload, model.DocOnOffer))
