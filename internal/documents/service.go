@@ -183,9 +183,14 @@ func (s *Service) List(ctx context.Context, v policy.Viewer, kind model.Document
 }
 
 // CanUpload reports whether v may attach files to the record, for pages
-// deciding whether to offer the form.
-func (s *Service) CanUpload(ctx context.Context, v policy.Viewer, kind model.DocumentRecord, recordID string) bool {
-	return s.CheckUpload(ctx, v, kind, recordID) == nil
+// deciding whether to offer the form; an error is a failure to decide, not
+// a refusal.
+func (s *Service) CanUpload(ctx context.Context, v policy.Viewer, kind model.DocumentRecord, recordID string) (bool, error) {
+	err := s.CheckUpload(ctx, v, kind, recordID)
+	if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrUnauthenticated) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // CheckUpload answers, before any byte of a file is read, what Create

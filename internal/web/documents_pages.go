@@ -56,8 +56,10 @@ func (s *Server) recordExtras(r *http.Request, page string, lay *layout) error {
 	if err != nil {
 		return err
 	}
-	block := &recordDocuments{Kind: kind, RecordID: id, RecordTLP: rec.TLP, MaxMB: s.Documents.MaxSize >> 20,
-		CanUpload: s.Documents.CanUpload(r.Context(), v, kind, id)}
+	block := &recordDocuments{Kind: kind, RecordID: id, RecordTLP: rec.TLP, MaxMB: s.Documents.MaxSize >> 20}
+	if block.CanUpload, err = s.Documents.CanUpload(r.Context(), v, kind, id); err != nil {
+		return err
+	}
 	for _, d := range ds {
 		block.Items = append(block.Items, documentRow{Document: d, CanDelete: documents.CanDelete(v, d, rec)})
 	}

@@ -46,12 +46,17 @@ func (s *Server) currentLeads(r *http.Request, v policy.Viewer) *leads {
 		return nil
 	}
 	cur, ok, err := s.Governance.CurrentLeads(r.Context(), v)
-	if err != nil || !ok {
-		return nil
+	if err == nil && ok {
+		var names map[string]string
+		if names, err = s.orgNames(r); err == nil {
+			return &leads{Front: names[cur.FrontOfficeOrgID], Back: names[cur.BackOfficeOrgID]}
+		}
 	}
-	names, err := s.orgNames(r)
 	if err != nil {
-		return nil
+		// The leads are a convenience of the header; the page is shown
+		// without them, and not kept so.
+		s.log.WarnContext(r.Context(), "reading the offices' leads failed", "err", err)
+		markPartial(r.Context())
 	}
-	return &leads{Front: names[cur.FrontOfficeOrgID], Back: names[cur.BackOfficeOrgID]}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync/atomic"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/readings"
@@ -86,15 +87,17 @@ func (s *Server) keptPage(h handler) handler {
 // under the audit log's head.
 func (s *Server) keep(w http.ResponseWriter, r *http.Request, extra string, h handler) error {
 	// The route's pattern and the path as sent: two routes never share
-	// a key, whatever their paths decode to.
-	what := r.Pattern + "\x00" + r.URL.EscapedPath() + "?" + r.URL.RawQuery + "\x00" + extra
+	// a key, whatever their paths decode to. The method too: a HEAD is
+	// routed as a GET, and a page's layout tells them apart.
+	what := r.Method + "\x00" + r.Pattern + "\x00" + r.URL.EscapedPath() + "?" + r.URL.RawQuery + "\x00" + extra
 	got, err := s.bodies.GetSized(r.Context(), s.version, what, viewerOf(r), model.DateOf(s.Now()),
 		func(ctx context.Context) (any, int, error) {
 			rec := &recorded{header: http.Header{}, status: http.StatusOK}
-			if err := h(rec, r.WithContext(ctx)); err != nil {
+			var partial atomic.Bool
+			if err := h(rec, r.WithContext(context.WithValue(ctx, partialKey{}, &partial))); err != nil {
 				return nil, 0, err
 			}
-			if rec.status != http.StatusOK {
+			if rec.status != http.StatusOK || partial.Load() {
 				return nil, 0, notKept{rec}
 			}
 			// The key is kept too, and a query may be long.
@@ -109,6 +112,17 @@ func (s *Server) keep(w http.ResponseWriter, r *http.Request, extra string, h ha
 	}
 	return err
 }
+
+// markPartial marks the answer being computed as shown without one of its
+// parts, a convenience whose reading failed (the layout's office leads, its
+// count): it is answered, and kept for none.
+func markPartial(ctx context.Context) {
+	if p, ok := ctx.Value(partialKey{}).(*atomic.Bool); ok {
+		p.Store(true)
+	}
+}
+
+type partialKey struct{}
 
 // menuCount is the menu's count of unread notifications, read once for a
 // kept page's key and its layout.

@@ -14,20 +14,24 @@ import (
 	"github.com/cyberaid/cyberaid/internal/policy"
 )
 
-// TestKeptAnswers: an answer is kept for its viewer, path and query and
-// day at one version of the records, and for nothing else; an answer other
-// than 200, or an error, is never kept.
+// TestKeptAnswers: an answer is kept for its viewer, method, path and
+// query and day at one version of the records, and for nothing else; an
+// answer other than 200, an error, or an answer shown without one of its
+// parts is never kept.
 func TestKeptAnswers(t *testing.T) {
 	var version atomic.Int64
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	s := &Server{Deps: Deps{Now: func() time.Time { return now }}, bodies: newKeptBodies(),
 		version: func(context.Context) (int64, error) { return version.Load(), nil }}
 	var computed atomic.Int64
-	status, fail := http.StatusOK, error(nil)
+	status, fail, partial := http.StatusOK, error(nil), false
 	h := s.kept(func(w http.ResponseWriter, r *http.Request) error {
 		n := computed.Add(1)
 		if fail != nil {
 			return fail
+		}
+		if partial {
+			markPartial(r.Context())
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(status)
@@ -37,9 +41,10 @@ func TestKeptAnswers(t *testing.T) {
 	org := model.Organisation{ID: "us", Kind: model.KindState, Participation: model.Member}
 	alice := policy.Viewer{UserID: "alice", Org: org, Roles: []model.Role{model.RoleDonor}}
 	bob := policy.Viewer{UserID: "bob", Org: org, Roles: []model.Role{model.RoleDonor}}
+	method := http.MethodGet
 	get := func(v policy.Viewer, target, lang string) (int, string, error) {
 		t.Helper()
-		r := httptest.NewRequest(http.MethodGet, target, nil)
+		r := httptest.NewRequest(method, target, nil)
 		if lang != "" {
 			r.Header.Set("Accept-Language", lang)
 		}
@@ -77,6 +82,12 @@ func TestKeptAnswers(t *testing.T) {
 		{"another path", func() string { return answer(alice, "/api/v1/offers", "") }},
 		{"a change to the records", func() string { version.Add(1); return answer(alice, "/api/v1/pledges", "") }},
 		{"the next day", func() string { now = now.Add(24 * time.Hour); return answer(alice, "/api/v1/pledges", "") }},
+		// A HEAD is routed as a GET, and a page's layout tells them apart.
+		{"another method", func() string {
+			method = http.MethodHead
+			defer func() { method = http.MethodGet }()
+			return answer(alice, "/api/v1/pledges", "")
+		}},
 	}
 	for _, o := range others {
 		before := computed.Load()
@@ -106,5 +117,13 @@ func TestKeptAnswers(t *testing.T) {
 	fail = nil
 	if _, body, _ := get(alice, "/api/v1/pledges?failing", ""); body == "" {
 		t.Error("after a failure, nothing was computed")
+	}
+	// Nor is an answer shown without one of its parts.
+	partial = true
+	for range 2 {
+		before := computed.Load()
+		if code, _, err := get(alice, "/api/v1/pledges?partial", ""); err != nil || code != http.StatusOK || computed.Load() != before+1 {
+			t.Errorf("a partial answer: answered %d (%v), computed %d times; want 200, each time", code, err, computed.Load()-before)
+		}
 	}
 }

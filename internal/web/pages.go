@@ -112,6 +112,7 @@ func (s *Server) newLayout(r *http.Request, l *i18n.Localizer, nav, title string
 		if lay.Unread, lay.UnreadMore, err = s.Notify.Unread(r.Context(), a.viewer); err != nil {
 			// The count is a convenience of the menu; the page is shown without it.
 			s.log.WarnContext(r.Context(), "counting unread notifications failed", "err", err)
+			markPartial(r.Context())
 		}
 	}
 	lay.Leads = s.currentLeads(r, a.viewer)
