@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/cyberaid/cyberaid/internal/model"
 	"github.com/cyberaid/cyberaid/internal/policy"
@@ -28,20 +30,38 @@ func (s *Service) Page(ctx context.Context, v policy.Viewer, unread bool, order 
 		return Page{}, err
 	}
 	f := model.NotificationFilter{UserID: v.UserID, Unread: unread}
-	items, next, err := s.fill(ctx, v, f, order, after, limit)
+	got, err := s.keep(ctx, v, fmt.Sprintf("page\x00%t\x00%s\x00%s\x00%d", unread, order, cursor, limit), func(ctx context.Context) (any, int, error) {
+		items, next, err := s.fill(ctx, v, f, order, after, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		// One count gives both figures: under the unread filter every
+		// notification counted is unread, and without it the unread are
+		// those counted with no time read. A user's count reads every
+		// notification they have, so it is not taken twice.
+		total, unreadN, err := s.store.CountNotifications(ctx, f, policy.AudienceOf(v))
+		if err != nil {
+			return nil, 0, err
+		}
+		size := 64
+		for _, n := range items {
+			size += notificationSize + len(n.Subject)
+		}
+		return Page{Listing: model.Listing[model.Notification]{Items: items, Next: model.SortCursor(order, next), Total: total}, Unread: unreadN}, size, nil
+	})
 	if err != nil {
 		return Page{}, err
 	}
-	// One count gives both figures: under the unread filter every
-	// notification counted is unread, and without it the unread are those
-	// counted with no time read. A user's count reads every notification
-	// they have, so it is not taken twice.
-	total, unreadN, err := s.store.CountNotifications(ctx, f, policy.AudienceOf(v))
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Listing: model.Listing[model.Notification]{Items: items, Next: model.SortCursor(order, next), Total: total}, Unread: unreadN}, nil
+	// Kept pages are read by several requests at once: each gets its own
+	// slice of the items.
+	pg := got.(Page)
+	pg.Items = slices.Clone(pg.Items)
+	return pg, nil
 }
+
+// notificationSize is about what a notification holds beside its subject:
+// its ids, kind, times and the strings' headers.
+const notificationSize = 256
 
 // NewestUnread is the id of the viewer's newest unread notification about
 // a record they may still see, "" if none: "mark all as read" marks up to
@@ -50,11 +70,17 @@ func (s *Service) NewestUnread(ctx context.Context, v policy.Viewer) (string, er
 	if v.Anonymous() {
 		return "", model.ErrUnauthenticated
 	}
-	items, _, err := s.fill(ctx, v, model.NotificationFilter{UserID: v.UserID, Unread: true}, model.Sort{}, "", 1)
-	if err != nil || len(items) == 0 {
+	got, err := s.keep(ctx, v, "newest unread", func(ctx context.Context) (any, int, error) {
+		items, _, err := s.fill(ctx, v, model.NotificationFilter{UserID: v.UserID, Unread: true}, model.Sort{}, "", 1)
+		if err != nil || len(items) == 0 {
+			return "", 0, err
+		}
+		return items[0].ID, len(items[0].ID), nil
+	})
+	if err != nil {
 		return "", err
 	}
-	return items[0].ID, nil
+	return got.(string), nil
 }
 
 // fill reads a page of the notifications under f in order after the one

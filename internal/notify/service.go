@@ -6,8 +6,8 @@ package notify
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -28,15 +28,19 @@ type Service struct {
 	texts  *i18n.Bundle
 	// BaseURL prefixes the links in e-mails.
 	BaseURL string
-	// counted keeps each user's count of unread notifications (Unread).
+	// counted keeps what each user is shown of their notifications (keep).
 	counted *readings.Kept
 }
 
-// keptCounts bound the counts kept: one a person signed in.
-const keptCounts = 512
+// keptCounts and keptBytes bound what is kept of notifications: a count,
+// a newest notification and a page or two for each person at work.
+const (
+	keptCounts = 512
+	keptBytes  = 4 << 20
+)
 
 func NewService(s Store, now func() time.Time, mailer Mailer, texts *i18n.Bundle) *Service {
-	return &Service{store: s, now: now, mailer: mailer, texts: texts, counted: readings.New(keptCounts)}
+	return &Service{store: s, now: now, mailer: mailer, texts: texts, counted: readings.NewSized(keptCounts, keptBytes)}
 }
 
 type recipient struct {
@@ -334,40 +338,57 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 	if v.Anonymous() {
 		return 0, false, model.ErrUnauthenticated
 	}
-	ns, err := s.store.UnreadNotifications(ctx, v.UserID, unreadChecked+1)
-	if err != nil {
-		return 0, false, err
+	type count struct {
+		n    int
+		more bool
 	}
-	if len(ns) > unreadChecked {
-		ns, more = ns[:unreadChecked], true
-	}
-	// Every page's menu shows the count, and checking each notification's
-	// record costs a read of up to a hundred records. The count is kept
-	// for the unread notifications it was counted from (their read marks
-	// are not audited) while no record changes: a notification's record is
-	// the only other thing it reads.
-	h := sha256.New()
-	for _, n := range ns {
-		h.Write([]byte(n.ID))
-		h.Write([]byte{0})
-	}
-	got, err := s.counted.Get(ctx, s.store.AuditHeadSeq, "unread\x00"+string(h.Sum(nil)), v, model.DateOf(s.now()), func(ctx context.Context) (any, error) {
+	got, err := s.keep(ctx, v, "unread", func(ctx context.Context) (any, int, error) {
+		ns, err := s.store.UnreadNotifications(ctx, v.UserID, unreadChecked+1)
+		if err != nil {
+			return nil, 0, err
+		}
+		var c count
+		if len(ns) > unreadChecked {
+			ns, c.more = ns[:unreadChecked], true
+		}
 		ok, err := seen(ctx, s.store, v, ns)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		n := 0
 		for _, yes := range ok {
 			if yes {
-				n++
+				c.n++
 			}
 		}
-		return n, nil
+		return c, 16, nil
 	})
 	if err != nil {
 		return 0, false, err
 	}
-	return got.(int), more, nil
+	c := got.(count)
+	return c.n, c.more, nil
+}
+
+// keep answers what of v's notifications with what compute read of them
+// while neither they nor the records changed. Every page's menu shows the
+// count, and deciding a notification reads its record: a hundred records
+// read for a count that changes when a notification arrives or is read,
+// or when a record changes. The records are versioned by the audit log's
+// head; the notifications, whose arrival and read marks are not audited,
+// by how many there are and how many are read (NotificationState). The
+// state is read before the head, and both before what is computed, so
+// that nothing is kept under a state older than what it shows.
+func (s *Service) keep(ctx context.Context, v policy.Viewer, what string, compute func(context.Context) (any, int, error)) (any, error) {
+	total, read, err := s.store.NotificationState(ctx, v.UserID)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%d", what, total, read)
+	return s.counted.GetSized(ctx, s.store.AuditHeadSeq, key, v, model.DateOf(s.now()), func(ctx context.Context) (any, int, error) {
+		value, size, err := compute(ctx)
+		// The key is kept too.
+		return value, size + len(key), err
+	})
 }
 
 // MarkAllRead marks read the viewer's notifications up to upTo, the newest

@@ -28,8 +28,9 @@ type Store interface {
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
 	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)
 	UnreadNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
+	NotificationState(ctx context.Context, userID string) (total, read int64, err error)
 	// AuditHeadSeq is a version of every record (audit.Service.Version):
-	// the menu's count is kept under it.
+	// what a user is shown of their notifications is kept under it.
 	AuditHeadSeq(ctx context.Context) (int64, error)
 	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
 }

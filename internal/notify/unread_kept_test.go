@@ -3,21 +3,24 @@ package notify_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/notify"
 	"github.com/cyberaid/cyberaid/internal/pledges"
 	"github.com/cyberaid/cyberaid/internal/requirements"
 	"github.com/cyberaid/cyberaid/internal/store"
 	"github.com/cyberaid/cyberaid/internal/store/storetest"
 )
 
-// TestUnreadKeptFollowsChanges: the menu's count is kept between changes
-// (Unread). After each step of a random sequence (requirements validated
-// and relabelled, pledges made and relabelled, notifications read one at a
-// time or all at once, which the audit log does not record), every
-// member's count equals the one the notifications page computes from
-// scratch in the database.
+// TestUnreadKeptFollowsChanges: what a member is shown of their
+// notifications is kept between changes (keep). After each step of a
+// random sequence (requirements validated and relabelled, pledges made and
+// relabelled; notifications read one at a time or all at once, or added
+// alone as a job adds them, which the audit log does not record), every
+// member's count, newest unread notification and pages of notifications
+// equal what is computed from scratch from every notification they have.
 func TestUnreadKeptFollowsChanges(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, s *store.DB) {
 		e := setup(t, s)
@@ -77,6 +80,17 @@ func TestUnreadKeptFollowsChanges(t *testing.T) {
 				}
 				return ""
 			},
+			func() string { // as a job adds one, with no audit event
+				if len(reqs) == 0 {
+					return ""
+				}
+				n := model.Notification{UserID: e.cast.Viewer(who[rng.IntN(len(who))]).UserID, Kind: model.NotifyRequirementValidated,
+					ObjectType: "requirement", ObjectID: reqs[rng.IntN(len(reqs))], Subject: "Need", Mail: model.MailNone}
+				if err := s.AddNotification(ctx, &n); err != nil {
+					t.Fatal(err)
+				}
+				return "a notification alone"
+			},
 			func() string {
 				as := who[rng.IntN(len(who))]
 				newest, err := e.n.NewestUnread(ctx, e.cast.Viewer(as))
@@ -98,22 +112,66 @@ func TestUnreadKeptFollowsChanges(t *testing.T) {
 			seen[did] = true
 			for _, as := range who {
 				v := e.cast.Viewer(as)
+				// From scratch: every notification of theirs, decided one
+				// by one.
+				all, err := s.ListNotifications(ctx, v.UserID, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ok, err := notify.Seen(ctx, s, v, all)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var shown, unread []string
+				for i, n := range all {
+					if ok[i] {
+						shown = append(shown, n.ID)
+						if n.ReadAt == nil {
+							unread = append(unread, n.ID)
+						}
+					}
+				}
+				newest := ""
+				if len(unread) > 0 {
+					newest = unread[0]
+				}
 				for _, read := range []string{"first", "second"} {
 					n, more, err := e.n.Unread(ctx, v)
 					if err != nil {
 						t.Fatal(err)
 					}
-					page, err := e.n.Page(ctx, v, true, model.Sort{}, "", 0)
+					if more || n != len(unread) {
+						t.Fatalf("after %s, %s's count read %s: %d (more %v), want %d", did, as, read, n, more, len(unread))
+					}
+					got, err := e.n.NewestUnread(ctx, v)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if more || n != page.Unread {
-						t.Fatalf("after %s, %s's count read %s: %d (more %v), the notifications page counts %d", did, as, read, n, more, page.Unread)
+					if got != newest {
+						t.Fatalf("after %s, %s's newest unread read %s: %q, want %q", did, as, read, got, newest)
+					}
+					for _, only := range []bool{false, true} {
+						want := shown
+						if only {
+							want = unread
+						}
+						page, err := e.n.Page(ctx, v, only, model.Sort{}, "", 0)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var ids []string
+						for _, n := range page.Items {
+							ids = append(ids, n.ID)
+						}
+						if !slices.Equal(ids, want) || page.Total != len(want) || page.Unread != len(unread) || page.Next != "" {
+							t.Fatalf("after %s, %s's page (unread only %v) read %s: %v of %d, %d unread; want %v, %d unread",
+								did, as, only, read, ids, page.Total, page.Unread, want, len(unread))
+						}
 					}
 				}
 			}
 		}
-		for _, want := range []string{"a requirement validated", "a requirement relabelled", "a pledge", "a pledge relabelled", "a notification read", "all read"} {
+		for _, want := range []string{"a requirement validated", "a requirement relabelled", "a pledge", "a pledge relabelled", "a notification read", "all read", "a notification alone"} {
 			if !seen[want] {
 				t.Errorf("the sequence took no step %q", want)
 			}

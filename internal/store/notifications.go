@@ -61,6 +61,11 @@ func (q *queries) MarkNotificationsRead(ctx context.Context, userID, upTo string
 	return n, dbErr(err, "mark notifications read")
 }
 
+func (q *queries) NotificationState(ctx context.Context, userID string) (total, read int64, err error) {
+	err = q.rd.row(ctx, `SELECT COUNT(*), COUNT(read_at) FROM notifications WHERE user_id = ?`, userID).Scan(&total, &read)
+	return total, read, dbErr(err, "notification state")
+}
+
 // PendingMail returns up to limit notifications whose e-mail waits, or
 // whose sender claimed it before staleBefore and never finished.
 func (q *queries) PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error) {

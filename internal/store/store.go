@@ -269,6 +269,10 @@ type Notifications interface {
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
 	UnreadNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
 	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)
+	// NotificationState is how many notifications the user has and how
+	// many of them are read: none is ever deleted and no read mark is taken
+	// back, so every change to them changes one of the two.
+	NotificationState(ctx context.Context, userID string) (total, read int64, err error)
 	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
 	ClaimMail(ctx context.Context, id string, now, staleBefore time.Time) (bool, error)
 	FinishMail(ctx context.Context, id string, state model.MailState) error

@@ -214,6 +214,20 @@ func testViewedPages(t *testing.T, s *store.DB) {
 	}
 	must(t, s.AddNotification(ctx, &model.Notification{UserID: delegate.ID, Kind: model.NotifySecurity, ObjectType: "account",
 		ObjectID: delegate.ID, Mail: model.MailNone}))
+	state := func(want, wantRead int64) {
+		t.Helper()
+		total, read, err := s.NotificationState(ctx, agency.ID)
+		must(t, err)
+		if total != want || read != wantRead {
+			t.Errorf("the agency's notification state: %d, %d read; want %d, %d", total, read, want, wantRead)
+		}
+	}
+	state(6, 2)
+	must(t, s.MarkNotificationRead(ctx, agency.ID, notes[0].ID, t0)) // already read: nothing changes
+	state(6, 2)
+	must(t, s.MarkNotificationRead(ctx, agency.ID, notes[5].ID, t0))
+	state(6, 3)
+	notes[5].ReadAt = &t0
 	av := viewers["agency"]
 	aud := policy.AudienceOf(av)
 	for _, unread := range []bool{false, true} {
