@@ -369,6 +369,20 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 	return c.n, c.more, nil
 }
 
+// State is a version of v's notifications, which the audit log does not
+// version: it changes when one arrives or is read, and never comes back to
+// what it was.
+func (s *Service) State(ctx context.Context, v policy.Viewer) (string, error) {
+	if v.Anonymous() {
+		return "", model.ErrUnauthenticated
+	}
+	total, read, err := s.store.NotificationState(ctx, v.UserID)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d notifications, %d read", total, read), nil
+}
+
 // keep answers what of v's notifications with what compute read of them
 // while neither they nor the records changed. Every page's menu shows the
 // count, and deciding a notification reads its record: a hundred records
@@ -379,11 +393,11 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 // state is read before the head, and both before what is computed, so
 // that nothing is kept under a state older than what it shows.
 func (s *Service) keep(ctx context.Context, v policy.Viewer, what string, compute func(context.Context) (any, int, error)) (any, error) {
-	total, read, err := s.store.NotificationState(ctx, v.UserID)
+	state, err := s.State(ctx, v)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("%s\x00%d\x00%d", what, total, read)
+	key := what + "\x00" + state
 	return s.counted.GetSized(ctx, s.store.AuditHeadSeq, key, v, model.DateOf(s.now()), func(ctx context.Context) (any, int, error) {
 		value, size, err := compute(ctx)
 		// The key is kept too.

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/cyberaid/cyberaid/internal/readings"
+)
 
 // patternRecorder keeps the patterns routes declares, in order.
 type patternRecorder []string
@@ -23,3 +27,7 @@ func Uncached(d Deps) (*Server, error) {
 	}
 	return s, err
 }
+
+// KeepEverything lets s keep every answer a test reads, so that an answer
+// kept before a change is still there to be wrongly served after it.
+func KeepEverything(s *Server) { s.bodies = readings.NewSized(1<<16, 1<<30) }

@@ -57,12 +57,26 @@ func (s *Server) kept(h handler) handler {
 // reading them: only the whole page kept saves it.
 //
 // Only pages whose every other fact is a record, the viewer or the day are
-// wrapped: not the audit log's page (its last verification is a job's, not
-// an audited change), nor the notifications', nor a form's.
-func (s *Server) keptPage(h handler) handler {
+// wrapped (keptPageWith names one more): not the audit log's page (its last
+// verification is a job's, not an audited change, and its checkpoint is
+// signed at the minute it is shown), nor a form's.
+func (s *Server) keptPage(h handler) handler { return s.keptPageWith(nil, h) }
+
+// keptPageWith is keptPage for a page that also shows what the audit log
+// does not version: also names it, in a value that changes with it and
+// never comes back (the records shown are read after it, so a page is never
+// older than what it is kept under).
+func (s *Server) keptPageWith(also func(*http.Request) (string, error), h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if s.version == nil {
 			return h(w, r)
+		}
+		var more string
+		if also != nil {
+			var err error
+			if more, err = also(r); err != nil {
+				return err
+			}
 		}
 		a := authOf(r)
 		var c menuCount
@@ -78,7 +92,7 @@ func (s *Server) keptPage(h handler) handler {
 		if a.session != nil {
 			csrf = a.session.CSRFToken
 		}
-		extra := fmt.Sprintf("%s\x00%s\x00%d\x00%t", s.localizer(r).Lang(), csrf, c.unread, c.more)
+		extra := fmt.Sprintf("%s\x00%s\x00%d\x00%t\x00%s", s.localizer(r).Lang(), csrf, c.unread, c.more, more)
 		return s.keep(w, r.WithContext(context.WithValue(r.Context(), menuCountKey{}, c)), extra, h)
 	}
 }

@@ -31,8 +31,8 @@ import (
 // equal those of a server that keeps none, and the lists equal what the
 // services compute at that moment: a kept answer never outlives a change,
 // and never reaches anyone else. The kept pages likewise, each read in the
-// member's own browser sessions, after their notifications are read too
-// (which is not audited) and in the other language.
+// member's own browser sessions, after their notifications are read or
+// added too (which is not audited), and in the other language.
 func TestKeptAnswersFollowEveryChange(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, s *store.DB) {
@@ -41,6 +41,7 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 		now := time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
 		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 		a, cast := apptest.New(t, s, clock)
+		web.KeepEverything(a.Web)
 		srv := httptest.NewServer(a.Web)
 		defer srv.Close()
 		cl := &client{t: t, base: srv.URL, http: srv.Client(), tokens: map[string]string{}}
@@ -202,6 +203,30 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 			func() string { // no change: the kept answers are served
 				return "nothing"
 			},
+			func() string { // a notification read, then one added as a job adds them: neither is audited
+				for _, i := range rng.Perm(len(viewers) - 1) {
+					as := viewers[1+i]
+					ns, err := a.Notify.List(ctx, cast.Viewer(as))
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, n := range ns {
+						if n.ReadAt == nil {
+							if err := a.Notify.MarkRead(ctx, cast.Viewer(as), n.ID); err != nil {
+								t.Fatal(err)
+							}
+							check("a notification read before another came")
+							again := model.Notification{UserID: n.UserID, Kind: n.Kind, ObjectType: n.ObjectType, ObjectID: n.ObjectID,
+								Subject: n.Subject, Mail: model.MailNone}
+							if err := s.AddNotification(ctx, &again); err != nil {
+								t.Fatal(err)
+							}
+							return "a notification added alone"
+						}
+					}
+				}
+				return ""
+			},
 			func() string { // a read mark, which is not audited, changes the pages' menu
 				for _, i := range rng.Perm(len(viewers) - 1) {
 					as := viewers[1+i]
@@ -329,7 +354,7 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 				check(step)
 			}
 		}
-		for _, want := range []string{"a pledge", "a pledge withdrawn", "a requirement relabelled", "a requirement shared", "an offer withdrawn", "a day", "nothing", "a notification read"} {
+		for _, want := range []string{"a pledge", "a pledge withdrawn", "a requirement relabelled", "a requirement shared", "an offer withdrawn", "a day", "nothing", "a notification read", "a notification added alone"} {
 			if !slices.Contains(steps, want) {
 				t.Errorf("the sequence took no step %q: %v", want, steps)
 			}
@@ -359,7 +384,8 @@ func keptPaths(reqs []string, pls, ofs []owned) []string {
 
 // keptPages are the pages kept.go keeps (routes.go), of the newest records.
 func keptPages(reqs []string, pls, ofs []owned) []string {
-	paths := []string{"/", "/requirements", "/requirements?sector=energy", "/pledges", "/offers", "/search?q=need", "/results", "/deconfliction"}
+	paths := []string{"/", "/requirements", "/requirements?sector=energy", "/pledges", "/offers", "/search?q=need", "/results", "/deconfliction",
+		"/notifications", "/notifications?show=unread"}
 	for _, id := range reqs[max(0, len(reqs)-2):] {
 		paths = append(paths, "/requirements/"+id)
 	}
