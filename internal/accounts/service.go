@@ -624,14 +624,14 @@ func (s *Service) StartSessionFrom(ctx context.Context, id Identity, d Device) (
 // Session resolves a session cookie; an unknown, expired or disabled one is
 // ErrUnauthenticated.
 func (s *Service) Session(ctx context.Context, token string) (Identity, model.Session, error) {
-	sess, err := s.store.SessionByTokenHash(ctx, HashToken(token))
+	sess, u, org, err := s.store.SessionHolder(ctx, HashToken(token))
 	if errors.Is(err, model.ErrNotFound) || (err == nil && !s.now().Before(sess.ExpiresAt)) {
 		return Identity{}, model.Session{}, model.ErrUnauthenticated
 	}
 	if err != nil {
 		return Identity{}, model.Session{}, err
 	}
-	id, err := s.identity(ctx, sess.UserID)
+	id, err := identityOf(u, org)
 	if errors.Is(err, errFormer) {
 		return Identity{}, model.Session{}, model.ErrUnauthenticated
 	}

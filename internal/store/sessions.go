@@ -23,11 +23,35 @@ func (q *queries) CreateSession(ctx context.Context, s model.Session) error {
 
 const sessionColumns = `token_hash, user_id, csrf_token, created_at, expires_at, id, user_agent, address, last_used_at, method, provider_id`
 
+func sessionFields(s *model.Session) []any {
+	return []any{&s.TokenHash, &s.UserID, &s.CSRFToken, instant{&s.CreatedAt}, instant{&s.ExpiresAt},
+		&s.ID, &s.UserAgent, &s.Address, nullInstant{&s.LastUsedAt}, &s.Method, &s.ProviderID}
+}
+
 func scanSession(r scanner) (model.Session, error) {
 	var s model.Session
-	err := r.Scan(&s.TokenHash, &s.UserID, &s.CSRFToken, instant{&s.CreatedAt}, instant{&s.ExpiresAt},
-		&s.ID, &s.UserAgent, &s.Address, nullInstant{&s.LastUsedAt}, &s.Method, &s.ProviderID)
+	err := r.Scan(sessionFields(&s)...)
 	return s, err
+}
+
+// SessionHolder is APITokenHolder for a browser's session: every page
+// begins with it.
+func (q *queries) SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, error) {
+	var s model.Session
+	var u model.User
+	var o model.Organisation
+	fields := append(append(sessionFields(&s), userFields(&u)...), organisationFields(&o)...)
+	err := q.rd.row(ctx, `SELECT `+qualified("s", sessionColumns)+`, `+qualified("u", userColumns)+`, `+qualified("o", organisationColumns)+
+		` FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ?`, hash).Scan(fields...)
+	if err != nil {
+		// The hash is a credential: it stays out of the message.
+		return model.Session{}, model.User{}, model.Organisation{}, dbErr(err, "session")
+	}
+	users := []model.User{u}
+	if err := q.loadRoles(ctx, users); err != nil {
+		return model.Session{}, model.User{}, model.Organisation{}, dbErr(err, "session's user")
+	}
+	return s, users[0], o, nil
 }
 
 func (q *queries) SessionByTokenHash(ctx context.Context, hash string) (model.Session, error) {

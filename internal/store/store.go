@@ -85,6 +85,9 @@ type Users interface {
 type Sessions interface {
 	CreateSession(ctx context.Context, s model.Session) error
 	SessionByTokenHash(ctx context.Context, hash string) (model.Session, error)
+	// SessionHolder reads a session with its user, roles included, and the
+	// user's organisation; ErrNotFound when there is no such session.
+	SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, error)
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error

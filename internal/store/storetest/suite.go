@@ -347,6 +347,30 @@ func testSessions(t *testing.T, s *store.DB) {
 	wantErr(t, err, model.ErrNotFound)
 	_, err = s.SessionByTokenHash(ctx, "h-other")
 	must(t, err)
+
+	// The holder: the session as SessionByTokenHash reads it, the user as
+	// UserByID does (roles too), the organisation as OrganisationByID.
+	holder := newUser(t, s, org.ID, "c@example.ee", model.RoleDonor, model.RoleDelegate)
+	must(t, s.CreateSession(ctx, model.Session{TokenHash: "h-3", UserID: holder.ID, CSRFToken: "c3", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour),
+		UserAgent: "Firefox", Address: "192.0.2.1", LastUsedAt: &t0, Method: model.SignInPassword}))
+	for _, hash := range []string{"h-other", "h-3"} {
+		gotS, gotU, gotO, err := s.SessionHolder(ctx, hash)
+		must(t, err)
+		wantS, err := s.SessionByTokenHash(ctx, hash)
+		must(t, err)
+		wantU, err := s.UserByID(ctx, wantS.UserID)
+		must(t, err)
+		wantO, err := s.OrganisationByID(ctx, wantU.OrgID)
+		must(t, err)
+		same(t, gotS, wantS)
+		same(t, gotU, wantU)
+		same(t, gotO, wantO)
+	}
+	if _, u3, _, err := s.SessionHolder(ctx, "h-3"); err != nil || len(u3.Roles) != 2 {
+		t.Errorf("the holder's roles: %v (%v), want donor and delegate", u3.Roles, err)
+	}
+	_, _, _, err = s.SessionHolder(ctx, "h-live")
+	wantErr(t, err, model.ErrNotFound)
 }
 
 func testAPITokens(t *testing.T, s *store.DB) {
