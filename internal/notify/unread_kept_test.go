@@ -167,6 +167,38 @@ func TestUnreadKeptFollowsChanges(t *testing.T) {
 							t.Fatalf("after %s, %s's page (unread only %v) read %s: %v of %d, %d unread; want %v, %d unread",
 								did, as, only, read, ids, page.Total, page.Unread, want, len(unread))
 						}
+						// Pages of two, oldest first: each its own reading.
+						var walked []string
+						cursor, oldest := "", model.Sort{Field: "created"}
+						for range len(want) + 1 {
+							page, err := e.n.Page(ctx, v, only, oldest, cursor, 2)
+							if err != nil {
+								t.Fatal(err)
+							}
+							for _, n := range page.Items {
+								walked = append(walked, n.ID)
+							}
+							if cursor = page.Next; cursor == "" {
+								break
+							}
+						}
+						// And the first two newest first: the order is part of a page.
+						first, err := e.n.Page(ctx, v, only, model.Sort{}, "", 2)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var firstIDs []string
+						for _, n := range first.Items {
+							firstIDs = append(firstIDs, n.ID)
+						}
+						if !slices.Equal(firstIDs, want[:min(2, len(want))]) {
+							t.Fatalf("after %s, %s's first two, newest first (unread only %v), read %s: %v; want %v", did, as, only, read, firstIDs, want[:min(2, len(want))])
+						}
+						reversed := slices.Clone(want)
+						slices.Reverse(reversed)
+						if !slices.Equal(walked, reversed) {
+							t.Fatalf("after %s, %s's pages of two, oldest first (unread only %v), read %s: %v; want %v", did, as, only, read, walked, reversed)
+						}
 					}
 				}
 			}

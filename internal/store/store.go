@@ -274,7 +274,9 @@ type Notifications interface {
 	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)
 	// NotificationState is how many notifications the user has and how
 	// many of them are read: none is ever deleted and no read mark is taken
-	// back, so every change to them changes one of the two.
+	// back, so every change to them changes one of the two. (Only a
+	// migration taken down deletes some: a server is started afresh after
+	// it, which empties what it keeps.)
 	NotificationState(ctx context.Context, userID string) (total, read int64, err error)
 	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
 	ClaimMail(ctx context.Context, id string, now, staleBefore time.Time) (bool, error)
