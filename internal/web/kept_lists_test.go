@@ -88,6 +88,25 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 			}
 		}
 		startSessions()
+		// readOne marks read an unread notification of someone in the cast.
+		readOne := func() (model.Notification, bool) {
+			for _, i := range rng.Perm(len(viewers) - 1) {
+				as := viewers[1+i]
+				ns, err := a.Notify.List(ctx, cast.Viewer(as))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range ns {
+					if n.ReadAt == nil {
+						if err := a.Notify.MarkRead(ctx, cast.Viewer(as), n.ID); err != nil {
+							t.Fatal(err)
+						}
+						return n, true
+					}
+				}
+			}
+			return model.Notification{}, false
+		}
 		ops := []func() string{
 			func() string {
 				as, l := pick(requesters), label()
@@ -204,46 +223,23 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 				return "nothing"
 			},
 			func() string { // a notification read, then one added as a job adds them: neither is audited
-				for _, i := range rng.Perm(len(viewers) - 1) {
-					as := viewers[1+i]
-					ns, err := a.Notify.List(ctx, cast.Viewer(as))
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, n := range ns {
-						if n.ReadAt == nil {
-							if err := a.Notify.MarkRead(ctx, cast.Viewer(as), n.ID); err != nil {
-								t.Fatal(err)
-							}
-							check("a notification read before another came")
-							again := model.Notification{UserID: n.UserID, Kind: n.Kind, ObjectType: n.ObjectType, ObjectID: n.ObjectID,
-								Subject: n.Subject, Mail: model.MailNone}
-							if err := s.AddNotification(ctx, &again); err != nil {
-								t.Fatal(err)
-							}
-							return "a notification added alone"
-						}
-					}
+				n, ok := readOne()
+				if !ok {
+					return ""
 				}
-				return ""
+				check("a notification read before another came")
+				again := model.Notification{UserID: n.UserID, Kind: n.Kind, ObjectType: n.ObjectType, ObjectID: n.ObjectID,
+					Subject: n.Subject, Mail: model.MailNone}
+				if err := s.AddNotification(ctx, &again); err != nil {
+					t.Fatal(err)
+				}
+				return "a notification added alone"
 			},
 			func() string { // a read mark, which is not audited, changes the pages' menu
-				for _, i := range rng.Perm(len(viewers) - 1) {
-					as := viewers[1+i]
-					ns, err := a.Notify.List(ctx, cast.Viewer(as))
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, n := range ns {
-						if n.ReadAt == nil {
-							if err := a.Notify.MarkRead(ctx, cast.Viewer(as), n.ID); err != nil {
-								t.Fatal(err)
-							}
-							return "a notification read"
-						}
-					}
+				if _, ok := readOne(); !ok {
+					return ""
 				}
-				return ""
+				return "a notification read"
 			},
 			func() string { // an offer usable today only, read just before midnight, and read again just after
 				mu.Lock()
