@@ -38,20 +38,12 @@ func scanSession(r scanner) (model.Session, error) {
 // begins with it.
 func (q *queries) SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, error) {
 	var s model.Session
-	var u model.User
-	var o model.Organisation
-	fields := append(append(sessionFields(&s), userFields(&u)...), organisationFields(&o)...)
-	err := q.rd.row(ctx, `SELECT `+qualified("s", sessionColumns)+`, `+qualified("u", userColumns)+`, `+qualified("o", organisationColumns)+
-		` FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ?`, hash).Scan(fields...)
+	// The hash is a credential: it stays out of the message.
+	u, o, err := q.holder(ctx, "sessions", sessionColumns, sessionFields(&s), hash, "session")
 	if err != nil {
-		// The hash is a credential: it stays out of the message.
-		return model.Session{}, model.User{}, model.Organisation{}, dbErr(err, "session")
+		return model.Session{}, model.User{}, model.Organisation{}, err
 	}
-	users := []model.User{u}
-	if err := q.loadRoles(ctx, users); err != nil {
-		return model.Session{}, model.User{}, model.Organisation{}, dbErr(err, "session's user")
-	}
-	return s, users[0], o, nil
+	return s, u, o, nil
 }
 
 func (q *queries) SessionByTokenHash(ctx context.Context, hash string) (model.Session, error) {
@@ -112,19 +104,31 @@ func (q *queries) APITokenByHash(ctx context.Context, hash string) (model.APITok
 // of the server's time for an answer kept between requests.
 func (q *queries) APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, error) {
 	var t model.APIToken
+	u, o, err := q.holder(ctx, "api_tokens", apiTokenColumns, apiTokenFields(&t), hash, "API token")
+	if err != nil {
+		return model.APIToken{}, model.User{}, model.Organisation{}, err
+	}
+	return t, u, o, nil
+}
+
+// holder reads the row of table (a session or a token, its columns
+// scanned into fields) whose token_hash is hash, with its user and their
+// organisation in the same statement, and the user's roles in a second.
+// what names the row in errors.
+func (q *queries) holder(ctx context.Context, table, columns string, fields []any, hash, what string) (model.User, model.Organisation, error) {
 	var u model.User
 	var o model.Organisation
-	fields := append(append(apiTokenFields(&t), userFields(&u)...), organisationFields(&o)...)
-	err := q.rd.row(ctx, `SELECT `+qualified("t", apiTokenColumns)+`, `+qualified("u", userColumns)+`, `+qualified("o", organisationColumns)+
-		` FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id WHERE t.token_hash = ?`, hash).Scan(fields...)
+	err := q.rd.row(ctx, `SELECT `+qualified("h", columns)+`, `+qualified("u", userColumns)+`, `+qualified("o", organisationColumns)+
+		` FROM `+table+` h JOIN users u ON u.id = h.user_id JOIN organisations o ON o.id = u.org_id WHERE h.token_hash = ?`, hash).
+		Scan(append(append(fields, userFields(&u)...), organisationFields(&o)...)...)
 	if err != nil {
-		return model.APIToken{}, model.User{}, model.Organisation{}, dbErr(err, "API token")
+		return model.User{}, model.Organisation{}, dbErr(err, what)
 	}
 	users := []model.User{u}
 	if err := q.loadRoles(ctx, users); err != nil {
-		return model.APIToken{}, model.User{}, model.Organisation{}, dbErr(err, "API token's user")
+		return model.User{}, model.Organisation{}, dbErr(err, "%s's user", what)
 	}
-	return t, users[0], o, nil
+	return users[0], o, nil
 }
 
 // qualified names each of columns (as the constants list them) as a

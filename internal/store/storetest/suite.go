@@ -348,28 +348,39 @@ func testSessions(t *testing.T, s *store.DB) {
 	_, err = s.SessionByTokenHash(ctx, "h-other")
 	must(t, err)
 
-	// The holder: the session as SessionByTokenHash reads it, the user as
-	// UserByID does (roles too), the organisation as OrganisationByID.
+	// The holder, as the three reads apart.
 	holder := newUser(t, s, org.ID, "c@example.ee", model.RoleDonor, model.RoleDelegate)
 	must(t, s.CreateSession(ctx, model.Session{TokenHash: "h-3", UserID: holder.ID, CSRFToken: "c3", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour),
 		UserAgent: "Firefox", Address: "192.0.2.1", LastUsedAt: &t0, Method: model.SignInPassword}))
-	for _, hash := range []string{"h-other", "h-3"} {
-		gotS, gotU, gotO, err := s.SessionHolder(ctx, hash)
+	holderAsApart(t, s, s.SessionHolder, s.SessionByTokenHash, func(x model.Session) string { return x.UserID }, "h-other", "h-3", "h-live")
+}
+
+// holderAsApart holds a holder read in one statement (SessionHolder,
+// APITokenHolder) to the reads apart, for hashes: the row as byHash reads
+// it, the user as UserByID does (roles included) and their organisation as
+// OrganisationByID; the last hash's holder has two roles, and missing names
+// no row.
+func holderAsApart[T any](t *testing.T, s *store.DB, holder func(context.Context, string) (T, model.User, model.Organisation, error),
+	byHash func(context.Context, string) (T, error), userOf func(T) string, other, withRoles, missing string) {
+	t.Helper()
+	ctx := ctxOf(t)
+	for _, hash := range []string{other, withRoles} {
+		gotRow, gotU, gotO, err := holder(ctx, hash)
 		must(t, err)
-		wantS, err := s.SessionByTokenHash(ctx, hash)
+		wantRow, err := byHash(ctx, hash)
 		must(t, err)
-		wantU, err := s.UserByID(ctx, wantS.UserID)
+		wantU, err := s.UserByID(ctx, userOf(wantRow))
 		must(t, err)
 		wantO, err := s.OrganisationByID(ctx, wantU.OrgID)
 		must(t, err)
-		same(t, gotS, wantS)
+		same(t, gotRow, wantRow)
 		same(t, gotU, wantU)
 		same(t, gotO, wantO)
+		if hash == withRoles && len(gotU.Roles) != 2 {
+			t.Errorf("the holder's roles: %v, want donor and delegate", gotU.Roles)
+		}
 	}
-	if _, u3, _, err := s.SessionHolder(ctx, "h-3"); err != nil || len(u3.Roles) != 2 {
-		t.Errorf("the holder's roles: %v (%v), want donor and delegate", u3.Roles, err)
-	}
-	_, _, _, err = s.SessionHolder(ctx, "h-live")
+	_, _, _, err := holder(ctx, missing)
 	wantErr(t, err, model.ErrNotFound)
 }
 
@@ -404,28 +415,10 @@ func testAPITokens(t *testing.T, s *store.DB) {
 	_, err = s.APITokenByHash(ctx, "missing")
 	wantErr(t, err, model.ErrNotFound)
 
-	// The holder: the token as APITokenByHash reads it, the user as
-	// UserByID does (roles too), the organisation as OrganisationByID.
+	// The holder, as the three reads apart.
 	holder := newUser(t, s, org.ID, "b@example.ee", model.RoleDonor, model.RoleDelegate)
 	must(t, s.CreateAPIToken(ctx, model.APIToken{ID: "tok-4", UserID: holder.ID, TokenHash: "th-4", CreatedAt: t0, ExpiresAt: t0.AddDate(0, 0, 1)}))
-	for _, hash := range []string{"th-1", "th-4"} {
-		gotT, gotU, gotO, err := s.APITokenHolder(ctx, hash)
-		must(t, err)
-		wantT, err := s.APITokenByHash(ctx, hash)
-		must(t, err)
-		wantU, err := s.UserByID(ctx, wantT.UserID)
-		must(t, err)
-		wantO, err := s.OrganisationByID(ctx, wantU.OrgID)
-		must(t, err)
-		same(t, gotT, wantT)
-		same(t, gotU, wantU)
-		same(t, gotO, wantO)
-	}
-	if _, u4, _, err := s.APITokenHolder(ctx, "th-4"); err != nil || len(u4.Roles) != 2 {
-		t.Errorf("the holder's roles: %v (%v), want donor and delegate", u4.Roles, err)
-	}
-	_, _, _, err = s.APITokenHolder(ctx, "missing")
-	wantErr(t, err, model.ErrNotFound)
+	holderAsApart(t, s, s.APITokenHolder, s.APITokenByHash, func(x model.APIToken) string { return x.UserID }, "th-1", "th-4", "missing")
 }
 
 func testRequirements(t *testing.T, s *store.DB) {
