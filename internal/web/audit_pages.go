@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/cyberaid/cyberaid/internal/audit"
 	"github.com/cyberaid/cyberaid/internal/model"
@@ -26,10 +29,27 @@ type auditData struct {
 // auditNewestFirst is the page's own order.
 var auditNewestFirst = model.Sort{Field: "at", Desc: true}
 
+// auditVerified reads the last full verification, which a background job
+// runs and the audit log's head does not version, for the audit page's key
+// and the page.
+func (s *Server) auditVerified(r *http.Request) (*http.Request, string, error) {
+	verified, err := s.AuditLog.LastVerification(r.Context())
+	if err != nil {
+		return nil, "", err
+	}
+	name := fmt.Sprintf("%s\x00%t\x00%d\x00%s\x00%d\x00%s", verified.VerifiedAt.UTC().Format(time.RFC3339Nano),
+		verified.OK, verified.Events, verified.Head, verified.BadSeq, verified.Problem)
+	return r.WithContext(context.WithValue(r.Context(), verifiedKey{}, verified)), name, nil
+}
+
+type verifiedKey struct{}
+
 // auditPage shows the events the reader may read, newest first unless
-// asked, under the current signed checkpoint and the outcome of the last
-// full verification, which a background job runs: verifying the whole log
-// on every view would cost a walk over all of it.
+// asked, under a checkpoint signed when the page was made and the outcome
+// of the last full verification (auditVerified), which a background job
+// runs: verifying the whole log on every view would cost a walk over all
+// of it. The page is kept while the log's head and that outcome stay: the
+// checkpoint it shows is then still the log's, signed at the time it says.
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
 	q := r.URL.Query()
@@ -42,10 +62,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	verified, err := s.AuditLog.LastVerification(r.Context())
-	if err != nil {
-		return err
-	}
+	verified := r.Context().Value(verifiedKey{}).(model.AuditVerification)
 	events, next, err := s.Audit.Page(r.Context(), v, f, order.Desc, after, listPage)
 	if err != nil {
 		return err

@@ -57,26 +57,27 @@ func (s *Server) kept(h handler) handler {
 // reading them: only the whole page kept saves it.
 //
 // Only pages whose every other fact is a record, the viewer or the day are
-// wrapped (keptPageWith names one more): not the audit log's page (its last
-// verification is a job's, not an audited change, and its checkpoint is
-// signed at the minute it is shown), nor a form's.
+// wrapped, or a page that names the rest with keptPageWith; not a form.
 func (s *Server) keptPage(h handler) handler { return s.keptPageWith(nil, h) }
 
 // keptPageWith is keptPage for a page that also shows what the audit log
-// does not version: also names it, in a value that changes with it and
-// never comes back (the records shown are read after it, so a page is never
-// older than what it is kept under).
-func (s *Server) keptPageWith(also func(*http.Request) (string, error), h handler) handler {
+// does not version: also reads it, names it for the key and hands it to
+// the handler in the request it returns, so that the page shows what it is
+// kept under. A reading also leaves to the handler (the notifications page
+// reads its list under a state of its own) must be named by a value that
+// changes with it and never comes back: the records shown are read after
+// it, so a page is never older than what it is kept under.
+func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, error), h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.version == nil {
-			return h(w, r)
-		}
 		var more string
 		if also != nil {
 			var err error
-			if more, err = also(r); err != nil {
+			if r, more, err = also(r); err != nil {
 				return err
 			}
+		}
+		if s.version == nil {
+			return h(w, r)
 		}
 		a := authOf(r)
 		var c menuCount

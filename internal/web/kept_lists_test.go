@@ -235,6 +235,16 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 				}
 				return "a notification added alone"
 			},
+			func() string { // the background job verifies the log: not audited, shown on the audit page
+				v, err := a.AuditLog.VerifyNow(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.FinishAuditVerification(ctx, v); err != nil {
+					t.Fatal(err)
+				}
+				return "the log verified"
+			},
 			func() string { // a read mark, which is not audited, changes the pages' menu
 				if _, ok := readOne(); !ok {
 					return ""
@@ -350,7 +360,7 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 				check(step)
 			}
 		}
-		for _, want := range []string{"a pledge", "a pledge withdrawn", "a requirement relabelled", "a requirement shared", "an offer withdrawn", "a day", "nothing", "a notification read", "a notification added alone"} {
+		for _, want := range []string{"a pledge", "a pledge withdrawn", "a requirement relabelled", "a requirement shared", "an offer withdrawn", "a day", "nothing", "a notification read", "a notification added alone", "the log verified"} {
 			if !slices.Contains(steps, want) {
 				t.Errorf("the sequence took no step %q: %v", want, steps)
 			}
@@ -381,7 +391,7 @@ func keptPaths(reqs []string, pls, ofs []owned) []string {
 // keptPages are the pages kept.go keeps (routes.go), of the newest records.
 func keptPages(reqs []string, pls, ofs []owned) []string {
 	paths := []string{"/", "/requirements", "/requirements?sector=energy", "/pledges", "/offers", "/search?q=need", "/results", "/deconfliction",
-		"/notifications", "/notifications?show=unread"}
+		"/notifications", "/notifications?show=unread", "/audit", "/audit?object_type=pledge"}
 	for _, id := range reqs[max(0, len(reqs)-2):] {
 		paths = append(paths, "/requirements/"+id)
 	}

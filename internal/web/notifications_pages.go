@@ -51,8 +51,9 @@ func (s *Server) apiListNotifications(w http.ResponseWriter, r *http.Request) er
 
 // notificationsState versions the notifications page beside the audit
 // log's head, which versions the records and the e-mail preferences.
-func (s *Server) notificationsState(r *http.Request) (string, error) {
-	return s.Notify.State(r.Context(), viewerOf(r))
+func (s *Server) notificationsState(r *http.Request) (*http.Request, string, error) {
+	state, err := s.Notify.State(r.Context(), viewerOf(r))
+	return r, state, err
 }
 
 type notificationPref struct {

@@ -223,7 +223,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("GET /users", s.page(p.UsersManage, s.usersPage))
 	mux.Handle("POST /users", s.page(p.UsersManage, s.createUser))
 	mux.Handle("POST /users/{id}/working-group", s.page(p.UsersManage, s.setWorkingGroup))
-	mux.Handle("GET /audit", s.page(p.AuditRead, s.auditPage))
+	mux.Handle("GET /audit", s.page(p.AuditRead, s.keptPageWith(s.auditVerified, s.auditPage)))
 
 	mux.Handle("GET /proposals", s.page(none, s.proposalsPage))
 	mux.Handle("GET /proposals/new", s.page(p.ProposalsCreate, s.newProposalPage))
