@@ -335,6 +335,16 @@ const unreadChecked = 100
 // notification whose record is hidden now is not counted, as it is not
 // listed.
 func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool, err error) {
+	at, err := s.Version(ctx, v)
+	if err != nil {
+		return 0, false, err
+	}
+	return s.UnreadAt(ctx, v, at)
+}
+
+// UnreadAt is Unread for a version the caller has read (Version): a page
+// keeps itself under the same one.
+func (s *Service) UnreadAt(ctx context.Context, v policy.Viewer, at Version) (n int, more bool, err error) {
 	if v.Anonymous() {
 		return 0, false, model.ErrUnauthenticated
 	}
@@ -342,7 +352,7 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 		n    int
 		more bool
 	}
-	got, err := s.keep(ctx, v, "unread", func(ctx context.Context) (any, int, error) {
+	got, err := s.keepAt(ctx, v, at, "unread", func(ctx context.Context) (any, int, error) {
 		ns, err := s.store.UnreadNotifications(ctx, v.UserID, unreadChecked+1)
 		if err != nil {
 			return nil, 0, err
@@ -369,36 +379,49 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 	return c.n, c.more, nil
 }
 
-// State is a version of v's notifications, which the audit log does not
-// version: it changes when one arrives or is read, and never comes back to
-// what it was.
-func (s *Service) State(ctx context.Context, v policy.Viewer) (string, error) {
+// Version versions what a user is shown of their notifications. Head is
+// the audit log's, which versions the records and the e-mail preferences;
+// Total and Read, how many notifications the user has and how many are
+// read, version the notifications, whose arrival and read marks are not
+// audited: they change when one arrives or is read, and never come back
+// to what they were. The three are read in one statement.
+type Version struct {
+	Head, Total, Read int64
+}
+
+// State names the notifications' part of the version.
+func (x Version) State() string { return fmt.Sprintf("%d notifications, %d read", x.Total, x.Read) }
+
+// Version reads v's version now.
+func (s *Service) Version(ctx context.Context, v policy.Viewer) (Version, error) {
 	if v.Anonymous() {
-		return "", model.ErrUnauthenticated
+		return Version{}, model.ErrUnauthenticated
 	}
-	total, read, err := s.store.NotificationState(ctx, v.UserID)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%d notifications, %d read", total, read), nil
+	var x Version
+	var err error
+	x.Total, x.Read, x.Head, err = s.store.NotificationVersion(ctx, v.UserID)
+	return x, err
 }
 
 // keep answers what of v's notifications with what compute read of them
 // while neither they nor the records changed. Every page's menu shows the
 // count, and deciding a notification reads its record: a hundred records
 // read for a count that changes when a notification arrives or is read,
-// or when a record changes. The records are versioned by the audit log's
-// head; the notifications, whose arrival and read marks are not audited,
-// by how many there are and how many are read (NotificationState). The
-// state is read before the head, and both before what is computed, so
-// that nothing is kept under a state older than what it shows.
+// or when a record changes.
 func (s *Service) keep(ctx context.Context, v policy.Viewer, what string, compute func(context.Context) (any, int, error)) (any, error) {
-	state, err := s.State(ctx, v)
+	at, err := s.Version(ctx, v)
 	if err != nil {
 		return nil, err
 	}
-	key := what + "\x00" + state
-	return s.counted.GetSized(ctx, s.store.AuditHeadSeq, key, v, model.DateOf(s.now()), func(ctx context.Context) (any, int, error) {
+	return s.keepAt(ctx, v, at, what, compute)
+}
+
+// keepAt is keep at a version read before anything compute reads, so that
+// nothing is kept under a version older than what it shows.
+func (s *Service) keepAt(ctx context.Context, v policy.Viewer, at Version, what string, compute func(context.Context) (any, int, error)) (any, error) {
+	key := what + "\x00" + at.State()
+	head := func(context.Context) (int64, error) { return at.Head, nil }
+	return s.counted.GetSized(ctx, head, key, v, model.DateOf(s.now()), func(ctx context.Context) (any, int, error) {
 		value, size, err := compute(ctx)
 		// The key is kept too.
 		return value, size + len(key), err

@@ -28,10 +28,10 @@ type Store interface {
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
 	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)
 	UnreadNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
-	NotificationState(ctx context.Context, userID string) (total, read int64, err error)
-	// AuditHeadSeq is a version of every record (audit.Service.Version):
-	// what a user is shown of their notifications is kept under it.
-	AuditHeadSeq(ctx context.Context) (int64, error)
+	// NotificationVersion versions what a user is shown of their
+	// notifications (Version): its head is the audit log's, a version of
+	// every record (audit.Service.Version).
+	NotificationVersion(ctx context.Context, userID string) (total, read, head int64, err error)
 	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
 }
 

@@ -61,9 +61,12 @@ func (q *queries) MarkNotificationsRead(ctx context.Context, userID, upTo string
 	return n, dbErr(err, "mark notifications read")
 }
 
-func (q *queries) NotificationState(ctx context.Context, userID string) (total, read int64, err error) {
-	err = q.rd.row(ctx, `SELECT COUNT(*), COUNT(read_at) FROM notifications WHERE user_id = ?`, userID).Scan(&total, &read)
-	return total, read, dbErr(err, "notification state")
+// NotificationVersion reads the user's notification state and the audit
+// log's head in one statement: every page a user is shown begins with both.
+func (q *queries) NotificationVersion(ctx context.Context, userID string) (total, read, head int64, err error) {
+	err = q.rd.row(ctx, `SELECT COUNT(*), COUNT(read_at), (SELECT COALESCE(MAX(seq), 0) FROM audit_events)
+		FROM notifications WHERE user_id = ?`, userID).Scan(&total, &read, &head)
+	return total, read, head, dbErr(err, "notification version")
 }
 
 // PendingMail returns up to limit notifications whose e-mail waits, or

@@ -272,12 +272,13 @@ type Notifications interface {
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) error
 	UnreadNotifications(ctx context.Context, userID string, limit int) ([]model.Notification, error)
 	MarkNotificationsRead(ctx context.Context, userID, upTo string, at time.Time) (int64, error)
-	// NotificationState is how many notifications the user has and how
-	// many of them are read: none is ever deleted and no read mark is taken
+	// NotificationVersion is how many notifications the user has and how
+	// many of them are read, with the audit log's head (AuditHeadSeq) read
+	// in the same statement: none is ever deleted and no read mark is taken
 	// back, so every change to them changes one of the two. (Only a
 	// migration taken down deletes some: a server is started afresh after
 	// it, which empties what it keeps.)
-	NotificationState(ctx context.Context, userID string) (total, read int64, err error)
+	NotificationVersion(ctx context.Context, userID string) (total, read, head int64, err error)
 	PendingMail(ctx context.Context, staleBefore time.Time, limit int) ([]model.Notification, error)
 	ClaimMail(ctx context.Context, id string, now, staleBefore time.Time) (bool, error)
 	FinishMail(ctx context.Context, id string, state model.MailState) error

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cyberaid/cyberaid/internal/model"
+	"github.com/cyberaid/cyberaid/internal/notify"
 	"github.com/cyberaid/cyberaid/internal/readings"
 )
 
@@ -43,30 +44,29 @@ func (s *Server) kept(h handler) handler {
 		if s.version == nil {
 			return h(w, r)
 		}
-		return s.keep(w, r, "", h)
+		return s.keep(w, r, s.version, "", h)
 	}
 }
 
 // keptPage is kept for the pages that show records: a page is an API's
 // answer set in the layout, and the layout adds to what the answer depends
 // on the language, the session's CSRF token (in every form, the sign-out
-// button's among them) and the count of unread notifications in the menu,
-// whose read marks are not audited. The count is read first, made part of
-// the key and handed to the layout, so that a page is kept under the count
-// it shows. Rendering a page of 50 rows is most of its time, more than
-// reading them: only the whole page kept saves it.
+// button's among them) and the menu's count of unread notifications, whose
+// arrival and read marks are not audited. A signed-in reader's page is
+// kept under their notifications' version (notify.Version: the audit log's
+// head and their notification state, read in one statement), and the
+// count, read at that version, is handed to the layout, so that a page is
+// kept under the count it shows. Rendering a page of 50 rows is most of
+// its time, more than reading them: only the whole page kept saves it.
 //
 // Only pages whose every other fact is a record, the viewer or the day are
 // wrapped, or a page that names the rest with keptPageWith; not a form.
 func (s *Server) keptPage(h handler) handler { return s.keptPageWith(nil, h) }
 
-// keptPageWith is keptPage for a page that also shows what the audit log
-// does not version: also reads it, names it for the key and hands it to
-// the handler in the request it returns, so that the page shows what it is
-// kept under. A reading also leaves to the handler (the notifications page
-// reads its list under a state of its own) must be named by a value that
-// changes with it and never comes back: the records shown are read after
-// it, so a page is never older than what it is kept under.
+// keptPageWith is keptPage for a page that also shows what neither the
+// audit log nor the notifications version: also reads it, names it for the
+// key and hands it to the handler in the request it returns, so that the
+// page shows what it is kept under.
 func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, error), h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var more string
@@ -81,9 +81,18 @@ func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, e
 		}
 		a := authOf(r)
 		var c menuCount
-		if !a.viewer.Anonymous() {
+		var at notify.Version
+		if a.viewer.Anonymous() {
 			var err error
-			if c.unread, c.more, err = s.Notify.Unread(r.Context(), a.viewer); err != nil {
+			if at.Head, err = s.version(r.Context()); err != nil {
+				return err
+			}
+		} else {
+			var err error
+			if at, err = s.Notify.Version(r.Context(), a.viewer); err == nil {
+				c.unread, c.more, err = s.Notify.UnreadAt(r.Context(), a.viewer, at)
+			}
+			if err != nil {
 				// The layout shows the page without its count; such a page
 				// is not kept.
 				return h(w, r)
@@ -93,19 +102,20 @@ func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, e
 		if a.session != nil {
 			csrf = a.session.CSRFToken
 		}
-		extra := fmt.Sprintf("%s\x00%s\x00%d\x00%t\x00%s", s.localizer(r).Lang(), csrf, c.unread, c.more, more)
-		return s.keep(w, r.WithContext(context.WithValue(r.Context(), menuCountKey{}, c)), extra, h)
+		extra := fmt.Sprintf("%s\x00%s\x00%d\x00%t\x00%s\x00%s", s.localizer(r).Lang(), csrf, c.unread, c.more, at.State(), more)
+		head := func(context.Context) (int64, error) { return at.Head, nil }
+		return s.keep(w, r.WithContext(context.WithValue(r.Context(), menuCountKey{}, c)), head, extra, h)
 	}
 }
 
 // keep answers r with what h wrote for the same request and extra, kept
-// under the audit log's head.
-func (s *Server) keep(w http.ResponseWriter, r *http.Request, extra string, h handler) error {
+// under version, the audit log's head as read before anything h reads.
+func (s *Server) keep(w http.ResponseWriter, r *http.Request, version func(context.Context) (int64, error), extra string, h handler) error {
 	// The route's pattern and the path as sent: two routes never share
 	// a key, whatever their paths decode to. The method too: a HEAD is
 	// routed as a GET, and a page's layout tells them apart.
 	what := r.Method + "\x00" + r.Pattern + "\x00" + r.URL.EscapedPath() + "?" + r.URL.RawQuery + "\x00" + extra
-	got, err := s.bodies.GetSized(r.Context(), s.version, what, viewerOf(r), model.DateOf(s.Now()),
+	got, err := s.bodies.GetSized(r.Context(), version, what, viewerOf(r), model.DateOf(s.Now()),
 		func(ctx context.Context) (any, int, error) {
 			rec := &recorded{header: http.Header{}, status: http.StatusOK}
 			var partial atomic.Bool

@@ -49,13 +49,6 @@ func (s *Server) apiListNotifications(w http.ResponseWriter, r *http.Request) er
 	}{newCounted(pg.Listing), pg.Unread})
 }
 
-// notificationsState versions the notifications page beside the audit
-// log's head, which versions the records and the e-mail preferences.
-func (s *Server) notificationsState(r *http.Request) (*http.Request, string, error) {
-	state, err := s.Notify.State(r.Context(), viewerOf(r))
-	return r, state, err
-}
-
 type notificationPref struct {
 	Kind model.NotificationKind
 	On   bool

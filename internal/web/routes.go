@@ -243,7 +243,7 @@ func (s *Server) routes(mux routeTable) {
 	mux.Handle("POST /meetings/{id}/edit", s.page(p.MeetingsManage, s.updateMeeting))
 	mux.Handle("GET /public", s.page(none, s.publicPage))
 	mux.Handle("GET /briefing", s.page(none, s.briefingPage))
-	mux.Handle("GET /notifications", s.page(none, s.keptPageWith(s.notificationsState, s.notificationsPage)))
+	mux.Handle("GET /notifications", s.page(none, s.keptPage(s.notificationsPage)))
 	mux.Handle("POST /notifications/settings", s.page(none, s.saveNotificationSettings))
 	mux.Handle("POST /notifications/{id}/read", s.page(none, s.readNotification))
 	mux.Handle("POST /notifications/read-all", s.page(none, s.readAllNotifications))

@@ -216,10 +216,13 @@ func testViewedPages(t *testing.T, s *store.DB) {
 		ObjectID: delegate.ID, Mail: model.MailNone}))
 	state := func(want, wantRead int64) {
 		t.Helper()
-		total, read, err := s.NotificationState(ctx, agency.ID)
+		total, read, head, err := s.NotificationVersion(ctx, agency.ID)
 		must(t, err)
 		if total != want || read != wantRead {
 			t.Errorf("the agency's notification state: %d, %d read; want %d, %d", total, read, want, wantRead)
+		}
+		if wantHead, err := s.AuditHeadSeq(ctx); err != nil || head != wantHead {
+			t.Errorf("the notification version's head: %d; want the audit log's, %d (%v)", head, wantHead, err)
 		}
 	}
 	state(6, 2)
