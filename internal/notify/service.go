@@ -342,8 +342,9 @@ func (s *Service) Unread(ctx context.Context, v policy.Viewer) (n int, more bool
 	return s.UnreadAt(ctx, v, at)
 }
 
-// UnreadAt is Unread for a version the caller has read (Version): a page
-// keeps itself under the same one.
+// UnreadAt is Unread at a version the caller read for v with Version (and
+// for no one else: the count is kept under it), so that a page keeps
+// itself under the version of the count it shows.
 func (s *Service) UnreadAt(ctx context.Context, v policy.Viewer, at Version) (n int, more bool, err error) {
 	if v.Anonymous() {
 		return 0, false, model.ErrUnauthenticated

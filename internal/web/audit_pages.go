@@ -62,7 +62,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	verified := r.Context().Value(verifiedKey{}).(model.AuditVerification)
+	verified, ok := r.Context().Value(verifiedKey{}).(model.AuditVerification)
+	if !ok {
+		if verified, err = s.AuditLog.LastVerification(r.Context()); err != nil {
+			return err
+		}
+	}
 	events, next, err := s.Audit.Page(r.Context(), v, f, order.Desc, after, listPage)
 	if err != nil {
 		return err

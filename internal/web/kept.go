@@ -109,7 +109,10 @@ func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, e
 }
 
 // keep answers r with what h wrote for the same request and extra, kept
-// under version, the audit log's head as read before anything h reads.
+// under version, the audit log's head as read before anything h reads:
+// s.version, or for a signed-in reader's page the head notify.Version read
+// with their notification state (the same MAX(seq) of the same table, as
+// the store's conformance suite holds it).
 func (s *Server) keep(w http.ResponseWriter, r *http.Request, version func(context.Context) (int64, error), extra string, h handler) error {
 	// The route's pattern and the path as sent: two routes never share
 	// a key, whatever their paths decode to. The method too: a HEAD is

@@ -32,7 +32,10 @@ import (
 // services compute at that moment: a kept answer never outlives a change,
 // and never reaches anyone else. The kept pages likewise, each read in the
 // member's own browser sessions, after their notifications are read or
-// added too (which is not audited), and in the other language.
+// added and after the log's background verification too (none of which is
+// audited), and in the other language. The test's clock moves only with a
+// day: the audit log's page, whose checkpoint is signed when it is made,
+// is then the same made anew (TestAuditPageKept holds it to its time).
 func TestKeptAnswersFollowEveryChange(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, s *store.DB) {

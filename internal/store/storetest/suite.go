@@ -348,7 +348,7 @@ func testSessions(t *testing.T, s *store.DB) {
 	_, err = s.SessionByTokenHash(ctx, "h-other")
 	must(t, err)
 
-	// The holder, as the three reads apart.
+	// The holder, as the four reads apart.
 	holder := newUser(t, s, org.ID, "c@example.ee", model.RoleDonor, model.RoleDelegate)
 	must(t, s.CreateSession(ctx, model.Session{TokenHash: "h-3", UserID: holder.ID, CSRFToken: "c3", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour),
 		UserAgent: "Firefox", Address: "192.0.2.1", LastUsedAt: &t0, Method: model.SignInPassword}))
