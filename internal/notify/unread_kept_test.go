@@ -159,10 +159,7 @@ func TestUnreadKeptFollowsChanges(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						var ids []string
-						for _, n := range page.Items {
-							ids = append(ids, n.ID)
-						}
+						ids := idsOf(page.Items)
 						if !slices.Equal(ids, want) || page.Total != len(want) || page.Unread != len(unread) || page.Next != "" {
 							t.Fatalf("after %s, %s's page (unread only %v) read %s: %v of %d, %d unread; want %v, %d unread",
 								did, as, only, read, ids, page.Total, page.Unread, want, len(unread))
@@ -175,9 +172,7 @@ func TestUnreadKeptFollowsChanges(t *testing.T) {
 							if err != nil {
 								t.Fatal(err)
 							}
-							for _, n := range page.Items {
-								walked = append(walked, n.ID)
-							}
+							walked = append(walked, idsOf(page.Items)...)
 							if cursor = page.Next; cursor == "" {
 								break
 							}
@@ -187,10 +182,7 @@ func TestUnreadKeptFollowsChanges(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						var firstIDs []string
-						for _, n := range first.Items {
-							firstIDs = append(firstIDs, n.ID)
-						}
+						firstIDs := idsOf(first.Items)
 						if !slices.Equal(firstIDs, want[:min(2, len(want))]) {
 							t.Fatalf("after %s, %s's first two, newest first (unread only %v), read %s: %v; want %v", did, as, only, read, firstIDs, want[:min(2, len(want))])
 						}
@@ -209,4 +201,13 @@ func TestUnreadKeptFollowsChanges(t *testing.T) {
 			}
 		}
 	})
+}
+
+// idsOf names the notifications of a page, in its order.
+func idsOf(ns []model.Notification) []string {
+	var ids []string
+	for _, n := range ns {
+		ids = append(ids, n.ID)
+	}
+	return ids
 }

@@ -38,13 +38,8 @@ func scanSession(r scanner) (model.Session, error) {
 // SessionHolder is APITokenHolder for a browser's session: every page
 // begins with it.
 func (q *queries) SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, error) {
-	var s model.Session
 	// The hash is a credential: it stays out of the message.
-	u, o, err := q.holder(ctx, sessionHolderQuery, sessionFields(&s), hash, "session")
-	if err != nil {
-		return model.Session{}, model.User{}, model.Organisation{}, err
-	}
-	return s, u, o, nil
+	return holder(ctx, q, sessionHolderQuery, sessionFields, hash, "session")
 }
 
 func (q *queries) SessionByTokenHash(ctx context.Context, hash string) (model.Session, error) {
@@ -104,12 +99,7 @@ func (q *queries) APITokenByHash(ctx context.Context, hash string) (model.APITok
 // begins with it, and the four reads were two fifths of the server's time
 // for an answer kept between requests.
 func (q *queries) APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, error) {
-	var t model.APIToken
-	u, o, err := q.holder(ctx, apiTokenHolderQuery, apiTokenFields(&t), hash, "API token")
-	if err != nil {
-		return model.APIToken{}, model.User{}, model.Organisation{}, err
-	}
-	return t, u, o, nil
+	return holder(ctx, q, apiTokenHolderQuery, apiTokenFields, hash, "API token")
 }
 
 // The holders' statements, built once: every request reads one.
@@ -128,23 +118,24 @@ func holderQuery(table, columns string) string {
 }
 
 // holder reads with query (holderQuery) the session or token whose hash
-// is hash, scanned into fields, with its user and their organisation, in
-// one statement. what names the row in errors.
-func (q *queries) holder(ctx context.Context, query string, fields []any, hash, what string) (model.User, model.Organisation, error) {
+// is hash, scanned by fields, with its user and their organisation, in one
+// statement. what names the row in errors.
+func holder[T any](ctx context.Context, q *queries, query string, fields func(*T) []any, hash, what string) (T, model.User, model.Organisation, error) {
+	var row, none T
 	var u model.User
 	var o model.Organisation
 	var role *model.Role
-	into := append(append(append(fields, userFields(&u)...), organisationFields(&o)...), &role)
+	into := append(append(append(fields(&row), userFields(&u)...), organisationFields(&o)...), &role)
 	rows, err := q.rd.query(ctx, query, hash)
 	if err != nil {
-		return model.User{}, model.Organisation{}, dbErr(err, what)
+		return none, model.User{}, model.Organisation{}, dbErr(err, what)
 	}
 	defer rows.Close()
 	var roles []model.Role
 	found := false
 	for rows.Next() {
 		if err := rows.Scan(into...); err != nil {
-			return model.User{}, model.Organisation{}, dbErr(err, what)
+			return none, model.User{}, model.Organisation{}, dbErr(err, what)
 		}
 		found = true
 		if role != nil {
@@ -152,13 +143,13 @@ func (q *queries) holder(ctx context.Context, query string, fields []any, hash, 
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return model.User{}, model.Organisation{}, dbErr(err, what)
+		return none, model.User{}, model.Organisation{}, dbErr(err, what)
 	}
 	if !found {
-		return model.User{}, model.Organisation{}, dbErr(sql.ErrNoRows, what)
+		return none, model.User{}, model.Organisation{}, dbErr(sql.ErrNoRows, what)
 	}
 	u.Roles = canonicalRoles(roles)
-	return u, o, nil
+	return row, u, o, nil
 }
 
 // qualified names each of columns (as the constants list them) as a
