@@ -622,20 +622,24 @@ func (s *Service) StartSessionFrom(ctx context.Context, id Identity, d Device) (
 }
 
 // Session resolves a session cookie; an unknown, expired or disabled one is
-// ErrUnauthenticated.
-func (s *Service) Session(ctx context.Context, token string) (Identity, model.Session, error) {
-	sess, u, org, err := s.store.SessionHolder(ctx, HashToken(token))
+// ErrUnauthenticated. The versions were read with it (store.Versions), for
+// the answers to its request to be kept under.
+func (s *Service) Session(ctx context.Context, token string) (Identity, model.Session, model.Versions, error) {
+	sess, u, org, v, err := s.store.SessionHolder(ctx, HashToken(token))
 	if errors.Is(err, model.ErrNotFound) || (err == nil && !s.now().Before(sess.ExpiresAt)) {
-		return Identity{}, model.Session{}, model.ErrUnauthenticated
+		return Identity{}, model.Session{}, model.Versions{}, model.ErrUnauthenticated
 	}
 	if err != nil {
-		return Identity{}, model.Session{}, err
+		return Identity{}, model.Session{}, model.Versions{}, err
 	}
 	id, err := identityOf(u, org)
 	if errors.Is(err, errFormer) {
-		return Identity{}, model.Session{}, model.ErrUnauthenticated
+		return Identity{}, model.Session{}, model.Versions{}, model.ErrUnauthenticated
 	}
-	return id, sess, err
+	if err != nil {
+		return Identity{}, model.Session{}, model.Versions{}, err
+	}
+	return id, sess, v, nil
 }
 
 // EndSession signs a browser out.
@@ -681,20 +685,24 @@ func (s *Service) issueToken(ctx context.Context, id Identity, tell bool) (strin
 
 // Token resolves a bearer token; an unknown, expired or revoked one is
 // ErrUnauthenticated. The token of a user whose organisation no longer
-// takes part resolves to no one: its holder sees what a visitor sees.
-func (s *Service) Token(ctx context.Context, token string) (Identity, model.APIToken, error) {
-	t, u, org, err := s.store.APITokenHolder(ctx, HashToken(token))
+// takes part resolves to no one: its holder sees what a visitor sees. The
+// versions were read with it: the audit log's head alone.
+func (s *Service) Token(ctx context.Context, token string) (Identity, model.APIToken, model.Versions, error) {
+	t, u, org, v, err := s.store.APITokenHolder(ctx, HashToken(token))
 	if errors.Is(err, model.ErrNotFound) || (err == nil && (t.RevokedAt != nil || !s.now().Before(t.ExpiresAt))) {
-		return Identity{}, model.APIToken{}, model.ErrUnauthenticated
+		return Identity{}, model.APIToken{}, model.Versions{}, model.ErrUnauthenticated
 	}
 	if err != nil {
-		return Identity{}, model.APIToken{}, err
+		return Identity{}, model.APIToken{}, model.Versions{}, err
 	}
 	id, err := identityOf(u, org)
 	if errors.Is(err, errFormer) {
-		return Identity{}, t, nil
+		return Identity{}, t, v, nil
 	}
-	return id, t, err
+	if err != nil {
+		return Identity{}, model.APIToken{}, model.Versions{}, err
+	}
+	return id, t, v, nil
 }
 
 // RevokeToken ends a bearer token before its expiry.

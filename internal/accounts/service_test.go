@@ -128,17 +128,17 @@ func TestSignIn(t *testing.T) {
 			if tok1 == tok2 {
 				t.Fatal("each sign-in must get a new session token")
 			}
-			if _, _, err := svc.Session(ctx, tok1); err != nil {
+			if _, _, _, err := svc.Session(ctx, tok1); err != nil {
 				t.Fatal(err)
 			}
 			if err := svc.EndSession(ctx, tok1); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := svc.Session(ctx, tok1); !errors.Is(err, model.ErrUnauthenticated) {
+			if _, _, _, err := svc.Session(ctx, tok1); !errors.Is(err, model.ErrUnauthenticated) {
 				t.Fatalf("ended session still works: %v", err)
 			}
 			clk.advance(13 * time.Hour)
-			if _, _, err := svc.Session(ctx, tok2); !errors.Is(err, model.ErrUnauthenticated) {
+			if _, _, _, err := svc.Session(ctx, tok2); !errors.Is(err, model.ErrUnauthenticated) {
 				t.Fatalf("expired session still works: %v", err)
 			}
 		})
@@ -152,19 +152,19 @@ func TestSignIn(t *testing.T) {
 			if err != nil || !strings.HasPrefix(tok, "cyb_") || !exp.After(clk.now()) {
 				t.Fatalf("token %q %v %v", tok, exp, err)
 			}
-			_, rec, err := svc.Token(ctx, tok)
+			_, rec, _, err := svc.Token(ctx, tok)
 			if err != nil || rec.TokenHash == tok {
 				t.Fatalf("token lookup: %v", err)
 			}
 			if err := svc.RevokeToken(ctx, id, rec); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := svc.Token(ctx, tok); !errors.Is(err, model.ErrUnauthenticated) {
+			if _, _, _, err := svc.Token(ctx, tok); !errors.Is(err, model.ErrUnauthenticated) {
 				t.Fatalf("revoked token still works: %v", err)
 			}
 			tok, _, _ = svc.IssueToken(ctx, id)
 			clk.advance(25 * time.Hour)
-			if _, _, err := svc.Token(ctx, tok); !errors.Is(err, model.ErrUnauthenticated) {
+			if _, _, _, err := svc.Token(ctx, tok); !errors.Is(err, model.ErrUnauthenticated) {
 				t.Fatalf("expired token still works: %v", err)
 			}
 		})
@@ -438,10 +438,10 @@ func TestFormerOrganisation(t *testing.T) {
 		if _, _, err := svc.StartSession(ctx, id); err != accounts.ErrFormerOrganisation {
 			t.Fatalf("session started: %v", err)
 		}
-		if _, _, err := svc.Session(ctx, sess); !errors.Is(err, model.ErrUnauthenticated) {
+		if _, _, _, err := svc.Session(ctx, sess); !errors.Is(err, model.ErrUnauthenticated) {
 			t.Fatalf("session still resolves: %v", err)
 		}
-		who, _, err := svc.Token(ctx, tok)
+		who, _, _, err := svc.Token(ctx, tok)
 		if err != nil || !who.Viewer().Anonymous() {
 			t.Fatalf("token resolves to %+v, %v; want no one", who.User, err)
 		}
@@ -534,7 +534,7 @@ func TestViewersWith(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sess, _, err := svc.Session(ctx, token)
+			sess, _, _, err := svc.Session(ctx, token)
 			if err != nil {
 				t.Fatal(err)
 			}

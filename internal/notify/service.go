@@ -385,10 +385,9 @@ func (s *Service) UnreadAt(ctx context.Context, v policy.Viewer, at Version) (n 
 // Total and Read, how many notifications the user has and how many are
 // read, version the notifications, whose arrival and read marks are not
 // audited: they change when one arrives or is read, and never come back
-// to what they were. The three are read in one statement.
-type Version struct {
-	Head, Total, Read int64
-}
+// to what they were. The three are read in one statement, the one that
+// reads a session's holder when a request has one (model.Versions).
+type Version model.Versions
 
 // State names the notifications' part of the version.
 func (x Version) State() string { return fmt.Sprintf("%d notifications, %d read", x.Total, x.Read) }

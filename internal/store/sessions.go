@@ -36,10 +36,10 @@ func scanSession(r scanner) (model.Session, error) {
 }
 
 // SessionHolder is APITokenHolder for a browser's session: every page
-// begins with it.
-func (q *queries) SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, error) {
+// begins with it. Its versions are the head and the user's notifications.
+func (q *queries) SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, model.Versions, error) {
 	// The hash is a credential: it stays out of the message.
-	return holder(ctx, q, sessionHolderQuery, sessionFields, hash, "session")
+	return holder(ctx, q, sessionHolderQuery, sessionFields, true, hash, "session")
 }
 
 func (q *queries) SessionByTokenHash(ctx context.Context, hash string) (model.Session, error) {
@@ -95,47 +95,67 @@ func (q *queries) APITokenByHash(ctx context.Context, hash string) (model.APITok
 }
 
 // APITokenHolder reads in one statement what four read apart (the token,
-// its user, their organisation, their roles): every request of the API
-// begins with it, and the four reads were two fifths of the server's time
-// for an answer kept between requests.
-func (q *queries) APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, error) {
-	return holder(ctx, q, apiTokenHolderQuery, apiTokenFields, hash, "API token")
+// its user, their organisation, their roles), and the audit log's head:
+// every request of the API begins with it, and the four reads were two
+// fifths of the server's time for an answer kept between requests, the
+// head on PostgreSQL a round trip of its own.
+func (q *queries) APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, model.Versions, error) {
+	return holder(ctx, q, apiTokenHolderQuery, apiTokenFields, false, hash, "API token")
 }
 
 // The holders' statements, built once: every request reads one.
 var (
-	sessionHolderQuery  = holderQuery("sessions", sessionColumns)
-	apiTokenHolderQuery = holderQuery("api_tokens", apiTokenColumns)
+	sessionHolderQuery  = holderQuery("sessions", sessionColumns, true)
+	apiTokenHolderQuery = holderQuery("api_tokens", apiTokenColumns, false)
 )
 
 // holderQuery reads the row of table (a session or a token) whose
 // token_hash is the argument, with its user, their organisation and, a
-// row each, the user's roles (one row with none when they have none).
-func holderQuery(table, columns string) string {
-	return `SELECT ` + qualified("h", columns) + `, ` + qualified("u", userColumns) + `, ` + qualified("o", organisationColumns) + `, r.role
-		FROM ` + table + ` h JOIN users u ON u.id = h.user_id JOIN organisations o ON o.id = u.org_id
+// row each, the user's roles (one row with none when they have none);
+// on each row the audit log's head and, with notifications, the user's
+// notifications counted and counted read (as NotificationVersion), each
+// read once for the statement. The argument is then given twice.
+func holderQuery(table, columns string, notifications bool) string {
+	counts, from := ``, ``
+	if notifications {
+		counts = `, n.total, n.seen`
+		from = ` CROSS JOIN (SELECT COUNT(*) AS total, COUNT(read_at) AS seen FROM notifications
+			WHERE user_id = (SELECT user_id FROM ` + table + ` WHERE token_hash = ?)) n`
+	}
+	return `SELECT ` + qualified("h", columns) + `, ` + qualified("u", userColumns) + `, ` + qualified("o", organisationColumns) + `, r.role,
+			(SELECT COALESCE(MAX(seq), 0) FROM audit_events)` + counts + `
+		FROM ` + table + ` h JOIN users u ON u.id = h.user_id JOIN organisations o ON o.id = u.org_id` + from + `
 		LEFT JOIN user_roles r ON r.user_id = u.id WHERE h.token_hash = ?`
 }
 
 // holder reads with query (holderQuery) the session or token whose hash
-// is hash, scanned by fields, with its user and their organisation, in one
-// statement. what names the row in errors.
-func holder[T any](ctx context.Context, q *queries, query string, fields func(*T) []any, hash, what string) (T, model.User, model.Organisation, error) {
+// is hash, scanned by fields, with its user and their organisation and
+// the versions, in one statement. what names the row in errors.
+func holder[T any](ctx context.Context, q *queries, query string, fields func(*T) []any, notifications bool, hash, what string) (T, model.User, model.Organisation, model.Versions, error) {
 	var row, none T
 	var u model.User
 	var o model.Organisation
+	var v model.Versions
 	var role *model.Role
-	into := append(append(append(fields(&row), userFields(&u)...), organisationFields(&o)...), &role)
-	rows, err := q.rd.query(ctx, query, hash)
+	into := append(append(append(fields(&row), userFields(&u)...), organisationFields(&o)...), &role, &v.Head)
+	args := []any{hash}
+	if notifications {
+		into = append(into, &v.Total, &v.Read)
+		args = append(args, hash)
+	}
+	fail := func(err error) (T, model.User, model.Organisation, model.Versions, error) {
+		return none, model.User{}, model.Organisation{}, model.Versions{}, dbErr(err, what)
+	}
+	rows, err := q.rd.query(ctx, query, args...)
 	if err != nil {
-		return none, model.User{}, model.Organisation{}, dbErr(err, what)
+		return fail(err)
 	}
 	defer rows.Close()
 	var roles []model.Role
 	found := false
 	for rows.Next() {
 		if err := rows.Scan(into...); err != nil {
-			return none, model.User{}, model.Organisation{}, dbErr(err, what)
+			return fail(err)
 		}
 		found = true
 		if role != nil {
@@ -143,13 +163,13 @@ func holder[T any](ctx context.Context, q *queries, query string, fields func(*T
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return none, model.User{}, model.Organisation{}, dbErr(err, what)
+		return fail(err)
 	}
 	if !found {
-		return none, model.User{}, model.Organisation{}, dbErr(sql.ErrNoRows, what)
+		return fail(sql.ErrNoRows)
 	}
 	u.Roles = canonicalRoles(roles)
-	return row, u, o, nil
+	return row, u, o, v, nil
 }
 
 // qualified names each of columns (as the constants list them) as a

@@ -85,18 +85,21 @@ type Users interface {
 type Sessions interface {
 	CreateSession(ctx context.Context, s model.Session) error
 	SessionByTokenHash(ctx context.Context, hash string) (model.Session, error)
-	// SessionHolder reads a session with its user, roles included, and the
-	// user's organisation; ErrNotFound when there is no such session.
-	SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, error)
+	// SessionHolder reads a session with its user, roles included, the
+	// user's organisation and the versions of what they are shown (the
+	// audit log's head, their notifications' counts); ErrNotFound when
+	// there is no such session.
+	SessionHolder(ctx context.Context, hash string) (model.Session, model.User, model.Organisation, model.Versions, error)
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 
 	CreateAPIToken(ctx context.Context, t model.APIToken) error
 	APITokenByHash(ctx context.Context, hash string) (model.APIToken, error)
-	// APITokenHolder reads a token with its user, roles included, and the
-	// user's organisation; ErrNotFound when there is no such token.
-	APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, error)
+	// APITokenHolder reads a token with its user, roles included, the
+	// user's organisation and the audit log's head (Versions.Head);
+	// ErrNotFound when there is no such token.
+	APITokenHolder(ctx context.Context, hash string) (model.APIToken, model.User, model.Organisation, model.Versions, error)
 	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
 	// RevokeUserAPITokens revokes every live token of the user.
 	RevokeUserAPITokens(ctx context.Context, userID string, at time.Time) error

@@ -34,18 +34,18 @@ func (s *Server) identify(next http.Handler) http.Handler {
 					s.apiFail(w, r, model.Invalid("Authorization", "use the form \"Bearer <token>\""))
 					return
 				}
-				id, t, err := s.Accounts.Token(r.Context(), strings.TrimSpace(token))
+				id, t, v, err := s.Accounts.Token(r.Context(), strings.TrimSpace(token))
 				if err != nil {
 					s.apiFail(w, r, err)
 					return
 				}
-				a = &requestAuth{identity: id, viewer: id.Viewer(), token: &t}
+				a = &requestAuth{identity: id, viewer: id.Viewer(), token: &t, versions: &v}
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			id, sess, err := s.Accounts.Session(r.Context(), c.Value)
+			id, sess, v, err := s.Accounts.Session(r.Context(), c.Value)
 			switch {
 			case err == nil:
-				a = &requestAuth{identity: id, viewer: id.Viewer(), session: &sess, rawToken: c.Value}
+				a = &requestAuth{identity: id, viewer: id.Viewer(), session: &sess, rawToken: c.Value, versions: &v}
 				if a.mustEnrol, err = s.Accounts.MustEnrol(r.Context(), id, &sess); err != nil {
 					s.pageFail(w, r, err)
 					return

@@ -39,12 +39,19 @@ const (
 // never kept): only handlers of which that is true are wrapped, after the
 // route's permission is checked. What is kept is never
 // shown to anyone else, and an answer other than 200 is never kept.
+//
+// A token's request has the head read with its holder (requestAuth.versions):
+// its kept answer costs the database one statement.
 func (s *Server) kept(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if s.version == nil {
 			return h(w, r)
 		}
-		return s.keep(w, r, s.version, "", h)
+		version := s.version
+		if v := authOf(r).versions; v != nil {
+			version = func(context.Context) (int64, error) { return v.Head, nil }
+		}
+		return s.keep(w, r, version, "", h)
 	}
 }
 
@@ -89,7 +96,7 @@ func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, e
 			}
 		} else {
 			var err error
-			if at, err = s.Notify.Version(r.Context(), a.viewer); err == nil {
+			if at, err = s.notifyVersion(r.Context(), a); err == nil {
 				c.unread, c.more, err = s.Notify.UnreadAt(r.Context(), a.viewer, at)
 			}
 			if err != nil {
@@ -108,11 +115,20 @@ func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, e
 	}
 }
 
+// notifyVersion is the version of what a signed-in reader is shown, as
+// read with their session, or read now for a request that has none.
+func (s *Server) notifyVersion(ctx context.Context, a *requestAuth) (notify.Version, error) {
+	if a.versions != nil {
+		return notify.Version(*a.versions), nil
+	}
+	return s.Notify.Version(ctx, a.viewer)
+}
+
 // keep answers r with what h wrote for the same request and extra, kept
 // under version, the audit log's head as read before anything h reads:
-// s.version, or for a signed-in reader's page the head notify.Version read
-// with their notification state (the same MAX(seq) of the same table, as
-// the store's conformance suite holds it).
+// s.version, or the head read with the request's holder and, for a
+// signed-in reader, their notification state (the same MAX(seq) of the
+// same table, as the store's conformance suite holds it).
 func (s *Server) keep(w http.ResponseWriter, r *http.Request, version func(context.Context) (int64, error), extra string, h handler) error {
 	// The route's pattern and the path as sent: two routes never share
 	// a key, whatever their paths decode to. The method too: a HEAD is

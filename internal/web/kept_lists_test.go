@@ -76,7 +76,7 @@ func TestKeptAnswersFollowEveryChange(t *testing.T) {
 		sessions := map[string][]string{"": {""}}
 		startSessions := func() {
 			for _, as := range viewers[1:] {
-				id, _, err := a.Accounts.Token(ctx, cl.token(as))
+				id, _, _, err := a.Accounts.Token(ctx, cl.token(as))
 				if err != nil {
 					t.Fatal(err)
 				}

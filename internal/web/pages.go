@@ -108,8 +108,11 @@ func (s *Server) newLayout(r *http.Request, l *i18n.Localizer, nav, title string
 	if c, ok := r.Context().Value(menuCountKey{}).(menuCount); ok {
 		lay.Unread, lay.UnreadMore = c.unread, c.more
 	} else if lay.SignedIn {
-		var err error
-		if lay.Unread, lay.UnreadMore, err = s.Notify.Unread(r.Context(), a.viewer); err != nil {
+		at, err := s.notifyVersion(r.Context(), a)
+		if err == nil {
+			lay.Unread, lay.UnreadMore, err = s.Notify.UnreadAt(r.Context(), a.viewer, at)
+		}
+		if err != nil {
 			// The count is a convenience of the menu; the page is shown without it.
 			s.log.WarnContext(r.Context(), "counting unread notifications failed", "err", err)
 			markPartial(r.Context())

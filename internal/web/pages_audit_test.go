@@ -66,7 +66,7 @@ func TestAuditPageKept(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	cl := &client{t: t, base: srv.URL, http: srv.Client(), tokens: map[string]string{}}
-	id, _, err := a.Accounts.Token(ctx, cl.token("admin"))
+	id, _, _, err := a.Accounts.Token(ctx, cl.token("admin"))
 	if err != nil {
 		t.Fatal(err)
 	}

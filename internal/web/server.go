@@ -142,6 +142,9 @@ type requestAuth struct {
 	// mustEnrol is set when the user must register a phishing-resistant
 	// factor before anything else.
 	mustEnrol bool
+	// versions were read with the session or the token, before anything
+	// the request reads: its answer is kept under them (kept.go).
+	versions *model.Versions
 }
 
 func authOf(r *http.Request) *requestAuth {

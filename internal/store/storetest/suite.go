@@ -352,21 +352,40 @@ func testSessions(t *testing.T, s *store.DB) {
 	holder := newUser(t, s, org.ID, "c@example.ee", model.RoleDonor, model.RoleDelegate)
 	must(t, s.CreateSession(ctx, model.Session{TokenHash: "h-3", UserID: holder.ID, CSRFToken: "c3", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour),
 		UserAgent: "Firefox", Address: "192.0.2.1", LastUsedAt: &t0, Method: model.SignInPassword}))
-	holderAsApart(t, s, s.SessionHolder, s.SessionByTokenHash, func(x model.Session) string { return x.UserID }, "h-other", "h-3", "h-live")
+	// Its versions: the head of a log of two events, and the holder's own
+	// notifications, one of two read, not another user's.
+	must(t, s.AppendAuditEvents(ctx, []model.AuditEvent{auditEvent(1, "genesis", "r1", "", ""), auditEvent(2, "hash-1", "r1", "", "")}))
+	read := t0
+	for _, n := range []model.Notification{
+		{UserID: holder.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: holder.ID, Mail: model.MailNone, ReadAt: &read},
+		{UserID: holder.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: holder.ID, Mail: model.MailNone},
+		{UserID: u.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: u.ID, Mail: model.MailNone},
+	} {
+		must(t, s.AddNotification(ctx, &n))
+	}
+	holderAsApart(t, s, s.SessionHolder, s.SessionByTokenHash, func(x model.Session) string { return x.UserID }, "h-other", "h-3", "h-live",
+		func(userID string) model.Versions {
+			total, read, head, err := s.NotificationVersion(ctx, userID)
+			must(t, err)
+			return model.Versions{Head: head, Total: total, Read: read}
+		})
 }
 
 // holderAsApart holds a holder read in one statement (SessionHolder,
 // APITokenHolder) to the reads apart, for hashes: the row as byHash reads
-// it, the user as UserByID does (roles included) and their organisation as
-// OrganisationByID; the last hash's holder has two roles, and missing names
-// no row.
-func holderAsApart[T any](t *testing.T, s *store.DB, holder func(context.Context, string) (T, model.User, model.Organisation, error),
-	byHash func(context.Context, string) (T, error), userOf func(T) string, other, withRoles, missing string) {
+// it, the user as UserByID does (roles included), their organisation as
+// OrganisationByID and the versions as versionsOf reads them for the
+// user; the last hash's holder has two roles, and missing names no row.
+func holderAsApart[T any](t *testing.T, s *store.DB, holder func(context.Context, string) (T, model.User, model.Organisation, model.Versions, error),
+	byHash func(context.Context, string) (T, error), userOf func(T) string, other, withRoles, missing string, versionsOf func(userID string) model.Versions) {
 	t.Helper()
 	ctx := ctxOf(t)
 	for _, hash := range []string{other, withRoles} {
-		gotRow, gotU, gotO, err := holder(ctx, hash)
+		gotRow, gotU, gotO, gotV, err := holder(ctx, hash)
 		must(t, err)
+		if want := versionsOf(userOf(gotRow)); gotV != want {
+			t.Errorf("the versions read with %s: %+v, want %+v", hash, gotV, want)
+		}
 		wantRow, err := byHash(ctx, hash)
 		must(t, err)
 		wantU, err := s.UserByID(ctx, userOf(wantRow))
@@ -380,7 +399,7 @@ func holderAsApart[T any](t *testing.T, s *store.DB, holder func(context.Context
 			t.Errorf("the holder's roles: %v, want donor and delegate", gotU.Roles)
 		}
 	}
-	_, _, _, err := holder(ctx, missing)
+	_, _, _, _, err := holder(ctx, missing)
 	wantErr(t, err, model.ErrNotFound)
 }
 
@@ -418,7 +437,15 @@ func testAPITokens(t *testing.T, s *store.DB) {
 	// The holder, as the three reads apart.
 	holder := newUser(t, s, org.ID, "b@example.ee", model.RoleDonor, model.RoleDelegate)
 	must(t, s.CreateAPIToken(ctx, model.APIToken{ID: "tok-4", UserID: holder.ID, TokenHash: "th-4", CreatedAt: t0, ExpiresAt: t0.AddDate(0, 0, 1)}))
-	holderAsApart(t, s, s.APITokenHolder, s.APITokenByHash, func(x model.APIToken) string { return x.UserID }, "th-1", "th-4", "missing")
+	must(t, s.AppendAuditEvents(ctx, []model.AuditEvent{auditEvent(1, "genesis", "r1", "", "")}))
+	must(t, s.AddNotification(ctx, &model.Notification{UserID: holder.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: holder.ID, Mail: model.MailNone}))
+	holderAsApart(t, s, s.APITokenHolder, s.APITokenByHash, func(x model.APIToken) string { return x.UserID }, "th-1", "th-4", "missing",
+		func(string) model.Versions {
+			// A token's answers show no notifications: the head alone.
+			head, err := s.AuditHeadSeq(ctx)
+			must(t, err)
+			return model.Versions{Head: head}
+		})
 }
 
 func testRequirements(t *testing.T, s *store.DB) {
