@@ -7,8 +7,8 @@ package notify
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -390,7 +390,9 @@ func (s *Service) UnreadAt(ctx context.Context, v policy.Viewer, at Version) (n 
 type Version model.Versions
 
 // State names the notifications' part of the version.
-func (x Version) State() string { return fmt.Sprintf("%d notifications, %d read", x.Total, x.Read) }
+func (x Version) State() string {
+	return strconv.FormatInt(x.Total, 10) + " notifications, " + strconv.FormatInt(x.Read, 10) + " read"
+}
 
 // Version reads v's version now.
 func (s *Service) Version(ctx context.Context, v policy.Viewer) (Version, error) {

@@ -54,9 +54,9 @@ func New(max int) *Kept { return &Kept{max: max} }
 func NewSized(max, maxBytes int) *Kept { return &Kept{max: max, maxBytes: maxBytes} }
 
 // ViewerKey is everything of v the policy reads: its user, organisation
-// (participation and kind included) and roles. A change to any of them is
-// another viewer.
-func ViewerKey(v policy.Viewer) string { return fmt.Sprintf("%#v", v) }
+// (participation and kind included) and roles (policy.Viewer.Key). A
+// change to any of them is another viewer.
+func ViewerKey(v policy.Viewer) string { return v.Key() }
 
 // Get returns the value of compute for what, v and today at the version of
 // the records now, computing it unless a reading of that version is kept.
