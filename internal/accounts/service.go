@@ -622,8 +622,9 @@ func (s *Service) StartSessionFrom(ctx context.Context, id Identity, d Device) (
 }
 
 // Session resolves a session cookie; an unknown, expired or disabled one is
-// ErrUnauthenticated. The versions were read with it (store.Versions), for
-// the answers to its request to be kept under.
+// ErrUnauthenticated. The versions were read with it, for the answers to
+// its request to be kept under: the audit log's head and the user's
+// notifications.
 func (s *Service) Session(ctx context.Context, token string) (Identity, model.Session, model.Versions, error) {
 	sess, u, org, v, err := s.store.SessionHolder(ctx, HashToken(token))
 	if errors.Is(err, model.ErrNotFound) || (err == nil && !s.now().Before(sess.ExpiresAt)) {

@@ -45,8 +45,8 @@ type Session struct {
 
 // Versions are what an answer to a signed-in request is kept under, read
 // in the statement that reads who holds its session or token, so that a
-// kept answer costs one statement: the audit log's head, which every
-// change commits its event with, and for a session the user's
+// kept answer needs no statement of its own: the audit log's head, which
+// every change commits its event with, and for a session the user's
 // notifications, how many and how many read, whose arrival and read marks
 // are not audited. A token's holder reads the head alone.
 type Versions struct {

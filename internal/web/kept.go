@@ -61,10 +61,11 @@ func (s *Server) kept(h handler) handler {
 // button's among them) and the menu's count of unread notifications, whose
 // arrival and read marks are not audited. A signed-in reader's page is
 // kept under their notifications' version (notify.Version: the audit log's
-// head and their notification state, read in one statement), and the
-// count, read at that version, is handed to the layout, so that a page is
-// kept under the count it shows. Rendering a page of 50 rows is most of
-// its time, more than reading them: only the whole page kept saves it.
+// head and their notification state, read with their session's holder in
+// one statement), and the count, read at that version, is handed to the
+// layout, so that a page is kept under the count it shows. Rendering a
+// page of 50 rows is most of its time, more than reading them: only the
+// whole page kept saves it.
 //
 // Only pages whose every other fact is a record, the viewer or the day are
 // wrapped, or a page that names the rest with keptPageWith; not a form.
@@ -96,7 +97,7 @@ func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, e
 			}
 		} else {
 			var err error
-			if at, err = s.notifyVersion(r.Context(), a); err == nil {
+			if at, err = s.notifyVersion(r, a); err == nil {
 				c.unread, c.more, err = s.Notify.UnreadAt(r.Context(), a.viewer, at)
 			}
 			if err != nil {
@@ -116,12 +117,15 @@ func (s *Server) keptPageWith(also func(*http.Request) (*http.Request, string, e
 }
 
 // notifyVersion is the version of what a signed-in reader is shown, as
-// read with their session, or read now for a request that has none.
-func (s *Server) notifyVersion(ctx context.Context, a *requestAuth) (notify.Version, error) {
-	if a.versions != nil {
+// read with their session, or read now for a request that has none (a
+// token's holder reads the head alone) or that may have changed it: a
+// command that shows a page, such as a new API token's, may have told its
+// user something, and its page counts from a version read after that.
+func (s *Server) notifyVersion(r *http.Request, a *requestAuth) (notify.Version, error) {
+	if a.versions != nil && a.session != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		return notify.Version(*a.versions), nil
 	}
-	return s.Notify.Version(ctx, a.viewer)
+	return s.Notify.Version(r.Context(), a.viewer)
 }
 
 // keep answers r with what h wrote for the same request and extra, kept

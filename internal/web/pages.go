@@ -108,7 +108,7 @@ func (s *Server) newLayout(r *http.Request, l *i18n.Localizer, nav, title string
 	if c, ok := r.Context().Value(menuCountKey{}).(menuCount); ok {
 		lay.Unread, lay.UnreadMore = c.unread, c.more
 	} else if lay.SignedIn {
-		at, err := s.notifyVersion(r.Context(), a)
+		at, err := s.notifyVersion(r, a)
 		if err == nil {
 			lay.Unread, lay.UnreadMore, err = s.Notify.UnreadAt(r.Context(), a.viewer, at)
 		}

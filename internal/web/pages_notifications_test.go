@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,5 +87,39 @@ func TestMarkAllNotificationsRead(t *testing.T) {
 	mustContain(t, "notifications page after", body, "Your notifications are marked as read.", "You have read every notification.")
 	if strings.Contains(body, `action="/notifications/read-all"`) || strings.Contains(body, "unread-count") {
 		t.Error("the page still offers to mark all read, or the menu still counts unread")
+	}
+}
+
+// TestMenuCountOnAChangesPage: a command that tells its user something
+// and shows a page rather than sending them on (a new API token, whose
+// security notice arrives with it) counts that notice in the page's menu,
+// though the count before it was kept.
+func TestMenuCountOnAChangesPage(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	b := s.as("donor")
+	count := func(page string) int {
+		m := regexp.MustCompile(`unread-count"><span aria-hidden="true">(\d+)`).FindStringSubmatch(page)
+		if m == nil {
+			return 0
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	_, page := b.get("/account")
+	before := count(page)
+	_, page = b.get("/account") // the count kept
+	if count(page) != before {
+		t.Fatalf("the menu counts %d, then %d, with no change", before, count(page))
+	}
+	res, page := b.submit("/account/tokens", nil)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create a token: %d %.300s", res.StatusCode, page)
+	}
+	if got := count(page); got != before+1 {
+		t.Errorf("the page that shows the new token counts %d unread, want %d with its security notice", got, before+1)
+	}
+	if _, page = b.get("/account"); count(page) != before+1 {
+		t.Errorf("the account page after counts %d unread, want %d", count(page), before+1)
 	}
 }

@@ -143,7 +143,8 @@ type requestAuth struct {
 	// factor before anything else.
 	mustEnrol bool
 	// versions were read with the session or the token, before anything
-	// the request reads: its answer is kept under them (kept.go).
+	// the request reads: its answer is kept under them (kept.go). A
+	// token's are the audit log's head alone.
 	versions *model.Versions
 }
 
