@@ -32,6 +32,11 @@ func TestAuditEventStates(t *testing.T) {
 			`"amber"`,    // unreadable
 			`{"tlp":"gr`, // not JSON: unreadable
 			`{"tlp":"clear","validated_at":null,"shared_org_ids":null}`,
+			// Fields of other kinds are read as their text, lists that
+			// are not lists are no access, escapes are read.
+			`{"tlp":"amber","status":5,"donor_org_id":{"a":1},"shared_org_ids":"o9","named_user_ids":[]}`,
+			`{"tlp":"green","status":"a\"b\u00e9"}`,
+			` { "tlp" : "clear" } `,
 		}
 		var es []model.AuditEvent
 		for i, st := range states {
@@ -49,6 +54,9 @@ func TestAuditEventStates(t *testing.T) {
 			"9 unreadable - - - -",
 			"10 unreadable - - - -",
 			"11 clear - - - -",
+			`12 amber - {"a":1} 5 -`,
+			`13 green - - a"bé -`,
+			"14 clear - - - -",
 		}
 		wantAccess := []string{"1 - u1", "1 o2 -", "1 o3 -", "2 - u2", "2 - u3"}
 		got, gotAccess := auditStatesAfter(t, s, 0)
@@ -84,6 +92,24 @@ func TestAuditEventStates(t *testing.T) {
 		old, oldAccess := auditStatesAfter(t, s, n)
 		if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
 			t.Fatalf("written by the trigger before 00041:\n%q\n%q\nwant\n%q\n%q", old, oldAccess, got, gotAccess)
+		}
+		// And PostgreSQL's function before 00052, which its Down puts
+		// back, as well.
+		if err := s.MigrateDownTo(ctx, 51); err != nil {
+			t.Fatal(err)
+		}
+		for i := range es {
+			es[i].Seq += n
+		}
+		if err := s.AppendAuditEvents(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MigrateUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		old, oldAccess = auditStatesAfter(t, s, 2*n)
+		if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
+			t.Fatalf("written by the function before 00052:\n%q\n%q\nwant\n%q\n%q", old, oldAccess, got, gotAccess)
 		}
 	})
 }
