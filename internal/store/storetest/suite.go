@@ -353,11 +353,12 @@ func testSessions(t *testing.T, s *store.DB) {
 	must(t, s.CreateSession(ctx, model.Session{TokenHash: "h-3", UserID: holder.ID, CSRFToken: "c3", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour),
 		UserAgent: "Firefox", Address: "192.0.2.1", LastUsedAt: &t0, Method: model.SignInPassword}))
 	// Its versions: the head of a log of two events, and the holder's own
-	// notifications, one of two read, not another user's.
+	// notifications, one of three read, not another user's.
 	must(t, s.AppendAuditEvents(ctx, []model.AuditEvent{auditEvent(1, "genesis", "r1", "", ""), auditEvent(2, "hash-1", "r1", "", "")}))
 	read := t0
 	for _, n := range []model.Notification{
 		{UserID: holder.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: holder.ID, Mail: model.MailNone, ReadAt: &read},
+		{UserID: holder.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: holder.ID, Mail: model.MailNone},
 		{UserID: holder.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: holder.ID, Mail: model.MailNone},
 		{UserID: u.ID, Kind: model.NotifySecurity, ObjectType: "account", ObjectID: u.ID, Mail: model.MailNone},
 	} {
