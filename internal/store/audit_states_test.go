@@ -74,42 +74,28 @@ func TestAuditEventStates(t *testing.T) {
 		if !reflect.DeepEqual(again, got) || !reflect.DeepEqual(againAccess, gotAccess) {
 			t.Fatalf("migrated from the log:\n%q\n%q\nwant\n%q\n%q", again, againAccess, got, gotAccess)
 		}
-		// The trigger of migration 00032, which the Down of 00041 puts
-		// back, writes what the trigger of 00041 wrote.
-		if err := s.MigrateDownTo(ctx, 40); err != nil {
-			t.Fatal(err)
-		}
+		// The writers each later migration replaced, put back by its
+		// Down, write what the last one wrote: the trigger of migration
+		// 00032 (the Down of 00041), and PostgreSQL's function before
+		// 00052.
 		n := int64(len(states))
-		for i := range es {
-			es[i].Seq += n
-		}
-		if err := s.AppendAuditEvents(ctx, es); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.MigrateUp(ctx); err != nil {
-			t.Fatal(err)
-		}
-		old, oldAccess := auditStatesAfter(t, s, n)
-		if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
-			t.Fatalf("written by the trigger before 00041:\n%q\n%q\nwant\n%q\n%q", old, oldAccess, got, gotAccess)
-		}
-		// And PostgreSQL's function before 00052, which its Down puts
-		// back, as well.
-		if err := s.MigrateDownTo(ctx, 51); err != nil {
-			t.Fatal(err)
-		}
-		for i := range es {
-			es[i].Seq += n
-		}
-		if err := s.AppendAuditEvents(ctx, es); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.MigrateUp(ctx); err != nil {
-			t.Fatal(err)
-		}
-		old, oldAccess = auditStatesAfter(t, s, 2*n)
-		if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
-			t.Fatalf("written by the function before 00052:\n%q\n%q\nwant\n%q\n%q", old, oldAccess, got, gotAccess)
+		for round, version := range []int64{40, 51} {
+			if err := s.MigrateDownTo(ctx, version); err != nil {
+				t.Fatal(err)
+			}
+			for i := range es {
+				es[i].Seq += n
+			}
+			if err := s.AppendAuditEvents(ctx, es); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.MigrateUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			old, oldAccess := auditStatesAfter(t, s, int64(round+1)*n)
+			if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
+				t.Fatalf("written by the writer before migration %d:\n%q\n%q\nwant\n%q\n%q", version+1, old, oldAccess, got, gotAccess)
+			}
 		}
 	})
 }
