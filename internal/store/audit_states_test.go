@@ -100,6 +100,62 @@ func TestAuditEventStates(t *testing.T) {
 	})
 }
 
+// TestAuditEventStatesAsBefore: on PostgreSQL, the function of migration
+// 00052 writes what the function of 00032 wrote for the states the shared
+// test cannot hold, SQLite reading them otherwise (a key given twice by
+// its first value, true as 1): keys given twice, escaped keys, a tlp that
+// is no string, lists holding null or lists.
+func TestAuditEventStatesAsBefore(t *testing.T) {
+	s := storetest.OpenPostgres(t)
+	ctx := context.Background()
+	states := []string{
+		`{"tlp":"amber","tlp":"red","status":"a","status":"b"}`,
+		`{"tlp":true}`,
+		`{"tlp":{"x":1}}`,
+		`{"t\u006cp":"green","shared_org_ids":["o1",null,"o2"]}`,
+		`{"tlp":"amber","named_user_ids":{"a":1},"status":true,"validated_at":1.50}`,
+		`{"nested":{"tlp":5},"tlp":"clear","shared_org_ids":[["o1"]]}`,
+	}
+	var es []model.AuditEvent
+	for i, st := range states {
+		es = append(es, model.AuditEvent{Seq: int64(i + 1), At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Action: "x.y", ObjectType: "x",
+			ObjectID: fmt.Sprint(i), After: json.RawMessage(st), PayloadHash: "p", PrevHash: "h", Hash: "h"})
+	}
+	if err := s.AppendAuditEvents(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	got, gotAccess := auditStatesAfter(t, s, 0)
+	want := []string{
+		"1 red - - b -", // a key given twice reads its last value
+		"2 unreadable - - - -",
+		"3 unreadable - - - -",
+		"4 green - - - -",
+		"5 amber - - true 1.50",
+		"6 clear - - - -",
+	}
+	wantAccess := []string{`4 - -`, `4 o1 -`, `4 o2 -`, `6 ["o1"] -`}
+	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotAccess, wantAccess) {
+		t.Fatalf("written with the events:\n%q\n%q\nwant\n%q\n%q", got, gotAccess, want, wantAccess)
+	}
+	if err := s.MigrateDownTo(ctx, 51); err != nil {
+		t.Fatal(err)
+	}
+	n := int64(len(states))
+	for i := range es {
+		es[i].Seq += n
+	}
+	if err := s.AppendAuditEvents(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old, oldAccess := auditStatesAfter(t, s, n)
+	if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
+		t.Fatalf("written by the function before 00052:\n%q\n%q\nwant\n%q\n%q", old, oldAccess, got, gotAccess)
+	}
+}
+
 // auditStatesAfter reads the rows of the events after seq, numbered from
 // there.
 func auditStatesAfter(t *testing.T, s *store.DB, after int64) (states, access []string) {

@@ -1,8 +1,8 @@
 -- The audit log's states, as migration 00032 derives them, with each
--- event's state parsed twice instead of about ten times. A json value is
+-- event's state parsed twice instead of thirteen times. A json value is
 -- kept as its text: every -> and ->> on it parses the whole state again,
--- and 00032's function took eleven of them, a hundred microseconds an
--- event at a million pledges, under the lock every writer waits for.
+-- and 00032's function applied twelve of them after its cast, under the
+-- lock every writer waits for.
 -- Here the state is checked once (the cast to json) and split into the
 -- fields the policy reads once (json_to_record, whose fields are json
 -- values of their own, each parsed on its own few bytes). A key given
