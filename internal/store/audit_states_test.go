@@ -38,14 +38,7 @@ func TestAuditEventStates(t *testing.T) {
 			`{"tlp":"green","status":"a\"b\u00e9"}`,
 			` { "tlp" : "clear" } `,
 		}
-		var es []model.AuditEvent
-		for i, st := range states {
-			es = append(es, model.AuditEvent{Seq: int64(i + 1), At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Action: "x.y", ObjectType: "x",
-				ObjectID: fmt.Sprint(i), After: json.RawMessage(st), PayloadHash: "p", PrevHash: "h", Hash: "h"})
-		}
-		if err := s.AppendAuditEvents(ctx, es); err != nil {
-			t.Fatal(err)
-		}
+		appendStates(t, s, 1, states)
 		want := []string{
 			"1 amber o1 - withdrawn 2026-01-02T03:04:05Z",
 			"2 red  o4 - -", // an empty beneficiary is kept as the state says it
@@ -80,22 +73,7 @@ func TestAuditEventStates(t *testing.T) {
 		// 00052.
 		n := int64(len(states))
 		for round, version := range []int64{40, 51} {
-			if err := s.MigrateDownTo(ctx, version); err != nil {
-				t.Fatal(err)
-			}
-			for i := range es {
-				es[i].Seq += n
-			}
-			if err := s.AppendAuditEvents(ctx, es); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.MigrateUp(ctx); err != nil {
-				t.Fatal(err)
-			}
-			old, oldAccess := auditStatesAfter(t, s, int64(round+1)*n)
-			if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
-				t.Fatalf("written by the writer before migration %d:\n%q\n%q\nwant\n%q\n%q", version+1, old, oldAccess, got, gotAccess)
-			}
+			writtenAsBefore(t, s, version, int64(round+1)*n, states, got, gotAccess)
 		}
 	})
 }
@@ -107,7 +85,6 @@ func TestAuditEventStates(t *testing.T) {
 // is no string, lists holding null or lists.
 func TestAuditEventStatesAsBefore(t *testing.T) {
 	s := storetest.OpenPostgres(t)
-	ctx := context.Background()
 	states := []string{
 		`{"tlp":"amber","tlp":"red","status":"a","status":"b"}`,
 		`{"tlp":true}`,
@@ -116,14 +93,7 @@ func TestAuditEventStatesAsBefore(t *testing.T) {
 		`{"tlp":"amber","named_user_ids":{"a":1},"status":true,"validated_at":1.50}`,
 		`{"nested":{"tlp":5},"tlp":"clear","shared_org_ids":[["o1"]]}`,
 	}
-	var es []model.AuditEvent
-	for i, st := range states {
-		es = append(es, model.AuditEvent{Seq: int64(i + 1), At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Action: "x.y", ObjectType: "x",
-			ObjectID: fmt.Sprint(i), After: json.RawMessage(st), PayloadHash: "p", PrevHash: "h", Hash: "h"})
-	}
-	if err := s.AppendAuditEvents(ctx, es); err != nil {
-		t.Fatal(err)
-	}
+	appendStates(t, s, 1, states)
 	got, gotAccess := auditStatesAfter(t, s, 0)
 	want := []string{
 		"1 red - - b -", // a key given twice reads its last value
@@ -137,22 +107,38 @@ func TestAuditEventStatesAsBefore(t *testing.T) {
 	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotAccess, wantAccess) {
 		t.Fatalf("written with the events:\n%q\n%q\nwant\n%q\n%q", got, gotAccess, want, wantAccess)
 	}
-	if err := s.MigrateDownTo(ctx, 51); err != nil {
+	writtenAsBefore(t, s, 51, int64(len(states)), states, got, gotAccess)
+}
+
+// appendStates appends an event for each of states, numbered from first.
+func appendStates(t *testing.T, s *store.DB, first int64, states []string) {
+	t.Helper()
+	var es []model.AuditEvent
+	for i, st := range states {
+		es = append(es, model.AuditEvent{Seq: first + int64(i), At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Action: "x.y", ObjectType: "x",
+			ObjectID: fmt.Sprint(i), After: json.RawMessage(st), PayloadHash: "p", PrevHash: "h", Hash: "h"})
+	}
+	if err := s.AppendAuditEvents(context.Background(), es); err != nil {
 		t.Fatal(err)
 	}
-	n := int64(len(states))
-	for i := range es {
-		es[i].Seq += n
-	}
-	if err := s.AppendAuditEvents(ctx, es); err != nil {
+}
+
+// writtenAsBefore migrates s down to version, appends states after the
+// events up to seq after through the writer it puts back, migrates up
+// again and wants the rows that writer wrote to be want and wantAccess.
+func writtenAsBefore(t *testing.T, s *store.DB, version, after int64, states, want, wantAccess []string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.MigrateDownTo(ctx, version); err != nil {
 		t.Fatal(err)
 	}
+	appendStates(t, s, after+1, states)
 	if err := s.MigrateUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	old, oldAccess := auditStatesAfter(t, s, n)
-	if !reflect.DeepEqual(old, got) || !reflect.DeepEqual(oldAccess, gotAccess) {
-		t.Fatalf("written by the function before 00052:\n%q\n%q\nwant\n%q\n%q", old, oldAccess, got, gotAccess)
+	got, gotAccess := auditStatesAfter(t, s, after)
+	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotAccess, wantAccess) {
+		t.Fatalf("written by the writer before migration %d:\n%q\n%q\nwant\n%q\n%q", version+1, got, gotAccess, want, wantAccess)
 	}
 }
 
